@@ -1,0 +1,43 @@
+// The storage seam under the state store: a flat key -> bytes store whose
+// every write is conditional on the version the writer read. file:// and s3://
+// both implement it; ClusterStore (cluster-store.ts) builds the kops layout on top.
+
+/** An opaque version tag (an ETag on S3, a content hash on disk). */
+export type ObjectVersion = string;
+
+export interface StoredObject {
+  body: string;
+  version: ObjectVersion;
+}
+
+export interface PutCondition {
+  /**
+   * null: the key must not exist yet (create).
+   * a version: the key must still hold exactly that version (update).
+   * undefined: unconditional (only for data nobody else edits).
+   */
+  ifVersion?: ObjectVersion | null;
+}
+
+export interface ObjectStore {
+  /** A URL naming this store, e.g. file:///home/me/.local/share/kopsdeck/state or s3://bucket/prefix */
+  readonly url: string;
+  get(key: string): Promise<StoredObject | null>;
+  /** Returns the new version. Throws ConflictError when the condition does not hold. */
+  put(key: string, body: string, condition?: PutCondition): Promise<ObjectVersion>;
+  /** Deleting a missing key is not an error. */
+  delete(key: string, condition?: PutCondition): Promise<void>;
+  /** Keys under a prefix, sorted. */
+  list(prefix: string): Promise<string[]>;
+}
+
+/** A conditional write lost: someone else wrote the key since it was read. */
+export class ConflictError extends Error {
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}

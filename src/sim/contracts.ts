@@ -1,0 +1,76 @@
+// The seams inside the simulator. The AWS side (src/sim/aws) owns auto scaling
+// groups and instances; the Kubernetes side (src/sim/kube) owns API servers,
+// nodes and pods. They meet only here, wired together by src/sim/simulator.ts.
+
+/** Simulated time: runs `speed` times faster than the wall clock; timers fire on it. */
+export interface SimClock {
+  readonly speed: number;
+  /** Simulated epoch milliseconds. */
+  now(): number;
+  /** Runs `fn` once `delayMs` of simulated time has passed. Returns a cancel function. */
+  after(delayMs: number, fn: () => void): () => void;
+}
+
+/** A deterministic random source (seeded), so a run can be repeated. */
+export interface SimRandom {
+  /** A float in [0, 1). */
+  next(): number;
+  /** `length` lowercase hex characters. */
+  hex(length: number): string;
+}
+
+/** What the Kubernetes side needs to know about an EC2 instance. */
+export interface SimInstanceInfo {
+  instanceId: string;
+  zone: string;
+  instanceType: string;
+  imageId: string;
+  privateIp: string;
+  privateDnsName: string;
+  launchTemplateId?: string;
+  launchTemplateVersion?: string;
+  /** Decoded user-data text (see engine/bootstrap: lines `export NAME=value`). */
+  userData: string;
+  tags: Record<string, string>;
+  launchTime: number;
+}
+
+/** Called by the AWS side as instances come and go; implemented by the Kubernetes side. */
+export interface NodeLifecycle {
+  /** The instance finished booting (state running): it may register a Node. */
+  instanceRunning(instance: SimInstanceInfo): void;
+  /** The instance was terminated: its Node goes NotReady and is then removed. */
+  instanceTerminated(instanceId: string): void;
+}
+
+/** Switchable faults, read by both sides; changed at start or through /sim/faults. */
+export interface SimFaults {
+  /** Share (0..1) of AWS calls answered with a throttling error. */
+  throttleRate: number;
+  /** Share (0..1) of AWS calls answered with a 5xx error. */
+  serverErrorRate: number;
+  /** The next N launches fail with InsufficientInstanceCapacity. */
+  failLaunches: number;
+  /** Instances whose Node never becomes Ready: ids, or the next N instances launched. */
+  neverReadyInstances: string[];
+  neverReadyNext: number;
+  /** Until this simulated epoch millisecond, every Kubernetes API request gets 503. */
+  apiBlackoutUntil: number;
+}
+
+export function noFaults(): SimFaults {
+  return {
+    throttleRate: 0,
+    serverErrorRate: 0,
+    failLaunches: 0,
+    neverReadyInstances: [],
+    neverReadyNext: 0,
+    apiBlackoutUntil: 0,
+  };
+}
+
+/** One part of the world that is saved to the simulator's directory and restored. */
+export interface Persistent {
+  snapshot(): unknown;
+  restore(data: unknown): void;
+}
