@@ -41,6 +41,29 @@ export interface NodeLifecycle {
   instanceRunning(instance: SimInstanceInfo): void;
   /** The instance was terminated: its Node goes NotReady and is then removed. */
   instanceTerminated(instanceId: string): void;
+  /**
+   * An auto scaling group tagged KubernetesCluster=<name> exists: the cluster's
+   * API server is served (not ready until a control-plane node is) and it gets
+   * a context in the simulator's kubeconfig.
+   */
+  clusterSeen(clusterName: string): void;
+}
+
+/** A PodDisruptionBudget-protected workload fell below what its budget allows. */
+export interface PdbViolation {
+  cluster: string;
+  namespace: string;
+  pdb: string;
+  /** Simulated epoch ms. */
+  at: number;
+  healthy: number;
+  desiredHealthy: number;
+}
+
+/** Accounting served under /sim/stats. */
+export interface SimStats {
+  countAwsCall(service: string, action: string): void;
+  recordPdbViolation(violation: PdbViolation): void;
 }
 
 /** Switchable faults, read by both sides; changed at start or through /sim/faults. */
