@@ -1,0 +1,38 @@
+// What cloud-facing subcommands share: the stored spec of a cluster, validated,
+// and AWS clients for its region, made from the cloud session.
+import type { AwsClients } from '../engine/cloud/aws/clients.js';
+import { awsClientsFor, clusterRegion } from '../engine/cloud/access.js';
+import type { Cluster, InstanceGroup } from '../engine/spec/types.js';
+import { validateCluster } from '../engine/spec/validate-cluster.js';
+import type { CloudSession } from '../startup/cloud-session.js';
+import { CliError, specInvalid } from './cli-error.js';
+import type { CommandContext } from './command-context.js';
+
+export interface StoredCluster {
+  cluster: Cluster;
+  instanceGroups: InstanceGroup[];
+}
+
+/** The cluster and its groups from the store; exit 2 when they do not validate. */
+export async function loadValidCluster(ctx: CommandContext, name: string): Promise<StoredCluster> {
+  const store = ctx.store();
+  const found = await store.getCluster(name);
+  if (!found) throw new CliError(`Cluster "${name}" was not found in ${store.url}; list clusters with \`kopsdeck get clusters\`.`);
+  const instanceGroups = (await store.listInstanceGroups(name)).map((entry) => entry.value);
+  const problems = validateCluster(found.value, instanceGroups);
+  if (problems.length > 0) throw specInvalid(`Cluster "${name}" in the state store`, problems);
+  return { cluster: found.value, instanceGroups };
+}
+
+/** Runs `work` with clients that are always released. */
+export async function withAwsClients<T>(ctx: CommandContext, cluster: Cluster | undefined, work: (clients: AwsClients, session: CloudSession) => Promise<T>): Promise<T> {
+  const session = await ctx.cloud();
+  const clients = awsClientsFor(session, clusterRegion(cluster, session));
+  try {
+    return await work(clients, session);
+  } finally {
+    clients.destroy();
+  }
+}
+
+export { awsClientsFor, clusterRegion };

@@ -1,0 +1,63 @@
+// What every subcommand receives: where to write, the environment, the global
+// options and lazily opened services (the state store, the cloud session).
+// Tests build one with in-memory streams.
+import type { ClusterStore } from '../engine/store/cluster-store.js';
+import { openStateStore, resolveStateStoreUrl } from '../engine/store/open-store.js';
+import { openCloudSession, type CloudSession, type CloudChoice } from '../startup/cloud-session.js';
+
+export interface OutputStream {
+  write(text: string): unknown;
+}
+
+export interface CliIO {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface GlobalOptions {
+  state?: string;
+  cloud?: CloudChoice;
+  debug?: boolean;
+}
+
+export class CommandContext {
+  private storeInstance?: ClusterStore;
+  private session?: Promise<CloudSession>;
+
+  constructor(
+    readonly io: CliIO,
+    private readonly readGlobals: () => GlobalOptions,
+  ) {}
+
+  get globals(): GlobalOptions {
+    return this.readGlobals();
+  }
+
+  get stateStoreUrl(): string {
+    return resolveStateStoreUrl(this.globals.state, this.io.env);
+  }
+
+  store(): ClusterStore {
+    this.storeInstance ??= openStateStore(this.stateStoreUrl);
+    return this.storeInstance;
+  }
+
+  /** The cloud (real AWS or the simulator), opened on first use and closed by close(). */
+  cloud(): Promise<CloudSession> {
+    this.session ??= openCloudSession({ choice: this.globals.cloud, env: this.io.env });
+    return this.session;
+  }
+
+  async close(): Promise<void> {
+    if (this.session) await (await this.session).close();
+  }
+
+  print(text: string): void {
+    this.io.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  }
+
+  warn(text: string): void {
+    this.io.stderr.write(text.endsWith('\n') ? text : text + '\n');
+  }
+}

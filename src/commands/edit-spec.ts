@@ -1,0 +1,136 @@
+// `kopsdeck edit cluster NAME` and `kopsdeck edit ig NAME --name C`: the YAML
+// opened in $EDITOR (or changed with --set), validated with the whole cluster
+// before saving; on errors the editor reopens with them as comments; nothing is
+// saved on abort; a conflicting save is refused and the edit kept aside.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCluster, parseInstanceGroup, serialiseResource } from '../engine/spec/parse.js';
+import { applySettings } from '../engine/spec/set-path.js';
+import { formatSpecErrors, type SpecError, type SpecResult } from '../engine/spec/spec-error.js';
+import type { Cluster, InstanceGroup } from '../engine/spec/types.js';
+import { validateCluster } from '../engine/spec/validate-cluster.js';
+import { ConflictError } from '../engine/store/object-store.js';
+import type { Versioned } from '../engine/store/cluster-store.js';
+import { CliError, specInvalid } from './cli-error.js';
+import type { CommandContext } from './command-context.js';
+import { requireCluster } from './get-spec.js';
+
+const ERROR_MARK = '# kopsdeck: ';
+
+/** One editable document and how to check and save it. */
+interface EditTarget<T extends Cluster | InstanceGroup> {
+  label: string;
+  current: Versioned<T>;
+  parse(text: string): SpecResult<T>;
+  /** Problems of the whole cluster with this document in place. */
+  validate(edited: T): Promise<SpecError[]>;
+  save(edited: T, version: string): Promise<void>;
+}
+
+export async function editCluster(ctx: CommandContext, clusterName: string, settings: string[]): Promise<void> {
+  const store = ctx.store();
+  const current = await store.getCluster(clusterName);
+  if (!current) throw new CliError(`Cluster "${clusterName}" was not found in ${store.url}; list clusters with \`kopsdeck get clusters\`.`);
+  const groups = (await store.listInstanceGroups(clusterName)).map((g) => g.value);
+  await edit(ctx, settings, {
+    label: `Cluster "${clusterName}"`,
+    current,
+    parse: parseCluster,
+    validate: async (edited) => renamed(edited.metadata?.name, clusterName) ?? validateCluster(edited, groups),
+    save: async (edited, version) => void (await store.updateCluster(edited, version)),
+  });
+}
+
+export async function editInstanceGroup(ctx: CommandContext, igName: string, clusterName: string | undefined, settings: string[]): Promise<void> {
+  const cluster = await requireCluster(ctx, clusterName);
+  const name = cluster.metadata.name;
+  const store = ctx.store();
+  const current = await store.getInstanceGroup(name, igName);
+  if (!current) throw new CliError(`Instance group "${igName}" was not found in cluster ${name}; list them with \`kopsdeck get ig --name ${name}\`.`);
+  const others = (await store.listInstanceGroups(name)).map((g) => g.value).filter((g) => g.metadata.name !== igName);
+  await edit(ctx, settings, {
+    label: `Instance group "${igName}"`,
+    current,
+    parse: parseInstanceGroup,
+    validate: async (edited) => renamed(edited.metadata?.name, igName) ?? validateCluster(cluster, [...others, edited]),
+    save: async (edited, version) => void (await store.putInstanceGroup(name, edited, version)),
+  });
+}
+
+async function edit<T extends Cluster | InstanceGroup>(ctx: CommandContext, settings: string[], target: EditTarget<T>): Promise<void> {
+  const edited = settings.length > 0 ? await editWithSettings(settings, target) : await editInEditor(ctx, target);
+  if (edited === null) return ctx.print('Edit cancelled: no changes were saved.');
+  try {
+    await target.save(edited, target.current.version);
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    const aside = keepAside(serialiseResource(edited));
+    throw new CliError(`${error.message}.`, 1, [`  Your version was kept in ${aside}.`]);
+  }
+  ctx.print(`${target.label} saved to ${ctx.store().url}.`);
+}
+
+async function editWithSettings<T extends Cluster | InstanceGroup>(settings: string[], target: EditTarget<T>): Promise<T> {
+  const result = applySettings(target.current.value, settings);
+  if (!result.ok) throw specInvalid(`The setting`, result.errors);
+  const problems = await target.validate(result.value);
+  if (problems.length > 0) throw specInvalid(target.label, problems);
+  return result.value;
+}
+
+/** Loops editor -> parse -> validate until the document is valid or the user gives up. */
+async function editInEditor<T extends Cluster | InstanceGroup>(ctx: CommandContext, target: EditTarget<T>): Promise<T | null> {
+  const original = serialiseResource(target.current.value);
+  const file = join(mkdtempSync(join(tmpdir(), 'kopsdeck-edit-')), 'spec.yaml');
+  let presented = original;
+  let problems: SpecError[] = [];
+  for (;;) {
+    writeFileSync(file, withErrorComments(presented, problems), { mode: 0o600 });
+    runEditor(ctx, file);
+    const text = stripErrorComments(readFileSync(file, 'utf8'));
+    if (text.trim() === '' || text === original) return null;
+    if (problems.length > 0 && text === presented) {
+      throw specInvalid(target.label, problems);
+    }
+    const parsed = target.parse(text);
+    problems = parsed.ok ? await target.validate(parsed.value) : parsed.errors;
+    if (parsed.ok && problems.length === 0) return parsed.value;
+    presented = text;
+  }
+}
+
+function runEditor(ctx: CommandContext, file: string): void {
+  const editor = ctx.io.env.KUBE_EDITOR || ctx.io.env.EDITOR || 'vi';
+  const result = spawnSync(`${editor} '${file.replaceAll("'", "'\\''")}'`, { shell: true, stdio: 'inherit', env: ctx.io.env });
+  if (result.error || result.status !== 0) {
+    throw new CliError(`The editor "${editor}" did not finish cleanly; nothing was saved. Set EDITOR to the editor you use.`);
+  }
+}
+
+function withErrorComments(text: string, problems: SpecError[]): string {
+  if (problems.length === 0) return text;
+  const lines = [
+    `${ERROR_MARK}this document is not valid; fix the problems below and save, or save it unchanged to give up.`,
+    ...formatSpecErrors(problems).map((line) => `${ERROR_MARK}  ${line}`),
+  ];
+  return lines.join('\n') + '\n' + text;
+}
+
+function stripErrorComments(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !line.startsWith(ERROR_MARK))
+    .join('\n');
+}
+
+function renamed(name: unknown, expected: string): SpecError[] | null {
+  return name === expected ? null : [{ path: 'metadata.name', message: `renaming is not supported; keep the name "${expected}"` }];
+}
+
+function keepAside(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'kopsdeck-unsaved-')), 'spec.yaml');
+  writeFileSync(file, text, { mode: 0o600 });
+  return file;
+}

@@ -1,0 +1,85 @@
+// The command line: argv -> one subcommand, run with a CommandContext, turned
+// into an exit code. `kopsdeck` with no subcommand opens the console.
+import { Command, CommanderError, Option } from 'commander';
+import { CliError, EXIT_ERROR, EXIT_OK } from './cli-error.js';
+import { CommandContext, type CliIO, type GlobalOptions } from './command-context.js';
+import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../engine/output/text-table.js';
+import { registerSpecCommands } from './register-spec-commands.js';
+import { registerCloudCommands } from './register-cloud-commands.js';
+import type { Route } from '../hooks/routes.js';
+
+/** What only the real process provides (the console, the simulator); tests may replace it. */
+export interface ProcessHooks {
+  /** Opens the console, on `initialRoute` when given (e.g. the create-cluster wizard). */
+  openConsole(ctx: CommandContext, initialRoute?: Route): Promise<void>;
+}
+
+export async function runCli(argv: string[], io: CliIO, hooks: ProcessHooks): Promise<number> {
+  const { program, context } = buildProgram(io, hooks);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT_OK;
+  } catch (error) {
+    return reportError(error, io, argv.includes('--debug'));
+  } finally {
+    await context.close();
+  }
+}
+
+function buildProgram(io: CliIO, hooks: ProcessHooks): { program: Command; context: CommandContext } {
+  const program = new Command('kopsdeck')
+    .description('A terminal console for Kubernetes clusters on AWS, in the spirit of kops.\nWith no command it opens the full-screen console.')
+    .option('--state <url>', 'state store: file:///path or s3://bucket/prefix (default: $KOPS_STATE_STORE, else a local store)')
+    .addOption(
+      new Option('--cloud <cloud>', 'sim: the embedded simulator (default); aws: real AWS through your AWS profile (or KOPSDECK_CLOUD)')
+        .choices(['sim', 'aws']),
+    )
+    .option('--debug', 'print stack traces on errors')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .showHelpAfterError('(add --help for usage)')
+    .action(async () => hooks.openConsole(context));
+
+  const context = new CommandContext(io, () => program.opts<GlobalOptions>());
+  registerSpecCommands(program, () => context, hooks);
+  registerCloudCommands(program, () => context);
+  return { program, context };
+}
+
+/** `-o table|json|yaml`, shared by every command that prints resources. */
+export function outputOption(formats: readonly OutputFormat[] = OUTPUT_FORMATS): Option {
+  return new Option('-o, --output <format>', 'output format').choices([...formats]).default('table');
+}
+
+export function parseOutput(value: string): OutputFormat {
+  if (!isOutputFormat(value)) throw new CliError(`Unknown output format "${value}"; use table, json or yaml.`);
+  return value;
+}
+
+function reportError(error: unknown, io: CliIO, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed its message (or the help / version text).
+    const quiet = ['commander.helpDisplayed', 'commander.help', 'commander.version', 'commander.executeSubCommandAsync'];
+    return quiet.includes(error.code) ? EXIT_OK : error.exitCode || EXIT_ERROR;
+  }
+  if (error instanceof CliError) {
+    if (error.message === '') return error.exitCode;
+    io.stderr.write(`Error: ${error.message}\n`);
+    for (const line of error.details) io.stderr.write(line + '\n');
+    if (debug && error.stack) io.stderr.write(error.stack + '\n');
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`Error: ${firstSentence(message)}\n`);
+  if (debug && error instanceof Error && error.stack) io.stderr.write(error.stack + '\n');
+  else io.stderr.write('(run again with --debug for details)\n');
+  return EXIT_ERROR;
+}
+
+function firstSentence(message: string): string {
+  const line = message.split('\n')[0]?.trim() ?? '';
+  return line || 'an unexpected error occurred.';
+}

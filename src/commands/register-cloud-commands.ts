@@ -1,0 +1,113 @@
+// Subcommands that talk to the cloud or the simulator.
+import type { Command } from 'commander';
+import type { CommandContext } from './command-context.js';
+import { serveSimulator, untilSignal, type SimFlags } from './sim-command.js';
+import { updateCluster } from './update-cluster.js';
+import { deleteCluster } from './delete-cluster.js';
+import { outputOption, parseOutput } from './program.js';
+import { CliError } from './cli-error.js';
+import { rollingUpdateCluster, type RollingUpdateFlags } from './rolling-update.js';
+import { upgradeClusterCommand } from './upgrade-cluster.js';
+import { terminalConfirm } from './terminal-confirm.js';
+import { validateClusterCommand, type ValidateClusterFlags } from './validate-cluster.js';
+
+function clusterName(name: string | undefined, opts: { name?: string }, usage: string): string {
+  const chosen = name ?? opts.name;
+  if (!chosen) throw new CliError(`Name the cluster: ${usage}`);
+  return chosen;
+}
+
+export function registerCloudCommands(program: Command, context: () => CommandContext): void {
+  const update = program.command('update').description('make the cloud match the spec');
+  update
+    .command('cluster')
+    .description('show the cloud changes the spec needs, and apply them with --yes')
+    .argument('[name]', 'the cluster')
+    .option('--name <cluster>', 'the cluster (instead of the argument)')
+    .option('--yes', 'apply the changes (without it: only show them)')
+    .addOption(outputOption(['table', 'json']))
+    .action(async (name: string | undefined, opts: { name?: string; yes?: boolean; output: string }) => {
+      await updateCluster(context(), clusterName(name, opts, 'kopsdeck update cluster NAME [--yes]'), { yes: opts.yes, output: parseOutput(opts.output) });
+    });
+
+  const rolling = program.command('rolling-update').description('replace out-of-date instances, node by node');
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  rolling
+    .command('cluster')
+    .description('show which instances need replacing, and roll them with --yes (or --interactive)')
+    .argument('[name]', 'the cluster')
+    .option('--name <cluster>', 'the cluster (instead of the argument)')
+    .option('--yes', 'perform the rolling update (without it: only show the plan)')
+    .option('--interactive', 'ask before draining each instance (yes / skip / abort)')
+    .option('--force', 'replace every instance, even those up to date')
+    .option('--instance-group <group>', 'only these instance groups (repeatable)', collect)
+    .option('--instance-group-roles <roles>', 'only groups of these roles: ControlPlane, Node, Bastion (repeatable)', collect)
+    .option('--cloudonly', 'replace instances without draining or validating through Kubernetes')
+    .option('--drain-timeout <duration>', 'give up a drain after this long (default 15m)')
+    .option('--post-drain-delay <duration>', 'wait after a drain before terminating (default 5s)')
+    .option('--validation-timeout <duration>', 'give up validation after this long (default 15m)')
+    .option('--validate-count <n>', 'consecutive passing validations required (default 2)')
+    .option('--node-interval <duration>', 'pause between worker nodes (default 15s)')
+    .option('--control-plane-interval <duration>', 'pause between control-plane nodes (default 15s)')
+    .option('--bastion-interval <duration>', 'pause between bastions (default 15s)')
+    .option('--break-stale-lock', 'take over the rollout lock left by a process that is gone')
+    .addOption(outputOption(['table', 'json']))
+    .action(async (name: string | undefined, opts: RollingUpdateFlags & { name?: string; interactive?: boolean; output: string }) => {
+      const ctx = context();
+      const flags: RollingUpdateFlags = { ...opts, output: parseOutput(opts.output) as 'table' | 'json' };
+      if (opts.interactive) {
+        flags.yes = true;
+        flags.confirm = terminalConfirm(ctx);
+      }
+      await rollingUpdateCluster(ctx, clusterName(name, opts, 'kopsdeck rolling-update cluster NAME [--yes]'), flags);
+    });
+
+  const upgrade = program.command('upgrade').description('move a cluster to a newer Kubernetes version');
+  upgrade
+    .command('cluster')
+    .description('write the next Kubernetes version into the spec (one minor version at a time) with --yes')
+    .argument('[name]', 'the cluster')
+    .option('--name <cluster>', 'the cluster (instead of the argument)')
+    .option('--kubernetes-version <version>', 'the version to move to (default: the next one)')
+    .option('--yes', 'write the change (without it: only show it)')
+    .action(async (name: string | undefined, opts: { name?: string; kubernetesVersion?: string; yes?: boolean }) => {
+      await upgradeClusterCommand(context(), clusterName(name, opts, 'kopsdeck upgrade cluster NAME [--kubernetes-version V] [--yes]'), opts);
+    });
+
+  const remove = program.command('delete').description('delete a cluster and everything it owns in the cloud');
+  remove
+    .command('cluster')
+    .description('list the cloud resources the cluster owns, and delete them with --yes')
+    .argument('[name]', 'the cluster')
+    .option('--name <cluster>', 'the cluster (instead of the argument)')
+    .option('--yes', 'delete (without it: only list)')
+    .action(async (name: string | undefined, opts: { name?: string; yes?: boolean }) => {
+      await deleteCluster(context(), clusterName(name, opts, 'kopsdeck delete cluster NAME [--yes]'), { yes: opts.yes });
+    });
+
+  const validate = program.command('validate').description("check a cluster's health as kops does");
+  validate
+    .command('cluster')
+    .description('validate a cluster: instance groups at size, nodes joined and Ready, system pods, the API server (exit code 2 when it fails)')
+    .argument('[name]', 'the cluster')
+    .option('--name <cluster>', 'the cluster (instead of the argument)')
+    .option('--wait <duration>', 'keep validating until it passes or this much time has passed, e.g. 10m')
+    .option('--count <n>', 'consecutive passes required (default 1)')
+    .option('--interval <duration>', 'time between attempts while waiting (default 10s)')
+    .addOption(outputOption(['table', 'json']))
+    .action(async (name: string | undefined, opts: Omit<ValidateClusterFlags, 'output'> & { name?: string; output: string }) => {
+      const output = parseOutput(opts.output) === 'json' ? 'json' : 'table';
+      await validateClusterCommand(context(), clusterName(name, opts, 'kopsdeck validate cluster NAME [--wait 10m]'), { ...opts, output });
+    });
+
+  program
+    .command('sim')
+    .description('serve the simulated AWS and Kubernetes on 127.0.0.1 until interrupted (Ctrl-C)')
+    .option('--port <port>', 'port to listen on (default: any free port)')
+    .option('--speed <factor>', 'simulated time runs this many times faster (default 10)')
+    .option('--seed <n>', 'random seed, for repeatable runs')
+    .option('--dir <path>', 'where the simulated world is saved (default: $KOPSDECK_HOME/sim)')
+    .option('--nodes <n>', 'scale mode: seed one large cluster, scale.example.com, with this many nodes')
+    .option('--pods-per-node <n>', 'scale mode: pods per node (default 30)')
+    .action(async (flags: SimFlags) => serveSimulator(context(), flags, untilSignal));
+}

@@ -1,0 +1,162 @@
+// `kopsdeck rolling-update cluster NAME`: without --yes, the plan as kops
+// prints it; with --yes, the rollout, as progress lines or (-o json) one JSON
+// event per line. Ctrl-C asks the rollout to abort safely (a node cordoned
+// but not drained is uncordoned); a second Ctrl-C is left to the process.
+// Exit codes: 0 done, 1 failed, 2 the cluster did not validate, 3 aborted.
+import { hostname, userInfo } from 'node:os';
+import { connectRollout } from '../engine/rollout/connect.js';
+import { describePlan, formatDuration, renderPlanTable } from '../engine/rollout/plan.js';
+import { planRollout, startRollout } from '../engine/rollout/run-rollout.js';
+import type { ConfirmFn, RolloutEvent, RolloutResult, RolloutTimings } from '../engine/rollout/types.js';
+import { CliError, EXIT_ERROR, EXIT_VALIDATION_FAILED } from './cli-error.js';
+import type { CommandContext } from './command-context.js';
+import { awsClientsFor, clusterRegion, loadValidCluster } from './cluster-connection.js';
+
+export const EXIT_ABORTED = 3;
+
+export interface RollingUpdateFlags {
+  yes?: boolean;
+  force?: boolean;
+  instanceGroup?: string | string[];
+  instanceGroupRoles?: string | string[];
+  cloudonly?: boolean;
+  output?: 'table' | 'json';
+  drainTimeout?: string;
+  postDrainDelay?: string;
+  validationTimeout?: string;
+  validateCount?: string;
+  nodeInterval?: string;
+  controlPlaneInterval?: string;
+  bastionInterval?: string;
+  breakStaleLock?: boolean;
+  /** The console's (or --interactive's) question before each drain; absent: yes to all. */
+  confirm?: ConfirmFn;
+}
+
+export async function rollingUpdateCluster(ctx: CommandContext, name: string, flags: RollingUpdateFlags): Promise<void> {
+  const json = flags.output === 'json';
+  const { cluster } = await loadValidCluster(ctx, name);
+  const session = await ctx.cloud();
+  const clients = awsClientsFor(session, clusterRegion(cluster, session));
+  const connected = await connectRollout({ cluster: name, store: ctx.store(), clients, clock: session.clock, kubeconfigPath: session.kubeconfigPath, cloudOnly: flags.cloudonly });
+  try {
+    const options = {
+      cluster: name,
+      force: flags.force,
+      instanceGroups: list(flags.instanceGroup),
+      roles: list(flags.instanceGroupRoles),
+      cloudOnly: flags.cloudonly,
+      timings: timingsFromFlags(flags),
+    };
+    if (!flags.yes) {
+      const plan = await planRollout(connected.deps, options);
+      if (json) ctx.print(JSON.stringify({ type: 'plan', plan }));
+      else ctx.print([renderPlanTable(plan), '', ...describePlan(plan)].join('\n'));
+      if (plan.totalInstances > 0) ctx.print('\nMust specify --yes to rolling-update.');
+      return;
+    }
+    const run = startRollout(connected.deps, { ...options, confirm: flags.confirm, holder: holderName(), breakStaleLock: flags.breakStaleLock });
+    run.subscribe((event) => (json ? ctx.print(JSON.stringify(event)) : printEvent(ctx, event)));
+    const onInterrupt = () => run.abort({ reason: 'interrupted (Ctrl-C)' });
+    process.once('SIGINT', onInterrupt);
+    const result = await run.done.finally(() => process.off('SIGINT', onInterrupt));
+    reportResult(name, result);
+  } finally {
+    await connected.close();
+    clients.destroy();
+  }
+}
+
+function reportResult(name: string, result: RolloutResult): void {
+  if (result.status === 'finished') return;
+  const resume = `run \`kopsdeck rolling-update cluster ${name} --yes\` again to resume where it stopped`;
+  if (result.status === 'aborted') throw new CliError(`Rolling update of ${name} aborted: ${result.reason}; ${resume}.`, EXIT_ABORTED);
+  const validation = /did not validate/.test(result.reason ?? '');
+  throw new CliError(`Rolling update of ${name} stopped: ${result.reason}; fix the cause, then ${resume}.`, validation ? EXIT_VALIDATION_FAILED : EXIT_ERROR);
+}
+
+export function printEvent(ctx: CommandContext, event: RolloutEvent): void {
+  const line = describeEvent(event);
+  if (line) ctx.print(line);
+}
+
+/** One progress line per event worth a line (drain progress and polls are summarised). */
+export function describeEvent(event: RolloutEvent): string | undefined {
+  const who = (e: { instanceId: string; nodeName?: string }) => (e.nodeName ? `${e.instanceId} (${e.nodeName})` : e.instanceId);
+  switch (event.type) {
+    case 'plan':
+      return `${event.resumed ? 'Resuming' : 'Starting'} rolling update of ${event.plan.cluster}: ${event.plan.totalInstances} instance(s), order ${event.plan.order.join(' -> ') || '(nothing to do)'}, estimated ${formatDuration(event.plan.estimatedMs)}`;
+    case 'group-started':
+      return `Rolling ${event.group} (${event.kind}): ${event.instances} instance(s), maxSurge ${event.settings.maxSurge}, maxUnavailable ${event.settings.maxUnavailable}`;
+    case 'wave-started':
+      return `  wave ${event.wave}/${event.waves}: ${event.instances.join(', ')}`;
+    case 'step-finished':
+      return `    ${who(event)}: ${event.step} done in ${formatDuration(event.durationMs)}`;
+    case 'skipped':
+      return `    ${event.instanceId}: skipped (${event.reason})`;
+    case 'drain-blocked':
+      return `    ${event.nodeName}: drain blocked: ${event.blocked.map((b) => `${b.pod.namespace}/${b.pod.name}${b.pdb ? ` (PodDisruptionBudget ${b.pdb.namespace}/${b.pdb.name} allows ${b.pdb.disruptionsAllowed})` : ''}`).join(', ')}`;
+    case 'validation-attempt':
+      return event.ok
+        ? `    validation passed (${event.consecutivePasses}/${event.required})`
+        : `    validation failed: ${event.failures[0]?.message ?? 'unknown'}${event.failures.length > 1 ? ` (+${event.failures.length - 1} more)` : ''}`;
+    case 'eta':
+      return `  ${event.doneInstances}/${event.totalInstances} done, about ${formatDuration(event.remainingMs)} left`;
+    case 'paused':
+      return 'Paused.';
+    case 'resumed':
+      return 'Resumed.';
+    case 'aborting':
+      return `Aborting: ${event.reason}`;
+    case 'uncordoned':
+      return `    ${event.nodeName}: uncordoned (it was not drained)`;
+    case 'finished':
+      return event.status === 'finished'
+        ? `Rolling update finished in ${formatDuration(event.durationMs)}: ${event.replaced} replaced, ${event.skipped} skipped.`
+        : `Rolling update ${event.status}: ${event.reason ?? ''}`;
+    default:
+      return undefined;
+  }
+}
+
+function timingsFromFlags(flags: RollingUpdateFlags): Partial<RolloutTimings> {
+  const timings: Partial<RolloutTimings> = {};
+  const set = (key: keyof RolloutTimings, value: string | undefined, flag: string) => {
+    if (value !== undefined) timings[key] = parseDuration(value, flag);
+  };
+  set('drainTimeoutMs', flags.drainTimeout, '--drain-timeout');
+  set('postDrainDelayMs', flags.postDrainDelay, '--post-drain-delay');
+  set('validationTimeoutMs', flags.validationTimeout, '--validation-timeout');
+  set('nodeIntervalMs', flags.nodeInterval, '--node-interval');
+  set('controlPlaneIntervalMs', flags.controlPlaneInterval, '--control-plane-interval');
+  set('bastionIntervalMs', flags.bastionInterval, '--bastion-interval');
+  if (flags.validateCount !== undefined) {
+    const count = Number(flags.validateCount);
+    if (!Number.isInteger(count) || count < 1) throw new CliError(`--validate-count must be a whole number of at least 1, not "${flags.validateCount}".`);
+    timings.validateCount = count;
+  }
+  return timings;
+}
+
+/** Go-style durations as kops takes them: 15m, 5s, 1h30m, 500ms. */
+export function parseDuration(text: string, flag = 'duration'): number {
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const parts = [...text.trim().matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)];
+  const consumed = parts.map((p) => p[0]).join('');
+  if (parts.length === 0 || consumed !== text.trim()) throw new CliError(`${flag} must be a duration such as 15m, 30s or 1h30m, not "${text}".`);
+  return parts.reduce((sum, p) => sum + Number(p[1]) * units[p[2]], 0);
+}
+
+function list(value: string | string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  return items.length ? items : undefined;
+}
+
+function holderName(): string {
+  try {
+    return `${userInfo().username}@${hostname()}`;
+  } catch {
+    return hostname();
+  }
+}

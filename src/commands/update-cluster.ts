@@ -1,0 +1,64 @@
+// `kopsdeck update cluster NAME [--yes]`: what kops calls update cluster. The
+// plan of cloud changes is always shown; it is applied only with --yes.
+import { applyClusterPlan, planCluster, type ApplyClusterResult } from '../engine/reconcile/cluster.js';
+import { hasChanges, planToJson } from '../engine/reconcile/plan.js';
+import { renderPlan } from '../engine/reconcile/render-plan.js';
+import { ReconcileSpecError } from '../engine/reconcile/model.js';
+import type { OutputFormat } from '../engine/output/text-table.js';
+import { printApplyEvent } from './apply-progress.js';
+import { CliError, EXIT_VALIDATION_FAILED } from './cli-error.js';
+import type { CommandContext } from './command-context.js';
+import { loadValidCluster, withAwsClients } from './cluster-connection.js';
+
+export interface UpdateClusterFlags {
+  yes?: boolean;
+  output: OutputFormat;
+}
+
+export async function updateCluster(ctx: CommandContext, name: string, flags: UpdateClusterFlags): Promise<void> {
+  const { cluster, instanceGroups } = await loadValidCluster(ctx, name);
+  await withAwsClients(ctx, cluster, async (clients, session) => {
+    const planned = await planCluster({ cluster, instanceGroups, clients, clock: session.clock }).catch(rethrowSpecErrors);
+    if (flags.output === 'json') {
+      ctx.print(JSON.stringify({ cluster: name, plan: planToJson(planned.plan) }, null, 2));
+    } else {
+      ctx.print(renderPlan(planned.plan));
+    }
+    if (!hasChanges(planned.plan)) return;
+    if (!flags.yes) {
+      ctx.print(`Must specify --yes to apply changes: kopsdeck update cluster ${name} --yes`);
+      return;
+    }
+    const quiet = flags.output === 'json';
+    const result = await applyClusterPlan(planned, { onEvent: quiet ? undefined : (event) => printApplyEvent(ctx, event) });
+    reportResult(ctx, name, result, quiet);
+  });
+}
+
+function reportResult(ctx: CommandContext, name: string, result: ApplyClusterResult, quiet: boolean): void {
+  if (!result.ok) {
+    const failures = result.failed.map((failure) => `  ${failure.key}: ${failure.error.message}`);
+    throw new CliError(
+      `${result.failed.length} of the cluster's cloud changes failed; what was done is kept, and running \`kopsdeck update cluster ${name} --yes\` again finishes the rest.`,
+      1,
+      failures,
+    );
+  }
+  if (quiet) return;
+  ctx.print(
+    [
+      '',
+      `Cluster "${name}" is being created or updated in the cloud (${result.done.length} changes applied).`,
+      'Instances take a few minutes to boot and join. Next:',
+      `  kopsdeck validate cluster ${name} --wait 10m`,
+      `  kopsdeck get nodes --name ${name}`,
+    ].join('\n'),
+  );
+}
+
+function rethrowSpecErrors(error: unknown): never {
+  if (error instanceof ReconcileSpecError) {
+    throw new CliError(`The cluster spec cannot be built in the cloud: ${error.message}`, EXIT_VALIDATION_FAILED);
+  }
+  throw error;
+}

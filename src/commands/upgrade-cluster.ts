@@ -1,0 +1,50 @@
+// `kopsdeck upgrade cluster NAME --kubernetes-version V [--yes]`: checks the
+// version (one minor at a time, no downgrade, supported) and writes it to the
+// spec with --yes. Then `update cluster` and `rolling-update cluster` follow.
+import { renderTextTable } from '../engine/output/text-table.js';
+import { checkUpgrade, proposedUpgrade, upgradeCluster, UpgradeRefusedError } from '../engine/rollout/upgrade.js';
+import { ConflictError } from '../engine/store/object-store.js';
+import { CliError } from './cli-error.js';
+import type { CommandContext } from './command-context.js';
+
+export interface UpgradeClusterFlags {
+  kubernetesVersion?: string;
+  yes?: boolean;
+}
+
+export async function upgradeClusterCommand(ctx: CommandContext, name: string, flags: UpgradeClusterFlags): Promise<void> {
+  const store = ctx.store();
+  const found = await store.getCluster(name);
+  if (!found) throw new CliError(`Cluster "${name}" was not found in ${store.url}; list clusters with \`kopsdeck get clusters\`.`);
+  const current = found.value.spec.kubernetesVersion;
+  const target = flags.kubernetesVersion ?? proposedUpgrade(current);
+  if (!target) {
+    ctx.print(`No upgrade available: ${name} runs Kubernetes ${current}, the newest kopsdeck supports.`);
+    return;
+  }
+  try {
+    const check = checkUpgrade(current, target);
+    if (!check.changes) {
+      ctx.print(`No upgrade required: ${name} already runs Kubernetes ${check.to}.`);
+      return;
+    }
+    ctx.print(renderTextTable(['ITEM', 'PROPERTY', 'OLD', 'NEW'], [['Cluster', 'KubernetesVersion', check.from, check.to]]));
+    if (!flags.yes) {
+      ctx.print(`\nMust specify --yes to perform upgrade: kopsdeck upgrade cluster ${name} --kubernetes-version ${check.to} --yes`);
+      return;
+    }
+    await upgradeCluster(store, name, check.to);
+    ctx.print(
+      [
+        '',
+        `Cluster "${name}" now asks for Kubernetes ${check.to} (was ${check.from}). Next:`,
+        `  write the new launch templates:  kopsdeck update cluster ${name} --yes`,
+        `  replace the instances:           kopsdeck rolling-update cluster ${name} --yes`,
+      ].join('\n'),
+    );
+  } catch (error) {
+    if (error instanceof UpgradeRefusedError) throw new CliError(`Cannot upgrade ${name}: ${error.message}.`);
+    if (error instanceof ConflictError) throw new CliError(`${error.message}.`);
+    throw error;
+  }
+}

@@ -1,0 +1,62 @@
+// `kopsdeck validate cluster NAME [--wait 10m] [--count N] [-o table|json]`,
+// as kops: judge the cluster (instance groups at size, machines joined, nodes
+// Ready, control-plane and system-critical pods, /readyz), retrying until it
+// passes N times in a row or the wait runs out. Exit code 2 when it fails.
+import { liveValidator } from '../engine/health/live-validator.js';
+import { waitForValidation } from '../engine/health/wait-for-validation.js';
+import { awsCloudInventory } from '../engine/model/aws-inventory.js';
+import { startLiveCluster } from '../engine/model/live-cluster.js';
+import { formatValidation } from '../engine/output/validate-report.js';
+import { CliError, EXIT_VALIDATION_FAILED } from './cli-error.js';
+import { awsClientsFor, clusterRegion, loadValidCluster } from './cluster-connection.js';
+import type { CommandContext } from './command-context.js';
+import { kubeClientFor } from './get-cluster-resources.js';
+import { parseDuration } from './rolling-update.js';
+
+export interface ValidateClusterFlags {
+  wait?: string;
+  count?: string;
+  interval?: string;
+  output: 'table' | 'json';
+}
+
+export async function validateClusterCommand(ctx: CommandContext, name: string, flags: ValidateClusterFlags): Promise<void> {
+  const waitMs = flags.wait ? parseDuration(flags.wait, '--wait') : 0;
+  const intervalMs = flags.interval ? parseDuration(flags.interval, '--interval') : 10_000;
+  const count = flags.count === undefined ? 1 : Number(flags.count);
+  if (!Number.isInteger(count) || count < 1) throw new CliError(`--count must be a whole number of at least 1, not "${flags.count}".`);
+  const { cluster, instanceGroups } = await loadValidCluster(ctx, name);
+  const session = await ctx.cloud();
+  const kube = await kubeClientFor(name, session.kubeconfigPath);
+  const clients = awsClientsFor(session, clusterRegion(cluster, session));
+  // The validator polls the cloud itself before each judgement.
+  const live = startLiveCluster({ cluster: name, kube, cloud: awsCloudInventory(clients), clock: session.clock, cloudIntervalMs: 60 * 60_000 });
+  try {
+    const validate = liveValidator({
+      live,
+      kube,
+      clock: session.clock,
+      syncTimeoutMs: Math.min(30_000, Math.max(waitMs, 10_000)),
+      specInstanceGroups: instanceGroups.map((g) => ({ name: g.metadata.name, role: g.spec.role })),
+    });
+    const outcome = await waitForValidation({
+      validate,
+      clock: session.clock,
+      waitMs,
+      count,
+      intervalMs,
+      onAttempt: (attempt) => {
+        if (flags.output !== 'table' || waitMs === 0) return;
+        const { result } = attempt;
+        const state = result.ok ? `passed (${attempt.consecutivePasses} of ${attempt.required} in a row)` : `failed: ${result.failures[0]?.message}${result.failures.length > 1 ? ` (and ${result.failures.length - 1} more)` : ''}`;
+        ctx.warn(`Validation attempt ${attempt.attempt} ${state}`);
+      },
+    });
+    ctx.io.stdout.write(formatValidation(outcome.result, flags.output));
+    if (!outcome.ok) throw new CliError(outcome.reason ?? `cluster ${name} did not pass validation`, EXIT_VALIDATION_FAILED);
+  } finally {
+    await live.stop();
+    kube.close();
+    clients.destroy();
+  }
+}

@@ -1,0 +1,63 @@
+// The AWS SDK v3 clients the engine uses. Credentials and region come from the
+// SDK's default chain (environment, shared config and profiles, SSO), and the
+// SDK itself honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> (checked in
+// @smithy/core getEndpointUrlConfig), so an endpoint is passed only when the
+// caller gives one explicitly. Adaptive retries make throttling slow us down
+// instead of failing us.
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { S3Client } from '@aws-sdk/client-s3';
+
+export interface AwsClientOptions {
+  region?: string;
+  /** One endpoint for every service (else the SDK's own resolution, including AWS_ENDPOINT_URL*). */
+  endpoint?: string;
+  /** SDK attempts per call, first try included. */
+  maxAttempts?: number;
+  /** Explicit credentials (the simulator's placeholders); absent: the SDK's default chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+export interface AwsClients {
+  ec2: EC2Client;
+  autoscaling: AutoScalingClient;
+  route53: Route53Client;
+  s3: S3Client;
+  /** The region the clients were made for (resolved from options, AWS_REGION or AWS_DEFAULT_REGION). */
+  region: string | undefined;
+  destroy(): void;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 8;
+
+export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
+  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const common = {
+    ...(region ? { region } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    retryMode: 'adaptive',
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+  };
+  const ec2 = new EC2Client(common);
+  const autoscaling = new AutoScalingClient(common);
+  const route53 = new Route53Client(common);
+  // Path-style addressing whenever a custom endpoint is in play: S3-compatible
+  // endpoints (and loopback ones) rarely resolve bucket subdomains.
+  const customS3Endpoint = Boolean(options.endpoint || process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL);
+  const s3 = new S3Client({ ...common, forcePathStyle: customS3Endpoint });
+  return {
+    ec2,
+    autoscaling,
+    route53,
+    s3,
+    region,
+    destroy() {
+      ec2.destroy();
+      autoscaling.destroy();
+      route53.destroy();
+      s3.destroy();
+    },
+  };
+}

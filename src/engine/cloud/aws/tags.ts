@@ -1,0 +1,51 @@
+// The tags kopsdeck puts on what a cluster owns, as kops does. Discovery and
+// deletion find resources by these tags and nothing else.
+import type { Tag } from '@aws-sdk/client-ec2';
+
+export const TAG_CLUSTER = 'KubernetesCluster';
+export const TAG_INSTANCE_GROUP = 'kops.k8s.io/instancegroup';
+export const clusterOwnershipTag = (cluster: string): string => `kubernetes.io/cluster/${cluster}`;
+
+export type TagMap = Record<string, string>;
+
+export type InstanceGroupRole = 'ControlPlane' | 'Master' | 'APIServer' | 'Node' | 'Bastion';
+
+/** Tags on every owned resource; `name` is the resource's short name (`Name=<name>.<cluster>`). */
+export function clusterTags(cluster: string, name?: string): TagMap {
+  const tags: TagMap = { [TAG_CLUSTER]: cluster, [clusterOwnershipTag(cluster)]: 'owned' };
+  if (name !== undefined) tags.Name = name === cluster ? cluster : `${name}.${cluster}`;
+  return tags;
+}
+
+/** `k8s.io/role/control-plane` etc. Master and APIServer count as control plane, as in kops. */
+export function roleTagKey(role: InstanceGroupRole | string): string {
+  switch (role) {
+    case 'Node':
+      return 'k8s.io/role/node';
+    case 'Bastion':
+      return 'k8s.io/role/bastion';
+    default:
+      return 'k8s.io/role/control-plane';
+  }
+}
+
+export function isControlPlaneRole(role: string): boolean {
+  return role === 'ControlPlane' || role === 'Master' || role === 'APIServer';
+}
+
+export function toTagList(tags: TagMap): Tag[] {
+  return Object.keys(tags)
+    .sort()
+    .map((Key) => ({ Key, Value: tags[Key] }));
+}
+
+export function fromTagList(tags: { Key?: string; Value?: string }[] | undefined): TagMap {
+  const map: TagMap = {};
+  for (const tag of tags ?? []) if (tag.Key !== undefined) map[tag.Key] = tag.Value ?? '';
+  return map;
+}
+
+/** EC2 filters selecting what `cluster` owns. */
+export function clusterFilter(cluster: string): { Name: string; Values: string[] }[] {
+  return [{ Name: `tag:${TAG_CLUSTER}`, Values: [cluster] }];
+}

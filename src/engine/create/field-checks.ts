@@ -1,0 +1,110 @@
+// Per-field validation for the wizard: each check says, in a sentence a person
+// can act on, why a value is refused (error), what is risky about it
+// (warning), or what it will mean (note).
+import { readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseCidr, formatCidr } from '../spec/cidr.js';
+import { clusterNameProblem, isMachineTypeShape } from '../spec/names.js';
+import { isGossipClusterName } from '../spec/types.js';
+import { isSupported, latestStable } from '../spec/versions.js';
+import { hostedZoneForName, splitCidrList, GOSSIP_SUFFIX, type WizardEnvironment } from './answers.js';
+
+export interface FieldCheck {
+  /** Why the value is refused; the wizard does not move on while there is one. */
+  error?: string;
+  /** Accepted, but worth a second thought. */
+  warning?: string;
+  /** What the value will mean. */
+  note?: string;
+}
+
+export const MAX_NODES_PER_GROUP = 1000;
+
+export function checkClusterName(name: string, env: WizardEnvironment): FieldCheck {
+  const problem = clusterNameProblem(name);
+  if (problem) return { error: problem };
+  if (env.takenNames.includes(name)) {
+    return { error: `a cluster named ${name} is already in the state store; choose another name (or delete it first)` };
+  }
+  if (isGossipClusterName(name)) {
+    return { note: `needs no DNS: names ending in ${GOSSIP_SUFFIX} use no Route 53 zone; the API is reached through its load balancer` };
+  }
+  const zone = hostedZoneForName(name, env.hostedZones);
+  if (zone) return { note: `the API record api.${name} goes in your Route 53 hosted zone ${zone.name}` };
+  if (env.hostedZonesError) {
+    return { warning: `could not list your Route 53 hosted zones (${env.hostedZonesError}); a name ending in ${GOSSIP_SUFFIX} needs none` };
+  }
+  if (env.hostedZones.length === 0) {
+    return { error: `this account has no Route 53 hosted zone for ${name}; end the name with ${GOSSIP_SUFFIX} (e.g. ${name.split('.')[0]}${GOSSIP_SUFFIX}) for a cluster that needs no DNS` };
+  }
+  const zones = env.hostedZones.map((z) => z.name).join(', ');
+  return { error: `${name} is not under a Route 53 hosted zone of this account (${zones}); use a name such as ${name.split('.')[0]}.${env.hostedZones[0].name}, or end it with ${GOSSIP_SUFFIX}` };
+}
+
+export function checkMachineType(value: string, role: string): FieldCheck {
+  const text = value.trim();
+  if (text === '') return { error: `give a machine type for ${role}, such as t3.medium` };
+  if (!isMachineTypeShape(text)) return { error: `"${text}" is not an EC2 instance type; use family.size such as t3.medium or m6i.large` };
+  return { note: `${role} run on ${text} instances` };
+}
+
+/** A whole number typed in a field, or the reason it is not one. */
+export function parseCount(text: string, what: string, min: number, max: number): { value?: number; error?: string } {
+  const trimmed = text.trim();
+  if (trimmed === '') return { error: `type the ${what} as a whole number` };
+  if (!/^\d+$/.test(trimmed)) return { error: `"${trimmed}" is not a whole number; type the ${what} with digits only, e.g. 2` };
+  const value = Number(trimmed);
+  if (value < min) return { error: `the ${what} must be at least ${min}` };
+  if (value > max) return { error: `the ${what} can be at most ${max}` };
+  return { value };
+}
+
+export function checkKubernetesVersion(version: string): FieldCheck {
+  if (!isSupported(version)) return { error: `Kubernetes ${version} is not supported; choose one from the list` };
+  return version === latestStable() ? { note: `${version} is the newest stable release` } : { note: `newest stable is ${latestStable()}` };
+}
+
+export function expandHome(path: string): string {
+  if (path === '~') return homedir();
+  return path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
+}
+
+const PUBLIC_KEY_PREFIXES = ['ssh-rsa', 'ssh-ed25519', 'ecdsa-sha2-', 'sk-ssh-ed25519', 'sk-ecdsa-sha2-', 'ssh-dss'];
+
+export function checkSshPublicKey(path: string): FieldCheck {
+  const text = path.trim();
+  if (text === '') return { note: 'none: instances get no SSH key (you can add one later with kopsdeck edit cluster)' };
+  const full = expandHome(text);
+  let content: string;
+  try {
+    if (!statSync(full).isFile()) return { error: `${text} is not a file; give the path of a public key such as ~/.ssh/id_ed25519.pub` };
+    content = readFileSync(full, 'utf8').slice(0, 4096).trim();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { error: `${text} does not exist; give the path of a public key such as ~/.ssh/id_ed25519.pub, or leave it empty` };
+    return { error: `${text} cannot be read (${code ?? (error as Error).message})` };
+  }
+  if (content.includes('PRIVATE KEY')) return { error: `${text} is a private key; give the public one (usually the same path ending in .pub)` };
+  if (!PUBLIC_KEY_PREFIXES.some((prefix) => content.startsWith(prefix))) {
+    return { error: `${text} does not look like an SSH public key (it should start with ssh-ed25519, ssh-rsa or ecdsa-sha2-...)` };
+  }
+  return { note: `installs the ${content.split(/\s+/)[0]} key from ${text} on every instance` };
+}
+
+const OPEN = new Set(['0.0.0.0/0', '::/0']);
+
+export function checkAdminAccess(text: string): FieldCheck {
+  const items = splitCidrList(text);
+  if (items.length === 0) return { error: 'give at least one CIDR allowed to reach the API and SSH, e.g. 203.0.113.0/24 (your office) or 0.0.0.0/0 (anyone)' };
+  for (const item of items) {
+    const cidr = parseCidr(item);
+    if (!cidr) return { error: `"${item}" is not a CIDR; write an address and a prefix length, e.g. 203.0.113.0/24` };
+    if (cidr.hadHostBits) return { error: `"${item}" has host bits set; did you mean ${formatCidr(cidr)}?` };
+  }
+  const open = items.filter((item) => OPEN.has(item));
+  if (open.length > 0) {
+    return { warning: `${open.join(' and ')} is open to the world: anyone on the internet can reach the API and SSH ports (they still need credentials); narrow it to your own addresses when you can` };
+  }
+  return { note: `only ${items.join(', ')} can reach the API and SSH` };
+}

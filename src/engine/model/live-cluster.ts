@@ -1,0 +1,85 @@
+// Wires the informers and the cloud poller into one ClusterModel: the live
+// source every view, `get`, `validate` and the rollout read from.
+import type { Clock } from '../clock.js';
+import type { KubeClient } from '../kube/client.js';
+import { dropManagedFields, Informer } from '../kube/informer.js';
+import type { KubeNode, KubePod } from '../kube/types.js';
+import { CloudPoller } from './cloud-poller.js';
+import { ClusterModel } from './cluster-model.js';
+import type { CloudInventory } from './types.js';
+
+export interface LiveClusterOptions {
+  cluster: string;
+  kube: KubeClient;
+  /** Without it the model has nodes and pods but no instance groups. */
+  cloud?: CloudInventory;
+  clock: Clock;
+  /** Clock ms between cloud polls; default 10 s. */
+  cloudIntervalMs?: number;
+  /** Wall ms to gather changes before notifying subscribers; 0 = next tick. */
+  notifyIntervalMs?: number;
+  /** List page size for pods (nodes list in one page); default 5000. */
+  podPageSize?: number;
+  /** Which informers to run; default both. `get nodes` needs pods for PODS too. */
+  watchPods?: boolean;
+  /** What the pod cache keeps of each pod; default the whole pod minus managedFields (kube/lean-pod.ts keeps only what the engine reads). */
+  podTransform?: (pod: KubePod) => KubePod;
+}
+
+export interface LiveCluster {
+  model: ClusterModel;
+  nodes: Informer<KubeNode>;
+  pods?: Informer<KubePod>;
+  poller?: CloudPoller;
+  /** Resolves when nodes (and pods) are listed and the first cloud poll succeeded. */
+  synced: Promise<void>;
+  isSynced(): boolean;
+  /** Polls the cloud now. */
+  refreshCloud(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startLiveCluster(opts: LiveClusterOptions): LiveCluster {
+  const model = new ClusterModel(opts.cluster, { intervalMs: opts.notifyIntervalMs });
+  const reportKube = (error: unknown) => model.setKubeError(`Kubernetes API: ${(error as Error)?.message ?? error}`);
+  const clearKube = () => model.setKubeError(undefined);
+
+  const nodes = new Informer<KubeNode>({ client: opts.kube, path: '/api/v1/nodes', clock: opts.clock, transform: dropManagedFields, onError: reportKube, onHealthy: clearKube });
+  nodes.subscribe((event) => model.applyNode(event));
+  let pods: Informer<KubePod> | undefined;
+  if (opts.watchPods !== false) {
+    pods = new Informer<KubePod>({
+      client: opts.kube,
+      path: '/api/v1/pods',
+      clock: opts.clock,
+      pageSize: opts.podPageSize ?? 5000,
+      transform: opts.podTransform ?? dropManagedFields,
+      onError: reportKube,
+      onHealthy: clearKube,
+    });
+    pods.subscribe((event) => model.applyPod(event));
+  }
+  const poller = opts.cloud ? new CloudPoller({ inventory: opts.cloud, model, clock: opts.clock, intervalMs: opts.cloudIntervalMs }) : undefined;
+
+  nodes.start();
+  pods?.start();
+  poller?.start();
+  let syncedNow = false;
+  const synced = Promise.all([nodes.synced, pods?.synced, poller?.firstPoll]).then(() => {
+    syncedNow = true;
+    model.setKubeError(undefined);
+  });
+
+  return {
+    model,
+    nodes,
+    pods,
+    poller,
+    synced,
+    isSynced: () => syncedNow,
+    refreshCloud: async () => poller?.refresh(),
+    async stop() {
+      await Promise.all([nodes.stop(), pods?.stop(), poller?.stop()]);
+    },
+  };
+}

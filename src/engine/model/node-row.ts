@@ -1,0 +1,105 @@
+// One node -> one row: the facts every view shows, derived once per node event.
+import type { KubeNode } from '../kube/types.js';
+import type { CloudInstance, IgRole, NodeRow } from './types.js';
+
+/** kops' test: Ready is True and the network is not reported unavailable. */
+export function isNodeReady(node: KubeNode): boolean {
+  const conditions = node.status?.conditions ?? [];
+  const ready = conditions.find((c) => c.type === 'Ready');
+  const network = conditions.find((c) => c.type === 'NetworkUnavailable');
+  return ready?.status === 'True' && network?.status !== 'True';
+}
+
+export function readyStatus(node: KubeNode): string {
+  return node.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
+}
+
+/** The EC2 instance id from the providerID (aws:///us-east-1a/i-0abc). */
+export function instanceIdOf(node: KubeNode): string {
+  const providerId = node.spec?.providerID ?? '';
+  const last = providerId.slice(providerId.lastIndexOf('/') + 1);
+  return last.startsWith('i-') ? last : '';
+}
+
+export function zoneOf(node: KubeNode): string {
+  const labels = node.metadata.labels ?? {};
+  return labels['topology.kubernetes.io/zone'] ?? labels['failure-domain.beta.kubernetes.io/zone'] ?? '';
+}
+
+/** Role names as Kubernetes labels them (node-role.kubernetes.io/<role>). */
+export function nodeRoleFromLabels(node: KubeNode): string {
+  const labels = node.metadata.labels ?? {};
+  const roles = Object.keys(labels)
+    .filter((k) => k.startsWith('node-role.kubernetes.io/'))
+    .map((k) => k.slice('node-role.kubernetes.io/'.length))
+    .filter(Boolean)
+    .sort();
+  if (roles.length) return roles.join(',');
+  return labels['kubernetes.io/role'] ?? '';
+}
+
+/** A kops instance group role as a node role: ControlPlane/Master -> control-plane, Node -> node. */
+export function roleOfIg(role: IgRole | undefined): string {
+  switch (role) {
+    case 'ControlPlane':
+    case 'Master':
+      return 'control-plane';
+    case 'APIServer':
+      return 'apiserver';
+    case 'Bastion':
+      return 'bastion';
+    case 'Node':
+      return 'node';
+    default:
+      return '';
+  }
+}
+
+export function taintsText(node: KubeNode): string {
+  return (node.spec?.taints ?? []).map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(',');
+}
+
+export function internalIpOf(node: KubeNode): string {
+  return node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '';
+}
+
+export interface NodeJoin {
+  instanceGroup?: string;
+  igRole?: IgRole;
+  instance?: CloudInstance;
+}
+
+export function buildNodeRow(node: KubeNode, pods: number, join: NodeJoin): NodeRow {
+  const ready = isNodeReady(node);
+  const unschedulable = node.spec?.unschedulable === true;
+  const readiness = readyStatus(node) === 'Unknown' ? 'Unknown' : ready ? 'Ready' : 'NotReady';
+  const created = node.metadata.creationTimestamp ? Date.parse(node.metadata.creationTimestamp) : NaN;
+  return {
+    name: node.metadata.name,
+    status: unschedulable ? `${readiness},SchedulingDisabled` : readiness,
+    ready,
+    unschedulable,
+    role: nodeRoleFromLabels(node) || roleOfIg(join.igRole) || 'node',
+    instanceGroup: join.instanceGroup ?? node.metadata.labels?.['kops.k8s.io/instancegroup'] ?? '',
+    zone: zoneOf(node) || join.instance?.zone || '',
+    version: node.status?.nodeInfo?.kubeletVersion ?? '',
+    pods,
+    taints: taintsText(node),
+    createdAt: Number.isFinite(created) ? created : undefined,
+    instanceId: instanceIdOf(node),
+    internalIp: internalIpOf(node),
+    needsUpdate: join.instance?.needsUpdate ?? false,
+  };
+}
+
+/** kubectl's AGE: 45s, 12m, 5h, 3d. */
+export function formatAge(fromMs: number | undefined, nowMs: number): string {
+  if (fromMs === undefined) return '<unknown>';
+  const seconds = Math.max(0, Math.floor((nowMs - fromMs) / 1000));
+  if (seconds < 120) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 120) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}h`;
+  return `${Math.floor(hours / 24)}d`;
+}

@@ -1,0 +1,239 @@
+// `delete cluster`: find every resource the cluster owns by its tags, list it
+// (TYPE NAME ID, as kops), and delete in reverse dependency order: DNS records
+// and auto scaling groups, then the instances (waited for until terminated),
+// launch templates, security groups, subnets and the internet gateway, route
+// tables, and the VPC last. Every step tolerates "already gone", so a re-run
+// after a partial failure finishes the job.
+import {
+  DeleteInternetGatewayCommand,
+  DeleteRouteTableCommand,
+  DeleteSecurityGroupCommand,
+  DeleteSubnetCommand,
+  DeleteVpcCommand,
+  DetachInternetGatewayCommand,
+  DisassociateRouteTableCommand,
+  RevokeSecurityGroupIngressCommand,
+  TerminateInstancesCommand,
+  type Instance,
+  type InternetGateway,
+  type RouteTable,
+  type SecurityGroup,
+} from '@aws-sdk/client-ec2';
+import { ChangeResourceRecordSetsCommand, paginateListHostedZones, type ResourceRecordSet } from '@aws-sdk/client-route-53';
+import type { AwsClients } from '../cloud/aws/clients.js';
+import {
+  findAutoScalingGroups,
+  findInstances,
+  findInternetGateways,
+  findLaunchTemplates,
+  findRouteTables,
+  findSecurityGroups,
+  findSubnets,
+  findVpcs,
+  listRecordsNamed,
+  normalizeDnsName,
+} from '../cloud/aws/discovery.js';
+import { isNotFoundError } from '../cloud/aws/errors.js';
+import { fromTagList } from '../cloud/aws/tags.js';
+import { systemClock, type Clock } from '../clock.js';
+import { runJobs, type ApplyOptions, type ApplyResult, type Job } from './apply-plan.js';
+import { launchTemplateDeletion } from './model.js';
+import { autoscalingGroupDeletion } from './tasks/autoscaling-group.js';
+import { ingressRules, toPermission } from './tasks/security-group.js';
+
+export interface OwnedResource {
+  type: string;
+  name: string;
+  id: string;
+}
+
+export interface DeletePlan {
+  clusterName: string;
+  /** What will be deleted, in deletion order. */
+  resources: OwnedResource[];
+  records: { zoneId: string; record: ResourceRecordSet }[];
+  autoScalingGroups: string[];
+  instances: Instance[];
+  launchTemplates: { name: string; id: string }[];
+  securityGroups: SecurityGroup[];
+  subnets: { name: string; id: string }[];
+  internetGateways: InternetGateway[];
+  routeTables: RouteTable[];
+  vpcs: { name: string; id: string }[];
+}
+
+const nameOf = (tags: { Key?: string; Value?: string }[] | undefined, fallback: string): string => fromTagList(tags).Name ?? fallback;
+
+export async function planDelete(input: { clusterName: string; clients: AwsClients }): Promise<DeletePlan> {
+  const { clusterName, clients } = input;
+  const [records, groups, instances, templates, securityGroups, subnets, internetGateways, routeTables, vpcs] = await Promise.all([
+    findClusterRecords(clients, clusterName),
+    findAutoScalingGroups(clients, clusterName),
+    findInstances(clients, clusterName, { states: ['pending', 'running', 'stopping', 'stopped', 'shutting-down'] }),
+    findLaunchTemplates(clients, clusterName),
+    findSecurityGroups(clients, clusterName),
+    findSubnets(clients, clusterName),
+    findInternetGateways(clients, clusterName),
+    findRouteTables(clients, clusterName),
+    findVpcs(clients, clusterName),
+  ]);
+  const plan: DeletePlan = {
+    clusterName,
+    resources: [],
+    records,
+    autoScalingGroups: groups.map((g) => g.AutoScalingGroupName!),
+    instances,
+    launchTemplates: templates.map(({ template }) => ({ name: template.LaunchTemplateName!, id: template.LaunchTemplateId! })),
+    securityGroups,
+    subnets: subnets.map((s) => ({ name: nameOf(s.Tags, s.SubnetId!), id: s.SubnetId! })),
+    internetGateways,
+    routeTables,
+    vpcs: vpcs.map((v) => ({ name: nameOf(v.Tags, v.VpcId!), id: v.VpcId! })),
+  };
+  plan.resources = [
+    ...records.map((r) => ({ type: 'route53-record', name: r.record.Name!, id: `${r.zoneId}/${r.record.Name}` })),
+    ...plan.autoScalingGroups.map((name) => ({ type: 'autoscaling-group', name, id: name })),
+    ...instances.map((i) => ({ type: 'instance', name: nameOf(i.Tags, i.InstanceId!), id: i.InstanceId! })),
+    ...plan.launchTemplates.map((t) => ({ type: 'autoscaling-config', name: t.name, id: t.id })),
+    ...securityGroups.map((g) => ({ type: 'security-group', name: g.GroupName!, id: g.GroupId! })),
+    ...plan.subnets.map((s) => ({ type: 'subnet', ...s })),
+    ...internetGateways.map((g) => ({ type: 'internet-gateway', name: nameOf(g.Tags, g.InternetGatewayId!), id: g.InternetGatewayId! })),
+    ...routeTables.map((t) => ({ type: 'route-table', name: nameOf(t.Tags, t.RouteTableId!), id: t.RouteTableId! })),
+    ...plan.vpcs.map((v) => ({ type: 'vpc', ...v })),
+  ];
+  return plan;
+}
+
+/** api.<cluster> and api.internal.<cluster> in every zone the cluster's name falls under. */
+async function findClusterRecords(clients: AwsClients, clusterName: string): Promise<{ zoneId: string; record: ResourceRecordSet }[]> {
+  const cluster = normalizeDnsName(clusterName);
+  const found: { zoneId: string; record: ResourceRecordSet }[] = [];
+  for await (const page of paginateListHostedZones({ client: clients.route53 }, {})) {
+    for (const zone of page.HostedZones ?? []) {
+      const zoneName = normalizeDnsName(zone.Name ?? '');
+      if (cluster !== zoneName && !cluster.endsWith(`.${zoneName}`)) continue;
+      const zoneId = (zone.Id ?? '').replace(/^\/hostedzone\//, '');
+      const records = await listRecordsNamed(clients, zoneId, [`api.${cluster}`, `api.internal.${cluster}`]);
+      found.push(...records.filter((r) => r.Type === 'A' || r.Type === 'AAAA').map((record) => ({ zoneId, record })));
+    }
+  }
+  return found;
+}
+
+export interface DeleteOptions extends ApplyOptions {
+  clients: AwsClients;
+  clock?: Clock;
+  signal?: AbortSignal;
+  /** How long (clock ms) to wait for instances to terminate. */
+  instanceTimeoutMs?: number;
+  /** Poll interval (clock ms) while waiting. */
+  pollIntervalMs?: number;
+}
+
+export async function deleteCluster(plan: DeletePlan, options: DeleteOptions): Promise<ApplyResult> {
+  const { clients } = options;
+  const env = { clock: options.clock ?? systemClock, signal: options.signal };
+  const ctx = { clients };
+  const jobs: Job[] = [];
+  const job = (kind: string, name: string, id: string, dependencies: string[], run: () => Promise<void>): string => {
+    const key = `${kind}/${name}`;
+    jobs.push({ ref: { key, kind, name, action: 'delete' }, dependencies, run: async () => (await run(), id) });
+    return key;
+  };
+  for (const { zoneId, record } of plan.records) {
+    job('route53-record', record.Name!, `${zoneId}/${record.Name}`, [], () => deleteRecord(clients, zoneId, record));
+  }
+  const groupKeys = plan.autoScalingGroups.map((name) => {
+    const deletion = autoscalingGroupDeletion(name);
+    return job('autoscaling-group', name, name, [], () => deletion.remove(ctx));
+  });
+  const instancesKey = job('instance', 'all', `${plan.instances.length} instances`, groupKeys, () =>
+    terminateAndWait(clients, plan, env.clock, options, env.signal),
+  );
+  for (const t of plan.launchTemplates) {
+    const deletion = launchTemplateDeletion(t.name, t.id, []);
+    job('autoscaling-config', t.name, t.id, [instancesKey], () => deletion.remove(ctx));
+  }
+  const rulesKey = job('security-group-rules', 'all', 'ingress', [instancesKey], () => revokeIngress(clients, plan.securityGroups));
+  const groupDeletions = plan.securityGroups.map((g) =>
+    job('security-group', g.GroupName!, g.GroupId!, [rulesKey], () => ignoreNotFound(clients.ec2.send(new DeleteSecurityGroupCommand({ GroupId: g.GroupId })))),
+  );
+  const subnetKeys = plan.subnets.map((s) =>
+    job('subnet', s.name, s.id, [instancesKey, ...groupDeletions], () => ignoreNotFound(clients.ec2.send(new DeleteSubnetCommand({ SubnetId: s.id })))),
+  );
+  const gatewayKeys = plan.internetGateways.map((g) =>
+    job('internet-gateway', nameOf(g.Tags, g.InternetGatewayId!), g.InternetGatewayId!, [instancesKey], () => deleteInternetGateway(clients, g)),
+  );
+  const tableKeys = plan.routeTables.map((t) =>
+    job('route-table', nameOf(t.Tags, t.RouteTableId!), t.RouteTableId!, subnetKeys, () => deleteRouteTable(clients, t)),
+  );
+  const before = jobs.map((j) => j.ref.key).filter((k) => k !== instancesKey);
+  for (const v of plan.vpcs) {
+    job('vpc', v.name, v.id, [...before, ...subnetKeys, ...gatewayKeys, ...tableKeys], () => ignoreNotFound(clients.ec2.send(new DeleteVpcCommand({ VpcId: v.id }))));
+  }
+  const result: ApplyResult = { ok: true, done: [], failed: [], skipped: [], ids: new Map() };
+  await runJobs(jobs, env, { maxAttempts: 10, ...options }, result);
+  result.ok = result.failed.length === 0 && result.skipped.length === 0;
+  return result;
+}
+
+async function ignoreNotFound(call: Promise<unknown>): Promise<void> {
+  try {
+    await call;
+  } catch (error) {
+    if (!isNotFoundError(error)) throw error;
+  }
+}
+
+async function deleteRecord(clients: AwsClients, zoneId: string, record: ResourceRecordSet): Promise<void> {
+  await ignoreNotFound(
+    clients.route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: [{ Action: 'DELETE', ResourceRecordSet: record }] } })),
+  );
+}
+
+/** Terminates what the groups did not take with them, then waits (batched polls) until nothing of the cluster runs. */
+async function terminateAndWait(clients: AwsClients, plan: DeletePlan, clock: Clock, options: DeleteOptions, signal?: AbortSignal): Promise<void> {
+  const deadline = clock.now() + (options.instanceTimeoutMs ?? 20 * 60_000);
+  const interval = options.pollIntervalMs ?? 5_000;
+  for (;;) {
+    const [instances, groups] = await Promise.all([findInstances(clients, plan.clusterName), findAutoScalingGroups(clients, plan.clusterName)]);
+    const alive = instances.filter((i) => i.State?.Name !== 'shutting-down' && i.State?.Name !== 'terminated');
+    for (let start = 0; start < alive.length; start += 1000) {
+      const ids = alive.slice(start, start + 1000).map((i) => i.InstanceId!);
+      await ignoreNotFound(clients.ec2.send(new TerminateInstancesCommand({ InstanceIds: ids })));
+    }
+    if (instances.length === 0 && groups.length === 0) return;
+    if (clock.now() >= deadline) {
+      throw new Error(`${instances.length} instances and ${groups.length} auto scaling groups of ${plan.clusterName} are still terminating; re-run delete to finish`);
+    }
+    await clock.sleep(interval, signal);
+  }
+}
+
+/** Rules that name another group block that group's deletion: revoke every ingress rule first. */
+async function revokeIngress(clients: AwsClients, groups: SecurityGroup[]): Promise<void> {
+  await Promise.all(
+    groups.map(async (group) => {
+      const rules = ingressRules(group);
+      if (rules.length === 0) return;
+      await ignoreNotFound(clients.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: group.GroupId, IpPermissions: rules.map(toPermission) })));
+    }),
+  );
+}
+
+async function deleteInternetGateway(clients: AwsClients, gateway: InternetGateway): Promise<void> {
+  for (const attachment of gateway.Attachments ?? []) {
+    if (attachment.VpcId) {
+      await ignoreNotFound(clients.ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: gateway.InternetGatewayId, VpcId: attachment.VpcId })));
+    }
+  }
+  await ignoreNotFound(clients.ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: gateway.InternetGatewayId })));
+}
+
+async function deleteRouteTable(clients: AwsClients, table: RouteTable): Promise<void> {
+  for (const association of table.Associations ?? []) {
+    if (association.Main || !association.RouteTableAssociationId) continue;
+    await ignoreNotFound(clients.ec2.send(new DisassociateRouteTableCommand({ AssociationId: association.RouteTableAssociationId })));
+  }
+  await ignoreNotFound(clients.ec2.send(new DeleteRouteTableCommand({ RouteTableId: table.RouteTableId })));
+}

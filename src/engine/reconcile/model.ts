@@ -1,0 +1,184 @@
+// From a Cluster and its InstanceGroups to the tasks that describe what must
+// exist in AWS (kops' "model builders").
+import type { Cluster, ClusterSubnet, InstanceGroup } from '../spec/types.js';
+import { renderUserDataBase64, bootstrapRole } from '../bootstrap/user-data.js';
+import { TAG_INSTANCE_GROUP, clusterTags, roleTagKey, type TagMap } from '../cloud/aws/tags.js';
+import type { LaunchTemplateState } from '../cloud/aws/discovery.js';
+import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
+import { DeleteLaunchTemplateCommand } from '@aws-sdk/client-ec2';
+import { isNotFoundError } from '../cloud/aws/errors.js';
+import type { DeletionTask, Task } from './task.js';
+import { taskKey } from './task.js';
+import { vpcTask } from './tasks/vpc.js';
+import { subnetKey, subnetName, subnetTask } from './tasks/subnet.js';
+import { internetGatewayTask } from './tasks/internet-gateway.js';
+import { internetRouteTask, routeTableAssociationTask, routeTableKey, routeTableTask } from './tasks/route-table.js';
+import { ruleTask, securityGroupKey, securityGroupName, securityGroupTask, type GroupRole, type RuleSpec } from './tasks/security-group.js';
+import { launchTemplateKey, launchTemplateTask } from './tasks/launch-template.js';
+import { autoscalingGroupDeletion, autoscalingGroupKey, autoscalingGroupTask } from './tasks/autoscaling-group.js';
+import { apiDnsNameTask, dnsZoneTask } from './tasks/dns.js';
+
+/** A spec the reconcile engine cannot act on; every problem is listed. */
+export class ReconcileSpecError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`the cluster spec cannot be applied:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ReconcileSpecError';
+  }
+}
+
+export const instanceGroupResourceName = (cluster: string, ig: string): string => `${ig}.${cluster}`;
+
+export function groupRoleOf(role: string): GroupRole {
+  if (role === 'Node') return 'nodes';
+  if (role === 'Bastion') return 'bastions';
+  return 'masters';
+}
+
+export function instanceGroupTags(cluster: string, ig: InstanceGroup): TagMap {
+  return {
+    ...clusterTags(cluster, ig.metadata.name),
+    [TAG_INSTANCE_GROUP]: ig.metadata.name,
+    [roleTagKey(ig.spec.role)]: '1',
+  };
+}
+
+export function checkModel(cluster: Cluster, instanceGroups: InstanceGroup[]): string[] {
+  const problems: string[] = [];
+  const subnetNames = new Set(cluster.spec.subnets.map((s) => s.name));
+  if (cluster.spec.networkID) problems.push('spec.networkID (a shared VPC) is not supported yet: remove it to let kopsdeck create the VPC');
+  if (cluster.spec.subnets.length === 0) problems.push('spec.subnets is empty');
+  for (const ig of instanceGroups) {
+    for (const name of ig.spec.subnets ?? []) {
+      if (!subnetNames.has(name)) problems.push(`instance group ${ig.metadata.name}: subnet ${name} is not one of the cluster's subnets (${[...subnetNames].join(', ')})`);
+    }
+    if (!ig.spec.subnets?.length) problems.push(`instance group ${ig.metadata.name}: spec.subnets is empty`);
+    if (ig.spec.minSize > ig.spec.maxSize) problems.push(`instance group ${ig.metadata.name}: minSize ${ig.spec.minSize} is above maxSize ${ig.spec.maxSize}`);
+  }
+  return problems;
+}
+
+export function buildClusterTasks(cluster: Cluster, instanceGroups: InstanceGroup[]): Task[] {
+  const problems = checkModel(cluster, instanceGroups);
+  if (problems.length) throw new ReconcileSpecError(problems);
+  const name = cluster.metadata.name;
+  const tasks: Task[] = [vpcTask(name, cluster.spec.networkCIDR), internetGatewayTask(name)];
+  tasks.push(...networkTasks(name, cluster.spec.subnets));
+  const roles = new Set(instanceGroups.map((ig) => groupRoleOf(ig.spec.role)));
+  roles.add('masters');
+  roles.add('nodes');
+  for (const role of ['masters', 'nodes', 'bastions'] as GroupRole[]) if (roles.has(role)) tasks.push(securityGroupTask(name, role));
+  tasks.push(...securityRules(cluster, roles.has('bastions')).map((rule) => ruleTask(name, rule)));
+  const subnetsByName = new Map(cluster.spec.subnets.map((s) => [s.name, s]));
+  for (const ig of instanceGroups) tasks.push(...instanceGroupTasks(cluster, ig, subnetsByName));
+  const dnsType = cluster.spec.topology?.dns?.type ?? 'Public';
+  if (cluster.spec.dnsZone && dnsType !== 'None') {
+    const privateDns = dnsType === 'Private';
+    const privateAddresses = privateDns || cluster.spec.subnets.some((s) => s.type === 'Private');
+    tasks.push(dnsZoneTask(name, cluster.spec.dnsZone, privateDns), apiDnsNameTask(name, cluster.spec.dnsZone, privateAddresses));
+  }
+  return tasks;
+}
+
+function networkTasks(cluster: string, subnets: ClusterSubnet[]): Task[] {
+  const tasks: Task[] = [routeTableTask(cluster), internetRouteTask(cluster)];
+  const privateZones = [...new Set(subnets.filter((s) => s.type === 'Private').map((s) => s.zone))];
+  for (const zone of privateZones) tasks.push(routeTableTask(cluster, zone));
+  for (const subnet of subnets) {
+    tasks.push(subnetTask(cluster, subnet));
+    const table = subnet.type === 'Private' ? routeTableKey(cluster, subnet.zone) : routeTableKey(cluster);
+    tasks.push(routeTableAssociationTask(cluster, subnetName(cluster, subnet), subnetKey(cluster, subnet), table));
+  }
+  return tasks;
+}
+
+/** kops' rule names: `https-external-to-master-<cidr>`, `from-<group>-ingress-all-0to0-<group>`. */
+export function securityRules(cluster: Cluster, withBastion: boolean): RuleSpec[] {
+  const name = cluster.metadata.name;
+  const rules: RuleSpec[] = [];
+  for (const cidr of cluster.spec.kubernetesApiAccess ?? []) {
+    rules.push({ name: `https-external-to-master-${cidr}`, group: 'masters', protocol: 'tcp', fromPort: 443, toPort: 443, cidr });
+  }
+  for (const cidr of cluster.spec.sshAccess ?? []) {
+    rules.push({ name: `ssh-external-to-master-${cidr}`, group: 'masters', protocol: 'tcp', fromPort: 22, toPort: 22, cidr });
+    rules.push({ name: `ssh-external-to-node-${cidr}`, group: 'nodes', protocol: 'tcp', fromPort: 22, toPort: 22, cidr });
+    if (withBastion) rules.push({ name: `ssh-external-to-bastion-${cidr}`, group: 'bastions', protocol: 'tcp', fromPort: 22, toPort: 22, cidr });
+  }
+  const all = (from: GroupRole, to: GroupRole): RuleSpec => ({
+    name: `from-${securityGroupName(name, from)}-ingress-all-0to0-${securityGroupName(name, to)}`,
+    group: to,
+    protocol: '-1',
+    sourceGroup: from,
+  });
+  rules.push(all('masters', 'masters'), all('masters', 'nodes'), all('nodes', 'nodes'), all('nodes', 'masters'));
+  if (withBastion) {
+    for (const to of ['masters', 'nodes'] as GroupRole[]) {
+      rules.push({ name: `from-${securityGroupName(name, 'bastions')}-ingress-tcp-22to22-${securityGroupName(name, to)}`, group: to, protocol: 'tcp', fromPort: 22, toPort: 22, sourceGroup: 'bastions' });
+    }
+  }
+  return rules;
+}
+
+function instanceGroupTasks(cluster: Cluster, ig: InstanceGroup, subnets: Map<string, ClusterSubnet>): Task[] {
+  const clusterName = cluster.metadata.name;
+  const resourceName = instanceGroupResourceName(clusterName, ig.metadata.name);
+  const tags = instanceGroupTags(clusterName, ig);
+  const igSubnets = ig.spec.subnets.map((s) => subnets.get(s)!);
+  const lt = launchTemplateTask({
+    name: resourceName,
+    imageRef: ig.spec.image,
+    instanceType: ig.spec.machineType,
+    userData: renderUserDataBase64({
+      cluster: clusterName,
+      instanceGroup: ig.metadata.name,
+      kubernetesVersion: cluster.spec.kubernetesVersion,
+      role: bootstrapRole(ig.spec.role),
+    }),
+    securityGroupKey: securityGroupKey(clusterName, groupRoleOf(ig.spec.role)),
+    associatePublicIp: igSubnets.every((s) => s.type !== 'Private'),
+    keyName: cluster.spec.sshKeyName || undefined,
+    tags,
+  });
+  const asg = autoscalingGroupTask({
+    name: resourceName,
+    launchTemplateKey: launchTemplateKey(resourceName),
+    subnetKeys: igSubnets.map((s) => subnetKey(clusterName, s)),
+    minSize: ig.spec.minSize,
+    maxSize: ig.spec.maxSize,
+    tags,
+  });
+  return [lt, asg];
+}
+
+/** Auto scaling groups and launch templates the cluster owns that no instance group wants. */
+export function staleInstanceGroupDeletions(tasks: Task[], groups: AutoScalingGroup[], templates: LaunchTemplateState[]): DeletionTask[] {
+  const wanted = new Set(tasks.map((t) => t.key));
+  const deletions: DeletionTask[] = [];
+  for (const group of groups) {
+    const name = group.AutoScalingGroupName!;
+    if (!wanted.has(autoscalingGroupKey(name)) && group.Status !== 'Delete in progress') deletions.push(autoscalingGroupDeletion(name));
+  }
+  for (const { template } of templates) {
+    const name = template.LaunchTemplateName!;
+    if (wanted.has(launchTemplateKey(name))) continue;
+    const asg = deletions.find((d) => d.name === name);
+    deletions.push(launchTemplateDeletion(name, template.LaunchTemplateId!, asg ? [asg.key] : []));
+  }
+  return deletions;
+}
+
+export function launchTemplateDeletion(name: string, id: string, dependencies: string[]): DeletionTask {
+  return {
+    key: taskKey('LaunchTemplate', name),
+    kind: 'LaunchTemplate',
+    name,
+    id,
+    dependencies,
+    async remove(ctx) {
+      try {
+        await ctx.clients.ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateId: id }));
+      } catch (error) {
+        if (!isNotFoundError(error)) throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,143 @@
+// Auto scaling groups, one per instance group: sizes, subnets, the launch
+// template at `$Latest` (a new template version needs no ASG change; the
+// rollout replaces instances whose recorded version is older), and tags
+// propagated to the instances at launch.
+import {
+  CreateAutoScalingGroupCommand,
+  CreateOrUpdateTagsCommand,
+  DeleteAutoScalingGroupCommand,
+  UpdateAutoScalingGroupCommand,
+  type AutoScalingGroup,
+} from '@aws-sdk/client-auto-scaling';
+import type { TagMap } from '../../cloud/aws/tags.js';
+import { isNotFoundError } from '../../cloud/aws/errors.js';
+import { compareFields, compareTags, idOrPending, requireId, taskKey, type DeletionTask, type Task } from '../task.js';
+
+export const LATEST_VERSION = '$Latest';
+
+export interface AutoscalingGroupDesired {
+  name: string;
+  launchTemplateId: string;
+  launchTemplateVersion: string;
+  minSize: number;
+  maxSize: number;
+  subnetIds: string[];
+  tags: TagMap;
+}
+
+export interface AutoscalingGroupInput {
+  name: string;
+  launchTemplateKey: string;
+  subnetKeys: string[];
+  minSize: number;
+  maxSize: number;
+  tags: TagMap;
+}
+
+export const autoscalingGroupKey = (name: string): string => taskKey('AutoscalingGroup', name);
+
+export function autoscalingGroupTask(input: AutoscalingGroupInput): Task<AutoscalingGroupDesired, AutoScalingGroup> {
+  return {
+    key: autoscalingGroupKey(input.name),
+    kind: 'AutoscalingGroup',
+    name: input.name,
+    dependencies: [input.launchTemplateKey, ...input.subnetKeys],
+    desired: (ctx) => ({
+      name: input.name,
+      launchTemplateId: idOrPending(ctx, input.launchTemplateKey),
+      launchTemplateVersion: LATEST_VERSION,
+      minSize: input.minSize,
+      maxSize: input.maxSize,
+      subnetIds: input.subnetKeys.map((k) => idOrPending(ctx, k)).sort(),
+      tags: input.tags,
+    }),
+    find: (ctx) => ctx.snapshot.autoScalingGroups.find((g) => g.AutoScalingGroupName === input.name && g.Status !== 'Delete in progress') ?? null,
+    idOf: (g) => g.AutoScalingGroupName!,
+    diff: (desired, actual) => [
+      ...compareFields([
+        ['MinSize', desired.minSize, actual.MinSize],
+        ['MaxSize', desired.maxSize, actual.MaxSize],
+        ['Subnets', desired.subnetIds, splitZoneIdentifier(actual.VPCZoneIdentifier)],
+        ['LaunchTemplate', desired.launchTemplateId, actual.LaunchTemplate?.LaunchTemplateId],
+        ['LaunchTemplateVersion', desired.launchTemplateVersion, actual.LaunchTemplate?.Version],
+      ]),
+      ...compareTags(desired.tags, asgTags(actual)),
+    ],
+    describe: (d) => ({
+      MinSize: String(d.minSize),
+      MaxSize: String(d.maxSize),
+      Subnets: d.subnetIds.join(', '),
+      LaunchTemplate: `${d.launchTemplateId} ${d.launchTemplateVersion}`,
+      Tags: Object.entries(d.tags).map(([k, v]) => `${k}: ${v}`).join(', '),
+    }),
+    async apply(ctx, change) {
+      const launchTemplate = { LaunchTemplateId: requireId(ctx, input.launchTemplateKey), Version: LATEST_VERSION };
+      const zoneIdentifier = input.subnetKeys.map((k) => requireId(ctx, k)).join(',');
+      const tags = Object.entries(change.desired.tags).map(([Key, Value]) => ({
+        Key,
+        Value,
+        PropagateAtLaunch: true,
+        ResourceId: input.name,
+        ResourceType: 'auto-scaling-group',
+      }));
+      if (!change.actual) {
+        await ctx.clients.autoscaling.send(
+          new CreateAutoScalingGroupCommand({
+            AutoScalingGroupName: input.name,
+            LaunchTemplate: launchTemplate,
+            MinSize: input.minSize,
+            MaxSize: input.maxSize,
+            DesiredCapacity: input.minSize,
+            VPCZoneIdentifier: zoneIdentifier,
+            Tags: tags,
+          }),
+        );
+        return input.name;
+      }
+      if (change.changes.some((c) => !c.field.startsWith('Tags['))) {
+        await ctx.clients.autoscaling.send(
+          new UpdateAutoScalingGroupCommand({
+            AutoScalingGroupName: input.name,
+            LaunchTemplate: launchTemplate,
+            MinSize: input.minSize,
+            MaxSize: input.maxSize,
+            VPCZoneIdentifier: zoneIdentifier,
+          }),
+        );
+      }
+      const changedTags = new Set(change.changes.filter((c) => c.field.startsWith('Tags[')).map((c) => c.field.slice(5, -1)));
+      if (changedTags.size) {
+        await ctx.clients.autoscaling.send(new CreateOrUpdateTagsCommand({ Tags: tags.filter((t) => changedTags.has(t.Key)) }));
+      }
+      return input.name;
+    },
+  };
+}
+
+export function splitZoneIdentifier(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean).sort();
+}
+
+export function asgTags(group: AutoScalingGroup): TagMap {
+  const tags: TagMap = {};
+  for (const tag of group.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? '';
+  return tags;
+}
+
+/** Removes a group and, with ForceDelete, its instances. */
+export function autoscalingGroupDeletion(name: string, dependencies: string[] = []): DeletionTask {
+  return {
+    key: autoscalingGroupKey(name),
+    kind: 'AutoscalingGroup',
+    name,
+    id: name,
+    dependencies,
+    async remove(ctx) {
+      try {
+        await ctx.clients.autoscaling.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: name, ForceDelete: true }));
+      } catch (error) {
+        if (!isNotFoundError(error)) throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,186 @@
+// Security groups (masters, nodes, bastions) and their ingress rules, one task
+// per rule as kops does, so a plan names exactly which rule is added.
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  RevokeSecurityGroupIngressCommand,
+  type IpPermission,
+  type SecurityGroup,
+} from '@aws-sdk/client-ec2';
+import { clusterTags, type TagMap } from '../../cloud/aws/tags.js';
+import { errorCode } from '../../cloud/aws/errors.js';
+import { compareFields, compareTags, idOrPending, requireId, taskKey, type DeletionTask, type ReconcileContext, type Task } from '../task.js';
+import { applyTagChanges, tagSpecification, tagsOf } from './ec2-tags.js';
+import { vpcKey } from './vpc.js';
+
+export type GroupRole = 'masters' | 'nodes' | 'bastions';
+
+export const securityGroupName = (cluster: string, role: GroupRole): string => `${role}.${cluster}`;
+export const securityGroupKey = (cluster: string, role: GroupRole): string => taskKey('SecurityGroup', securityGroupName(cluster, role));
+
+export interface SecurityGroupDesired {
+  vpcId: string;
+  description: string;
+  tags: TagMap;
+}
+
+export function securityGroupTask(cluster: string, role: GroupRole): Task<SecurityGroupDesired, SecurityGroup> {
+  const name = securityGroupName(cluster, role);
+  return {
+    key: securityGroupKey(cluster, role),
+    kind: 'SecurityGroup',
+    name,
+    dependencies: [vpcKey(cluster)],
+    desired: (ctx) => ({ vpcId: idOrPending(ctx, vpcKey(cluster)), description: `Security group for ${role}`, tags: clusterTags(cluster, role) }),
+    find: (ctx) => ctx.snapshot.securityGroups.find((g) => g.GroupName === name) ?? null,
+    idOf: (g) => g.GroupId!,
+    diff: (desired, actual) => [
+      ...compareFields([['VPC', desired.vpcId, actual.VpcId], ['Description', desired.description, actual.Description]]),
+      ...compareTags(desired.tags, tagsOf(actual)),
+    ],
+    describe: (d) => ({ VPC: d.vpcId, Description: d.description }),
+    async apply(ctx, change) {
+      if (!change.actual) {
+        const out = await ctx.clients.ec2.send(
+          new CreateSecurityGroupCommand({
+            GroupName: name,
+            Description: change.desired.description,
+            VpcId: requireId(ctx, vpcKey(cluster)),
+            TagSpecifications: tagSpecification('security-group', change.desired.tags),
+          }),
+        );
+        return out.GroupId!;
+      }
+      const fixed = change.changes.filter((c) => c.field === 'VPC' || c.field === 'Description');
+      if (fixed.length) throw new Error(`SecurityGroup/${name}: ${fixed.map((c) => c.field).join(', ')} cannot be changed; delete the group and re-run`);
+      await applyTagChanges(ctx, change.actual.GroupId!, change.desired.tags, change.changes);
+      return change.actual.GroupId!;
+    },
+  };
+}
+
+/** One ingress rule: a protocol and port range, from a CIDR or from another group. */
+export interface RuleSpec {
+  name: string;
+  group: GroupRole;
+  protocol: 'tcp' | 'udp' | '-1';
+  fromPort?: number;
+  toPort?: number;
+  cidr?: string;
+  sourceGroup?: GroupRole;
+}
+
+export interface RuleDesired {
+  groupId: string;
+  protocol: string;
+  fromPort?: number;
+  toPort?: number;
+  cidr?: string;
+  sourceGroupId?: string;
+}
+
+export function ruleTask(cluster: string, rule: RuleSpec): Task<RuleDesired, RuleDesired> {
+  const groupKey = securityGroupKey(cluster, rule.group);
+  const sourceKey = rule.sourceGroup ? securityGroupKey(cluster, rule.sourceGroup) : undefined;
+  const desired = (ctx: ReconcileContext): RuleDesired => ({
+    groupId: idOrPending(ctx, groupKey),
+    protocol: rule.protocol,
+    fromPort: rule.protocol === '-1' ? undefined : rule.fromPort,
+    toPort: rule.protocol === '-1' ? undefined : rule.toPort,
+    cidr: rule.cidr,
+    sourceGroupId: sourceKey ? idOrPending(ctx, sourceKey) : undefined,
+  });
+  return {
+    key: taskKey('SecurityGroupRule', rule.name),
+    kind: 'SecurityGroupRule',
+    name: rule.name,
+    dependencies: sourceKey ? [groupKey, sourceKey] : [groupKey],
+    desired,
+    find: (ctx) => {
+      const want = desired(ctx);
+      const group = ctx.snapshot.securityGroups.find((g) => g.GroupId === want.groupId);
+      return group && ingressRules(group).some((have) => sameRule(have, want)) ? want : null;
+    },
+    idOf: ruleId,
+    // A rule is its identity: it exists exactly as wanted, or it is created.
+    diff: () => [],
+    describe: (d) => ({
+      SecurityGroup: d.groupId,
+      Protocol: d.protocol === '-1' ? 'all' : d.protocol,
+      ...(d.fromPort !== undefined ? { Ports: d.fromPort === d.toPort ? String(d.fromPort) : `${d.fromPort}-${d.toPort}` } : {}),
+      Source: d.cidr ?? d.sourceGroupId ?? '',
+    }),
+    async apply(ctx, change) {
+      const want = desired(ctx);
+      requireId(ctx, groupKey);
+      try {
+        await ctx.clients.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: want.groupId, IpPermissions: [toPermission(want)] }));
+      } catch (error) {
+        // Already there (a retried call that had succeeded): that is what we wanted.
+        if (errorCode(error) !== 'InvalidPermission.Duplicate') throw error;
+      }
+      return ruleId(change.desired.groupId.startsWith('<') ? want : change.desired);
+    },
+  };
+}
+
+export const ruleId = (r: RuleDesired): string =>
+  `${r.groupId}:${r.protocol}:${r.fromPort ?? ''}-${r.toPort ?? ''}:${r.cidr ?? r.sourceGroupId ?? ''}`;
+
+export function sameRule(a: RuleDesired, b: RuleDesired): boolean {
+  return ruleId(a) === ruleId(b);
+}
+
+/** A group's ingress permissions, one entry per source. */
+export function ingressRules(group: SecurityGroup): RuleDesired[] {
+  const rules: RuleDesired[] = [];
+  for (const p of group.IpPermissions ?? []) {
+    const protocol = p.IpProtocol === '-1' || p.IpProtocol === 'all' ? '-1' : p.IpProtocol ?? '-1';
+    const ports = protocol === '-1' ? {} : { fromPort: p.FromPort, toPort: p.ToPort };
+    const base = { groupId: group.GroupId!, protocol, ...ports };
+    for (const r of p.IpRanges ?? []) rules.push({ ...base, cidr: r.CidrIp });
+    for (const r of p.Ipv6Ranges ?? []) rules.push({ ...base, cidr: r.CidrIpv6 });
+    for (const r of p.UserIdGroupPairs ?? []) rules.push({ ...base, sourceGroupId: r.GroupId });
+  }
+  return rules;
+}
+
+export function toPermission(rule: RuleDesired): IpPermission {
+  const permission: IpPermission = { IpProtocol: rule.protocol };
+  if (rule.protocol !== '-1') {
+    permission.FromPort = rule.fromPort;
+    permission.ToPort = rule.toPort;
+  }
+  if (rule.cidr?.includes(':')) permission.Ipv6Ranges = [{ CidrIpv6: rule.cidr }];
+  else if (rule.cidr) permission.IpRanges = [{ CidrIp: rule.cidr }];
+  if (rule.sourceGroupId) permission.UserIdGroupPairs = [{ GroupId: rule.sourceGroupId }];
+  return permission;
+}
+
+/** Ingress rules on the cluster's groups that no rule task wants any more. */
+export function staleRuleDeletions(ctx: ReconcileContext, wanted: RuleDesired[]): DeletionTask[] {
+  const wantedIds = new Set(wanted.map(ruleId));
+  const deletions: DeletionTask[] = [];
+  for (const group of ctx.snapshot.securityGroups) {
+    for (const rule of ingressRules(group)) {
+      const id = ruleId(rule);
+      if (wantedIds.has(id)) continue;
+      const label = `${group.GroupName}:${rule.protocol === '-1' ? 'all' : `${rule.protocol}/${rule.fromPort}-${rule.toPort}`}:${rule.cidr ?? rule.sourceGroupId}`;
+      deletions.push({
+        key: taskKey('SecurityGroupRule', label),
+        kind: 'SecurityGroupRule',
+        name: label,
+        id,
+        dependencies: [],
+        async remove(c) {
+          try {
+            await c.clients.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: rule.groupId, IpPermissions: [toPermission(rule)] }));
+          } catch (error) {
+            if (!/NotFound/.test(errorCode(error))) throw error;
+          }
+        },
+      });
+    }
+  }
+  return deletions;
+}

@@ -1,0 +1,102 @@
+// One instance group: the instances an earlier run left half-done go first,
+// in the waves they were in; then the rest, cut into new waves. The cluster
+// must validate before a group starts (unless it is resuming one), and the
+// group's interval is slept between waves.
+import type { InstanceProgress } from './journal.js';
+import { stepsFor } from './journal.js';
+import { makeWaves } from './ordering.js';
+import type { RunContext, WaveMember } from './run-context.js';
+import type { PlannedGroup, PlannedInstance } from './types.js';
+import { validateUntilHealthy, ValidationTimeoutError } from './waits.js';
+import { runWave } from './wave-runner.js';
+
+export interface GroupWork {
+  group: PlannedGroup;
+  waves: WaveMember[][];
+  resuming: boolean;
+}
+
+/** The waves of one group: half-done instances from the journal first, then fresh ones. */
+export function groupWork(ctx: Pick<RunContext, 'cloudOnly' | 'deps'>, group: PlannedGroup, progress: Map<string, InstanceProgress>): GroupWork {
+  const withoutKube = ctx.cloudOnly || group.kind === 'Bastion' || !ctx.deps.kube;
+  const shape = (surge: boolean) => stepsFor({ surge, withoutKube, bastion: group.kind === 'Bastion' });
+  const planned = new Map(group.instances.map((i) => [i.id, i]));
+  const member = (id: string, surge: boolean, wave: number, p: InstanceProgress | undefined, instance?: PlannedInstance): WaveMember => ({
+    id,
+    group: group.name,
+    groupName: group.groupName,
+    kind: group.kind,
+    node: p?.node ?? instance?.nodeName,
+    reason: instance?.reason ?? 'resuming an interrupted rollout',
+    surge,
+    wave,
+    steps: shape(surge),
+    progress: p ?? { instance: id, group: group.name, surge, done: [], skipped: false },
+  });
+
+  const inFlight = [...progress.values()].filter((p) => p.group === group.name && !p.skipped && p.done.length > 0 && !isComplete(p, shape(p.surge)));
+  const byWave = new Map<number, WaveMember[]>();
+  for (const p of inFlight) {
+    const wave = p.wave ?? 0;
+    byWave.set(wave, [...(byWave.get(wave) ?? []), member(p.instance, p.surge, wave, p, planned.get(p.instance))]);
+  }
+  const resumed = [...byWave.keys()].sort((a, b) => a - b).map((w) => byWave.get(w)!);
+
+  const started = new Set([...progress.values()].filter((p) => p.skipped || p.done.length > 0).map((p) => p.instance));
+  const fresh = group.instances.filter((i) => !started.has(i.id));
+  const firstWave = Math.max(-1, ...[...progress.values()].filter((p) => p.group === group.name).map((p) => p.wave ?? -1)) + 1;
+  const canSurge = group.kind !== 'ControlPlane' && !ctx.cloudOnly;
+  const waves = makeWaves(fresh, group.settings, { canSurge }).map((wave, index) =>
+    wave.instances.map((id) => {
+      const instance = planned.get(id)!;
+      return member(id, wave.surge.includes(id) || instance.detached, firstWave + index, undefined, instance);
+    }),
+  );
+  return { group, waves: [...resumed, ...waves], resuming: resumed.length > 0 };
+}
+
+function isComplete(p: InstanceProgress, steps: readonly string[]): boolean {
+  return steps.every((s) => p.done.includes(s as never));
+}
+
+export async function runGroup(ctx: RunContext, work: GroupWork, onWaveFinished: (ms: number) => void): Promise<void> {
+  const { group, waves } = work;
+  if (waves.length === 0) return;
+  const { clock } = ctx.deps;
+  const started = clock.now();
+  ctx.emit({ type: 'group-started', group: group.name, kind: group.kind, settings: group.settings, instances: waves.flat().length });
+  if (!group.settings.drainAndTerminate) {
+    ctx.emit({ type: 'group-finished', group: group.name, durationMs: 0 });
+    return;
+  }
+  if (!work.resuming && group.kind !== 'Bastion' && !ctx.cloudOnly && ctx.deps.validate) {
+    try {
+      await validateUntilHealthy(ctx, group.name, clock.now() + ctx.timings.validationTimeoutMs, 1);
+    } catch (error) {
+      if (error instanceof ValidationTimeoutError) throw new ValidationTimeoutError(`not starting ${group.name}: ${error.message}`);
+      throw error;
+    }
+  }
+  for (const [index, members] of waves.entries()) {
+    await ctx.intents.gate();
+    ctx.emit({ type: 'wave-started', group: group.name, wave: index + 1, waves: waves.length, instances: members.map((m) => m.id) });
+    const waveStarted = clock.now();
+    await runWave(ctx, members);
+    onWaveFinished(clock.now() - waveStarted);
+    if (index < waves.length - 1) {
+      const ms = intervalOf(ctx, group.kind);
+      if (ms > 0) {
+        await ctx.intents.gate();
+        ctx.emit({ type: 'interval', group: group.name, ms });
+        await clock.sleep(ms, ctx.signal);
+      }
+    }
+  }
+  ctx.emit({ type: 'group-finished', group: group.name, durationMs: clock.now() - started });
+}
+
+function intervalOf(ctx: RunContext, kind: PlannedGroup['kind']): number {
+  if (kind === 'Bastion') return ctx.timings.bastionIntervalMs;
+  if (kind === 'Node') return ctx.timings.nodeIntervalMs;
+  return ctx.timings.controlPlaneIntervalMs;
+}

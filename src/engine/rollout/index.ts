@@ -1,0 +1,15 @@
+// The rollout engine's public surface.
+export { startRollout, planRollout, type RolloutOptions, type RolloutRun } from './run-rollout.js';
+export { buildRolloutPlan, renderPlanTable, describePlan, formatDuration, updateReason, type PlanInput } from './plan.js';
+export { resolveSettings, parseIntOrPercent, settingsProblem } from './settings.js';
+export { makeWaves, orderGroups, prioritizeInstances, kindOfRole, type Wave } from './ordering.js';
+export { RolloutJournal, readJournal, replayJournal, stepsFor, nextStep, journalKey, type JournalEntry, type JournalDocument, type InstanceProgress } from './journal.js';
+export { acquireLock, readLock, isStale, lockKey, RolloutLockedError, type LockBody } from './lock.js';
+export { reduceRollout, initialRolloutView, type RolloutView, type InstanceView } from './rollout-state.js';
+export { upgradeCluster, checkUpgrade, proposedUpgrade, UpgradeRefusedError } from './upgrade.js';
+export { connectRollout, type ConnectedRollout } from './connect.js';
+export { awsRolloutCloud, TAG_DETACHED } from './aws-rollout-cloud.js';
+export { kubeRollout } from './kube-rollout.js';
+export { ValidationTimeoutError } from './waits.js';
+export type { RolloutDeps, RolloutCloud, RolloutKube, RolloutCloudGroup, RolloutInstance, RolloutNode, Validator } from './deps.js';
+export * from './types.js';

@@ -1,0 +1,200 @@
+// The rollout journal at `<cluster>/rollout/journal` in the state store: every
+// finished step of every instance, appended with a conditional write, so a new
+// run knows exactly where the last one stopped. A step is recorded once it is
+// done; a step cut short by a crash is not recorded and is run again (every
+// step is safe to repeat: cordon, drain and the waits are idempotent, and
+// detach and terminate first check whether the cloud already did them).
+import { ConflictError, type ObjectStore, type ObjectVersion } from '../store/object-store.js';
+import type { InstanceStep, JournalMark, RolloutStatus } from './types.js';
+
+export const journalKey = (cluster: string): string => `${cluster}/rollout/journal`;
+
+export interface JournalEntry {
+  instance: string;
+  group: string;
+  step: JournalMark;
+  /** Clock ms when the step finished. */
+  at: number;
+  node?: string;
+  /** The wave the instance was put in, and whether it surges (on its confirm entry). */
+  wave?: number;
+  surge?: boolean;
+  note?: string;
+}
+
+export interface JournalDocument {
+  kind: 'RolloutJournal';
+  cluster: string;
+  runId: string;
+  status: RolloutStatus;
+  reason?: string;
+  startedAt: number;
+  updatedAt: number;
+  /** The instances the rollout set out to replace (so a resumed --force does not replace their replacements). */
+  planned?: string[];
+  entries: JournalEntry[];
+}
+
+export interface InstanceProgress {
+  instance: string;
+  group: string;
+  node?: string;
+  wave?: number;
+  surge: boolean;
+  /** Steps done, in the order they were recorded. */
+  done: InstanceStep[];
+  skipped: boolean;
+}
+
+/** Per instance, what the journal says has been done (an uncordon after an abort starts the instance over). */
+export function replayJournal(entries: readonly JournalEntry[]): Map<string, InstanceProgress> {
+  const progress = new Map<string, InstanceProgress>();
+  for (const entry of entries) {
+    let p = progress.get(entry.instance);
+    if (!p) {
+      p = { instance: entry.instance, group: entry.group, surge: false, done: [], skipped: false };
+      progress.set(entry.instance, p);
+    }
+    if (entry.node) p.node = entry.node;
+    if (entry.step === 'skip') p.skipped = true;
+    else if (entry.step === 'uncordon') {
+      p.done = [];
+      p.wave = undefined;
+      p.surge = false;
+    } else {
+      if (entry.step === 'confirm') {
+        p.wave = entry.wave;
+        p.surge = entry.surge ?? false;
+      }
+      p.done.push(entry.step);
+    }
+  }
+  return progress;
+}
+
+export interface StepShape {
+  surge: boolean;
+  /** Bastions and --cloudonly: no cordon, drain or validation. */
+  withoutKube: boolean;
+  bastion: boolean;
+}
+
+/** The steps an instance goes through, in order. */
+export function stepsFor(shape: StepShape): InstanceStep[] {
+  const steps: InstanceStep[] = ['confirm'];
+  if (shape.surge) steps.push('detach');
+  if (!shape.withoutKube) steps.push('cordon', 'drain', 'post-drain');
+  steps.push('terminate', 'join');
+  if (!shape.withoutKube && !shape.bastion) steps.push('validate');
+  return steps;
+}
+
+/** The first step of `steps` not yet done; undefined when all are. */
+export function nextStep(progress: Pick<InstanceProgress, 'done'> | undefined, steps: readonly InstanceStep[]): InstanceStep | undefined {
+  const done = new Set(progress?.done ?? []);
+  return steps.find((step) => !done.has(step));
+}
+
+/** An instance started (confirmed) but not finished, and not skipped. */
+export function isInFlight(progress: InstanceProgress, steps: readonly InstanceStep[]): boolean {
+  return !progress.skipped && progress.done.length > 0 && nextStep(progress, steps) !== undefined;
+}
+
+/** Appends entries with conditional writes, one at a time, in the order given. */
+export class RolloutJournal {
+  private queue: Promise<void> = Promise.resolve();
+  private pending: JournalEntry[] = [];
+
+  private constructor(
+    private readonly objects: ObjectStore,
+    private doc: JournalDocument,
+    private version: ObjectVersion,
+    /** True when this run continues an unfinished one. */
+    readonly resumed: boolean,
+  ) {}
+
+  /**
+   * Continues an unfinished journal, or starts a new one when there is none or
+   * the last rollout finished.
+   */
+  static async open(objects: ObjectStore, cluster: string, now: number, runId: string): Promise<RolloutJournal> {
+    const key = journalKey(cluster);
+    const stored = await objects.get(key);
+    const previous = stored ? parseJournal(stored.body, key) : undefined;
+    if (stored && previous && previous.status !== 'finished') {
+      const doc: JournalDocument = { ...previous, status: 'running', reason: undefined, updatedAt: now };
+      const version = await objects.put(key, serialize(doc), { ifVersion: stored.version });
+      return new RolloutJournal(objects, doc, version, true);
+    }
+    const doc: JournalDocument = { kind: 'RolloutJournal', cluster, runId, status: 'running', startedAt: now, updatedAt: now, entries: [] };
+    const version = await objects.put(key, serialize(doc), { ifVersion: stored ? stored.version : null });
+    return new RolloutJournal(objects, doc, version, false);
+  }
+
+  get document(): Readonly<JournalDocument> {
+    return this.doc;
+  }
+
+  get entries(): readonly JournalEntry[] {
+    return this.doc.entries;
+  }
+
+  progress(): Map<string, InstanceProgress> {
+    return replayJournal(this.doc.entries);
+  }
+
+  /** Entries recorded while a write is in flight go out together in the next one. */
+  record(...entries: JournalEntry[]): Promise<void> {
+    this.pending.push(...entries);
+    return this.write((doc) => {
+      const entries = this.pending.splice(0);
+      return entries.length ? { ...doc, updatedAt: entries.at(-1)!.at, entries: [...doc.entries, ...entries] } : doc;
+    });
+  }
+
+  setPlanned(instances: string[], at: number): Promise<void> {
+    return this.write((doc) => ({ ...doc, planned: instances, updatedAt: at }));
+  }
+
+  setStatus(status: RolloutStatus, at: number, reason?: string): Promise<void> {
+    return this.write((doc) => ({ ...doc, status, reason, updatedAt: at }));
+  }
+
+  private write(change: (doc: JournalDocument) => JournalDocument): Promise<void> {
+    const next = this.queue.then(async () => {
+      const doc = change(this.doc);
+      if (doc === this.doc) return;
+      try {
+        this.version = await this.objects.put(journalKey(doc.cluster), serialize(doc), { ifVersion: this.version });
+      } catch (error) {
+        if (error instanceof ConflictError) {
+          throw new ConflictError(error.key, `the rollout journal of ${doc.cluster} was changed by another process; stopping so two rollouts never act at once`);
+        }
+        throw error;
+      }
+      this.doc = doc;
+    });
+    // A failed write fails its caller; later writes still run in order.
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}
+
+export async function readJournal(objects: ObjectStore, cluster: string): Promise<JournalDocument | null> {
+  const stored = await objects.get(journalKey(cluster));
+  return stored ? parseJournal(stored.body, journalKey(cluster)) : null;
+}
+
+function parseJournal(body: string, key: string): JournalDocument {
+  const doc = JSON.parse(body) as JournalDocument;
+  if (doc?.kind !== 'RolloutJournal' || !Array.isArray(doc.entries)) throw new Error(`${key} is not a rollout journal`);
+  return doc;
+}
+
+function serialize(doc: JournalDocument): string {
+  // One entry per line: readable with `cat`, and small diffs between versions.
+  const head = { ...doc, entries: undefined };
+  const lines = doc.entries.map((e) => '    ' + JSON.stringify(e));
+  const headText = JSON.stringify(head, null, 2).replace(/\n}$/, '');
+  return `${headText},\n  "entries": [\n${lines.join(',\n')}\n  ]\n}\n`;
+}

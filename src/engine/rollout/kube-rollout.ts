@@ -1,0 +1,40 @@
+// RolloutKube over the engine's Kubernetes client: nodes by instance id (from
+// their providerID), the pods of a node with their budgets, cordon, drain.
+import type { Clock } from '../clock.js';
+import type { KubeClient } from '../kube/client.js';
+import { cordon, drain, uncordon } from '../kube/node-ops.js';
+import { describeNodePods } from '../kube/node-pods.js';
+import type { KubeList, KubeNode } from '../kube/types.js';
+import type { RolloutKube, RolloutNode } from './deps.js';
+
+export function kubeRollout(client: KubeClient, clock: Clock): RolloutKube {
+  return {
+    async nodesByInstance() {
+      const list = await client.request<KubeList<KubeNode>>('GET', '/api/v1/nodes');
+      const nodes = new Map<string, RolloutNode>();
+      for (const node of list.items) {
+        const instanceId = instanceIdOf(node);
+        if (!instanceId) continue;
+        nodes.set(instanceId, {
+          name: node.metadata.name,
+          instanceId,
+          ready: node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+          unschedulable: node.spec?.unschedulable === true,
+          kubeletVersion: node.status?.nodeInfo?.kubeletVersion,
+          instanceType: node.metadata.labels?.['node.kubernetes.io/instance-type'],
+        });
+      }
+      return nodes;
+    },
+    describePods: (nodeName) => describeNodePods(client, nodeName),
+    cordon: async (nodeName) => void (await cordon(client, nodeName)),
+    uncordon: async (nodeName) => void (await uncordon(client, nodeName)),
+    drain: (nodeName, options) => drain(client, nodeName, { clock, timeoutMs: options.timeoutMs, onProgress: options.onProgress, signal: options.signal, cordon: false }),
+  };
+}
+
+/** `aws:///us-east-1a/i-0abc` -> `i-0abc`. */
+export function instanceIdOf(node: KubeNode): string | undefined {
+  const id = node.spec?.providerID?.split('/').pop();
+  return id && id.startsWith('i-') ? id : undefined;
+}

@@ -1,0 +1,116 @@
+// One rollout per cluster at a time: a lock object at `<cluster>/rollout/lock`
+// taken with a create-only write, kept alive by a heartbeat, released at the
+// end. A lock whose heartbeat stopped (its holder crashed, or its laptop was
+// closed) is stale; breaking it needs an explicit confirmation, because a
+// holder that is only slow would then be acting next to us.
+import { hostname } from 'node:os';
+import { ConflictError, type ObjectStore, type ObjectVersion } from '../store/object-store.js';
+
+export const lockKey = (cluster: string): string => `${cluster}/rollout/lock`;
+
+/** Wall ms after which a lock whose heartbeat has not moved is stale. */
+export const DEFAULT_STALE_AFTER_MS = 5 * 60_000;
+const HEARTBEAT_EVERY_MS = 30_000;
+
+export interface LockBody {
+  holder: string;
+  runId: string;
+  pid: number;
+  host: string;
+  acquiredAt: number;
+  /** Wall-clock epoch ms (locks are about processes, not simulated time). */
+  heartbeatAt: number;
+}
+
+export class RolloutLockedError extends Error {
+  constructor(
+    readonly cluster: string,
+    readonly lock: LockBody,
+    readonly stale: boolean,
+  ) {
+    const age = Math.round((Date.now() - lock.heartbeatAt) / 1000);
+    super(
+      stale
+        ? `a rollout of ${cluster} by ${lock.holder} (pid ${lock.pid} on ${lock.host}) stopped answering ${age}s ago; confirm breaking its stale lock to take over`
+        : `a rollout of ${cluster} is already running: ${lock.holder} (pid ${lock.pid} on ${lock.host}), last heartbeat ${age}s ago`,
+    );
+    this.name = 'RolloutLockedError';
+  }
+}
+
+export interface AcquireOptions {
+  holder: string;
+  runId: string;
+  /** Take over a stale lock (never a live one). */
+  breakStaleLock?: boolean;
+  staleAfterMs?: number;
+  /** Called if the lock is lost while held (someone broke it). */
+  onLost?: (error: Error) => void;
+  now?: () => number;
+}
+
+export interface HeldLock {
+  body: LockBody;
+  release(): Promise<void>;
+}
+
+/** Stale when the heartbeat is old, or the holder is a process on this host that no longer exists. */
+export function isStale(lock: LockBody, now: number, staleAfterMs = DEFAULT_STALE_AFTER_MS, host = hostname()): boolean {
+  if (now - lock.heartbeatAt > staleAfterMs) return true;
+  return lock.host === host && !processAlive(lock.pid);
+}
+
+export async function acquireLock(objects: ObjectStore, cluster: string, options: AcquireOptions): Promise<HeldLock> {
+  const now = options.now ?? Date.now;
+  const key = lockKey(cluster);
+  const body: LockBody = { holder: options.holder, runId: options.runId, pid: process.pid, host: hostname(), acquiredAt: now(), heartbeatAt: now() };
+  let version: ObjectVersion;
+  try {
+    version = await objects.put(key, JSON.stringify(body), { ifVersion: null });
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    const existing = await objects.get(key);
+    if (!existing) return acquireLock(objects, cluster, options);
+    const held = JSON.parse(existing.body) as LockBody;
+    const stale = isStale(held, now(), options.staleAfterMs);
+    if (!stale || !options.breakStaleLock) throw new RolloutLockedError(cluster, held, stale);
+    version = await objects.put(key, JSON.stringify(body), { ifVersion: existing.version });
+  }
+  let released = false;
+  const beat = async () => {
+    if (released) return;
+    try {
+      version = await objects.put(key, JSON.stringify({ ...body, heartbeatAt: now() }), { ifVersion: version });
+    } catch (error) {
+      if (released) return;
+      released = true;
+      clearInterval(timer);
+      options.onLost?.(error instanceof ConflictError ? new Error(`the rollout lock of ${cluster} was taken by another process; stopping`) : (error as Error));
+    }
+  };
+  const timer = setInterval(() => void beat(), HEARTBEAT_EVERY_MS);
+  timer.unref();
+  return {
+    body,
+    async release() {
+      if (released) return;
+      released = true;
+      clearInterval(timer);
+      await objects.delete(key, { ifVersion: version }).catch(() => undefined);
+    },
+  };
+}
+
+export async function readLock(objects: ObjectStore, cluster: string): Promise<LockBody | null> {
+  const stored = await objects.get(lockKey(cluster));
+  return stored ? (JSON.parse(stored.body) as LockBody) : null;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,96 @@
+// The rollout as a screen shows it, folded from the event stream by a pure
+// reducer: per instance a step list with states and durations, the current
+// validation checks, what is being waited for, drains that are blocked, the
+// pending confirmation, and the ETA. A hook keeps one of these per run.
+import type { BlockedPod } from '../kube/node-ops.js';
+import type { ValidationFailure } from '../health/validate-cluster.js';
+import type { ConfirmRequest, InstanceStep, RolloutEvent, RolloutPlan, RolloutResult } from './types.js';
+
+export type StepState = 'pending' | 'running' | 'done';
+
+export interface InstanceView {
+  id: string;
+  group: string;
+  nodeName?: string;
+  steps: Partial<Record<InstanceStep, { state: StepState; durationMs?: number }>>;
+  skipped: boolean;
+  evicted: number;
+  blocked?: { pods: BlockedPod[]; message: string };
+}
+
+export interface RolloutView {
+  status: 'planning' | 'running' | 'paused' | 'aborting' | RolloutResult['status'];
+  plan?: RolloutPlan;
+  resumed: boolean;
+  /** In the order they started. */
+  instances: InstanceView[];
+  currentGroup?: string;
+  wave?: { group: string; wave: number; waves: number };
+  validation?: { group: string; attempt: number; ok: boolean; consecutivePasses: number; required: number; failures: ValidationFailure[] };
+  waiting?: { group: string; want: number; ready: number; joining: number };
+  confirm?: ConfirmRequest;
+  eta?: { remainingMs: number; doneInstances: number; totalInstances: number };
+  reason?: string;
+}
+
+export const initialRolloutView: RolloutView = { status: 'planning', resumed: false, instances: [] };
+
+export function reduceRollout(view: RolloutView, event: RolloutEvent): RolloutView {
+  switch (event.type) {
+    case 'plan':
+      return { ...view, status: 'running', plan: event.plan, resumed: event.resumed };
+    case 'group-started':
+      return { ...view, currentGroup: event.group, validation: undefined, waiting: undefined };
+    case 'wave-started':
+      return { ...view, wave: { group: event.group, wave: event.wave, waves: event.waves } };
+    case 'step-started':
+      return withInstance(view, event.instanceId, event.group, event.nodeName, (i) => ({ ...i, steps: { ...i.steps, [event.step]: { state: 'running' } } }));
+    case 'step-finished': {
+      const next = withInstance(view, event.instanceId, event.group, event.nodeName, (i) => ({
+        ...i,
+        blocked: event.step === 'drain' ? undefined : i.blocked,
+        steps: { ...i.steps, [event.step]: { state: 'done', durationMs: event.durationMs } },
+      }));
+      return event.step === 'confirm' ? { ...next, confirm: undefined } : next;
+    }
+    case 'confirm':
+      return { ...view, confirm: event.request };
+    case 'confirmed':
+      return { ...view, confirm: undefined };
+    case 'skipped':
+      return withInstance(view, event.instanceId, event.group, undefined, (i) => ({ ...i, skipped: true, steps: {} }));
+    case 'drain-progress':
+      if (event.progress.type !== 'evicted') return view;
+      return mapInstance(view, event.instanceId, (i) => ({ ...i, evicted: i.evicted + 1 }));
+    case 'drain-blocked':
+      return mapInstance(view, event.instanceId, (i) => ({ ...i, blocked: { pods: event.blocked, message: event.message } }));
+    case 'waiting-for-replacement':
+      return { ...view, waiting: { group: event.group, want: event.want, ready: event.ready, joining: event.joining } };
+    case 'validation-attempt':
+      return { ...view, waiting: undefined, validation: { group: event.group, attempt: event.attempt, ok: event.ok, consecutivePasses: event.consecutivePasses, required: event.required, failures: event.failures } };
+    case 'eta':
+      return { ...view, eta: { remainingMs: event.remainingMs, doneInstances: event.doneInstances, totalInstances: event.totalInstances } };
+    case 'paused':
+      return { ...view, status: 'paused' };
+    case 'resumed':
+      return { ...view, status: 'running' };
+    case 'aborting':
+      return { ...view, status: 'aborting', reason: event.reason };
+    case 'uncordoned':
+      return mapInstance(view, event.instanceId, (i) => ({ ...i, steps: {} }));
+    case 'finished':
+      return { ...view, status: event.status, reason: event.reason, confirm: undefined, waiting: undefined };
+    default:
+      return view;
+  }
+}
+
+function withInstance(view: RolloutView, id: string, group: string, nodeName: string | undefined, change: (i: InstanceView) => InstanceView): RolloutView {
+  const existing = view.instances.find((i) => i.id === id);
+  if (!existing) return { ...view, instances: [...view.instances, change({ id, group, nodeName, steps: {}, skipped: false, evicted: 0 })] };
+  return mapInstance(view, id, (i) => change(nodeName && !i.nodeName ? { ...i, nodeName } : i));
+}
+
+function mapInstance(view: RolloutView, id: string, change: (i: InstanceView) => InstanceView): RolloutView {
+  return { ...view, instances: view.instances.map((i) => (i.id === id ? change(i) : i)) };
+}

@@ -1,0 +1,67 @@
+// What every part of a running rollout shares: the seams, the journal, the
+// intents, the event sink, and the small helpers that run one journaled step.
+import type { RolloutDeps } from './deps.js';
+import type { Intents } from './intents.js';
+import type { RolloutJournal, InstanceProgress } from './journal.js';
+import type { ConfirmFn, GroupKind, InstanceStep, RolloutEvent, RolloutTimings } from './types.js';
+
+export interface RunContext {
+  deps: RolloutDeps;
+  cluster: string;
+  timings: RolloutTimings;
+  journal: RolloutJournal;
+  intents: Intents;
+  /** Fires on abort, on the caller's signal, or when the lock is lost. */
+  signal: AbortSignal;
+  emit(event: RolloutEvent): void;
+  confirm?: ConfirmFn;
+  cloudOnly: boolean;
+  /** Confirm positions across the whole rollout. */
+  counter: { position: number; total: number };
+  /** Instances replaced and skipped so far. */
+  replaced: string[];
+  skipped: string[];
+  /** Clock ms of finished waves by group kind, for the ETA. */
+  waveDurations: Map<GroupKind, number[]>;
+}
+
+/** One instance as a wave handles it. */
+export interface WaveMember {
+  id: string;
+  group: string;
+  groupName: string;
+  kind: GroupKind;
+  node?: string;
+  reason: string;
+  surge: boolean;
+  wave: number;
+  steps: InstanceStep[];
+  progress: InstanceProgress;
+}
+
+export function isDone(member: WaveMember, step: InstanceStep): boolean {
+  return member.progress.done.includes(step);
+}
+
+export function needs(member: WaveMember, step: InstanceStep): boolean {
+  return member.steps.includes(step) && !isDone(member, step);
+}
+
+/**
+ * Runs one step of one instance and records it: started event, the work,
+ * the journal entry, finished event with its duration. A step already in the
+ * journal is never run again.
+ */
+export async function runStep(ctx: RunContext, member: WaveMember, step: InstanceStep, work: () => Promise<string | void>, extra: { wave?: number; surge?: boolean } = {}): Promise<void> {
+  if (!needs(member, step)) return;
+  // A stop between steps (or right after one, before it is journaled) is how a crash looks.
+  ctx.signal.throwIfAborted();
+  const started = ctx.deps.clock.now();
+  ctx.emit({ type: 'step-started', instanceId: member.id, group: member.group, nodeName: member.node, step });
+  const note = (await work()) || undefined;
+  if (ctx.signal.aborted && !ctx.intents.abortRequested) ctx.signal.throwIfAborted();
+  const at = ctx.deps.clock.now();
+  await ctx.journal.record({ instance: member.id, group: member.group, step, at, node: member.node, note, ...extra });
+  member.progress.done.push(step);
+  ctx.emit({ type: 'step-finished', instanceId: member.id, group: member.group, nodeName: member.node, step, durationMs: at - started });
+}

@@ -1,0 +1,199 @@
+// The rolling update as a resumable state machine, with an API for a UI:
+//   const run = startRollout(deps, options);
+//   run.subscribe((event) => ...);        // every event, in order (history replayed)
+//   run.pause(); run.resume(); run.abort({ cordoned: 'uncordon' });
+//   const result = await run.done;
+// It takes the cluster's rollout lock, opens (or continues) the journal,
+// plans, and rolls group after group. The confirm callback gates each drain.
+import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import { ConflictError } from '../store/object-store.js';
+import type { RolloutDeps } from './deps.js';
+import { groupWork, runGroup, type GroupWork } from './group-runner.js';
+import { AbortRequestedError, Intents } from './intents.js';
+import { RolloutJournal } from './journal.js';
+import { acquireLock, type HeldLock } from './lock.js';
+import { buildRolloutPlan, DEFAULT_ESTIMATES, estimateGroupMs } from './plan.js';
+import type { RunContext } from './run-context.js';
+import { DEFAULT_TIMINGS, type AbortCordoned, type ConfirmFn, type GroupKind, type RolloutEvent, type RolloutPlan, type RolloutResult, type RolloutTimings } from './types.js';
+
+export interface RolloutOptions {
+  cluster: string;
+  /** Asked before each instance is drained; absent: yes to all (--yes). */
+  confirm?: ConfirmFn;
+  force?: boolean;
+  instanceGroups?: string[];
+  roles?: string[];
+  cloudOnly?: boolean;
+  timings?: Partial<RolloutTimings>;
+  /** Who holds the lock, for others to see (e.g. "alice@laptop"). */
+  holder?: string;
+  /** Take over a stale lock left by a crashed run. */
+  breakStaleLock?: boolean;
+  /** Stops the run at once, as a crash would: nothing is cleaned up, the journal stays resumable. */
+  signal?: AbortSignal;
+}
+
+export interface RolloutRun {
+  readonly runId: string;
+  subscribe(listener: (event: RolloutEvent) => void): () => void;
+  /** Every event so far. */
+  history(): readonly RolloutEvent[];
+  pause(): void;
+  resume(): void;
+  abort(options?: { cordoned?: AbortCordoned; reason?: string }): void;
+  readonly isPaused: boolean;
+  readonly done: Promise<RolloutResult>;
+}
+
+export function startRollout(deps: RolloutDeps, options: RolloutOptions): RolloutRun {
+  const runId = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+  const listeners = new Set<(event: RolloutEvent) => void>();
+  const events: RolloutEvent[] = [];
+  const emit = (event: RolloutEvent) => {
+    events.push(event);
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A broken listener must not break the rollout.
+      }
+    }
+  };
+  const intents = new Intents(emit);
+  // Started on the next tick so listeners subscribed right after start see everything.
+  const done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => execute(deps, options, runId, intents, emit));
+  return {
+    runId,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    history: () => events,
+    pause: () => intents.pause(),
+    resume: () => intents.resume(),
+    abort: (o = {}) => intents.abort(o.reason, o.cordoned),
+    get isPaused() {
+      return intents.isPaused;
+    },
+    done,
+  };
+}
+
+async function execute(deps: RolloutDeps, options: RolloutOptions, runId: string, intents: Intents, emit: (e: RolloutEvent) => void): Promise<RolloutResult> {
+  const { clock } = deps;
+  const started = clock.now();
+  const lockLost = new AbortController();
+  const signal = AbortSignal.any([intents.signal, lockLost.signal, ...(options.signal ? [options.signal] : [])]);
+  // Every concurrent drain and wait listens on it.
+  setMaxListeners(0, signal);
+  let lock: HeldLock | undefined;
+  let ctx: RunContext | undefined;
+  const finish = (status: RolloutResult['status'], reason?: string): RolloutResult => {
+    const result = { status, reason, replaced: ctx?.replaced ?? [], skipped: ctx?.skipped ?? [], durationMs: clock.now() - started };
+    emit({ type: 'finished', status, reason, durationMs: result.durationMs, replaced: result.replaced.length, skipped: result.skipped.length });
+    return result;
+  };
+  try {
+    lock = await acquireLock(deps.store.objects, options.cluster, {
+      holder: options.holder ?? 'kopsdeck',
+      runId,
+      breakStaleLock: options.breakStaleLock,
+      onLost: (error) => lockLost.abort(error),
+    });
+    const journal = await RolloutJournal.open(deps.store.objects, options.cluster, clock.now(), runId);
+    const timings = { ...DEFAULT_TIMINGS, ...options.timings };
+    const planned = journal.document.planned;
+    const plan = await planRollout(deps, { ...options, forceOnly: journal.resumed && planned ? new Set(planned) : undefined });
+    if (!journal.resumed) await journal.setPlanned(plan.groups.flatMap((g) => g.instances.map((i) => i.id)), clock.now());
+    ctx = {
+      deps,
+      cluster: options.cluster,
+      timings,
+      journal,
+      intents,
+      signal,
+      emit,
+      confirm: options.confirm,
+      cloudOnly: options.cloudOnly ?? false,
+      counter: { position: 0, total: 0 },
+      replaced: [],
+      skipped: [],
+      waveDurations: new Map(),
+    };
+    const progress = journal.progress();
+    const work = plan.groups.map((g) => groupWork(ctx!, g, progress)).filter((w) => w.waves.length > 0);
+    ctx.counter.total = work.reduce((sum, w) => sum + w.waves.flat().length, 0);
+    emit({ type: 'plan', plan, resumed: journal.resumed });
+    const eta = etaTracker(ctx, work, plan);
+    for (const w of work) await runGroup(ctx, w, (ms) => eta.waveFinished(w.group.kind, ms));
+    await journal.setStatus('finished', clock.now());
+    return finish('finished');
+  } catch (error) {
+    const reason = (error as Error)?.message ?? String(error);
+    if (intents.abortRequested) {
+      await ctx?.journal.setStatus('aborted', clock.now(), reason).catch(() => undefined);
+      return finish('aborted', reason);
+    }
+    if (signal.aborted) {
+      // The caller stopped us (or the lock was taken): leave everything as a crash would.
+      const why = signal.reason instanceof Error ? signal.reason.message : String(signal.reason ?? 'stopped');
+      return finish('interrupted', why);
+    }
+    if (!(error instanceof ConflictError)) await ctx?.journal.setStatus('failed', clock.now(), reason).catch(() => undefined);
+    return finish('failed', reason);
+  } finally {
+    await lock?.release();
+  }
+}
+
+/** The plan as the screen and `rolling-update cluster` without --yes show it. */
+export async function planRollout(
+  deps: Pick<RolloutDeps, 'store' | 'cloud' | 'kube'>,
+  options: Omit<RolloutOptions, 'confirm' | 'signal'> & { forceOnly?: ReadonlySet<string> },
+): Promise<RolloutPlan> {
+  const found = await deps.store.getCluster(options.cluster);
+  if (!found) throw new Error(`cluster ${options.cluster} was not found in ${deps.store.url}`);
+  const [groups, cloudGroups, nodes] = await Promise.all([
+    deps.store.listInstanceGroups(options.cluster),
+    deps.cloud.listGroups(options.cluster),
+    deps.kube && !options.cloudOnly ? deps.kube.nodesByInstance() : Promise.resolve(new Map()),
+  ]);
+  return buildRolloutPlan({
+    cluster: found.value,
+    instanceGroups: groups.map((g) => g.value),
+    cloudGroups,
+    nodes,
+    force: options.force,
+    forceOnly: options.forceOnly,
+    onlyGroups: options.instanceGroups,
+    onlyRoles: options.roles,
+    timings: options.timings,
+    cloudOnly: options.cloudOnly,
+  });
+}
+
+/** ETA from measured wave times (per group kind), the plan's estimates until something is measured. */
+function etaTracker(ctx: RunContext, work: GroupWork[], plan: RolloutPlan) {
+  const remaining: { kind: GroupKind; estimate: number }[] = work.flatMap((w) => {
+    const perWave = estimateGroupMs({ ...w.group, waves: [[]] }, ctx.timings, DEFAULT_ESTIMATES, ctx.cloudOnly);
+    return w.waves.map(() => ({ kind: w.group.kind, estimate: perWave }));
+  });
+  const measured = (kind: GroupKind) => {
+    const own = ctx.waveDurations.get(kind) ?? [];
+    const all = [...ctx.waveDurations.values()].flat();
+    const pick = own.length ? own : all;
+    return pick.length ? pick.reduce((a, b) => a + b, 0) / pick.length : undefined;
+  };
+  const total = plan.totalInstances;
+  return {
+    waveFinished(kind: GroupKind, ms: number) {
+      ctx.waveDurations.set(kind, [...(ctx.waveDurations.get(kind) ?? []), ms]);
+      remaining.shift();
+      const remainingMs = remaining.reduce((sum, w) => sum + (measured(w.kind) ?? w.estimate), 0);
+      ctx.emit({ type: 'eta', remainingMs, doneInstances: ctx.replaced.length + ctx.skipped.length, totalInstances: Math.max(total, ctx.counter.total) });
+    },
+  };
+}
+
+export { AbortRequestedError };

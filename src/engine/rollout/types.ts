@@ -1,0 +1,156 @@
+// The rolling update's vocabulary: the steps an instance goes through, the
+// settings of a group, the plan, what the confirm callback is asked, and the
+// events the state machine emits (for the console screen and for -o json).
+import type { PdbRef } from '../kube/node-pods.js';
+import type { DrainProgress, BlockedPod } from '../kube/node-ops.js';
+import type { ValidationFailure } from '../health/validate-cluster.js';
+
+/** Per instance, in order. `detach` only when the instance surges; bastions skip cordon..post-drain. */
+export const INSTANCE_STEPS = ['confirm', 'detach', 'cordon', 'drain', 'post-drain', 'terminate', 'join', 'validate'] as const;
+export type InstanceStep = (typeof INSTANCE_STEPS)[number];
+
+/** Journal-only outcomes besides a finished step. */
+export type JournalMark = InstanceStep | 'skip' | 'uncordon';
+
+export type GroupKind = 'Bastion' | 'ControlPlane' | 'APIServer' | 'Node';
+
+export interface RollingSettings {
+  /** Resolved to an instance count. */
+  maxSurge: number;
+  maxUnavailable: number;
+  drainAndTerminate: boolean;
+}
+
+export interface PlannedInstance {
+  id: string;
+  group: string;
+  nodeName?: string;
+  /** Why it is replaced, e.g. "launch template version 3 -> 4; kubernetesVersion 1.31.9 -> 1.32.5". */
+  reason: string;
+  detached: boolean;
+  /** Its node is Ready now (instances already broken go first). */
+  ready: boolean;
+}
+
+export interface PlannedGroup {
+  name: string;
+  /** The cloud group, `<ig>.<cluster>`. */
+  groupName: string;
+  kind: GroupKind;
+  /** As kops prints it: NeedsUpdate or Ready. */
+  status: 'NeedsUpdate' | 'Ready';
+  needUpdate: number;
+  ready: number;
+  min: number;
+  target: number;
+  max: number;
+  nodes: number;
+  settings: RollingSettings;
+  /** The instances to replace, in the order they will go. */
+  instances: PlannedInstance[];
+  /** Instance ids per wave (a wave is replaced together). */
+  waves: string[][];
+}
+
+export interface RolloutPlan {
+  cluster: string;
+  groups: PlannedGroup[];
+  /** Group names in the order they will be rolled (only groups with work). */
+  order: string[];
+  totalInstances: number;
+  /** Clock ms the whole rollout should take, from the step estimates. */
+  estimatedMs: number;
+  force: boolean;
+}
+
+export interface ConfirmPod {
+  namespace: string;
+  name: string;
+  ownerKind: string;
+  ownerName: string;
+  /** evict, or left alone (DaemonSet, mirror, already finished). */
+  disposition: string;
+  emptyDir: boolean;
+  pdb?: PdbRef;
+}
+
+export interface ConfirmRequest {
+  cluster: string;
+  instanceId: string;
+  nodeName?: string;
+  group: string;
+  kind: GroupKind;
+  reason: string;
+  /** 1-based position among the instances of the whole rollout. */
+  position: number;
+  total: number;
+  /** Pods the drain will evict (with the budget covering each, as allowed now). */
+  evict: ConfirmPod[];
+  /** DaemonSet and mirror pods the drain leaves alone. */
+  leftAlone: ConfirmPod[];
+}
+
+export type ConfirmAnswer = 'yes' | 'skip' | 'abort';
+export type ConfirmFn = (request: ConfirmRequest) => Promise<ConfirmAnswer>;
+
+/** What to do, on abort, with a node that is cordoned but not drained. */
+export type AbortCordoned = 'uncordon' | 'leave-cordoned';
+
+export interface RolloutTimings {
+  /** Clock ms; kops defaults. */
+  drainTimeoutMs: number;
+  postDrainDelayMs: number;
+  validationTimeoutMs: number;
+  validateCount: number;
+  validateIntervalMs: number;
+  nodeIntervalMs: number;
+  controlPlaneIntervalMs: number;
+  bastionIntervalMs: number;
+  /** Clock ms between looks while waiting for a replacement to join. */
+  joinPollMs: number;
+}
+
+export const DEFAULT_TIMINGS: RolloutTimings = {
+  drainTimeoutMs: 15 * 60_000,
+  postDrainDelayMs: 5_000,
+  validationTimeoutMs: 15 * 60_000,
+  validateCount: 2,
+  validateIntervalMs: 10_000,
+  nodeIntervalMs: 15_000,
+  controlPlaneIntervalMs: 15_000,
+  bastionIntervalMs: 15_000,
+  joinPollMs: 5_000,
+};
+
+export type RolloutStatus = 'running' | 'paused' | 'finished' | 'failed' | 'aborted';
+
+export type RolloutEvent =
+  | { type: 'plan'; plan: RolloutPlan; resumed: boolean }
+  | { type: 'group-started'; group: string; kind: GroupKind; settings: RollingSettings; instances: number }
+  | { type: 'group-finished'; group: string; durationMs: number }
+  | { type: 'wave-started'; group: string; wave: number; waves: number; instances: string[] }
+  | { type: 'step-started'; instanceId: string; group: string; nodeName?: string; step: InstanceStep; resumed?: boolean }
+  | { type: 'step-finished'; instanceId: string; group: string; nodeName?: string; step: InstanceStep; durationMs: number }
+  | { type: 'confirm'; request: ConfirmRequest }
+  | { type: 'confirmed'; instanceId: string; answer: ConfirmAnswer }
+  | { type: 'skipped'; instanceId: string; group: string; reason: string }
+  | { type: 'drain-progress'; instanceId: string; nodeName: string; progress: DrainProgress }
+  | { type: 'drain-blocked'; instanceId: string; nodeName: string; blocked: BlockedPod[]; message: string }
+  | { type: 'waiting-for-replacement'; group: string; want: number; ready: number; joining: number }
+  | { type: 'validation-attempt'; group: string; attempt: number; ok: boolean; consecutivePasses: number; required: number; failures: ValidationFailure[] }
+  | { type: 'interval'; group: string; ms: number }
+  | { type: 'eta'; remainingMs: number; doneInstances: number; totalInstances: number }
+  | { type: 'paused' }
+  | { type: 'resumed' }
+  | { type: 'aborting'; reason: string }
+  | { type: 'uncordoned'; instanceId: string; nodeName: string }
+  | { type: 'finished'; status: RolloutResult['status']; reason?: string; durationMs: number; replaced: number; skipped: number };
+
+export interface RolloutResult {
+  /** interrupted: stopped by the caller's signal (as a crash would), the journal left as it was. */
+  status: Exclude<RolloutStatus, 'running' | 'paused'> | 'interrupted';
+  reason?: string;
+  replaced: string[];
+  skipped: string[];
+  durationMs: number;
+}

@@ -1,0 +1,182 @@
+// The Cluster and InstanceGroup resources in kops' own kops.k8s.io/v1alpha2
+// form. Only the fields kopsdeck reads or writes are named here; every object
+// carries an index signature so that fields kopsdeck does not model (iam,
+// kubeAPIServer, additionalPolicies, ...) survive a read-modify-write unchanged.
+
+export const KOPS_API_VERSION = 'kops.k8s.io/v1alpha2';
+
+/** The label every InstanceGroup carries to name the cluster it belongs to. */
+export const CLUSTER_LABEL = 'kops.k8s.io/cluster';
+
+export type Unknown = { [key: string]: unknown };
+
+export interface ObjectMeta extends Unknown {
+  name: string;
+  creationTimestamp?: string;
+  labels?: Record<string, string>;
+}
+
+export type SubnetType = 'Public' | 'Private' | 'Utility';
+export const SUBNET_TYPES: readonly SubnetType[] = ['Public', 'Private', 'Utility'];
+
+export interface ClusterSubnet extends Unknown {
+  name: string;
+  zone: string;
+  type: SubnetType;
+  cidr: string;
+}
+
+export type DnsType = 'Public' | 'Private' | 'None';
+export const DNS_TYPES: readonly DnsType[] = ['Public', 'Private', 'None'];
+
+export interface TopologySpec extends Unknown {
+  dns: { type: DnsType } & Unknown;
+  /** Not written by kops' v1alpha2 create; derive with topologyOf() instead of reading these. */
+  controlPlane?: string;
+  nodes?: string;
+  bastion?: { bastionPublicName?: string } & Unknown;
+}
+
+export interface ApiSpec extends Unknown {
+  dns?: Unknown;
+  loadBalancer?: { type?: 'Public' | 'Internal'; class?: 'Classic' | 'Network' } & Unknown;
+  publicName?: string;
+}
+
+export type NetworkingName = 'cilium' | 'calico' | 'flannel' | 'amazonvpc' | 'kindnet';
+export const NETWORKING_NAMES: readonly NetworkingName[] = ['cilium', 'calico', 'flannel', 'amazonvpc', 'kindnet'];
+
+/** Exactly one key names the CNI, e.g. { cilium: { enableNodePort: true } }. */
+export type NetworkingSpec = Unknown;
+
+export interface EtcdMember extends Unknown {
+  name: string;
+  instanceGroup: string;
+  encryptedVolume?: boolean;
+}
+
+export interface EtcdCluster extends Unknown {
+  name: string;
+  etcdMembers: EtcdMember[];
+}
+
+/** An integer, or a percentage string such as "25%", as in kops and Kubernetes. */
+export type IntOrPercent = number | string;
+
+export interface RollingUpdateSpec extends Unknown {
+  maxSurge?: IntOrPercent;
+  maxUnavailable?: IntOrPercent;
+  drainAndTerminate?: boolean;
+}
+
+export interface ClusterSpec extends Unknown {
+  kubernetesVersion: string;
+  cloudProvider: string;
+  networkCIDR: string;
+  networkID?: string;
+  subnets: ClusterSubnet[];
+  topology: TopologySpec;
+  api: ApiSpec;
+  dnsZone?: string;
+  networking: NetworkingSpec;
+  etcdClusters: EtcdCluster[];
+  sshAccess: string[];
+  kubernetesApiAccess: string[];
+  sshKeyName?: string;
+  rollingUpdate?: RollingUpdateSpec;
+}
+
+export interface Cluster extends Unknown {
+  apiVersion: string;
+  kind: 'Cluster';
+  metadata: ObjectMeta;
+  spec: ClusterSpec;
+}
+
+export type InstanceGroupRole = 'Master' | 'ControlPlane' | 'APIServer' | 'Node' | 'Bastion';
+export const INSTANCE_GROUP_ROLES: readonly InstanceGroupRole[] = ['Master', 'ControlPlane', 'APIServer', 'Node', 'Bastion'];
+
+export interface InstanceGroupSpec extends Unknown {
+  role: InstanceGroupRole;
+  machineType: string;
+  image: string;
+  minSize: number;
+  maxSize: number;
+  subnets: string[];
+  rollingUpdate?: RollingUpdateSpec;
+  nodeLabels?: Record<string, string>;
+}
+
+export interface InstanceGroup extends Unknown {
+  apiVersion: string;
+  kind: 'InstanceGroup';
+  metadata: ObjectMeta & { labels: Record<string, string> };
+  spec: InstanceGroupSpec;
+}
+
+/** A cluster and its instance groups, as `kops get -o yaml` prints them. */
+export interface ClusterBundle {
+  cluster: Cluster;
+  instanceGroups: InstanceGroup[];
+}
+
+/**
+ * Control plane runs etcd and the API server. Master is the pre-1.26 name of
+ * ControlPlane. APIServer groups run only the API server (no etcd), so they are
+ * not control plane for quorum purposes.
+ */
+export function isControlPlaneRole(role: unknown): boolean {
+  return role === 'Master' || role === 'ControlPlane';
+}
+
+export function isApiServerRole(role: unknown): boolean {
+  return role === 'APIServer';
+}
+
+export function isNodeRole(role: unknown): boolean {
+  return role === 'Node';
+}
+
+export function isBastionRole(role: unknown): boolean {
+  return role === 'Bastion';
+}
+
+/** Master and ControlPlane are one role; kopsdeck writes and reports ControlPlane. */
+export function canonicalRole(role: InstanceGroupRole): Exclude<InstanceGroupRole, 'Master'> {
+  return role === 'Master' ? 'ControlPlane' : role;
+}
+
+/** The order kops rolls groups in: bastions, control plane, API servers, nodes. */
+export function rolloutRank(role: InstanceGroupRole): number {
+  switch (canonicalRole(role)) {
+    case 'Bastion':
+      return 0;
+    case 'ControlPlane':
+      return 1;
+    case 'APIServer':
+      return 2;
+    default:
+      return 3;
+  }
+}
+
+/** Private when the cluster has any Private subnet (its nodes then sit behind NAT). */
+export function topologyOf(cluster: Cluster): 'public' | 'private' {
+  return cluster.spec.subnets.some((s) => s.type === 'Private') ? 'private' : 'public';
+}
+
+/** Gossip clusters (no DNS zone) are named *.k8s.local, as in kops. */
+export function isGossipClusterName(name: string): boolean {
+  return name.endsWith('.k8s.local');
+}
+
+/** The networking key (cilium, calico, ...) or undefined when none is set. */
+export function networkingNameOf(cluster: Cluster): string | undefined {
+  const networking = cluster.spec.networking;
+  return networking && typeof networking === 'object' ? Object.keys(networking)[0] : undefined;
+}
+
+/** Distinct zones of the cluster's subnets, in subnet order. */
+export function clusterZones(cluster: Cluster): string[] {
+  return [...new Set(cluster.spec.subnets.map((s) => s.zone))];
+}

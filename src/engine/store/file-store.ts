@@ -1,0 +1,228 @@
+// ObjectStore over a local directory (file:// state stores). Each key is a
+// file; its version is a hash of its content. Writes go to a temporary file in
+// the same directory, are flushed to disk, then renamed over the old file, so
+// a reader sees either the old or the new body, never half of one, and a crash
+// leaves the old version in place. The version check and the rename happen
+// under a per-key lock file created with O_EXCL, so two writers cannot both
+// pass the check.
+import { createHash, randomBytes } from 'node:crypto';
+import { constants as fsConstants } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rmdir, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { checkKey } from './keys.js';
+import { ConflictError, type ObjectStore, type ObjectVersion, type PutCondition, type StoredObject } from './object-store.js';
+
+export interface FileObjectStoreOptions {
+  /** How long a writer waits for another writer's lock before giving up. */
+  lockTimeoutMs?: number;
+  /** A lock file older than this was left by a crashed writer and is removed. */
+  staleLockMs?: number;
+}
+
+const VERSION_LENGTH = 16;
+
+/** The version of a body: the first 16 hex digits of its SHA-256. */
+export function contentVersion(body: string): ObjectVersion {
+  return createHash('sha256').update(body, 'utf8').digest('hex').slice(0, VERSION_LENGTH);
+}
+
+export class FileObjectStore implements ObjectStore {
+  readonly url: string;
+  readonly root: string;
+  private readonly lockTimeoutMs: number;
+  private readonly staleLockMs: number;
+
+  constructor(root: string, options: FileObjectStoreOptions = {}) {
+    this.root = resolve(root);
+    this.url = pathToFileURL(this.root).href;
+    this.lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
+    this.staleLockMs = options.staleLockMs ?? 30_000;
+  }
+
+  private pathOf(key: string): string {
+    return join(this.root, ...checkKey(key));
+  }
+
+  async get(key: string): Promise<StoredObject | null> {
+    const body = await readIfExists(this.pathOf(key));
+    return body === null ? null : { body, version: contentVersion(body) };
+  }
+
+  async put(key: string, body: string, condition: PutCondition = {}): Promise<ObjectVersion> {
+    const path = this.pathOf(key);
+    const temp = await writeTempFile(path, body);
+    try {
+      await this.withLock(path, async () => {
+        await this.checkCondition(key, path, condition);
+        await rename(temp, path);
+      });
+    } finally {
+      await unlink(temp).catch(() => undefined);
+    }
+    await syncDirectory(dirname(path));
+    return contentVersion(body);
+  }
+
+  async delete(key: string, condition: PutCondition = {}): Promise<void> {
+    const path = this.pathOf(key);
+    await this.withLock(path, async () => {
+      await this.checkCondition(key, path, condition);
+      await unlink(path).catch(ignoreMissing);
+    }).catch(ignoreMissing);
+    await this.removeEmptyParents(dirname(path));
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const lastSlash = prefix.lastIndexOf('/');
+    const startKey = lastSlash >= 0 ? prefix.slice(0, lastSlash) : '';
+    if (startKey !== '') {
+      try {
+        checkKey(startKey);
+      } catch {
+        return [];
+      }
+    }
+    const keys = await walk(startKey === '' ? this.root : join(this.root, ...startKey.split('/')), startKey);
+    return keys.filter((k) => k.startsWith(prefix)).sort();
+  }
+
+  private async checkCondition(key: string, path: string, condition: PutCondition): Promise<void> {
+    if (condition.ifVersion === undefined) return;
+    const current = await readIfExists(path);
+    if (condition.ifVersion === null) {
+      if (current !== null) throw new ConflictError(key, `${key} already exists in ${this.url}; it was not overwritten`);
+      return;
+    }
+    if (current === null) {
+      throw new ConflictError(key, `${key} was deleted by someone else since you read it; your change was not saved`);
+    }
+    if (contentVersion(current) !== condition.ifVersion) {
+      throw new ConflictError(
+        key,
+        `${key} was changed by someone else since you read it; your change was not saved. Read it again and reapply your change`,
+      );
+    }
+  }
+
+  /** Runs `action` while holding `.<name>.lock` next to the file. */
+  private async withLock<T>(path: string, action: () => Promise<T>): Promise<T> {
+    const lock = join(dirname(path), `.${basename(path)}.lock`);
+    const deadline = Date.now() + this.lockTimeoutMs;
+    let wait = 2;
+    for (;;) {
+      try {
+        const handle = await open(lock, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, 0o600);
+        await handle.writeFile(String(process.pid));
+        await handle.close();
+        break;
+      } catch (error) {
+        if (!isCode(error, 'EEXIST')) throw error;
+        if (await this.removeIfStale(lock)) continue;
+        if (Date.now() > deadline) {
+          throw new Error(`${path} is locked by another writer (${lock}); if no other kopsdeck is running, delete that file and retry`);
+        }
+        await new Promise((r) => setTimeout(r, wait));
+        wait = Math.min(wait * 2, 50);
+      }
+    }
+    try {
+      return await action();
+    } finally {
+      await unlink(lock).catch(() => undefined);
+    }
+  }
+
+  private async removeIfStale(lock: string): Promise<boolean> {
+    try {
+      const info = await stat(lock);
+      if (Date.now() - info.mtimeMs < this.staleLockMs) return false;
+      await unlink(lock);
+      return true;
+    } catch (error) {
+      return isCode(error, 'ENOENT');
+    }
+  }
+
+  /** Tidies directories a delete left empty, up to (not including) the root. */
+  private async removeEmptyParents(dir: string): Promise<void> {
+    let current = dir;
+    while (current.startsWith(this.root + sep) && current !== this.root) {
+      try {
+        await rmdir(current);
+      } catch {
+        return;
+      }
+      current = dirname(current);
+    }
+  }
+}
+
+async function writeTempFile(path: string, body: string): Promise<string> {
+  const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      const handle = await open(temp, 'wx', 0o600);
+      try {
+        await handle.writeFile(body, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      return temp;
+    } catch (error) {
+      // A concurrent delete may have removed the (then empty) directory; make it again.
+      if (!isCode(error, 'ENOENT') || attempt >= 3) throw error;
+    }
+  }
+}
+
+/** Makes a rename durable; not every platform can open a directory, which is fine. */
+async function syncDirectory(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // best effort
+  }
+}
+
+async function readIfExists(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if (isCode(error, 'ENOENT') || isCode(error, 'EISDIR') || isCode(error, 'ENOTDIR')) return null;
+    throw error;
+  }
+}
+
+async function walk(dir: string, keyPrefix: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if (isCode(error, 'ENOENT') || isCode(error, 'ENOTDIR')) return [];
+    throw error;
+  }
+  const keys: string[] = [];
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue; // temp and lock files
+    const key = keyPrefix ? `${keyPrefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) keys.push(...(await walk(join(dir, entry.name), key)));
+    else if (entry.isFile()) keys.push(key);
+  }
+  return keys;
+}
+
+function isCode(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}
+
+function ignoreMissing(error: unknown): void {
+  if (!isCode(error, 'ENOENT')) throw error;
+}

@@ -1,0 +1,258 @@
+// One live view of a cluster per opened cluster: a Kubernetes client from the
+// kubeconfig, AWS clients for the cluster's region, and the engine's live
+// cluster (informers + cloud poller -> ClusterModel). Sessions are shared by
+// every screen of that cluster through a registry kept per Services value, and
+// stopped shortly after the last screen of the cluster lets go (moving from
+// the nodes screen to a node's detail keeps the caches warm; going back to the
+// clusters list stops them).
+import type { AwsClients } from '../engine/cloud/aws/clients.js';
+import { awsClientsFor, clusterRegion, type CloudAccess } from '../engine/cloud/access.js';
+import { createKubeClient, KubeConfigError, type KubeClient } from '../engine/kube/client.js';
+import { awsCloudInventory } from '../engine/model/aws-inventory.js';
+import { leanPod } from '../engine/kube/lean-pod.js';
+import { startLiveCluster, type LiveCluster } from '../engine/model/live-cluster.js';
+import type { InstanceGroup } from '../engine/spec/types.js';
+import type { Services } from './services.js';
+
+export type LiveSessionState =
+  | { status: 'connecting'; step: string }
+  | { status: 'error'; title: string; message: string; hint: string; retryingInMs?: number }
+  | {
+      status: 'live';
+      live: LiveCluster;
+      kube: KubeClient;
+      /** The node list has arrived (the nodes screen can show it while pods are still listed). */
+      nodesSynced: boolean;
+      /** Nodes, pods and the first cloud poll have all arrived. */
+      synced: boolean;
+      inStore: boolean;
+      specGroups: SpecGroup[];
+      server: string;
+    };
+
+export interface SpecGroup {
+  name: string;
+  role?: InstanceGroup['spec']['role'];
+}
+
+export interface LiveSessionOptions {
+  /** Wall ms to gather model changes into one notification (one frame); default 100. */
+  notifyIntervalMs?: number;
+  /** Clock ms between cloud polls; default 10 s. */
+  cloudIntervalMs?: number;
+  /** Wall ms between automatic retries after a connection error; default 5 s. */
+  retryMs?: number;
+  /** Wall ms a session outlives its last screen; default 1.5 s. */
+  graceMs?: number;
+}
+
+export class LiveClusterSession {
+  private current: LiveSessionState = { status: 'connecting', step: 'Starting' };
+  private readonly listeners = new Set<() => void>();
+  private clients: AwsClients | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private attempt = 0;
+
+  constructor(
+    readonly cluster: string,
+    private readonly services: Services,
+    private readonly options: LiveSessionOptions = {},
+  ) {}
+
+  get state(): LiveSessionState {
+    return this.current;
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getState = (): LiveSessionState => this.current;
+
+  /** Connects (again, after an error); a no-op while live. */
+  start(): void {
+    if (this.stopped || this.current.status === 'live') return;
+    clearTimeout(this.retryTimer);
+    const attempt = ++this.attempt;
+    this.connect(attempt).catch((error: unknown) => {
+      if (attempt !== this.attempt || this.stopped) return;
+      this.fail('Could not open the live view of ' + this.cluster, messageOf(error), 'Press r to retry, or Esc to go back.');
+    });
+  }
+
+  /** Polls the cloud now (the informers are live already); after an error, connects again. */
+  async refresh(): Promise<void> {
+    if (this.current.status === 'live') await this.current.live.refreshCloud();
+    else this.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    const state = this.current;
+    if (state.status === 'live') {
+      await state.live.stop().catch(() => undefined);
+      state.kube.close();
+    }
+    this.clients?.destroy();
+    this.clients = undefined;
+  }
+
+  private async connect(attempt: number): Promise<void> {
+    const access = this.services.access;
+    if (!access) {
+      return this.fail(
+        `No cloud to read ${this.cluster} from`,
+        'This console was started without cloud access (endpoints, credentials, kubeconfig).',
+        'Start kopsdeck with --cloud sim (the simulator) or --cloud aws, then open the cluster again.',
+        false,
+      );
+    }
+    this.set({ status: 'connecting', step: `Reading the spec of ${this.cluster} from ${this.services.storeUrl}` });
+    const stored = await this.services.store.getCluster(this.cluster).catch(() => null);
+    const groups = stored ? await this.services.store.listInstanceGroups(this.cluster).catch(() => []) : [];
+    if (attempt !== this.attempt || this.stopped) return;
+
+    this.set({ status: 'connecting', step: `Loading the kubeconfig context ${this.cluster}` });
+    let kube: KubeClient;
+    try {
+      kube = await createKubeClient({ cluster: this.cluster, kubeconfigPath: access.kubeconfigPath });
+    } catch (error) {
+      if (attempt !== this.attempt || this.stopped) return;
+      if (error instanceof KubeConfigError) {
+        return this.fail(
+          `No kubeconfig context for ${this.cluster}`,
+          messageOf(error),
+          `Run \`kopsdeck update cluster ${this.cluster} --yes\` first (it creates the cluster and its context); retrying every ${Math.round(this.retryMs / 1000)} s, or press r.`,
+          true,
+        );
+      }
+      throw error;
+    }
+    if (attempt !== this.attempt || this.stopped) {
+      kube.close();
+      return;
+    }
+    this.clients = this.awsClients(access, stored?.value);
+    const live = startLiveCluster({
+      cluster: this.cluster,
+      kube,
+      cloud: awsCloudInventory(this.clients),
+      clock: access.clock,
+      notifyIntervalMs: this.options.notifyIntervalMs ?? 100,
+      cloudIntervalMs: this.options.cloudIntervalMs,
+      // 150,000 whole pods would be most of the console's memory; keep what the views read.
+      podTransform: leanPod,
+    });
+    const specGroups = groups.map((g) => ({ name: g.value.metadata.name, role: g.value.spec.role }));
+    const base = { status: 'live' as const, live, kube, inStore: stored !== null, specGroups, server: kube.server };
+    this.set({ ...base, nodesSynced: false, synced: false });
+    const update = (change: { nodesSynced?: boolean; synced?: boolean }) => {
+      if (this.stopped || this.current.status !== 'live' || this.current.live !== live) return;
+      this.set({ ...this.current, ...change });
+    };
+    live.nodes.synced.then(() => update({ nodesSynced: true }), () => undefined);
+    live.synced.then(() => update({ nodesSynced: true, synced: true }), () => undefined);
+  }
+
+  private awsClients(access: CloudAccess, cluster: Parameters<typeof clusterRegion>[0]): AwsClients {
+    this.clients?.destroy();
+    return awsClientsFor(access, clusterRegion(cluster, access));
+  }
+
+  private get retryMs(): number {
+    return this.options.retryMs ?? 5000;
+  }
+
+  private fail(title: string, message: string, hint: string, autoRetry = false): void {
+    this.set({ status: 'error', title, message, hint, retryingInMs: autoRetry ? this.retryMs : undefined });
+    if (autoRetry && !this.stopped) {
+      this.retryTimer = setTimeout(() => this.start(), this.retryMs);
+      this.retryTimer.unref?.();
+    }
+  }
+
+  private set(state: LiveSessionState): void {
+    this.current = state;
+    for (const listener of [...this.listeners]) listener();
+  }
+}
+
+interface Entry {
+  session: LiveClusterSession;
+  holders: number;
+  stopTimer?: NodeJS.Timeout;
+}
+
+/** The sessions of one console (one Services value), by cluster name. */
+export class LiveSessions {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly services: Services,
+    private readonly options: LiveSessionOptions = {},
+  ) {}
+
+  /** Takes a hold on the cluster's session (starting it if needed); call the returned function to let go. */
+  acquire(cluster: string): { session: LiveClusterSession; release: () => void } {
+    let entry = this.entries.get(cluster);
+    if (!entry) {
+      entry = { session: new LiveClusterSession(cluster, this.services, this.options), holders: 0 };
+      this.entries.set(cluster, entry);
+      entry.session.start();
+    }
+    clearTimeout(entry.stopTimer);
+    entry.holders += 1;
+    const held = entry;
+    let released = false;
+    return {
+      session: held.session,
+      release: () => {
+        if (released) return;
+        released = true;
+        held.holders -= 1;
+        if (held.holders > 0) return;
+        held.stopTimer = setTimeout(() => this.close(cluster, held), this.options.graceMs ?? 1500);
+        held.stopTimer.unref?.();
+      },
+    };
+  }
+
+  /** The session if one is open (for tests and commands). */
+  peek(cluster: string): LiveClusterSession | undefined {
+    return this.entries.get(cluster)?.session;
+  }
+
+  /** Stops every session now (the console is closing). */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.entries.entries()].map(([cluster, entry]) => this.close(cluster, entry)));
+  }
+
+  private async close(cluster: string, entry: Entry): Promise<void> {
+    clearTimeout(entry.stopTimer);
+    if (this.entries.get(cluster) !== entry) return;
+    this.entries.delete(cluster);
+    await entry.session.stop();
+  }
+}
+
+const registries = new WeakMap<Services, LiveSessions>();
+
+/**
+ * The console's session registry: one per Services value, made on first use.
+ * Options apply when it is made (tests and benchmarks call this before rendering).
+ */
+export function liveSessionsFor(services: Services, options?: LiveSessionOptions): LiveSessions {
+  let sessions = registries.get(services);
+  if (!sessions) {
+    sessions = new LiveSessions(services, options);
+    registries.set(services, sessions);
+  }
+  return sessions;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

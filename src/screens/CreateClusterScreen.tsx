@@ -1,0 +1,108 @@
+// Guided cluster creation: the wizard (one step per choice), the review (spec,
+// plan and the equivalent command line), then create-and-watch until the
+// cluster validates. Esc before confirming leaves with nothing created.
+import { Box, Text } from 'ink';
+import { useCallback, useEffect, useMemo } from 'react';
+import { ErrorBox } from '../components/ErrorBox.js';
+import { Loading } from '../components/Loading.js';
+import { buildWizardBundle, type CreateFlowSettings } from '../engine/create/index.js';
+import type { KeyAction } from '../hooks/actions.js';
+import { useServices } from '../hooks/services.js';
+import { useBodySize } from '../hooks/useBodySize.js';
+import { useClusterCreation } from '../hooks/useClusterCreation.js';
+import { useCreateWizard } from '../hooks/useCreateWizard.js';
+import { useScreenActions } from '../hooks/useKeymap.js';
+import { useRouter } from '../hooks/useRouter.js';
+import { useShell } from '../hooks/useShell.js';
+import { ApplyView } from './create-cluster/ApplyView.js';
+import { ReviewView } from './create-cluster/ReviewView.js';
+import { NOTHING_CREATED, WizardStepView } from './create-cluster/WizardStepView.js';
+
+export const CANCELLED_MESSAGE = 'Cluster creation cancelled: nothing was created.';
+
+export interface CreateClusterScreenProps {
+  /** Timing of the create-and-watch flow (tests shorten it). */
+  settings?: CreateFlowSettings;
+}
+
+export function CreateClusterScreen({ settings }: CreateClusterScreenProps) {
+  const wizard = useCreateWizard();
+  const router = useRouter();
+  const shell = useShell();
+  const { storeUrl } = useServices();
+  const body = useBodySize();
+  const { answers, ctx, phase } = wizard;
+  const bundle = useMemo(() => (answers && phase !== 'wizard' ? buildWizardBundle(answers) : undefined), [answers, phase]);
+  const creation = useClusterCreation(phase === 'apply' ? bundle : undefined, settings);
+
+  const leave = useCallback(() => {
+    if (!router.back()) router.replace({ name: 'clusters' });
+  }, [router]);
+  const cancel = useCallback(() => {
+    leave();
+    shell.flash(CANCELLED_MESSAGE, 'info');
+  }, [leave, shell]);
+
+  // Confirming moves to the apply phase; the flow starts once, there.
+  const { start, state } = creation;
+  useEffect(() => {
+    if (phase === 'apply' && state.status === 'idle' && bundle) start();
+  }, [phase, state.status, bundle, start]);
+
+  const loading = !answers || !ctx;
+  const failed = wizard.env.status === 'error' ? wizard.env.error : undefined;
+  const fallbackActions: KeyAction[] = [
+    { key: 'r', label: 'retry', disabled: !failed, run: wizard.env.reload },
+    { key: 'escape', label: `cancel (${NOTHING_CREATED})`, run: cancel },
+  ];
+  if (loading || failed) return <LoadingOrFailed actions={fallbackActions} error={failed} storeUrl={storeUrl} width={body.columns} />;
+
+  if (phase === 'review' && bundle) {
+    return (
+      <ReviewView
+        answers={answers}
+        bundle={bundle}
+        onBack={() => wizard.goTo(wizard.steps[wizard.steps.length - 1].id)}
+        onCancel={cancel}
+        onCreate={() => wizard.setPhase('apply')}
+      />
+    );
+  }
+  if (phase === 'apply' && bundle) {
+    const name = bundle.cluster.metadata.name;
+    const leaveForLater = () => {
+      creation.stop();
+      leave();
+      if (creation.state.status !== 'ready') shell.flash(`${name} is in the state store; finish it any time with: kopsdeck update cluster ${name} --yes`, 'info');
+    };
+    return (
+      <ApplyView
+        cluster={name}
+        creation={creation}
+        onOpenCluster={() => router.replace({ name: 'cluster', cluster: name })}
+        onLeave={leaveForLater}
+      />
+    );
+  }
+  return <WizardStepView wizard={wizard} answers={answers} ctx={ctx} onCancel={cancel} />;
+}
+
+function LoadingOrFailed({ actions, error, storeUrl, width }: { actions: KeyAction[]; error?: Error; storeUrl: string; width: number }) {
+  useScreenActions('New cluster', actions);
+  if (error) {
+    return (
+      <ErrorBox
+        title="Could not prepare the wizard"
+        error={error}
+        hint={`The wizard reads the cluster names in ${storeUrl}; press r to retry, or Esc to cancel (${NOTHING_CREATED}).`}
+        width={width}
+      />
+    );
+  }
+  return (
+    <Box flexDirection="column">
+      <Text bold color="cyan">New cluster</Text>
+      <Loading label="Reading the state store, your hosted zones and the region's zones" />
+    </Box>
+  );
+}

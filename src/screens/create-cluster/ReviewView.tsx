@@ -1,0 +1,125 @@
+// The wizard's review: the equivalent command line, then the Cluster and
+// InstanceGroup YAML and the plan of cloud resources ("Will create
+// resources:"), each scrollable. Nothing exists until the user confirms.
+import { Box, Text } from 'ink';
+import { useMemo, useState } from 'react';
+import { awsClientsFor, clusterRegion } from '../../engine/cloud/access.js';
+import { createClusterArgs, wrapCommandLine, type WizardAnswers } from '../../engine/create/index.js';
+import { planCluster } from '../../engine/reconcile/cluster.js';
+import { renderPlan, summarizePlan } from '../../engine/reconcile/render-plan.js';
+import { formatSpecErrors } from '../../engine/spec/spec-error.js';
+import { serialiseClusterFile } from '../../engine/spec/parse.js';
+import type { ClusterBundle } from '../../engine/spec/types.js';
+import { validateCluster } from '../../engine/spec/validate-cluster.js';
+import { TextView, TEXT_VIEW_CHROME_ROWS } from '../../components/TextView.js';
+import type { KeyAction } from '../../hooks/actions.js';
+import { useServices } from '../../hooks/services.js';
+import { useAsync } from '../../hooks/useAsync.js';
+import { useBodySize } from '../../hooks/useBodySize.js';
+import { useScreenActions } from '../../hooks/useKeymap.js';
+import { useScroll } from '../../hooks/useScroll.js';
+import { useShell } from '../../hooks/useShell.js';
+import { NOTHING_CREATED } from './WizardStepView.js';
+
+export interface ReviewViewProps {
+  answers: WizardAnswers;
+  bundle: ClusterBundle;
+  onBack(): void;
+  onCancel(): void;
+  onCreate(): void;
+}
+
+type Pane = 'spec' | 'plan';
+
+const lines = (text: string) => text.replace(/\n+$/, '').split('\n');
+
+function usePlanText(bundle: ClusterBundle) {
+  const { access } = useServices();
+  return useAsync(async () => {
+    if (!access) return { text: 'No cloud is configured for this console, so the plan of cloud resources cannot be computed.', summary: '' };
+    const clients = awsClientsFor(access, clusterRegion(bundle.cluster, access));
+    try {
+      const planned = await planCluster({ cluster: bundle.cluster, instanceGroups: bundle.instanceGroups, clients, clock: access.clock });
+      return { text: renderPlan(planned.plan), summary: summarizePlan(planned.plan) };
+    } finally {
+      clients.destroy();
+    }
+  }, [bundle, access]);
+}
+
+export function ReviewView({ answers, bundle, onBack, onCancel, onCreate }: ReviewViewProps) {
+  const body = useBodySize();
+  const shell = useShell();
+  const { storeUrl } = useServices();
+  const [pane, setPane] = useState<Pane>('spec');
+  const command = useMemo(() => wrapCommandLine(createClusterArgs(answers), body.columns - 2), [answers, body.columns]);
+  const problems = useMemo(() => formatSpecErrors(validateCluster(bundle.cluster, bundle.instanceGroups)), [bundle]);
+  const specLines = useMemo(() => lines(serialiseClusterFile(bundle)), [bundle]);
+  const plan = usePlanText(bundle);
+  const planLines =
+    plan.status === 'error'
+      ? [`Could not compute the plan: ${plan.error.message}`, 'Press r to try again.']
+      : plan.value
+        ? lines(plan.value.text)
+        : ['Computing the plan: looking for what already exists in the cloud…'];
+
+  const fixedRows = 4 + command.length + (problems.length ? problems.length + 1 : 0);
+  const height = Math.max(3, body.rows - fixedRows - TEXT_VIEW_CHROME_ROWS);
+  const specScroll = useScroll('review-spec', specLines.length, height, 'Review');
+  const planScroll = useScroll('review-plan', planLines.length, height, 'Review');
+  const scroll = pane === 'spec' ? specScroll : planScroll;
+
+  const name = bundle.cluster.metadata.name;
+  const create = () => {
+    if (problems.length > 0) return shell.flash(`The spec has ${problems.length} problem(s); go back (←) and change the answers.`, 'error');
+    shell.confirm({
+      message: `Create cluster ${name}?`,
+      detail: [
+        `It writes the spec to ${storeUrl},`,
+        `then makes the cloud resources${plan.value?.summary ? ` (${plan.value.summary})` : ''}`,
+        `and starts ${bundle.instanceGroups.length} instance groups.`,
+        `Until you answer y, ${NOTHING_CREATED}.`,
+      ],
+      onYes: onCreate,
+    });
+  };
+  const actions: KeyAction[] = [
+    { key: 'enter', aliases: ['c'], label: 'create', run: create },
+    { key: 'tab', label: pane === 'spec' ? 'show plan' : 'show spec', run: () => setPane(pane === 'spec' ? 'plan' : 'spec') },
+    { key: 'left', aliases: ['shift+tab', 'b'], label: 'back to the answers', run: onBack },
+    { key: 'r', label: 'recompute plan', hidden: true, run: plan.reload },
+    { key: 'escape', label: `cancel (${NOTHING_CREATED})`, run: onCancel },
+    ...scroll.actions,
+  ];
+  useScreenActions('Review new cluster', actions);
+
+  const tab = (id: Pane, label: string) => (
+    <Text bold={pane === id} color={pane === id ? 'cyan' : undefined} dimColor={pane !== id}>{` ${pane === id ? '▸' : ' '} ${label} `}</Text>
+  );
+  return (
+    <Box flexDirection="column" width={body.columns}>
+      <Text wrap="truncate-end">
+        <Text bold color="cyan">{`Review: ${name}`}</Text>
+        <Text dimColor>{`  ${NOTHING_CREATED}; Enter creates it (after a y/N question)`}</Text>
+      </Text>
+      <Text dimColor>The same cluster from a script:</Text>
+      {command.map((line, i) => (
+        <Text key={i} color="yellow" wrap="truncate-end">{`  ${line}`}</Text>
+      ))}
+      {problems.length > 0 ? (
+        <Box flexDirection="column">
+          <Text color="red">{`The spec has ${problems.length} problem(s):`}</Text>
+          {problems.map((p, i) => (
+            <Text key={i} color="red" wrap="truncate-end">{`  ${p}`}</Text>
+          ))}
+        </Box>
+      ) : null}
+      <Text wrap="truncate-end">
+        {tab('spec', 'Cluster + InstanceGroup YAML')}
+        {tab('plan', `Cloud plan${plan.value?.summary ? `: ${plan.value.summary}` : ''}`)}
+        <Text dimColor>  Tab switches, ↑↓ scroll</Text>
+      </Text>
+      <TextView lines={pane === 'spec' ? specLines : planLines} scroll={scroll} height={height} width={body.columns} />
+    </Box>
+  );
+}

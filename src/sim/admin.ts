@@ -1,0 +1,45 @@
+// The loopback admin API under /sim/: stats, faults and health, as JSON.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SimFaults } from './contracts.js';
+import { mergeFaults } from './faults.js';
+import type { SimStatsRecorder } from './stats.js';
+
+export interface AdminDeps {
+  stats: SimStatsRecorder;
+  faults: SimFaults;
+  health: () => Record<string, unknown>;
+}
+
+export function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer, deps: AdminDeps): void {
+  const route = `${req.method} ${path.replace(/\/+$/, '')}`;
+  switch (route) {
+    case 'GET /sim/health':
+      return sendJson(res, 200, deps.health());
+    case 'GET /sim/stats':
+      return sendJson(res, 200, deps.stats.report());
+    case 'POST /sim/stats/reset':
+      deps.stats.reset();
+      return sendJson(res, 200, deps.stats.report());
+    case 'GET /sim/faults':
+      return sendJson(res, 200, deps.faults);
+    case 'PUT /sim/faults':
+    case 'PATCH /sim/faults': {
+      let patch: unknown;
+      try {
+        patch = JSON.parse(body.toString('utf8') || '{}');
+        mergeFaults(deps.faults, patch);
+      } catch (error) {
+        return sendJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
+      }
+      return sendJson(res, 200, deps.faults);
+    }
+    default:
+      return sendJson(res, 404, { error: `no admin route ${route}` });
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const text = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

@@ -1,0 +1,62 @@
+// The AWS half of the world: its state (saved and restored as one JSON tree),
+// id generation, and the two behaviours that run on their own: instance
+// lifecycles and auto scaling groups keeping their capacity.
+import type { NodeLifecycle, Persistent, SimClock, SimFaults, SimRandom } from '../../contracts.js';
+import { AsgController } from './asg-controller.js';
+import { InstanceLifecycle } from './instance-lifecycle.js';
+import { emptyWorldState, type AutoScalingGroup, type AwsWorldState } from './types.js';
+
+export interface AwsWorldDeps {
+  clock: SimClock;
+  random: SimRandom;
+  faults: SimFaults;
+  kube: NodeLifecycle;
+  /** Called after every change, so the world gets saved. */
+  onChange: () => void;
+}
+
+export class AwsWorld implements Persistent {
+  state: AwsWorldState = emptyWorldState();
+  readonly instances: InstanceLifecycle;
+  readonly scaling: AsgController;
+
+  constructor(readonly deps: AwsWorldDeps) {
+    this.instances = new InstanceLifecycle(this);
+    this.scaling = new AsgController(this);
+  }
+
+  get clock(): SimClock {
+    return this.deps.clock;
+  }
+
+  now(): number {
+    return this.deps.clock.now();
+  }
+
+  /** An AWS-looking id: `vpc-0123456789abcdef0`. */
+  newId(prefix: string, length = 17): string {
+    return `${prefix}-${this.deps.random.hex(length)}`;
+  }
+
+  changed(): void {
+    this.deps.onChange();
+  }
+
+  asgKey(region: string, name: string): string {
+    return `${region}/${name}`;
+  }
+
+  findAsg(region: string, name: string): AutoScalingGroup | undefined {
+    return this.state.autoScalingGroups[this.asgKey(region, name)];
+  }
+
+  snapshot(): unknown {
+    return this.state;
+  }
+
+  restore(data: unknown): void {
+    this.state = { ...emptyWorldState(), ...(data as Partial<AwsWorldState>) };
+    this.instances.resumeTransitions();
+    this.scaling.reconcileAll();
+  }
+}

@@ -1,0 +1,237 @@
+// The AWS half of the simulated world, as plain JSON-able records so the whole
+// state can be saved and restored as it is. Times are simulated epoch ms.
+
+export type Tags = Record<string, string>;
+
+export interface Vpc {
+  id: string;
+  region: string;
+  cidr: string;
+  enableDnsHostnames: boolean;
+  enableDnsSupport: boolean;
+  tags: Tags;
+}
+
+export interface Subnet {
+  id: string;
+  region: string;
+  vpcId: string;
+  cidr: string;
+  zone: string;
+  /** Host addresses handed out so far (for private IPs). */
+  allocated: number;
+  tags: Tags;
+}
+
+export interface InternetGateway {
+  id: string;
+  region: string;
+  attachedVpcIds: string[];
+  tags: Tags;
+}
+
+export interface Route {
+  destination: string;
+  gatewayId?: string;
+  instanceId?: string;
+  natGatewayId?: string;
+  origin: 'CreateRouteTable' | 'CreateRoute';
+}
+
+export interface RouteTableAssociation {
+  id: string;
+  subnetId?: string;
+  main: boolean;
+}
+
+export interface RouteTable {
+  id: string;
+  region: string;
+  vpcId: string;
+  routes: Route[];
+  associations: RouteTableAssociation[];
+  tags: Tags;
+}
+
+export interface SecurityGroupRule {
+  id: string;
+  egress: boolean;
+  protocol: string;
+  fromPort?: number;
+  toPort?: number;
+  cidr?: string;
+  sourceGroupId?: string;
+  description?: string;
+}
+
+export interface SecurityGroup {
+  id: string;
+  region: string;
+  vpcId: string;
+  name: string;
+  description: string;
+  rules: SecurityGroupRule[];
+  tags: Tags;
+}
+
+export interface LaunchTemplateData {
+  imageId?: string;
+  instanceType?: string;
+  keyName?: string;
+  /** Base64, as sent. */
+  userData?: string;
+  securityGroupIds?: string[];
+  iamInstanceProfile?: { name?: string; arn?: string };
+  /** Tags from TagSpecifications, by resource type (instance, volume). */
+  tagSpecifications?: { resourceType: string; tags: Tags }[];
+  associatePublicIp?: boolean;
+  /** MetadataOptions.HttpTokens ('required' is IMDSv2 only). */
+  httpTokens?: string;
+}
+
+export interface LaunchTemplateVersion {
+  number: number;
+  description?: string;
+  createdAt: number;
+  data: LaunchTemplateData;
+}
+
+export interface LaunchTemplate {
+  id: string;
+  region: string;
+  name: string;
+  createdAt: number;
+  defaultVersion: number;
+  versions: LaunchTemplateVersion[];
+  tags: Tags;
+}
+
+export type InstanceState = 'pending' | 'running' | 'shutting-down' | 'terminated';
+
+export interface Instance {
+  id: string;
+  region: string;
+  reservationId: string;
+  zone: string;
+  subnetId: string;
+  vpcId: string;
+  state: InstanceState;
+  /** When the current state's next transition is due (pending/shutting-down). */
+  transitionAt?: number;
+  stateReason?: string;
+  launchTime: number;
+  terminatedAt?: number;
+  imageId: string;
+  instanceType: string;
+  keyName?: string;
+  privateIp: string;
+  privateDnsName: string;
+  securityGroupIds: string[];
+  launchTemplate?: { id: string; name: string; version: string };
+  userData?: string;
+  asgName?: string;
+  tags: Tags;
+}
+
+export interface AsgTag {
+  key: string;
+  value: string;
+  propagateAtLaunch: boolean;
+}
+
+export interface ScalingActivity {
+  id: string;
+  description: string;
+  cause: string;
+  status: 'Successful' | 'Failed' | 'InProgress';
+  statusMessage?: string;
+  startTime: number;
+  endTime?: number;
+}
+
+export interface AutoScalingGroup {
+  name: string;
+  region: string;
+  arn: string;
+  launchTemplate: { id: string; name: string; version: string };
+  minSize: number;
+  maxSize: number;
+  desiredCapacity: number;
+  subnetIds: string[];
+  tags: AsgTag[];
+  createdAt: number;
+  deleting: boolean;
+  activities: ScalingActivity[];
+  /** Launches paused until this time after a failure. */
+  retryLaunchAt?: number;
+}
+
+export interface HostedZone {
+  id: string;
+  name: string;
+  callerReference: string;
+  comment?: string;
+  privateZone: boolean;
+  vpcs: { region: string; id: string }[];
+  records: ResourceRecordSet[];
+  createdAt: number;
+}
+
+export interface ResourceRecordSet {
+  name: string;
+  type: string;
+  ttl?: number;
+  values: string[];
+  aliasTarget?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean };
+}
+
+export interface Change {
+  id: string;
+  submittedAt: number;
+  comment?: string;
+}
+
+export interface S3Object {
+  /** Base64 bytes. */
+  body: string;
+  etag: string;
+  lastModified: number;
+  contentType?: string;
+}
+
+export interface Bucket {
+  name: string;
+  region: string;
+  createdAt: number;
+  objects: Record<string, S3Object>;
+}
+
+export interface AwsWorldState {
+  vpcs: Record<string, Vpc>;
+  subnets: Record<string, Subnet>;
+  internetGateways: Record<string, InternetGateway>;
+  routeTables: Record<string, RouteTable>;
+  securityGroups: Record<string, SecurityGroup>;
+  launchTemplates: Record<string, LaunchTemplate>;
+  instances: Record<string, Instance>;
+  autoScalingGroups: Record<string, AutoScalingGroup>;
+  hostedZones: Record<string, HostedZone>;
+  changes: Record<string, Change>;
+  buckets: Record<string, Bucket>;
+}
+
+export function emptyWorldState(): AwsWorldState {
+  return {
+    vpcs: {},
+    subnets: {},
+    internetGateways: {},
+    routeTables: {},
+    securityGroups: {},
+    launchTemplates: {},
+    instances: {},
+    autoScalingGroups: {},
+    hostedZones: {},
+    changes: {},
+    buckets: {},
+  };
+}

@@ -1,0 +1,248 @@
+// One cluster's objects: a single resourceVersion counter, secondary indexes,
+// a window of recent events for watches, and JSON cached per object so a
+// LIST is mostly string concatenation.
+import { keyOf, type KubeObject, type WatchEventType } from './types.js';
+
+/** A stored object and, once someone has asked for it, its serialised form. */
+export interface Holder {
+  readonly obj: KubeObject;
+  json?: string;
+}
+
+export interface StoredEvent {
+  rv: number;
+  type: WatchEventType;
+  resource: string;
+  holder: Holder;
+  /** The object before a MODIFIED or DELETED change (for selector transitions). */
+  previous?: KubeObject;
+}
+
+export type IndexFn = (obj: KubeObject) => string | undefined;
+/** Told of every change to a resource, including bulk loads: (before, after). */
+export type Observer = (before: KubeObject | undefined, after: KubeObject | undefined) => void;
+
+interface Index {
+  fn: IndexFn;
+  keys: Map<string, Set<string>>;
+}
+
+export const DEFAULT_EVENT_WINDOW = 4096;
+
+export function jsonOf(holder: Holder): string {
+  if (holder.json === undefined) holder.json = JSON.stringify(holder.obj);
+  return holder.json;
+}
+
+export class ApiStore {
+  private rv = 0;
+  /** Events at or below this revision are no longer retained. */
+  private compacted = 0;
+  private readonly tables = new Map<string, Map<string, Holder>>();
+  private readonly sorted = new Map<string, string[]>();
+  private readonly indexes = new Map<string, Map<string, Index>>();
+  private readonly observers = new Map<string, Observer[]>();
+  private events: StoredEvent[] = [];
+  private readonly listeners = new Set<(event: StoredEvent) => void>();
+
+  constructor(private readonly eventWindow = DEFAULT_EVENT_WINDOW) {}
+
+  get resourceVersion(): number {
+    return this.rv;
+  }
+
+  get compactedRevision(): number {
+    return this.compacted;
+  }
+
+  defineIndex(resource: string, name: string, fn: IndexFn): void {
+    let byName = this.indexes.get(resource);
+    if (!byName) this.indexes.set(resource, (byName = new Map()));
+    const index: Index = { fn, keys: new Map() };
+    byName.set(name, index);
+    for (const [key, holder] of this.table(resource)) addToIndex(index, fn(holder.obj), key);
+  }
+
+  observe(resource: string, observer: Observer): void {
+    const list = this.observers.get(resource) ?? [];
+    list.push(observer);
+    this.observers.set(resource, list);
+    for (const holder of this.table(resource).values()) observer(undefined, holder.obj);
+  }
+
+  /** How many objects have this index value. */
+  indexSize(resource: string, index: string, value: string): number {
+    return this.indexes.get(resource)?.get(index)?.keys.get(value)?.size ?? 0;
+  }
+
+  get(resource: string, key: string): KubeObject | undefined {
+    return this.tables.get(resource)?.get(key)?.obj;
+  }
+
+  holder(resource: string, key: string): Holder | undefined {
+    return this.tables.get(resource)?.get(key);
+  }
+
+  count(resource: string): number {
+    return this.tables.get(resource)?.size ?? 0;
+  }
+
+  *values(resource: string): IterableIterator<KubeObject> {
+    for (const holder of this.table(resource).values()) yield holder.obj;
+  }
+
+  /** Keys in the order the API server lists them (sorted); cached until an add or remove. */
+  sortedKeys(resource: string): string[] {
+    let keys = this.sorted.get(resource);
+    if (!keys) {
+      keys = [...this.table(resource).keys()].sort();
+      this.sorted.set(resource, keys);
+    }
+    return keys;
+  }
+
+  /** Keys whose index value equals `value` (unsorted). */
+  byIndex(resource: string, index: string, value: string): string[] {
+    const found = this.indexes.get(resource)?.get(index);
+    if (!found) throw new Error(`no index ${index} on ${resource}`);
+    return [...(found.keys.get(value) ?? [])];
+  }
+
+  hasIndex(resource: string, index: string): boolean {
+    return this.indexes.get(resource)?.has(index) ?? false;
+  }
+
+  objectsByIndex(resource: string, index: string, value: string): KubeObject[] {
+    const table = this.table(resource);
+    return this.byIndex(resource, index, value).map((key) => table.get(key)!.obj);
+  }
+
+  /** Creates or replaces an object, stamping a new resourceVersion, and emits ADDED or MODIFIED. */
+  put(resource: string, obj: KubeObject): KubeObject {
+    const key = keyOf(obj);
+    const table = this.table(resource);
+    const before = table.get(key)?.obj;
+    const rv = ++this.rv;
+    const stored: KubeObject = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } };
+    const holder: Holder = { obj: stored };
+    table.set(key, holder);
+    if (!before) this.sorted.delete(resource);
+    this.reindex(resource, key, before, stored);
+    this.emit({ rv, type: before ? 'MODIFIED' : 'ADDED', resource, holder, previous: before });
+    return stored;
+  }
+
+  /**
+   * Copies the object, lets `mutate` change the copy, and stores it. `mutate`
+   * returns false when it decided nothing needs to change (no new version then).
+   */
+  update(resource: string, key: string, mutate: (draft: KubeObject) => boolean | void): KubeObject | undefined {
+    const current = this.get(resource, key);
+    if (!current) return undefined;
+    const draft = structuredClone(current);
+    if (mutate(draft) === false) return current;
+    return this.put(resource, draft);
+  }
+
+  remove(resource: string, key: string): KubeObject | undefined {
+    const table = this.table(resource);
+    const before = table.get(key)?.obj;
+    if (!before) return undefined;
+    table.delete(key);
+    this.sorted.delete(resource);
+    this.reindex(resource, key, before, undefined);
+    const rv = ++this.rv;
+    const gone: KubeObject = { ...before, metadata: { ...before.metadata, resourceVersion: String(rv) } };
+    this.emit({ rv, type: 'DELETED', resource, holder: { obj: gone }, previous: before });
+    return gone;
+  }
+
+  /**
+   * Loads many objects at once without events (seeding, restore). The store
+   * takes ownership: resourceVersions are stamped in place. Watchers from
+   * before this point can no longer catch up, so the window restarts.
+   */
+  bulkLoad(resource: string, objects: Iterable<KubeObject>, keepResourceVersion = false): void {
+    const table = this.table(resource);
+    for (const stored of objects) {
+      if (keepResourceVersion) this.rv = Math.max(this.rv, Number(stored.metadata.resourceVersion) || 0);
+      else stored.metadata.resourceVersion = String(++this.rv);
+      const key = keyOf(stored);
+      const before = table.get(key)?.obj;
+      table.set(key, { obj: stored });
+      this.reindex(resource, key, before, stored);
+    }
+    this.sorted.delete(resource);
+    this.events = [];
+    this.compacted = this.rv;
+  }
+
+  /** Restores the counter after a restart; older watches must relist. */
+  resetRevision(rv: number): void {
+    this.rv = Math.max(this.rv, rv);
+    this.events = [];
+    this.compacted = this.rv;
+  }
+
+  /** Events newer than `rv`, or undefined when some of them are no longer retained. */
+  eventsAfter(rv: number): StoredEvent[] | undefined {
+    if (rv < this.compacted) return undefined;
+    let low = 0;
+    let high = this.events.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.events[mid].rv <= rv) low = mid + 1;
+      else high = mid;
+    }
+    return this.events.slice(low);
+  }
+
+  subscribe(listener: (event: StoredEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  resources(): string[] {
+    return [...this.tables.keys()];
+  }
+
+  private table(resource: string): Map<string, Holder> {
+    let table = this.tables.get(resource);
+    if (!table) this.tables.set(resource, (table = new Map()));
+    return table;
+  }
+
+  private reindex(resource: string, key: string, before: KubeObject | undefined, after: KubeObject | undefined): void {
+    for (const observer of this.observers.get(resource) ?? []) observer(before, after);
+    const byName = this.indexes.get(resource);
+    if (!byName) return;
+    for (const index of byName.values()) {
+      const oldValue = before ? index.fn(before) : undefined;
+      const newValue = after ? index.fn(after) : undefined;
+      if (oldValue === newValue) continue;
+      if (oldValue !== undefined) {
+        const set = index.keys.get(oldValue);
+        set?.delete(key);
+        if (set?.size === 0) index.keys.delete(oldValue);
+      }
+      addToIndex(index, newValue, key);
+    }
+  }
+
+  private emit(event: StoredEvent): void {
+    this.events.push(event);
+    if (this.events.length >= this.eventWindow * 2) {
+      const drop = this.events.length - this.eventWindow;
+      this.compacted = this.events[drop - 1].rv;
+      this.events = this.events.slice(drop);
+    }
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+function addToIndex(index: Index, value: string | undefined, key: string): void {
+  if (value === undefined) return;
+  let set = index.keys.get(value);
+  if (!set) index.keys.set(value, (set = new Set()));
+  set.add(key);
+}

@@ -1,0 +1,136 @@
+// The Kubernetes half of the simulator: one API server per cluster, served
+// under /k8s/<cluster>, and the world behind each (nodes that follow EC2
+// instances, pods, controllers). The AWS side tells it about instances.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { NodeLifecycle, Persistent, SimClock, SimFaults, SimInstanceInfo, SimRandom, SimStats } from '../contracts.js';
+import { routeApi } from './api-router.js';
+import { ClusterWorld, type WorldSnapshot } from './cluster-world.js';
+import { instanceRunning as bootInstance, instanceTerminated as terminateInstance } from './node-lifecycle.js';
+import { seedLarge } from './seed-large.js';
+import { failure, sendStatus } from './status.js';
+import { bootInfoOf } from './user-data.js';
+
+export interface KubeSideDeps {
+  clock: SimClock;
+  random: SimRandom;
+  faults: SimFaults;
+  stats: SimStats;
+}
+
+export interface KubeSideOptions {
+  /** Watch events kept per cluster; older resourceVersions get 410 Gone. */
+  eventWindow?: number;
+}
+
+interface KubeSnapshot {
+  version: 1;
+  clusters: WorldSnapshot[];
+}
+
+export class KubeSide implements NodeLifecycle, Persistent {
+  private readonly worlds = new Map<string, ClusterWorld>();
+  private readonly listeners = new Set<() => void>();
+  private readonly openWatches = new Set<() => void>();
+
+  constructor(
+    private readonly deps: KubeSideDeps,
+    private readonly options: KubeSideOptions = {},
+  ) {}
+
+  /** Serves one request for `/k8s/<clusterName><path>`; `path` keeps its query string. */
+  handle(req: IncomingMessage, res: ServerResponse, clusterName: string, path: string): void {
+    if (this.deps.faults.apiBlackoutUntil > this.deps.clock.now()) {
+      return sendStatus(res, failure(503, 'ServiceUnavailable', 'the server is currently unable to handle the request'));
+    }
+    const world = this.worlds.get(clusterName);
+    if (!world) {
+      return sendStatus(res, failure(503, 'ServiceUnavailable', `the API server of cluster "${clusterName}" is not running`));
+    }
+    routeApi(world, req, res, path, { openWatches: this.openWatches }).catch((error: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      sendStatus(res, failure(500, 'InternalError', `an error on the server ("${(error as Error).message}") has prevented the request from succeeding`));
+    });
+  }
+
+  clusterNames(): string[] {
+    return [...this.worlds.keys()].sort();
+  }
+
+  onClustersChanged(listener: () => void): void {
+    this.listeners.add(listener);
+  }
+
+  /** The world of a cluster, for the simulator's own use (tests, admin views). */
+  world(clusterName: string): ClusterWorld | undefined {
+    return this.worlds.get(clusterName);
+  }
+
+  clusterSeen(clusterName: string): void {
+    this.ensureCluster(clusterName);
+  }
+
+  instanceRunning(instance: SimInstanceInfo): void {
+    const boot = bootInfoOf(instance);
+    if (!boot) return;
+    bootInstance(this.ensureCluster(boot.cluster), instance, boot);
+  }
+
+  instanceTerminated(instanceId: string): void {
+    for (const world of this.worlds.values()) {
+      if (world.instance(instanceId)) terminateInstance(world, instanceId);
+    }
+  }
+
+  /**
+   * Creates (or replaces) a cluster with these instances as Ready nodes and
+   * `podsPerNode` running pods on each, directly, for benchmarks.
+   */
+  seedLargeCluster(name: string, nodes: SimInstanceInfo[], podsPerNode: number): void {
+    this.worlds.get(name)?.close();
+    const world = new ClusterWorld(name, this.deps, this.options.eventWindow);
+    this.worlds.set(name, world);
+    seedLarge(world, nodes, podsPerNode);
+    this.notify();
+  }
+
+  snapshot(): KubeSnapshot {
+    return { version: 1, clusters: [...this.worlds.values()].map((world) => world.snapshot()) };
+  }
+
+  restore(data: unknown): void {
+    const snapshot = data as KubeSnapshot | undefined;
+    if (!snapshot || snapshot.version !== 1 || !Array.isArray(snapshot.clusters)) return;
+    for (const world of this.worlds.values()) world.close();
+    this.worlds.clear();
+    for (const saved of snapshot.clusters) {
+      const world = new ClusterWorld(saved.name, this.deps, this.options.eventWindow);
+      world.restore(saved);
+      this.worlds.set(saved.name, world);
+    }
+    this.notify();
+  }
+
+  /** Stops timers and ends open watches (so an HTTP server can close). */
+  close(): void {
+    for (const finish of [...this.openWatches]) finish();
+    for (const world of this.worlds.values()) world.close();
+  }
+
+  private ensureCluster(name: string): ClusterWorld {
+    let world = this.worlds.get(name);
+    if (!world) {
+      world = new ClusterWorld(name, this.deps, this.options.eventWindow);
+      world.seedWorkloads();
+      this.worlds.set(name, world);
+      this.notify();
+    }
+    return world;
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,209 @@
+// LIST (selectors, limit/continue, Table form) and WATCH (replay from a
+// resourceVersion, 410 Gone when it is too old, live fan-out, bookmarks).
+import type { ServerResponse } from 'node:http';
+import { jsonOf, type ApiStore, type Holder, type StoredEvent } from './api-store.js';
+import type { ClusterWorld } from './cluster-world.js';
+import { writeJsonList } from './http-body.js';
+import { apiVersionOf, type ResourceDef } from './resources.js';
+import {
+  matchesFields,
+  matchesLabels,
+  parseFieldSelector,
+  parseLabelSelector,
+  type FieldRequirement,
+  type Requirement,
+} from './selectors.js';
+import { badRequest, expired, sendJson, sendStatus } from './status.js';
+import { includeObjectOf, tableOf, wantsTable } from './tables.js';
+import { objectKey, type KubeObject, type WatchEventType } from './types.js';
+
+export interface Filter {
+  namespace?: string;
+  labels: Requirement[];
+  fields: FieldRequirement[];
+}
+
+export function parseFilter(namespace: string | undefined, query: URLSearchParams): Filter {
+  return {
+    namespace,
+    labels: parseLabelSelector(query.get('labelSelector')),
+    fields: parseFieldSelector(query.get('fieldSelector')),
+  };
+}
+
+export function matches(filter: Filter, obj: KubeObject): boolean {
+  if (filter.namespace && obj.metadata.namespace !== filter.namespace) return false;
+  return matchesLabels(filter.labels, obj.metadata.labels) && matchesFields(filter.fields, obj);
+}
+
+function lowerBound(keys: string[], target: string): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (keys[mid] < target) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** Keys worth looking at, sorted, using an index when a field selector allows it. */
+function candidateKeys(store: ApiStore, resource: string, filter: Filter): string[] {
+  const onNode = filter.fields.find((f) => f.path === 'spec.nodeName' && f.op === '=');
+  if (onNode && onNode.value !== '' && store.hasIndex(resource, 'node')) return store.byIndex(resource, 'node', onNode.value).sort();
+  if (onNode && onNode.value === '' && store.hasIndex(resource, 'unscheduled')) return store.byIndex(resource, 'unscheduled', 'yes').sort();
+  const byName = filter.fields.find((f) => f.path === 'metadata.name' && f.op === '=');
+  if (byName) {
+    if (filter.namespace) return [objectKey(filter.namespace, byName.value)];
+  }
+  const keys = store.sortedKeys(resource);
+  if (!filter.namespace) return keys;
+  return keys.slice(lowerBound(keys, `${filter.namespace}/`), lowerBound(keys, `${filter.namespace}0`));
+}
+
+interface ContinueToken {
+  rv: number;
+  start: string;
+}
+
+function encodeContinue(token: ContinueToken): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: token.rv, start: token.start })).toString('base64url');
+}
+
+function decodeContinue(text: string): ContinueToken | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as { rv?: unknown; start?: unknown };
+    if (typeof parsed.rv === 'number' && typeof parsed.start === 'string') return { rv: parsed.rv, start: parsed.start };
+  } catch {
+    // fall through
+  }
+  return undefined;
+}
+
+const EXPIRED_CONTINUE =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
+
+export function listObjects(world: ClusterWorld, def: ResourceDef, filter: Filter, query: URLSearchParams, accept: string | undefined, res: ServerResponse): Promise<void> | void {
+  const store = world.store;
+  const limit = Math.max(0, Number(query.get('limit') ?? 0) || 0);
+  let listRv = store.resourceVersion;
+  let keys = candidateKeys(store, def.name, filter);
+  const continueText = query.get('continue');
+  if (continueText) {
+    const token = decodeContinue(continueText);
+    if (!token) return sendStatus(res, badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)'));
+    if (token.rv < store.compactedRevision) return sendStatus(res, expired(EXPIRED_CONTINUE));
+    listRv = token.rv;
+    const from = lowerBound(keys, token.start);
+    keys = keys.slice(keys[from] === token.start ? from + 1 : from);
+  }
+  const unfiltered = filter.labels.length === 0 && filter.fields.length === 0;
+  const holders: Holder[] = [];
+  let scanned = 0;
+  for (const key of keys) {
+    scanned++;
+    const holder = store.holder(def.name, key);
+    if (!holder || (!unfiltered && !matches(filter, holder.obj))) continue;
+    holders.push(holder);
+    if (limit > 0 && holders.length >= limit) break;
+  }
+  const metadata: Record<string, unknown> = { resourceVersion: String(listRv) };
+  if (limit > 0 && holders.length >= limit && scanned < keys.length) {
+    metadata.continue = encodeContinue({ rv: listRv, start: keyOfHolder(holders[holders.length - 1]) });
+    if (unfiltered) metadata.remainingItemCount = keys.length - scanned;
+  }
+  if (wantsTable(accept)) {
+    const objects = holders.map((h) => h.obj);
+    return sendJson(res, 200, tableOf(def.name, objects, metadata, world.now(), includeObjectOf(query.get('includeObject'))));
+  }
+  const head = `{"kind":"${def.kind}List","apiVersion":"${apiVersionOf(def)}","metadata":${JSON.stringify(metadata)},"items":[`;
+  return writeJsonList(res, head, holders.map(jsonOf), ']}');
+}
+
+function keyOfHolder(holder: Holder): string {
+  return objectKey(holder.obj.metadata.namespace, holder.obj.metadata.name);
+}
+
+export const BOOKMARK_INTERVAL_MS = 10_000;
+
+export function watchObjects(
+  world: ClusterWorld,
+  def: ResourceDef,
+  filter: Filter,
+  query: URLSearchParams,
+  accept: string | undefined,
+  res: ServerResponse,
+  openWatches: Set<() => void>,
+): void {
+  const store = world.store;
+  const rvText = query.get('resourceVersion') ?? '';
+  const sendInitial = query.get('sendInitialEvents') === 'true';
+  const bookmarks = query.get('allowWatchBookmarks') === 'true' || query.get('allowWatchBookmarks') === '1';
+  const startRv = rvText === '' || rvText === '0' ? undefined : Number(rvText);
+  if (startRv !== undefined && !Number.isInteger(startRv)) {
+    return sendStatus(res, badRequest(`invalid resource version "${rvText}"`));
+  }
+  const asTable = wantsTable(accept);
+  const include = includeObjectOf(query.get('includeObject'));
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  res.flushHeaders();
+
+  const write = (type: string, objectJson: string) => {
+    if (!res.destroyed) res.write(`{"type":"${type}","object":${objectJson}}\n`);
+  };
+  const send = (type: WatchEventType, holder: Holder) => {
+    if (!asTable) return write(type, jsonOf(holder));
+    const table = tableOf(def.name, [holder.obj], { resourceVersion: holder.obj.metadata.resourceVersion }, world.now(), include);
+    write(type, JSON.stringify(table));
+  };
+  const bookmark = (annotations?: Record<string, string>) => {
+    const metadata = { resourceVersion: String(store.resourceVersion), ...(annotations ? { annotations } : {}) };
+    write('BOOKMARK', JSON.stringify({ kind: def.kind, apiVersion: apiVersionOf(def), metadata }));
+  };
+  const deliver = (event: StoredEvent) => {
+    if (event.resource !== def.name) return;
+    const now = matches(filter, event.holder.obj);
+    const before = event.previous !== undefined && matches(filter, event.previous);
+    if (event.type === 'ADDED') {
+      if (now) send('ADDED', event.holder);
+    } else if (event.type === 'DELETED') {
+      if (now || before) send('DELETED', event.holder);
+    } else if (now && before) send('MODIFIED', event.holder);
+    else if (now) send('ADDED', event.holder);
+    else if (before) send('DELETED', event.holder);
+  };
+
+  if (startRv !== undefined && !sendInitial) {
+    const missed = store.eventsAfter(startRv);
+    if (!missed) {
+      const status = expired(`too old resource version: ${startRv} (${store.compactedRevision + 1})`);
+      write('ERROR', JSON.stringify(status));
+      res.end();
+      return;
+    }
+    for (const event of missed) deliver(event);
+  } else {
+    for (const key of candidateKeys(store, def.name, filter)) {
+      const holder = store.holder(def.name, key);
+      if (holder && matches(filter, holder.obj)) send('ADDED', holder);
+    }
+    if (sendInitial) bookmark({ 'k8s.io/initial-events-end': 'true' });
+  }
+
+  const unsubscribe = store.subscribe(deliver);
+  const ticker = bookmarks ? setInterval(() => bookmark(), BOOKMARK_INTERVAL_MS) : undefined;
+  const timeoutSeconds = Number(query.get('timeoutSeconds') ?? 0);
+  const timeout = timeoutSeconds > 0 ? setTimeout(() => finish(), timeoutSeconds * 1000) : undefined;
+  let finished = false;
+  function finish(): void {
+    if (finished) return;
+    finished = true;
+    unsubscribe();
+    if (ticker) clearInterval(ticker);
+    if (timeout) clearTimeout(timeout);
+    openWatches.delete(finish);
+    if (!res.destroyed) res.end();
+  }
+  openWatches.add(finish);
+  res.on('close', finish);
+}

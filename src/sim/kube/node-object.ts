@@ -1,0 +1,153 @@
+// The Node a kubelet registers: labels kops sets, providerID, addresses,
+// capacity for the instance type, conditions and node info.
+import type { InstanceRecord } from './cluster-world.js';
+import { timestamp, type KubeObject } from './types.js';
+
+const SIZES: Record<string, { cpu: number; memoryGi: number }> = {
+  't3.micro': { cpu: 2, memoryGi: 1 },
+  't3.small': { cpu: 2, memoryGi: 2 },
+  't3.medium': { cpu: 2, memoryGi: 4 },
+  't3.large': { cpu: 2, memoryGi: 8 },
+  'm5.large': { cpu: 2, memoryGi: 8 },
+  'm5.xlarge': { cpu: 4, memoryGi: 16 },
+  'm5.2xlarge': { cpu: 8, memoryGi: 32 },
+  'c5.large': { cpu: 2, memoryGi: 4 },
+  'c5.xlarge': { cpu: 4, memoryGi: 8 },
+  'm6i.large': { cpu: 2, memoryGi: 8 },
+  'm6i.xlarge': { cpu: 4, memoryGi: 16 },
+};
+
+export function regionOf(zone: string): string {
+  return zone.replace(/[a-z]$/, '');
+}
+
+function capacity(instanceType: string): Record<string, string> {
+  const size = SIZES[instanceType] ?? { cpu: 2, memoryGi: 4 };
+  return {
+    cpu: String(size.cpu),
+    memory: `${size.memoryGi * 1024 * 1024}Ki`,
+    pods: '110',
+    'ephemeral-storage': '130045936Ki',
+    'hugepages-2Mi': '0',
+  };
+}
+
+function allocatable(instanceType: string): Record<string, string> {
+  const size = SIZES[instanceType] ?? { cpu: 2, memoryGi: 4 };
+  return {
+    cpu: `${size.cpu * 1000 - 100}m`,
+    memory: `${size.memoryGi * 1024 * 1024 - 307200}Ki`,
+    pods: '110',
+    'ephemeral-storage': '119850776788',
+    'hugepages-2Mi': '0',
+  };
+}
+
+type NodeCondition = {
+  type: string;
+  status: string;
+  lastHeartbeatTime: string;
+  lastTransitionTime: string;
+  reason: string;
+  message: string;
+};
+
+export function nodeConditions(ready: 'True' | 'False' | 'Unknown', now: number): NodeCondition[] {
+  const at = timestamp(now);
+  const c = (type: string, status: string, reason: string, message: string): NodeCondition => ({
+    type,
+    status,
+    lastHeartbeatTime: at,
+    lastTransitionTime: at,
+    reason,
+    message,
+  });
+  if (ready === 'Unknown') {
+    const lost = 'Kubelet stopped posting node status.';
+    return [
+      c('NetworkUnavailable', 'False', 'RouteCreated', 'RouteController created a route'),
+      c('MemoryPressure', 'Unknown', 'NodeStatusUnknown', lost),
+      c('DiskPressure', 'Unknown', 'NodeStatusUnknown', lost),
+      c('PIDPressure', 'Unknown', 'NodeStatusUnknown', lost),
+      c('Ready', 'Unknown', 'NodeStatusUnknown', lost),
+    ];
+  }
+  return [
+    c('NetworkUnavailable', 'False', 'RouteCreated', 'RouteController created a route'),
+    c('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+    c('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+    c('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+    ready === 'True'
+      ? c('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status')
+      : c('Ready', 'False', 'KubeletNotReady', 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized'),
+  ];
+}
+
+export function podCidr(index: number): string {
+  return `100.${96 + Math.floor(index / 256)}.${index % 256}.0/24`;
+}
+
+export function buildNode(record: InstanceRecord, index: number, now: number, ready: 'True' | 'False'): KubeObject {
+  const roleLabel: Record<string, string> =
+    record.role === 'ControlPlane'
+      ? { 'node-role.kubernetes.io/control-plane': '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' }
+      : record.role === 'APIServer'
+        ? { 'node-role.kubernetes.io/api-server': '' }
+        : { 'node-role.kubernetes.io/node': '' };
+  const cidr = podCidr(index);
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: record.nodeName,
+      labels: {
+        'beta.kubernetes.io/arch': 'amd64',
+        'beta.kubernetes.io/instance-type': record.instanceType,
+        'beta.kubernetes.io/os': 'linux',
+        'kops.k8s.io/instancegroup': record.instanceGroup,
+        'kubernetes.io/arch': 'amd64',
+        'kubernetes.io/hostname': record.nodeName,
+        'kubernetes.io/os': 'linux',
+        'node.kubernetes.io/instance-type': record.instanceType,
+        'topology.kubernetes.io/region': regionOf(record.zone),
+        'topology.kubernetes.io/zone': record.zone,
+        ...roleLabel,
+      },
+      annotations: {
+        'node.alpha.kubernetes.io/ttl': '0',
+        'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
+      },
+    },
+    spec: {
+      podCIDR: cidr,
+      podCIDRs: [cidr],
+      providerID: `aws:///${record.zone}/${record.instanceId}`,
+      ...(record.role === 'ControlPlane'
+        ? { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] }
+        : {}),
+    },
+    status: {
+      capacity: capacity(record.instanceType),
+      allocatable: allocatable(record.instanceType),
+      conditions: nodeConditions(ready, now),
+      addresses: [
+        { type: 'InternalIP', address: record.privateIp },
+        { type: 'Hostname', address: record.nodeName },
+        { type: 'InternalDNS', address: record.nodeName },
+      ],
+      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      nodeInfo: {
+        machineID: record.instanceId.replace(/^i-/, '').padEnd(32, '0'),
+        systemUUID: `ec2${record.instanceId.replace(/^i-/, '').padEnd(29, '0')}`,
+        bootID: record.instanceId,
+        kernelVersion: '6.8.0-1021-aws',
+        osImage: 'Ubuntu 24.04.1 LTS',
+        containerRuntimeVersion: 'containerd://1.7.24',
+        kubeletVersion: `v${record.kubernetesVersion}`,
+        kubeProxyVersion: `v${record.kubernetesVersion}`,
+        operatingSystem: 'linux',
+        architecture: 'amd64',
+      },
+    },
+  };
+}

@@ -1,0 +1,188 @@
+// meta.k8s.io/v1 Table responses: what `kubectl get` asks for (Accept:
+// ...;as=Table) and prints column by column.
+import type { KubeObject } from './types.js';
+import { conditionStatus } from './types.js';
+
+interface Column {
+  name: string;
+  type: string;
+  format?: string;
+  priority: number;
+  description: string;
+  cell: (obj: KubeObject, now: number) => string | number;
+}
+
+export type IncludeObject = 'None' | 'Metadata' | 'Object';
+
+export function wantsTable(accept: string | undefined): boolean {
+  return !!accept && /as=Table/.test(accept);
+}
+
+/** kubectl's "AGE" rendering (apimachinery's HumanDuration). */
+export function humanDuration(ms: number): string {
+  const seconds = Math.floor(Math.max(0, ms) / 1000);
+  if (seconds < 120) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
+  if (minutes < 180) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
+  if (hours < 48) return `${hours}h`;
+  const days = Math.floor(hours / 24);
+  if (hours < 24 * 8) return hours % 24 === 0 ? `${days}d` : `${days}d${hours % 24}h`;
+  if (days < 730) return `${days}d`;
+  const years = Math.floor(days / 365);
+  return years < 8 ? `${years}y${days % 365}d` : `${years}y`;
+}
+
+function age(obj: KubeObject, now: number): string {
+  const created = Date.parse(obj.metadata.creationTimestamp ?? '');
+  return Number.isNaN(created) ? '<unknown>' : humanDuration(now - created);
+}
+
+const nameColumn: Column = {
+  name: 'Name',
+  type: 'string',
+  format: 'name',
+  priority: 0,
+  description: 'Name must be unique within a namespace.',
+  cell: (obj) => obj.metadata.name,
+};
+const ageColumn: Column = {
+  name: 'Age',
+  type: 'string',
+  priority: 0,
+  description: 'CreationTimestamp of the object.',
+  cell: age,
+};
+
+function nodeStatus(node: KubeObject): string {
+  const ready = conditionStatus(node, 'Ready');
+  const parts = [ready === 'True' ? 'Ready' : ready === 'False' ? 'NotReady' : 'Unknown'];
+  if (node.spec?.unschedulable) parts.push('SchedulingDisabled');
+  return parts.join(',');
+}
+
+function nodeRoles(node: KubeObject): string {
+  const roles = Object.keys(node.metadata.labels ?? {})
+    .filter((l) => l.startsWith('node-role.kubernetes.io/'))
+    .map((l) => l.slice('node-role.kubernetes.io/'.length))
+    .sort();
+  return roles.length > 0 ? roles.join(',') : '<none>';
+}
+
+function nodeAddress(node: KubeObject, type: string): string {
+  const found = (node.status?.addresses as { type: string; address: string }[] | undefined)?.find((a) => a.type === type);
+  return found?.address ?? '<none>';
+}
+
+function podStatus(pod: KubeObject): string {
+  if (pod.metadata.deletionTimestamp) return 'Terminating';
+  const waiting = (pod.status?.containerStatuses as { state?: { waiting?: { reason?: string } } }[] | undefined)?.find(
+    (c) => c.state?.waiting?.reason,
+  );
+  if (waiting) return waiting.state!.waiting!.reason!;
+  return pod.status?.reason ?? pod.status?.phase ?? 'Unknown';
+}
+
+function podReady(pod: KubeObject): string {
+  const statuses = (pod.status?.containerStatuses as { ready: boolean }[] | undefined) ?? [];
+  const total = (pod.spec?.containers as unknown[] | undefined)?.length ?? statuses.length;
+  return `${statuses.filter((c) => c.ready).length}/${total}`;
+}
+
+function podRestarts(pod: KubeObject): number {
+  const statuses = (pod.status?.containerStatuses as { restartCount?: number }[] | undefined) ?? [];
+  return statuses.reduce((sum, c) => sum + (c.restartCount ?? 0), 0);
+}
+
+const str = (name: string, priority: number, description: string, cell: Column['cell']): Column => ({
+  name,
+  type: 'string',
+  priority,
+  description,
+  cell,
+});
+
+const COLUMNS: Record<string, Column[]> = {
+  nodes: [
+    nameColumn,
+    str('Status', 0, 'The status of the node', nodeStatus),
+    str('Roles', 0, 'The roles of the node', nodeRoles),
+    ageColumn,
+    str('Version', 0, 'Kubelet Version reported by the node.', (n) => n.status?.nodeInfo?.kubeletVersion ?? ''),
+    str('Internal-IP', 1, 'List of internal IPs in the node.', (n) => nodeAddress(n, 'InternalIP')),
+    str('External-IP', 1, 'List of external IPs in the node.', (n) => nodeAddress(n, 'ExternalIP')),
+    str('OS-Image', 1, 'OS image reported by the node.', (n) => n.status?.nodeInfo?.osImage ?? '<unknown>'),
+    str('Kernel-Version', 1, 'Kernel version reported by the node.', (n) => n.status?.nodeInfo?.kernelVersion ?? '<unknown>'),
+    str('Container-Runtime', 1, 'Container runtime reported by the node.', (n) => n.status?.nodeInfo?.containerRuntimeVersion ?? '<unknown>'),
+  ],
+  pods: [
+    nameColumn,
+    str('Ready', 0, 'The aggregate readiness state of this pod for accepting traffic.', podReady),
+    str('Status', 0, 'The aggregate status of the containers in this pod.', podStatus),
+    { name: 'Restarts', type: 'string', priority: 0, description: 'The number of times the containers have restarted.', cell: podRestarts },
+    ageColumn,
+    str('IP', 1, 'IP address allocated to the pod.', (p) => p.status?.podIP ?? '<none>'),
+    str('Node', 1, 'Name of the Node onto which the pod is scheduled.', (p) => p.spec?.nodeName ?? '<none>'),
+    str('Nominated Node', 1, 'Nominated node for the pod.', (p) => p.status?.nominatedNodeName ?? '<none>'),
+    str('Readiness Gates', 1, 'Pod readiness gates.', () => '<none>'),
+  ],
+  poddisruptionbudgets: [
+    nameColumn,
+    str('Min Available', 0, 'The minimum number of pods that must be available.', (p) => String(p.spec?.minAvailable ?? 'N/A')),
+    str('Max Unavailable', 0, 'The maximum number of pods that may be unavailable.', (p) => String(p.spec?.maxUnavailable ?? 'N/A')),
+    { name: 'Allowed Disruptions', type: 'integer', priority: 0, description: 'Currently allowed disruptions.', cell: (p) => p.status?.disruptionsAllowed ?? 0 },
+    ageColumn,
+  ],
+  deployments: [
+    nameColumn,
+    str('Ready', 0, 'Ready replicas / desired.', (d) => `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}`),
+    { name: 'Up-to-date', type: 'integer', priority: 0, description: 'Updated replicas.', cell: (d) => d.status?.updatedReplicas ?? 0 },
+    { name: 'Available', type: 'integer', priority: 0, description: 'Available replicas.', cell: (d) => d.status?.availableReplicas ?? 0 },
+    ageColumn,
+  ],
+  replicasets: [
+    nameColumn,
+    { name: 'Desired', type: 'integer', priority: 0, description: 'Desired replicas.', cell: (r) => r.spec?.replicas ?? 0 },
+    { name: 'Current', type: 'integer', priority: 0, description: 'Current replicas.', cell: (r) => r.status?.replicas ?? 0 },
+    { name: 'Ready', type: 'integer', priority: 0, description: 'Ready replicas.', cell: (r) => r.status?.readyReplicas ?? 0 },
+    ageColumn,
+  ],
+  daemonsets: [
+    nameColumn,
+    { name: 'Desired', type: 'integer', priority: 0, description: 'Desired pods.', cell: (d) => d.status?.desiredNumberScheduled ?? 0 },
+    { name: 'Current', type: 'integer', priority: 0, description: 'Current pods.', cell: (d) => d.status?.currentNumberScheduled ?? 0 },
+    { name: 'Ready', type: 'integer', priority: 0, description: 'Ready pods.', cell: (d) => d.status?.numberReady ?? 0 },
+    ageColumn,
+  ],
+  namespaces: [nameColumn, str('Status', 0, 'The status of the namespace', (n) => n.status?.phase ?? 'Active'), ageColumn],
+};
+
+function partialMetadata(obj: KubeObject): unknown {
+  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
+}
+
+export function includeObjectOf(value: string | null): IncludeObject {
+  return value === 'None' || value === 'Object' ? value : 'Metadata';
+}
+
+export function tableOf(
+  resource: string,
+  objects: KubeObject[],
+  listMeta: Record<string, unknown>,
+  now: number,
+  include: IncludeObject,
+): unknown {
+  const columns = COLUMNS[resource] ?? [nameColumn, ageColumn];
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: listMeta,
+    columnDefinitions: columns.map(({ cell: _cell, ...def }) => ({ format: '', ...def })),
+    rows: objects.map((obj) => ({
+      cells: columns.map((c) => c.cell(obj, now)),
+      ...(include === 'None' ? {} : { object: include === 'Object' ? obj : partialMetadata(obj) }),
+    })),
+  };
+}

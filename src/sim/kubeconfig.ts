@@ -1,0 +1,33 @@
+// The simulator's kubeconfig: one context per simulated cluster (context,
+// cluster and user all named after it), pointing at this simulator's
+// /k8s/<cluster> path. Written 0600 because real kubeconfigs hold secrets.
+import { chmodSync, renameSync, writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
+
+/** Not a secret: the simulator accepts any token; real clients just need one to send. */
+const PLACEHOLDER_TOKEN = 'kopsdeck-simulator';
+
+export function kubeconfigYaml(baseUrl: string, clusters: string[], current?: string): string {
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    preferences: {},
+    'current-context': current && clusters.includes(current) ? current : (clusters[0] ?? ''),
+    // client-node 1.4 refuses a plain-http server unless TLS verification is
+    // marked as skipped; there is no TLS on loopback to verify.
+    clusters: clusters.map((name) => ({
+      name,
+      cluster: { server: `${baseUrl}/k8s/${encodeURIComponent(name)}`, 'insecure-skip-tls-verify': true },
+    })),
+    users: clusters.map((name) => ({ name, user: { token: PLACEHOLDER_TOKEN } })),
+    contexts: clusters.map((name) => ({ name, context: { cluster: name, user: name } })),
+  };
+  return stringify(config);
+}
+
+export function writeKubeconfig(path: string, baseUrl: string, clusters: string[]): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, kubeconfigYaml(baseUrl, clusters), { mode: 0o600 });
+  chmodSync(temporary, 0o600);
+  renameSync(temporary, path);
+}

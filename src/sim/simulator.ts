@@ -1,0 +1,158 @@
+// The simulator: one loopback HTTP server in front of a simulated AWS and
+// simulated Kubernetes clusters. /k8s/<cluster>/... goes to the Kubernetes
+// side, /sim/... is the admin API, everything else is AWS (routed by the
+// SigV4 credential scope). The world is saved to `dir` and restored from it.
+import { mkdirSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { defaultSimulatorDir } from '../engine/paths.js';
+import { handleAdmin } from './admin.js';
+import { AwsRouter } from './aws/aws-router.js';
+import { AwsWorld } from './aws/world/aws-world.js';
+import { createSimClock } from './clock.js';
+import type { Persistent, SimFaults } from './contracts.js';
+import { createFaults } from './faults.js';
+import { KubeSide } from './kube/kube-side.js';
+import { writeKubeconfig } from './kubeconfig.js';
+import { WorldPersistence } from './persistence.js';
+import { createSimRandom } from './random.js';
+import { seedScaleCluster } from './scale-seed.js';
+import { SimStatsRecorder } from './stats.js';
+
+export interface SimulatorOptions {
+  /** 0 or absent: an ephemeral port. */
+  port?: number;
+  /** Simulated milliseconds per wall-clock millisecond (default 1). */
+  speed?: number;
+  seed?: number;
+  /** Where the world and the kubeconfig are kept (default: KOPSDECK_HOME/sim). */
+  dir?: string;
+  /** Scale mode: seed scale.example.com with this many nodes; such a world is neither restored nor saved. */
+  nodes?: number;
+  podsPerNode?: number;
+  faults?: Partial<SimFaults>;
+}
+
+export interface RunningSimulator {
+  url: string;
+  port: number;
+  kubeconfigPath: string;
+  /** What a client needs: AWS_ENDPOINT_URL, KUBECONFIG, AWS_REGION and placeholder (non-secret) credentials. */
+  env: Record<string, string>;
+  /** The live faults (mutating them takes effect at once, as PUT /sim/faults does). */
+  faults: SimFaults;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_REGION = 'us-east-1';
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const dir = options.dir ?? defaultSimulatorDir();
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // A scale-mode world is for benchmarks: it is built fresh each time and never saved.
+  const scaleMode = (options.nodes ?? 0) > 0;
+  const saved = scaleMode ? null : WorldPersistence.read(dir);
+  const clock = createSimClock(options.speed ?? 1, saved?.savedAt ?? Date.now());
+  const random = createSimRandom(options.seed ?? Date.now());
+  const stats = new SimStatsRecorder(clock.now);
+  const faults = createFaults(options.faults);
+  const kube = new KubeSide({ clock, random, faults, stats });
+  let persistence: WorldPersistence | undefined;
+  const world = new AwsWorld({ clock, random, faults, kube, onChange: () => (scaleMode ? undefined : persistence?.scheduleSave()) });
+  // Faults are not saved: a restart starts from the faults it is given.
+  const meta: Persistent = {
+    snapshot: () => ({ random: random.state }),
+    restore: (data) => {
+      const saved = data as { random?: number };
+      if (typeof saved.random === 'number') random.state = saved.random;
+    },
+  };
+  persistence = new WorldPersistence(dir, { meta, kube, aws: world }, clock.now);
+  if (saved) persistence.restore(saved);
+  if (scaleMode) seedScaleCluster(world, kube, options.nodes!, options.podsPerNode ?? 30);
+
+  const router = new AwsRouter({ world, stats, faults, random });
+  const kubeconfigPath = join(dir, 'kubeconfig');
+  let url = '';
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path.startsWith('/k8s/')) return dispatchKube(req, res, kube);
+    collectBody(req)
+      .then((body) => {
+        if (path.startsWith('/sim/') || path === '/sim') {
+          handleAdmin(req, res, path, body, {
+            stats,
+            faults,
+            health: () => ({ ok: true, url, speed: clock.speed, now: new Date(clock.now()).toISOString(), clusters: kube.clusterNames() }),
+          });
+        } else {
+          router.handle(req, res, body);
+        }
+      })
+      .catch(() => {
+        if (!res.headersSent) res.writeHead(400).end();
+      });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  url = `http://127.0.0.1:${port}`;
+  const refreshKubeconfig = () => writeKubeconfig(kubeconfigPath, url, kube.clusterNames());
+  refreshKubeconfig();
+  kube.onClustersChanged(refreshKubeconfig);
+
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      kube.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      clock.stopTimers();
+      if (scaleMode) persistence.cancel();
+      else persistence.saveNow();
+    })();
+    return stopped;
+  };
+
+  return {
+    url,
+    port,
+    kubeconfigPath,
+    faults,
+    env: {
+      AWS_ENDPOINT_URL: url,
+      KUBECONFIG: kubeconfigPath,
+      AWS_REGION: DEFAULT_REGION,
+      // Placeholders, not credentials: the simulator accepts any key, but the SDK insists on having one.
+      AWS_ACCESS_KEY_ID: 'KOPSDECKSIMULATOR',
+      AWS_SECRET_ACCESS_KEY: 'kopsdeck-simulator-placeholder',
+    },
+    stop,
+  };
+}
+
+function dispatchKube(req: IncomingMessage, res: ServerResponse, kube: KubeSide): void {
+  const raw = req.url ?? '/';
+  const match = /^\/k8s\/([^/?]+)(.*)$/.exec(raw);
+  if (!match) {
+    res.writeHead(404).end();
+    return;
+  }
+  const rest = match[2] || '/';
+  kube.handle(req, res, decodeURIComponent(match[1]), rest.startsWith('/') ? rest : '/' + rest);
+}
+
+function collectBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

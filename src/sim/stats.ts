@@ -1,0 +1,42 @@
+// Accounting served under /sim/stats: AWS calls by service and action, and the
+// PodDisruptionBudget violations the Kubernetes side reports.
+import type { PdbViolation, SimStats } from './contracts.js';
+
+export interface SimStatsReport {
+  since: number;
+  awsCalls: Record<string, number>;
+  awsCallsTotal: number;
+  pdbViolations: PdbViolation[];
+}
+
+export class SimStatsRecorder implements SimStats {
+  private awsCalls = new Map<string, number>();
+  private violations: PdbViolation[] = [];
+  private since: number;
+
+  constructor(private readonly now: () => number) {
+    this.since = now();
+  }
+
+  countAwsCall(service: string, action: string): void {
+    const key = `${service}:${action}`;
+    this.awsCalls.set(key, (this.awsCalls.get(key) ?? 0) + 1);
+  }
+
+  recordPdbViolation(violation: PdbViolation): void {
+    this.violations.push(violation);
+  }
+
+  reset(): void {
+    this.awsCalls.clear();
+    this.violations = [];
+    this.since = this.now();
+  }
+
+  report(): SimStatsReport {
+    const awsCalls = Object.fromEntries([...this.awsCalls].sort(([a], [b]) => a.localeCompare(b)));
+    let awsCallsTotal = 0;
+    for (const count of this.awsCalls.values()) awsCallsTotal += count;
+    return { since: this.since, awsCalls, awsCallsTotal, pdbViolations: [...this.violations] };
+  }
+}

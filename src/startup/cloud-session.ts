@@ -1,0 +1,61 @@
+// Start-up code: the one place that chooses between real AWS and the embedded
+// simulator. Everything below it (engine, screens) receives endpoints, a
+// kubeconfig path and a clock, and never asks which one it got.
+import { scaledClock, systemClock } from '../engine/clock.js';
+import type { CloudAccess } from '../engine/cloud/access.js';
+import { defaultSimulatorDir } from '../engine/paths.js';
+import { connectOrStartSimulator, type SimulatorConnection } from './simulator-connection.js';
+
+export type CloudChoice = 'sim' | 'aws';
+
+export interface CloudSession extends CloudAccess {
+  /** For the header: "simulator at http://127.0.0.1:PORT" or "aws". */
+  label: string;
+  close(): Promise<void>;
+}
+
+export interface CloudSessionOptions {
+  choice?: CloudChoice;
+  env: NodeJS.ProcessEnv;
+}
+
+export async function openCloudSession({ choice, env }: CloudSessionOptions): Promise<CloudSession> {
+  const cloud = choice ?? parseChoice(env.KOPSDECK_CLOUD);
+  return cloud === 'aws' ? awsSession(env) : simulatorSession(env);
+}
+
+function parseChoice(value: string | undefined): CloudChoice {
+  if (value === undefined || value === '' || value === 'sim') return 'sim';
+  if (value === 'aws') return 'aws';
+  throw new Error(`KOPSDECK_CLOUD must be "sim" or "aws", not "${value}"`);
+}
+
+function awsSession(env: NodeJS.ProcessEnv): CloudSession {
+  return {
+    simulated: false,
+    label: 'aws',
+    clock: systemClock,
+    defaultRegion: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
+    kubeconfigPath: env.KUBECONFIG || undefined,
+    close: async () => {},
+  };
+}
+
+async function simulatorSession(env: NodeJS.ProcessEnv): Promise<CloudSession> {
+  const speed = env.KOPSDECK_SIM_SPEED ? Number(env.KOPSDECK_SIM_SPEED) : undefined;
+  const connection: SimulatorConnection = await connectOrStartSimulator({
+    dir: env.KOPSDECK_SIM_DIR || defaultSimulatorDir(env),
+    speed,
+  });
+  return {
+    simulated: true,
+    label: `simulator at ${connection.url}`,
+    clock: scaledClock(connection.speed),
+    awsEndpoint: connection.url,
+    // Placeholders the simulator accepts; they are not secrets and grant nothing.
+    awsCredentials: { accessKeyId: 'SIMULATED', secretAccessKey: 'SIMULATED' },
+    defaultRegion: env.AWS_REGION || 'us-east-1',
+    kubeconfigPath: connection.kubeconfigPath,
+    close: () => connection.release(),
+  };
+}

@@ -1,0 +1,25 @@
+// `kopsdeck` with no subcommand: open the cloud session (the simulator by
+// default), build the console's services and run it full-screen.
+import { runConsole } from '../console.js';
+import type { Route } from '../hooks/routes.js';
+import type { Services } from '../hooks/services.js';
+import { CliError, exitSilently } from '../commands/cli-error.js';
+import type { CommandContext } from '../commands/command-context.js';
+
+export async function openConsole(ctx: CommandContext, initialRoute?: Route): Promise<void> {
+  if (!process.stdin.isTTY) {
+    throw new CliError('The console needs an interactive terminal; in scripts use a subcommand such as `kopsdeck get clusters` (see --help).');
+  }
+  const session = await ctx.cloud();
+  const services: Services = {
+    store: ctx.store(),
+    storeUrl: ctx.store().url,
+    cloud: 'aws',
+    simulated: session.simulated,
+    region: session.defaultRegion,
+    access: session,
+  };
+  const result = await runConsole(services, { debug: ctx.globals.debug, initialRoute });
+  // The console has already said why it stopped (after restoring the terminal).
+  if (result.exitCode !== 0) throw exitSilently(result.exitCode);
+}

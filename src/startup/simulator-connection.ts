@@ -1,0 +1,84 @@
+// One simulated world per directory, shared by every kopsdeck process: the
+// first process starts the simulator and records its address in
+// endpoint.json; later ones (a `get` while the console is open) connect to it.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const DEFAULT_SIM_SPEED = 10;
+
+export interface SimulatorConnection {
+  url: string;
+  speed: number;
+  kubeconfigPath: string;
+  /** Stops the simulator if this process started it (saving its world); otherwise does nothing. */
+  release(): Promise<void>;
+}
+
+interface EndpointRecord {
+  url: string;
+  speed: number;
+  kubeconfigPath: string;
+  pid: number;
+}
+
+export async function connectOrStartSimulator(options: { dir: string; speed?: number; port?: number }): Promise<SimulatorConnection> {
+  const running = await findRunningSimulator(options.dir);
+  if (running) return { ...running, release: async () => {} };
+  return startRecordedSimulator(options);
+}
+
+/** The simulator another kopsdeck process serves from `dir`, if it still answers. */
+export async function findRunningSimulator(dir: string): Promise<Omit<SimulatorConnection, 'release'> | null> {
+  const running = readRecord(join(dir, 'endpoint.json'));
+  if (!running || !(await answers(running.url))) return null;
+  return { url: running.url, speed: running.speed, kubeconfigPath: running.kubeconfigPath };
+}
+
+/** Starts the simulator in this process and records its address for other processes. */
+export async function startRecordedSimulator(options: {
+  dir: string;
+  speed?: number;
+  port?: number;
+  seed?: number;
+  nodes?: number;
+  podsPerNode?: number;
+}): Promise<SimulatorConnection> {
+  const recordPath = join(options.dir, 'endpoint.json');
+  mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+  // Imported here so that a session on real AWS never loads the simulator.
+  const { startSimulator } = await import('../sim/simulator.js');
+  const speed = options.speed ?? DEFAULT_SIM_SPEED;
+  const simulator = await startSimulator({ ...options, speed, port: options.port ?? 0 });
+  const record: EndpointRecord = { url: simulator.url, speed, kubeconfigPath: simulator.kubeconfigPath, pid: process.pid };
+  writeFileSync(recordPath, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
+  let released = false;
+  return {
+    url: simulator.url,
+    speed,
+    kubeconfigPath: simulator.kubeconfigPath,
+    release: async () => {
+      if (released) return;
+      released = true;
+      if (readRecord(recordPath)?.pid === process.pid) rmSync(recordPath, { force: true });
+      await simulator.stop();
+    },
+  };
+}
+
+function readRecord(path: string): EndpointRecord | null {
+  try {
+    const record = JSON.parse(readFileSync(path, 'utf8')) as EndpointRecord;
+    return typeof record.url === 'string' && typeof record.kubeconfigPath === 'string' ? record : null;
+  } catch {
+    return null;
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/sim/health`, { signal: AbortSignal.timeout(1000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,75 @@
+// Drives the built kopsdeck in a real terminal: a detached tmux session of a
+// fixed size, keys sent with send-keys, the screen read with capture-pane.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+
+export function tmuxAvailable(): boolean {
+  return spawnSync('tmux', ['-V']).status === 0;
+}
+
+/** The suite builds dist/ before the tests run; a lone test run builds it here. */
+export function ensureBuilt(): void {
+  if (!existsSync('dist/cli.js')) execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+}
+
+export class TmuxSession {
+  readonly name = `kopsdeck-test-${randomBytes(4).toString('hex')}`;
+
+  constructor(options: { columns?: number; rows?: number; env?: Record<string, string> } = {}) {
+    const env = Object.entries(options.env ?? {}).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+    // A plain shell with a known prompt, so the test can tell when it is back.
+    this.tmux('new-session', '-d', '-s', this.name, '-x', String(options.columns ?? 120), '-y', String(options.rows ?? 40), ...env, 'env PS1="PROMPT$ " bash --norc --noprofile');
+  }
+
+  /** Types text followed by Enter. */
+  type(text: string): void {
+    this.tmux('send-keys', '-t', this.name, '-l', text);
+    this.tmux('send-keys', '-t', this.name, 'Enter');
+  }
+
+  /** Sends tmux key names: 'q', 'Escape', 'Enter', 'Down', 'C-c', '/'. */
+  keys(...keys: string[]): void {
+    for (const key of keys) this.tmux('send-keys', '-t', this.name, key);
+  }
+
+  screen(): string {
+    return this.tmux('capture-pane', '-p', '-t', this.name);
+  }
+
+  alternateScreenOn(): boolean {
+    return this.tmux('display-message', '-p', '-t', this.name, '#{alternate_on}').trim() === '1';
+  }
+
+  /** Polls the screen until `pattern` shows up; fails with the last screen after `timeoutMs`. */
+  async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      last = this.screen();
+      if (pattern.test(last)) return last;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`timed out waiting for ${pattern} on the screen:\n${last}`);
+  }
+
+  /** Polls until `pattern` is no longer on the screen. */
+  async waitForGone(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      last = this.screen();
+      if (!pattern.test(last)) return last;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`timed out waiting for ${pattern} to leave the screen:\n${last}`);
+  }
+
+  close(): void {
+    spawnSync('tmux', ['kill-session', '-t', this.name]);
+  }
+
+  private tmux(...args: string[]): string {
+    return execFileSync('tmux', args, { encoding: 'utf8' });
+  }
+}

@@ -1,0 +1,196 @@
+// Fakes for the rollout's seams: an in-memory object store, and a small world
+// of auto scaling groups and nodes where a detach or a terminate launches a
+// replacement that is Ready at once. It records the fewest nodes in service
+// each group ever had, so tests can check maxUnavailable.
+import { ConflictError, type ObjectStore, type PutCondition, type StoredObject } from '../../src/engine/store/object-store.js';
+import { ClusterStore } from '../../src/engine/store/cluster-store.js';
+import { buildClusterSpec } from '../../src/engine/spec/defaults.js';
+import type { ClusterBundle } from '../../src/engine/spec/types.js';
+import type { RolloutCloud, RolloutCloudGroup, RolloutDeps, RolloutKube, RolloutNode } from '../../src/engine/rollout/deps.js';
+import type { ValidationResult } from '../../src/engine/health/validate-cluster.js';
+import { DrainTimeoutError } from '../../src/engine/kube/node-ops.js';
+import type { NodePodRow } from '../../src/engine/kube/node-pods.js';
+import { instantClock } from '../health/instant-clock.js';
+
+export class MemoryObjectStore implements ObjectStore {
+  readonly url = 'memory://test';
+  private data = new Map<string, StoredObject>();
+  private counter = 0;
+  async get(key: string) {
+    return this.data.get(key) ?? null;
+  }
+  async put(key: string, body: string, condition: PutCondition = {}) {
+    const existing = this.data.get(key);
+    if (condition.ifVersion === null && existing) throw new ConflictError(key, `${key} exists`);
+    if (typeof condition.ifVersion === 'string' && existing?.version !== condition.ifVersion) throw new ConflictError(key, `${key} changed`);
+    const version = `v${++this.counter}`;
+    this.data.set(key, { body, version });
+    return version;
+  }
+  async delete(key: string, condition: PutCondition = {}) {
+    const existing = this.data.get(key);
+    if (typeof condition.ifVersion === 'string' && existing && existing.version !== condition.ifVersion) throw new ConflictError(key, `${key} changed`);
+    this.data.delete(key);
+  }
+  async list(prefix: string) {
+    return [...this.data.keys()].filter((k) => k.startsWith(prefix)).sort();
+  }
+}
+
+interface FakeInstance {
+  id: string;
+  group: string;
+  version: string;
+  detached: boolean;
+  node: RolloutNode;
+}
+
+export interface FakeWorldOptions {
+  controlPlanes?: number;
+  nodes?: number;
+  /** Nodes whose drain times out (by node name). */
+  drainBlocks?: Set<string>;
+}
+
+export class FakeWorld {
+  readonly clock = instantClock(1_000_000);
+  readonly objects = new MemoryObjectStore();
+  readonly store = new ClusterStore(this.objects);
+  readonly bundle: ClusterBundle;
+  readonly instances = new Map<string, FakeInstance>();
+  readonly versions = new Map<string, string>();
+  readonly desired = new Map<string, number>();
+  /** Fewest nodes in service (Ready, schedulable) per group, measured after every change. */
+  readonly lowest = new Map<string, number>();
+  readonly log: string[] = [];
+  drainBlocks: Set<string>;
+  /** Called after each cloud or kube mutation (tests crash from here). */
+  onMutation?: (what: string) => void;
+  private seq = 0;
+
+  constructor(options: FakeWorldOptions = {}) {
+    this.drainBlocks = options.drainBlocks ?? new Set();
+    this.bundle = buildClusterSpec({
+      name: 'fake.example.com',
+      zones: ['us-east-1a'],
+      topology: 'public',
+      controlPlaneCount: options.controlPlanes ?? 1,
+      nodeCount: options.nodes ?? 3,
+      kubernetesVersion: '1.31.9',
+    });
+    for (const ig of this.bundle.instanceGroups) {
+      this.versions.set(ig.metadata.name, '1');
+      this.desired.set(ig.metadata.name, ig.spec.minSize);
+      for (let i = 0; i < ig.spec.minSize; i++) this.launch(ig.metadata.name);
+    }
+  }
+
+  async init(): Promise<this> {
+    await this.store.createCluster(this.bundle.cluster, this.bundle.instanceGroups);
+    return this;
+  }
+
+  /** A new launch template version for every group: everything needs an update. */
+  bumpAll(): void {
+    for (const [group, v] of this.versions) this.versions.set(group, String(Number(v) + 1));
+  }
+
+  groupOf(role: string): string {
+    return this.bundle.instanceGroups.find((ig) => ig.spec.role === role)!.metadata.name;
+  }
+
+  deps(): RolloutDeps {
+    return { store: this.store, cloud: this.cloud(), kube: this.kube(), validate: async () => this.validation(), clock: this.clock };
+  }
+
+  private launch(group: string): FakeInstance {
+    const id = `i-${(++this.seq).toString(16).padStart(8, '0')}`;
+    const instance = { id, group, version: this.versions.get(group)!, detached: false, node: { name: `node-${this.seq}`, instanceId: id, ready: true, unschedulable: false, kubeletVersion: 'v1.31.9' } };
+    this.instances.set(id, instance);
+    return instance;
+  }
+
+  private changed(what: string): void {
+    this.log.push(what);
+    for (const group of this.desired.keys()) {
+      const inService = [...this.instances.values()].filter((i) => i.group === group && i.node.ready && !i.node.unschedulable).length;
+      this.lowest.set(group, Math.min(this.lowest.get(group) ?? Infinity, inService));
+    }
+    this.onMutation?.(what);
+  }
+
+  cloud(): RolloutCloud {
+    return {
+      listGroups: async () =>
+        this.bundle.instanceGroups.map((ig): RolloutCloudGroup => {
+          const name = ig.metadata.name;
+          const current = this.versions.get(name)!;
+          return {
+            name,
+            groupName: `${name}.fake.example.com`,
+            role: ig.spec.role,
+            minSize: ig.spec.minSize,
+            maxSize: ig.spec.maxSize + 5,
+            desiredCapacity: this.desired.get(name)!,
+            currentVersion: current,
+            instances: [...this.instances.values()]
+              .filter((i) => i.group === name)
+              .map((i) => ({ id: i.id, lifecycleState: i.detached ? 'Detached' : 'InService', launchTemplateVersion: i.version, needsUpdate: i.version !== current, detached: i.detached })),
+          };
+        }),
+      detach: async (_groupName, id) => {
+        const instance = this.instances.get(id)!;
+        instance.detached = true;
+        this.launch(instance.group);
+        this.changed(`detach ${id}`);
+      },
+      terminate: async (id, { detached }) => {
+        const instance = this.instances.get(id);
+        if (!instance) throw new Error(`no instance ${id}`);
+        this.instances.delete(id);
+        if (!detached) this.launch(instance.group);
+        this.changed(`terminate ${id}`);
+      },
+    };
+  }
+
+  kube(): RolloutKube {
+    const byNode = (name: string) => [...this.instances.values()].find((i) => i.node.name === name);
+    return {
+      nodesByInstance: async () => new Map([...this.instances.values()].map((i) => [i.id, { ...i.node }])),
+      describePods: async (node): Promise<NodePodRow[]> => [
+        { namespace: 'demo', name: `web-${node}`, ownerKind: 'ReplicaSet', ownerName: 'web-abc', ready: true, phase: 'Running', emptyDir: false, disposition: 'evict', pdb: { namespace: 'demo', name: 'web', disruptionsAllowed: 1 } },
+        { namespace: 'kube-system', name: `proxy-${node}`, ownerKind: 'DaemonSet', ownerName: 'kube-proxy', ready: true, phase: 'Running', emptyDir: false, disposition: 'skip-daemonset' },
+      ],
+      cordon: async (node) => {
+        byNode(node)!.node.unschedulable = true;
+        this.changed(`cordon ${node}`);
+      },
+      uncordon: async (node) => {
+        byNode(node)!.node.unschedulable = false;
+        this.changed(`uncordon ${node}`);
+      },
+      drain: async (node, options) => {
+        if (this.drainBlocks.has(node)) {
+          await this.clock.sleep(options.timeoutMs, options.signal);
+          throw new DrainTimeoutError(node, [{ pod: { namespace: 'demo', name: `web-${node}` }, pdb: { namespace: 'demo', name: 'web', disruptionsAllowed: 0 }, reason: 'Cannot evict pod' }], options.timeoutMs);
+        }
+        options.onProgress({ type: 'evicted', pod: { namespace: 'demo', name: `web-${node}` } });
+        this.changed(`drain ${node}`);
+        return { node, evicted: [{ namespace: 'demo', name: `web-${node}` }], skipped: [], emptyDir: [] };
+      },
+    };
+  }
+
+  validation(): ValidationResult {
+    const unready = [...this.instances.values()].filter((i) => !i.detached && !i.node.ready);
+    return {
+      cluster: 'fake.example.com',
+      ok: unready.length === 0,
+      failures: unready.map((i) => ({ kind: 'Node' as const, name: i.node.name, message: `node "${i.node.name}" of role "node" is not ready`, instanceGroup: i.group })),
+      tolerated: [],
+      instanceGroups: [],
+      nodes: [],
+    };
+  }
+}

@@ -1,0 +1,183 @@
+// The state machine on fakes (instant clock, in-memory store): order, limits,
+// confirm answers, pause, abort, drain timeout, the lock, and resuming after
+// a crash at every possible point with no step repeated or skipped.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startRollout, type RolloutOptions } from '../../src/engine/rollout/run-rollout.js';
+import { readJournal, stepsFor, type JournalDocument } from '../../src/engine/rollout/journal.js';
+import { lockKey, RolloutLockedError } from '../../src/engine/rollout/lock.js';
+import { initialRolloutView, reduceRollout } from '../../src/engine/rollout/rollout-state.js';
+import type { ConfirmRequest, RolloutEvent } from '../../src/engine/rollout/types.js';
+import { FakeWorld } from './fakes.js';
+
+const CLUSTER = 'fake.example.com';
+
+async function rolled(options: { controlPlanes?: number; nodes?: number } = {}) {
+  const world = await new FakeWorld(options).init();
+  world.bumpAll();
+  return world;
+}
+
+function run(world: FakeWorld, options: Partial<RolloutOptions> = {}) {
+  const r = startRollout(world.deps(), { cluster: CLUSTER, ...options });
+  const events: RolloutEvent[] = [];
+  r.subscribe((e) => events.push(e));
+  return { r, events };
+}
+
+/** Every instance in the journal went through exactly its steps, each once, in order. */
+function assertExactlyOnce(doc: JournalDocument, world: FakeWorld) {
+  const byInstance = new Map<string, string[]>();
+  for (const e of doc.entries) byInstance.set(e.instance, [...(byInstance.get(e.instance) ?? []), e.step]);
+  const surgeOf = new Map(doc.entries.filter((e) => e.step === 'confirm').map((e) => [e.instance, e.surge ?? false]));
+  for (const [instance, steps] of byInstance) {
+    const expected = stepsFor({ surge: surgeOf.get(instance)!, withoutKube: false, bastion: false });
+    assert.deepEqual(steps, expected, `journal of ${instance}`);
+    assert.equal(world.instances.has(instance), false, `${instance} was terminated`);
+  }
+}
+
+test('a full rollout: control plane first, one at a time, nodes surge, nobody below maxUnavailable', async () => {
+  const world = await rolled({ controlPlanes: 3, nodes: 6 });
+  const { r, events } = run(world);
+  const result = await r.done;
+  assert.equal(result.status, 'finished', result.reason);
+  assert.equal(result.replaced.length, 9);
+  // Every instance now runs the new launch template version.
+  for (const instance of world.instances.values()) assert.equal(instance.version, world.versions.get(instance.group));
+  const groups = events.filter((e) => e.type === 'group-started').map((e) => (e as { kind: string }).kind);
+  assert.deepEqual(groups, ['ControlPlane', 'ControlPlane', 'ControlPlane', 'Node']);
+  // Control plane: one unavailable at a time; nodes (maxSurge 1, maxUnavailable 0): never below 6 in service.
+  for (const ig of world.bundle.instanceGroups) {
+    const limit = ig.spec.role === 'Node' ? 0 : 1;
+    assert.ok(ig.spec.minSize - world.lowest.get(ig.metadata.name)! <= limit, `${ig.metadata.name} lowest ${world.lowest.get(ig.metadata.name)}`);
+  }
+  assert.ok(world.log.some((l) => l.startsWith('detach')), 'nodes surged');
+  const doc = (await readJournal(world.objects, CLUSTER))!;
+  assert.equal(doc.status, 'finished');
+  assertExactlyOnce(doc, world);
+  assert.equal(await world.objects.get(lockKey(CLUSTER)), null, 'lock released');
+  // The UI view folds the same events.
+  const view = events.reduce(reduceRollout, initialRolloutView);
+  assert.equal(view.status, 'finished');
+  assert.equal(view.instances.length, 9);
+  assert.ok(view.instances.every((i) => i.steps.validate?.state === 'done'));
+  assert.equal(view.eta?.remainingMs, 0);
+});
+
+test('a crash at any step, then a new run, finishes with no step repeated or skipped', async () => {
+  // Count the mutations and journaled steps of an uninterrupted run, then crash at each of them.
+  const probe = await rolled({ controlPlanes: 1, nodes: 2 });
+  let points = 0;
+  const counting = run(probe);
+  counting.r.subscribe((e) => e.type === 'step-finished' && points++);
+  await counting.r.done;
+  const mutations = probe.log.length;
+  let interruptions = 0;
+  for (let crashAt = 1; crashAt <= points + mutations; crashAt++) {
+    const world = await rolled({ controlPlanes: 1, nodes: 2 });
+    const crash = new AbortController();
+    let seen = 0;
+    const tick = () => ++seen === crashAt && crash.abort(new Error(`crash at point ${crashAt}`));
+    world.onMutation = tick; // mid-step: the cloud acted, the journal does not know yet
+    const first = run(world, { signal: crash.signal });
+    first.r.subscribe((e) => e.type === 'step-finished' && tick());
+    const interrupted = await first.r.done;
+    if (interrupted.status === 'interrupted') interruptions++;
+    world.onMutation = undefined;
+    // A crash after the last step: the first run finished, its journal is the one to check.
+    const finishedFirst = interrupted.status === 'finished' ? await readJournal(world.objects, CLUSTER) : null;
+    const second = await run(world, { breakStaleLock: true }).r.done;
+    assert.equal(second.status, 'finished', `crash at ${crashAt} (${interrupted.status}): ${second.reason}`);
+    const doc = finishedFirst ?? (await readJournal(world.objects, CLUSTER))!;
+    assertExactlyOnce(doc, world);
+    assert.equal(new Set(doc.entries.map((e) => e.instance)).size, 3, `crash at ${crashAt}: every instance replaced`);
+    assert.equal([...world.instances.values()].filter((i) => i.version !== world.versions.get(i.group)).length, 0);
+  }
+  // Every point but the very last ones (after the last step) interrupts a run.
+  assert.ok(interruptions >= points + mutations - 2, `${interruptions} of ${points + mutations} crash points interrupted a run`);
+});
+
+test('skip leaves the instance alone; abort stops before the next drain', async () => {
+  const world = await rolled({ controlPlanes: 1, nodes: 3 });
+  const nodesGroup = world.groupOf('Node');
+  const asked: ConfirmRequest[] = [];
+  const answers = ['yes', 'skip', 'yes', 'abort'] as const;
+  const { r } = run(world, { confirm: async (request) => answers[asked.push(request) - 1] });
+  const result = await r.done;
+  assert.equal(result.status, 'aborted');
+  assert.equal(result.skipped.length, 1);
+  assert.equal(result.replaced.length, 2);
+  const skipped = result.skipped[0];
+  assert.ok(world.instances.has(skipped), 'the skipped instance still runs');
+  assert.equal(world.instances.get(skipped)!.node.unschedulable, false, 'and was never cordoned');
+  assert.equal(asked[1].group, nodesGroup);
+  assert.deepEqual(asked[1].evict.map((p) => [p.name, p.pdb?.name, p.pdb?.disruptionsAllowed]), [[`web-${asked[1].nodeName}`, 'web', 1]]);
+  assert.deepEqual(asked[1].leftAlone.map((p) => p.ownerKind), ['DaemonSet']);
+  assert.equal(asked[3].position, 4);
+  const untouched = [...world.instances.values()].filter((i) => i.group === nodesGroup && i.version !== world.versions.get(nodesGroup));
+  assert.equal(untouched.length, 2, 'the skipped one and the aborted one remain');
+  assert.ok(untouched.every((i) => !i.node.unschedulable), 'abort left no node cordoned');
+  assert.equal((await readJournal(world.objects, CLUSTER))!.status, 'aborted');
+});
+
+test('a drain blocked past its timeout stops the rollout naming the pods and budget, and uncordons the node', async () => {
+  const world = await rolled({ controlPlanes: 1, nodes: 2 });
+  const target = [...world.instances.values()].find((i) => i.group === world.groupOf('Node'))!;
+  world.drainBlocks.add(target.node.name);
+  const { r, events } = run(world, { timings: { drainTimeoutMs: 60_000 } });
+  const result = await r.done;
+  assert.equal(result.status, 'failed');
+  assert.match(result.reason!, new RegExp(`drain of node ${target.node.name} did not finish within 1m.*demo/web-${target.node.name}.*PodDisruptionBudget demo/web, 0 disruption`));
+  const blocked = events.find((e) => e.type === 'drain-blocked');
+  assert.ok(blocked && blocked.type === 'drain-blocked' && blocked.blocked[0].pdb?.name === 'web');
+  assert.equal(target.node.unschedulable, false, 'a node that was not drained is uncordoned');
+  assert.ok(events.some((e) => e.type === 'uncordoned'));
+});
+
+test('abort can leave the half-drained node cordoned when the user chooses so', async () => {
+  const world = await rolled({ controlPlanes: 1, nodes: 1 });
+  const target = [...world.instances.values()].find((i) => i.group === world.groupOf('Node'))!;
+  world.drainBlocks.add(target.node.name);
+  const { r } = run(world);
+  r.subscribe((e) => e.type === 'step-finished' && e.step === 'cordon' && e.instanceId === target.id && r.abort({ cordoned: 'leave-cordoned' }));
+  const result = await r.done;
+  assert.equal(result.status, 'aborted');
+  assert.equal(target.node.unschedulable, true);
+});
+
+test('pause holds the rollout between steps until resume', async () => {
+  const world = await rolled({ controlPlanes: 1, nodes: 2 });
+  const { r, events } = run(world);
+  let pausedAt = -1;
+  r.subscribe((e) => {
+    if (e.type === 'step-finished' && e.step === 'validate' && pausedAt < 0) {
+      r.pause();
+      pausedAt = events.length;
+      setTimeout(() => r.resume(), 50);
+    }
+  });
+  const result = await r.done;
+  assert.equal(result.status, 'finished');
+  const after = events.slice(pausedAt);
+  const resumedIndex = after.findIndex((e) => e.type === 'resumed');
+  assert.ok(resumedIndex > 0);
+  assert.ok(after.slice(0, resumedIndex).every((e) => e.type !== 'step-started'), 'no step starts while paused');
+});
+
+test('one rollout per cluster: a live lock refuses, a stale one needs breakStaleLock', async () => {
+  const world = await rolled({ controlPlanes: 1, nodes: 1 });
+  const live = { holder: 'bob@elsewhere', runId: 'x', pid: 1, host: 'elsewhere', acquiredAt: Date.now(), heartbeatAt: Date.now() };
+  await world.objects.put(lockKey(CLUSTER), JSON.stringify(live), { ifVersion: null });
+  const refused = await run(world).r.done;
+  assert.equal(refused.status, 'failed');
+  assert.match(refused.reason!, /already running: bob@elsewhere/);
+  const stale = { ...live, heartbeatAt: Date.now() - 10 * 60_000 };
+  const current = (await world.objects.get(lockKey(CLUSTER)))!;
+  await world.objects.put(lockKey(CLUSTER), JSON.stringify(stale), { ifVersion: current.version });
+  const stillRefused = await run(world).r.done;
+  assert.match(stillRefused.reason!, /stale lock/);
+  const taken = await run(world, { breakStaleLock: true }).r.done;
+  assert.equal(taken.status, 'finished', taken.reason);
+  assert.ok(new RolloutLockedError(CLUSTER, stale, true).message.includes('stopped answering'));
+});

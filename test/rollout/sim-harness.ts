@@ -1,0 +1,106 @@
+// A cluster made by the reconcile engine on the simulator (3 control-plane
+// nodes, 6 workers, gossip DNS), with a file state store, the real AWS and
+// Kubernetes clients, and rollout deps wired as the command wires them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { scaledClock, type Clock } from '../../src/engine/clock.js';
+import { createAwsClients, type AwsClients } from '../../src/engine/cloud/aws/clients.js';
+import { createKubeClient, type KubeClient } from '../../src/engine/kube/client.js';
+import type { KubeList, KubeNode } from '../../src/engine/kube/types.js';
+import { applyCluster } from '../../src/engine/reconcile/cluster.js';
+import { connectRollout, type ConnectedRollout } from '../../src/engine/rollout/connect.js';
+import { buildClusterSpec } from '../../src/engine/spec/defaults.js';
+import type { ClusterStore } from '../../src/engine/store/cluster-store.js';
+import { openStateStore } from '../../src/engine/store/open-store.js';
+import { startSimulator, type RunningSimulator } from '../../src/sim/simulator.js';
+
+export const SIM_IMAGE = '099720109477/ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20250305';
+
+export interface RolloutHarness {
+  name: string;
+  sim: RunningSimulator;
+  store: ClusterStore;
+  clients: AwsClients;
+  clock: Clock;
+  kube: KubeClient;
+  /** `update cluster --yes` for the stored spec. */
+  update(): Promise<void>;
+  connect(): Promise<ConnectedRollout>;
+  nodes(): Promise<KubeNode[]>;
+  waitForReadyNodes(count: number, timeoutMs?: number): Promise<KubeNode[]>;
+  stats(): Promise<{ pdbViolations: unknown[] }>;
+  faults(patch: Record<string, unknown>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startRolloutHarness(options: { speed: number; name?: string; version?: string }): Promise<RolloutHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'kopsdeck-rollout-'));
+  process.env.KOPSDECK_HOME = dir;
+  const name = options.name ?? 'roll.k8s.local';
+  const sim = await startSimulator({ speed: options.speed, seed: 11, dir: join(dir, 'sim'), port: 0 });
+  const clients = createAwsClients({ endpoint: sim.url, region: sim.env.AWS_REGION, credentials: { accessKeyId: 'SIMULATED', secretAccessKey: 'SIMULATED' } });
+  const clock = scaledClock(options.speed);
+  const store = openStateStore(pathToFileURL(join(dir, 'state')).href);
+  const bundle = buildClusterSpec({
+    name,
+    zones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+    topology: 'public',
+    controlPlaneCount: 3,
+    nodeCount: 6,
+    image: SIM_IMAGE,
+    kubernetesVersion: options.version ?? '1.31.9',
+  });
+  await store.createCluster(bundle.cluster, bundle.instanceGroups);
+  const update = async () => {
+    const cluster = (await store.getCluster(name))!.value;
+    const groups = (await store.listInstanceGroups(name)).map((g) => g.value);
+    const result = await applyCluster({ cluster, instanceGroups: groups, clients, clock });
+    if (!result.ok) throw new Error(`update cluster failed: ${result.failed.map((f) => f.error.message).join('; ')}`);
+  };
+  await update();
+  const kube = await until('a kubeconfig context', () => createKubeClient({ cluster: name, kubeconfigPath: sim.kubeconfigPath }).catch(() => undefined), 20_000);
+  const nodes = async () => (await kube.request<KubeList<KubeNode>>('GET', '/api/v1/nodes').catch(() => ({ items: [] as KubeNode[] }) as KubeList<KubeNode>)).items;
+  const harness: RolloutHarness = {
+    name,
+    sim,
+    store,
+    clients,
+    clock,
+    kube,
+    update,
+    connect: () => connectRollout({ cluster: name, store, clients, clock, kubeconfigPath: sim.kubeconfigPath }),
+    nodes,
+    waitForReadyNodes: (count, timeoutMs = 30_000) =>
+      until(`${count} Ready nodes`, async () => {
+        const list = await nodes();
+        const ready = list.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+        return ready.length === count && list.length === count ? list : undefined;
+      }, timeoutMs),
+    stats: async () => (await (await fetch(`${sim.url}/sim/stats`)).json()) as { pdbViolations: unknown[] },
+    faults: async (patch) => {
+      const res = await fetch(`${sim.url}/sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
+      if (!res.ok) throw new Error(`PUT /sim/faults: ${res.status}`);
+    },
+    async close() {
+      kube.close();
+      clients.destroy();
+      await sim.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await harness.waitForReadyNodes(9);
+  return harness;
+}
+
+/** Polls `check` (wall-clock bounded) until it returns something. */
+export async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

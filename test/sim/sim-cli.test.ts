@@ -1,0 +1,47 @@
+// `kopsdeck sim` as a process: it prints exactly the two KEY=value lines a
+// client needs (and no secret), serves until SIGTERM, then saves and exits 0.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { describe, it } from 'node:test';
+import { tempDir } from './sim-helpers.js';
+
+describe('kopsdeck sim', () => {
+  it('prints AWS_ENDPOINT_URL and KUBECONFIG, serves, and saves on SIGTERM', async () => {
+    const home = tempDir();
+    const dir = join(home, 'sim');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.tsx', 'sim', '--port', '0', '--speed', '10', '--seed', '7', '--dir', dir], {
+      env: { ...process.env, KOPSDECK_HOME: home, NODE_NO_WARNINGS: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    try {
+      const deadline = Date.now() + 20_000;
+      while (stdout.split('\n').length < 3 && Date.now() < deadline && child.exitCode === null) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const lines = stdout.trimEnd().split('\n');
+      assert.equal(lines.length, 2, `two lines, got: ${stdout} ${stderr}`);
+      assert.match(lines[0], /^AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:\d+$/);
+      assert.equal(lines[1], `KUBECONFIG=${join(dir, 'kubeconfig')}`);
+      assert.doesNotMatch(stdout, /SECRET|placeholder/i);
+      assert.equal(statSync(join(dir, 'kubeconfig')).mode & 0o777, 0o600);
+      const url = lines[0].slice('AWS_ENDPOINT_URL='.length);
+      const health = await (await fetch(`${url}/sim/health`)).json();
+      assert.equal(health.ok, true);
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit');
+      assert.equal(code, 0, stderr);
+      assert.ok(existsSync(join(dir, 'world.json')), 'the world is saved on exit');
+      assert.ok(!existsSync(join(dir, 'endpoint.json')), 'the endpoint record is removed on exit');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});

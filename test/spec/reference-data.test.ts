@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  cidrContains,
+  cidrsOverlap,
+  compareVersions,
+  formatCidr,
+  isKnownZone,
+  isSupported,
+  latestPatch,
+  latestStable,
+  nextMinor,
+  parseCidr,
+  regionOfZone,
+  supportedVersions,
+  zonesOfRegion,
+} from '../../src/engine/spec/index.js';
+
+test('versions: ordering, support, stable and the next minor', () => {
+  assert.ok(compareVersions('1.31.10', '1.31.9') > 0);
+  assert.ok(compareVersions('1.30.13', '1.31.0') < 0);
+  assert.equal(compareVersions('1.32.5', 'v1.32.5'), 0);
+  const sorted = [...supportedVersions()].sort(compareVersions);
+  assert.deepEqual(sorted, supportedVersions(), 'the table is oldest first');
+  assert.ok(isSupported(latestStable()));
+  assert.ok(!isSupported('1.31.100'));
+  assert.ok(!isSupported('1.31'));
+  assert.equal(nextMinor('1.31.7'), '1.32.5');
+  assert.equal(nextMinor('1.33.2'), null);
+  assert.equal(latestPatch('1.30.10'), '1.30.13');
+  assert.equal(nextMinor('junk'), null);
+});
+
+test('regions: zones belong to their region', () => {
+  assert.deepEqual(zonesOfRegion('ap-northeast-1'), ['ap-northeast-1a', 'ap-northeast-1c', 'ap-northeast-1d']);
+  assert.equal(regionOfZone('us-west-2d'), 'us-west-2');
+  assert.ok(isKnownZone('us-east-1f'));
+  assert.ok(!isKnownZone('us-west-1a'));
+  assert.ok(!isKnownZone('ap-northeast-1b'));
+  assert.equal(regionOfZone('nonsense'), undefined);
+});
+
+test('CIDRs: parse, contain, overlap, IPv6 too', () => {
+  const net = parseCidr('172.20.0.0/16')!;
+  assert.ok(cidrContains(net, parseCidr('172.20.32.0/19')!));
+  assert.ok(!cidrContains(net, parseCidr('172.21.0.0/19')!));
+  assert.ok(cidrsOverlap(parseCidr('10.0.0.0/8')!, parseCidr('10.1.2.0/24')!));
+  assert.ok(!cidrsOverlap(parseCidr('10.0.0.0/24')!, parseCidr('10.0.1.0/24')!));
+  assert.equal(parseCidr('172.20.1.0/16')!.hadHostBits, true);
+  assert.equal(formatCidr(parseCidr('172.20.1.0/16')!), '172.20.0.0/16');
+  assert.equal(parseCidr('::/0')!.family, 6);
+  assert.equal(formatCidr(parseCidr('2001:db8::/32')!), '2001:db8::/32');
+  for (const bad of ['256.0.0.0/8', '1.2.3/8', '1.2.3.4', '1.2.3.4/x', '01.2.3.4/8', ':::/0', '1.2.3.4/8/9', '']) {
+    assert.equal(parseCidr(bad), null, bad);
+  }
+});
