@@ -9,6 +9,7 @@ import { CliError } from './cli-error.js';
 import { rollingUpdateCluster, type RollingUpdateFlags } from './rolling-update.js';
 import { upgradeClusterCommand } from './upgrade-cluster.js';
 import { terminalConfirm } from './terminal-confirm.js';
+import { exportKubeconfig } from './export-kubeconfig.js';
 import { validateClusterCommand, type ValidateClusterFlags } from './validate-cluster.js';
 
 function clusterName(name: string | undefined, opts: { name?: string }, usage: string): string {
@@ -72,6 +73,18 @@ export function registerCloudCommands(program: Command, context: () => CommandCo
     .option('--yes', 'write the change (without it: only show it)')
     .action(async (name: string | undefined, opts: { name?: string; kubernetesVersion?: string; yes?: boolean }) => {
       await upgradeClusterCommand(context(), clusterName(name, opts, 'kopsdeck upgrade cluster NAME [--kubernetes-version V] [--yes]'), opts);
+    });
+
+  program
+    .command('export')
+    .description('export a cluster\'s credentials for kubectl')
+    .command('kubeconfig')
+    .description('merge the cluster\'s context into your kubeconfig (KUBECONFIG, else ~/.kube/config)')
+    .argument('[name]', 'the cluster')
+    .option('--name <cluster>', 'the cluster (instead of the argument)')
+    .option('--kubeconfig <path>', 'the file to write (default: the first path of KUBECONFIG, else ~/.kube/config)')
+    .action(async (name: string | undefined, opts: { name?: string; kubeconfig?: string }) => {
+      await exportKubeconfig(context(), clusterName(name, opts, 'kopsdeck export kubeconfig NAME'), opts);
     });
 
   const remove = program.command('delete').description('delete a cluster and everything it owns in the cloud');

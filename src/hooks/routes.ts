@@ -7,7 +7,9 @@ export type Route =
   | { name: 'instance-groups'; cluster: string }
   | { name: 'nodes'; cluster: string; filter?: string }
   | { name: 'node'; cluster: string; node: string }
-  | { name: 'create-cluster' };
+  | { name: 'create-cluster' }
+  | { name: 'rollout'; cluster: string }
+  | { name: 'upgrade'; cluster: string };
 
 export type RouteName = Route['name'];
 

@@ -5,12 +5,16 @@ import type { Route } from '../hooks/routes.js';
 import type { Services } from '../hooks/services.js';
 import { CliError, exitSilently } from '../commands/cli-error.js';
 import type { CommandContext } from '../commands/command-context.js';
+import { seedDemoCluster } from './demo-cluster.js';
 
 export async function openConsole(ctx: CommandContext, initialRoute?: Route): Promise<void> {
   if (!process.stdin.isTTY) {
     throw new CliError('The console needs an interactive terminal; in scripts use a subcommand such as `kopsdeck get clusters` (see --help).');
   }
   const session = await ctx.cloud();
+  const demo = await seedDemoCluster(ctx.store(), session, ctx.io.env);
+  let demoFailure: Error | undefined;
+  demo?.cloudReady.catch((error: Error) => (demoFailure = error));
   const services: Services = {
     store: ctx.store(),
     storeUrl: ctx.store().url,
@@ -20,6 +24,8 @@ export async function openConsole(ctx: CommandContext, initialRoute?: Route): Pr
     access: session,
   };
   const result = await runConsole(services, { debug: ctx.globals.debug, initialRoute });
+  // Said only now: nothing may print over the full-screen console.
+  if (demoFailure) ctx.warn(`The demo cluster's simulated cloud resources were not all created: ${demoFailure.message}`);
   // The console has already said why it stopped (after restoring the terminal).
   if (result.exitCode !== 0) throw exitSilently(result.exitCode);
 }

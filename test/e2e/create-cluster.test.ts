@@ -36,7 +36,7 @@ function ensureWizardBuilt(): void {
 test('the wizard with its defaults creates a 3-zone HA cluster on the simulator and watches it validate', { skip: !tmuxAvailable() && 'tmux is not installed', timeout: 240_000 }, async () => {
   ensureWizardBuilt();
   const home = mkdtempSync(join(tmpdir(), 'kopsdeck-e2e-create-'));
-  const env = { KOPSDECK_HOME: home, KOPS_STATE_STORE: `file://${join(home, 'state')}`, KOPSDECK_SIM_SPEED: '50', KOPSDECK_CLOUD: 'sim', TERM: 'xterm-256color' };
+  const env = { KOPSDECK_HOME: home, KOPS_STATE_STORE: `file://${join(home, 'state')}`, KOPSDECK_SIM_SPEED: '50', KOPSDECK_CLOUD: 'sim', KOPSDECK_DEMO: 'off', TERM: 'xterm-256color' };
   const session = new TmuxSession({ columns: 120, rows: 40, env });
   const cli = `node ${resolve('dist/cli.js')}`;
   try {

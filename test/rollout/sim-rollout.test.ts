@@ -109,6 +109,7 @@ test('a budget that allows no disruption blocks the drain: the blocked pods are 
   const pods = await h.kube.request<{ items: { spec: { nodeName: string } }[] }>('GET', '/api/v1/namespaces/demo/pods?labelSelector=app%3Dapi');
   const nodes = await h.nodes();
   const group = groupOf(nodes.find((n) => n.metadata.name === pods.items[0].spec.nodeName)!);
+  console.error('DEBUG pdb group', group);
   const pdbPath = '/apis/policy/v1/namespaces/demo/poddisruptionbudgets/api';
   const patch = (maxUnavailable: number) => h.kube.request('PATCH', pdbPath, { body: { spec: { maxUnavailable } }, contentType: 'application/merge-patch+json' });
   await patch(0);
@@ -127,7 +128,9 @@ test('a budget that allows no disruption blocks the drain: the blocked pods are 
 
 test('a replacement that never becomes Ready stops the rollout at the validation timeout, saying so', async () => {
   await h.faults({ neverReadyNext: 1 });
+  const j0 = await readJournal(h.store.objects, h.name); console.error('DEBUG journal', j0?.status, j0?.planned, j0?.reason);
   const { result } = await roll({ force: true, instanceGroups: ['nodes-us-east-1c'], timings: { validationTimeoutMs: 4 * 60_000 } });
+  console.error('DEBUG result', JSON.stringify(result));
   assert.equal(result.status, 'failed');
   assert.match(result.reason!, /did not validate within 4m: .*not ready|did not validate within 4m: .*not yet joined/);
 });

@@ -32,7 +32,58 @@ export interface JournalDocument {
   updatedAt: number;
   /** The instances the rollout set out to replace (so a resumed --force does not replace their replacements). */
   planned?: string[];
+  /** What was asked for; only the same request resumes this journal as it is. */
+  request?: RolloutRequest;
+  /** When this run took over the half-done instances of an earlier run with another request: its run id. */
+  carriedFrom?: string;
   entries: JournalEntry[];
+}
+
+/** The scope of a rollout as asked for (normalised: sorted, no duplicates). */
+export interface RolloutRequest {
+  force: boolean;
+  instanceGroups: string[];
+  roles: string[];
+  cloudOnly: boolean;
+}
+
+export function normalizeRequest(request: { force?: boolean; instanceGroups?: readonly string[]; roles?: readonly string[]; cloudOnly?: boolean }): RolloutRequest {
+  const set = (items: readonly string[] | undefined) => [...new Set(items ?? [])].sort();
+  return { force: request.force ?? false, instanceGroups: set(request.instanceGroups), roles: set(request.roles), cloudOnly: request.cloudOnly ?? false };
+}
+
+export function sameRequest(a: RolloutRequest, b: RolloutRequest): boolean {
+  return JSON.stringify(normalizeRequest(a)) === JSON.stringify(normalizeRequest(b));
+}
+
+/**
+ * Instances an earlier run started and did not finish (cordoned, drained,
+ * detached or terminated but not yet joined and validated). Finished means
+ * joined, and validated unless the instance never had a node step.
+ */
+export function unfinishedInstances(entries: readonly JournalEntry[]): InstanceProgress[] {
+  return [...replayJournal(entries).values()].filter((p) => {
+    if (p.skipped || p.done.length === 0) return false;
+    const joined = p.done.includes('join');
+    const validated = p.done.includes('validate') || !p.done.includes('cordon');
+    return !(joined && validated);
+  });
+}
+
+/** How a new run relates to the stored journal. */
+export type JournalContinuation =
+  /** No journal, or the last rollout finished: a new one. */
+  | { mode: 'fresh' }
+  /** The same request stopped before finishing: continue it exactly. */
+  | { mode: 'resume'; previous: JournalDocument }
+  /** Another request stopped before finishing: a new rollout that also finishes the old one's half-done instances. */
+  | { mode: 'carry'; previous: JournalDocument; carried: InstanceProgress[] };
+
+export function continuationOf(previous: JournalDocument | null, request: RolloutRequest | undefined): JournalContinuation {
+  if (!previous || previous.status === 'finished') return { mode: 'fresh' };
+  // Journals written before requests were recorded, or callers that do not say, continue as they are.
+  if (!request || !previous.request || sameRequest(previous.request, request)) return { mode: 'resume', previous };
+  return { mode: 'carry', previous, carried: unfinishedInstances(previous.entries) };
 }
 
 export interface InstanceProgress {
@@ -114,19 +165,34 @@ export class RolloutJournal {
   ) {}
 
   /**
-   * Continues an unfinished journal, or starts a new one when there is none or
-   * the last rollout finished.
+   * Continues an unfinished journal of the same request, or starts a new one
+   * when there is none, the last rollout finished, or it was asked for with
+   * another request (then the old run's half-done instances are carried over,
+   * so they are finished and not forgotten). Without `request`, any unfinished
+   * journal is continued.
    */
-  static async open(objects: ObjectStore, cluster: string, now: number, runId: string): Promise<RolloutJournal> {
+  static async open(objects: ObjectStore, cluster: string, now: number, runId: string, request?: RolloutRequest): Promise<RolloutJournal> {
     const key = journalKey(cluster);
     const stored = await objects.get(key);
-    const previous = stored ? parseJournal(stored.body, key) : undefined;
-    if (stored && previous && previous.status !== 'finished') {
-      const doc: JournalDocument = { ...previous, status: 'running', reason: undefined, updatedAt: now };
+    const previous = stored ? parseJournal(stored.body, key) : null;
+    const continuation = continuationOf(previous, request);
+    if (stored && continuation.mode === 'resume') {
+      const doc: JournalDocument = { ...continuation.previous, status: 'running', reason: undefined, updatedAt: now };
       const version = await objects.put(key, serialize(doc), { ifVersion: stored.version });
       return new RolloutJournal(objects, doc, version, true);
     }
-    const doc: JournalDocument = { kind: 'RolloutJournal', cluster, runId, status: 'running', startedAt: now, updatedAt: now, entries: [] };
+    const carried = continuation.mode === 'carry' ? new Set(continuation.carried.map((p) => p.instance)) : new Set<string>();
+    const doc: JournalDocument = {
+      kind: 'RolloutJournal',
+      cluster,
+      runId,
+      status: 'running',
+      startedAt: now,
+      updatedAt: now,
+      ...(request ? { request } : {}),
+      ...(continuation.mode === 'carry' && carried.size > 0 ? { carriedFrom: continuation.previous.runId } : {}),
+      entries: continuation.mode === 'carry' ? continuation.previous.entries.filter((e) => carried.has(e.instance)) : [],
+    };
     const version = await objects.put(key, serialize(doc), { ifVersion: stored ? stored.version : null });
     return new RolloutJournal(objects, doc, version, false);
   }

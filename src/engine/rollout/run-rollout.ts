@@ -11,7 +11,7 @@ import { ConflictError } from '../store/object-store.js';
 import type { RolloutDeps } from './deps.js';
 import { groupWork, runGroup, type GroupWork } from './group-runner.js';
 import { AbortRequestedError, Intents } from './intents.js';
-import { RolloutJournal } from './journal.js';
+import { continuationOf, normalizeRequest, readJournal, RolloutJournal, type InstanceProgress, type JournalDocument, type RolloutRequest } from './journal.js';
 import { acquireLock, type HeldLock } from './lock.js';
 import { buildRolloutPlan, DEFAULT_ESTIMATES, estimateGroupMs } from './plan.js';
 import type { RunContext } from './run-context.js';
@@ -101,10 +101,14 @@ async function execute(deps: RolloutDeps, options: RolloutOptions, runId: string
       breakStaleLock: options.breakStaleLock,
       onLost: (error) => lockLost.abort(error),
     });
-    const journal = await RolloutJournal.open(deps.store.objects, options.cluster, clock.now(), runId);
+    const request = normalizeRequest(options);
+    const continuation = continuationOf(await readJournal(deps.store.objects, options.cluster), request);
     const timings = { ...DEFAULT_TIMINGS, ...options.timings };
-    const planned = journal.document.planned;
-    const plan = await planRollout(deps, { ...options, forceOnly: journal.resumed && planned ? new Set(planned) : undefined });
+    // Resuming the same request: --force covers only the instances it set out to replace, not their replacements.
+    const planned = continuation.mode === 'resume' ? continuation.previous.planned : undefined;
+    const plan = await planRollout(deps, { ...options, forceOnly: planned ? new Set(planned) : undefined });
+    if (continuation.mode === 'carry') refuseOrphans(options.cluster, plan, continuation.previous, continuation.carried);
+    const journal = await RolloutJournal.open(deps.store.objects, options.cluster, clock.now(), runId, request);
     if (!journal.resumed) await journal.setPlanned(plan.groups.flatMap((g) => g.instances.map((i) => i.id)), clock.now());
     ctx = {
       deps,
@@ -171,6 +175,35 @@ export async function planRollout(
     timings: options.timings,
     cloudOnly: options.cloudOnly,
   });
+}
+
+/**
+ * A new request while an earlier one left instances half-done: those are
+ * finished by this run when their groups are in it; otherwise the run stops
+ * before touching anything, since it could neither finish them nor leave them
+ * silently (a cordoned or detached node nobody comes back to).
+ */
+function refuseOrphans(cluster: string, plan: RolloutPlan, previous: JournalDocument, carried: InstanceProgress[]): void {
+  const inScope = new Set(plan.groups.map((g) => g.name));
+  const orphans = carried.filter((p) => !inScope.has(p.group));
+  if (orphans.length === 0) return;
+  const groups = [...new Set(orphans.map((p) => p.group))];
+  const list = orphans.map((p) => `${p.instance}${p.node ? ` (${p.node})` : ''} in ${p.group} after ${p.done.at(-1)}`).join(', ');
+  throw new Error(
+    `an earlier rollout of ${cluster} (${describeRequest(previous.request)}) stopped with ${orphans.length} instance(s) half-done: ${list}; ` +
+      `finish it first by running it again with the same options, or include ${groups.join(', ')} in this rollout`,
+  );
+}
+
+function describeRequest(request: RolloutRequest | undefined): string {
+  if (!request) return 'unknown options';
+  const parts = [
+    ...request.instanceGroups.map((g) => `--instance-group ${g}`),
+    ...request.roles.map((r) => `--instance-group-roles ${r}`),
+    ...(request.force ? ['--force'] : []),
+    ...(request.cloudOnly ? ['--cloudonly'] : []),
+  ];
+  return parts.length ? parts.join(' ') : 'all instance groups';
 }
 
 /** ETA from measured wave times (per group kind), the plan's estimates until something is measured. */

@@ -1,0 +1,209 @@
+// What the rolling-update screen derives from a session's state, pure: one
+// row per instance in the order the plan will take them (with each step's
+// state and duration), how many are done, the ETA, and, in words, what is
+// happening now and what happens next.
+import { formatDuration, type GroupKind, type InstanceStep, type InstanceView, type RolloutPlan } from '../engine/rollout/index.js';
+import type { RolloutSessionState } from './rollout-session.js';
+
+export type StepStatus = 'pending' | 'running' | 'done';
+
+export interface StepCell {
+  step: InstanceStep;
+  status: StepStatus;
+  /** Clock ms: the finished step's duration, or how long the running one has run. */
+  ms?: number;
+}
+
+export interface InstanceRow {
+  id: string;
+  group: string;
+  kind: GroupKind;
+  nodeName?: string;
+  reason?: string;
+  status: 'waiting' | 'active' | 'done' | 'skipped';
+  steps: StepCell[];
+  evicted: number;
+  blocked?: InstanceView['blocked'];
+}
+
+/** The steps an instance shows: detach only when it surges, none of the Kubernetes ones for bastions. */
+function shownSteps(kind: GroupKind, view: InstanceView | undefined): InstanceStep[] {
+  const steps: InstanceStep[] = ['confirm'];
+  if (view?.steps.detach) steps.push('detach');
+  if (kind !== 'Bastion') steps.push('cordon', 'drain', 'post-drain');
+  steps.push('terminate', 'join');
+  if (kind !== 'Bastion') steps.push('validate');
+  return steps;
+}
+
+export function planOf(state: RolloutSessionState): RolloutPlan | undefined {
+  return state.view.plan ?? state.plan;
+}
+
+export function instanceRows(state: RolloutSessionState, now: number): InstanceRow[] {
+  const plan = planOf(state);
+  const views = new Map(state.view.instances.map((i) => [i.id, i]));
+  const rows: InstanceRow[] = [];
+  const seen = new Set<string>();
+  const add = (id: string, group: string, kind: GroupKind, nodeName: string | undefined, reason: string | undefined) => {
+    seen.add(id);
+    const view = views.get(id);
+    const steps = shownSteps(kind, view).map((step): StepCell => {
+      const s = view?.steps[step];
+      if (!s) return { step, status: 'pending' };
+      if (s.state === 'done') return { step, status: 'done', ms: s.durationMs };
+      const started = state.stepStarts.get(`${id}/${step}`);
+      return { step, status: s.state === 'running' ? 'running' : 'pending', ms: started === undefined ? undefined : Math.max(0, now - started) };
+    });
+    const last = steps[steps.length - 1];
+    const status: InstanceRow['status'] = view?.skipped ? 'skipped' : last.status === 'done' ? 'done' : steps.some((s) => s.status !== 'pending') ? 'active' : 'waiting';
+    rows.push({ id, group, kind, nodeName: view?.nodeName ?? nodeName, reason, status, steps, evicted: view?.evicted ?? 0, blocked: view?.blocked });
+  };
+  for (const name of plan?.order ?? []) {
+    const group = plan!.groups.find((g) => g.name === name);
+    if (!group) continue;
+    for (const instance of group.instances) add(instance.id, group.name, group.kind, instance.nodeName, instance.reason);
+  }
+  // Instances a resumed run picked up that the plan does not list.
+  for (const view of state.view.instances) {
+    if (seen.has(view.id)) continue;
+    const kind = plan?.groups.find((g) => g.name === view.group)?.kind ?? 'Node';
+    add(view.id, view.group, kind, view.nodeName, undefined);
+  }
+  return rows;
+}
+
+export interface Progress {
+  done: number;
+  skipped: number;
+  total: number;
+  /** Clock ms since the run started. */
+  elapsedMs?: number;
+  /** Clock ms left: measured by the engine after each wave, the plan's estimate before. */
+  etaMs?: number;
+}
+
+export function progressOf(state: RolloutSessionState, rows: readonly InstanceRow[], now: number): Progress {
+  const done = rows.filter((r) => r.status === 'done').length;
+  const skipped = rows.filter((r) => r.status === 'skipped').length;
+  const elapsedMs = state.runStartedAt === undefined ? undefined : Math.max(0, now - state.runStartedAt);
+  let etaMs: number | undefined;
+  const { eta } = state.view;
+  if (eta && state.etaAt !== undefined) etaMs = Math.max(0, eta.remainingMs - (now - state.etaAt));
+  else if (planOf(state) && elapsedMs !== undefined) etaMs = Math.max(0, planOf(state)!.estimatedMs - elapsedMs);
+  if (state.phase === 'ended') etaMs = undefined;
+  return { done, skipped, total: rows.length, elapsedMs, etaMs };
+}
+
+const STEP_WORDS: Record<InstanceStep, string> = {
+  confirm: 'your answer',
+  detach: 'detach (a replacement launches first)',
+  cordon: 'cordon',
+  drain: 'drain',
+  'post-drain': 'post-drain delay',
+  terminate: 'terminate',
+  join: 'wait for the replacement to join',
+  validate: 'validate the cluster',
+};
+
+const who = (row: InstanceRow) => (row.nodeName ? `${row.nodeName} (${row.id})` : row.id);
+
+/** What is happening now, in a sentence. */
+export function describeNow(state: RolloutSessionState, rows: readonly InstanceRow[], now: number): string {
+  const { view } = state;
+  if (state.phase === 'ended') return resultLine(state);
+  if (view.status === 'aborting') return `Aborting (${view.reason ?? 'asked'}): finishing the current step safely.`;
+  if (view.confirm) return `Waiting for your answer: drain ${view.confirm.nodeName ?? view.confirm.instanceId}?`;
+  const paused = view.status === 'paused' ? 'Paused (holds before its next step); ' : '';
+  const active = rows.find((r) => r.status === 'active' && r.steps.some((s) => s.status === 'running'));
+  const running = active?.steps.find((s) => s.status === 'running');
+  if (active && running) return paused + runningText(state, active, running, now);
+  if (state.interval) {
+    const left = Math.max(0, state.interval.ms - (now - state.interval.startedAt));
+    return `${paused}Waiting ${formatDuration(left)} before the next wave of ${state.interval.group} (interval).`;
+  }
+  if (view.validation && !view.validation.ok) return `${paused}Validating the cluster before ${view.currentGroup ?? 'the next group'}: ${validationWords(state)}`;
+  if (view.status === 'planning') return 'Taking the rollout lock and reading the journal…';
+  return paused ? `${paused.slice(0, -2)}.` : 'Between steps…';
+}
+
+function runningText(state: RolloutSessionState, row: InstanceRow, cell: StepCell, now: number): string {
+  const { view } = state;
+  const took = cell.ms !== undefined ? ` (${formatDuration(cell.ms)})` : '';
+  switch (cell.step) {
+    case 'drain': {
+      if (row.blocked) {
+        const left = drainTimeLeft(state, row, now);
+        return `Drain of ${who(row)} is blocked by ${row.blocked.pods.length} pod(s); ${formatDuration(left)} left before the drain timeout.`;
+      }
+      return `Draining ${who(row)}: ${row.evicted} pod(s) evicted so far${took}.`;
+    }
+    case 'join': {
+      const w = view.waiting;
+      return w ? `Waiting for ${w.group} to be whole again: ${w.ready} of ${w.want} Ready, ${w.joining} joining${took}.` : `Waiting for the replacement of ${row.id} to join${took}.`;
+    }
+    case 'validate':
+      return `Validating the cluster after ${who(row)}: ${validationWords(state)}`;
+    case 'detach':
+      return `Detaching ${row.id} from ${row.group}: its replacement launches before it is drained${took}.`;
+    case 'cordon':
+      return `Cordoning ${who(row)}${took}.`;
+    case 'post-drain':
+      return `Post-drain delay after ${who(row)}${took}.`;
+    case 'terminate':
+      return `Terminating ${row.id}${took}.`;
+    default:
+      return `${STEP_WORDS[cell.step]} of ${who(row)}${took}.`;
+  }
+}
+
+function validationWords(state: RolloutSessionState): string {
+  const v = state.view.validation;
+  if (!v) return 'first check…';
+  return `${v.consecutivePasses} of ${v.required} consecutive passes (attempt ${v.attempt}${v.ok ? ', passed' : `, failed: ${v.failures[0]?.message ?? 'unknown'}`}).`;
+}
+
+/** Clock ms left before a blocked drain times out. */
+export function drainTimeLeft(state: RolloutSessionState, row: Pick<InstanceRow, 'id'>, now: number): number {
+  const started = state.stepStarts.get(`${row.id}/drain`);
+  if (started === undefined) return state.timings.drainTimeoutMs;
+  return Math.max(0, state.timings.drainTimeoutMs - (now - started));
+}
+
+/** What happens next, always: the rest of the current instance's steps, then the next instance. */
+export function describeNext(state: RolloutSessionState, rows: readonly InstanceRow[]): string {
+  if (state.phase === 'ended') {
+    return state.result?.status === 'finished'
+      ? 'Nothing: the rollout is over. r plans again (to check that nothing is left), Esc goes back.'
+      : 'Nothing runs now. Fix the cause if there is one, then r plans again: a re-run resumes exactly where this one stopped.';
+  }
+  if (state.view.status === 'aborting') return 'The rollout stops; a node cordoned but not drained is uncordoned unless you chose to leave it cordoned.';
+  const active = rows.filter((r) => r.status === 'active');
+  const waiting = rows.find((r) => r.status === 'waiting');
+  const parts: string[] = [];
+  const current = active[0];
+  if (current) {
+    const rest = current.steps.filter((s) => s.status === 'pending').map((s) => STEP_WORDS[s.step]);
+    if (state.view.confirm) parts.push(`on yes: ${rest.join(' → ') || 'replace it'}`);
+    else if (rest.length) parts.push(`${rest.join(' → ')}${active.length > 1 ? ` (${active.length} instances in this wave)` : ''}`);
+  }
+  if (waiting) parts.push(`then ${who(waiting)} in ${waiting.group}${state.yesToAll ? '' : ' (asked before its drain)'}`);
+  else parts.push('then the rollout is finished');
+  return parts.join('; ');
+}
+
+export function resultLine(state: RolloutSessionState): string {
+  const r = state.result;
+  if (!r) return '';
+  const counts = `${r.replaced.length} replaced, ${r.skipped.length} skipped`;
+  switch (r.status) {
+    case 'finished':
+      return `Rolling update finished in ${formatDuration(r.durationMs)}: ${counts}.`;
+    case 'aborted':
+      return `Rolling update aborted: ${r.reason ?? 'by the user'} (${counts}).`;
+    case 'interrupted':
+      return `Rolling update interrupted: ${r.reason ?? 'stopped'} (${counts}).`;
+    default:
+      return `Rolling update failed: ${r.reason ?? 'unknown reason'} (${counts}).`;
+  }
+}

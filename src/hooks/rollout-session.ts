@@ -1,0 +1,470 @@
+// One supervised rolling update per cluster, kept above the router: the
+// connection (AWS clients, Kubernetes, validator), the plan, the running
+// rollout and the screen state folded from its events. Screens come and go;
+// a running rollout stays here until it ends, so leaving its screen loses
+// nothing (and a pending drain question waits for an answer: nothing drains
+// without one).
+import { hostname, userInfo } from 'node:os';
+import type { AwsClients } from '../engine/cloud/aws/clients.js';
+import { awsClientsFor, clusterRegion } from '../engine/cloud/access.js';
+import { KubeConfigError } from '../engine/kube/client.js';
+import {
+  connectRollout,
+  DEFAULT_TIMINGS,
+  initialRolloutView,
+  isStale,
+  planRollout,
+  readJournal,
+  readLock,
+  reduceRollout,
+  startRollout,
+  type AbortCordoned,
+  type ConfirmAnswer,
+  type ConfirmFn,
+  type ConnectedRollout,
+  type JournalDocument,
+  type LockBody,
+  type RolloutEvent,
+  type RolloutPlan,
+  type RolloutResult,
+  type RolloutRun,
+  type RolloutTimings,
+  type RolloutView,
+} from '../engine/rollout/index.js';
+import type { Services } from './services.js';
+
+export type RolloutPhase = 'idle' | 'planning' | 'plan' | 'running' | 'ended' | 'error';
+
+export interface RolloutProblem {
+  title: string;
+  message: string;
+  hint: string;
+  /** A lock left by a run that stopped answering: it can be broken (with confirmation). */
+  staleLock?: LockBody;
+}
+
+export interface RolloutSessionState {
+  cluster: string;
+  phase: RolloutPhase;
+  force: boolean;
+  /** What planning is doing right now. */
+  step?: string;
+  /** The plan shown before starting, then the run's own. */
+  plan?: RolloutPlan;
+  /** An earlier run that did not finish: starting resumes it. */
+  unfinished?: Pick<JournalDocument, 'status' | 'reason' | 'entries'>;
+  problem?: RolloutProblem;
+  view: RolloutView;
+  result?: RolloutResult;
+  /** The user answered "yes to all remaining": later drains are not asked about. */
+  yesToAll: boolean;
+  /** Clock ms. */
+  runStartedAt?: number;
+  /** Clock ms each running step started, by `${instanceId}/${step}`. */
+  stepStarts: ReadonlyMap<string, number>;
+  /** The wait between waves, while it lasts. */
+  interval?: { group: string; ms: number; startedAt: number };
+  /** Clock ms of the latest ETA event. */
+  etaAt?: number;
+  /** The last few things worth telling (skips, uncordons, pauses). */
+  notes: readonly string[];
+  timings: RolloutTimings;
+}
+
+export interface RolloutSessionOptions {
+  /** Shorter waits (tests); kops' defaults otherwise. */
+  timings?: Partial<RolloutTimings>;
+  /** Who holds the rollout lock, for others to see. */
+  holder?: string;
+}
+
+const MAX_NOTES = 4;
+
+export class RolloutSession {
+  private current: RolloutSessionState;
+  private readonly listeners = new Set<() => void>();
+  private connected: ConnectedRollout | undefined;
+  private clients: AwsClients | undefined;
+  private run: RolloutRun | undefined;
+  private pendingAnswer: ((answer: ConfirmAnswer) => void) | undefined;
+  private notifyQueued = false;
+  private planGeneration = 0;
+
+  constructor(
+    readonly cluster: string,
+    private readonly services: Services,
+    private readonly options: RolloutSessionOptions = {},
+  ) {
+    this.current = {
+      cluster,
+      phase: 'idle',
+      force: false,
+      view: initialRolloutView,
+      yesToAll: false,
+      stepStarts: new Map(),
+      notes: [],
+      timings: { ...DEFAULT_TIMINGS, ...options.timings },
+    };
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getState = (): RolloutSessionState => this.current;
+
+  get running(): boolean {
+    return this.current.phase === 'running';
+  }
+
+  /** The clock the rollout's waits run on (simulated time on the simulator). */
+  now(): number {
+    return (this.services.access?.clock ?? { now: Date.now }).now();
+  }
+
+  /** Plans unless a plan, a run or a result is already there. */
+  ensurePlanned(): void {
+    if (this.current.phase === 'idle') void this.plan();
+  }
+
+  /** Plans (again): the table, the order, the estimate. Not while a rollout runs. */
+  async plan(force = this.current.force): Promise<void> {
+    if (this.running) return;
+    const generation = ++this.planGeneration;
+    const stale = () => generation !== this.planGeneration || this.running;
+    this.set({ phase: 'planning', force, step: `Reading the spec of ${this.cluster}`, problem: undefined });
+    try {
+      const deps = await this.connect((step) => !stale() && this.set({ step }));
+      if (stale()) return;
+      this.set({ step: 'Comparing instances with their launch templates' });
+      const [plan, journal] = await Promise.all([
+        planRollout(deps, { cluster: this.cluster, force, timings: this.options.timings }),
+        readJournal(this.services.store.objects, this.cluster).catch(() => null),
+      ]);
+      if (stale()) return;
+      const unfinished = journal && journal.status !== 'finished' ? { status: journal.status, reason: journal.reason, entries: journal.entries } : undefined;
+      this.set({ phase: 'plan', plan, unfinished, step: undefined });
+    } catch (error) {
+      if (stale()) return;
+      this.set({ phase: 'error', step: undefined, problem: planProblem(this.cluster, error) });
+    }
+  }
+
+  /** Starts (or resumes) the rollout of the current plan; every drain is asked about first. */
+  async start(options: { breakStaleLock?: boolean } = {}): Promise<void> {
+    const deps = this.connected?.deps;
+    const breakingLock = this.current.phase === 'error' && Boolean(this.current.problem?.staleLock);
+    if (!deps || (this.current.phase !== 'plan' && !breakingLock)) return;
+    const lock = await readLock(this.services.store.objects, this.cluster).catch(() => null);
+    if (lock && !options.breakStaleLock) {
+      const stale = isStale(lock, Date.now());
+      this.set({ phase: 'error', problem: lockProblem(this.cluster, lock, stale) });
+      return;
+    }
+    this.pendingAnswer = undefined;
+    this.set({
+      phase: 'running',
+      view: initialRolloutView,
+      result: undefined,
+      problem: undefined,
+      yesToAll: false,
+      stepStarts: new Map(),
+      interval: undefined,
+      etaAt: undefined,
+      notes: [],
+      runStartedAt: this.now(),
+    });
+    const run = startRollout(deps, {
+      cluster: this.cluster,
+      force: this.current.force,
+      confirm: this.confirm,
+      timings: this.options.timings,
+      holder: this.options.holder ?? holderName(),
+      breakStaleLock: options.breakStaleLock,
+    });
+    this.run = run;
+    run.subscribe((event) => this.onEvent(event));
+    void run.done.then(
+      (result) => this.finished(run, result),
+      (error: unknown) => this.finished(run, { status: 'failed', reason: messageOf(error), replaced: [], skipped: [], durationMs: 0 }),
+    );
+  }
+
+  /** The answer to the pending drain question. */
+  answer(answer: ConfirmAnswer): void {
+    const resolve = this.pendingAnswer;
+    if (!resolve) return;
+    this.pendingAnswer = undefined;
+    resolve(answer);
+  }
+
+  /** Yes to the pending question and to every later one of this run. */
+  yesToAll(): void {
+    this.set({ yesToAll: true });
+    this.note('Yes to all: every remaining drain starts without asking (p pauses, x aborts).');
+    this.answer('yes');
+  }
+
+  pause(): void {
+    this.run?.pause();
+  }
+
+  resume(): void {
+    this.run?.resume();
+  }
+
+  get isPaused(): boolean {
+    return this.run?.isPaused ?? false;
+  }
+
+  /** Stops at the next safe point; a node cordoned but not drained is uncordoned unless told to leave it. */
+  abort(cordoned: AbortCordoned = 'uncordon'): void {
+    if (!this.run || !this.running) return;
+    this.run.abort({ cordoned, reason: 'aborted by the user' });
+    // A question still open would hold the run forever.
+    this.answer('abort');
+  }
+
+  /** Forget the result and plan again (a re-run resumes where the last one stopped). */
+  replan(): void {
+    if (this.running) return;
+    void this.plan();
+  }
+
+  setForce(force: boolean): void {
+    if (this.running || force === this.current.force) return;
+    void this.plan(force);
+  }
+
+  async close(): Promise<void> {
+    this.planGeneration++;
+    const connected = this.connected;
+    this.connected = undefined;
+    await connected?.close().catch(() => undefined);
+    this.clients?.destroy();
+    this.clients = undefined;
+    // A result stays to be read; a plan is made afresh next time (the cluster moves on).
+    if (this.current.phase !== 'running' && this.current.phase !== 'ended') this.set({ phase: 'idle' });
+  }
+
+  private confirm: ConfirmFn = (request) => {
+    if (this.current.yesToAll) return Promise.resolve('yes');
+    void request;
+    return new Promise<ConfirmAnswer>((resolve) => {
+      this.pendingAnswer = resolve;
+    });
+  };
+
+  private async connect(progress: (step: string) => void) {
+    if (this.connected) return this.connected.deps;
+    const access = this.services.access;
+    if (!access) throw new NoCloudError();
+    const stored = await this.services.store.getCluster(this.cluster);
+    if (!stored) throw new Error(`cluster ${this.cluster} was not found in ${this.services.storeUrl}`);
+    progress(`Connecting to the cloud and to the Kubernetes API of ${this.cluster}`);
+    const clients = awsClientsFor(access, clusterRegion(stored.value, access));
+    try {
+      this.connected = await connectRollout({ cluster: this.cluster, store: this.services.store, clients, clock: access.clock, kubeconfigPath: access.kubeconfigPath });
+    } catch (error) {
+      clients.destroy();
+      throw error;
+    }
+    this.clients = clients;
+    return this.connected.deps;
+  }
+
+  private onEvent(event: RolloutEvent): void {
+    const state = this.current;
+    const change: Partial<RolloutSessionState> = { view: reduceRollout(state.view, event) };
+    switch (event.type) {
+      case 'plan':
+        change.plan = event.plan;
+        break;
+      case 'step-started': {
+        const starts = new Map(state.stepStarts);
+        starts.set(`${event.instanceId}/${event.step}`, this.now());
+        change.stepStarts = starts;
+        change.interval = undefined;
+        break;
+      }
+      case 'wave-started':
+      case 'group-started':
+        change.interval = undefined;
+        break;
+      case 'interval':
+        change.interval = { group: event.group, ms: event.ms, startedAt: this.now() };
+        break;
+      case 'eta':
+        change.etaAt = this.now();
+        break;
+      case 'skipped':
+        change.notes = addNote(state.notes, `Skipped ${event.instanceId}: ${event.reason}; it is not replaced.`);
+        break;
+      case 'uncordoned':
+        change.notes = addNote(state.notes, `Uncordoned ${event.nodeName}: the rollout stopped before it was drained.`);
+        break;
+      case 'paused':
+        change.notes = addNote(state.notes, 'Paused: the rollout holds before its next step.');
+        break;
+      case 'resumed':
+        change.notes = addNote(state.notes, 'Resumed.');
+        break;
+      default:
+        break;
+    }
+    this.set(change);
+  }
+
+  private finished(run: RolloutRun, result: RolloutResult): void {
+    if (this.run !== run) return;
+    this.run = undefined;
+    this.pendingAnswer = undefined;
+    this.set({ phase: 'ended', result, interval: undefined });
+  }
+
+  private note(text: string): void {
+    this.set({ notes: addNote(this.current.notes, text) });
+  }
+
+  private set(change: Partial<RolloutSessionState>): void {
+    this.current = { ...this.current, ...change };
+    // Events come in bursts (a drain evicting many pods): one notification per turn.
+    if (this.notifyQueued) return;
+    this.notifyQueued = true;
+    setImmediate(() => {
+      this.notifyQueued = false;
+      for (const listener of [...this.listeners]) listener();
+    });
+  }
+}
+
+class NoCloudError extends Error {
+  constructor() {
+    super('This console was started without cloud access (endpoints, credentials, kubeconfig).');
+    this.name = 'NoCloudError';
+  }
+}
+
+function addNote(notes: readonly string[], text: string): string[] {
+  return [...notes, text].slice(-MAX_NOTES);
+}
+
+function planProblem(cluster: string, error: unknown): RolloutProblem {
+  if (error instanceof NoCloudError) {
+    return { title: `No cloud to roll ${cluster} in`, message: error.message, hint: 'Start kopsdeck with --cloud sim (the simulator) or --cloud aws.' };
+  }
+  if (error instanceof KubeConfigError) {
+    return {
+      title: `No kubeconfig context for ${cluster}`,
+      message: error.message,
+      hint: `A rolling update drains nodes through the Kubernetes API: run \`kopsdeck update cluster ${cluster} --yes\` (or export the kubeconfig), then press r.`,
+    };
+  }
+  return { title: `Could not plan the rolling update of ${cluster}`, message: messageOf(error), hint: 'Press r to try again, or Esc to go back.' };
+}
+
+function lockProblem(cluster: string, lock: LockBody, stale: boolean): RolloutProblem {
+  const age = Math.round((Date.now() - lock.heartbeatAt) / 1000);
+  const who = `${lock.holder} (pid ${lock.pid} on ${lock.host})`;
+  if (stale) {
+    return {
+      title: `A rolling update of ${cluster} stopped answering`,
+      message: `Its lock is held by ${who}, whose last heartbeat was ${age}s ago: that run crashed or was closed.`,
+      hint: 'Press b to break its lock and resume from its journal (only if that run is really gone), or Esc to go back.',
+      staleLock: lock,
+    };
+  }
+  return {
+    title: `A rolling update of ${cluster} is already running`,
+    message: `${who} holds the rollout lock (last heartbeat ${age}s ago). Only one rollout runs per cluster.`,
+    hint: 'Wait for it to finish, then press r to plan again.',
+  };
+}
+
+function holderName(): string {
+  try {
+    return `${userInfo().username}@${hostname()} (console)`;
+  } catch {
+    return `${hostname()} (console)`;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+interface Entry {
+  session: RolloutSession;
+  holders: number;
+}
+
+/** Sessions by cluster, for one console (one Services value). */
+export class RolloutSessions {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly services: Services,
+    private readonly options: RolloutSessionOptions = {},
+  ) {}
+
+  /** Holds the cluster's session while a screen shows it. */
+  acquire(cluster: string): { session: RolloutSession; release(): void } {
+    let entry = this.entries.get(cluster);
+    if (!entry) {
+      entry = { session: new RolloutSession(cluster, this.services, this.options), holders: 0 };
+      this.entries.set(cluster, entry);
+    }
+    entry.holders += 1;
+    const held = entry;
+    let released = false;
+    return {
+      session: held.session,
+      release: () => {
+        if (released) return;
+        released = true;
+        held.holders -= 1;
+        this.closeIfIdle(cluster, held);
+      },
+    };
+  }
+
+  /** The session if one exists (tests, commands, other screens). */
+  peek(cluster: string): RolloutSession | undefined {
+    return this.entries.get(cluster)?.session;
+  }
+
+  /** Clusters whose rollout is running now. */
+  running(): string[] {
+    return [...this.entries.entries()].filter(([, e]) => e.session.running).map(([cluster]) => cluster);
+  }
+
+  private closeIfIdle(cluster: string, entry: Entry): void {
+    if (entry.holders > 0) return;
+    if (entry.session.running) {
+      // Nobody is looking, but the run goes on: close once it ends.
+      const stop = entry.session.subscribe(() => {
+        if (entry.session.running) return;
+        stop();
+        this.closeIfIdle(cluster, entry);
+      });
+      return;
+    }
+    if (this.entries.get(cluster) !== entry) return;
+    // An ended rollout keeps its result for when its screen is opened again.
+    if (entry.session.getState().phase !== 'ended') this.entries.delete(cluster);
+    void entry.session.close();
+  }
+}
+
+const registries = new WeakMap<Services, RolloutSessions>();
+
+/** The console's rollout sessions: one registry per Services value (options apply when it is made). */
+export function rolloutSessionsFor(services: Services, options?: RolloutSessionOptions): RolloutSessions {
+  let sessions = registries.get(services);
+  if (!sessions) {
+    sessions = new RolloutSessions(services, options);
+    registries.set(services, sessions);
+  }
+  return sessions;
+}

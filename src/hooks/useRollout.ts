@@ -1,0 +1,32 @@
+// The bridge from a cluster's rollout session (hooks/rollout-session.ts) to
+// the rolling-update screen: hold the session while the screen is mounted,
+// plan on arrival, re-render on every change, and tick once a second while
+// something runs so durations, the ETA and the drain timeout move.
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { rolloutSessionsFor, type RolloutSession, type RolloutSessionState } from './rollout-session.js';
+import { useServices } from './services.js';
+
+export interface RolloutHandle {
+  session: RolloutSession;
+  state: RolloutSessionState;
+  /** Clock ms (simulated time on the simulator), refreshed every second while running. */
+  now: number;
+}
+
+const TICK_MS = 1000;
+
+export function useRollout(cluster: string): RolloutHandle {
+  const services = useServices();
+  const [held] = useState(() => rolloutSessionsFor(services).acquire(cluster));
+  useEffect(() => () => held.release(), [held]);
+  const { session } = held;
+  const state = useSyncExternalStore(session.subscribe, session.getState);
+  useEffect(() => session.ensurePlanned(), [session]);
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    if (state.phase !== 'running') return;
+    const timer = setInterval(() => setTick((n) => n + 1), TICK_MS);
+    return () => clearInterval(timer);
+  }, [state.phase]);
+  return { session, state, now: session.now() };
+}

@@ -1,0 +1,71 @@
+// The rolling update before it starts, as kops prints it (NAME STATUS
+// NEEDUPDATE READY MIN TARGET MAX NODES), then the order, the waves and the
+// estimate, then every instance that will be replaced, in order, and why.
+import { Box, Text } from 'ink';
+import { TextView, TEXT_VIEW_CHROME_ROWS } from '../../components/TextView.js';
+import { describePlan, renderPlanTable, type RolloutPlan } from '../../engine/rollout/index.js';
+import type { RolloutSessionState } from '../../hooks/rollout-session.js';
+import type { Scroll } from '../../hooks/useScroll.js';
+
+export const PLAN_VIEW_CHROME_ROWS = 3 + TEXT_VIEW_CHROME_ROWS;
+
+/** The plan as lines (the scrolling part of the view). */
+export function planLines(plan: RolloutPlan, unfinished: RolloutSessionState['unfinished']): string[] {
+  const lines = [...renderPlanTable(plan).trimEnd().split('\n'), '', ...describePlan(plan)];
+  if (unfinished) {
+    const done = new Set(unfinished.entries.map((e) => e.instance)).size;
+    lines.push(
+      '',
+      `An earlier rolling update ${unfinished.status === 'running' ? 'stopped without finishing (crashed or closed)' : `ended ${unfinished.status}`}` +
+        `${unfinished.reason ? `: ${unfinished.reason}` : ''}; its journal covers ${done} instance(s). Starting resumes exactly where it stopped.`,
+    );
+  }
+  if (plan.totalInstances > 0) {
+    lines.push('', 'Instances, in the order they will be replaced:');
+    let n = 0;
+    for (const name of plan.order) {
+      const group = plan.groups.find((g) => g.name === name)!;
+      group.waves.forEach((wave, w) => {
+        for (const id of wave) {
+          const instance = group.instances.find((i) => i.id === id);
+          n += 1;
+          const node = instance?.nodeName ?? 'no node';
+          lines.push(`  ${String(n).padStart(2)}. ${id}  ${node}  ${group.name} wave ${w + 1}/${group.waves.length}  ${instance?.reason ?? ''}`);
+        }
+      });
+    }
+  }
+  return lines;
+}
+
+export interface PlanViewProps {
+  state: RolloutSessionState;
+  plan: RolloutPlan;
+  lines: readonly string[];
+  scroll: Scroll;
+  width: number;
+  height: number;
+}
+
+export function PlanView({ state, plan, lines, scroll, width, height }: PlanViewProps) {
+  const nothing = plan.totalInstances === 0;
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text wrap="truncate-end">
+        <Text bold color="cyan">{`Rolling update plan for ${plan.cluster}`}</Text>
+        <Text dimColor>{`   force: ${state.force ? 'on (every instance is replaced)' : 'off (only instances out of date)'}`}</Text>
+      </Text>
+      <TextView lines={lines} scroll={scroll} height={Math.max(1, height - PLAN_VIEW_CHROME_ROWS)} width={width} />
+      <Text> </Text>
+      {nothing ? (
+        <Text color="green" wrap="truncate-end">
+          Every instance runs its group's current launch template. Press f to force a replacement of every instance anyway.
+        </Text>
+      ) : (
+        <Text color="yellow" wrap="truncate-end">
+          {`Enter starts. Before each drain you see the pods it evicts and their budgets, and answer (nothing drains without it). p pauses, x aborts.`}
+        </Text>
+      )}
+    </Box>
+  );
+}

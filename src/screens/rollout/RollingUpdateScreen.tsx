@@ -1,0 +1,105 @@
+// The supervised rolling update of one cluster: first the plan (kops' table,
+// the order, the estimate), then the live run, with the drain question
+// before every drain. The run lives in a session above the router
+// (hooks/rollout-session.ts): leaving this screen does not stop it, and
+// coming back shows it where it is.
+import { Box, Text } from 'ink';
+import { useMemo, useState } from 'react';
+import { ErrorBox } from '../../components/ErrorBox.js';
+import { Loading } from '../../components/Loading.js';
+import { describeNext, describeNow, instanceRows, progressOf, resultLine } from '../../hooks/rollout-progress.js';
+import type { RolloutSessionState } from '../../hooks/rollout-session.js';
+import { useBodySize } from '../../hooks/useBodySize.js';
+import { useScreenActions } from '../../hooks/useKeymap.js';
+import { useRollout } from '../../hooks/useRollout.js';
+import { useRouter } from '../../hooks/useRouter.js';
+import { useScroll } from '../../hooks/useScroll.js';
+import { useShell } from '../../hooks/useShell.js';
+import { AbortPanel, ABORT_PANEL_ROWS } from './AbortPanel.js';
+import { ConfirmPanel, confirmPodLines, CONFIRM_CHROME_ROWS } from './ConfirmPanel.js';
+import { planLines, PlanView } from './PlanView.js';
+import { modeOf, rolloutActions } from './rollout-actions.js';
+import { BlockedDrain, Notes, RunHeader, StepList, ValidationLine } from './RunView.js';
+
+const HEADER_ROWS = 3;
+
+export function RollingUpdateScreen({ cluster }: { cluster: string }) {
+  const { session, state, now } = useRollout(cluster);
+  const router = useRouter();
+  const shell = useShell();
+  const body = useBodySize();
+  const [askingAbort, setAskingAbort] = useState(false);
+  const mode = modeOf(state, askingAbort && state.phase === 'running');
+  const width = body.columns;
+
+  const rows = useMemo(() => instanceRows(state, now), [state, now]);
+  const request = state.view.confirm;
+  const remaining = rows.filter((r) => r.status === 'waiting' && r.id !== request?.instanceId).length;
+
+  // The part that scrolls: the plan's lines, or the pods of the drain question.
+  const plan = state.phase === 'plan' ? state.plan : undefined;
+  const lines = useMemo(() => (plan ? planLines(plan, state.unfinished) : []), [plan, state.unfinished]);
+  const podLines = useMemo(() => (request ? confirmPodLines(request, width - 4) : []), [request, width]);
+  const confirmRows = Math.max(3, Math.min(podLines.length, Math.floor(body.rows * 0.6) - CONFIRM_CHROME_ROWS));
+  const planScroll = useScroll('rollout-plan', lines.length, Math.max(1, body.rows - 5));
+  const podScroll = useScroll('rollout-pods', podLines.length, confirmRows, 'Pods');
+
+  const actions = rolloutActions({ mode, state, session, router, shell, remaining, setAskingAbort, scroll: mode === 'plan' ? planScroll.actions : mode === 'confirm' ? podScroll.actions : [] });
+  useScreenActions(`Rolling update of ${cluster}`, actions, { cluster });
+
+  if (mode === 'loading') return <Loading label={`${state.step ?? 'Planning'}…`} />;
+  if (mode === 'problem') {
+    const p = state.problem!;
+    return <ErrorBox title={p.title} error={p.message} hint={p.hint} width={width} />;
+  }
+  if (mode === 'plan' && plan) return <PlanView state={state} plan={plan} lines={lines} scroll={planScroll} width={width} height={body.rows} />;
+
+  const progress = progressOf(state, rows, now);
+  const blocked = rows.find((r) => r.blocked && r.status === 'active');
+  let used = HEADER_ROWS + 1;
+  const panel = (() => {
+    if (mode === 'abort') {
+      used += ABORT_PANEL_ROWS;
+      return <AbortPanel rows={rows} width={width} />;
+    }
+    if (mode === 'confirm' && request) {
+      used += CONFIRM_CHROME_ROWS + confirmRows;
+      return <ConfirmPanel request={request} lines={podLines} scroll={podScroll} listRows={confirmRows} remaining={remaining} width={width} />;
+    }
+    if (blocked) {
+      used += 3 + Math.min(5, blocked.blocked!.pods.length + 1);
+      return <BlockedDrain state={state} row={blocked} now={now} width={width} />;
+    }
+    return null;
+  })();
+  const showValidation = mode !== 'confirm' && mode !== 'ended' && (state.view.validation || state.view.waiting);
+  if (showValidation) used += 2;
+  const ended = mode === 'ended' ? <EndPanel state={state} width={width} /> : null;
+  if (ended) used += state.result?.status === 'finished' ? 1 : 5;
+  const notes = Math.min(2, state.notes.length);
+  return (
+    <Box flexDirection="column" width={width}>
+      <RunHeader state={state} progress={progress} now={describeNow(state, rows, now)} next={describeNext(state, rows)} width={width} />
+      <Text> </Text>
+      {ended}
+      {panel}
+      {showValidation ? <ValidationLine state={state} width={width} /> : null}
+      <StepList rows={rows} height={body.rows - used - notes} width={width} />
+      <Notes notes={state.notes} width={width} />
+    </Box>
+  );
+}
+
+function EndPanel({ state, width }: { state: RolloutSessionState; width: number }) {
+  const result = state.result;
+  if (!result) return null;
+  if (result.status === 'finished') return <Text color="green" bold wrap="truncate-end">{resultLine(state)}</Text>;
+  const what = result.status === 'aborted' ? `The rolling update of ${state.cluster} was aborted` : `The rolling update of ${state.cluster} stopped`;
+  const hint =
+    result.status === 'aborted'
+      ? 'Nothing more happens. Press r to plan again: a re-run resumes exactly where this one stopped.'
+      : /did not validate/.test(result.reason ?? '')
+        ? 'The cluster did not come back to health in time: look at the failing nodes (:overview), fix the cause, then press r; a re-run resumes where this one stopped.'
+        : 'Fix the cause (the message says what failed), then press r to plan again: a re-run resumes where this one stopped.';
+  return <ErrorBox title={what} error={result.reason ?? 'no reason given'} hint={hint} width={width} />;
+}

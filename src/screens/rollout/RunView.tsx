@@ -1,0 +1,127 @@
+// The rollout while it runs (and after): a status line with progress, elapsed
+// time and ETA; what is happening now and what comes next; the panel of the
+// moment (a blocked drain, the validation checks, the end result); and one
+// line of steps per instance, in the order they go.
+import { Box, Text } from 'ink';
+import { fit } from '../../components/cells.js';
+import { StepChips, type Chip } from '../../components/StepChips.js';
+import { formatDuration } from '../../engine/rollout/index.js';
+import { drainTimeLeft, type InstanceRow, type Progress } from '../../hooks/rollout-progress.js';
+import type { RolloutSessionState } from '../../hooks/rollout-session.js';
+
+const STATUS_COLORS: Record<string, string> = { running: 'cyan', paused: 'yellow', aborting: 'red', finished: 'green', failed: 'red', aborted: 'yellow', interrupted: 'yellow', planning: 'cyan' };
+
+export function RunHeader({ state, progress, now, next, width }: { state: RolloutSessionState; progress: Progress; now: string; next: string; width: number }) {
+  const status = state.phase === 'ended' ? (state.result?.status ?? 'ended') : state.view.status;
+  const counts = `${progress.done + progress.skipped} of ${progress.total} instances done${progress.skipped ? ` (${progress.skipped} skipped)` : ''}`;
+  const elapsed = progress.elapsedMs !== undefined ? `  ·  elapsed ${formatDuration(progress.elapsedMs)}` : '';
+  const eta = progress.etaMs !== undefined ? `  ·  ETA ${formatDuration(progress.etaMs)}` : '';
+  const wave = state.view.wave && state.phase !== 'ended' ? `  ·  ${state.view.wave.group} wave ${state.view.wave.wave}/${state.view.wave.waves}` : '';
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text wrap="truncate-end">
+        <Text bold color="cyan">{`Rolling update of ${state.cluster}  `}</Text>
+        <Text bold color={STATUS_COLORS[status]}>{status.toUpperCase()}</Text>
+        {`  ·  ${counts}${elapsed}${eta}${wave}`}
+        {state.yesToAll ? <Text color="yellow">{'  ·  yes to all'}</Text> : null}
+      </Text>
+      <Text wrap="truncate-end">
+        <Text bold>Now: </Text>
+        {now}
+      </Text>
+      <Text wrap="truncate-end">
+        <Text bold>Next: </Text>
+        {next}
+      </Text>
+    </Box>
+  );
+}
+
+/** A drain held up by pods whose budgets allow no disruption: which, why, and the time left. */
+export function BlockedDrain({ state, row, now, width }: { state: RolloutSessionState; row: InstanceRow; now: number; width: number }) {
+  const blocked = row.blocked!;
+  const left = drainTimeLeft(state, row, now);
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1} width={width}>
+      <Text bold color="yellow" wrap="truncate-end">
+        {`Drain of ${row.nodeName ?? row.id} is blocked: ${formatDuration(left)} left before the drain timeout (${formatDuration(state.timings.drainTimeoutMs)})`}
+      </Text>
+      {blocked.pods.slice(0, 4).map((b) => (
+        <Text key={`${b.pod.namespace}/${b.pod.name}`} wrap="truncate-end">
+          {`  ${b.pod.namespace}/${b.pod.name}: ${b.pdb ? `PodDisruptionBudget ${b.pdb.namespace}/${b.pdb.name} allows ${b.pdb.disruptionsAllowed} disruption(s) now` : 'no budget'} · ${b.reason}`}
+        </Text>
+      ))}
+      {blocked.pods.length > 4 ? <Text dimColor>{`  … and ${blocked.pods.length - 4} more`}</Text> : null}
+      <Text wrap="truncate-end">
+        The drain keeps retrying every 5s (a budget frees up when a replacement pod is Ready). Keep waiting, or x to abort; at the timeout the rollout stops and says so.
+      </Text>
+    </Box>
+  );
+}
+
+export function ValidationLine({ state, width }: { state: RolloutSessionState; width: number }) {
+  const v = state.view.validation;
+  const w = state.view.waiting;
+  if (!v && !w) return null;
+  return (
+    <Box flexDirection="column" width={width}>
+      {w ? <Text wrap="truncate-end" dimColor={!state.view.instances.some((i) => i.steps.join?.state === 'running')}>{`Replacements in ${w.group}: ${w.ready} of ${w.want} in service and Ready, ${w.joining} joining`}</Text> : null}
+      {v ? (
+        <Text wrap="truncate-end">
+          {`Validation of the cluster (${v.group}): attempt ${v.attempt}, `}
+          <Text color={v.ok ? 'green' : 'yellow'} bold>{`${v.consecutivePasses} of ${v.required} consecutive passes`}</Text>
+          {v.ok ? <Text color="green">{' · last check passed'}</Text> : <Text color="yellow">{` · last check failed: ${v.failures.map((f) => `${f.kind} ${f.name}: ${f.message}`).slice(0, 2).join('; ')}`}</Text>}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}
+
+const STEP_LABELS: Record<string, string> = { 'post-drain': 'wait', confirm: 'confirm' };
+
+function chipsOf(row: InstanceRow): Chip[] {
+  if (row.status === 'skipped') return [{ label: 'skipped: not replaced', status: 'skipped' }];
+  return row.steps.map((cell) => ({
+    label: STEP_LABELS[cell.step] ?? cell.step,
+    status: cell.status,
+    detail: cell.ms !== undefined && (cell.status === 'done' || cell.status === 'running') ? formatDuration(cell.ms) : cell.step === 'drain' && cell.status === 'running' ? `${row.evicted} evicted` : undefined,
+    warn: cell.step === 'drain' && Boolean(row.blocked),
+  }));
+}
+
+/** One line per instance, windowed so the first unfinished one stays in view. */
+export function StepList({ rows, height, width }: { rows: readonly InstanceRow[]; height: number; width: number }) {
+  if (height <= 1 || rows.length === 0) return null;
+  const listRows = height - 1;
+  const focus = Math.max(0, rows.findIndex((r) => r.status === 'active' || r.status === 'waiting'));
+  const offset = Math.max(0, Math.min(focus - 1, rows.length - listRows));
+  const shown = rows.slice(offset, offset + listRows);
+  const idWidth = 20;
+  const nodeWidth = Math.min(30, Math.max(12, Math.floor(width * 0.2)));
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text bold wrap="truncate-end">
+        {`${fit('INSTANCE', idWidth)} ${fit('NODE', nodeWidth)} STEPS${rows.length > listRows ? `   (${offset + 1}-${offset + shown.length} of ${rows.length})` : ''}`}
+      </Text>
+      {shown.map((row) => (
+        <Text key={row.id} wrap="truncate-end">
+          <Text bold={row.status === 'active'} dimColor={row.status === 'done'}>{`${fit(row.id, idWidth)} ${fit(row.nodeName ?? '', nodeWidth)} `}</Text>
+          <StepChips chips={chipsOf(row)} />
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+export function Notes({ notes, width }: { notes: readonly string[]; width: number }) {
+  if (notes.length === 0) return null;
+  return (
+    <Box flexDirection="column" width={width}>
+      {notes.slice(-2).map((note, i) => (
+        <Text key={i} dimColor wrap="truncate-end">
+          {note}
+        </Text>
+      ))}
+    </Box>
+  );
+}

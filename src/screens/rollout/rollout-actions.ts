@@ -1,0 +1,118 @@
+// The rolling-update screen's keys, as data: one list per moment (the plan,
+// a drain question, the abort question, the run, the result). The same list
+// drives dispatch, the footer and the `?` help.
+import type { KeyAction } from '../../hooks/actions.js';
+import type { RolloutSession, RolloutSessionState } from '../../hooks/rollout-session.js';
+import type { Router } from '../../hooks/useRouter.js';
+import type { Shell } from '../../hooks/useShell.js';
+
+export type RolloutMode = 'loading' | 'problem' | 'plan' | 'confirm' | 'abort' | 'running' | 'ended';
+
+export function modeOf(state: RolloutSessionState, askingAbort: boolean): RolloutMode {
+  switch (state.phase) {
+    case 'idle':
+    case 'planning':
+      return 'loading';
+    case 'error':
+      return 'problem';
+    case 'plan':
+      return 'plan';
+    case 'ended':
+      return 'ended';
+    case 'running':
+      if (askingAbort) return 'abort';
+      return state.view.confirm ? 'confirm' : 'running';
+  }
+}
+
+export interface ActionInputs {
+  mode: RolloutMode;
+  state: RolloutSessionState;
+  session: RolloutSession;
+  router: Router;
+  shell: Shell;
+  /** Instances still to be asked about after the pending one. */
+  remaining: number;
+  setAskingAbort(value: boolean): void;
+  /** Scroll keys of the part that scrolls (plan lines, pods of the question). */
+  scroll: KeyAction[];
+}
+
+export function rolloutActions(inputs: ActionInputs): KeyAction[] {
+  const { mode, state, session, router, shell, setAskingAbort } = inputs;
+  const cluster = state.cluster;
+  const leave: KeyAction = {
+    key: 'escape',
+    label: 'back (the rollout keeps running)',
+    run: () => {
+      shell.flash(`The rolling update of ${cluster} keeps running; :rollout ${cluster} returns to it.${state.view.confirm ? ' A drain question is waiting there.' : ''}`, 'warn');
+      if (!router.back()) router.push({ name: 'clusters' });
+    },
+  };
+  const quit: KeyAction = {
+    key: 'q',
+    label: 'quit',
+    dangerous: true,
+    confirm: `Quit while the rolling update of ${cluster} runs? It stops where it is, as a crash would; running it again resumes from its journal.`,
+    run: shell.quit,
+  };
+  const pause: KeyAction = state.view.status === 'paused'
+    ? { key: 'p', label: 'resume', run: () => session.resume() }
+    : { key: 'p', label: 'pause (after the current step)', run: () => session.pause() };
+  const abort: KeyAction = { key: 'x', label: 'abort…', run: () => setAskingAbort(true) };
+  switch (mode) {
+    case 'loading':
+      return [];
+    case 'problem':
+      return [
+        { key: 'r', aliases: ['ctrl+r'], label: 'plan again', run: () => session.replan() },
+        {
+          key: 'b',
+          label: 'break the stale lock and resume',
+          hidden: !state.problem?.staleLock,
+          disabled: !state.problem?.staleLock,
+          dangerous: true,
+          confirm: `Break the rollout lock of ${cluster} held by ${state.problem?.staleLock?.holder ?? 'another run'}? Only if that run is really gone: two rollouts at once would fight over the nodes.`,
+          run: () => void session.start({ breakStaleLock: true }),
+        },
+      ];
+    case 'plan': {
+      const nothing = (state.plan?.totalInstances ?? 0) === 0;
+      return [
+        { key: 'enter', label: 'start (asks before each drain)', disabled: nothing, run: () => void session.start() },
+        { key: 'f', label: state.force ? 'force: on → off' : 'force: off → on', run: () => session.setForce(!state.force) },
+        { key: 'r', aliases: ['ctrl+r'], label: 'plan again', run: () => session.replan() },
+        ...inputs.scroll,
+      ];
+    }
+    case 'confirm':
+      return [
+        { key: 'y', label: 'drain', run: () => session.answer('yes') },
+        { key: 's', label: 'skip (not replaced)', run: () => session.answer('skip') },
+        { key: 'a', label: 'abort', run: () => session.answer('abort') },
+        {
+          key: 'Y',
+          label: 'yes to all remaining',
+          dangerous: true,
+          confirm: `Yes to this node and all ${inputs.remaining} remaining? Every later drain then starts without asking you (p still pauses, x still aborts).`,
+          run: () => session.yesToAll(),
+        },
+        pause,
+        { key: 'x', label: 'abort', hidden: true, run: () => session.answer('abort') },
+        ...inputs.scroll,
+        leave,
+        quit,
+      ];
+    case 'abort':
+      return [
+        { key: 'u', label: 'abort, uncordon', run: () => (setAskingAbort(false), session.abort('uncordon')) },
+        { key: 'l', label: 'abort, leave cordoned', run: () => (setAskingAbort(false), session.abort('leave-cordoned')) },
+        { key: 'n', aliases: ['escape'], label: 'keep running', run: () => setAskingAbort(false) },
+        quit,
+      ];
+    case 'running':
+      return [pause, abort, leave, quit];
+    case 'ended':
+      return [{ key: 'r', aliases: ['ctrl+r'], label: 'plan again (resumes if unfinished)', run: () => session.replan() }];
+  }
+}
