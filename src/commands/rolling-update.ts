@@ -70,6 +70,12 @@ export async function rollingUpdateCluster(ctx: CommandContext, name: string, fl
 function reportResult(name: string, result: RolloutResult): void {
   if (result.status === 'finished') return;
   const resume = `run \`kopsdeck rolling-update cluster ${name} --yes\` again to resume where it stopped`;
+  if (result.locked) {
+    const hint = result.locked.stale
+      ? `if you are sure that run is gone, take over with \`kopsdeck rolling-update cluster ${name} --yes --break-stale-lock\``
+      : 'wait for it to finish, or stop it first';
+    throw new CliError(`Rolling update of ${name} not started: ${result.reason}; ${hint}.`, EXIT_ERROR);
+  }
   if (result.status === 'aborted') throw new CliError(`Rolling update of ${name} aborted: ${result.reason}; ${resume}.`, EXIT_ABORTED);
   const validation = /did not validate/.test(result.reason ?? '');
   throw new CliError(`Rolling update of ${name} stopped: ${result.reason}; fix the cause, then ${resume}.`, validation ? EXIT_VALIDATION_FAILED : EXIT_ERROR);
@@ -84,6 +90,8 @@ export function printEvent(ctx: CommandContext, event: RolloutEvent): void {
 export function describeEvent(event: RolloutEvent): string | undefined {
   const who = (e: { instanceId: string; nodeName?: string }) => (e.nodeName ? `${e.instanceId} (${e.nodeName})` : e.instanceId);
   switch (event.type) {
+    case 'lock-taken-over':
+      return `Took over the rollout lock of an earlier run (${event.holder}, pid ${event.pid} on ${event.host}): the ${event.reason.replace(/^process \d+ on \S+ \([^)]*\) /, 'process ')}.`;
     case 'plan':
       return `${event.resumed ? 'Resuming' : 'Starting'} rolling update of ${event.plan.cluster}: ${event.plan.totalInstances} instance(s), order ${event.plan.order.join(' -> ') || '(nothing to do)'}, estimated ${formatDuration(event.plan.estimatedMs)}`;
     case 'group-started':
@@ -100,6 +108,8 @@ export function describeEvent(event: RolloutEvent): string | undefined {
       return event.ok
         ? `    validation passed (${event.consecutivePasses}/${event.required})`
         : `    validation failed: ${event.failures[0]?.message ?? 'unknown'}${event.failures.length > 1 ? ` (+${event.failures.length - 1} more)` : ''}`;
+    case 'api-record':
+      return event.changed ? `    ${event.record} now points at ${event.values.join(', ')} (was ${event.previous.join(', ') || 'absent'})` : `    ${event.record} already points at ${event.values.join(', ')}`;
     case 'eta':
       return `  ${event.doneInstances}/${event.totalInstances} done, about ${formatDuration(event.remainingMs)} left`;
     case 'paused':

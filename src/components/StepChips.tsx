@@ -4,7 +4,7 @@
 import { Text } from 'ink';
 import Spinner from 'ink-spinner';
 
-export type ChipStatus = 'pending' | 'running' | 'done' | 'skipped';
+export type ChipStatus = 'pending' | 'running' | 'done' | 'skipped' | 'stopped';
 
 export interface Chip {
   label: string;
@@ -40,6 +40,8 @@ function ChipView({ chip }: { chip: Chip }) {
           {` ${text}`}
         </Text>
       );
+    case 'stopped':
+      return <Text color="red">{`■ ${text} (stopped)`}</Text>;
     case 'skipped':
       return <Text color="yellow">{`⤼ ${text}`}</Text>;
     default:

@@ -5,7 +5,8 @@
 import { formatDuration, type GroupKind, type InstanceStep, type InstanceView, type RolloutPlan } from '../engine/rollout/index.js';
 import type { RolloutSessionState } from './rollout-session.js';
 
-export type StepStatus = 'pending' | 'running' | 'done';
+/** stopped: it was running when the rollout ended (aborted, failed). */
+export type StepStatus = 'pending' | 'running' | 'done' | 'stopped';
 
 export interface StepCell {
   step: InstanceStep;
@@ -43,6 +44,7 @@ export function planOf(state: RolloutSessionState): RolloutPlan | undefined {
 export function instanceRows(state: RolloutSessionState, now: number): InstanceRow[] {
   const plan = planOf(state);
   const views = new Map(state.view.instances.map((i) => [i.id, i]));
+  const over = state.phase === 'ended' || ['finished', 'failed', 'aborted', 'interrupted'].includes(state.view.status);
   const rows: InstanceRow[] = [];
   const seen = new Set<string>();
   const add = (id: string, group: string, kind: GroupKind, nodeName: string | undefined, reason: string | undefined) => {
@@ -53,7 +55,8 @@ export function instanceRows(state: RolloutSessionState, now: number): InstanceR
       if (!s) return { step, status: 'pending' };
       if (s.state === 'done') return { step, status: 'done', ms: s.durationMs };
       const started = state.stepStarts.get(`${id}/${step}`);
-      return { step, status: s.state === 'running' ? 'running' : 'pending', ms: started === undefined ? undefined : Math.max(0, now - started) };
+      if (s.state !== 'running') return { step, status: 'pending' };
+      return { step, status: over ? 'stopped' : 'running', ms: started === undefined || over ? undefined : Math.max(0, now - started) };
     });
     const last = steps[steps.length - 1];
     const status: InstanceRow['status'] = view?.skipped ? 'skipped' : last.status === 'done' ? 'done' : steps.some((s) => s.status !== 'pending') ? 'active' : 'waiting';
@@ -112,6 +115,7 @@ const who = (row: InstanceRow) => (row.nodeName ? `${row.nodeName} (${row.id})` 
 export function describeNow(state: RolloutSessionState, rows: readonly InstanceRow[], now: number): string {
   const { view } = state;
   if (state.phase === 'ended') return resultLine(state);
+  if (view.status === 'finished' || view.status === 'failed' || view.status === 'aborted') return 'Releasing the rollout lock…';
   if (view.status === 'aborting') return `Aborting (${view.reason ?? 'asked'}): finishing the current step safely.`;
   if (view.confirm) return `Waiting for your answer: drain ${view.confirm.nodeName ?? view.confirm.instanceId}?`;
   const paused = view.status === 'paused' ? 'Paused (holds before its next step); ' : '';
@@ -177,6 +181,7 @@ export function describeNext(state: RolloutSessionState, rows: readonly Instance
       ? 'Nothing: the rollout is over. r plans again (to check that nothing is left), Esc goes back.'
       : 'Nothing runs now. Fix the cause if there is one, then r plans again: a re-run resumes exactly where this one stopped.';
   }
+  if (['finished', 'failed', 'aborted', 'interrupted'].includes(state.view.status)) return 'Nothing: the rollout has ended.';
   if (state.view.status === 'aborting') return 'The rollout stops; a node cordoned but not drained is uncordoned unless you chose to leave it cordoned.';
   const active = rows.filter((r) => r.status === 'active');
   const waiting = rows.find((r) => r.status === 'waiting');

@@ -46,6 +46,8 @@ export function ClusterOverviewScreen({ cluster }: { cluster: string }) {
     { key: 'n', label: 'nodes', run: () => router.push({ name: 'nodes', cluster }) },
     { key: 'i', label: 'instance groups', run: () => router.push({ name: 'instance-groups', cluster }) },
     { key: 's', label: 'spec', run: () => router.push({ name: 'cluster-spec', cluster }) },
+    { key: 'R', label: 'rolling update', run: () => router.push({ name: 'rollout', cluster }) },
+    { key: 'U', label: 'upgrade', run: () => router.push({ name: 'upgrade', cluster }) },
     {
       key: 'r',
       aliases: ['ctrl+r'],

@@ -41,6 +41,8 @@ export function InstanceGroupsScreen({ cluster }: { cluster: string }) {
     { key: 'enter', label: 'nodes', disabled: !selected, run: () => selected && router.push({ name: 'nodes', cluster, filter: selected.name }) },
     { key: 'n', label: 'all nodes', hidden: true, run: () => router.push({ name: 'nodes', cluster }) },
     { key: 'o', label: 'overview', hidden: true, run: () => router.push({ name: 'cluster', cluster }) },
+    { key: 'l', label: 'rolling update', run: () => router.push({ name: 'rollout', cluster }) },
+    { key: 'u', label: 'upgrade', run: () => router.push({ name: 'upgrade', cluster }) },
     { key: 'r', aliases: ['ctrl+r'], label: 'refresh', run: () => void session.refresh() },
     ...table.actions,
   ];

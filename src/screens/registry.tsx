@@ -11,6 +11,8 @@ import { ClusterOverviewScreen } from './ClusterOverviewScreen.js';
 import { InstanceGroupsScreen } from './InstanceGroupsScreen.js';
 import { NodeDetailScreen } from './NodeDetailScreen.js';
 import { NodesScreen } from './NodesScreen.js';
+import { RollingUpdateScreen } from './rollout/RollingUpdateScreen.js';
+import { UpgradeScreen } from './rollout/UpgradeScreen.js';
 import type { CommandContext } from '../hooks/commands.js';
 
 export interface ScreenEntry<N extends RouteName> {
@@ -31,6 +33,8 @@ export const screens: ScreenTable = {
   nodes: { title: (route) => `Nodes of ${route.cluster}`, render: (route) => <NodesScreen cluster={route.cluster} filter={route.filter} /> },
   node: { title: (route) => `Node ${route.node}`, render: (route) => <NodeDetailScreen cluster={route.cluster} node={route.node} /> },
   'create-cluster': { title: () => 'New cluster', render: () => <CreateClusterScreen /> },
+  rollout: { title: (route) => `Rolling update of ${route.cluster}`, render: (route) => <RollingUpdateScreen cluster={route.cluster} /> },
+  upgrade: { title: (route) => `Upgrade ${route.cluster}`, render: (route) => <UpgradeScreen cluster={route.cluster} /> },
 };
 
 /** A `:` command that opens one of a cluster's live screens (the named, selected or current cluster). */
@@ -83,6 +87,12 @@ export const commands: Command[] = [
   clusterScreenCommand('nodes', ['node', 'no'], "list a cluster's nodes, live", (cluster, { router }) => router.push({ name: 'nodes', cluster })),
   clusterScreenCommand('ig', ['instancegroups', 'instancegroup'], "list a cluster's instance groups, live", (cluster, { router }) =>
     router.push({ name: 'instance-groups', cluster }),
+  ),
+  clusterScreenCommand('rollout', ['rolling-update', 'ru'], "plan and supervise a rolling update, node by node", (cluster, { router }) =>
+    router.push({ name: 'rollout', cluster }),
+  ),
+  clusterScreenCommand('upgrade', ['up'], 'upgrade Kubernetes one minor version: spec, cloud update, rolling update', (cluster, { router }) =>
+    router.push({ name: 'upgrade', cluster }),
   ),
   {
     name: 'create',

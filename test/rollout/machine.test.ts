@@ -181,3 +181,55 @@ test('one rollout per cluster: a live lock refuses, a stale one needs breakStale
   assert.equal(taken.status, 'finished', taken.reason);
   assert.ok(new RolloutLockedError(CLUSTER, stale, true).message.includes('stopped answering'));
 });
+
+test('a new request after a failed one plans what it asks for, not the failed run\'s instances', async () => {
+  // Nothing is out of date: only --force picks instances, so the plan shows which request was used.
+  const world = await new FakeWorld({ controlPlanes: 1, nodes: 2 }).init();
+  const nodesGroup = world.groupOf('Node');
+  const controlPlane = world.groupOf('ControlPlane');
+  const blocked = [...world.instances.values()].find((i) => i.group === nodesGroup)!;
+  world.drainBlocks.add(blocked.node.name);
+  const failed = await run(world, { force: true, instanceGroups: [nodesGroup], timings: { drainTimeoutMs: 60_000 } }).r.done;
+  assert.equal(failed.status, 'failed');
+  assert.equal((await readJournal(world.objects, CLUSTER))!.status, 'failed');
+  world.drainBlocks.clear();
+  const before = [...world.instances.values()].filter((i) => i.group === controlPlane).map((i) => i.id);
+  const { r, events } = run(world, { force: true, instanceGroups: [controlPlane] });
+  const result = await r.done;
+  assert.equal(result.status, 'finished', result.reason);
+  assert.deepEqual(result.replaced, before, 'the control plane asked for was replaced');
+  const plan = events.find((e) => e.type === 'plan');
+  assert.ok(plan?.type === 'plan' && !plan.resumed);
+  assert.deepEqual(plan.plan.order, [controlPlane]);
+  // The nodes again: a new forced rollout (the control plane's finished in between) that
+  // also takes the instance the failed run detached.
+  const again = await run(world, { force: true, instanceGroups: [nodesGroup] }).r.done;
+  assert.equal(again.status, 'finished', again.reason);
+  assert.ok(again.replaced.includes(blocked.id));
+  assert.equal(again.replaced.length, 3, 'both members and the detached leftover');
+});
+
+test('a new request does not strand instances an interrupted one left half-done', async () => {
+  const world = await new FakeWorld({ controlPlanes: 1, nodes: 2 }).init();
+  const nodesGroup = world.groupOf('Node');
+  const controlPlane = world.groupOf('ControlPlane');
+  const crash = new AbortController();
+  const first = run(world, { force: true, instanceGroups: [nodesGroup], signal: crash.signal });
+  first.r.subscribe((e) => e.type === 'step-finished' && e.step === 'drain' && crash.abort(new Error('killed after a drain')));
+  assert.equal((await first.r.done).status, 'interrupted');
+  const drained = [...world.instances.values()].find((i) => i.node.unschedulable)!;
+  assert.ok(drained, 'one node is cordoned and drained');
+  const journalBefore = await world.objects.get('fake.example.com/rollout/journal');
+  const refused = await run(world, { force: true, instanceGroups: [controlPlane], breakStaleLock: true }).r.done;
+  assert.equal(refused.status, 'failed');
+  assert.match(refused.reason!, new RegExp(`\\(--instance-group ${nodesGroup} --force\\).*half-done: ${drained.id} \\(${drained.node.name}\\) in ${nodesGroup} after drain.*include ${nodesGroup}`));
+  assert.deepEqual(await world.objects.get('fake.example.com/rollout/journal'), journalBefore, 'the refused run wrote nothing');
+  // A request that covers the group finishes the carried instance from where it stopped.
+  const both = await run(world, { force: true, breakStaleLock: true }).r.done;
+  assert.equal(both.status, 'finished', both.reason);
+  const doc = (await readJournal(world.objects, CLUSTER))!;
+  const stepsOf = (id: string) => doc.entries.filter((e) => e.instance === id).map((e) => e.step);
+  assert.deepEqual(stepsOf(drained.id), stepsFor({ surge: true, withoutKube: false, bastion: false }), 'no step of the carried instance repeated or skipped');
+  assert.ok(doc.carriedFrom);
+  assert.equal(world.instances.has(drained.id), false);
+});

@@ -35,7 +35,17 @@ export interface RolloutHarness {
   close(): Promise<void>;
 }
 
-export async function startRolloutHarness(options: { speed: number; name?: string; version?: string }): Promise<RolloutHarness> {
+export interface RolloutHarnessOptions {
+  speed: number;
+  name?: string;
+  version?: string;
+  /** Defaults: 3 zones, 3 control-plane nodes, 6 workers. */
+  zones?: string[];
+  controlPlaneCount?: number;
+  nodeCount?: number;
+}
+
+export async function startRolloutHarness(options: RolloutHarnessOptions): Promise<RolloutHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'kopsdeck-rollout-'));
   process.env.KOPSDECK_HOME = dir;
   const name = options.name ?? 'roll.k8s.local';
@@ -45,10 +55,10 @@ export async function startRolloutHarness(options: { speed: number; name?: strin
   const store = openStateStore(pathToFileURL(join(dir, 'state')).href);
   const bundle = buildClusterSpec({
     name,
-    zones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+    zones: options.zones ?? ['us-east-1a', 'us-east-1b', 'us-east-1c'],
     topology: 'public',
-    controlPlaneCount: 3,
-    nodeCount: 6,
+    controlPlaneCount: options.controlPlaneCount ?? 3,
+    nodeCount: options.nodeCount ?? 6,
     image: SIM_IMAGE,
     kubernetesVersion: options.version ?? '1.31.9',
   });
@@ -90,7 +100,7 @@ export async function startRolloutHarness(options: { speed: number; name?: strin
       rmSync(dir, { recursive: true, force: true });
     },
   };
-  await harness.waitForReadyNodes(9);
+  await harness.waitForReadyNodes((options.controlPlaneCount ?? 3) + (options.nodeCount ?? 6));
   return harness;
 }
 

@@ -109,7 +109,6 @@ test('a budget that allows no disruption blocks the drain: the blocked pods are 
   const pods = await h.kube.request<{ items: { spec: { nodeName: string } }[] }>('GET', '/api/v1/namespaces/demo/pods?labelSelector=app%3Dapi');
   const nodes = await h.nodes();
   const group = groupOf(nodes.find((n) => n.metadata.name === pods.items[0].spec.nodeName)!);
-  console.error('DEBUG pdb group', group);
   const pdbPath = '/apis/policy/v1/namespaces/demo/poddisruptionbudgets/api';
   const patch = (maxUnavailable: number) => h.kube.request('PATCH', pdbPath, { body: { spec: { maxUnavailable } }, contentType: 'application/merge-patch+json' });
   await patch(0);
@@ -127,10 +126,19 @@ test('a budget that allows no disruption blocks the drain: the blocked pods are 
 });
 
 test('a replacement that never becomes Ready stops the rollout at the validation timeout, saying so', async () => {
+  // The earlier test left a failed journal for another group: a run asked for
+  // this group must plan this group, not resume that one's plan.
+  const group = 'nodes-us-east-1c';
   await h.faults({ neverReadyNext: 1 });
-  const j0 = await readJournal(h.store.objects, h.name); console.error('DEBUG journal', j0?.status, j0?.planned, j0?.reason);
-  const { result } = await roll({ force: true, instanceGroups: ['nodes-us-east-1c'], timings: { validationTimeoutMs: 4 * 60_000 } });
-  console.error('DEBUG result', JSON.stringify(result));
-  assert.equal(result.status, 'failed');
+  const { result, events } = await roll({ force: true, instanceGroups: [group], timings: { validationTimeoutMs: 4 * 60_000 } });
+  const plan = events.find((e) => e.type === 'plan');
+  assert.ok(plan?.type === 'plan');
+  assert.deepEqual(plan.plan.order, [group]);
+  assert.equal(plan.plan.totalInstances, 2);
+  assert.equal(result.status, 'failed', `expected a validation timeout, got ${result.status}: ${result.reason}`);
   assert.match(result.reason!, /did not validate within 4m: .*not ready|did not validate within 4m: .*not yet joined/);
+  // The instance that never became Ready is the replacement launched for this group.
+  const faults = (await (await fetch(`${h.sim.url}/sim/faults`)).json()) as { neverReadyInstances: string[] };
+  const stuck = (await h.nodes()).filter((n) => faults.neverReadyInstances.some((id) => n.spec?.providerID?.endsWith(`/${id}`)));
+  assert.deepEqual(stuck.map(groupOf), [group]);
 });

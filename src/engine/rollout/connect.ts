@@ -9,6 +9,7 @@ import { createKubeClient, type KubeClient } from '../kube/client.js';
 import { awsCloudInventory } from '../model/aws-inventory.js';
 import { startLiveCluster, type LiveCluster } from '../model/live-cluster.js';
 import type { ClusterStore } from '../store/cluster-store.js';
+import { apiRecordRefresher } from './api-record.js';
 import { awsRolloutCloud } from './aws-rollout-cloud.js';
 import type { RolloutDeps } from './deps.js';
 import { kubeRollout } from './kube-rollout.js';
@@ -30,7 +31,8 @@ export interface ConnectedRollout {
 
 export async function connectRollout(options: ConnectOptions): Promise<ConnectedRollout> {
   const cloud = awsRolloutCloud(options.clients);
-  if (options.cloudOnly) return { deps: { store: options.store, cloud, clock: options.clock }, close: async () => {} };
+  const refreshApiRecord = apiRecordRefresher({ clients: options.clients, clock: options.clock, load: () => loadSpec(options.store, options.cluster) });
+  if (options.cloudOnly) return { deps: { store: options.store, cloud, refreshApiRecord, clock: options.clock }, close: async () => {} };
   const kube: KubeClient = await createKubeClient({ cluster: options.cluster, kubeconfigPath: options.kubeconfigPath });
   const specGroups = (await options.store.listInstanceGroups(options.cluster)).map((g) => ({ name: g.value.metadata.name, role: g.value.spec.role }));
   const live: LiveCluster = startLiveCluster({
@@ -43,10 +45,16 @@ export async function connectRollout(options: ConnectOptions): Promise<Connected
   });
   const validate = liveValidator({ live, kube, clock: options.clock, specInstanceGroups: specGroups });
   return {
-    deps: { store: options.store, cloud, kube: kubeRollout(kube, options.clock), validate, clock: options.clock },
+    deps: { store: options.store, cloud, kube: kubeRollout(kube, options.clock), validate, refreshApiRecord, clock: options.clock },
     async close() {
       await live.stop();
       kube.close();
     },
   };
+}
+
+async function loadSpec(store: ClusterStore, cluster: string) {
+  const found = await store.getCluster(cluster);
+  if (!found) throw new Error(`cluster ${cluster} was not found in ${store.url}`);
+  return { cluster: found.value, instanceGroups: (await store.listInstanceGroups(cluster)).map((g) => g.value) };
 }

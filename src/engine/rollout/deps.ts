@@ -7,6 +7,7 @@ import type { ValidationResult } from '../health/validate-cluster.js';
 import type { DrainProgress, DrainResult } from '../kube/node-ops.js';
 import type { NodePodRow } from '../kube/node-pods.js';
 import type { ClusterStore } from '../store/cluster-store.js';
+import type { ApiRecordRefresher } from './api-record.js';
 
 export interface RolloutInstance {
   id: string;
@@ -64,5 +65,7 @@ export interface RolloutDeps {
   /** Absent with cloudOnly: no cordon, drain or validation. */
   kube?: RolloutKube;
   validate?: Validator;
+  /** Points api.<cluster> at the running control-plane instances (absent or a no-op without DNS). */
+  refreshApiRecord?: ApiRecordRefresher;
   clock: Clock;
 }

@@ -1,8 +1,11 @@
 // One rollout per cluster at a time: a lock object at `<cluster>/rollout/lock`
 // taken with a create-only write, kept alive by a heartbeat, released at the
-// end. A lock whose heartbeat stopped (its holder crashed, or its laptop was
-// closed) is stale; breaking it needs an explicit confirmation, because a
-// holder that is only slow would then be acting next to us.
+// end. A lock whose holder was a process on this host that no longer exists
+// (killed, crashed) is taken over at once, and the caller is told. A lock
+// whose heartbeat stopped but whose holder we cannot see die (another host, a
+// closed laptop, or a live process that stopped beating) is stale; breaking it
+// needs an explicit confirmation, because a holder that is only slow would
+// then be acting next to us.
 import { hostname } from 'node:os';
 import { ConflictError, type ObjectStore, type ObjectVersion } from '../store/object-store.js';
 
@@ -46,6 +49,8 @@ export interface AcquireOptions {
   staleAfterMs?: number;
   /** Called if the lock is lost while held (someone broke it). */
   onLost?: (error: Error) => void;
+  /** Called when the lock of a holder that is gone (dead process, this host) is taken over without asking. */
+  onTakeOver?: (previous: LockBody, reason: string) => void;
   now?: () => number;
 }
 
@@ -57,6 +62,11 @@ export interface HeldLock {
 /** Stale when the heartbeat is old, or the holder is a process on this host that no longer exists. */
 export function isStale(lock: LockBody, now: number, staleAfterMs = DEFAULT_STALE_AFTER_MS, host = hostname()): boolean {
   if (now - lock.heartbeatAt > staleAfterMs) return true;
+  return holderIsGone(lock, host);
+}
+
+/** The holder was a process on this host and it no longer exists: nobody can be acting under this lock. */
+export function holderIsGone(lock: LockBody, host = hostname()): boolean {
   return lock.host === host && !processAlive(lock.pid);
 }
 
@@ -72,9 +82,12 @@ export async function acquireLock(objects: ObjectStore, cluster: string, options
     const existing = await objects.get(key);
     if (!existing) return acquireLock(objects, cluster, options);
     const held = JSON.parse(existing.body) as LockBody;
-    const stale = isStale(held, now(), options.staleAfterMs);
-    if (!stale || !options.breakStaleLock) throw new RolloutLockedError(cluster, held, stale);
+    const gone = holderIsGone(held);
+    const stale = gone || isStale(held, now(), options.staleAfterMs);
+    if (!gone && (!stale || !options.breakStaleLock)) throw new RolloutLockedError(cluster, held, stale);
+    // Conditional on the version we judged: if someone else took it meanwhile, we lose.
     version = await objects.put(key, JSON.stringify(body), { ifVersion: existing.version });
+    if (gone) options.onTakeOver?.(held, `process ${held.pid} on ${held.host} (${held.holder}) that held it no longer exists`);
   }
   let released = false;
   const beat = async () => {

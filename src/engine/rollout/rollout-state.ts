@@ -30,6 +30,8 @@ export interface RolloutView {
   waiting?: { group: string; want: number; ready: number; joining: number };
   confirm?: ConfirmRequest;
   eta?: { remainingMs: number; doneInstances: number; totalInstances: number };
+  /** The api.<cluster> record after the last control-plane replacement (DNS clusters). */
+  apiRecord?: { record: string; values: string[]; changed: boolean };
   reason?: string;
 }
 
@@ -68,6 +70,8 @@ export function reduceRollout(view: RolloutView, event: RolloutEvent): RolloutVi
       return { ...view, waiting: { group: event.group, want: event.want, ready: event.ready, joining: event.joining } };
     case 'validation-attempt':
       return { ...view, waiting: undefined, validation: { group: event.group, attempt: event.attempt, ok: event.ok, consecutivePasses: event.consecutivePasses, required: event.required, failures: event.failures } };
+    case 'api-record':
+      return { ...view, apiRecord: { record: event.record, values: event.values, changed: event.changed } };
     case 'eta':
       return { ...view, eta: { remainingMs: event.remainingMs, doneInstances: event.doneInstances, totalInstances: event.totalInstances } };
     case 'paused':

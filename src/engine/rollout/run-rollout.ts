@@ -12,7 +12,7 @@ import type { RolloutDeps } from './deps.js';
 import { groupWork, runGroup, type GroupWork } from './group-runner.js';
 import { AbortRequestedError, Intents } from './intents.js';
 import { continuationOf, normalizeRequest, readJournal, RolloutJournal, type InstanceProgress, type JournalDocument, type RolloutRequest } from './journal.js';
-import { acquireLock, type HeldLock } from './lock.js';
+import { acquireLock, RolloutLockedError, type HeldLock } from './lock.js';
 import { buildRolloutPlan, DEFAULT_ESTIMATES, estimateGroupMs } from './plan.js';
 import type { RunContext } from './run-context.js';
 import { DEFAULT_TIMINGS, type AbortCordoned, type ConfirmFn, type GroupKind, type RolloutEvent, type RolloutPlan, type RolloutResult, type RolloutTimings } from './types.js';
@@ -90,7 +90,7 @@ async function execute(deps: RolloutDeps, options: RolloutOptions, runId: string
   let lock: HeldLock | undefined;
   let ctx: RunContext | undefined;
   const finish = (status: RolloutResult['status'], reason?: string): RolloutResult => {
-    const result = { status, reason, replaced: ctx?.replaced ?? [], skipped: ctx?.skipped ?? [], durationMs: clock.now() - started };
+    const result: RolloutResult = { status, reason, replaced: ctx?.replaced ?? [], skipped: ctx?.skipped ?? [], durationMs: clock.now() - started };
     emit({ type: 'finished', status, reason, durationMs: result.durationMs, replaced: result.replaced.length, skipped: result.skipped.length });
     return result;
   };
@@ -100,6 +100,7 @@ async function execute(deps: RolloutDeps, options: RolloutOptions, runId: string
       runId,
       breakStaleLock: options.breakStaleLock,
       onLost: (error) => lockLost.abort(error),
+      onTakeOver: (previous, reason) => emit({ type: 'lock-taken-over', holder: previous.holder, pid: previous.pid, host: previous.host, runId: previous.runId, reason }),
     });
     const request = normalizeRequest(options);
     const continuation = continuationOf(await readJournal(deps.store.objects, options.cluster), request);
@@ -145,7 +146,9 @@ async function execute(deps: RolloutDeps, options: RolloutOptions, runId: string
       return finish('interrupted', why);
     }
     if (!(error instanceof ConflictError)) await ctx?.journal.setStatus('failed', clock.now(), reason).catch(() => undefined);
-    return finish('failed', reason);
+    const result = finish('failed', reason);
+    if (error instanceof RolloutLockedError) result.locked = { holder: error.lock.holder, pid: error.lock.pid, host: error.lock.host, stale: error.stale };
+    return result;
   } finally {
     await lock?.release();
   }

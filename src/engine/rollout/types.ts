@@ -125,6 +125,8 @@ export const DEFAULT_TIMINGS: RolloutTimings = {
 export type RolloutStatus = 'running' | 'paused' | 'finished' | 'failed' | 'aborted';
 
 export type RolloutEvent =
+  /** The lock of a run that is gone (its process died on this host) was taken over. */
+  | { type: 'lock-taken-over'; holder: string; pid: number; host: string; runId: string; reason: string }
   | { type: 'plan'; plan: RolloutPlan; resumed: boolean }
   | { type: 'group-started'; group: string; kind: GroupKind; settings: RollingSettings; instances: number }
   | { type: 'group-finished'; group: string; durationMs: number }
@@ -139,6 +141,8 @@ export type RolloutEvent =
   | { type: 'waiting-for-replacement'; group: string; want: number; ready: number; joining: number }
   | { type: 'validation-attempt'; group: string; attempt: number; ok: boolean; consecutivePasses: number; required: number; failures: ValidationFailure[] }
   | { type: 'interval'; group: string; ms: number }
+  /** After a control-plane replacement is running: api.<cluster> now lists these addresses. */
+  | { type: 'api-record'; group: string; record: string; previous: string[]; values: string[]; changed: boolean }
   | { type: 'eta'; remainingMs: number; doneInstances: number; totalInstances: number }
   | { type: 'paused' }
   | { type: 'resumed' }
@@ -153,4 +157,6 @@ export interface RolloutResult {
   replaced: string[];
   skipped: string[];
   durationMs: number;
+  /** Set when the run did not start because another run holds the cluster's lock. */
+  locked?: { holder: string; pid: number; host: string; stale: boolean };
 }

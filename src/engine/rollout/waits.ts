@@ -21,6 +21,8 @@ export interface StrengthWait {
   leaving: readonly string[];
   /** Clock ms. */
   deadline: number;
+  /** False: in service is enough (the node may still be joining). Default true. */
+  nodesReady?: boolean;
 }
 
 /** Waits until the group has its desired number of in-service instances, each with a Ready node. */
@@ -30,7 +32,7 @@ export async function waitForGroupStrength(ctx: RunContext, wait: StrengthWait):
     ctx.signal.throwIfAborted();
     const group = (await cloud.listGroups(ctx.cluster)).find((g) => g.name === wait.group);
     if (!group) throw new Error(`instance group ${wait.group} is no longer in the cloud`);
-    const counted = kube && wait.kind !== 'Bastion' && !ctx.cloudOnly ? await kube.nodesByInstance() : undefined;
+    const counted = kube && wait.kind !== 'Bastion' && !ctx.cloudOnly && wait.nodesReady !== false ? await kube.nodesByInstance() : undefined;
     const { ready, joining } = strength(group, wait.leaving, counted ? (id) => counted.get(id)?.ready ?? false : undefined);
     ctx.emit({ type: 'waiting-for-replacement', group: wait.group, want: group.desiredCapacity, ready, joining });
     if (ready >= group.desiredCapacity) return;
@@ -84,4 +86,18 @@ export function formatLimit(ms: number): string {
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   if (ms % 1000 === 0) return `${ms / 1000}s`;
   return `${ms}ms`;
+}
+
+/** Once the control plane's replacements run: api.<cluster> is pointed at them (a no-op without DNS). */
+export async function refreshApiRecord(ctx: RunContext, wait: StrengthWait): Promise<void> {
+  const refresh = ctx.deps.refreshApiRecord;
+  if (!refresh || wait.kind !== 'ControlPlane') return;
+  await waitForGroupStrength(ctx, { ...wait, nodesReady: false });
+  try {
+    const outcome = await refresh(ctx.signal);
+    if (outcome) ctx.emit({ type: 'api-record', group: wait.group, ...outcome });
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    throw new Error(`could not point the api.${ctx.cluster} DNS record at the new control plane: ${(error as Error).message}`);
+  }
 }

@@ -6,7 +6,7 @@ import { DrainTimeoutError } from '../kube/node-ops.js';
 import { needs, runStep, type RunContext, type WaveMember } from './run-context.js';
 import type { RolloutInstance } from './deps.js';
 import type { ConfirmPod, ConfirmRequest, InstanceStep } from './types.js';
-import { validateUntilHealthy, waitForGroupStrength } from './waits.js';
+import { refreshApiRecord, validateUntilHealthy, waitForGroupStrength } from './waits.js';
 
 export async function runWave(ctx: RunContext, members: WaveMember[]): Promise<void> {
   const confirmed = await confirmAll(ctx, members);
@@ -27,7 +27,11 @@ export async function runWave(ctx: RunContext, members: WaveMember[]): Promise<v
     throw error;
   }
   const deadline = ctx.deps.clock.now() + ctx.timings.validationTimeoutMs;
-  await groupStep(ctx, confirmed, 'join', () => waitForGroupStrength(ctx, { group, kind, leaving: confirmed.map((m) => m.id), deadline }));
+  await groupStep(ctx, confirmed, 'join', async () => {
+    const wait = { group, kind, leaving: confirmed.map((m) => m.id), deadline };
+    await refreshApiRecord(ctx, wait);
+    await waitForGroupStrength(ctx, wait);
+  });
   await groupStep(ctx, confirmed, 'validate', () => validateUntilHealthy(ctx, group, deadline, ctx.timings.validateCount));
   for (const m of confirmed) if (!ctx.replaced.includes(m.id)) ctx.replaced.push(m.id);
 }

@@ -1,0 +1,67 @@
+// After a control-plane instance is replaced, the api.<cluster> record must
+// point at the running control-plane instances again (kops does this on a
+// rolling update when the cluster uses DNS, not gossip). The record itself
+// (name, TTL, which addresses, placeholder) is the reconcile engine's DNSName
+// task: we take that task from the cluster's task list and run its find /
+// desired / diff / apply against a small discovery of just what it reads.
+import type { AwsClients } from '../cloud/aws/clients.js';
+import { findHostedZone, findInstances, listRecordsNamed, apiRecordName, type ClusterSnapshot } from '../cloud/aws/discovery.js';
+import type { Clock } from '../clock.js';
+import { buildClusterTasks } from '../reconcile/model.js';
+import type { ReconcileContext, Task } from '../reconcile/task.js';
+import { dnsZoneKey, zoneIdOf, type DnsNameDesired } from '../reconcile/tasks/dns.js';
+import type { Cluster, InstanceGroup } from '../spec/types.js';
+
+export interface ApiRecordRefresh {
+  record: string;
+  previous: string[];
+  values: string[];
+  changed: boolean;
+}
+
+/** Refreshes api.<cluster>; undefined when the cluster does not use DNS (gossip, or dns type None). */
+export type ApiRecordRefresher = (signal?: AbortSignal) => Promise<ApiRecordRefresh | undefined>;
+
+export function apiRecordRefresher(options: { clients: AwsClients; clock: Clock; load: () => Promise<{ cluster: Cluster; instanceGroups: InstanceGroup[] }> }): ApiRecordRefresher {
+  return async (signal) => {
+    const { cluster, instanceGroups } = await options.load();
+    const task = buildClusterTasks(cluster, instanceGroups).find((t): t is Task<DnsNameDesired, never> => t.kind === 'DNSName');
+    const zoneName = cluster.spec.dnsZone;
+    if (!task || !zoneName) return undefined;
+    const name = cluster.metadata.name;
+    const privateZone = cluster.spec.topology?.dns?.type === 'Private';
+    const { clients } = options;
+    const zone = await findHostedZone(clients, zoneName, privateZone);
+    if (!zone?.Id) throw new Error(`the DNS zone ${zoneName} of ${name} was not found; run \`kopsdeck update cluster ${name} --yes\` to create it`);
+    const [controlPlaneInstances, apiRecords] = await Promise.all([
+      findInstances(clients, name, { controlPlaneOnly: true, states: ['running'] }),
+      listRecordsNamed(clients, zone.Id, [apiRecordName(name)]),
+    ]);
+    const ctx: ReconcileContext = { clusterName: name, clients, snapshot: dnsSnapshot(name, zone, controlPlaneInstances, apiRecords), ids: new Map([[dnsZoneKey(zoneName), zoneIdOf(zone)]]), clock: options.clock, signal };
+    const actual = task.find(ctx);
+    const desired = task.desired(ctx);
+    const previous = actual ? ((actual as { ResourceRecords?: { Value?: string }[] }).ResourceRecords ?? []).map((r) => r.Value ?? '').sort() : [];
+    const changes = actual ? task.diff(desired, actual) : [];
+    const changed = !actual || changes.length > 0;
+    if (changed) await task.apply(ctx, { action: actual ? 'modify' : 'create', desired, actual, changes });
+    return { record: apiRecordName(name).replace(/\.$/, ''), previous, values: desired.values, changed };
+  };
+}
+
+/** Only what the DNSName task reads; the rest of the cluster is not looked at. */
+function dnsSnapshot(clusterName: string, hostedZone: ClusterSnapshot['hostedZone'], controlPlaneInstances: ClusterSnapshot['controlPlaneInstances'], apiRecords: ClusterSnapshot['apiRecords']): ClusterSnapshot {
+  return {
+    clusterName,
+    vpcs: [],
+    subnets: [],
+    internetGateways: [],
+    routeTables: [],
+    securityGroups: [],
+    launchTemplates: [],
+    autoScalingGroups: [],
+    images: new Map(),
+    controlPlaneInstances,
+    hostedZone,
+    apiRecords,
+  };
+}

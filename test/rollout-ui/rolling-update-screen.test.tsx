@@ -1,0 +1,224 @@
+// The rolling-update screen against the simulator (1 control plane + 2
+// workers, made by the reconcile engine through the rollout harness, upgraded
+// one minor): the plan as kops prints it; the drain question listing the
+// node's pods and budgets as the Kubernetes API has them; y replaces, s
+// skips (the instance stays), pause holds between steps and resume goes on,
+// a aborts, and x asks what to do with a cordoned node before aborting.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CloudAccess } from '../../src/engine/cloud/access.js';
+import type { KubeList, KubePdb, KubePod } from '../../src/engine/kube/types.js';
+import { upgradeCluster } from '../../src/engine/rollout/upgrade.js';
+import { rolloutSessionsFor, type RolloutSession } from '../../src/hooks/rollout-session.js';
+import type { Services } from '../../src/hooks/services.js';
+import { keys, renderApp, waitUntil } from '../console/helpers.js';
+import { startRolloutHarness, type RolloutHarness } from '../rollout/sim-harness.js';
+
+const SPEED = 400;
+const NAME = 'ui.k8s.local';
+const SIZE = { columns: 200, rows: 60 };
+let h: RolloutHarness;
+let services: Services;
+
+before(async () => {
+  h = await startRolloutHarness({ speed: SPEED, name: NAME, zones: ['us-east-1a'], controlPlaneCount: 1, nodeCount: 2 });
+  await upgradeCluster(h.store, NAME, '1.32.5');
+  await h.update();
+  const access: CloudAccess = {
+    simulated: true,
+    clock: h.clock,
+    awsEndpoint: h.sim.url,
+    // Placeholders the simulator accepts; not secrets.
+    awsCredentials: { accessKeyId: 'SIMULATED', secretAccessKey: 'SIMULATED' },
+    defaultRegion: 'us-east-1',
+    kubeconfigPath: h.sim.kubeconfigPath,
+  };
+  services = { store: h.store, storeUrl: h.store.url, cloud: 'aws', simulated: true, region: 'us-east-1', access };
+});
+after(async () => h?.close());
+
+function open() {
+  const view = renderApp({ services, size: SIZE, initialRoute: { name: 'rollout', cluster: NAME } });
+  const session = () => rolloutSessionsFor(services).peek(NAME)!;
+  return { ...view, session };
+}
+
+async function waitForSession(session: () => RolloutSession, what: string, check: (s: RolloutSession) => boolean, timeoutMs = 30_000) {
+  await waitUntil(() => check(session()), what, timeoutMs);
+}
+
+const isEvictable = (p: KubePod) =>
+  !p.metadata.annotations?.['kubernetes.io/config.mirror'] &&
+  !(p.metadata.ownerReferences ?? []).some((o) => o.kind === 'DaemonSet' || o.kind === 'Node') &&
+  p.status?.phase !== 'Succeeded' &&
+  p.status?.phase !== 'Failed';
+
+/** What the Kubernetes API says about a node's pods: those a drain evicts (with their budget) and those it leaves. */
+async function podsOf(node: string) {
+  const pods = (await h.kube.request<KubeList<KubePod>>('GET', `/api/v1/pods?fieldSelector=${encodeURIComponent(`spec.nodeName=${node}`)}`)).items;
+  const pdbs = (await h.kube.request<KubeList<KubePdb>>('GET', '/apis/policy/v1/poddisruptionbudgets')).items;
+  const budgetOf = (pod: KubePod) =>
+    pdbs.find(
+      (b) =>
+        b.metadata.namespace === pod.metadata.namespace &&
+        Object.entries(b.spec?.selector?.matchLabels ?? {}).every(([k, v]) => pod.metadata.labels?.[k] === v),
+    );
+  return {
+    evict: pods.filter(isEvictable).map((p) => ({ pod: `${p.metadata.namespace}/${p.metadata.name}`, pdb: budgetOf(p) })),
+    leftAlone: pods.filter((p) => !isEvictable(p)).map((p) => `${p.metadata.namespace}/${p.metadata.name}`),
+  };
+}
+
+/** Checks the drain question on screen against the API: every pod, its budget and what it allows now. */
+async function assertPanelMatchesApi(frame: string, node: string) {
+  const { evict, leftAlone } = await podsOf(node);
+  assert.ok(frame.includes(`Drain node ${node}?`), frame);
+  assert.ok(frame.includes(`The drain will evict ${evict.length} pod${evict.length === 1 ? '' : 's'}`), frame);
+  const lines = frame.split('\n');
+  for (const { pod, pdb } of evict) {
+    const line = lines.find((l) => l.includes(` ${pod} `));
+    assert.ok(line, `${pod} is listed:\n${frame}`);
+    if (pdb) {
+      const allowed = pdb.status?.disruptionsAllowed ?? 0;
+      assert.ok(line.includes(`PDB ${pdb.metadata.namespace}/${pdb.metadata.name}: allows ${allowed} disruption`), `budget of ${pod}: ${line}`);
+    } else {
+      assert.ok(line.includes('no PodDisruptionBudget'), line);
+    }
+  }
+  for (const pod of leftAlone) assert.ok(lines.some((l) => l.includes(`  ${pod} (`)), `${pod} is listed as left alone:\n${frame}`);
+  return { evict, leftAlone };
+}
+
+test('the plan shows kops’ table, the order and an estimate', async () => {
+  const view = open();
+  try {
+    const frame = await view.waitFor('Estimated duration', 20_000);
+    assert.match(frame, /NAME\s+STATUS\s+NEEDUPDATE\s+READY\s+MIN\s+TARGET\s+MAX\s+NODES/);
+    assert.match(frame, /control-plane-us-east-1a\s+NeedsUpdate\s+1\s+0\s+1\s+1\s+1\s+1/);
+    assert.match(frame, /nodes-us-east-1a\s+NeedsUpdate\s+2\s+0\s+2\s+2\s+\d+\s+2/);
+    assert.match(frame, /Order: control-plane-us-east-1a -> nodes-us-east-1a/);
+    assert.match(frame, /kubernetesVersion 1\.31\.9 -> 1\.32\.5/);
+    assert.match(frame, /<enter> start \(asks before each drain\)/);
+  } finally {
+    view.unmount();
+  }
+});
+
+test('drain questions: the panel matches the API; y replaces, s skips, pause holds between steps and resume goes on', { timeout: 60_000 }, async () => {
+  const view = open();
+  const { session } = view;
+  try {
+    await view.waitFor('Estimated duration', 20_000);
+    const before = new Map((await h.nodes()).map((n) => [n.metadata.name, n]));
+    view.press(keys.enter);
+
+    // The control plane goes first.
+    let frame = await view.waitFor('Drain node', 20_000);
+    const first = session().getState().view.confirm!;
+    assert.equal(first.group, 'control-plane-us-east-1a');
+    await assertPanelMatchesApi(frame, first.nodeName!);
+    assert.match(frame, /Next: .*on yes: cordon → drain/);
+    view.press('y');
+
+    // The first worker: its demo pods and their budgets, as the API has them; skip it.
+    await waitForSession(session, 'the first worker question', (s) => s.getState().view.confirm?.group === 'nodes-us-east-1a', 40_000);
+    frame = await view.waitFor((f) => f.includes(`Drain node ${session().getState().view.confirm!.nodeName}?`));
+    const skipped = session().getState().view.confirm!;
+    const { evict } = await assertPanelMatchesApi(frame, skipped.nodeName!);
+    assert.ok(evict.some((p) => p.pdb), 'a worker runs pods covered by a budget');
+    view.press('s');
+
+    // The second worker: pause while asked, then answer yes; nothing moves until resumed.
+    await waitForSession(session, 'the second worker question', (s) => {
+      const c = s.getState().view.confirm;
+      return Boolean(c && c.instanceId !== skipped.instanceId && c.group === 'nodes-us-east-1a');
+    });
+    const second = session().getState().view.confirm!;
+    await view.waitFor(`Drain node ${second.nodeName}?`);
+    view.press('p');
+    await view.waitFor('PAUSED');
+    view.press('y');
+    await view.waitFor((f) => !f.includes('Drain node') && f.includes('PAUSED'));
+    const stepsOf = (id: string) => session().getState().view.instances.find((i) => i.id === id)?.steps ?? {};
+    // Long enough in simulated time for a detach and a join if the gate did not hold.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.deepEqual(Object.keys(stepsOf(second.instanceId)), ['confirm'], 'nothing ran while paused');
+    view.press('p');
+    await waitForSession(session, 'the detach after resume', () => stepsOf(second.instanceId).detach !== undefined);
+
+    frame = await view.waitFor('Rolling update finished in', 60_000);
+    assert.match(frame, /FINISHED/);
+    assert.match(frame, /2 replaced, 1 skipped/);
+    const skippedNode = await h.nodes().then((nodes) => nodes.find((n) => n.metadata.name === skipped.nodeName));
+    assert.ok(skippedNode, 'the skipped node is still there');
+    assert.equal(skippedNode.status?.nodeInfo?.kubeletVersion, before.get(skipped.nodeName!)?.status?.nodeInfo?.kubeletVersion);
+    assert.ok(!skippedNode.spec?.unschedulable, 'the skipped node was never cordoned');
+    const nodes = await h.waitForReadyNodes(3);
+    assert.equal(nodes.filter((n) => n.status?.nodeInfo?.kubeletVersion === 'v1.32.5').length, 2);
+  } finally {
+    view.unmount();
+  }
+});
+
+test('a aborts at the question: nothing is drained, the instance stays', { timeout: 30_000 }, async () => {
+  const view = open();
+  const { session } = view;
+  try {
+    // The session kept the last result; plan again: the skipped worker is what is left.
+    await view.waitFor('<r> plan again');
+    view.press('r');
+    let frame = await view.waitFor('Estimated duration', 20_000);
+    assert.match(frame, /nodes-us-east-1a\s+NeedsUpdate\s+1\s/);
+    view.press(keys.enter);
+    frame = await view.waitFor('Drain node', 20_000);
+    const asked = session().getState().view.confirm!;
+    view.press('a');
+    frame = await view.waitFor('was aborted');
+    assert.match(frame, /ABORTED/);
+    assert.match(frame, /aborted at the confirmation of/);
+    assert.match(frame, /■ confirm \(stopped\)/);
+    assert.match(frame, /press r to plan again: a re-run resumes/i);
+    const node = (await h.nodes()).find((n) => n.metadata.name === asked.nodeName);
+    assert.ok(node && !node.spec?.unschedulable, 'the node is still there, schedulable');
+  } finally {
+    view.unmount();
+  }
+});
+
+test('a blocked drain shows its pods, budgets and time left; x asks about the cordoned node, u uncordons it', { timeout: 40_000 }, async () => {
+  const view = open();
+  const { session } = view;
+  // Make a budget on the node allow no disruption, so the drain blocks on it.
+  await view.waitFor('<r> plan again');
+  view.press('r');
+  await view.waitFor('Estimated duration', 20_000);
+  const target = session().getState().plan!.groups.find((g) => g.name === 'nodes-us-east-1a')!.instances[0];
+  const { evict } = await podsOf(target.nodeName!);
+  const budget = evict.find((p) => p.pdb)?.pdb;
+  assert.ok(budget, `a pod on ${target.nodeName} is covered by a budget`);
+  const path = `/apis/policy/v1/namespaces/${budget.metadata.namespace}/poddisruptionbudgets/${budget.metadata.name}`;
+  const patch = (spec: Record<string, unknown>) => h.kube.request('PATCH', path, { body: { spec }, contentType: 'application/merge-patch+json' });
+  await patch({ maxUnavailable: 0, minAvailable: null });
+  try {
+    view.press(keys.enter);
+    await view.waitFor(`Drain node ${target.nodeName}?`, 20_000);
+    view.press('y');
+    let frame = await view.waitFor(`Drain of ${target.nodeName} is blocked`, 30_000);
+    assert.match(frame, /left before the drain timeout \(15m00s\)/);
+    assert.ok(frame.includes(`PodDisruptionBudget ${budget.metadata.namespace}/${budget.metadata.name} allows 0 disruption(s) now`), frame);
+    assert.match(frame, /Now: Drain of .* is blocked by \d+ pod\(s\); .* left before the drain timeout/);
+    view.press('x');
+    frame = await view.waitFor('Abort the rolling update?');
+    assert.ok(frame.includes(`Cordoned but not drained right now: ${target.nodeName}`), frame);
+    assert.match(frame, /u abort and uncordon it/);
+    assert.match(frame, /l abort and leave it cordoned/);
+    view.press('u');
+    frame = await view.waitFor('was aborted', 20_000);
+    assert.match(frame, /Uncordoned .*: the rollout stopped before it was drained/);
+    const node = (await h.nodes()).find((n) => n.metadata.name === target.nodeName);
+    assert.ok(node && !node.spec?.unschedulable, 'the node that was not drained is schedulable again');
+  } finally {
+    view.unmount();
+    await patch({ maxUnavailable: budget.spec?.maxUnavailable ?? null, minAvailable: budget.spec?.minAvailable ?? null });
+  }
+});
