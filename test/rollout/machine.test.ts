@@ -2,6 +2,8 @@
 // confirm answers, pause, abort, drain timeout, the lock, and resuming after
 // a crash at every possible point with no step repeated or skipped.
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import assert from 'node:assert/strict';
 import { startRollout, type RolloutOptions } from '../../src/engine/rollout/run-rollout.js';
 import { readJournal, stepsFor, type JournalDocument } from '../../src/engine/rollout/journal.js';
@@ -232,4 +234,36 @@ test('a new request does not strand instances an interrupted one left half-done'
   assert.deepEqual(stepsOf(drained.id), stepsFor({ surge: true, withoutKube: false, bastion: false }), 'no step of the carried instance repeated or skipped');
   assert.ok(doc.carriedFrom);
   assert.equal(world.instances.has(drained.id), false);
+});
+
+test('the lock of a process that died on this host is taken over without asking, and said so; a live or remote holder still needs the confirmation', async () => {
+  const world = await rolled({ controlPlanes: 1, nodes: 1 });
+  const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+  const base = { holder: 'alice@here', runId: 'r1', host: hostname(), acquiredAt: Date.now(), heartbeatAt: Date.now() };
+  const put = async (body: object) => {
+    const current = await world.objects.get(lockKey(CLUSTER));
+    await world.objects.put(lockKey(CLUSTER), JSON.stringify(body), { ifVersion: current ? current.version : null });
+  };
+  // Alive on this host (this very process), heartbeat fresh: refused, even with breakStaleLock.
+  await put({ ...base, pid: process.pid });
+  const refused = await run(world, { breakStaleLock: true }).r.done;
+  assert.equal(refused.status, 'failed');
+  assert.match(refused.reason!, /already running: alice@here/);
+  assert.deepEqual(refused.locked, { holder: 'alice@here', pid: process.pid, host: hostname(), stale: false });
+  // Another host, heartbeat stopped: stale, but we cannot see it die: needs breakStaleLock.
+  await put({ ...base, pid: dead, host: 'elsewhere', heartbeatAt: Date.now() - 10 * 60_000 });
+  const stale = await run(world).r.done;
+  assert.equal(stale.status, 'failed');
+  assert.equal(stale.locked?.stale, true);
+  // Dead on this host, heartbeat fresh (it was killed a moment ago): taken over at once.
+  await put({ ...base, pid: dead });
+  const { r, events } = run(world);
+  const result = await r.done;
+  assert.equal(result.status, 'finished', result.reason);
+  const taken = events.find((e) => e.type === 'lock-taken-over');
+  assert.ok(taken?.type === 'lock-taken-over');
+  assert.equal(taken.pid, dead);
+  assert.match(taken.reason, new RegExp(`process ${dead} on .* no longer exists`));
+  assert.ok(events.indexOf(taken) < events.findIndex((e) => e.type === 'plan'));
+  assert.equal(await world.objects.get(lockKey(CLUSTER)), null, 'released at the end');
 });
