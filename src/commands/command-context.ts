@@ -4,6 +4,7 @@
 import type { ClusterStore } from '../engine/store/cluster-store.js';
 import { openStateStore, resolveStateStoreUrl } from '../engine/store/open-store.js';
 import { openCloudSession, type CloudSession, type CloudChoice } from '../startup/cloud-session.js';
+import { awsClientsFor } from '../engine/cloud/access.js';
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -39,8 +40,19 @@ export class CommandContext {
   }
 
   store(): ClusterStore {
-    this.storeInstance ??= openStateStore(this.stateStoreUrl);
+    this.storeInstance ??= openStateStore(this.stateStoreUrl, { env: this.io.env });
     return this.storeInstance;
+  }
+
+  /**
+   * Runs before every command. An s3:// state store lives in the cloud the
+   * session chose (the simulator's S3, or AWS), so it needs the session first.
+   */
+  async prepareStore(): Promise<void> {
+    if (this.storeInstance || !this.stateStoreUrl.startsWith('s3://')) return;
+    const session = await this.cloud();
+    const s3Client = awsClientsFor(session, session.defaultRegion).s3;
+    this.storeInstance = openStateStore(this.stateStoreUrl, { s3Client, env: this.io.env });
   }
 
   /** The cloud (real AWS or the simulator), opened on first use and closed by close(). */

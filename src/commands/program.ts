@@ -44,6 +44,7 @@ function buildProgram(io: CliIO, hooks: ProcessHooks): { program: Command; conte
     .action(async () => hooks.openConsole(context));
 
   const context = new CommandContext(io, () => program.opts<GlobalOptions>());
+  program.hook('preAction', () => context.prepareStore());
   registerSpecCommands(program, () => context, hooks);
   registerCloudCommands(program, () => context);
   return { program, context };

@@ -156,6 +156,9 @@ function runningText(state: RolloutSessionState, row: InstanceRow, cell: StepCel
       return `Post-drain delay after ${who(row)}${took}.`;
     case 'terminate':
       return `Terminating ${row.id}${took}.`;
+    case 'confirm':
+      // The question is answered (or being asked of the next instance of the wave); the answer is being journaled.
+      return `Recording the answer for ${who(row)} in the rollout journal${took}.`;
     default:
       return `${STEP_WORDS[cell.step]} of ${who(row)}${took}.`;
   }

@@ -9,54 +9,23 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { noFaults, type PdbViolation, type SimClock, type SimFaults, type SimInstanceInfo, type SimRandom, type SimStats } from '../../src/sim/contracts.js';
 import { KubeSide } from '../../src/sim/kube/kube-side.js';
+import { createSimClock } from '../../src/sim/clock.js';
+import { createSimRandom } from '../../src/sim/random.js';
 
 export interface TestClock extends SimClock {
   stop(): void;
 }
 
+/** The simulator's own clock, started at a fixed date so runs repeat. */
 export function testClock(speed: number): TestClock {
-  const origin = Date.UTC(2026, 0, 1);
-  const wallStart = Date.now();
-  const timers = new Set<NodeJS.Timeout>();
-  return {
-    speed,
-    now: () => Math.floor(origin + (Date.now() - wallStart) * speed),
-    after(delayMs, fn) {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        fn();
-      }, Math.max(0, delayMs) / speed);
-      timers.add(timer);
-      return () => {
-        clearTimeout(timer);
-        timers.delete(timer);
-      };
-    },
-    stop() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-    },
-  };
+  const clock = createSimClock(speed, Date.UTC(2026, 0, 1));
+  return { speed: clock.speed, now: clock.now, after: clock.after, stop: clock.stopTimers };
 }
 
 export function testRandom(seed = 42): SimRandom {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    hex(length) {
-      let out = '';
-      while (out.length < length) out += Math.floor(next() * 16).toString(16);
-      return out;
-    },
-  };
+  return createSimRandom(seed);
 }
+
 
 export class RecordingStats implements SimStats {
   readonly violations: PdbViolation[] = [];

@@ -30,7 +30,16 @@ function nameOf(error: unknown): string | undefined {
 
 function isNotFound(error: unknown): boolean {
   const name = nameOf(error);
+  if (name === 'NoSuchBucket') return false;
   return name === 'NoSuchKey' || name === 'NotFound' || statusOf(error) === 404;
+}
+
+/** A missing bucket is a setup problem, never "the object is not there". */
+function explainMissingBucket(error: unknown, bucket: string): unknown {
+  if (nameOf(error) !== 'NoSuchBucket') return error;
+  return new Error(
+    `the state store bucket "${bucket}" does not exist; create it first (aws s3 mb s3://${bucket}) or choose another store with --state or KOPS_STATE_STORE`,
+  );
 }
 
 function isPreconditionFailure(error: unknown): boolean {
@@ -65,7 +74,7 @@ export class S3ObjectStore implements ObjectStore {
       return { body, version: response.ETag ?? '' };
     } catch (error) {
       if (isNotFound(error)) return null;
-      throw error;
+      throw explainMissingBucket(error, this.bucket);
     }
   }
 
@@ -86,7 +95,7 @@ export class S3ObjectStore implements ObjectStore {
       // Some S3-compatible stores omit the ETag on PUT; read it back.
       return (await this.get(key))?.version ?? '';
     } catch (error) {
-      throw this.conflictOr(error, key, ifVersion);
+      throw explainMissingBucket(this.conflictOr(error, key, ifVersion), this.bucket);
     }
   }
 
@@ -117,9 +126,11 @@ export class S3ObjectStore implements ObjectStore {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: fullPrefix, ContinuationToken: token }),
-      );
+      const page = await this.client
+        .send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: fullPrefix, ContinuationToken: token }))
+        .catch((error: unknown) => {
+          throw explainMissingBucket(error, this.bucket);
+        });
       for (const object of page.Contents ?? []) {
         if (object.Key && object.Key.length > strip) keys.push(object.Key.slice(strip));
       }

@@ -89,26 +89,52 @@ function chipsOf(row: InstanceRow): Chip[] {
   }));
 }
 
-/** One line per instance, windowed so the first unfinished one stays in view. */
+/** Below this width an instance takes two lines: who it is, then its steps. */
+const ONE_LINE_WIDTH = 150;
+
+/** Rows of text one instance takes at this width. */
+export const rowsPerInstance = (width: number) => (width >= ONE_LINE_WIDTH ? 1 : 2);
+
+/** One entry per instance, windowed so the first unfinished one stays in view. */
 export function StepList({ rows, height, width }: { rows: readonly InstanceRow[]; height: number; width: number }) {
-  if (height <= 1 || rows.length === 0) return null;
-  const listRows = height - 1;
+  const per = rowsPerInstance(width);
+  const fits = Math.floor((height - 1) / per);
+  if (fits < 1 || rows.length === 0) return null;
   const focus = Math.max(0, rows.findIndex((r) => r.status === 'active' || r.status === 'waiting'));
-  const offset = Math.max(0, Math.min(focus - 1, rows.length - listRows));
-  const shown = rows.slice(offset, offset + listRows);
+  const offset = Math.max(0, Math.min(focus - 1, rows.length - fits));
+  const shown = rows.slice(offset, offset + fits);
   const idWidth = 20;
-  const nodeWidth = Math.min(30, Math.max(12, Math.floor(width * 0.2)));
+  const nodeWidth = 28;
+  const range = rows.length > fits ? `   (${offset + 1}-${offset + shown.length} of ${rows.length})` : '';
+  const who = (row: InstanceRow) => (
+    <Text bold={row.status === 'active'} dimColor={row.status === 'done'}>
+      {`${fit(row.id, idWidth)} ${fit(row.nodeName ?? '(no node)', nodeWidth)} `}
+    </Text>
+  );
   return (
     <Box flexDirection="column" width={width}>
       <Text bold wrap="truncate-end">
-        {`${fit('INSTANCE', idWidth)} ${fit('NODE', nodeWidth)} STEPS${rows.length > listRows ? `   (${offset + 1}-${offset + shown.length} of ${rows.length})` : ''}`}
+        {per === 1 ? `${fit('INSTANCE', idWidth)} ${fit('NODE', nodeWidth)} STEPS${range}` : `INSTANCE / NODE / GROUP, then its steps${range}`}
       </Text>
-      {shown.map((row) => (
-        <Text key={row.id} wrap="truncate-end">
-          <Text bold={row.status === 'active'} dimColor={row.status === 'done'}>{`${fit(row.id, idWidth)} ${fit(row.nodeName ?? '', nodeWidth)} `}</Text>
-          <StepChips chips={chipsOf(row)} />
-        </Text>
-      ))}
+      {shown.map((row) =>
+        per === 1 ? (
+          <Text key={row.id} wrap="truncate-end">
+            {who(row)}
+            <StepChips chips={chipsOf(row)} />
+          </Text>
+        ) : (
+          <Box key={row.id} flexDirection="column">
+            <Text wrap="truncate-end">
+              {who(row)}
+              <Text dimColor>{row.group}</Text>
+            </Text>
+            <Text wrap="truncate-end">
+              {'   '}
+              <StepChips chips={chipsOf(row)} />
+            </Text>
+          </Box>
+        ),
+      )}
     </Box>
   );
 }
