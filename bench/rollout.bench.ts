@@ -5,10 +5,14 @@
 //     time N consecutive passes take; and against the floor plus kops' fixed
 //     waits (post-drain delay, interval between waves);
 //   - kopsdeck's own overhead per step: wall ms of the steps that are only API
-//     calls (confirm, detach, cordon, terminate), and the time per wave that is
-//     neither a wait for the world nor a fixed wait.
+//     calls (confirm, detach, cordon, terminate), journal writes (count, wall ms
+//     each), AWS calls per wave, and per wave the phases (surge wait, drains,
+//     join, validation, interval) in simulated seconds.
+// ROLLOUT_BENCH_FIXED_WAITS=none runs with kops' fixed waits (post-drain delay,
+// interval between waves) at 0, as --post-drain-delay 0s --node-interval 0s
+// would, so the run is comparable with the floor itself.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { scaledClock } from '../src/engine/clock.js';
@@ -22,11 +26,14 @@ import { DEFAULT_TIMINGS, type RolloutEvent } from '../src/engine/rollout/types.
 import { upgradeCluster } from '../src/engine/rollout/upgrade.js';
 import { buildClusterSpec } from '../src/engine/spec/defaults.js';
 import { openStateStore } from '../src/engine/store/open-store.js';
+import type { ObjectStore } from '../src/engine/store/object-store.js';
 import { BOOT_DELAY_MS } from '../src/sim/aws/world/instance-lifecycle.js';
 import { BOOT_TO_REGISTER_MS, REGISTER_TO_READY_MS } from '../src/sim/kube/node-lifecycle.js';
 import { startSimulator } from '../src/sim/simulator.js';
 
-const SPEED = 50;
+const SPEED = Number(process.env.ROLLOUT_BENCH_SPEED) || 50;
+const NO_FIXED_WAITS = process.env.ROLLOUT_BENCH_FIXED_WAITS === 'none';
+const TIMINGS = NO_FIXED_WAITS ? { postDrainDelayMs: 0, nodeIntervalMs: 0 } : {};
 const WORKERS = 100;
 const SURGE = 10;
 const NAME = 'bench-roll.k8s.local';
@@ -56,14 +63,27 @@ async function main(): Promise<void> {
 
     const connected = await connectRollout({ cluster: NAME, store, clients, clock, kubeconfigPath: sim.kubeconfigPath });
     const events: RolloutEvent[] = [];
+    const stamps: number[] = [];
     const wallStarted = Date.now();
-    const run = startRollout(connected.deps, { cluster: NAME, roles: ['Node'] });
-    run.subscribe((e) => events.push(e));
+    const journalWrites = timeJournalWrites(store.objects);
+    await fetch(`${sim.url}/sim/stats/reset`, { method: 'POST' });
+    const run = startRollout(connected.deps, { cluster: NAME, roles: ['Node'], timings: TIMINGS });
+    run.subscribe((e) => {
+      events.push(e);
+      stamps.push(clock.now());
+    });
     const result = await run.done;
     const wallMs = Date.now() - wallStarted;
     await connected.close();
     if (result.status !== 'finished') throw new Error(`rollout ${result.status}: ${result.reason}`);
+    const stats = (await (await fetch(`${sim.url}/sim/stats`)).json()) as { awsCalls: Record<string, number>; awsCallsTotal: number };
     report(events, result.durationMs, wallMs);
+    phases(events, stamps);
+    const waves = events.filter((e) => e.type === 'wave-started').length;
+    console.log(`  journal writes: ${journalWrites.count} (${(journalWrites.count / waves).toFixed(1)} per wave), ${(journalWrites.ms / journalWrites.count).toFixed(1)} wall ms each = ${((journalWrites.ms * SPEED) / waves / 1000).toFixed(1)}s simulated per wave if none overlapped`);
+    const top = Object.entries(stats.awsCalls).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ');
+    console.log(`  AWS calls: ${stats.awsCallsTotal} (${(stats.awsCallsTotal / waves).toFixed(1)} per wave): ${top}`);
+    console.log(`  machine load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores`);
   } finally {
     clients.destroy();
     await sim.stop();
@@ -82,12 +102,22 @@ function report(events: RolloutEvent[], simulatedMs: number, wallMs: number): vo
   const drain = mean('drain');
   const validation = (DEFAULT_TIMINGS.validateCount - 1) * DEFAULT_TIMINGS.validateIntervalMs;
   const floor = waves * (boot + drain + validation);
-  const fixed = waves * DEFAULT_TIMINGS.postDrainDelayMs + (waves - 1) * DEFAULT_TIMINGS.nodeIntervalMs;
+  const postDrain = NO_FIXED_WAITS ? 0 : DEFAULT_TIMINGS.postDrainDelayMs;
+  const interval = NO_FIXED_WAITS ? 0 : DEFAULT_TIMINGS.nodeIntervalMs;
+  const fixed = waves * postDrain + (waves - 1) * interval;
   const s = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
-  console.log(`rolling ${WORKERS} workers, maxSurge ${SURGE}: ${waves} waves, ${steps.length} steps, simulator speed ${SPEED}x`);
+  console.log(`rolling ${WORKERS} workers, maxSurge ${SURGE}: ${waves} waves, ${steps.length} steps, simulator speed ${SPEED}x, ${NO_FIXED_WAITS ? 'fixed waits at 0' : "kops' fixed waits"}`);
   console.log(`  simulated time taken        ${s(simulatedMs)}  (wall ${s(wallMs)})`);
   console.log(`  floor waves x (boot ${s(boot)} + drain ${s(drain)} + validation ${s(validation)}) = ${s(floor)}; taken is ${pct(simulatedMs, floor)} of it`);
-  console.log(`  floor + fixed waits (post-drain ${s(DEFAULT_TIMINGS.postDrainDelayMs)}, interval ${s(DEFAULT_TIMINGS.nodeIntervalMs)}) = ${s(floor + fixed)}; taken is ${pct(simulatedMs, floor + fixed)} of it`);
+  // A wave drains its instances together: its drain takes as long as its slowest one.
+  const starts = events.map((e, i) => (e.type === 'wave-started' ? i : -1)).filter((i) => i >= 0);
+  const slowest = starts.map((start, n) =>
+    Math.max(0, ...events.slice(start, starts[n + 1] ?? events.length).flatMap((e) => (e.type === 'step-finished' && e.step === 'drain' ? [e.durationMs] : []))),
+  );
+  const waveDrain = slowest.reduce((a, b) => a + b, 0) / Math.max(1, slowest.length);
+  const floorSlowest = waves * (boot + waveDrain + validation);
+  console.log(`  floor with each wave's slowest drain (${s(waveDrain)} on average) = ${s(floorSlowest)}; taken is ${pct(simulatedMs, floorSlowest)} of it`);
+  console.log(`  floor + fixed waits (post-drain ${s(postDrain)}, interval ${s(interval)}) = ${s(floor + fixed)}; taken is ${pct(simulatedMs, floor + fixed)} of it`);
   console.log('  mean simulated duration per step:');
   for (const step of ['confirm', 'detach', 'cordon', 'drain', 'post-drain', 'terminate', 'join', 'validate']) {
     console.log(`    ${step.padEnd(11)} ${s(mean(step)).padStart(7)}   (${(mean(step) / SPEED).toFixed(1)} wall ms)`);
@@ -95,6 +125,58 @@ function report(events: RolloutEvent[], simulatedMs: number, wallMs: number): vo
   const apiSteps = ['confirm', 'detach', 'cordon', 'terminate'].map((step) => mean(step) / SPEED);
   console.log(`  kopsdeck overhead per API-only step: ${(apiSteps.reduce((a, b) => a + b, 0) / apiSteps.length).toFixed(1)} wall ms on average`);
   console.log(`  time per wave beyond floor and fixed waits: ${s(Math.max(0, simulatedMs - floor - fixed) / waves)} simulated`);
+}
+
+/** Mean simulated seconds per wave spent in each phase, from the events' arrival times. */
+function phases(events: RolloutEvent[], stamps: number[]): void {
+  const sums = new Map<string, number>();
+  const waves = events.map((e, i) => (e.type === 'wave-started' ? i : -1)).filter((i) => i >= 0);
+  const firstWave = waves[0];
+  const add = (name: string, ms: number) => sums.set(name, (sums.get(name) ?? 0) + ms);
+  for (const [n, start] of waves.entries()) {
+    const end = waves[n + 1] ?? events.length - 1;
+    const at = (pred: (e: RolloutEvent) => boolean, last = false) => {
+      const idx = last ? findLastIndex(events, pred, start, end) : events.findIndex((e, i) => i >= start && i <= end && pred(e));
+      return idx >= 0 ? stamps[idx] : NaN;
+    };
+    const step = (s: string, kind: 'step-started' | 'step-finished') => (e: RolloutEvent) => e.type === kind && e.step === s;
+    const t0 = stamps[start];
+    const detached = at(step('detach', 'step-finished'), true);
+    const cordon = at(step('cordon', 'step-started'));
+    const terminated = at(step('terminate', 'step-finished'), true);
+    const joined = at(step('join', 'step-finished'), true);
+    const validated = at(step('validate', 'step-finished'), true);
+    add('confirm + detach', detached - t0);
+    add('surge wait (replacements boot, join, Ready)', cordon - detached);
+    add('cordon, drain, post-drain, terminate', terminated - cordon);
+    add('join (group whole again)', joined - terminated);
+    add('validate', validated - joined);
+    add('interval + next wave start', stamps[end] - validated);
+  }
+  console.log(`  per wave, mean simulated seconds (before the first wave: ${((stamps[firstWave] - stamps[0]) / 1000).toFixed(1)}s, the group's opening validation):`);
+  for (const [name, ms] of sums) console.log(`    ${name.padEnd(44)} ${(ms / waves.length / 1000).toFixed(1).padStart(6)}s`);
+}
+
+function findLastIndex<T>(items: T[], pred: (t: T) => boolean, from: number, to: number): number {
+  for (let i = to; i >= from; i--) if (pred(items[i])) return i;
+  return -1;
+}
+
+/** Counts and times (wall ms) the rollout journal's writes. */
+function timeJournalWrites(objects: ObjectStore): { count: number; ms: number } {
+  const totals = { count: 0, ms: 0 };
+  const put = objects.put.bind(objects);
+  objects.put = async (key, body, condition) => {
+    if (!key.endsWith('/rollout/journal')) return put(key, body, condition);
+    const started = performance.now();
+    try {
+      return await put(key, body, condition);
+    } finally {
+      totals.count += 1;
+      totals.ms += performance.now() - started;
+    }
+  };
+  return totals;
 }
 
 function pct(value: number, of: number): string {

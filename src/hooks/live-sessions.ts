@@ -9,7 +9,6 @@ import type { AwsClients } from '../engine/cloud/aws/clients.js';
 import { awsClientsFor, clusterRegion, type CloudAccess } from '../engine/cloud/access.js';
 import { createKubeClient, KubeConfigError, type KubeClient } from '../engine/kube/client.js';
 import { awsCloudInventory } from '../engine/model/aws-inventory.js';
-import { leanPod } from '../engine/kube/lean-pod.js';
 import { startLiveCluster, type LiveCluster } from '../engine/model/live-cluster.js';
 import type { InstanceGroup } from '../engine/spec/types.js';
 import type { Services } from './services.js';
@@ -143,8 +142,8 @@ export class LiveClusterSession {
       clock: access.clock,
       notifyIntervalMs: this.options.notifyIntervalMs ?? 100,
       cloudIntervalMs: this.options.cloudIntervalMs,
-      // 150,000 whole pods would be most of the console's memory; keep what the views read.
-      podTransform: leanPod,
+      // The screens show nodes as soon as they are listed; pods and instance groups fill in after.
+      nodesFirst: true,
     });
     const specGroups = groups.map((g) => ({ name: g.value.metadata.name, role: g.value.spec.role }));
     const base = { status: 'live' as const, live, kube, inStore: stored !== null, specGroups, server: kube.server };

@@ -3,7 +3,8 @@
 // plan on arrival, re-render on every change, and tick once a second while
 // something runs so durations, the ETA and the drain timeout move.
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { rolloutSessionsFor, type RolloutSession, type RolloutSessionState } from './rollout-session.js';
+import type { RolloutSession, RolloutSessionState } from './rollout-session.js';
+import { rolloutSessionsFor } from './rollout-sessions.js';
 import { useServices } from './services.js';
 
 export interface RolloutHandle {

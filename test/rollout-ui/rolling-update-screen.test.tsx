@@ -3,13 +3,15 @@
 // one minor): the plan as kops prints it; the drain question listing the
 // node's pods and budgets as the Kubernetes API has them; y replaces, s
 // skips (the instance stays), pause holds between steps and resume goes on,
-// a aborts, and x asks what to do with a cordoned node before aborting.
+// leaving the screen keeps the run; a aborts; a blocked drain shows its pods,
+// budgets and time left, and x asks what to do with the cordoned node.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CloudAccess } from '../../src/engine/cloud/access.js';
 import type { KubeList, KubePdb, KubePod } from '../../src/engine/kube/types.js';
 import { upgradeCluster } from '../../src/engine/rollout/upgrade.js';
-import { rolloutSessionsFor, type RolloutSession } from '../../src/hooks/rollout-session.js';
+import type { RolloutSession } from '../../src/hooks/rollout-session.js';
+import { rolloutSessionsFor } from '../../src/hooks/rollout-sessions.js';
 import type { Services } from '../../src/hooks/services.js';
 import { keys, renderApp, waitUntil } from '../console/helpers.js';
 import { startRolloutHarness, type RolloutHarness } from '../rollout/sim-harness.js';
@@ -134,6 +136,15 @@ test('drain questions: the panel matches the API; y replaces, s skips, pause hol
       return Boolean(c && c.instanceId !== skipped.instanceId && c.group === 'nodes-us-east-1a');
     });
     const second = session().getState().view.confirm!;
+    await view.waitFor(`Drain node ${second.nodeName}?`);
+    // Leaving the screen keeps the run (and its question) above the router; :rollout comes back to it.
+    view.press(keys.escape);
+    await view.waitFor('keeps running');
+    assert.equal(session().getState().phase, 'running');
+    view.press(':');
+    await view.waitFor((f) => /^:/m.test(f));
+    view.press(`rollout ${NAME}`);
+    view.press(keys.enter);
     await view.waitFor(`Drain node ${second.nodeName}?`);
     view.press('p');
     await view.waitFor('PAUSED');

@@ -16,6 +16,8 @@ export interface InformerEvent<T> {
   object: T;
   /** The cached object this event replaces (update) or removes (delete). */
   old?: T;
+  /** The cache key (namespace/name), so subscribers can index by the same string. */
+  key?: string;
 }
 
 export type InformerListener<T> = (event: InformerEvent<T>) => void;
@@ -126,8 +128,15 @@ export class Informer<T extends KubeObject> {
     return base / 2 + Math.random() * (base / 2);
   }
 
+  /**
+   * Lists page by page, applying each page to the cache as it arrives (so a
+   * 150,000-pod list shows progress, holds no second copy of the cache, and
+   * never blocks the event loop for longer than one page), then removes what
+   * the list no longer has. Subscribers only ever see add / update / delete.
+   */
   private async relist(): Promise<void> {
-    const fresh = new Map<string, T>();
+    // Only a relist over a filled cache can find deletions.
+    const seen = this.cache.size > 0 ? new Set<string>() : undefined;
     let continueToken = '';
     let resourceVersion = '';
     const pageSize = this.opts.pageSize ?? 0;
@@ -136,36 +145,32 @@ export class Informer<T extends KubeObject> {
       if (pageSize > 0) query.limit = String(pageSize);
       if (continueToken) query.continue = continueToken;
       const page = await this.opts.client.request<KubeList<T>>('GET', withQuery(this.opts.path, query), { signal: this.signal });
+      if (this.signal.aborted) return;
       for (const item of page.items) {
         const object = this.opts.transform ? this.opts.transform(item) : item;
-        fresh.set(objectKey(object), object);
+        const key = objectKey(object);
+        seen?.add(key);
+        const old = this.cache.get(key);
+        this.cache.set(key, object);
+        if (!old) this.emit({ type: 'add', object, key });
+        else if (old.metadata.resourceVersion !== object.metadata.resourceVersion) this.emit({ type: 'update', object, old, key });
       }
       continueToken = page.metadata.continue ?? '';
       resourceVersion = page.metadata.resourceVersion ?? resourceVersion;
     } while (continueToken);
-    this.replaceAll(fresh);
+    if (seen) {
+      for (const [key, old] of this.cache) {
+        if (seen.has(key)) continue;
+        this.cache.delete(key);
+        this.emit({ type: 'delete', object: old, old, key });
+      }
+    }
     this.resourceVersion = resourceVersion;
     this.listCount += 1;
     this.failures = 0;
     this.lastError = undefined;
     this.opts.onHealthy?.();
     this.markSynced();
-  }
-
-  /** Swaps the cache for a fresh list, telling subscribers only what differs. */
-  private replaceAll(fresh: Map<string, T>): void {
-    for (const [key, old] of this.cache) {
-      if (!fresh.has(key)) {
-        this.cache.delete(key);
-        this.emit({ type: 'delete', object: old, old });
-      }
-    }
-    for (const [key, object] of fresh) {
-      const old = this.cache.get(key);
-      this.cache.set(key, object);
-      if (!old) this.emit({ type: 'add', object });
-      else if (old.metadata.resourceVersion !== object.metadata.resourceVersion) this.emit({ type: 'update', object, old });
-    }
   }
 
   private async watch(): Promise<void> {
@@ -211,11 +216,11 @@ export class Informer<T extends KubeObject> {
     if (event.type === 'DELETED') {
       if (!old) return;
       this.cache.delete(key);
-      this.emit({ type: 'delete', object: cached, old });
+      this.emit({ type: 'delete', object: cached, old, key });
       return;
     }
     this.cache.set(key, cached);
-    this.emit(old ? { type: 'update', object: cached, old } : { type: 'add', object: cached });
+    this.emit(old ? { type: 'update', object: cached, old, key } : { type: 'add', object: cached, key });
   }
 
   private emit(event: InformerEvent<T>): void {

@@ -2,7 +2,7 @@
 // labels and owners, node, priority, emptyDir volumes, phase, readiness). A
 // full pod is several kilobytes of JSON; at 150,000 pods the difference is
 // most of the console's memory and much of its garbage-collection time.
-import type { KubePod } from './types.js';
+import type { ContainerStatus, KubePod, ObjectMeta } from './types.js';
 
 const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
 
@@ -11,9 +11,9 @@ const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
 // is kept once. Bounded: past the cap, strings are simply not shared.
 const INTERN_CAP = 200_000;
 const interned = new Map<string, string>();
-function intern(value: string): string;
-function intern(value: string | undefined): string | undefined;
-function intern(value: string | undefined): string | undefined {
+export function intern(value: string): string;
+export function intern(value: string | undefined): string | undefined;
+export function intern(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const known = interned.get(value);
   if (known !== undefined) return known;
@@ -21,11 +21,53 @@ function intern(value: string | undefined): string | undefined {
   return value;
 }
 
-function internLabels(labels: Record<string, string> | undefined): Record<string, string> | undefined {
+// Whole sub-objects repeat too: every pod of a ReplicaSet has the same labels
+// and owner reference, and almost every running pod the same Ready condition
+// and container statuses. Those are kept once, frozen (nothing may edit a
+// cached object in place; a frozen one fails loudly if something tries).
+const SHARE_CAP = 20_000;
+const sharedParts = new Map<string, object>();
+function share<T extends object>(key: string, make: () => T): T {
+  const known = sharedParts.get(key);
+  if (known !== undefined) return known as T;
+  const made = Object.freeze(make());
+  if (sharedParts.size < SHARE_CAP) sharedParts.set(key, made);
+  return made;
+}
+
+/** A copy of labels (or annotations) with interned keys and values. */
+export function internLabels(labels: Record<string, string> | undefined): Record<string, string> | undefined {
   if (!labels) return undefined;
   const out: Record<string, string> = {};
-  for (const key in labels) out[intern(key)] = intern(labels[key]);
+  for (const name in labels) out[intern(name)] = intern(labels[name]);
   return out;
+}
+
+/** Labels (or annotations) with interned keys and values, shared with every object that has the same set. */
+export function sharedLabels(labels: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!labels) return undefined;
+  let key = '';
+  for (const name in labels) key += `${name}\u0000${labels[name]}\u0001`;
+  return share(`l\u0002${key}`, () => internLabels(labels)!);
+}
+
+function sharedOwners(refs: ObjectMeta['ownerReferences']): ObjectMeta['ownerReferences'] {
+  if (!refs) return undefined;
+  const key = refs.map((r) => `${r.kind}\u0000${r.name}\u0000${r.uid ?? ''}\u0000${r.controller ?? ''}`).join('\u0001');
+  return share(`o\u0002${key}`, () =>
+    refs.map((r) => Object.freeze({ kind: intern(r.kind), name: intern(r.name), uid: intern(r.uid), controller: r.controller })),
+  );
+}
+
+function sharedReady(status: string | undefined): { type: string; status: string }[] | undefined {
+  if (status === undefined) return undefined;
+  return share(`r\u0002${status}`, () => [Object.freeze({ type: 'Ready', status: intern(status) })]);
+}
+
+function sharedContainers(statuses: ContainerStatus[] | undefined): ContainerStatus[] | undefined {
+  if (!statuses) return undefined;
+  const key = statuses.map((c) => `${c.name}\u0000${c.ready}\u0000${c.restartCount ?? ''}`).join('\u0001');
+  return share(`c\u0002${key}`, () => statuses.map((c) => Object.freeze({ name: intern(c.name), ready: c.ready, restartCount: c.restartCount })));
 }
 
 export function leanPod(pod: KubePod): KubePod {
@@ -43,11 +85,11 @@ export function leanPod(pod: KubePod): KubePod {
       namespace: intern(meta.namespace),
       uid: meta.uid,
       resourceVersion: meta.resourceVersion,
-      creationTimestamp: meta.creationTimestamp,
+      creationTimestamp: intern(meta.creationTimestamp),
       deletionTimestamp: meta.deletionTimestamp,
-      labels: internLabels(meta.labels),
-      annotations: mirror === undefined ? undefined : { [MIRROR_ANNOTATION]: mirror },
-      ownerReferences: meta.ownerReferences?.map((r) => ({ kind: intern(r.kind), name: intern(r.name), uid: intern(r.uid), controller: r.controller })),
+      labels: sharedLabels(meta.labels),
+      annotations: mirror === undefined ? undefined : sharedLabels({ [MIRROR_ANNOTATION]: mirror }),
+      ownerReferences: sharedOwners(meta.ownerReferences),
     },
     spec: {
       nodeName: intern(pod.spec?.nodeName),
@@ -57,8 +99,8 @@ export function leanPod(pod: KubePod): KubePod {
     status: status && {
       phase: intern(status.phase),
       hostIP: intern(status.hostIP),
-      conditions: ready ? [{ type: 'Ready', status: intern(ready.status) }] : undefined,
-      containerStatuses: status.containerStatuses?.map((c) => ({ name: intern(c.name), ready: c.ready, restartCount: c.restartCount })),
+      conditions: sharedReady(ready?.status),
+      containerStatuses: sharedContainers(status.containerStatuses),
     },
   };
 }

@@ -73,7 +73,7 @@ export class ClusterModel {
   }
 
   applyPod(event: InformerEvent<KubePod>): void {
-    const key = objectKey(event.object);
+    const key = event.key ?? objectKey(event.object);
     if (event.old) this.removePod(key, event.old);
     if (event.type !== 'delete') this.addPod(key, event.object);
     this.changed();

@@ -2,10 +2,12 @@
 // source every view, `get`, `validate` and the rollout read from.
 import type { Clock } from '../clock.js';
 import type { KubeClient } from '../kube/client.js';
-import { dropManagedFields, Informer } from '../kube/informer.js';
+import { Informer } from '../kube/informer.js';
+import { leanPod } from '../kube/lean-pod.js';
 import type { KubeNode, KubePod } from '../kube/types.js';
 import { CloudPoller } from './cloud-poller.js';
 import { ClusterModel } from './cluster-model.js';
+import { leanNode } from './lean-node.js';
 import type { CloudInventory } from './types.js';
 
 export interface LiveClusterOptions {
@@ -18,12 +20,18 @@ export interface LiveClusterOptions {
   cloudIntervalMs?: number;
   /** Wall ms to gather changes before notifying subscribers; 0 = next tick. */
   notifyIntervalMs?: number;
-  /** List page size for pods (nodes list in one page); default 5000. */
+  /** List page size for pods (nodes list in one page); default 1000. */
   podPageSize?: number;
   /** Which informers to run; default both. `get nodes` needs pods for PODS too. */
   watchPods?: boolean;
-  /** What the pod cache keeps of each pod; default the whole pod minus managedFields (kube/lean-pod.ts keeps only what the engine reads). */
+  /** What the pod cache keeps of each pod; default kube/lean-pod.ts leanPod (only what the engine reads, repeated parts shared). */
   podTransform?: (pod: KubePod) => KubePod;
+  /**
+   * List nodes before anything else: pods and the cloud start once the node
+   * list is in (or has failed once). The one CPU then decodes the nodes first,
+   * so a nodes view can draw sooner; everything is listed a little later. Default false.
+   */
+  nodesFirst?: boolean;
 }
 
 export interface LiveCluster {
@@ -44,7 +52,12 @@ export function startLiveCluster(opts: LiveClusterOptions): LiveCluster {
   const reportKube = (error: unknown) => model.setKubeError(`Kubernetes API: ${(error as Error)?.message ?? error}`);
   const clearKube = () => model.setKubeError(undefined);
 
-  const nodes = new Informer<KubeNode>({ client: opts.kube, path: '/api/v1/nodes', clock: opts.clock, transform: dropManagedFields, onError: reportKube, onHealthy: clearKube });
+  let startRest = () => {};
+  const onNodesError = (error: unknown) => {
+    reportKube(error);
+    startRest();
+  };
+  const nodes = new Informer<KubeNode>({ client: opts.kube, path: '/api/v1/nodes', clock: opts.clock, transform: leanNode, onError: onNodesError, onHealthy: clearKube });
   nodes.subscribe((event) => model.applyNode(event));
   let pods: Informer<KubePod> | undefined;
   if (opts.watchPods !== false) {
@@ -52,8 +65,10 @@ export function startLiveCluster(opts: LiveClusterOptions): LiveCluster {
       client: opts.kube,
       path: '/api/v1/pods',
       clock: opts.clock,
-      pageSize: opts.podPageSize ?? 5000,
-      transform: opts.podTransform ?? dropManagedFields,
+      // Pages of a thousand pods: each is decoded in a few milliseconds and dies young, so a
+      // 150,000-pod list neither blocks the screen nor grows the heap by a page of garbage at a time.
+      pageSize: opts.podPageSize ?? 1000,
+      transform: opts.podTransform ?? leanPod,
       onError: reportKube,
       onHealthy: clearKube,
     });
@@ -61,9 +76,16 @@ export function startLiveCluster(opts: LiveClusterOptions): LiveCluster {
   }
   const poller = opts.cloud ? new CloudPoller({ inventory: opts.cloud, model, clock: opts.clock, intervalMs: opts.cloudIntervalMs }) : undefined;
 
+  let restStarted = false;
+  startRest = () => {
+    if (restStarted) return;
+    restStarted = true;
+    pods?.start();
+    poller?.start();
+  };
   nodes.start();
-  pods?.start();
-  poller?.start();
+  if (opts.nodesFirst) nodes.synced.then(startRest, startRest);
+  else startRest();
   let syncedNow = false;
   const synced = Promise.all([nodes.synced, pods?.synced, poller?.firstPoll]).then(() => {
     syncedNow = true;
@@ -79,6 +101,7 @@ export function startLiveCluster(opts: LiveClusterOptions): LiveCluster {
     isSynced: () => syncedNow,
     refreshCloud: async () => poller?.refresh(),
     async stop() {
+      restStarted = true; // a node list that lands now must not start the others
       await Promise.all([nodes.stop(), pods?.stop(), poller?.stop()]);
     },
   };

@@ -45,7 +45,7 @@ export async function connectRollout(options: ConnectOptions): Promise<Connected
   });
   const validate = liveValidator({ live, kube, clock: options.clock, specInstanceGroups: specGroups });
   return {
-    deps: { store: options.store, cloud, kube: kubeRollout(kube, options.clock), validate, refreshApiRecord, clock: options.clock },
+    deps: { store: options.store, cloud, kube: kubeRollout(kube, options.clock, { nodes: live.nodes }), validate, refreshApiRecord, clock: options.clock },
     async close() {
       await live.stop();
       kube.close();

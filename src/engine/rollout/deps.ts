@@ -46,11 +46,15 @@ export interface RolloutNode {
   unschedulable: boolean;
   kubeletVersion?: string;
   instanceType?: string;
+  /** The node's kops.k8s.io/instancegroup label. */
+  instanceGroup?: string;
 }
 
 export interface RolloutKube {
   /** Nodes keyed by the instance id in their providerID. */
   nodesByInstance(): Promise<Map<string, RolloutNode>>;
+  /** Calls `listener` whenever a node changes (from a watch); absent: waits poll. Returns an unsubscribe function. */
+  onNodesChanged?(listener: () => void): () => void;
   describePods(nodeName: string): Promise<NodePodRow[]>;
   cordon(nodeName: string): Promise<void>;
   uncordon(nodeName: string): Promise<void>;

@@ -1,36 +1,56 @@
 // RolloutKube over the engine's Kubernetes client: nodes by instance id (from
 // their providerID), the pods of a node with their budgets, cordon, drain.
+// Given a node informer (the live cluster's), nodes are read from its cache
+// once it has synced, and waits can wake on node changes instead of polling.
 import type { Clock } from '../clock.js';
 import type { KubeClient } from '../kube/client.js';
+import type { Informer } from '../kube/informer.js';
 import { cordon, drain, uncordon } from '../kube/node-ops.js';
 import { describeNodePods } from '../kube/node-pods.js';
 import type { KubeList, KubeNode } from '../kube/types.js';
 import type { RolloutKube, RolloutNode } from './deps.js';
 
-export function kubeRollout(client: KubeClient, clock: Clock): RolloutKube {
+export const INSTANCE_GROUP_LABEL = 'kops.k8s.io/instancegroup';
+
+export function kubeRollout(client: KubeClient, clock: Clock, options: { nodes?: Informer<KubeNode> } = {}): RolloutKube {
+  const informer = options.nodes;
+  let cacheSynced = false;
+  void informer?.synced.then(() => (cacheSynced = true));
   return {
     async nodesByInstance() {
-      const list = await client.request<KubeList<KubeNode>>('GET', '/api/v1/nodes');
-      const nodes = new Map<string, RolloutNode>();
-      for (const node of list.items) {
-        const instanceId = instanceIdOf(node);
-        if (!instanceId) continue;
-        nodes.set(instanceId, {
-          name: node.metadata.name,
-          instanceId,
-          ready: node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
-          unschedulable: node.spec?.unschedulable === true,
-          kubeletVersion: node.status?.nodeInfo?.kubeletVersion,
-          instanceType: node.metadata.labels?.['node.kubernetes.io/instance-type'],
-        });
-      }
-      return nodes;
+      const items = informer && cacheSynced ? [...informer.values()] : (await client.request<KubeList<KubeNode>>('GET', '/api/v1/nodes')).items;
+      return byInstance(items);
     },
+    ...(informer
+      ? {
+          onNodesChanged(listener: () => void) {
+            return informer.subscribe(() => listener());
+          },
+        }
+      : {}),
     describePods: (nodeName) => describeNodePods(client, nodeName),
     cordon: async (nodeName) => void (await cordon(client, nodeName)),
     uncordon: async (nodeName) => void (await uncordon(client, nodeName)),
     drain: (nodeName, options) => drain(client, nodeName, { clock, timeoutMs: options.timeoutMs, onProgress: options.onProgress, signal: options.signal, cordon: false }),
   };
+}
+
+function byInstance(items: KubeNode[]): Map<string, RolloutNode> {
+  const nodes = new Map<string, RolloutNode>();
+  for (const node of items) {
+    const instanceId = instanceIdOf(node);
+    if (!instanceId) continue;
+    nodes.set(instanceId, {
+      name: node.metadata.name,
+      instanceId,
+      ready: node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+      unschedulable: node.spec?.unschedulable === true,
+      kubeletVersion: node.status?.nodeInfo?.kubeletVersion,
+      instanceType: node.metadata.labels?.['node.kubernetes.io/instance-type'],
+      instanceGroup: node.metadata.labels?.[INSTANCE_GROUP_LABEL],
+    });
+  }
+  return nodes;
 }
 
 /** `aws:///us-east-1a/i-0abc` -> `i-0abc`. */

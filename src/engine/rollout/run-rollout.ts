@@ -125,6 +125,7 @@ async function execute(deps: RolloutDeps, options: RolloutOptions, runId: string
       replaced: [],
       skipped: [],
       waveDurations: new Map(),
+      retired: new Set(),
     };
     const progress = journal.progress();
     const work = plan.groups.map((g) => groupWork(ctx!, g, progress)).filter((w) => w.waves.length > 0);

@@ -2,7 +2,7 @@
 // replacements launched, joined and Ready), and for the cluster to validate N
 // times in a row. Both end at a deadline with a reason a person can act on.
 import { waitForValidation } from '../health/wait-for-validation.js';
-import type { RolloutCloudGroup } from './deps.js';
+import type { RolloutCloudGroup, RolloutKube, RolloutNode } from './deps.js';
 import type { RunContext } from './run-context.js';
 import type { GroupKind } from './types.js';
 
@@ -23,22 +23,97 @@ export interface StrengthWait {
   deadline: number;
   /** False: in service is enough (the node may still be joining). Default true. */
   nodesReady?: boolean;
+  /** The group as the caller knows it right now: with a node watch, the first look at the cloud is skipped. */
+  known?: RolloutCloudGroup;
 }
 
-/** Waits until the group has its desired number of in-service instances, each with a Ready node. */
+/** With a node watch, the cloud is still looked at this often (clock ms) in case the nodes never tell us. */
+export const WATCHED_CLOUD_POLL_MS = 30_000;
+
+/**
+ * Waits until the group has its desired number of in-service instances, each
+ * with a Ready node. With a node watch (and nodes labelled with their group,
+ * as kops labels them) joining is judged from the watched nodes: the group is
+ * whole when enough of its nodes are Ready, not counting instances on their
+ * way out or already retired by this rollout; the cloud is looked at only
+ * every WATCHED_CLOUD_POLL_MS. Without a watch it polls every joinPollMs.
+ */
 export async function waitForGroupStrength(ctx: RunContext, wait: StrengthWait): Promise<void> {
   const { clock, cloud, kube } = ctx.deps;
+  const countNodes = Boolean(kube) && wait.kind !== 'Bastion' && !ctx.cloudOnly && wait.nodesReady !== false;
+  const watched = countNodes && kube?.onNodesChanged ? (kube as WatchedKube) : undefined;
+  let group = watched ? wait.known : undefined;
   for (;;) {
     ctx.signal.throwIfAborted();
-    const group = (await cloud.listGroups(ctx.cluster)).find((g) => g.name === wait.group);
+    group ??= (await cloud.listGroups(ctx.cluster)).find((g) => g.name === wait.group);
     if (!group) throw new Error(`instance group ${wait.group} is no longer in the cloud`);
-    const counted = kube && wait.kind !== 'Bastion' && !ctx.cloudOnly && wait.nodesReady !== false ? await kube.nodesByInstance() : undefined;
-    const { ready, joining } = strength(group, wait.leaving, counted ? (id) => counted.get(id)?.ready ?? false : undefined);
-    ctx.emit({ type: 'waiting-for-replacement', group: wait.group, want: group.desiredCapacity, ready, joining });
+    const counted = countNodes ? await kube!.nodesByInstance() : undefined;
+    const inCloud = strength(group, wait.leaving, counted ? (id) => counted.get(id)?.ready ?? false : undefined);
+    const byNodes = watched && counted ? joinedNodes(ctx, group, wait, counted) : 0;
+    const ready = Math.max(inCloud.ready, byNodes);
+    ctx.emit({ type: 'waiting-for-replacement', group: wait.group, want: group.desiredCapacity, ready, joining: Math.max(0, inCloud.ready + inCloud.joining - ready) });
     if (ready >= group.desiredCapacity) return;
     const remaining = wait.deadline - clock.now();
     if (remaining <= 0) throw new ValidationTimeoutError(await timeoutReason(ctx, group, ready));
-    await clock.sleep(Math.min(ctx.timings.joinPollMs, remaining), ctx.signal);
+    const labelled = counted ? [...counted.values()].some((n) => n.instanceGroup === wait.group) : false;
+    if (watched && labelled) {
+      const whole = group;
+      const told = await untilNodesChange(ctx, watched, async () => joinedNodes(ctx, whole, wait, await watched.nodesByInstance()) >= whole.desiredCapacity, Math.min(WATCHED_CLOUD_POLL_MS, remaining));
+      // Told by the nodes: judge again from them; otherwise look at the cloud (a launch may have failed).
+      if (!told) group = undefined;
+    } else {
+      await clock.sleep(Math.min(ctx.timings.joinPollMs, remaining), ctx.signal);
+      group = undefined;
+    }
+  }
+}
+
+/** Ready nodes of the group (by their instance-group label), not leaving, detached, or retired by this rollout. */
+function joinedNodes(ctx: RunContext, group: RolloutCloudGroup, wait: StrengthWait, nodes: Map<string, RolloutNode>): number {
+  const excluded = new Set([...wait.leaving, ...group.instances.filter((i) => i.detached).map((i) => i.id)]);
+  let joined = 0;
+  for (const node of nodes.values()) {
+    if (node.ready && node.instanceGroup === wait.group && !excluded.has(node.instanceId) && !ctx.retired.has(node.instanceId)) joined++;
+  }
+  return joined;
+}
+
+type WatchedKube = RolloutKube & Required<Pick<RolloutKube, 'onNodesChanged'>>;
+
+/** True once `ready()` holds after a node change; false after `ms` (clock) without it. */
+async function untilNodesChange(ctx: RunContext, kube: WatchedKube, ready: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const timer = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, timer.signal]);
+  let checking = false;
+  let again = false;
+  let met = false;
+  const check = async () => {
+    // Changes come in bursts: one look at a time, and one more if something changed meanwhile.
+    if (checking) return void (again = true);
+    checking = true;
+    try {
+      do {
+        again = false;
+        if (!met && (await ready())) {
+          met = true;
+          timer.abort();
+        }
+      } while (again && !met);
+    } finally {
+      checking = false;
+    }
+  };
+  const unsubscribe = kube.onNodesChanged(() => void check().catch(() => undefined));
+  try {
+    await check();
+    if (!met) {
+      await ctx.deps.clock.sleep(ms, signal).catch((error) => {
+        if (ctx.signal.aborted) throw error;
+      });
+    }
+    return met;
+  } finally {
+    unsubscribe();
   }
 }
 

@@ -1,10 +1,11 @@
 // One wave of a group: confirm each instance, detach the surging ones and
-// wait for their replacements, then per instance cordon -> drain -> post-drain
-// delay -> terminate, then wait for the group to be whole again and validate.
+// wait for their replacements, then cordon -> drain -> post-drain delay ->
+// terminate (the wave's instances in step with one another, one journal write
+// per step), then wait for the group to be whole again and validate.
 // Every step is journaled; a step the journal already has is not run again.
 import { DrainTimeoutError } from '../kube/node-ops.js';
-import { needs, runStep, type RunContext, type WaveMember } from './run-context.js';
-import type { RolloutInstance } from './deps.js';
+import { needs, runPhase, type RunContext, type WaveMember } from './run-context.js';
+import type { RolloutCloudGroup, RolloutInstance } from './deps.js';
 import type { ConfirmPod, ConfirmRequest, InstanceStep } from './types.js';
 import { refreshApiRecord, validateUntilHealthy, waitForGroupStrength } from './waits.js';
 
@@ -18,17 +19,16 @@ export async function runWave(ctx: RunContext, members: WaveMember[]): Promise<v
   const group = confirmed[0].group;
   const kind = confirmed[0].kind;
   try {
-    await surge(ctx, confirmed, cloudState);
-    const outcomes = await Promise.allSettled(confirmed.map((m) => replace(ctx, m, cloudState)));
-    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-    if (failed) throw failed.reason;
+    await surge(ctx, confirmed, cloudState, snapshot);
+    await replace(ctx, confirmed, cloudState);
   } catch (error) {
     await leaveNodesSafe(ctx, confirmed);
     throw error;
   }
   const deadline = ctx.deps.clock.now() + ctx.timings.validationTimeoutMs;
+  const known = snapshot && { ...snapshot, instances: snapshot.instances.filter((i) => !cloudState.has(i.id)) };
   await groupStep(ctx, confirmed, 'join', async () => {
-    const wait = { group, kind, leaving: confirmed.map((m) => m.id), deadline };
+    const wait = { group, kind, leaving: confirmed.map((m) => m.id), deadline, known };
     await refreshApiRecord(ctx, wait);
     await waitForGroupStrength(ctx, wait);
   });
@@ -123,38 +123,38 @@ export async function confirmRequest(ctx: RunContext, m: WaveMember): Promise<Co
 type CloudState = Map<string, RolloutInstance | undefined>;
 
 /** Detaches the surging instances (together), then waits until their replacements are in service and Ready. */
-async function surge(ctx: RunContext, members: WaveMember[], cloudState: CloudState): Promise<void> {
+async function surge(ctx: RunContext, members: WaveMember[], cloudState: CloudState, snapshot: RolloutCloudGroup | undefined): Promise<void> {
   const surging = members.filter((m) => m.surge);
   if (surging.length === 0) return;
   await ctx.intents.gate();
-  const detached = await Promise.allSettled(
-    surging.map((m) =>
-      runStep(ctx, m, 'detach', async () => {
-        const found = cloudState.get(m.id);
-        if (!found) return 'instance already gone';
-        if (found.detached) return 'already detached';
-        await ctx.deps.cloud.detach(m.groupName, m.id);
-        cloudState.set(m.id, { ...found, detached: true, lifecycleState: 'Detached' });
-      }),
-    ),
-  );
-  const failed = detached.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-  if (failed) throw failed.reason;
+  await runPhase(ctx, surging, 'detach', async (m) => {
+    ctx.retired.add(m.id);
+    const found = cloudState.get(m.id);
+    if (!found) return 'instance already gone';
+    if (found.detached) return 'already detached';
+    await ctx.deps.cloud.detach(m.groupName, m.id);
+    cloudState.set(m.id, { ...found, detached: true, lifecycleState: 'Detached' });
+  });
   if (!surging.some((m) => needs(m, 'cordon') || needs(m, 'terminate'))) return;
   const deadline = ctx.deps.clock.now() + ctx.timings.validationTimeoutMs;
-  await waitForGroupStrength(ctx, { group: surging[0].group, kind: surging[0].kind, leaving: [], deadline });
+  // What we just did is known: the group is short of its surging instances, so the wait can start by watching.
+  const known = snapshot && {
+    ...snapshot,
+    instances: snapshot.instances.flatMap((i) => (cloudState.has(i.id) ? [cloudState.get(i.id)].filter((x): x is RolloutInstance => x !== undefined) : [i])),
+  };
+  await waitForGroupStrength(ctx, { group: surging[0].group, kind: surging[0].kind, leaving: [], deadline, known });
 }
 
-/** cordon -> drain -> post-drain delay -> terminate, for one instance. */
-async function replace(ctx: RunContext, m: WaveMember, cloudState: CloudState): Promise<void> {
+/** cordon -> drain -> post-drain delay -> terminate, the wave's instances together. */
+async function replace(ctx: RunContext, members: WaveMember[], cloudState: CloudState): Promise<void> {
   const kube = ctx.deps.kube;
   await ctx.intents.gate();
-  await runStep(ctx, m, 'cordon', async () => {
+  await runPhase(ctx, members, 'cordon', async (m) => {
     if (!m.node || !kube) return 'no node registered';
     await kube.cordon(m.node);
   });
   // No gate between cordon and drain: a pause must not leave a node cordoned but full.
-  await runStep(ctx, m, 'drain', async () => {
+  await runPhase(ctx, members, 'drain', async (m) => {
     if (!m.node || !kube) return 'no node registered';
     const node = m.node;
     try {
@@ -176,11 +176,14 @@ async function replace(ctx: RunContext, m: WaveMember, cloudState: CloudState): 
     }
   });
   await ctx.intents.gate();
-  await runStep(ctx, m, 'post-drain', async () => {
-    if (ctx.timings.postDrainDelayMs > 0) await ctx.deps.clock.sleep(ctx.timings.postDrainDelayMs, ctx.signal);
+  // One delay for the wave: every drain in it has finished.
+  let delay: Promise<void> | undefined;
+  await runPhase(ctx, members, 'post-drain', async () => {
+    if (ctx.timings.postDrainDelayMs > 0) await (delay ??= ctx.deps.clock.sleep(ctx.timings.postDrainDelayMs, ctx.signal));
   });
   await ctx.intents.gate();
-  await runStep(ctx, m, 'terminate', async () => {
+  await runPhase(ctx, members, 'terminate', async (m) => {
+    ctx.retired.add(m.id);
     const found = cloudState.get(m.id);
     if (!found) return 'instance already gone';
     await ctx.deps.cloud.terminate(m.id, { detached: found.detached });

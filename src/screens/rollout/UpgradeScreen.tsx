@@ -9,7 +9,7 @@ import { ErrorBox } from '../../components/ErrorBox.js';
 import { Loading } from '../../components/Loading.js';
 import { TextView } from '../../components/TextView.js';
 import type { KeyAction } from '../../hooks/actions.js';
-import { rolloutSessionsFor } from '../../hooks/rollout-session.js';
+import { rolloutSessionsFor } from '../../hooks/rollout-sessions.js';
 import { useServices } from '../../hooks/services.js';
 import { useBodySize } from '../../hooks/useBodySize.js';
 import { useScreenActions } from '../../hooks/useKeymap.js';

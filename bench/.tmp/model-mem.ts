@@ -1,0 +1,38 @@
+// engine-only: live cluster memory and timings at scale
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { createKubeClient } from '../../src/engine/kube/client.js';
+import { startLiveCluster } from '../../src/engine/model/live-cluster.js';
+import { systemClock } from '../../src/engine/clock.js';
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const home = mkdtempSync(join(tmpdir(), 'kd-mem-'));
+const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.tsx', 'sim', '--nodes', '5000', '--pods-per-node', '30', '--speed', '1', '--seed', '1', '--dir', join(home, 'sim')], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, KOPSDECK_HOME: home } });
+const values: Record<string, string> = {};
+for await (const line of createInterface({ input: child.stdout! })) { const [k, ...r] = line.split('='); values[k] = r.join('='); if (values.AWS_ENDPOINT_URL && values.KUBECONFIG) break; }
+gc();
+const base = process.memoryUsage();
+console.log(`baseline heap ${(base.heapUsed / 1048576).toFixed(0)} MiB rss ${(base.rss / 1048576).toFixed(0)}`);
+const kube = await createKubeClient({ cluster: 'scale.example.com', kubeconfigPath: values.KUBECONFIG });
+let peak = 0; const t = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+const c0 = process.cpuUsage(); const t0 = performance.now();
+const live = startLiveCluster({ cluster: 'scale.example.com', kube, clock: systemClock, nodesFirst: true, podPageSize: Number(process.env.PAGE ?? 1000) });
+let notifications = 0; live.model.subscribe(() => notifications++);
+await live.nodes.synced;
+const c1 = process.cpuUsage(c0);
+console.log(`nodes synced ${(performance.now() - t0).toFixed(0)} ms cpu ${((c1.user + c1.system) / 1000).toFixed(0)}`);
+await live.synced;
+const c2 = process.cpuUsage(c0);
+console.log(`all synced ${(performance.now() - t0).toFixed(0)} ms cpu ${((c2.user + c2.system) / 1000).toFixed(0)} notifications ${notifications} peak rss ${(peak / 1048576).toFixed(0)}`);
+clearInterval(t);
+gc(); gc();
+const m = process.memoryUsage();
+console.log(`after gc heap ${(m.heapUsed / 1048576).toFixed(0)} MiB (model+caches ~${((m.heapUsed - base.heapUsed) / 1048576).toFixed(0)}) rss ${(m.rss / 1048576).toFixed(0)} pods ${live.pods?.size}`);
+if (process.env.SNAP) console.log(writeHeapSnapshot('/tmp/perf/model.heapsnapshot'));
+await live.stop(); kube.close(); child.kill('SIGTERM'); rmSync(home, { recursive: true, force: true });
+process.exit(0);

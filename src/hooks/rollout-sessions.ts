@@ -1,0 +1,81 @@
+// The console's rollout sessions, by cluster, one registry per Services
+// value (so per console): a screen holds its cluster's session while it is
+// shown; a running rollout is kept when nobody looks, and an ended one keeps
+// its result for when its screen is opened again.
+import type { Services } from './services.js';
+import { RolloutSession, type RolloutSessionOptions } from './rollout-session.js';
+
+interface Entry {
+  session: RolloutSession;
+  holders: number;
+}
+
+/** Sessions by cluster, for one console (one Services value). */
+export class RolloutSessions {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly services: Services,
+    private readonly options: RolloutSessionOptions = {},
+  ) {}
+
+  /** Holds the cluster's session while a screen shows it. */
+  acquire(cluster: string): { session: RolloutSession; release(): void } {
+    let entry = this.entries.get(cluster);
+    if (!entry) {
+      entry = { session: new RolloutSession(cluster, this.services, this.options), holders: 0 };
+      this.entries.set(cluster, entry);
+    }
+    entry.holders += 1;
+    const held = entry;
+    let released = false;
+    return {
+      session: held.session,
+      release: () => {
+        if (released) return;
+        released = true;
+        held.holders -= 1;
+        this.closeIfIdle(cluster, held);
+      },
+    };
+  }
+
+  /** The session if one exists (tests, commands, other screens). */
+  peek(cluster: string): RolloutSession | undefined {
+    return this.entries.get(cluster)?.session;
+  }
+
+  /** Clusters whose rollout is running now. */
+  running(): string[] {
+    return [...this.entries.entries()].filter(([, e]) => e.session.running).map(([cluster]) => cluster);
+  }
+
+  private closeIfIdle(cluster: string, entry: Entry): void {
+    if (entry.holders > 0) return;
+    if (entry.session.running) {
+      // Nobody is looking, but the run goes on: close once it ends.
+      const stop = entry.session.subscribe(() => {
+        if (entry.session.running) return;
+        stop();
+        this.closeIfIdle(cluster, entry);
+      });
+      return;
+    }
+    if (this.entries.get(cluster) !== entry) return;
+    // An ended rollout keeps its result for when its screen is opened again.
+    if (entry.session.getState().phase !== 'ended') this.entries.delete(cluster);
+    void entry.session.close();
+  }
+}
+
+const registries = new WeakMap<Services, RolloutSessions>();
+
+/** The console's rollout sessions: one registry per Services value (options apply when it is made). */
+export function rolloutSessionsFor(services: Services, options?: RolloutSessionOptions): RolloutSessions {
+  let sessions = registries.get(services);
+  if (!sessions) {
+    sessions = new RolloutSessions(services, options);
+    registries.set(services, sessions);
+  }
+  return sessions;
+}
