@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { render } from 'ink';
 import { createElement, Profiler } from 'react';
@@ -157,8 +159,10 @@ try {
   await events.started;
   await new Promise((r) => setTimeout(r, 2000)); // settle (and let the garbage from listing be collected)
   measuring = true;
+  const insp = new Session(); insp.connect(); if (process.env.HEAPPROF) await insp.post('HeapProfiler.startSampling', { samplingInterval: 32768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as any);
   let peakRss = 0;
   const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
+  const memLog = setInterval(() => { const m = process.memoryUsage(); console.log(`  t=${((performance.now() - start) / 1000).toFixed(1)} rss ${(m.rss / 1048576).toFixed(0)} heapUsed ${(m.heapUsed / 1048576).toFixed(0)} heapTotal ${(m.heapTotal / 1048576).toFixed(0)} external ${(m.external / 1048576).toFixed(0)} ab ${(m.arrayBuffers / 1048576).toFixed(0)}`); }, 1000);
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();
   const writesBefore = out.writes.length;
@@ -166,7 +170,8 @@ try {
   const cpu = process.cpuUsage(cpuBefore);
   const wall = performance.now() - wallBefore;
   measuring = false;
-  clearInterval(rssTimer);
+  if (process.env.HEAPPROF) { const { profile } = await insp.post('HeapProfiler.stopSampling'); writeFileSync('/tmp/perf/alloc.heapprofile', JSON.stringify(profile)); }
+  clearInterval(rssTimer); clearInterval(memLog);
 
   console.log(`under ${EVENTS_PER_SECOND} watch events/s for ${LOAD_SECONDS} s (${out.writes.length - writesBefore} frames written):`);
   console.log(`  Ink frame render (onRender):   median ${percentile(inkFrames, 50).toFixed(2)} ms   p95 ${percentile(inkFrames, 95).toFixed(2)} ms   max ${Math.max(...inkFrames).toFixed(2)} ms   (${inkFrames.length} frames; target p95 < 16 ms)`);

@@ -18,7 +18,10 @@ function Screen() {
 const times: number[] = [];
 const out = new FakeTerminalOut(COLS, ROWS);
 render(h(Screen), { stdout: out as any, stdin: new FakeTerminalIn() as any, patchConsole: false, exitOnCtrlC: false, onRender: ({ renderTime }) => times.push(renderTime) });
+await new Promise((r) => setTimeout(r, 500));
+const c0 = process.cpuUsage(); const n0 = times.length;
 for (let i = 0; i < 100; i++) { bump(); await new Promise((r) => setTimeout(r, 40)); }
+const c = process.cpuUsage(c0); console.log('cpu per frame ms', ((c.user + c.system) / 1000 / (times.length - n0)).toFixed(2));
 const s = times.slice(10).sort((a, b) => a - b);
 console.log(`NODE_ENV=${process.env.NODE_ENV} overflow=${OVERFLOW} frames=${s.length} median ${s[s.length >> 1].toFixed(2)} p95 ${s[Math.floor(s.length * 0.95)].toFixed(2)}`);
 process.exit(0);

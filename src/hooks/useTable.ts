@@ -56,9 +56,13 @@ export interface TableModel<T> {
   actions: KeyAction[];
 }
 
+// One collator for every comparison: localeCompare with options builds one per call,
+// which made re-sorting 5,000 rows on each live update cost tens of milliseconds.
+const collator = new Intl.Collator(undefined, { numeric: true });
+
 function compareValues(a: string | number, b: string | number): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a).localeCompare(String(b), undefined, { numeric: true });
+  return collator.compare(String(a), String(b));
 }
 
 function sortRows<T>(rows: readonly T[], columns: readonly Column<T>[], sort: SortState | undefined): readonly T[] {
@@ -68,6 +72,31 @@ function sortRows<T>(rows: readonly T[], columns: readonly Column<T>[], sort: So
   const keyed = rows.map((row) => ({ row, value: valueOf(row) }));
   keyed.sort((a, b) => compareValues(a.value, b.value) * (sort.descending ? -1 : 1));
   return keyed.map((k) => k.row);
+}
+
+/**
+ * The filter's text of a row (its cells, lower-cased), remembered per row
+ * object: live rows are replaced only when their node changes, so a filtered
+ * view re-derives the text of the changed rows, not of all 5,000.
+ */
+function filterTexts<T>(columns: readonly Column<T>[]): (row: T) => string {
+  const cache = new WeakMap<object, string>();
+  return (row) => {
+    const cacheable = typeof row === 'object' && row !== null;
+    const known = cacheable ? cache.get(row) : undefined;
+    if (known !== undefined) return known;
+    const text = columns.map((c) => c.value(row)).join(' ').toLowerCase();
+    if (cacheable) cache.set(row, text);
+    return text;
+  };
+}
+
+/** Where the row with `key` is now: first where it was (the usual case), else a scan. */
+function findRow<T>(rows: readonly T[], rowKey: (row: T) => string, key: string | undefined, hint: number): number | undefined {
+  if (key === undefined) return undefined;
+  if (hint < rows.length && rowKey(rows[hint]) === key) return hint;
+  for (let i = 0; i < rows.length; i++) if (rowKey(rows[i]) === key) return i;
+  return undefined;
 }
 
 /** Keeps the selected row inside the window, moving the window as little as possible. */
@@ -89,15 +118,15 @@ export function useTable<T>(options: TableOptions<T>): TableModel<T> {
   const lastIndex = useRef(0);
   const offsetRef = useRef(0);
 
+  const textOf = useMemo(() => filterTexts(columns), [columns]);
   const filtered = useMemo(() => {
     if (filter.text === '') return rows;
-    return rows.filter((row) => matchesFilter(columns.map((c) => c.value(row)).join(' '), filter.text));
-  }, [rows, columns, filter.text]);
+    return rows.filter((row) => matchesFilter(textOf(row), filter.text));
+  }, [rows, textOf, filter.text]);
   const sorted = useMemo(() => sortRows(filtered, columns, sort), [filtered, columns, sort]);
-  const indexByKey = useMemo(() => new Map(sorted.map((row, i) => [rowKey(row), i])), [sorted, rowKey]);
 
   // The selection follows its row; if the row went away, stay at the same position.
-  const found = selectedKey === undefined ? undefined : indexByKey.get(selectedKey);
+  const found = findRow(sorted, rowKey, selectedKey, lastIndex.current);
   const selectedIndex = sorted.length === 0 ? -1 : clamp(found ?? lastIndex.current, 0, sorted.length - 1);
   lastIndex.current = Math.max(0, selectedIndex);
   const offset = scrollWindow(offsetRef.current, Math.max(0, selectedIndex), height, sorted.length);
