@@ -180,6 +180,10 @@ try {
   if (commits.length) console.log(`  React commit (Profiler):       median ${percentile(commits, 50).toFixed(2)} ms   p95 ${percentile(commits, 95).toFixed(2)} ms   (${commits.length} commits)`);
   console.log(`  console CPU share:             ${(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(1)} % of one core`);
   console.log(`  resident memory:               peak ${(peakRss / 1048576).toFixed(0)} MiB (target < 400 MiB); live heap after a full GC ${liveHeapMiB()} MiB, RSS then ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
+
+  // For scale: Ink's own cost for a screen of the same size holding plain text (no data, no model).
+  const bare = await bareScreenFrames(40);
+  console.log(`  reference, a bare ${SIZE.columns}x${SIZE.rows} Ink screen of text: median ${percentile(bare, 50).toFixed(2)} ms   p95 ${percentile(bare, 95).toFixed(2)} ms (${bare.length} frames)`);
 } finally {
   events?.stop();
   instance.unmount();
@@ -188,3 +192,33 @@ try {
   rmSync(home, { recursive: true, force: true });
 }
 process.exit(0);
+
+/** Frame times of a screen of plain text lines, re-rendered `count` times. */
+async function bareScreenFrames(count: number): Promise<number[]> {
+  const { Box, Text } = await import('ink');
+  const { useEffect, useState } = await import('react');
+  const times: number[] = [];
+  let tick = () => {};
+  function Bare() {
+    const [n, setN] = useState(0);
+    useEffect(() => void (tick = () => setN((x) => x + 1)), []);
+    const lines = Array.from({ length: SIZE.rows - 1 }, (_, i) => createElement(Text, { key: i, wrap: 'truncate-end' }, `${i} ${n} `.padEnd(SIZE.columns - 1, 'x')));
+    return createElement(Box, { flexDirection: 'column', width: SIZE.columns, height: SIZE.rows }, ...lines);
+  }
+  const bareOut = new FakeTerminalOut(SIZE.columns, SIZE.rows);
+  const bare = render(createElement(Bare), {
+    stdout: bareOut as unknown as NodeJS.WriteStream,
+    stdin: new FakeTerminalIn() as unknown as NodeJS.ReadStream,
+    exitOnCtrlC: false,
+    patchConsole: false,
+    onRender: ({ renderTime }) => times.push(renderTime),
+  });
+  await new Promise((r) => setTimeout(r, 200));
+  times.length = 0;
+  for (let i = 0; i < count; i++) {
+    tick();
+    await new Promise((r) => setTimeout(r, 60));
+  }
+  bare.unmount();
+  return times;
+}

@@ -51,11 +51,10 @@ function run(cmd: string, args: string[]): Promise<void> {
   });
 }
 
-/** The simulator in its own process (as `kopsdeck sim`), so neither client shares a CPU with it. */
+/** The simulator in its own process (`kopsdeck sim --nodes N`), so neither client shares a CPU with it. */
 async function startSimulatorProcess(dir: string) {
-  const script = `import { runSimulatorCommand } from ${JSON.stringify(new URL('../src/sim/cli-entry.ts', import.meta.url).pathname)};
-await runSimulatorCommand({ nodes: ${NODES}, podsPerNode: ${PODS_PER_NODE}, dir: ${JSON.stringify(dir)}, port: 0, seed: 1 });`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = ['--import', 'tsx', 'src/cli.tsx', 'sim', '--nodes', String(NODES), '--pods-per-node', String(PODS_PER_NODE), '--speed', '1', '--seed', '1', '--dir', dir];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, KOPSDECK_HOME: dir } });
   const values: Record<string, string> = {};
   const lines = createInterface({ input: child.stdout! });
   for await (const line of lines) {
@@ -63,6 +62,7 @@ await runSimulatorCommand({ nodes: ${NODES}, podsPerNode: ${PODS_PER_NODE}, dir:
     values[key] = rest.join('=');
     if (values.AWS_ENDPOINT_URL && values.KUBECONFIG) break;
   }
+  if (!values.AWS_ENDPOINT_URL || !values.KUBECONFIG) throw new Error('the simulator exited before printing its endpoints');
   return {
     url: values.AWS_ENDPOINT_URL,
     kubeconfigPath: values.KUBECONFIG,

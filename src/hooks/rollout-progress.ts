@@ -25,6 +25,9 @@ export interface InstanceRow {
   steps: StepCell[];
   evicted: number;
   blocked?: InstanceView['blocked'];
+  /** Its drain is being skipped (cancelled, then the node uncordoned). */
+  skipping?: boolean;
+  skipReason?: string;
 }
 
 /** The steps an instance shows: detach only when it surges, none of the Kubernetes ones for bastions. */
@@ -60,7 +63,7 @@ export function instanceRows(state: RolloutSessionState, now: number): InstanceR
     });
     const last = steps[steps.length - 1];
     const status: InstanceRow['status'] = view?.skipped ? 'skipped' : last.status === 'done' ? 'done' : steps.some((s) => s.status !== 'pending') ? 'active' : 'waiting';
-    rows.push({ id, group, kind, nodeName: view?.nodeName ?? nodeName, reason, status, steps, evicted: view?.evicted ?? 0, blocked: view?.blocked });
+    rows.push({ id, group, kind, nodeName: view?.nodeName ?? nodeName, reason, status, steps, evicted: view?.evicted ?? 0, blocked: view?.blocked, skipping: view?.skipping, skipReason: view?.skipReason });
   };
   for (const name of plan?.order ?? []) {
     const group = plan!.groups.find((g) => g.name === name);
@@ -121,7 +124,12 @@ export function describeNow(state: RolloutSessionState, rows: readonly InstanceR
   const paused = view.status === 'paused' ? 'Paused (holds before its next step); ' : '';
   const active = rows.find((r) => r.status === 'active' && r.steps.some((s) => s.status === 'running'));
   const running = active?.steps.find((s) => s.status === 'running');
-  if (active && running) return paused + runningText(state, active, running, now);
+  if (active && running) {
+    // A wave's instances go through each step together: say so once for all of them.
+    const together = rows.filter((r) => r.status === 'active' && r.steps.some((s) => s.step === running.step && s.status === 'running'));
+    const text = together.length > 1 ? togetherText(state, together, running.step, now) : runningText(state, active, running, now);
+    return paused + text + pauseAfterText(state);
+  }
   if (state.interval) {
     const left = Math.max(0, state.interval.ms - (now - state.interval.startedAt));
     return `${paused}Waiting ${formatDuration(left)} before the next wave of ${state.interval.group} (interval).`;
@@ -129,6 +137,31 @@ export function describeNow(state: RolloutSessionState, rows: readonly InstanceR
   if (view.validation && !view.validation.ok) return `${paused}Validating the cluster before ${view.currentGroup ?? 'the next group'}: ${validationWords(state)}`;
   if (view.status === 'planning') return 'Taking the rollout lock and reading the journal…';
   return paused ? `${paused.slice(0, -2)}.` : 'Between steps…';
+}
+
+function pauseAfterText(state: RolloutSessionState): string {
+  return state.view.pauseAfterCurrent ? ' Then the rollout pauses, as you asked.' : '';
+}
+
+/** Several instances of a wave in the same step (lockstep). */
+function togetherText(state: RolloutSessionState, rows: readonly InstanceRow[], step: InstanceStep, now: number): string {
+  const names = rows.map((r) => r.nodeName ?? r.id).join(', ');
+  const n = rows.length;
+  switch (step) {
+    case 'drain': {
+      const blocked = rows.filter((r) => r.blocked);
+      const evicted = rows.reduce((sum, r) => sum + r.evicted, 0);
+      const held = blocked.length
+        ? `; ${blocked.length} held up (${blocked.map((r) => `${r.nodeName ?? r.id} ${formatDuration(drainTimeLeft(state, r, now))} left`).join(', ')})`
+        : '';
+      return `Draining ${n} nodes together (${names}): ${evicted} pod(s) evicted so far${held}.`;
+    }
+    case 'join':
+    case 'validate':
+      return runningText(state, rows[0], rows[0].steps.find((s) => s.step === step)!, now).replace(who(rows[0]), `${n} instances (${names})`);
+    default:
+      return `${STEP_WORDS[step][0].toUpperCase()}${STEP_WORDS[step].slice(1)}: ${n} instances together (${names}).`;
+  }
 }
 
 function runningText(state: RolloutSessionState, row: InstanceRow, cell: StepCell, now: number): string {
@@ -193,9 +226,11 @@ export function describeNext(state: RolloutSessionState, rows: readonly Instance
   if (current) {
     const rest = current.steps.filter((s) => s.status === 'pending').map((s) => STEP_WORDS[s.step]);
     if (state.view.confirm) parts.push(`on yes: ${rest.join(' → ') || 'replace it'}`);
+    else if (current.skipping) parts.push(`uncordon ${who(current)} and leave it unreplaced (its drain was skipped)`);
     else if (rest.length) parts.push(`${rest.join(' → ')}${active.length > 1 ? ` (${active.length} instances in this wave)` : ''}`);
   }
-  if (waiting) parts.push(`then ${who(waiting)} in ${waiting.group}${state.yesToAll ? '' : ' (asked before its drain)'}`);
+  if (waiting && state.view.pauseAfterCurrent) parts.push(`then PAUSE (as you asked), then ${who(waiting)} once you resume`);
+  else if (waiting) parts.push(`then ${who(waiting)} in ${waiting.group}${state.yesToAll ? '' : ' (asked before its drain)'}`);
   else parts.push('then the rollout is finished');
   return parts.join('; ');
 }

@@ -206,6 +206,24 @@ export class RolloutSession {
     this.answer('yes');
   }
 
+  /** Yes to the pending question; the run pauses once this node is replaced and validated, before the next one. */
+  pauseAfterThis(): void {
+    if (!this.pendingAnswer) return;
+    this.run?.pauseAfterCurrent(true);
+    this.answer('yes');
+  }
+
+  /** Pauses once the instance(s) in progress are done (or cancels that). */
+  setPauseAfterCurrent(scheduled: boolean): void {
+    this.run?.pauseAfterCurrent(scheduled);
+  }
+
+  /** Gives up the drain in progress of this instance: cancelled, node uncordoned, not replaced. False if it is not draining. */
+  skipDrain(instanceId: string): boolean {
+    return this.run?.skip(instanceId) ?? false;
+  }
+
+  /** Pauses at the next step boundary. */
   pause(): void {
     this.run?.pause();
   }
@@ -299,13 +317,22 @@ export class RolloutSession {
         change.etaAt = this.now();
         break;
       case 'skipped':
-        change.notes = addNote(state.notes, `Skipped ${event.instanceId}: ${event.reason}; it is not replaced.`);
+        change.notes = addNote(state.notes, `Skipped ${event.instanceId} (not replaced): ${event.reason}.`);
         break;
       case 'uncordoned':
-        change.notes = addNote(state.notes, `Uncordoned ${event.nodeName}: the rollout stopped before it was drained.`);
+        change.notes = addNote(state.notes, `Uncordoned ${event.nodeName}: ${event.reason ?? 'the rollout stopped before it was drained'}.`);
+        break;
+      case 'skip-requested':
+        change.notes = addNote(state.notes, `Skipping ${event.nodeName}: cancelling its drain, then uncordoning it.`);
+        break;
+      case 'pause-after-current':
+        if (event.scheduled) change.notes = addNote(state.notes, 'The rollout pauses once the instance(s) in progress are replaced and validated.');
         break;
       case 'paused':
-        change.notes = addNote(state.notes, 'Paused: the rollout holds before its next step.');
+        change.notes = addNote(
+          state.notes,
+          event.at === 'instance' ? 'Paused after the instance(s) in progress, as asked: p resumes.' : 'Paused: the rollout holds before its next step; p resumes.',
+        );
         break;
       case 'resumed':
         change.notes = addNote(state.notes, 'Resumed.');

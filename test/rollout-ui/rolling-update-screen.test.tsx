@@ -1,10 +1,12 @@
 // The rolling-update screen against the simulator (1 control plane + 2
 // workers, made by the reconcile engine through the rollout harness, upgraded
 // one minor): the plan as kops prints it; the drain question listing the
-// node's pods and budgets as the Kubernetes API has them; y replaces, s
-// skips (the instance stays), pause holds between steps and resume goes on,
-// leaving the screen keeps the run; a aborts; a blocked drain shows its pods,
-// budgets and time left, and x asks what to do with the cordoned node.
+// node's pods grouped by owner with their budgets as the Kubernetes API has
+// them; p drains and pauses after that node (resume goes on), s skips (the
+// instance stays), a is yes to all after a confirmation, leaving the screen
+// keeps the run; x asks about cordoned nodes and aborts; a blocked drain shows
+// its pods, budgets and time left, w keeps waiting, x can be backed out of,
+// and s skips the node: uncordoned, not replaced, the run goes on.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CloudAccess } from '../../src/engine/cloud/access.js';
@@ -71,23 +73,31 @@ async function podsOf(node: string) {
   };
 }
 
-/** Checks the drain question on screen against the API: every pod, its budget and what it allows now. */
+/** Checks the drain question on screen against the API: every pod under its owner, the owner's budget and what it allows now. */
 async function assertPanelMatchesApi(frame: string, node: string) {
   const { evict, leftAlone } = await podsOf(node);
   assert.ok(frame.includes(`Drain node ${node}?`), frame);
   assert.ok(frame.includes(`The drain will evict ${evict.length} pod${evict.length === 1 ? '' : 's'}`), frame);
   const lines = frame.split('\n');
   for (const { pod, pdb } of evict) {
-    const line = lines.find((l) => l.includes(` ${pod} `));
-    assert.ok(line, `${pod} is listed:\n${frame}`);
+    const at = lines.findIndex((l) => l.includes(`      ${pod}`));
+    assert.ok(at >= 0, `${pod} is listed:\n${frame}`);
+    // Its owner's line is the nearest one above with "(N pods) — budget".
+    const owner = lines.slice(0, at).reverse().find((l) => / \(\d+ pods?\) — /.test(l));
+    assert.ok(owner, `${pod} is listed under its owner:\n${frame}`);
     if (pdb) {
       const allowed = pdb.status?.disruptionsAllowed ?? 0;
-      assert.ok(line.includes(`PDB ${pdb.metadata.namespace}/${pdb.metadata.name}: allows ${allowed} disruption`), `budget of ${pod}: ${line}`);
+      assert.ok(owner.includes(`PodDisruptionBudget ${pdb.metadata.namespace}/${pdb.metadata.name} allows ${allowed} disruption`), `budget of ${pod}: ${owner}`);
+      assert.ok(frame.includes(`${pdb.metadata.namespace}/${pdb.metadata.name} allows ${allowed} now`), `the budget is among those involved:\n${frame}`);
     } else {
-      assert.ok(line.includes('no PodDisruptionBudget'), line);
+      assert.ok(owner.includes('no PodDisruptionBudget'), owner);
     }
   }
-  for (const pod of leftAlone) assert.ok(lines.some((l) => l.includes(`  ${pod} (`)), `${pod} is listed as left alone:\n${frame}`);
+  const leftAloneAt = lines.findIndex((l) => l.includes('Left alone ('));
+  for (const pod of leftAlone) {
+    const at = lines.findIndex((l) => l.includes(`  ${pod} (`));
+    assert.ok(at > leftAloneAt && leftAloneAt >= 0, `${pod} is listed as left alone, after the evicted pods:\n${frame}`);
+  }
   return { evict, leftAlone };
 }
 
@@ -106,38 +116,55 @@ test('the plan shows kops’ table, the order and an estimate', async () => {
   }
 });
 
-test('drain questions: the panel matches the API; y replaces, s skips, pause holds between steps and resume goes on', { timeout: 60_000 }, async () => {
+test('drain questions: the panel matches the API; p pauses after that node, s skips, a is yes to all once confirmed', { timeout: 60_000 }, async () => {
   const view = open();
   const { session } = view;
+  const stepsOf = (id: string) => session().getState().view.instances.find((i) => i.id === id)?.steps ?? {};
   try {
     await view.waitFor('Estimated duration', 20_000);
     const before = new Map((await h.nodes()).map((n) => [n.metadata.name, n]));
     view.press(keys.enter);
 
-    // The control plane goes first.
+    // The control plane goes first: p drains it, then the run pauses before the next question.
     let frame = await view.waitFor('Drain node', 20_000);
     const first = session().getState().view.confirm!;
     assert.equal(first.group, 'control-plane-us-east-1a');
     await assertPanelMatchesApi(frame, first.nodeName!);
     assert.match(frame, /Next: .*on yes: cordon → drain/);
-    view.press('y');
+    assert.match(frame, /y drain and replace it · s skip this node \(not replaced\) · p drain it, then pause after this node · x abort/);
+    assert.match(frame, /a yes to this node and all 2 remaining/);
+    view.press('p');
+    frame = await view.waitFor((f) => f.includes('PAUSED') && !f.includes('Drain node'), 40_000);
+    assert.equal(session().getState().view.pausedAt, 'instance');
+    assert.equal(stepsOf(first.instanceId).validate?.state, 'done', 'the node was replaced and validated before the pause');
+    assert.match(frame, /Paused after the instance\(s\) in progress, as asked/);
+    // Long enough in simulated time for a question and a detach if the gate did not hold.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.equal(session().getState().view.confirm, undefined, 'no question while paused');
+    assert.equal(session().getState().view.instances.filter((i) => i.group === 'nodes-us-east-1a').length, 0, 'no worker touched while paused');
+    view.press('p');
 
-    // The first worker: its demo pods and their budgets, as the API has them; skip it.
+    // The first worker: its demo pods under their owners and budgets, as the API has them; a asks first, n declines; then skip it.
     await waitForSession(session, 'the first worker question', (s) => s.getState().view.confirm?.group === 'nodes-us-east-1a', 40_000);
     frame = await view.waitFor((f) => f.includes(`Drain node ${session().getState().view.confirm!.nodeName}?`));
     const skipped = session().getState().view.confirm!;
     const { evict } = await assertPanelMatchesApi(frame, skipped.nodeName!);
     assert.ok(evict.some((p) => p.pdb), 'a worker runs pods covered by a budget');
+    assert.match(frame, /ReplicaSet \S+ \(\d+ pods?\) — PodDisruptionBudget/);
+    view.press('a');
+    frame = await view.waitFor('Yes to all: drain this node and the 1 remaining without asking again?');
+    view.press('n');
+    await view.waitFor((f) => !f.includes('Yes to all:') && f.includes(`Drain node ${skipped.nodeName}?`));
+    assert.equal(session().getState().yesToAll, false);
     view.press('s');
 
-    // The second worker: pause while asked, then answer yes; nothing moves until resumed.
+    // The second worker: leaving the screen keeps the run (and its question); :rollout comes back; a, y: yes to all.
     await waitForSession(session, 'the second worker question', (s) => {
       const c = s.getState().view.confirm;
       return Boolean(c && c.instanceId !== skipped.instanceId && c.group === 'nodes-us-east-1a');
     });
     const second = session().getState().view.confirm!;
     await view.waitFor(`Drain node ${second.nodeName}?`);
-    // Leaving the screen keeps the run (and its question) above the router; :rollout comes back to it.
     view.press(keys.escape);
     await view.waitFor('keeps running');
     assert.equal(session().getState().phase, 'running');
@@ -146,16 +173,11 @@ test('drain questions: the panel matches the API; y replaces, s skips, pause hol
     view.press(`rollout ${NAME}`);
     view.press(keys.enter);
     await view.waitFor(`Drain node ${second.nodeName}?`);
-    view.press('p');
-    await view.waitFor('PAUSED');
+    view.press('a');
+    await view.waitFor('Yes to all: drain this node and the 0 remaining');
     view.press('y');
-    await view.waitFor((f) => !f.includes('Drain node') && f.includes('PAUSED'));
-    const stepsOf = (id: string) => session().getState().view.instances.find((i) => i.id === id)?.steps ?? {};
-    // Long enough in simulated time for a detach and a join if the gate did not hold.
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    assert.deepEqual(Object.keys(stepsOf(second.instanceId)), ['confirm'], 'nothing ran while paused');
-    view.press('p');
-    await waitForSession(session, 'the detach after resume', () => stepsOf(second.instanceId).detach !== undefined);
+    await waitForSession(session, 'yes to all', (s) => s.getState().yesToAll);
+    await waitForSession(session, 'the drain after yes to all', () => stepsOf(second.instanceId).drain !== undefined);
 
     frame = await view.waitFor('Rolling update finished in', 60_000);
     assert.match(frame, /FINISHED/);
@@ -171,7 +193,7 @@ test('drain questions: the panel matches the API; y replaces, s skips, pause hol
   }
 });
 
-test('a aborts at the question: nothing is drained, the instance stays', { timeout: 30_000 }, async () => {
+test('x at the question asks about cordoned nodes, u aborts: nothing is drained, the instance stays', { timeout: 30_000 }, async () => {
   const view = open();
   const { session } = view;
   try {
@@ -183,10 +205,13 @@ test('a aborts at the question: nothing is drained, the instance stays', { timeo
     view.press(keys.enter);
     frame = await view.waitFor('Drain node', 20_000);
     const asked = session().getState().view.confirm!;
-    view.press('a');
+    view.press('x');
+    frame = await view.waitFor('Abort the rolling update?');
+    assert.match(frame, /No node is cordoned-but-not-drained right now/);
+    view.press('u');
     frame = await view.waitFor('was aborted');
     assert.match(frame, /ABORTED/);
-    assert.match(frame, /aborted at the confirmation of/);
+    assert.match(frame, /aborted by the user/);
     assert.match(frame, /■ confirm \(stopped\)/);
     assert.match(frame, /press r to plan again: a re-run resumes/i);
     const node = (await h.nodes()).find((n) => n.metadata.name === asked.nodeName);
@@ -196,7 +221,7 @@ test('a aborts at the question: nothing is drained, the instance stays', { timeo
   }
 });
 
-test('a blocked drain shows its pods, budgets and time left; x asks about the cordoned node, u uncordons it', { timeout: 40_000 }, async () => {
+test('a blocked drain shows its pods, budgets and time left; w keeps waiting, x can be backed out of, s skips the node', { timeout: 40_000 }, async () => {
   const view = open();
   const { session } = view;
   // Make a budget on the node allow no disruption, so the drain blocks on it.
@@ -218,16 +243,25 @@ test('a blocked drain shows its pods, budgets and time left; x asks about the co
     assert.match(frame, /left before the drain timeout \(15m00s\)/);
     assert.ok(frame.includes(`PodDisruptionBudget ${budget.metadata.namespace}/${budget.metadata.name} allows 0 disruption(s) now`), frame);
     assert.match(frame, /Now: Drain of .* is blocked by \d+ pod\(s\); .* left before the drain timeout/);
+    assert.ok(frame.includes(`w keep waiting · s skip ${target.nodeName}: cancel its drain, uncordon it, leave it unreplaced`), frame);
+    assert.ok(frame.includes(`<s> skip ${target.nodeName}`), 'the footer offers the skip');
+    view.press('w');
+    frame = await view.waitFor(`Waiting for the held-up drain of ${target.nodeName}`);
+    assert.ok(!frame.includes(`Drain of ${target.nodeName} is blocked:`), 'the panel folded to one line');
     view.press('x');
     frame = await view.waitFor('Abort the rolling update?');
     assert.ok(frame.includes(`Cordoned but not drained right now: ${target.nodeName}`), frame);
-    assert.match(frame, /u abort and uncordon it/);
-    assert.match(frame, /l abort and leave it cordoned/);
-    view.press('u');
-    frame = await view.waitFor('was aborted', 20_000);
-    assert.match(frame, /Uncordoned .*: the rollout stopped before it was drained/);
+    view.press('n');
+    await view.waitFor((f) => !f.includes('Abort the rolling update?'));
+    assert.equal(session().getState().view.status, 'running');
+    view.press('s');
+    frame = await view.waitFor('Rolling update finished in', 30_000);
+    assert.match(frame, /0 replaced, 1 skipped/);
+    assert.match(frame, /skipped during its drain: uncordoned, not replaced/);
+    assert.match(frame, /Uncordoned .*: its drain was skipped/);
     const node = (await h.nodes()).find((n) => n.metadata.name === target.nodeName);
-    assert.ok(node && !node.spec?.unschedulable, 'the node that was not drained is schedulable again');
+    assert.ok(node && !node.spec?.unschedulable, 'the skipped node is schedulable again');
+    assert.equal(node.status?.nodeInfo?.kubeletVersion, 'v1.31.9', 'and was not replaced');
   } finally {
     view.unmount();
     await patch({ maxUnavailable: budget.spec?.maxUnavailable ?? null, minAvailable: budget.spec?.minAvailable ?? null });

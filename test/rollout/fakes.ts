@@ -50,6 +50,8 @@ export interface FakeWorldOptions {
   nodes?: number;
   /** Nodes whose drain times out (by node name). */
   drainBlocks?: Set<string>;
+  /** Nodes whose drain reports a blocking budget, then waits until it is cancelled (by node name). */
+  drainHangs?: Set<string>;
 }
 
 export class FakeWorld {
@@ -64,12 +66,14 @@ export class FakeWorld {
   readonly lowest = new Map<string, number>();
   readonly log: string[] = [];
   drainBlocks: Set<string>;
+  drainHangs: Set<string>;
   /** Called after each cloud or kube mutation (tests crash from here). */
   onMutation?: (what: string) => void;
   private seq = 0;
 
   constructor(options: FakeWorldOptions = {}) {
     this.drainBlocks = options.drainBlocks ?? new Set();
+    this.drainHangs = options.drainHangs ?? new Set();
     this.bundle = buildClusterSpec({
       name: 'fake.example.com',
       zones: ['us-east-1a'],
@@ -171,6 +175,15 @@ export class FakeWorld {
         this.changed(`uncordon ${node}`);
       },
       drain: async (node, options) => {
+        if (this.drainHangs.has(node)) {
+          const pod = { namespace: 'demo', name: `web-${node}` };
+          options.onProgress({ type: 'blocked', pod, pdb: { namespace: 'demo', name: 'web', disruptionsAllowed: 0 }, message: 'Cannot evict pod as it would violate the pod\'s disruption budget.', retryInMs: 5000 });
+          // Held up until cancelled (a skip or an abort), in no clock time at all.
+          await new Promise<never>((_, reject) => {
+            if (options.signal?.aborted) return reject(options.signal.reason);
+            options.signal?.addEventListener('abort', () => reject(options.signal!.reason), { once: true });
+          });
+        }
         if (this.drainBlocks.has(node)) {
           await this.clock.sleep(options.timeoutMs, options.signal);
           throw new DrainTimeoutError(node, [{ pod: { namespace: 'demo', name: `web-${node}` }, pdb: { namespace: 'demo', name: 'web', disruptionsAllowed: 0 }, reason: 'Cannot evict pod' }], options.timeoutMs);

@@ -11,8 +11,13 @@ export class ChangeNotifier<T> {
 
   constructor(
     private readonly read: () => T,
-    private readonly opts: NotifierOptions = {},
+    private opts: NotifierOptions = {},
   ) {}
+
+  /** Changes how long changes are gathered from the next notification on. */
+  setIntervalMs(intervalMs: number): void {
+    this.opts = { ...this.opts, intervalMs };
+  }
 
   subscribe(listener: (value: T) => void): () => void {
     this.listeners.add(listener);

@@ -23,6 +23,8 @@ export class CloudPoller {
   private running: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private failures = 0;
+  /** Instances in the last successful poll. */
+  private instances = 0;
 
   constructor(private readonly opts: CloudPollerOptions) {
     this.firstPoll = new Promise((resolve) => (this.resolveFirst = resolve));
@@ -61,6 +63,7 @@ export class CloudPoller {
     try {
       const groups = await inventory.listInstanceGroups(model.cluster, this.controller.signal);
       model.setCloud(groups, clock.now());
+      this.instances = groups.reduce((sum, g) => sum + g.instances.length, 0);
       this.failures = 0;
       this.resolveFirst();
     } catch (error) {
@@ -71,8 +74,24 @@ export class CloudPoller {
   }
 
   private nextDelayMs(): number {
-    const interval = this.opts.intervalMs ?? 10_000;
+    const interval = Math.max(this.opts.intervalMs ?? 10_000, this.scaleFloorMs());
     if (this.failures === 0) return interval;
     return Math.min(this.opts.maxIntervalMs ?? 120_000, interval * 2 ** Math.min(this.failures - 1, 10));
   }
+
+  /**
+   * Past LARGE_CLUSTER instances, a poll's response is megabytes of XML to
+   * decode (about half a second of CPU at 5,000 instances): poll no more often
+   * than every INSTANCE_WALL_MS per instance of wall time (25 s at 5,000), so
+   * the console's share of a core stays small. Node changes still arrive live
+   * through the watch; refresh() polls at once.
+   */
+  private scaleFloorMs(): number {
+    if (this.instances <= LARGE_CLUSTER) return 0;
+    const speed = this.opts.clock.speed;
+    return this.instances * INSTANCE_WALL_MS * (Number.isFinite(speed) && speed > 0 ? speed : 1);
+  }
 }
+
+const LARGE_CLUSTER = 1000;
+const INSTANCE_WALL_MS = 5;

@@ -50,6 +50,11 @@ export class ClusterModel {
     return this.notifier.subscribe(listener);
   }
 
+  /** Wall ms to gather changes before notifying (e.g. longer while a large list is still arriving). */
+  setNotifyInterval(intervalMs: number): void {
+    this.notifier.setIntervalMs(intervalMs);
+  }
+
   applyNode(event: InformerEvent<KubeNode>): void {
     const name = event.object.metadata.name;
     const previous = this.nodes.get(name);

@@ -20,7 +20,7 @@ export interface LiveClusterOptions {
   cloudIntervalMs?: number;
   /** Wall ms to gather changes before notifying subscribers; 0 = next tick. */
   notifyIntervalMs?: number;
-  /** List page size for pods (nodes list in one page); default 1000. */
+  /** List page size for pods (nodes list in one page); default 500. */
   podPageSize?: number;
   /** Which informers to run; default both. `get nodes` needs pods for PODS too. */
   watchPods?: boolean;
@@ -65,9 +65,10 @@ export function startLiveCluster(opts: LiveClusterOptions): LiveCluster {
       client: opts.kube,
       path: '/api/v1/pods',
       clock: opts.clock,
-      // Pages of a thousand pods: each is decoded in a few milliseconds and dies young, so a
-      // 150,000-pod list neither blocks the screen nor grows the heap by a page of garbage at a time.
-      pageSize: opts.podPageSize ?? 1000,
+      // Pages of 500 pods (kubectl's chunk size): each is decoded in a few milliseconds and its
+      // garbage dies young, so a 150,000-pod list neither blocks the screen for long nor grows
+      // the heap (measured: 5,000-pod pages peaked at 558 MiB RSS, 500-pod pages at 343 MiB).
+      pageSize: opts.podPageSize ?? 500,
       transform: opts.podTransform ?? leanPod,
       onError: reportKube,
       onHealthy: clearKube,

@@ -69,6 +69,7 @@ export async function runGroup(ctx: RunContext, work: GroupWork, onWaveFinished:
     ctx.emit({ type: 'group-finished', group: group.name, durationMs: 0 });
     return;
   }
+  await ctx.intents.gate({ beforeInstance: true });
   if (!work.resuming && group.kind !== 'Bastion' && !ctx.cloudOnly && ctx.deps.validate) {
     try {
       await validateUntilHealthy(ctx, group.name, clock.now() + ctx.timings.validationTimeoutMs, 1);
@@ -78,15 +79,19 @@ export async function runGroup(ctx: RunContext, work: GroupWork, onWaveFinished:
     }
   }
   for (const [index, members] of waves.entries()) {
-    await ctx.intents.gate();
-    ctx.emit({ type: 'wave-started', group: group.name, wave: index + 1, waves: waves.length, instances: members.map((m) => m.id) });
     const waveStarted = clock.now();
-    await runWave(ctx, members);
+    // A wave cut short by "pause after this node" goes on with the rest of its instances once resumed.
+    let pending = members;
+    while (pending.length > 0) {
+      await ctx.intents.gate({ beforeInstance: true });
+      ctx.emit({ type: 'wave-started', group: group.name, wave: index + 1, waves: waves.length, instances: pending.map((m) => m.id) });
+      pending = await runWave(ctx, pending);
+    }
     onWaveFinished(clock.now() - waveStarted);
     if (index < waves.length - 1) {
       const ms = intervalOf(ctx, group.kind);
       if (ms > 0) {
-        await ctx.intents.gate();
+        await ctx.intents.gate({ beforeInstance: true });
         ctx.emit({ type: 'interval', group: group.name, ms });
         await clock.sleep(ms, ctx.signal);
       }

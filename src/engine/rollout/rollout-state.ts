@@ -14,6 +14,10 @@ export interface InstanceView {
   nodeName?: string;
   steps: Partial<Record<InstanceStep, { state: StepState; durationMs?: number }>>;
   skipped: boolean;
+  /** Why it was skipped (at its question, or during its drain). */
+  skipReason?: string;
+  /** The user skipped its drain; the drain is being cancelled and the node uncordoned. */
+  skipping?: boolean;
   evicted: number;
   blocked?: { pods: BlockedPod[]; message: string };
 }
@@ -33,6 +37,10 @@ export interface RolloutView {
   /** The api.<cluster> record after the last control-plane replacement (DNS clusters). */
   apiRecord?: { record: string; values: string[]; changed: boolean };
   reason?: string;
+  /** A pause is scheduled for after the instance(s) in progress. */
+  pauseAfterCurrent?: boolean;
+  /** Where the current pause took hold: at a step boundary, or before the next instance (as scheduled). */
+  pausedAt?: 'step' | 'instance';
 }
 
 export const initialRolloutView: RolloutView = { status: 'planning', resumed: false, instances: [] };
@@ -60,12 +68,14 @@ export function reduceRollout(view: RolloutView, event: RolloutEvent): RolloutVi
     case 'confirmed':
       return { ...view, confirm: undefined };
     case 'skipped':
-      return withInstance(view, event.instanceId, event.group, undefined, (i) => ({ ...i, skipped: true, steps: {} }));
+      return withInstance(view, event.instanceId, event.group, undefined, (i) => ({ ...i, skipped: true, skipping: false, skipReason: event.reason, blocked: undefined, steps: {} }));
+    case 'skip-requested':
+      return mapInstance(view, event.instanceId, (i) => ({ ...i, skipping: true }));
     case 'drain-progress':
       if (event.progress.type !== 'evicted') return view;
       return mapInstance(view, event.instanceId, (i) => ({ ...i, evicted: i.evicted + 1 }));
     case 'drain-blocked':
-      return mapInstance(view, event.instanceId, (i) => ({ ...i, blocked: { pods: event.blocked, message: event.message } }));
+      return mapInstance(view, event.instanceId, (i) => (i.skipped ? i : { ...i, blocked: { pods: event.blocked, message: event.message } }));
     case 'waiting-for-replacement':
       return { ...view, waiting: { group: event.group, want: event.want, ready: event.ready, joining: event.joining } };
     case 'validation-attempt':
@@ -75,9 +85,11 @@ export function reduceRollout(view: RolloutView, event: RolloutEvent): RolloutVi
     case 'eta':
       return { ...view, eta: { remainingMs: event.remainingMs, doneInstances: event.doneInstances, totalInstances: event.totalInstances } };
     case 'paused':
-      return { ...view, status: 'paused' };
+      return { ...view, status: 'paused', pausedAt: event.at ?? 'step' };
     case 'resumed':
-      return { ...view, status: 'running' };
+      return { ...view, status: 'running', pausedAt: undefined };
+    case 'pause-after-current':
+      return { ...view, pauseAfterCurrent: event.scheduled };
     case 'aborting':
       return { ...view, status: 'aborting', reason: event.reason };
     case 'uncordoned':

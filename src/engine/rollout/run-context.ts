@@ -45,8 +45,9 @@ export function isDone(member: WaveMember, step: InstanceStep): boolean {
   return member.progress.done.includes(step);
 }
 
+/** The step is still to do (a skipped instance has nothing left to do). */
 export function needs(member: WaveMember, step: InstanceStep): boolean {
-  return member.steps.includes(step) && !isDone(member, step);
+  return !member.progress.skipped && member.steps.includes(step) && !isDone(member, step);
 }
 
 /**
@@ -89,7 +90,8 @@ export async function runPhase(ctx: RunContext, members: WaveMember[], step: Ins
   );
   // A hard stop (the caller's signal) acts as a crash: nothing more is recorded.
   if (ctx.signal.aborted && !ctx.intents.abortRequested) ctx.signal.throwIfAborted();
-  const done = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+  // An instance skipped during its step (a drain the user skipped) did not do it.
+  const done = outcomes.flatMap((o) => (o.status === 'fulfilled' && !o.value.m.progress.skipped ? [o.value] : []));
   if (done.length > 0) {
     await ctx.journal.record(...done.map(({ m, note, at }) => ({ instance: m.id, group: m.group, step, at, node: m.node, note })));
     for (const { m, at } of done) {

@@ -2,6 +2,8 @@
 //   const run = startRollout(deps, options);
 //   run.subscribe((event) => ...);        // every event, in order (history replayed)
 //   run.pause(); run.resume(); run.abort({ cordoned: 'uncordon' });
+//   run.pauseAfterCurrent();             // finish the instance(s) in progress, then pause
+//   run.skip(instanceId);                // give up a drain in progress: uncordon, not replaced
 //   const result = await run.done;
 // It takes the cluster's rollout lock, opens (or continues) the journal,
 // plans, and rolls group after group. The confirm callback gates each drain.
@@ -10,6 +12,7 @@ import { setMaxListeners } from 'node:events';
 import { ConflictError } from '../store/object-store.js';
 import type { RolloutDeps } from './deps.js';
 import { groupWork, runGroup, type GroupWork } from './group-runner.js';
+import { uncordonSkipped } from './wave-runner.js';
 import { AbortRequestedError, Intents } from './intents.js';
 import { continuationOf, normalizeRequest, readJournal, RolloutJournal, type InstanceProgress, type JournalDocument, type RolloutRequest } from './journal.js';
 import { acquireLock, RolloutLockedError, type HeldLock } from './lock.js';
@@ -39,8 +42,16 @@ export interface RolloutRun {
   subscribe(listener: (event: RolloutEvent) => void): () => void;
   /** Every event so far. */
   history(): readonly RolloutEvent[];
+  /** Pauses at the next step boundary. */
   pause(): void;
   resume(): void;
+  /** Lets the instance(s) in progress finish, then pauses before the next one is asked about or cordoned; false cancels. */
+  pauseAfterCurrent(scheduled?: boolean): void;
+  /** Skips an instance whose drain is in progress (cancel it, uncordon, leave it unreplaced); false if it is not draining. */
+  skip(instanceId: string): boolean;
+  /** Instances whose drain is in progress now. */
+  readonly draining: readonly string[];
+  readonly pauseScheduled: boolean;
   abort(options?: { cordoned?: AbortCordoned; reason?: string }): void;
   readonly isPaused: boolean;
   readonly done: Promise<RolloutResult>;
@@ -72,6 +83,14 @@ export function startRollout(deps: RolloutDeps, options: RolloutOptions): Rollou
     history: () => events,
     pause: () => intents.pause(),
     resume: () => intents.resume(),
+    pauseAfterCurrent: (scheduled = true) => intents.schedulePauseAfterCurrent(scheduled),
+    skip: (instanceId) => intents.skip(instanceId),
+    get draining() {
+      return intents.drainingInstances;
+    },
+    get pauseScheduled() {
+      return intents.pauseAfterCurrent;
+    },
     abort: (o = {}) => intents.abort(o.reason, o.cordoned),
     get isPaused() {
       return intents.isPaused;
@@ -128,6 +147,7 @@ async function execute(deps: RolloutDeps, options: RolloutOptions, runId: string
       retired: new Set(),
     };
     const progress = journal.progress();
+    await uncordonLeftSkipped(ctx, progress);
     const work = plan.groups.map((g) => groupWork(ctx!, g, progress)).filter((w) => w.waves.length > 0);
     ctx.counter.total = work.reduce((sum, w) => sum + w.waves.flat().length, 0);
     emit({ type: 'plan', plan, resumed: journal.resumed });
@@ -152,6 +172,16 @@ async function execute(deps: RolloutDeps, options: RolloutOptions, runId: string
     return result;
   } finally {
     await lock?.release();
+  }
+}
+
+/** An earlier run skipped a drain and stopped before it uncordoned the node: uncordon it now. */
+async function uncordonLeftSkipped(ctx: RunContext, progress: Map<string, InstanceProgress>): Promise<void> {
+  if (!ctx.deps.kube || ctx.cloudOnly) return;
+  for (const p of progress.values()) {
+    if (!p.skipped || !p.node || !p.done.includes('cordon') || p.done.includes('drain')) continue;
+    await uncordonSkipped(ctx, p.instance, p.group, p.node);
+    p.done = [];
   }
 }
 

@@ -136,6 +136,8 @@ export type RolloutEvent =
   | { type: 'confirm'; request: ConfirmRequest }
   | { type: 'confirmed'; instanceId: string; answer: ConfirmAnswer }
   | { type: 'skipped'; instanceId: string; group: string; reason: string }
+  /** The user asked to skip an instance whose drain is in progress: the drain is cancelled, the node uncordoned. */
+  | { type: 'skip-requested'; instanceId: string; nodeName: string }
   | { type: 'drain-progress'; instanceId: string; nodeName: string; progress: DrainProgress }
   | { type: 'drain-blocked'; instanceId: string; nodeName: string; blocked: BlockedPod[]; message: string }
   | { type: 'waiting-for-replacement'; group: string; want: number; ready: number; joining: number }
@@ -144,10 +146,13 @@ export type RolloutEvent =
   /** After a control-plane replacement is running: api.<cluster> now lists these addresses. */
   | { type: 'api-record'; group: string; record: string; previous: string[]; values: string[]; changed: boolean }
   | { type: 'eta'; remainingMs: number; doneInstances: number; totalInstances: number }
-  | { type: 'paused' }
+  /** at: a step boundary (pause), or before the next instance (a pause scheduled after the current one). */
+  | { type: 'paused'; at?: 'step' | 'instance' }
+  /** A pause after the instance(s) in progress was scheduled (or cancelled): it holds before the next one starts. */
+  | { type: 'pause-after-current'; scheduled: boolean }
   | { type: 'resumed' }
   | { type: 'aborting'; reason: string }
-  | { type: 'uncordoned'; instanceId: string; nodeName: string }
+  | { type: 'uncordoned'; instanceId: string; nodeName: string; reason?: string }
   | { type: 'finished'; status: RolloutResult['status']; reason?: string; durationMs: number; replaced: number; skipped: number };
 
 export interface RolloutResult {

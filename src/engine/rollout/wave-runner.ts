@@ -3,15 +3,21 @@
 // terminate (the wave's instances in step with one another, one journal write
 // per step), then wait for the group to be whole again and validate.
 // Every step is journaled; a step the journal already has is not run again.
+// A node whose drain the user skips is uncordoned and left out of the rest.
 import { DrainTimeoutError } from '../kube/node-ops.js';
 import { needs, runPhase, type RunContext, type WaveMember } from './run-context.js';
 import type { RolloutCloudGroup, RolloutInstance } from './deps.js';
 import type { ConfirmPod, ConfirmRequest, InstanceStep } from './types.js';
 import { refreshApiRecord, validateUntilHealthy, waitForGroupStrength } from './waits.js';
 
-export async function runWave(ctx: RunContext, members: WaveMember[]): Promise<void> {
-  const confirmed = await confirmAll(ctx, members);
-  if (confirmed.length === 0) return;
+/**
+ * Runs one wave. Returns the instances of the wave not asked about yet
+ * because the user asked to pause after an instance: the caller runs them
+ * (as the rest of this wave) once the run is resumed.
+ */
+export async function runWave(ctx: RunContext, members: WaveMember[]): Promise<WaveMember[]> {
+  const { kept: confirmed, deferred } = await confirmAll(ctx, members);
+  if (confirmed.length === 0) return deferred;
   // One look at the cloud per wave: we are the only actor on these instances
   // (the lock), so what we do to them afterwards we know without asking.
   const snapshot = (await ctx.deps.cloud.listGroups(ctx.cluster)).find((g) => g.name === confirmed[0].group);
@@ -25,28 +31,47 @@ export async function runWave(ctx: RunContext, members: WaveMember[]): Promise<v
     await leaveNodesSafe(ctx, confirmed);
     throw error;
   }
+  // Instances whose drain was skipped stay as they are: not waited for, not validated for.
+  const going = confirmed.filter((m) => !m.progress.skipped);
+  if (going.length === 0) return deferred;
+  const goingIds = new Set(going.map((m) => m.id));
   const deadline = ctx.deps.clock.now() + ctx.timings.validationTimeoutMs;
-  const known = snapshot && { ...snapshot, instances: snapshot.instances.filter((i) => !cloudState.has(i.id)) };
-  await groupStep(ctx, confirmed, 'join', async () => {
-    const wait = { group, kind, leaving: confirmed.map((m) => m.id), deadline, known };
+  const known = snapshot && {
+    ...snapshot,
+    instances: snapshot.instances.flatMap((i) => (goingIds.has(i.id) ? [] : cloudState.has(i.id) ? [cloudState.get(i.id)].filter((x): x is RolloutInstance => x !== undefined) : [i])),
+  };
+  await groupStep(ctx, going, 'join', async () => {
+    const wait = { group, kind, leaving: going.map((m) => m.id), deadline, known };
     await refreshApiRecord(ctx, wait);
     await waitForGroupStrength(ctx, wait);
   });
-  await groupStep(ctx, confirmed, 'validate', () => validateUntilHealthy(ctx, group, deadline, ctx.timings.validateCount));
-  for (const m of confirmed) if (!ctx.replaced.includes(m.id)) ctx.replaced.push(m.id);
+  await groupStep(ctx, going, 'validate', () => validateUntilHealthy(ctx, group, deadline, ctx.timings.validateCount));
+  for (const m of going) if (!ctx.replaced.includes(m.id)) ctx.replaced.push(m.id);
+  return deferred;
 }
 
-/** Asks about each instance in turn; returns those confirmed (or confirmed by an earlier run). */
-async function confirmAll(ctx: RunContext, members: WaveMember[]): Promise<WaveMember[]> {
-  if (!ctx.confirm) return confirmWithoutAsking(ctx, members);
+/**
+ * Asks about each instance in turn; returns those confirmed (or confirmed by
+ * an earlier run), and those left to ask after a pause the user scheduled.
+ */
+async function confirmAll(ctx: RunContext, members: WaveMember[]): Promise<{ kept: WaveMember[]; deferred: WaveMember[] }> {
+  if (!ctx.confirm) return { kept: await confirmWithoutAsking(ctx, members), deferred: [] };
   const kept: WaveMember[] = [];
-  for (const m of members) {
+  for (const [index, m] of members.entries()) {
     if (m.progress.skipped) continue;
     if (!needs(m, 'confirm')) {
       kept.push(m);
       continue;
     }
-    await ctx.intents.gate();
+    // "Pause after this node": the instances confirmed so far go on as a
+    // smaller wave (never more at once than planned); the rest are asked
+    // about once the run is resumed.
+    if (ctx.intents.pauseAfterCurrent && kept.length > 0) {
+      const rest = members.slice(index).filter((r) => !r.progress.skipped);
+      kept.push(...rest.filter((r) => !needs(r, 'confirm')));
+      return { kept, deferred: rest.filter((r) => needs(r, 'confirm')) };
+    }
+    await ctx.intents.gate({ beforeInstance: true });
     ctx.counter.position += 1;
     const request = await confirmRequest(ctx, m);
     const started = ctx.deps.clock.now();
@@ -71,7 +96,7 @@ async function confirmAll(ctx: RunContext, members: WaveMember[]): Promise<WaveM
     ctx.emit({ type: 'step-finished', instanceId: m.id, group: m.group, nodeName: m.node, step: 'confirm', durationMs: at - started });
     kept.push(m);
   }
-  return kept;
+  return { kept, deferred: [] };
 }
 
 /** --yes: every instance of the wave confirmed at once, in one journal write. */
@@ -79,7 +104,7 @@ async function confirmWithoutAsking(ctx: RunContext, members: WaveMember[]): Pro
   const kept = members.filter((m) => !m.progress.skipped);
   const asking = kept.filter((m) => needs(m, 'confirm'));
   if (asking.length === 0) return kept;
-  await ctx.intents.gate();
+  await ctx.intents.gate({ beforeInstance: true });
   const at = ctx.deps.clock.now();
   for (const m of asking) {
     ctx.counter.position += 1;
@@ -157,10 +182,11 @@ async function replace(ctx: RunContext, members: WaveMember[], cloudState: Cloud
   await runPhase(ctx, members, 'drain', async (m) => {
     if (!m.node || !kube) return 'no node registered';
     const node = m.node;
+    const drain = ctx.intents.drainStarted(m.id, node, ctx.signal);
     try {
       const result = await kube.drain(node, {
         timeoutMs: ctx.timings.drainTimeoutMs,
-        signal: ctx.signal,
+        signal: drain.signal,
         onProgress: (progress) => {
           ctx.emit({ type: 'drain-progress', instanceId: m.id, nodeName: node, progress });
           if (progress.type === 'blocked') {
@@ -171,8 +197,11 @@ async function replace(ctx: RunContext, members: WaveMember[], cloudState: Cloud
       });
       return `evicted ${result.evicted.length} pod(s)`;
     } catch (error) {
+      if (drain.skipped()) return void (await skipDuringDrain(ctx, m, node));
       if (error instanceof DrainTimeoutError) ctx.emit({ type: 'drain-blocked', instanceId: m.id, nodeName: node, blocked: error.blocked, message: error.message });
       throw error;
+    } finally {
+      ctx.intents.drainEnded(m.id);
     }
   });
   await ctx.intents.gate();
@@ -205,6 +234,33 @@ async function groupStep(ctx: RunContext, members: WaveMember[], step: InstanceS
     m.progress.done.push(step);
     ctx.emit({ type: 'step-finished', instanceId: m.id, group: m.group, nodeName: m.node, step, durationMs: at - started });
   }
+}
+
+/**
+ * The user skipped an instance while its drain was held up: it is journaled
+ * as skipped first (a resumed run neither drains it again nor replaces it;
+ * a crash before the uncordon is finished by the next run, see
+ * uncordonSkipped), then its node is uncordoned. Pods already evicted stay
+ * evicted (their owners recreate them elsewhere).
+ */
+async function skipDuringDrain(ctx: RunContext, m: WaveMember, node: string): Promise<void> {
+  const detached = m.progress.done.includes('detach');
+  const reason =
+    'skipped while its drain was held up: uncordoned and not replaced' +
+    (detached ? '; it stays detached from its group (its replacement already runs) until a later rolling update replaces it' : '');
+  await ctx.journal.record({ instance: m.id, group: m.group, step: 'skip', at: ctx.deps.clock.now(), node, note: reason });
+  m.progress.skipped = true;
+  if (!ctx.skipped.includes(m.id)) ctx.skipped.push(m.id);
+  await uncordonSkipped(ctx, m.id, m.group, node);
+  m.progress.done = [];
+  ctx.emit({ type: 'skipped', instanceId: m.id, group: m.group, reason });
+}
+
+/** Uncordons the node of an instance skipped during its drain, and journals it. */
+export async function uncordonSkipped(ctx: RunContext, instance: string, group: string, node: string): Promise<void> {
+  await ctx.deps.kube?.uncordon(node);
+  await ctx.journal.record({ instance, group, step: 'uncordon', at: ctx.deps.clock.now(), node, note: 'uncordoned: its drain was skipped' });
+  ctx.emit({ type: 'uncordoned', instanceId: instance, nodeName: node, reason: 'its drain was skipped' });
 }
 
 /**

@@ -1,15 +1,16 @@
 // The question before each drain: which instance, node and group, why it is
-// replaced, every pod the drain will evict (grouped by owner) with the
-// PodDisruptionBudget covering it and how many disruptions that budget
-// allows right now, and the DaemonSet and mirror pods left alone. Keys: y
-// drain, s skip, a abort, Y yes to all remaining.
+// replaced, the pods the drain will evict grouped by owner (with the
+// PodDisruptionBudget covering each owner's pods and how many disruptions it
+// allows right now), the budgets involved, and the DaemonSet and mirror pods
+// left alone. Keys: y drain, s skip this node, a yes to all remaining,
+// p pause after this node, x abort.
 import { Box, Text } from 'ink';
+import type { PdbRef } from '../../engine/kube/node-pods.js';
 import type { ConfirmPod, ConfirmRequest } from '../../engine/rollout/index.js';
-import { fit } from '../../components/cells.js';
 import type { Scroll } from '../../hooks/useScroll.js';
 
 /** Rows the panel needs besides its list of pods. */
-export const CONFIRM_CHROME_ROWS = 9;
+export const CONFIRM_CHROME_ROWS = 10;
 
 export interface PodLine {
   text: string;
@@ -17,35 +18,71 @@ export interface PodLine {
   bold?: boolean;
 }
 
-const byOwner = (a: ConfirmPod, b: ConfirmPod) =>
-  `${a.ownerKind}/${a.namespace}/${a.ownerName}`.localeCompare(`${b.ownerKind}/${b.namespace}/${b.ownerName}`) || a.name.localeCompare(b.name);
-
-function budgetText(pod: ConfirmPod): string {
-  if (!pod.pdb) return 'no PodDisruptionBudget';
-  const n = pod.pdb.disruptionsAllowed;
-  return `PDB ${pod.pdb.namespace}/${pod.pdb.name}: allows ${n} disruption${n === 1 ? '' : 's'} now`;
+interface OwnerGroup {
+  /** "ReplicaSet demo/web-7d9c", or "(no owner)". */
+  owner: string;
+  pods: ConfirmPod[];
 }
 
-/** The evicted pods, grouped by owner, then the pods left alone: the panel's scrolling part. */
-export function confirmPodLines(request: ConfirmRequest, width: number): PodLine[] {
-  const podWidth = Math.max(20, Math.floor(width * 0.4));
-  const ownerWidth = Math.max(16, Math.floor(width * 0.25));
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const pdbKey = (pdb: PdbRef | undefined) => (pdb ? `${pdb.namespace}/${pdb.name}` : '');
+
+function ownerOf(pod: ConfirmPod): string {
+  return pod.ownerKind ? `${pod.ownerKind} ${pod.namespace}/${pod.ownerName}` : `(no owner) in ${pod.namespace}`;
+}
+
+/** Pods by owner, owners in name order, pods in name order. */
+export function groupByOwner(pods: readonly ConfirmPod[]): OwnerGroup[] {
+  const groups = new Map<string, ConfirmPod[]>();
+  for (const pod of pods) groups.set(ownerOf(pod), [...(groups.get(ownerOf(pod)) ?? []), pod]);
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([owner, list]) => ({ owner, pods: [...list].sort((a, b) => a.name.localeCompare(b.name)) }));
+}
+
+/** The budgets covering the evicted pods, each once, with how many of this node's pods they cover. */
+export function budgetsInvolved(request: ConfirmRequest): { pdb: PdbRef; pods: number }[] {
+  const found = new Map<string, { pdb: PdbRef; pods: number }>();
+  for (const pod of request.evict) {
+    if (!pod.pdb) continue;
+    const entry = found.get(pdbKey(pod.pdb)) ?? { pdb: pod.pdb, pods: 0 };
+    entry.pods += 1;
+    found.set(pdbKey(pod.pdb), entry);
+  }
+  return [...found.values()].sort((a, b) => pdbKey(a.pdb).localeCompare(pdbKey(b.pdb)));
+}
+
+/** "PodDisruptionBudget demo/web allows 1 disruption now", with what that means for this many pods. */
+function budgetWords(pdb: PdbRef | undefined, pods: number, owned: boolean): { text: string; color?: string } {
+  if (!pdb) return owned ? { text: 'no PodDisruptionBudget' } : { text: 'no PodDisruptionBudget; nothing recreates it', color: 'yellow' };
+  const n = pdb.disruptionsAllowed;
+  const text = `PodDisruptionBudget ${pdb.namespace}/${pdb.name} allows ${plural(n, 'disruption')} now`;
+  if (n === 0) return { text: `${text}: the drain waits for it (retried every 5s)`, color: 'yellow' };
+  if (n < pods) return { text: `${text}: evicted a few at a time as replacements become Ready`, color: 'yellow' };
+  return { text };
+}
+
+/** The evicted pods grouped by owner, then the pods left alone: the panel's scrolling part. */
+export function confirmPodLines(request: ConfirmRequest): PodLine[] {
   const lines: PodLine[] = [];
   if (request.evict.length === 0) lines.push({ text: '  No pods to evict: only DaemonSet or mirror pods run there.', color: 'green' });
-  else lines.push({ text: `  ${fit('OWNER', ownerWidth)} ${fit('POD', podWidth)} BUDGET`, bold: true });
-  let previousOwner = '';
-  for (const pod of [...request.evict].sort(byOwner)) {
-    const owner = pod.ownerKind ? `${pod.ownerKind} ${pod.ownerName}` : '(no owner)';
-    const shownOwner = owner === previousOwner ? '' : owner;
-    previousOwner = owner;
-    const blocking = pod.pdb && pod.pdb.disruptionsAllowed === 0;
-    const emptyDir = pod.emptyDir ? '  (its emptyDir data is deleted)' : '';
-    lines.push({ text: `  ${fit(shownOwner, ownerWidth)} ${fit(`${pod.namespace}/${pod.name}`, podWidth)} ${budgetText(pod)}${emptyDir}`, color: blocking ? 'yellow' : undefined });
+  for (const group of groupByOwner(request.evict)) {
+    const budgets = new Set(group.pods.map((p) => pdbKey(p.pdb)));
+    const owned = Boolean(group.pods[0].ownerKind);
+    const shared = budgets.size === 1;
+    const words = shared ? budgetWords(group.pods[0].pdb, group.pods.length, owned) : { text: 'budgets differ (each pod below)', color: undefined };
+    lines.push({ text: `  ${group.owner} (${plural(group.pods.length, 'pod')}) — ${words.text}`, bold: true, color: words.color });
+    for (const pod of group.pods) {
+      const own = shared ? '' : `  ${budgetWords(pod.pdb, 1, owned).text}`;
+      const emptyDir = pod.emptyDir ? '  (its emptyDir data is deleted)' : '';
+      lines.push({ text: `      ${pod.namespace}/${pod.name}${own}${emptyDir}`, color: pod.emptyDir ? 'yellow' : undefined });
+    }
   }
   if (request.leftAlone.length > 0) {
-    lines.push({ text: `Left alone (${request.leftAlone.length} DaemonSet and mirror pod${request.leftAlone.length === 1 ? '' : 's'}: a drain does not evict them):`, bold: true });
-    for (const pod of [...request.leftAlone].sort(byOwner)) {
-      const why = pod.disposition === 'skip-mirror' ? 'mirror pod' : `DaemonSet ${pod.ownerName}`;
+    lines.push({ text: `Left alone (${plural(request.leftAlone.length, 'DaemonSet and mirror pod')}: a drain does not evict them):`, bold: true });
+    const byOwner = [...request.leftAlone].sort((a, b) => ownerOf(a).localeCompare(ownerOf(b)) || a.name.localeCompare(b.name));
+    for (const pod of byOwner) {
+      const why = pod.disposition === 'skip-mirror' ? 'mirror pod' : `DaemonSet ${pod.namespace}/${pod.ownerName}`;
       lines.push({ text: `  ${pod.namespace}/${pod.name} (${why})`, color: 'gray' });
     }
   }
@@ -65,9 +102,12 @@ export interface ConfirmPanelProps {
 
 export function ConfirmPanel({ request, lines, scroll, listRows, remaining, width }: ConfirmPanelProps) {
   const node = request.nodeName ?? '(no node registered)';
-  const blocked = request.evict.filter((p) => p.pdb && p.pdb.disruptionsAllowed === 0).length;
+  const owners = groupByOwner(request.evict).length;
+  const budgets = budgetsInvolved(request);
+  const blocked = budgets.filter((b) => b.pdb.disruptionsAllowed === 0);
   const shown = lines.slice(scroll.offset, scroll.offset + listRows);
   const more = lines.length - scroll.offset - shown.length;
+  const budgetList = budgets.map((b) => `${pdbKey(b.pdb)} allows ${b.pdb.disruptionsAllowed} now (${plural(b.pods, 'pod')} here)`).join(', ');
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1} width={width}>
       <Text bold color="yellow" wrap="truncate-end">
@@ -76,8 +116,10 @@ export function ConfirmPanel({ request, lines, scroll, listRows, remaining, widt
       <Text wrap="truncate-end">{`Instance ${request.instanceId}  ·  group ${request.group} (${request.kind})  ·  cluster ${request.cluster}`}</Text>
       <Text wrap="truncate-end">{`Why: ${request.reason}`}</Text>
       <Text wrap="truncate-end" bold>
-        {`The drain will evict ${request.evict.length} pod${request.evict.length === 1 ? '' : 's'}:`}
-        {blocked > 0 ? <Text color="yellow">{`  ${blocked} covered by a budget that allows no disruption now: the drain waits for it (retried every 5s)`}</Text> : null}
+        {`The drain will evict ${plural(request.evict.length, 'pod')}${request.evict.length ? ` of ${plural(owners, 'owner')}` : ''}:`}
+      </Text>
+      <Text wrap="truncate-end" color={blocked.length ? 'yellow' : undefined}>
+        {budgets.length === 0 ? 'PodDisruptionBudgets involved: none' : `PodDisruptionBudgets involved: ${budgetList}`}
       </Text>
       <Box flexDirection="column" height={listRows} overflow="hidden">
         {shown.map((line, i) => (
@@ -90,11 +132,12 @@ export function ConfirmPanel({ request, lines, scroll, listRows, remaining, widt
         {more > 0 || scroll.offset > 0 ? `${more} more line(s) below; j/k scroll` : ' '}
       </Text>
       <Text wrap="truncate-end">
-        <Text bold color="green">y</Text> drain and replace it · <Text bold>s</Text> skip (not replaced) · <Text bold color="red">a</Text> abort the rollout
+        <Text bold color="green">y</Text> drain and replace it · <Text bold>s</Text> skip this node (not replaced) · <Text bold>p</Text> drain it, then pause after this node ·{' '}
+        <Text bold color="red">x</Text> abort…
       </Text>
       <Text wrap="truncate-end">
-        <Text bold>Y</Text>
-        {` yes to this node and all ${remaining} remaining: no more questions, every later drain starts on its own (p still pauses, x aborts)`}
+        <Text bold color="yellow">a</Text>
+        {` yes to this node and all ${remaining} remaining: no more questions, every later drain starts on its own (asks you to confirm; p still pauses, x still aborts)`}
       </Text>
     </Box>
   );

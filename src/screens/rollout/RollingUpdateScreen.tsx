@@ -19,7 +19,7 @@ import { AbortPanel, ABORT_PANEL_ROWS } from './AbortPanel.js';
 import { ConfirmPanel, confirmPodLines, CONFIRM_CHROME_ROWS } from './ConfirmPanel.js';
 import { planLines, PlanView } from './PlanView.js';
 import { modeOf, rolloutActions } from './rollout-actions.js';
-import { BlockedDrain, Notes, RunHeader, StepList, ValidationLine } from './RunView.js';
+import { BlockedDrain, blockedDrainRows, Notes, RunHeader, StepList, ValidationLine } from './RunView.js';
 
 const HEADER_ROWS = 3;
 
@@ -29,6 +29,8 @@ export function RollingUpdateScreen({ cluster }: { cluster: string }) {
   const shell = useShell();
   const body = useBodySize();
   const [askingAbort, setAskingAbort] = useState(false);
+  // Blocked drains the user chose to keep waiting for: their panel folds to one line.
+  const [waitingFor, setWaitingFor] = useState<ReadonlySet<string>>(new Set());
   const mode = modeOf(state, askingAbort && state.phase === 'running');
   const width = body.columns;
 
@@ -39,12 +41,26 @@ export function RollingUpdateScreen({ cluster }: { cluster: string }) {
   // The part that scrolls: the plan's lines, or the pods of the drain question.
   const plan = state.phase === 'plan' ? state.plan : undefined;
   const lines = useMemo(() => (plan ? planLines(plan, state.unfinished) : []), [plan, state.unfinished]);
-  const podLines = useMemo(() => (request ? confirmPodLines(request, width - 4) : []), [request, width]);
+  const podLines = useMemo(() => (request ? confirmPodLines(request) : []), [request]);
   const confirmRows = Math.max(3, Math.min(podLines.length, Math.floor(body.rows * 0.6) - CONFIRM_CHROME_ROWS));
   const planScroll = useScroll('rollout-plan', lines.length, Math.max(1, body.rows - 5));
   const podScroll = useScroll('rollout-pods', podLines.length, confirmRows, 'Pods');
 
-  const actions = rolloutActions({ mode, state, session, router, shell, remaining, setAskingAbort, scroll: mode === 'plan' ? planScroll.actions : mode === 'confirm' ? podScroll.actions : [] });
+  // Lockstep waves drain several nodes at once: every held-up drain is shown; s skips the first.
+  const blockedRows = rows.filter((r) => r.blocked && r.status === 'active' && !r.skipping);
+  const keepWaiting = () => setWaitingFor(new Set([...waitingFor, ...blockedRows.map((r) => r.id)]));
+  const actions = rolloutActions({
+    mode,
+    state,
+    session,
+    router,
+    shell,
+    remaining,
+    setAskingAbort,
+    scroll: mode === 'plan' ? planScroll.actions : mode === 'confirm' ? podScroll.actions : [],
+    blocked: mode === 'running' ? blockedRows : [],
+    keepWaiting,
+  });
   useScreenActions(`Rolling update of ${cluster}`, actions, { cluster });
 
   if (mode === 'loading') return <Loading label={`${state.step ?? 'Planning'}…`} />;
@@ -55,7 +71,7 @@ export function RollingUpdateScreen({ cluster }: { cluster: string }) {
   if (mode === 'plan' && plan) return <PlanView state={state} plan={plan} lines={lines} scroll={planScroll} width={width} height={body.rows} />;
 
   const progress = progressOf(state, rows, now);
-  const blocked = rows.find((r) => r.blocked && r.status === 'active');
+  const folded = blockedRows.length > 0 && blockedRows.every((r) => waitingFor.has(r.id));
   let used = HEADER_ROWS + 1;
   const panel = (() => {
     if (mode === 'abort') {
@@ -66,9 +82,10 @@ export function RollingUpdateScreen({ cluster }: { cluster: string }) {
       used += CONFIRM_CHROME_ROWS + confirmRows;
       return <ConfirmPanel request={request} lines={podLines} scroll={podScroll} listRows={confirmRows} remaining={remaining} width={width} />;
     }
-    if (blocked) {
-      used += 3 + Math.min(5, blocked.blocked!.pods.length + 1);
-      return <BlockedDrain state={state} row={blocked} now={now} width={width} />;
+    if (blockedRows.length > 0) {
+      const panel = blockedDrainRows(blockedRows, folded);
+      used += panel;
+      return <BlockedDrain state={state} rows={blockedRows} folded={folded} now={now} width={width} />;
     }
     return null;
   })();

@@ -6,6 +6,7 @@ import { Box, Text } from 'ink';
 import { fit } from '../../components/cells.js';
 import { StepChips, type Chip } from '../../components/StepChips.js';
 import { formatDuration } from '../../engine/rollout/index.js';
+import type { BlockedPod } from '../../engine/kube/node-ops.js';
 import { drainTimeLeft, type InstanceRow, type Progress } from '../../hooks/rollout-progress.js';
 import type { RolloutSessionState } from '../../hooks/rollout-session.js';
 
@@ -37,23 +38,66 @@ export function RunHeader({ state, progress, now, next, width }: { state: Rollou
   );
 }
 
-/** A drain held up by pods whose budgets allow no disruption: which, why, and the time left. */
-export function BlockedDrain({ state, row, now, width }: { state: RolloutSessionState; row: InstanceRow; now: number; width: number }) {
-  const blocked = row.blocked!;
-  const left = drainTimeLeft(state, row, now);
+const MAX_BLOCKED_NODES = 3;
+const MAX_BLOCKED_PODS = 3;
+
+/** Rows the blocked-drain panel takes. */
+export function blockedDrainRows(rows: readonly InstanceRow[], folded: boolean): number {
+  if (folded) return 1;
+  const shown = rows.slice(0, MAX_BLOCKED_NODES);
+  const podRows = shown.reduce((sum, r) => sum + Math.min(MAX_BLOCKED_PODS, r.blocked!.pods.length) + (r.blocked!.pods.length > MAX_BLOCKED_PODS ? 1 : 0), 0);
+  return 2 + shown.length + podRows + (rows.length > MAX_BLOCKED_NODES ? 1 : 0) + 2;
+}
+
+function blockerText(b: BlockedPod): string {
+  const budget = b.pdb ? `PodDisruptionBudget ${b.pdb.namespace}/${b.pdb.name} allows ${b.pdb.disruptionsAllowed} disruption(s) now` : 'no budget';
+  return `${b.pod.namespace}/${b.pod.name}: ${budget} · ${b.reason}`;
+}
+
+/**
+ * Drains held up by pods (a budget that allows no disruption, a pod that will
+ * not terminate): which pods, their budgets and why, the time left before the
+ * drain timeout, and the choice: keep waiting, skip the node, or abort.
+ * Lockstep waves drain several nodes at once, so every held-up node is shown.
+ */
+export function BlockedDrain({ state, rows, folded, now, width }: { state: RolloutSessionState; rows: readonly InstanceRow[]; folded: boolean; now: number; width: number }) {
+  const first = rows[0];
+  const name = (r: InstanceRow) => r.nodeName ?? r.id;
+  const left = (r: InstanceRow) => formatDuration(drainTimeLeft(state, r, now));
+  if (folded) {
+    return (
+      <Text color="yellow" wrap="truncate-end">
+        {`Waiting for the held-up drain of ${rows.map((r) => `${name(r)} (${left(r)} left)`).join(', ')}  ·  s skip ${name(first)} · x abort`}
+      </Text>
+    );
+  }
+  const shown = rows.slice(0, MAX_BLOCKED_NODES);
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1} width={width}>
-      <Text bold color="yellow" wrap="truncate-end">
-        {`Drain of ${row.nodeName ?? row.id} is blocked: ${formatDuration(left)} left before the drain timeout (${formatDuration(state.timings.drainTimeoutMs)})`}
-      </Text>
-      {blocked.pods.slice(0, 4).map((b) => (
-        <Text key={`${b.pod.namespace}/${b.pod.name}`} wrap="truncate-end">
-          {`  ${b.pod.namespace}/${b.pod.name}: ${b.pdb ? `PodDisruptionBudget ${b.pdb.namespace}/${b.pdb.name} allows ${b.pdb.disruptionsAllowed} disruption(s) now` : 'no budget'} · ${b.reason}`}
-        </Text>
-      ))}
-      {blocked.pods.length > 4 ? <Text dimColor>{`  … and ${blocked.pods.length - 4} more`}</Text> : null}
+      {shown.map((row) => {
+        const pods = row.blocked!.pods;
+        return (
+          <Box key={row.id} flexDirection="column">
+            <Text bold color="yellow" wrap="truncate-end">
+              {`Drain of ${name(row)} is blocked: ${left(row)} left before the drain timeout (${formatDuration(state.timings.drainTimeoutMs)}); ${pods.length} pod(s) holding it`}
+            </Text>
+            {pods.slice(0, MAX_BLOCKED_PODS).map((b) => (
+              <Text key={`${b.pod.namespace}/${b.pod.name}`} wrap="truncate-end">
+                {`  ${blockerText(b)}`}
+              </Text>
+            ))}
+            {pods.length > MAX_BLOCKED_PODS ? <Text dimColor>{`  … and ${pods.length - MAX_BLOCKED_PODS} more`}</Text> : null}
+          </Box>
+        );
+      })}
+      {rows.length > MAX_BLOCKED_NODES ? <Text dimColor>{`… and ${rows.length - MAX_BLOCKED_NODES} more node(s) held up`}</Text> : null}
       <Text wrap="truncate-end">
-        The drain keeps retrying every 5s (a budget frees up when a replacement pod is Ready). Keep waiting, or x to abort; at the timeout the rollout stops and says so.
+        The drain retries every 5s (a budget frees up when a replacement pod is Ready); at the timeout the rollout stops and says why.
+      </Text>
+      <Text wrap="truncate-end">
+        <Text bold>w</Text> keep waiting · <Text bold color="yellow">s</Text>
+        {` skip ${name(first)}: cancel its drain, uncordon it, leave it unreplaced (pods already evicted stay evicted) · `}
+        <Text bold color="red">x</Text> abort…
       </Text>
     </Box>
   );
@@ -80,12 +124,12 @@ export function ValidationLine({ state, width }: { state: RolloutSessionState; w
 const STEP_LABELS: Record<string, string> = { 'post-drain': 'wait', confirm: 'confirm' };
 
 function chipsOf(row: InstanceRow): Chip[] {
-  if (row.status === 'skipped') return [{ label: 'skipped: not replaced', status: 'skipped' }];
+  if (row.status === 'skipped') return [{ label: /drain/.test(row.skipReason ?? '') ? 'skipped during its drain: uncordoned, not replaced' : 'skipped: not replaced', status: 'skipped' }];
   return row.steps.map((cell) => ({
     label: STEP_LABELS[cell.step] ?? cell.step,
     status: cell.status,
-    detail: cell.ms !== undefined && (cell.status === 'done' || cell.status === 'running') ? formatDuration(cell.ms) : cell.step === 'drain' && cell.status === 'running' ? `${row.evicted} evicted` : undefined,
-    warn: cell.step === 'drain' && Boolean(row.blocked),
+    detail: cell.ms !== undefined && (cell.status === 'done' || cell.status === 'running') ? formatDuration(cell.ms) : cell.step === 'drain' && cell.status === 'running' ? (row.skipping ? 'skipping…' : `${row.evicted} evicted`) : undefined,
+    warn: cell.step === 'drain' && Boolean(row.blocked || row.skipping),
   }));
 }
 

@@ -36,6 +36,10 @@ export interface ActionInputs {
   setAskingAbort(value: boolean): void;
   /** Scroll keys of the part that scrolls (plan lines, pods of the question). */
   scroll: KeyAction[];
+  /** Drains held up now (lockstep waves can have several): the first one is the one s skips. */
+  blocked: readonly { id: string; nodeName?: string }[];
+  /** The blocked-drain panel is folded to one line ("keep waiting" was chosen). */
+  keepWaiting(): void;
 }
 
 export function rolloutActions(inputs: ActionInputs): KeyAction[] {
@@ -59,7 +63,29 @@ export function rolloutActions(inputs: ActionInputs): KeyAction[] {
   const pause: KeyAction = state.view.status === 'paused'
     ? { key: 'p', label: 'resume', run: () => session.resume() }
     : { key: 'p', label: 'pause (after the current step)', run: () => session.pause() };
+  const scheduled = state.view.pauseAfterCurrent === true;
+  const pauseAfter: KeyAction = {
+    key: 'P',
+    label: scheduled ? 'cancel the pause after the current instance' : 'pause after the current instance(s)',
+    hidden: state.view.status === 'paused',
+    disabled: state.view.status === 'paused',
+    run: () => session.setPauseAfterCurrent(!scheduled),
+  };
   const abort: KeyAction = { key: 'x', label: 'abort…', run: () => setAskingAbort(true) };
+  const stuck = inputs.blocked[0];
+  const stuckName = stuck ? (stuck.nodeName ?? stuck.id) : '';
+  const blockedKeys: KeyAction[] = stuck
+    ? [
+        { key: 'w', label: 'keep waiting', run: inputs.keepWaiting },
+        {
+          key: 's',
+          label: `skip ${stuckName} (uncordon, not replaced)`,
+          run: () => {
+            if (!session.skipDrain(stuck.id)) shell.flash(`The drain of ${stuckName} is no longer in progress: nothing to skip.`, 'warn');
+          },
+        },
+      ]
+    : [];
   switch (mode) {
     case 'loading':
       return [];
@@ -88,17 +114,16 @@ export function rolloutActions(inputs: ActionInputs): KeyAction[] {
     case 'confirm':
       return [
         { key: 'y', label: 'drain', run: () => session.answer('yes') },
-        { key: 's', label: 'skip (not replaced)', run: () => session.answer('skip') },
-        { key: 'a', label: 'abort', run: () => session.answer('abort') },
+        { key: 's', label: 'skip this node (not replaced)', run: () => session.answer('skip') },
         {
-          key: 'Y',
+          key: 'a',
           label: 'yes to all remaining',
           dangerous: true,
-          confirm: `Yes to this node and all ${inputs.remaining} remaining? Every later drain then starts without asking you (p still pauses, x still aborts).`,
+          confirm: `Yes to all: drain this node and the ${inputs.remaining} remaining without asking again? Every later drain then starts on its own, without showing you its pods (p still pauses, x still aborts).`,
           run: () => session.yesToAll(),
         },
-        pause,
-        { key: 'x', label: 'abort', hidden: true, run: () => session.answer('abort') },
+        { key: 'p', label: 'pause after this node (drains it first)', run: () => session.pauseAfterThis() },
+        abort,
         ...inputs.scroll,
         leave,
         quit,
@@ -111,7 +136,7 @@ export function rolloutActions(inputs: ActionInputs): KeyAction[] {
         quit,
       ];
     case 'running':
-      return [pause, abort, leave, quit];
+      return [...blockedKeys, pause, pauseAfter, abort, leave, quit];
     case 'ended':
       return [{ key: 'r', aliases: ['ctrl+r'], label: 'plan again (resumes if unfinished)', run: () => session.replan() }];
   }

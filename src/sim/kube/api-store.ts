@@ -177,6 +177,11 @@ export class ApiStore {
     this.compacted = this.rv;
   }
 
+  /** Serialises every object of a resource now, so its first LIST is only concatenation. */
+  warmJson(resource: string): void {
+    for (const holder of this.table(resource).values()) jsonOf(holder);
+  }
+
   /** Restores the counter after a restart; older watches must relist. */
   resetRevision(rv: number): void {
     this.rv = Math.max(this.rv, rv);

@@ -108,6 +108,8 @@ export function seedLarge(world: ClusterWorld, instances: SimInstanceInfo[], pod
     return { ...node, metadata: { ...node.metadata, uid: world.uid(), creationTimestamp: created } };
   });
   world.store.bulkLoad('nodes', nodes);
+  // A console or `get nodes` lists the nodes first; serialise them now, not on that request.
+  world.store.warmJson('nodes');
 
   const workers = records.filter((r) => r.role === 'Node');
   const loadPerNode = Math.max(0, podsPerNode - 2);
