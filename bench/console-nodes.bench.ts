@@ -6,7 +6,6 @@
 // (src/cli.tsx sets NODE_ENV); BENCH_NODE_ENV=development measures the other
 // (and adds React's commit times from its Profiler). Prints figures; asserts nothing.
 import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,15 +13,16 @@ import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Services } from '../src/hooks/services.js';
+import { percentile, startSimulatorProcess } from './bench-helpers.js';
 
 // Before React is first loaded (hence the dynamic imports below), as the CLI does.
 process.env.NODE_ENV = process.env.BENCH_NODE_ENV ?? 'production';
 const { render } = await import('ink');
 const { createElement, Profiler } = await import('react');
 const { App } = await import('../src/app.js');
-const { scaledClock } = await import('../src/engine/clock.js');
 const { openStateStore } = await import('../src/engine/store/open-store.js');
 const { liveSessionsFor } = await import('../src/hooks/live-sessions.js');
+const { simulatorAccess } = await import('../src/startup/cloud-session.js');
 const { FakeTerminalIn, FakeTerminalOut } = await import('../test/console/helpers.js');
 
 const NODES = Number(process.env.BENCH_NODES ?? 5000);
@@ -39,34 +39,6 @@ const liveHeapMiB = () => {
   collectGarbage();
   return (process.memoryUsage().heapUsed / 1048576).toFixed(0);
 };
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-/** `kopsdeck sim --nodes N` in its own process, so its CPU is not counted as the console's. */
-async function startSimulatorProcess(dir: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.tsx', 'sim', '--nodes', String(NODES), '--pods-per-node', String(PODS_PER_NODE), '--speed', '1', '--seed', '1', '--dir', dir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, KOPSDECK_HOME: dir },
-  });
-  const values: Record<string, string> = {};
-  for await (const line of createInterface({ input: child.stdout! })) {
-    const [key, ...rest] = line.split('=');
-    values[key] = rest.join('=');
-    if (values.AWS_ENDPOINT_URL && values.KUBECONFIG) break;
-  }
-  return {
-    url: values.AWS_ENDPOINT_URL,
-    kubeconfigPath: values.KUBECONFIG,
-    stop: () => new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
-  };
-}
 
 /** A separate process that patches a node's labels EVENTS_PER_SECOND times a second, each producing one watch event. */
 function startEventSource(kubeUrl: string) {
@@ -88,7 +60,7 @@ process.stdout.write('started\\n');
 const codeRssMiB = (process.memoryUsage().rss / 1048576).toFixed(0);
 const home = mkdtempSync(join(tmpdir(), 'kopsdeck-console-bench-'));
 const setupStart = performance.now();
-const sim = await startSimulatorProcess(join(home, 'sim'));
+const sim = await startSimulatorProcess(join(home, 'sim'), NODES, PODS_PER_NODE);
 console.log(`simulator (own process): ${NODES} nodes x ${PODS_PER_NODE} pods ready in ${(performance.now() - setupStart).toFixed(0)} ms`);
 console.log(`React build: ${process.env.NODE_ENV}; console process RSS with its code loaded (through tsx), before any data: ${codeRssMiB} MiB`);
 
@@ -99,15 +71,7 @@ const services: Services = {
   cloud: 'aws',
   simulated: true,
   region: 'us-east-1',
-  access: {
-    simulated: true,
-    clock: scaledClock(1),
-    awsEndpoint: sim.url,
-    // Placeholders the simulator accepts; not secrets.
-    awsCredentials: { accessKeyId: 'SIMULATED', secretAccessKey: 'SIMULATED' },
-    defaultRegion: 'us-east-1',
-    kubeconfigPath: sim.kubeconfigPath,
-  },
+  access: simulatorAccess({ url: sim.url, kubeconfigPath: sim.kubeconfigPath, speed: 1 }),
 };
 
 const inkFrames: number[] = [];

@@ -4,7 +4,6 @@
 // and the full `get nodes` path (nodes + 150,000 pods + cloud, into the model).
 // Prints figures; asserts nothing.
 import { spawn, spawnSync } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import type { KubeList, KubeNode } from '../src/engine/kube/types.js';
 import { awsCloudInventory } from '../src/engine/model/aws-inventory.js';
 import { loadClusterOnce } from '../src/engine/model/load-once.js';
 import { formatNodes } from '../src/engine/output/get-output.js';
+import { median, startSimulatorProcess } from './bench-helpers.js';
 
 const NODES = Number(process.env.BENCH_NODES ?? 5000);
 const PODS_PER_NODE = Number(process.env.BENCH_PODS_PER_NODE ?? 30);
@@ -35,11 +35,6 @@ async function timeIt(label: string, fn: () => Promise<unknown>): Promise<number
   return times;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
 /** Runs a command to completion without blocking this process's event loop. */
 function run(cmd: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -51,31 +46,9 @@ function run(cmd: string, args: string[]): Promise<void> {
   });
 }
 
-/** The simulator in its own process (`kopsdeck sim --nodes N`), so neither client shares a CPU with it. */
-async function startSimulatorProcess(dir: string) {
-  const args = ['--import', 'tsx', 'src/cli.tsx', 'sim', '--nodes', String(NODES), '--pods-per-node', String(PODS_PER_NODE), '--speed', '1', '--seed', '1', '--dir', dir];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, KOPSDECK_HOME: dir } });
-  const values: Record<string, string> = {};
-  const lines = createInterface({ input: child.stdout! });
-  for await (const line of lines) {
-    const [key, ...rest] = line.split('=');
-    values[key] = rest.join('=');
-    if (values.AWS_ENDPOINT_URL && values.KUBECONFIG) break;
-  }
-  if (!values.AWS_ENDPOINT_URL || !values.KUBECONFIG) throw new Error('the simulator exited before printing its endpoints');
-  return {
-    url: values.AWS_ENDPOINT_URL,
-    kubeconfigPath: values.KUBECONFIG,
-    stop: () => new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
-  };
-}
-
 const home = mkdtempSync(join(tmpdir(), 'kopsdeck-bench-'));
 const setupStart = performance.now();
-const sim = await startSimulatorProcess(join(home, 'sim'));
+const sim = await startSimulatorProcess(join(home, 'sim'), NODES, PODS_PER_NODE);
 console.log(`simulator (own process) with ${NODES} nodes x ${PODS_PER_NODE} pods ready in ${(performance.now() - setupStart).toFixed(0)} ms`);
 try {
   const kube = await createKubeClient({ cluster: CLUSTER, kubeconfigPath: sim.kubeconfigPath });

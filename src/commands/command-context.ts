@@ -5,6 +5,7 @@ import type { ClusterStore } from '../engine/store/cluster-store.js';
 import { openStateStore, resolveStateStoreUrl } from '../engine/store/open-store.js';
 import { openCloudSession, type CloudSession, type CloudChoice } from '../startup/cloud-session.js';
 import { awsClientsFor } from '../engine/cloud/access.js';
+import type { AwsClients } from '../engine/cloud/aws/clients.js';
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -25,6 +26,7 @@ export interface GlobalOptions {
 export class CommandContext {
   private storeInstance?: ClusterStore;
   private session?: Promise<CloudSession>;
+  private storeClients?: AwsClients;
 
   constructor(
     readonly io: CliIO,
@@ -51,8 +53,8 @@ export class CommandContext {
   async prepareStore(): Promise<void> {
     if (this.storeInstance || !this.stateStoreUrl.startsWith('s3://')) return;
     const session = await this.cloud();
-    const s3Client = awsClientsFor(session, session.defaultRegion).s3;
-    this.storeInstance = openStateStore(this.stateStoreUrl, { s3Client, env: this.io.env });
+    this.storeClients = awsClientsFor(session, session.defaultRegion);
+    this.storeInstance = openStateStore(this.stateStoreUrl, { s3Client: this.storeClients.s3, env: this.io.env });
   }
 
   /** The cloud (real AWS or the simulator), opened on first use and closed by close(). */
@@ -62,6 +64,7 @@ export class CommandContext {
   }
 
   async close(): Promise<void> {
+    this.storeClients?.destroy();
     if (this.session) await (await this.session).close();
   }
 

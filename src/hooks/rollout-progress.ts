@@ -156,6 +156,8 @@ function togetherText(state: RolloutSessionState, rows: readonly InstanceRow[], 
         : '';
       return `Draining ${n} nodes together (${names}): ${evicted} pod(s) evicted so far${held}.`;
     }
+    case 'confirm':
+      return `Recording the answers for ${n} instances (${names}) in the rollout journal.`;
     case 'join':
     case 'validate':
       return runningText(state, rows[0], rows[0].steps.find((s) => s.step === step)!, now).replace(who(rows[0]), `${n} instances (${names})`);

@@ -11,7 +11,7 @@ import { TextView, TEXT_VIEW_CHROME_ROWS } from '../components/TextView.js';
 import { systemClock } from '../engine/clock.js';
 import { cordon, uncordon } from '../engine/kube/node-ops.js';
 import { formatAge, isNodeReady, nodeRoleFromLabels, readyStatus, zoneOf } from '../engine/model/node-row.js';
-import { renderTable } from '../engine/output/table.js';
+import { renderTextTable } from '../engine/output/text-table.js';
 import type { KeyAction } from '../hooks/actions.js';
 import { useServices } from '../hooks/services.js';
 import { useBodySize } from '../hooks/useBodySize.js';
@@ -25,11 +25,11 @@ const TITLE_ROWS = 2;
 
 function table(headers: string[], rows: string[][], empty: string): string[] {
   if (rows.length === 0) return [`  ${empty}`];
-  return renderTable(headers, rows, 2).trimEnd().split('\n').map((line) => '  ' + line);
+  return renderTextTable(headers, rows, 2).trimEnd().split('\n').map((line) => '  ' + line);
 }
 
 export function describeNode(detail: NodeDetail, now: number, podsComplete = true): string[] {
-  const { node, instance, group, pods } = detail;
+  const { node, group, pods } = detail;
   const labels = node.metadata.labels ?? {};
   const created = node.metadata.creationTimestamp ? Date.parse(node.metadata.creationTimestamp) : undefined;
   const status = `${isNodeReady(node) ? 'Ready' : readyStatus(node) === 'Unknown' ? 'Unknown' : 'NotReady'}${node.spec?.unschedulable ? ',SchedulingDisabled' : ''}`;

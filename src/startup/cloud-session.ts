@@ -48,14 +48,21 @@ async function simulatorSession(env: NodeJS.ProcessEnv): Promise<CloudSession> {
     speed,
   });
   return {
-    simulated: true,
+    ...simulatorAccess(connection, env.AWS_REGION || 'us-east-1'),
     label: `simulator at ${connection.url}`,
-    clock: scaledClock(connection.speed),
-    awsEndpoint: connection.url,
+    close: () => connection.release(),
+  };
+}
+
+/** How to reach a running simulator (also what tests and benchmarks hand to the engine). */
+export function simulatorAccess(sim: { url: string; speed: number; kubeconfigPath: string }, defaultRegion = 'us-east-1'): CloudAccess {
+  return {
+    simulated: true,
+    clock: scaledClock(sim.speed),
+    awsEndpoint: sim.url,
     // Placeholders the simulator accepts; they are not secrets and grant nothing.
     awsCredentials: { accessKeyId: 'SIMULATED', secretAccessKey: 'SIMULATED' },
-    defaultRegion: env.AWS_REGION || 'us-east-1',
-    kubeconfigPath: connection.kubeconfigPath,
-    close: () => connection.release(),
+    defaultRegion,
+    kubeconfigPath: sim.kubeconfigPath,
   };
 }

@@ -8,13 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { createKubeClient, type KubeClient } from '../../src/engine/kube/client.js';
-import type { KubeList, KubeNode } from '../../src/engine/kube/types.js';
-import { isNodeReady } from '../../src/engine/model/node-row.js';
+import type { KubeClient } from '../../src/engine/kube/client.js';
 import type { RolloutEvent } from '../../src/engine/rollout/types.js';
 import { startRecordedSimulator, type SimulatorConnection } from '../../src/startup/simulator-connection.js';
 import { cliHarness, type CliResult } from '../helpers/cli-harness.js';
-import { until } from '../helpers/sim-cluster.js';
+import { connectKube, listNodes, waitForReadyNodes } from '../helpers/sim-cluster.js';
 
 const NAME = 'roll-cli.k8s.local';
 let home: string;
@@ -23,12 +21,8 @@ let kube: KubeClient;
 let cli: (args: string[]) => Promise<CliResult>;
 let cleanup: () => void;
 
-const nodes = async () => (await kube.request<KubeList<KubeNode>>('GET', '/api/v1/nodes').catch(() => undefined))?.items ?? [];
-const readyNodes = (count: number) =>
-  until(`${count} Ready nodes`, async () => {
-    const list = await nodes();
-    return list.length === count && list.every(isNodeReady) ? list : undefined;
-  }, 30_000, 50);
+const nodes = () => listNodes(kube);
+const readyNodes = (count: number) => waitForReadyNodes(kube, count, 30_000, 50);
 
 before(async () => {
   home = mkdtempSync(join(tmpdir(), 'kopsdeck-rollcli-'));
@@ -40,7 +34,7 @@ before(async () => {
   assert.equal(created.code, 0, created.stderr);
   const updated = await cli(['update', 'cluster', NAME, '--yes']);
   assert.equal(updated.code, 0, updated.stderr);
-  kube = await until('the kubeconfig context', () => createKubeClient({ cluster: NAME, kubeconfigPath: sim.kubeconfigPath }).catch(() => undefined), 20_000);
+  kube = await connectKube(NAME, sim.kubeconfigPath, 20_000);
   await readyNodes(2);
 });
 

@@ -7,22 +7,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { simulatorAccess } from '../../src/startup/cloud-session.js';
 import { startRecordedSimulator, type SimulatorConnection } from '../../src/startup/simulator-connection.js';
 import { awsClientsFor } from '../../src/engine/cloud/access.js';
-import { scaledClock } from '../../src/engine/clock.js';
 import { openStateStore } from '../../src/engine/store/open-store.js';
 import { ConflictError } from '../../src/engine/store/object-store.js';
 import { cliHarness } from '../helpers/cli-harness.js';
 
 const home = mkdtempSync(join(tmpdir(), 'kopsdeck-s3-'));
 let sim: SimulatorConnection;
-const access = () => ({
-  simulated: true,
-  clock: scaledClock(1),
-  awsEndpoint: sim.url,
-  awsCredentials: { accessKeyId: 'SIMULATED', secretAccessKey: 'SIMULATED' },
-  defaultRegion: 'us-east-1',
-});
+const access = () => simulatorAccess(sim);
 
 before(async () => {
   // Served from KOPSDECK_HOME/sim, so the CLI runs below connect to this one.

@@ -4,37 +4,13 @@
 // until it validates; then `kopsdeck validate cluster NAME` exits 0.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { tmuxAvailable, TmuxSession } from '../helpers/tmux.js';
-
-const BUILT = 'dist/screens/CreateClusterScreen.js';
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** dist/ must hold the wizard as it is in src/ (the suite builds first; a lone run builds here). */
-function ensureWizardBuilt(): void {
-  const stale = !existsSync(BUILT) || statSync(BUILT).mtimeMs < Math.max(newestMtime('src/engine/create'), newestMtime('src/screens/create-cluster'));
-  if (!stale) return;
-  try {
-    execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'pipe' });
-  } catch {
-    // Type errors elsewhere in a shared tree still emit JavaScript; what matters is below.
-  }
-  assert.ok(existsSync(BUILT), `${BUILT} was not built`);
-}
+import { ensureBuiltFrom, tmuxAvailable, TmuxSession } from '../helpers/tmux.js';
 
 test('the wizard with its defaults creates a 3-zone HA cluster on the simulator and watches it validate', { skip: !tmuxAvailable() && 'tmux is not installed', timeout: 240_000 }, async () => {
-  ensureWizardBuilt();
+  ensureBuiltFrom('dist/screens/CreateClusterScreen.js', ['src/engine/create', 'src/screens/create-cluster']);
   const home = mkdtempSync(join(tmpdir(), 'kopsdeck-e2e-create-'));
   const env = { KOPSDECK_HOME: home, KOPS_STATE_STORE: `file://${join(home, 'state')}`, KOPSDECK_SIM_SPEED: '50', KOPSDECK_CLOUD: 'sim', KOPSDECK_DEMO: 'off', TERM: 'xterm-256color' };
   const session = new TmuxSession({ columns: 120, rows: 40, env });

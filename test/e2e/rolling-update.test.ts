@@ -5,11 +5,9 @@
 // node ends on the new Kubernetes version.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { proposedUpgrade } from '../../src/engine/rollout/upgrade.js';
-import { tmuxAvailable, TmuxSession } from '../helpers/tmux.js';
+import { ensureBuiltFrom, tmuxAvailable, TmuxSession } from '../helpers/tmux.js';
 import { startLiveFixture, type LiveFixture } from '../screens/live-fixture.js';
 
 const skip = !tmuxAvailable() && 'tmux is not installed';
@@ -17,25 +15,9 @@ const BUILT = 'dist/screens/rollout/RollingUpdateScreen.js';
 const SPEED = 300;
 let fx: LiveFixture | undefined;
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
 /** dist/ must hold the rollout screens as they are in src/ (the suite builds first; a lone run builds here). */
 function ensureRolloutBuilt(): void {
-  const sources = Math.max(newestMtime('src/screens/rollout'), newestMtime('src/hooks'), newestMtime('src/engine/rollout'));
-  if (existsSync(BUILT) && statSync(BUILT).mtimeMs >= sources) return;
-  try {
-    execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'pipe' });
-  } catch {
-    // Type errors elsewhere in a shared tree still emit JavaScript; what matters is below.
-  }
-  assert.ok(existsSync(BUILT), `${BUILT} was not built`);
+  ensureBuiltFrom(BUILT, ['src/screens/rollout', 'src/hooks', 'src/engine/rollout']);
 }
 
 before(async () => {

@@ -73,7 +73,7 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
     await sim.stop();
     throw error;
   }
-  const kube = await until('the kubeconfig context', () => createKubeClient({ cluster: name, kubeconfigPath: sim.kubeconfigPath }).catch(() => undefined), 10_000);
+  const kube = await connectKube(name, sim.kubeconfigPath, 10_000);
 
   const cluster: SimCluster = {
     name,
@@ -89,21 +89,8 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
     async setDesired(ig, desired) {
       await autoscaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: `${ig}.${name}`, DesiredCapacity: desired }));
     },
-    async putFaults(patch) {
-      const res = await fetch(`${sim.url}/sim/faults`, { method: 'PUT', body: JSON.stringify(patch), headers: { 'content-type': 'application/json' } });
-      if (!res.ok) throw new Error(`PUT /sim/faults: ${res.status} ${await res.text()}`);
-    },
-    async waitForReadyNodes(count, timeoutMs = opts.readyTimeoutMs ?? 30_000) {
-      return until(
-        `${count} Ready nodes`,
-        async () => {
-          const list = await kube.request<KubeList<KubeNode>>('GET', '/api/v1/nodes').catch(() => undefined);
-          const nodes = list?.items ?? [];
-          return nodes.length === count && nodes.every(isNodeReady) ? nodes : undefined;
-        },
-        timeoutMs,
-      );
-    },
+    putFaults: (patch) => putSimFaults(sim.url, patch),
+    waitForReadyNodes: (count, timeoutMs = opts.readyTimeoutMs ?? 30_000) => waitForReadyNodes(kube, count, timeoutMs),
     async stop() {
       kube.close();
       autoscaling.destroy();
@@ -168,6 +155,30 @@ async function createInstanceGroup(p: IgParams): Promise<void> {
       Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value, PropagateAtLaunch: true, ResourceId: groupName, ResourceType: 'auto-scaling-group' })),
     }),
   );
+}
+
+/** A Kubernetes client for `cluster`, once the simulator has written its kubeconfig context. */
+export function connectKube(cluster: string, kubeconfigPath: string, timeoutMs: number): Promise<KubeClient> {
+  return until('the kubeconfig context', () => createKubeClient({ cluster, kubeconfigPath }).catch(() => undefined), timeoutMs);
+}
+
+/** Every node of the cluster (none while the API does not answer). */
+export async function listNodes(kube: KubeClient): Promise<KubeNode[]> {
+  return (await kube.request<KubeList<KubeNode>>('GET', '/api/v1/nodes').catch(() => undefined))?.items ?? [];
+}
+
+/** Waits (wall ms bounded) until the cluster has `count` nodes, all Ready. */
+export function waitForReadyNodes(kube: KubeClient, count: number, timeoutMs = 30_000, everyMs = 20): Promise<KubeNode[]> {
+  return until(`${count} Ready nodes`, async () => {
+    const nodes = await listNodes(kube);
+    return nodes.length === count && nodes.every(isNodeReady) ? nodes : undefined;
+  }, timeoutMs, everyMs);
+}
+
+/** PUT /sim/faults on the simulator at `simUrl`. */
+export async function putSimFaults(simUrl: string, patch: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${simUrl}/sim/faults`, { method: 'PUT', body: JSON.stringify(patch), headers: { 'content-type': 'application/json' } });
+  if (!res.ok) throw new Error(`PUT /sim/faults: ${res.status} ${await res.text()}`);
 }
 
 /** Polls `check` until it returns a value (not undefined), within a wall-clock bound. */

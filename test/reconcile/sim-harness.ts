@@ -8,6 +8,7 @@ import { createAwsClients, type AwsClients } from '../../src/engine/cloud/aws/cl
 import { buildClusterSpec, type ClusterOptions } from '../../src/engine/spec/defaults.js';
 import type { ClusterBundle } from '../../src/engine/spec/types.js';
 import { scaledClock, type Clock } from '../../src/engine/clock.js';
+import { putSimFaults } from '../helpers/sim-cluster.js';
 
 /** An image the simulator knows (its catalogue is Canonical's, by owner/name). */
 export const SIM_IMAGE = '099720109477/ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20250305';
@@ -49,9 +50,8 @@ export function clusterFixture(options: Partial<ClusterOptions> & { name: string
   });
 }
 
-export async function simFaults(sim: RunningSimulator, faults: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`${sim.url}/sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
-  if (!response.ok) throw new Error(`PUT /sim/faults: ${response.status}`);
+export function simFaults(sim: RunningSimulator, faults: Record<string, unknown>): Promise<void> {
+  return putSimFaults(sim.url, faults);
 }
 
 export interface AwsCallStats {

@@ -39,7 +39,15 @@ before(async () => {
   };
   services = { store: h.store, storeUrl: h.store.url, cloud: 'aws', simulated: true, region: 'us-east-1', access };
 });
-after(async () => h?.close());
+after(async () => {
+  // A failed test can leave a run waiting on a question: stop it so the harness can close.
+  const session = services && rolloutSessionsFor(services).peek(NAME);
+  if (session?.running) {
+    session.abort();
+    await waitUntil(() => !session.running, 'the leftover run to stop', 20_000).catch(() => undefined);
+  }
+  await h?.close();
+});
 
 function open() {
   const view = renderApp({ services, size: SIZE, initialRoute: { name: 'rollout', cluster: NAME } });
@@ -152,7 +160,7 @@ test('drain questions: the panel matches the API; p pauses after that node, s sk
     assert.ok(evict.some((p) => p.pdb), 'a worker runs pods covered by a budget');
     assert.match(frame, /ReplicaSet \S+ \(\d+ pods?\) — PodDisruptionBudget/);
     view.press('a');
-    frame = await view.waitFor('Yes to all: drain this node and the 1 remaining without asking again?');
+    frame = await view.waitFor('Yes to all: drain this node and the 1 remaining');
     view.press('n');
     await view.waitFor((f) => !f.includes('Yes to all:') && f.includes(`Drain node ${skipped.nodeName}?`));
     assert.equal(session().getState().yesToAll, false);

@@ -5,17 +5,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scaledClock } from '../../src/engine/clock.js';
 import type { CloudAccess } from '../../src/engine/cloud/access.js';
-import { createKubeClient, type KubeClient } from '../../src/engine/kube/client.js';
-import type { KubeList, KubeNode } from '../../src/engine/kube/types.js';
-import { isNodeReady } from '../../src/engine/model/node-row.js';
+import type { KubeClient } from '../../src/engine/kube/client.js';
+import type { KubeNode } from '../../src/engine/kube/types.js';
 import { openStateStore } from '../../src/engine/store/open-store.js';
 import type { ClusterStore } from '../../src/engine/store/cluster-store.js';
 import type { Services } from '../../src/hooks/services.js';
+import { simulatorAccess } from '../../src/startup/cloud-session.js';
 import { startRecordedSimulator, type SimulatorConnection } from '../../src/startup/simulator-connection.js';
 import { cliHarness, type CliResult } from '../helpers/cli-harness.js';
-import { until } from '../helpers/sim-cluster.js';
+import { connectKube, listNodes, putSimFaults, waitForReadyNodes } from '../helpers/sim-cluster.js';
 
 export interface LiveFixture {
   name: string;
@@ -31,7 +30,7 @@ export interface LiveFixture {
   services(overrides?: Partial<Services>): Services;
   nodes(): Promise<KubeNode[]>;
   waitForReadyNodes(count: number, timeoutMs?: number): Promise<KubeNode[]>;
-  /** Sets the desired capacity of an instance group's auto scaling group through the CLI's AWS clients. */
+  /** PUT /sim/faults. */
   putFaults(patch: Record<string, unknown>): Promise<void>;
   stop(): Promise<void>;
 }
@@ -65,18 +64,9 @@ export async function startLiveFixture(opts: LiveFixtureOptions = {}): Promise<L
     await stop();
     throw error;
   }
-  const kube = await until('the kubeconfig context', () => createKubeClient({ cluster: name, kubeconfigPath: sim.kubeconfigPath }).catch(() => undefined), 20_000);
+  const kube = await connectKube(name, sim.kubeconfigPath, 20_000);
   const store = openStateStore(harness.stateUrl);
-  const access: CloudAccess = {
-    simulated: true,
-    clock: scaledClock(speed),
-    awsEndpoint: sim.url,
-    // Placeholders the simulator accepts; not secrets.
-    awsCredentials: { accessKeyId: 'SIMULATED', secretAccessKey: 'SIMULATED' },
-    defaultRegion: 'us-east-1',
-    kubeconfigPath: sim.kubeconfigPath,
-  };
-  const nodes = async () => (await kube.request<KubeList<KubeNode>>('GET', '/api/v1/nodes').catch(() => undefined))?.items ?? [];
+  const access = simulatorAccess(sim);
   const fixture: LiveFixture = {
     name,
     home,
@@ -88,16 +78,9 @@ export async function startLiveFixture(opts: LiveFixtureOptions = {}): Promise<L
     kube,
     cli,
     services: (overrides = {}) => ({ store, storeUrl: store.url, cloud: 'aws', simulated: true, region: 'us-east-1', access, ...overrides }),
-    nodes,
-    waitForReadyNodes: (count, timeoutMs = 30_000) =>
-      until(`${count} Ready nodes`, async () => {
-        const list = await nodes();
-        return list.length === count && list.every(isNodeReady) ? list : undefined;
-      }, timeoutMs, 50),
-    async putFaults(patch) {
-      const res = await fetch(`${sim.url}/sim/faults`, { method: 'PUT', body: JSON.stringify(patch), headers: { 'content-type': 'application/json' } });
-      if (!res.ok) throw new Error(`PUT /sim/faults: ${res.status}`);
-    },
+    nodes: () => listNodes(kube),
+    waitForReadyNodes: (count, timeoutMs = 30_000) => waitForReadyNodes(kube, count, timeoutMs, 50),
+    putFaults: (patch) => putSimFaults(sim.url, patch),
     async stop() {
       kube.close();
       await stop();

@@ -2,7 +2,7 @@
 // a minimal S3 stand-in defined here (path-style GET/PUT/DELETE, ListObjectsV2
 // with small pages, If-None-Match / If-Match preconditions answered with 412
 // as S3 does). It proves the store's requests and error mapping on the wire;
-// the full simulator (src/sim) is the integration target once it lands.
+// test/cli/s3-state-store.test.ts runs the same store against the simulator's S3.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';

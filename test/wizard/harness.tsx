@@ -4,7 +4,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scaledClock } from '../../src/engine/clock.js';
 import type { CloudAccess } from '../../src/engine/cloud/access.js';
 import { ClusterStore } from '../../src/engine/store/cluster-store.js';
 import { FileObjectStore } from '../../src/engine/store/file-store.js';
@@ -13,6 +12,7 @@ import type { Services } from '../../src/hooks/services.js';
 import type { CreateFlowSettings } from '../../src/engine/create/index.js';
 import { CreateClusterScreen } from '../../src/screens/CreateClusterScreen.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/simulator.js';
+import { simulatorAccess } from '../../src/startup/cloud-session.js';
 import { makeServices, renderApp, waitForFrame } from '../console/helpers.js';
 
 export interface Bench {
@@ -29,14 +29,7 @@ export interface Bench {
 export async function startBench(speed = 50): Promise<Bench> {
   const home = mkdtempSync(join(tmpdir(), 'kopsdeck-wizard-'));
   const sim = await startSimulator({ speed, seed: 11, dir: join(home, 'sim'), port: 0 });
-  const access: CloudAccess = {
-    simulated: true,
-    clock: scaledClock(speed),
-    awsEndpoint: sim.url,
-    awsCredentials: { accessKeyId: 'SIMULATED', secretAccessKey: 'SIMULATED' },
-    defaultRegion: 'us-east-1',
-    kubeconfigPath: sim.kubeconfigPath,
-  };
+  const access = simulatorAccess({ url: sim.url, kubeconfigPath: sim.kubeconfigPath, speed });
   const store = new ClusterStore(new FileObjectStore(join(home, 'state')));
   return {
     home,

@@ -243,10 +243,3 @@ function abortReason(): Error {
   error.name = 'AbortError';
   return error;
 }
-
-/** Drops server bookkeeping the views never read (managedFields can be half of a pod's bytes). */
-export function dropManagedFields<T extends KubeObject>(object: T): T {
-  const meta = object.metadata as { managedFields?: unknown };
-  if (meta.managedFields) delete meta.managedFields;
-  return object;
-}

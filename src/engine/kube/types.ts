@@ -1,6 +1,8 @@
 // The fields of Kubernetes objects kopsdeck reads, as they arrive on the wire
 // (JSON strings, not the generated client's Date objects). Lean on purpose:
 // the caches hold 150,000 pods, and every declared field is a promise we read it.
+// src/sim/kube/types.ts declares the server's own shapes apart on purpose (the
+// simulator never imports the engine).
 
 export interface ObjectMeta {
   name: string;

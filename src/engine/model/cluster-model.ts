@@ -4,6 +4,7 @@
 // subscribers hear about a burst of events once, on the next tick.
 import type { InformerEvent } from '../kube/informer.js';
 import { objectKey } from '../kube/informer.js';
+import { isFinished } from '../kube/selectors.js';
 import type { KubeNode, KubePod } from '../kube/types.js';
 import { ChangeNotifier, type NotifierOptions } from './change-notifier.js';
 import { buildNodeRow, instanceIdOf, roleOfIg } from './node-row.js';
@@ -290,8 +291,4 @@ export class ClusterModel {
     this.igRows = igRows;
     this.instanceRows = instanceRows;
   }
-}
-
-function isFinished(pod: KubePod): boolean {
-  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 }

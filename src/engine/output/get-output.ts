@@ -2,7 +2,7 @@
 import { stringify } from 'yaml';
 import { formatAge } from '../model/node-row.js';
 import type { IgRow, InstanceRow, ModelSnapshot, NodeRow } from '../model/types.js';
-import { renderTable, type OutputFormat } from './table.js';
+import { renderTextTable, type OutputFormat } from './text-table.js';
 
 export const NODE_COLUMNS = ['NAME', 'STATUS', 'ROLE', 'INSTANCEGROUP', 'ZONE', 'VERSION', 'PODS', 'TAINTS', 'AGE', 'INSTANCE'];
 export const IG_COLUMNS = ['NAME', 'ROLE', 'MACHINETYPE', 'MIN', 'TARGET', 'MAX', 'READY', 'NEEDUPDATE', 'ZONES'];
@@ -32,17 +32,17 @@ export function instanceCells(row: InstanceRow): string[] {
 }
 
 export function formatNodes(snapshot: ModelSnapshot, format: OutputFormat, nowMs: number): string {
-  if (format === 'table') return renderTable(NODE_COLUMNS, snapshot.nodes.map((r) => nodeCells(r, nowMs)));
+  if (format === 'table') return renderTextTable(NODE_COLUMNS, snapshot.nodes.map((r) => nodeCells(r, nowMs)));
   return structured(snapshot.nodes, format);
 }
 
 export function formatInstanceGroups(snapshot: ModelSnapshot, format: OutputFormat): string {
-  if (format === 'table') return renderTable(IG_COLUMNS, snapshot.instanceGroups.map(igCells));
+  if (format === 'table') return renderTextTable(IG_COLUMNS, snapshot.instanceGroups.map(igCells));
   return structured(snapshot.instanceGroups, format);
 }
 
 export function formatInstances(snapshot: ModelSnapshot, format: OutputFormat): string {
-  if (format === 'table') return renderTable(INSTANCE_COLUMNS, snapshot.instances.map(instanceCells));
+  if (format === 'table') return renderTextTable(INSTANCE_COLUMNS, snapshot.instances.map(instanceCells));
   return structured(snapshot.instances, format);
 }
 

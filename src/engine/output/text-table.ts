@@ -10,14 +10,13 @@ export function isOutputFormat(value: string): value is OutputFormat {
   return (OUTPUT_FORMATS as readonly string[]).includes(value);
 }
 
-export function renderTextTable(headers: string[], rows: string[][]): string {
-  const widths = headers.map((header, column) =>
-    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
+export function renderTextTable(headers: string[], rows: string[][], gap = 3): string {
+  // A reduce, not Math.max(...rows): `get nodes` tables have thousands of rows.
+  const widths = headers.map((header, column) => rows.reduce((width, row) => Math.max(width, (row[column] ?? '').length), header.length));
   const line = (cells: string[]) =>
     cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column])))
-      .join('   ')
+      .map((cell, column) => (column === cells.length - 1 ? cell : (cell ?? '').padEnd(widths[column])))
+      .join(' '.repeat(gap))
       .trimEnd();
   return [line(headers), ...rows.map(line)].join('\n') + '\n';
 }

@@ -121,6 +121,3 @@ export function compareTags(desired: Record<string, string>, actual: Record<stri
   }
   return changes;
 }
-
-/** Tags AWS adds itself (aws:...) are never ours to change. */
-export const isAwsTag = (key: string): boolean => key.startsWith('aws:');

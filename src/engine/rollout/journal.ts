@@ -146,11 +146,6 @@ export function nextStep(progress: Pick<InstanceProgress, 'done'> | undefined, s
   return steps.find((step) => !done.has(step));
 }
 
-/** An instance started (confirmed) but not finished, and not skipped. */
-export function isInFlight(progress: InstanceProgress, steps: readonly InstanceStep[]): boolean {
-  return !progress.skipped && progress.done.length > 0 && nextStep(progress, steps) !== undefined;
-}
-
 /** Appends entries with conditional writes, one at a time, in the order given. */
 export class RolloutJournal {
   private queue: Promise<void> = Promise.resolve();

@@ -51,25 +51,6 @@ export function needs(member: WaveMember, step: InstanceStep): boolean {
 }
 
 /**
- * Runs one step of one instance and records it: started event, the work,
- * the journal entry, finished event with its duration. A step already in the
- * journal is never run again.
- */
-export async function runStep(ctx: RunContext, member: WaveMember, step: InstanceStep, work: () => Promise<string | void>, extra: { wave?: number; surge?: boolean } = {}): Promise<void> {
-  if (!needs(member, step)) return;
-  // A stop between steps (or right after one, before it is journaled) is how a crash looks.
-  ctx.signal.throwIfAborted();
-  const started = ctx.deps.clock.now();
-  ctx.emit({ type: 'step-started', instanceId: member.id, group: member.group, nodeName: member.node, step });
-  const note = (await work()) || undefined;
-  if (ctx.signal.aborted && !ctx.intents.abortRequested) ctx.signal.throwIfAborted();
-  const at = ctx.deps.clock.now();
-  await ctx.journal.record({ instance: member.id, group: member.group, step, at, node: member.node, note, ...extra });
-  member.progress.done.push(step);
-  ctx.emit({ type: 'step-finished', instanceId: member.id, group: member.group, nodeName: member.node, step, durationMs: at - started });
-}
-
-/**
  * Runs one step for several instances at once and records them in one journal
  * write: the work of each runs in parallel; those that succeeded are recorded
  * (in member order) even when another failed, then the first failure is

@@ -64,10 +64,6 @@ function maskOf(family: 4 | 6, prefix: number): bigint {
   return all ^ ((1n << (bits - BigInt(prefix))) - 1n);
 }
 
-export function cidrSize(c: Cidr): bigint {
-  return 1n << BigInt(bitsOf(c.family) - c.prefix);
-}
-
 /** True when `inner` lies wholly inside `outer`. */
 export function cidrContains(outer: Cidr, inner: Cidr): boolean {
   if (outer.family !== inner.family || inner.prefix < outer.prefix) return false;

@@ -1,6 +1,7 @@
 // A static table of the AWS regions and availability zones kopsdeck knows, so
 // that zones can be checked without calling AWS (and the simulator offers the
-// same ones).
+// same ones). src/sim/aws/world/regions.ts holds its own copy on purpose: the
+// simulator models the cloud independently and never imports the engine.
 
 const ZONE_LETTERS: Record<string, string> = {
   'us-east-1': 'abcdef',

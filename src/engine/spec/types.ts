@@ -129,16 +129,8 @@ export function isControlPlaneRole(role: unknown): boolean {
   return role === 'Master' || role === 'ControlPlane';
 }
 
-export function isApiServerRole(role: unknown): boolean {
-  return role === 'APIServer';
-}
-
 export function isNodeRole(role: unknown): boolean {
   return role === 'Node';
-}
-
-export function isBastionRole(role: unknown): boolean {
-  return role === 'Bastion';
 }
 
 /** Master and ControlPlane are one role; kopsdeck writes and reports ControlPlane. */
@@ -168,12 +160,6 @@ export function topologyOf(cluster: Cluster): 'public' | 'private' {
 /** Gossip clusters (no DNS zone) are named *.k8s.local, as in kops. */
 export function isGossipClusterName(name: string): boolean {
   return name.endsWith('.k8s.local');
-}
-
-/** The networking key (cilium, calico, ...) or undefined when none is set. */
-export function networkingNameOf(cluster: Cluster): string | undefined {
-  const networking = cluster.spec.networking;
-  return networking && typeof networking === 'object' ? Object.keys(networking)[0] : undefined;
 }
 
 /** Distinct zones of the cluster's subnets, in subnet order. */

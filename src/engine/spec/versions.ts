@@ -65,11 +65,6 @@ export function latestStable(): string {
   return (stable.length > 0 ? stable : SUPPORTED_KUBERNETES_VERSIONS).at(-1)!.version;
 }
 
-/** The newest supported version overall. */
-export function latestSupported(): string {
-  return SUPPORTED_KUBERNETES_VERSIONS.at(-1)!.version;
-}
-
 /** The newest supported patch of the same minor ('1.31.7' -> '1.31.9'), or null. */
 export function latestPatch(version: string): string | null {
   const v = parseVersion(version);

@@ -66,9 +66,11 @@ export function BlockedDrain({ state, rows, folded, now, width }: { state: Rollo
   const left = (r: InstanceRow) => formatDuration(drainTimeLeft(state, r, now));
   if (folded) {
     return (
-      <Text color="yellow" wrap="truncate-end">
-        {`Waiting for the held-up drain of ${rows.map((r) => `${name(r)} (${left(r)} left)`).join(', ')}  ·  s skip ${name(first)} · x abort`}
-      </Text>
+      <Box width={width}>
+        <Text color="yellow" wrap="truncate-end">
+          {`Waiting for the held-up drain of ${rows.map((r) => `${name(r)} (${left(r)} left)`).join(', ')}  ·  s skip ${name(first)} · x abort`}
+        </Text>
+      </Box>
     );
   }
   const shown = rows.slice(0, MAX_BLOCKED_NODES);

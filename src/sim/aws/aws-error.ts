@@ -11,5 +11,3 @@ export class AwsError extends Error {
     this.name = 'AwsError';
   }
 }
-
-export const notFound = (code: string, message: string): AwsError => new AwsError(code, message, 400);

@@ -93,12 +93,6 @@ export function findResource(group: string, version: string, name: string): Reso
   return RESOURCES.find((r) => r.group === group && r.version === version && r.name === name);
 }
 
-export function resourceByName(name: string): ResourceDef {
-  const def = RESOURCES.find((r) => r.name === name);
-  if (!def) throw new Error(`unknown resource ${name}`);
-  return def;
-}
-
 export function groupVersions(): { group: string; version: string }[] {
   const seen = new Map<string, { group: string; version: string }>();
   for (const r of RESOURCES) seen.set(`${r.group}/${r.version}`, { group: r.group, version: r.version });

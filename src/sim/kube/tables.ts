@@ -104,6 +104,14 @@ const str = (name: string, priority: number, description: string, cell: Column['
   cell,
 });
 
+const int = (name: string, description: string, cell: Column['cell']): Column => ({
+  name,
+  type: 'integer',
+  priority: 0,
+  description,
+  cell,
+});
+
 const COLUMNS: Record<string, Column[]> = {
   nodes: [
     nameColumn,
@@ -132,28 +140,28 @@ const COLUMNS: Record<string, Column[]> = {
     nameColumn,
     str('Min Available', 0, 'The minimum number of pods that must be available.', (p) => String(p.spec?.minAvailable ?? 'N/A')),
     str('Max Unavailable', 0, 'The maximum number of pods that may be unavailable.', (p) => String(p.spec?.maxUnavailable ?? 'N/A')),
-    { name: 'Allowed Disruptions', type: 'integer', priority: 0, description: 'Currently allowed disruptions.', cell: (p) => p.status?.disruptionsAllowed ?? 0 },
+    int('Allowed Disruptions', 'Currently allowed disruptions.', (p) => p.status?.disruptionsAllowed ?? 0),
     ageColumn,
   ],
   deployments: [
     nameColumn,
     str('Ready', 0, 'Ready replicas / desired.', (d) => `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}`),
-    { name: 'Up-to-date', type: 'integer', priority: 0, description: 'Updated replicas.', cell: (d) => d.status?.updatedReplicas ?? 0 },
-    { name: 'Available', type: 'integer', priority: 0, description: 'Available replicas.', cell: (d) => d.status?.availableReplicas ?? 0 },
+    int('Up-to-date', 'Updated replicas.', (d) => d.status?.updatedReplicas ?? 0),
+    int('Available', 'Available replicas.', (d) => d.status?.availableReplicas ?? 0),
     ageColumn,
   ],
   replicasets: [
     nameColumn,
-    { name: 'Desired', type: 'integer', priority: 0, description: 'Desired replicas.', cell: (r) => r.spec?.replicas ?? 0 },
-    { name: 'Current', type: 'integer', priority: 0, description: 'Current replicas.', cell: (r) => r.status?.replicas ?? 0 },
-    { name: 'Ready', type: 'integer', priority: 0, description: 'Ready replicas.', cell: (r) => r.status?.readyReplicas ?? 0 },
+    int('Desired', 'Desired replicas.', (r) => r.spec?.replicas ?? 0),
+    int('Current', 'Current replicas.', (r) => r.status?.replicas ?? 0),
+    int('Ready', 'Ready replicas.', (r) => r.status?.readyReplicas ?? 0),
     ageColumn,
   ],
   daemonsets: [
     nameColumn,
-    { name: 'Desired', type: 'integer', priority: 0, description: 'Desired pods.', cell: (d) => d.status?.desiredNumberScheduled ?? 0 },
-    { name: 'Current', type: 'integer', priority: 0, description: 'Current pods.', cell: (d) => d.status?.currentNumberScheduled ?? 0 },
-    { name: 'Ready', type: 'integer', priority: 0, description: 'Ready pods.', cell: (d) => d.status?.numberReady ?? 0 },
+    int('Desired', 'Desired pods.', (d) => d.status?.desiredNumberScheduled ?? 0),
+    int('Current', 'Current pods.', (d) => d.status?.currentNumberScheduled ?? 0),
+    int('Ready', 'Ready pods.', (d) => d.status?.numberReady ?? 0),
     ageColumn,
   ],
   namespaces: [nameColumn, str('Status', 0, 'The status of the namespace', (n) => n.status?.phase ?? 'Active'), ageColumn],

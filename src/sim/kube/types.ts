@@ -1,6 +1,7 @@
 // Shapes shared by the simulated Kubernetes API server. Objects are plain JSON
 // and treated as immutable once stored: a change makes a new object, so the
-// store, watch events and cached JSON can share them safely.
+// store, watch events and cached JSON can share them safely. Declared apart
+// from src/engine/kube/types.ts on purpose: the simulator never imports the engine.
 
 export interface OwnerReference {
   apiVersion: string;
@@ -76,8 +77,4 @@ export function isPodReady(pod: KubeObject): boolean {
 export function isPodActive(pod: KubeObject): boolean {
   const phase = pod.status?.phase;
   return !pod.metadata.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed';
-}
-
-export function deepCopy<T>(value: T): T {
-  return structuredClone(value);
 }

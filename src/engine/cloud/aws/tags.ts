@@ -29,10 +29,6 @@ export function roleTagKey(role: InstanceGroupRole | string): string {
   }
 }
 
-export function isControlPlaneRole(role: string): boolean {
-  return role === 'ControlPlane' || role === 'Master' || role === 'APIServer';
-}
-
 export function toTagList(tags: TagMap): Tag[] {
   return Object.keys(tags)
     .sort()

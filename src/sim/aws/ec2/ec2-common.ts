@@ -5,7 +5,7 @@ import { AwsError } from '../aws-error.js';
 import type { Params } from '../query-params.js';
 import type { XmlValue } from '../xml.js';
 import type { AwsWorld } from '../world/aws-world.js';
-import type { Filter } from '../world/filters.js';
+import { filterResources, pageOf, type Fields, type Filter } from '../world/filters.js';
 import type { Tags } from '../world/types.js';
 
 export interface Ec2Context {
@@ -48,6 +48,24 @@ export function findIn<T extends { region: string }>(table: Record<string, T>, i
 /** Resources named in an Xxx.N id list must all exist, as EC2 insists. */
 export function requireAll<T extends { region: string }>(table: Record<string, T>, ids: string[], region: string, code: string, kind: string): void {
   for (const id of ids) findIn(table, id, region, code, kind);
+}
+
+/**
+ * What every Describe* shares: the ids named in `idParam` must all exist, then
+ * the request's filters (and `also`) narrow the region's resources, then one page.
+ */
+export function describePage<T extends { id: string; region: string; tags: Tags }>(
+  { params, region }: Pick<Ec2Context, 'params' | 'region'>,
+  table: Record<string, T>,
+  lookup: { idParam: string; notFound: string; kind: string },
+  fields: Fields<T>,
+  also: (item: T) => boolean = () => true,
+): { page: T[]; nextToken?: string } {
+  const ids = params.strings(lookup.idParam);
+  requireAll(table, ids, region, lookup.notFound, lookup.kind);
+  const filters = filtersOf(params);
+  const matching = filterResources(inRegion(table, region).filter((item) => (ids.length === 0 || ids.includes(item.id)) && also(item)), filters, fields);
+  return pageOf(matching, params.int('MaxResults'), params.str('NextToken'));
 }
 
 export function inRegion<T extends { region: string }>(table: Record<string, T>, region: string): T[] {

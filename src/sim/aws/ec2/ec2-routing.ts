@@ -1,10 +1,10 @@
 // Internet gateways, route tables, routes and subnet associations.
 import { AwsError } from '../aws-error.js';
 import { ec2Tags } from '../query-protocol.js';
-import { filterResources, pageOf, type Fields } from '../world/filters.js';
+import type { Fields } from '../world/filters.js';
 import { ACCOUNT_ID } from '../world/regions.js';
 import type { InternetGateway, RouteTable } from '../world/types.js';
-import { ec2ResultReturn, filtersOf, findIn, inRegion, requireAll, tagSpecTags, type Ec2Handler } from './ec2-common.js';
+import { describePage, ec2ResultReturn, findIn, inRegion, tagSpecTags, type Ec2Handler } from './ec2-common.js';
 
 function gatewayXml(gateway: InternetGateway) {
   return {
@@ -82,12 +82,9 @@ export const detachInternetGateway: Ec2Handler = ({ params, region, world }) => 
   return ec2ResultReturn();
 };
 
-export const describeInternetGateways: Ec2Handler = ({ params, region, world }) => {
-  const ids = params.strings('InternetGatewayId');
-  requireAll(world.state.internetGateways, ids, region, 'InvalidInternetGatewayID.NotFound', 'internetGateway');
-  const filters = filtersOf(params);
-  const matching = filterResources(inRegion(world.state.internetGateways, region).filter((g) => (ids.length === 0 || ids.includes(g.id))), filters, readGateway);
-  const { page, nextToken } = pageOf(matching, params.int('MaxResults'), params.str('NextToken'));
+export const describeInternetGateways: Ec2Handler = (ctx) => {
+  const lookup = { idParam: 'InternetGatewayId', notFound: 'InvalidInternetGatewayID.NotFound', kind: 'internetGateway' };
+  const { page, nextToken } = describePage(ctx, ctx.world.state.internetGateways, lookup, readGateway);
   return { internetGatewaySet: page.map(gatewayXml), nextToken };
 };
 
@@ -114,12 +111,9 @@ export const createRouteTable: Ec2Handler = ({ params, region, world }) => {
   return { routeTable: routeTableXml(table) };
 };
 
-export const describeRouteTables: Ec2Handler = ({ params, region, world }) => {
-  const ids = params.strings('RouteTableId');
-  requireAll(world.state.routeTables, ids, region, 'InvalidRouteTableID.NotFound', 'routeTable');
-  const filters = filtersOf(params);
-  const matching = filterResources(inRegion(world.state.routeTables, region).filter((t) => (ids.length === 0 || ids.includes(t.id))), filters, readRouteTable);
-  const { page, nextToken } = pageOf(matching, params.int('MaxResults'), params.str('NextToken'));
+export const describeRouteTables: Ec2Handler = (ctx) => {
+  const lookup = { idParam: 'RouteTableId', notFound: 'InvalidRouteTableID.NotFound', kind: 'routeTable' };
+  const { page, nextToken } = describePage(ctx, ctx.world.state.routeTables, lookup, readRouteTable);
   return { routeTableSet: page.map(routeTableXml), nextToken };
 };
 

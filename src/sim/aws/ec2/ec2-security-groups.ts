@@ -6,7 +6,7 @@ import type { Params } from '../query-params.js';
 import { filterResources, pageOf, type Fields } from '../world/filters.js';
 import { ACCOUNT_ID } from '../world/regions.js';
 import type { SecurityGroup, SecurityGroupRule } from '../world/types.js';
-import { ec2ResultReturn, filtersOf, findIn, inRegion, requireAll, tagSpecTags, type Ec2Context, type Ec2Handler } from './ec2-common.js';
+import { describePage, ec2ResultReturn, filtersOf, findIn, inRegion, tagSpecTags, type Ec2Context, type Ec2Handler } from './ec2-common.js';
 
 const PROTOCOL_NAMES: Record<string, string> = { '6': 'tcp', '17': 'udp', '1': 'icmp', all: '-1' };
 
@@ -163,13 +163,10 @@ export const createSecurityGroup: Ec2Handler = ({ params, region, world }) => {
   return { return: true, groupId: group.id, securityGroupArn: groupXml(group).securityGroupArn, tagSet: ec2Tags(group.tags) };
 };
 
-export const describeSecurityGroups: Ec2Handler = ({ params, region, world }) => {
-  const ids = params.strings('GroupId');
-  const names = params.strings('GroupName');
-  requireAll(world.state.securityGroups, ids, region, 'InvalidGroup.NotFound', 'security group');
-  const filters = filtersOf(params);
-  const matching = filterResources(inRegion(world.state.securityGroups, region).filter((g) => (ids.length === 0 || ids.includes(g.id)) && (names.length === 0 || names.includes(g.name))), filters, readGroup);
-  const { page, nextToken } = pageOf(matching, params.int('MaxResults'), params.str('NextToken'));
+export const describeSecurityGroups: Ec2Handler = (ctx) => {
+  const names = ctx.params.strings('GroupName');
+  const lookup = { idParam: 'GroupId', notFound: 'InvalidGroup.NotFound', kind: 'security group' };
+  const { page, nextToken } = describePage(ctx, ctx.world.state.securityGroups, lookup, readGroup, (g) => names.length === 0 || names.includes(g.name));
   return { securityGroupInfo: page.map(groupXml), nextToken };
 };
 

@@ -2,10 +2,10 @@
 // security group, as on AWS; deleting a VPC still in use is a DependencyViolation.
 import { AwsError } from '../aws-error.js';
 import { ec2Tags } from '../query-protocol.js';
-import { filterResources, pageOf, type Fields } from '../world/filters.js';
+import type { Fields } from '../world/filters.js';
 import { ACCOUNT_ID, zoneIdOf, zonesOf } from '../world/regions.js';
 import type { Subnet, Vpc } from '../world/types.js';
-import { cidrRange, cidrsOverlap, cidrWithin, ec2ResultReturn, filtersOf, findIn, inRegion, requireAll, tagSpecTags, validateCidr, type Ec2Handler } from './ec2-common.js';
+import { cidrRange, cidrsOverlap, cidrWithin, describePage, ec2ResultReturn, findIn, tagSpecTags, validateCidr, type Ec2Handler } from './ec2-common.js';
 
 function vpcXml(vpc: Vpc) {
   return {
@@ -88,12 +88,8 @@ export const createVpc: Ec2Handler = ({ params, region, world }) => {
   return { vpc: vpcXml(vpc) };
 };
 
-export const describeVpcs: Ec2Handler = ({ params, region, world }) => {
-  const ids = params.strings('VpcId');
-  requireAll(world.state.vpcs, ids, region, 'InvalidVpcID.NotFound', 'vpc');
-  const filters = filtersOf(params);
-  const matching = filterResources(inRegion(world.state.vpcs, region).filter((v) => (ids.length === 0 || ids.includes(v.id))), filters, readVpc);
-  const { page, nextToken } = pageOf(matching, params.int('MaxResults'), params.str('NextToken'));
+export const describeVpcs: Ec2Handler = (ctx) => {
+  const { page, nextToken } = describePage(ctx, ctx.world.state.vpcs, { idParam: 'VpcId', notFound: 'InvalidVpcID.NotFound', kind: 'vpc' }, readVpc);
   return { vpcSet: page.map(vpcXml), nextToken };
 };
 
@@ -155,12 +151,8 @@ export const createSubnet: Ec2Handler = ({ params, region, world }) => {
   return { subnet: subnetXml(subnet) };
 };
 
-export const describeSubnets: Ec2Handler = ({ params, region, world }) => {
-  const ids = params.strings('SubnetId');
-  requireAll(world.state.subnets, ids, region, 'InvalidSubnetID.NotFound', 'subnet');
-  const filters = filtersOf(params);
-  const matching = filterResources(inRegion(world.state.subnets, region).filter((s) => (ids.length === 0 || ids.includes(s.id))), filters, readSubnet);
-  const { page, nextToken } = pageOf(matching, params.int('MaxResults'), params.str('NextToken'));
+export const describeSubnets: Ec2Handler = (ctx) => {
+  const { page, nextToken } = describePage(ctx, ctx.world.state.subnets, { idParam: 'SubnetId', notFound: 'InvalidSubnetID.NotFound', kind: 'subnet' }, readSubnet);
   return { subnetSet: page.map(subnetXml), nextToken };
 };
 

@@ -1,5 +1,7 @@
 // The regions and zones the simulator serves (the same table the cluster spec
-// validates against) and the public images DescribeImages knows.
+// validates against) and the public images DescribeImages knows. The table is
+// kept apart from src/engine/spec/regions.ts on purpose: the simulator models
+// the cloud independently and never imports the engine.
 
 const ZONE_LETTERS: Record<string, string> = {
   'us-east-1': 'abcdef',
@@ -15,10 +17,6 @@ const ZONE_LETTERS: Record<string, string> = {
   'ca-central-1': 'abd',
   'sa-east-1': 'abc',
 };
-
-export function isKnownRegion(region: string): boolean {
-  return region in ZONE_LETTERS;
-}
 
 export function zonesOf(region: string): string[] {
   return [...(ZONE_LETTERS[region] ?? '')].map((letter) => region + letter);

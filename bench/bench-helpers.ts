@@ -1,0 +1,45 @@
+// Shared by the benchmarks: the simulator in its own process, and the figures
+// they print. (Not a benchmark itself: the runner only runs *.bench.ts.)
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+export interface SimulatorProcess {
+  url: string;
+  kubeconfigPath: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `kopsdeck sim --nodes N` in its own process, so that neither the client being
+ * measured nor its CPU figures share a process with the simulator.
+ */
+export async function startSimulatorProcess(dir: string, nodes: number, podsPerNode: number): Promise<SimulatorProcess> {
+  const args = ['--import', 'tsx', 'src/cli.tsx', 'sim', '--nodes', String(nodes), '--pods-per-node', String(podsPerNode), '--speed', '1', '--seed', '1', '--dir', dir];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, KOPSDECK_HOME: dir } });
+  const values: Record<string, string> = {};
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const [key, ...rest] = line.split('=');
+    values[key] = rest.join('=');
+    if (values.AWS_ENDPOINT_URL && values.KUBECONFIG) break;
+  }
+  if (!values.AWS_ENDPOINT_URL || !values.KUBECONFIG) throw new Error('the simulator exited before printing its endpoints');
+  return {
+    url: values.AWS_ENDPOINT_URL,
+    kubeconfigPath: values.KUBECONFIG,
+    stop: () => new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+/** The p-th percentile (nearest rank below); NaN for no values. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export function median(values: number[]): number {
+  return percentile(values, 50);
+}

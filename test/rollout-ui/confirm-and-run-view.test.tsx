@@ -1,0 +1,175 @@
+// The drain question and the run view without a cluster: pods grouped by
+// owner with their budget (shared or per pod), the budgets involved, pods
+// nothing recreates, DaemonSet and mirror pods listed after; a lockstep wave
+// (every instance's step starts together) described as one, with every
+// held-up drain shown and the skip/keep-waiting/abort choice.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { render } from 'ink-testing-library';
+import { ConfirmPanel, confirmPodLines } from '../../src/screens/rollout/ConfirmPanel.js';
+import { BlockedDrain } from '../../src/screens/rollout/RunView.js';
+import { describeNext, describeNow, instanceRows } from '../../src/hooks/rollout-progress.js';
+import type { RolloutSessionState } from '../../src/hooks/rollout-session.js';
+import { DEFAULT_TIMINGS, initialRolloutView, reduceRollout, type ConfirmPod, type ConfirmRequest, type RolloutEvent, type RolloutPlan } from '../../src/engine/rollout/index.js';
+
+const web = { namespace: 'demo', name: 'web', disruptionsAllowed: 1 };
+const api = { namespace: 'demo', name: 'api', disruptionsAllowed: 0 };
+const pod = (name: string, ownerKind: string, ownerName: string, extra: Partial<ConfirmPod> = {}): ConfirmPod => ({
+  namespace: 'demo',
+  name,
+  ownerKind,
+  ownerName,
+  disposition: 'evict',
+  emptyDir: false,
+  ...extra,
+});
+
+const request: ConfirmRequest = {
+  cluster: 'c.example.com',
+  instanceId: 'i-1',
+  nodeName: 'node-1',
+  group: 'nodes',
+  kind: 'Node',
+  reason: 'launch template version 1 -> 2',
+  position: 2,
+  total: 5,
+  evict: [
+    pod('web-7d9c-b', 'ReplicaSet', 'web-7d9c', { pdb: web }),
+    pod('web-7d9c-a', 'ReplicaSet', 'web-7d9c', { pdb: web, emptyDir: true }),
+    pod('web-7d9c-c', 'ReplicaSet', 'web-7d9c', { pdb: web }),
+    pod('db-0', 'StatefulSet', 'db', { pdb: api }),
+    pod('db-1', 'StatefulSet', 'db'),
+    pod('lonely', '', ''),
+  ],
+  leftAlone: [
+    pod('kube-proxy-x', 'DaemonSet', 'kube-proxy', { namespace: 'kube-system', disposition: 'skip-daemonset' }),
+    pod('etcd-node-1', 'Node', 'node-1', { namespace: 'kube-system', disposition: 'skip-mirror' }),
+  ],
+};
+
+test('the evicted pods are grouped by owner with the budget they share, then the pods left alone', () => {
+  const lines = confirmPodLines(request).map((l) => l.text);
+  const at = (text: string) => lines.findIndex((l) => l.includes(text));
+  const web = at('ReplicaSet demo/web-7d9c (3 pods) — PodDisruptionBudget demo/web allows 1 disruption now: evicted a few at a time');
+  assert.ok(web >= 0, lines.join('\n'));
+  assert.deepEqual(lines.slice(web + 1, web + 4), ['      demo/web-7d9c-a  (its emptyDir data is deleted)', '      demo/web-7d9c-b', '      demo/web-7d9c-c']);
+  // Budgets that differ within one owner are said per pod.
+  const db = at('StatefulSet demo/db (2 pods) — budgets differ');
+  assert.ok(db >= 0, lines.join('\n'));
+  assert.match(lines[db + 1], /demo\/db-0 {2}PodDisruptionBudget demo\/api allows 0 disruptions now: the drain waits for it/);
+  assert.match(lines[db + 2], /demo\/db-1 {2}no PodDisruptionBudget$/);
+  assert.ok(at('(no owner) in demo (1 pod) — no PodDisruptionBudget; nothing recreates it') >= 0, lines.join('\n'));
+  const leftAlone = at('Left alone (2 DaemonSet and mirror pods');
+  assert.ok(leftAlone > Math.max(web, db));
+  assert.ok(at('  kube-system/kube-proxy-x (DaemonSet kube-system/kube-proxy)') > leftAlone);
+  assert.ok(at('  kube-system/etcd-node-1 (mirror pod)') > leftAlone);
+});
+
+test('the panel names the node, the budgets involved with what they allow now, and the keys', () => {
+  const lines = confirmPodLines(request);
+  const scroll = { offset: 0, maxOffset: 0, actions: [] };
+  const { lastFrame, unmount } = render(<ConfirmPanel request={request} lines={lines} scroll={scroll} listRows={lines.length} remaining={3} width={230} />);
+  const frame = lastFrame() ?? '';
+  unmount();
+  assert.match(frame, /Drain node node-1\? {2}\(instance 2 of 5\)/);
+  assert.match(frame, /The drain will evict 6 pods of 3 owners:/);
+  assert.match(frame, /PodDisruptionBudgets involved: demo\/api allows 0 now \(1 pod here\), demo\/web allows 1 now \(3 pods here\)/);
+  assert.match(frame, /y drain and replace it · s skip this node \(not replaced\) · p drain it, then pause after this node · x abort/);
+  assert.match(frame, /a yes to this node and all 3 remaining/);
+  assert.doesNotMatch(frame, /\bY\b/);
+});
+
+const plan: RolloutPlan = {
+  cluster: 'c.example.com',
+  order: ['nodes'],
+  totalInstances: 3,
+  estimatedMs: 60_000,
+  force: false,
+  groups: [
+    {
+      name: 'nodes',
+      groupName: 'nodes.c.example.com',
+      kind: 'Node',
+      status: 'NeedsUpdate',
+      needUpdate: 3,
+      ready: 0,
+      min: 3,
+      target: 3,
+      max: 6,
+      nodes: 3,
+      settings: { maxSurge: 2, maxUnavailable: 0, drainAndTerminate: true },
+      instances: ['i-a', 'i-b', 'i-c'].map((id) => ({ id, group: 'nodes', nodeName: `node-${id.slice(2)}`, reason: 'r', detached: false, ready: true })),
+      waves: [['i-a', 'i-b'], ['i-c']],
+    },
+  ],
+};
+
+function stateOf(events: RolloutEvent[], now: number): RolloutSessionState {
+  const starts = new Map<string, number>();
+  for (const e of events) if (e.type === 'step-started') starts.set(`${e.instanceId}/${e.step}`, now - 60_000);
+  return {
+    cluster: 'c.example.com',
+    phase: 'running',
+    force: false,
+    plan,
+    view: events.reduce(reduceRollout, initialRolloutView),
+    yesToAll: true,
+    runStartedAt: now - 120_000,
+    stepStarts: starts,
+    notes: [],
+    timings: { ...DEFAULT_TIMINGS, drainTimeoutMs: 10 * 60_000 },
+  };
+}
+
+test('a lockstep wave: one sentence for the instances draining together, every held-up drain shown with its time left', () => {
+  const started = (id: string, step: 'confirm' | 'detach' | 'cordon' | 'drain'): RolloutEvent => ({ type: 'step-started', instanceId: id, group: 'nodes', nodeName: `node-${id.slice(2)}`, step });
+  const finished = (id: string, step: 'confirm' | 'detach' | 'cordon'): RolloutEvent => ({ type: 'step-finished', instanceId: id, group: 'nodes', nodeName: `node-${id.slice(2)}`, step, durationMs: 1000 });
+  const blocked = (id: string, pdb: typeof api | undefined, reason: string): RolloutEvent => ({
+    type: 'drain-blocked',
+    instanceId: id,
+    nodeName: `node-${id.slice(2)}`,
+    blocked: [{ pod: { namespace: 'demo', name: `p-${id}` }, pdb, reason }],
+    message: reason,
+  });
+  const events: RolloutEvent[] = [{ type: 'plan', plan, resumed: false }, { type: 'wave-started', group: 'nodes', wave: 1, waves: 2, instances: ['i-a', 'i-b'] }];
+  for (const step of ['confirm', 'detach', 'cordon'] as const) {
+    events.push(started('i-a', step), started('i-b', step), finished('i-a', step), finished('i-b', step));
+  }
+  events.push(started('i-a', 'drain'), started('i-b', 'drain'));
+  const now = 10_000_000;
+  let state = stateOf(events, now);
+  let rows = instanceRows(state, now);
+  assert.deepEqual(rows.map((r) => r.status), ['active', 'active', 'waiting']);
+  assert.equal(describeNow(state, rows, now), 'Draining 2 nodes together (node-a, node-b): 0 pod(s) evicted so far.');
+
+  events.push(blocked('i-a', api, 'Cannot evict pod as it would violate the disruption budget'), blocked('i-b', undefined, 'evicted but still terminating'));
+  events.push({ type: 'pause-after-current', scheduled: true });
+  state = stateOf(events, now);
+  rows = instanceRows(state, now);
+  assert.match(describeNow(state, rows, now), /^Draining 2 nodes together \(node-a, node-b\): 0 pod\(s\) evicted so far; 2 held up \(node-a 9m00s left, node-b 9m00s left\)\. Then the rollout pauses, as you asked\.$/);
+  assert.match(describeNext(state, rows), /then PAUSE \(as you asked\), then node-c \(i-c\) once you resume/);
+
+  const held = rows.filter((r) => r.blocked);
+  const { lastFrame, unmount } = render(<BlockedDrain state={state} rows={held} folded={false} now={now} width={230} />);
+  const frame = lastFrame() ?? '';
+  unmount();
+  assert.match(frame, /Drain of node-a is blocked: 9m00s left before the drain timeout \(10m00s\); 1 pod\(s\) holding it/);
+  assert.match(frame, /demo\/p-i-a: PodDisruptionBudget demo\/api allows 0 disruption\(s\) now · Cannot evict pod/);
+  assert.match(frame, /Drain of node-b is blocked/);
+  assert.match(frame, /demo\/p-i-b: no budget · evicted but still terminating/);
+  assert.match(frame, /w keep waiting · s skip node-a: cancel its drain, uncordon it, leave it unreplaced/);
+
+  const folded = render(<BlockedDrain state={state} rows={held} folded now={now} width={230} />);
+  assert.match(folded.lastFrame() ?? '', /Waiting for the held-up drain of node-a \(9m00s left\), node-b \(9m00s left\) {2}· {2}s skip node-a · x abort/);
+  folded.unmount();
+
+  // Skipping node-a: it leaves the held-up list and shows as skipped during its drain.
+  events.push({ type: 'skip-requested', instanceId: 'i-a', nodeName: 'node-a' });
+  assert.equal(instanceRows(stateOf(events, now), now)[0].skipping, true);
+  events.push({ type: 'uncordoned', instanceId: 'i-a', nodeName: 'node-a', reason: 'its drain was skipped' });
+  events.push({ type: 'skipped', instanceId: 'i-a', group: 'nodes', reason: 'skipped while its drain was held up: uncordoned and not replaced' });
+  rows = instanceRows(stateOf(events, now), now);
+  assert.equal(rows[0].status, 'skipped');
+  assert.equal(rows[0].blocked, undefined);
+  assert.deepEqual(rows.filter((r) => r.blocked).map((r) => r.id), ['i-b']);
+});
