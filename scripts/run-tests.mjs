@@ -23,9 +23,12 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// Ink renders only a final frame when CI is set; the console's tests drive it
+// as the interactive terminal it is meant for, so they run without CI.
+const { CI, CONTINUOUS_INTEGRATION, ...env } = process.env;
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', ...files],
-  { stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
+  { stdio: 'inherit', env: { ...env, FORCE_COLOR: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
 );
 process.exit(result.status ?? 1);

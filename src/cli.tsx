@@ -16,10 +16,28 @@ const io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
 const code = await runCli(process.argv.slice(2), io, {
   openConsole: async (ctx, initialRoute) => {
     // Loaded only when the console opens, so one-shot commands start fast.
-    const { openConsole } = await import('./startup/open-console.js');
+    const { openConsole } = await loadInteractively(() => import('./startup/open-console.js'));
     await openConsole(ctx, initialRoute);
   },
 });
+
+/**
+ * Ink decides once, when first loaded, to draw only a final frame if CI is
+ * set. A terminal a person types into is interactive whatever CI says (a CI
+ * runner's debug shell, a tmux session started from a job), so hide CI while
+ * the console's modules load, then put it back for everything else.
+ */
+async function loadInteractively<T>(load: () => Promise<T>): Promise<T> {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) return load();
+  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  try {
+    return await load();
+  } finally {
+    for (const [key, value] of Object.entries(saved)) if (value !== undefined) process.env[key] = value;
+  }
+}
 
 // Exit once stdout is flushed (a large `-o json` into a pipe must not be cut),
 // without waiting for idle keep-alive sockets.

@@ -1,11 +1,14 @@
 // `delete cluster`: find every resource the cluster owns by its tags, list it
 // (TYPE NAME ID, as kops), and delete in reverse dependency order: DNS records
 // and auto scaling groups, then the instances (waited for until terminated),
-// launch templates, security groups, subnets and the internet gateway, route
-// tables, and the VPC last. Every step tolerates "already gone", so a re-run
+// launch templates, security groups, NAT gateways (waited for until deleted),
+// subnets, Elastic IPs and the internet gateway, route tables, and the VPC last. Every step tolerates "already gone", so a re-run
 // after a partial failure finishes the job.
 import {
   DeleteInternetGatewayCommand,
+  DeleteNatGatewayCommand,
+  DescribeNatGatewaysCommand,
+  ReleaseAddressCommand,
   DeleteRouteTableCommand,
   DeleteSecurityGroupCommand,
   DeleteSubnetCommand,
@@ -14,18 +17,22 @@ import {
   DisassociateRouteTableCommand,
   RevokeSecurityGroupIngressCommand,
   TerminateInstancesCommand,
+  type Address,
   type Instance,
   type InternetGateway,
+  type NatGateway,
   type RouteTable,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
 import { ChangeResourceRecordSetsCommand, paginateListHostedZones, type ResourceRecordSet } from '@aws-sdk/client-route-53';
 import type { AwsClients } from '../cloud/aws/clients.js';
 import {
+  findAddresses,
   findAutoScalingGroups,
   findInstances,
   findInternetGateways,
   findLaunchTemplates,
+  findNatGateways,
   findRouteTables,
   findSecurityGroups,
   findSubnets,
@@ -56,7 +63,9 @@ export interface DeletePlan {
   instances: Instance[];
   launchTemplates: { name: string; id: string }[];
   securityGroups: SecurityGroup[];
+  natGateways: NatGateway[];
   subnets: { name: string; id: string }[];
+  addresses: Address[];
   internetGateways: InternetGateway[];
   routeTables: RouteTable[];
   vpcs: { name: string; id: string }[];
@@ -66,13 +75,15 @@ const nameOf = (tags: { Key?: string; Value?: string }[] | undefined, fallback: 
 
 export async function planDelete(input: { clusterName: string; clients: AwsClients }): Promise<DeletePlan> {
   const { clusterName, clients } = input;
-  const [records, groups, instances, templates, securityGroups, subnets, internetGateways, routeTables, vpcs] = await Promise.all([
+  const [records, groups, instances, templates, securityGroups, natGateways, subnets, addresses, internetGateways, routeTables, vpcs] = await Promise.all([
     findClusterRecords(clients, clusterName),
     findAutoScalingGroups(clients, clusterName),
     findInstances(clients, clusterName, { states: ['pending', 'running', 'stopping', 'stopped', 'shutting-down'] }),
     findLaunchTemplates(clients, clusterName),
     findSecurityGroups(clients, clusterName),
+    findNatGateways(clients, clusterName),
     findSubnets(clients, clusterName),
+    findAddresses(clients, clusterName),
     findInternetGateways(clients, clusterName),
     findRouteTables(clients, clusterName),
     findVpcs(clients, clusterName),
@@ -85,7 +96,9 @@ export async function planDelete(input: { clusterName: string; clients: AwsClien
     instances,
     launchTemplates: templates.map(({ template }) => ({ name: template.LaunchTemplateName!, id: template.LaunchTemplateId! })),
     securityGroups,
+    natGateways,
     subnets: subnets.map((s) => ({ name: nameOf(s.Tags, s.SubnetId!), id: s.SubnetId! })),
+    addresses,
     internetGateways,
     routeTables,
     vpcs: vpcs.map((v) => ({ name: nameOf(v.Tags, v.VpcId!), id: v.VpcId! })),
@@ -96,7 +109,9 @@ export async function planDelete(input: { clusterName: string; clients: AwsClien
     ...instances.map((i) => ({ type: 'instance', name: nameOf(i.Tags, i.InstanceId!), id: i.InstanceId! })),
     ...plan.launchTemplates.map((t) => ({ type: 'autoscaling-config', name: t.name, id: t.id })),
     ...securityGroups.map((g) => ({ type: 'security-group', name: g.GroupName!, id: g.GroupId! })),
+    ...natGateways.map((g) => ({ type: 'nat-gateway', name: nameOf(g.Tags, g.NatGatewayId!), id: g.NatGatewayId! })),
     ...plan.subnets.map((s) => ({ type: 'subnet', ...s })),
+    ...addresses.map((a) => ({ type: 'elastic-ip', name: nameOf(a.Tags, a.AllocationId!), id: a.AllocationId! })),
     ...internetGateways.map((g) => ({ type: 'internet-gateway', name: nameOf(g.Tags, g.InternetGatewayId!), id: g.InternetGatewayId! })),
     ...routeTables.map((t) => ({ type: 'route-table', name: nameOf(t.Tags, t.RouteTableId!), id: t.RouteTableId! })),
     ...plan.vpcs.map((v) => ({ type: 'vpc', ...v })),
@@ -126,6 +141,8 @@ export interface DeleteOptions extends ApplyOptions {
   signal?: AbortSignal;
   /** How long (clock ms) to wait for instances to terminate. */
   instanceTimeoutMs?: number;
+  /** How long (clock ms) to wait for each NAT gateway to be deleted. */
+  natGatewayTimeoutMs?: number;
   /** Poll interval (clock ms) while waiting. */
   pollIntervalMs?: number;
 }
@@ -158,9 +175,16 @@ export async function deleteCluster(plan: DeletePlan, options: DeleteOptions): P
   const groupDeletions = plan.securityGroups.map((g) =>
     job('security-group', g.GroupName!, g.GroupId!, [rulesKey], () => ignoreNotFound(clients.ec2.send(new DeleteSecurityGroupCommand({ GroupId: g.GroupId })))),
   );
-  const subnetKeys = plan.subnets.map((s) =>
-    job('subnet', s.name, s.id, [instancesKey, ...groupDeletions], () => ignoreNotFound(clients.ec2.send(new DeleteSubnetCommand({ SubnetId: s.id })))),
+  // A NAT gateway holds its subnet and its Elastic IP until it is deleted.
+  const natKeys = plan.natGateways.map((g) =>
+    job('nat-gateway', nameOf(g.Tags, g.NatGatewayId!), g.NatGatewayId!, [], () => deleteNatGatewayAndWait(clients, g.NatGatewayId!, env.clock, options, env.signal)),
   );
+  const subnetKeys = plan.subnets.map((s) =>
+    job('subnet', s.name, s.id, [instancesKey, ...groupDeletions, ...natKeys], () => ignoreNotFound(clients.ec2.send(new DeleteSubnetCommand({ SubnetId: s.id })))),
+  );
+  for (const a of plan.addresses) {
+    job('elastic-ip', nameOf(a.Tags, a.AllocationId!), a.AllocationId!, natKeys, () => ignoreNotFound(clients.ec2.send(new ReleaseAddressCommand({ AllocationId: a.AllocationId }))));
+  }
   const gatewayKeys = plan.internetGateways.map((g) =>
     job('internet-gateway', nameOf(g.Tags, g.InternetGatewayId!), g.InternetGatewayId!, [instancesKey], () => deleteInternetGateway(clients, g)),
   );
@@ -206,6 +230,24 @@ async function terminateAndWait(clients: AwsClients, plan: DeletePlan, clock: Cl
     if (clock.now() >= deadline) {
       throw new Error(`${instances.length} instances and ${groups.length} auto scaling groups of ${plan.clusterName} are still terminating; re-run delete to finish`);
     }
+    await clock.sleep(interval, signal);
+  }
+}
+
+/** Deletes a NAT gateway and waits (on the clock) until AWS reports it deleted. */
+async function deleteNatGatewayAndWait(clients: AwsClients, id: string, clock: Clock, options: DeleteOptions, signal?: AbortSignal): Promise<void> {
+  await ignoreNotFound(clients.ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: id })));
+  const deadline = clock.now() + (options.natGatewayTimeoutMs ?? 10 * 60_000);
+  const interval = options.pollIntervalMs ?? 5_000;
+  for (;;) {
+    let state: string | undefined;
+    try {
+      state = (await clients.ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [id] }))).NatGateways?.[0]?.State;
+    } catch (error) {
+      if (!isNotFoundError(error)) throw error;
+    }
+    if (state === undefined || state === 'deleted') return;
+    if (clock.now() >= deadline) throw new Error(`NAT gateway ${id} is still ${state}; re-run delete to finish`);
     await clock.sleep(interval, signal);
   }
 }

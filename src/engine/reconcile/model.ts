@@ -12,7 +12,9 @@ import { taskKey } from './task.js';
 import { vpcTask } from './tasks/vpc.js';
 import { subnetKey, subnetName, subnetTask } from './tasks/subnet.js';
 import { internetGatewayTask } from './tasks/internet-gateway.js';
-import { internetRouteTask, routeTableAssociationTask, routeTableKey, routeTableTask } from './tasks/route-table.js';
+import { internetRouteTask, natRouteTask, routeTableAssociationTask, routeTableKey, routeTableTask } from './tasks/route-table.js';
+import { elasticIpTask } from './tasks/elastic-ip.js';
+import { natGatewayTask } from './tasks/nat-gateway.js';
 import { ruleTask, securityGroupKey, securityGroupName, securityGroupTask, type GroupRole, type RuleSpec } from './tasks/security-group.js';
 import { launchTemplateKey, launchTemplateTask } from './tasks/launch-template.js';
 import { autoscalingGroupDeletion, autoscalingGroupKey, autoscalingGroupTask } from './tasks/autoscaling-group.js';
@@ -47,6 +49,9 @@ export function checkModel(cluster: Cluster, instanceGroups: InstanceGroup[]): s
   const subnetNames = new Set(cluster.spec.subnets.map((s) => s.name));
   if (cluster.spec.networkID) problems.push('spec.networkID (a shared VPC) is not supported yet: remove it to let kopsdeck create the VPC');
   if (cluster.spec.subnets.length === 0) problems.push('spec.subnets is empty');
+  for (const zone of privateZonesOf(cluster.spec.subnets)) {
+    if (!utilitySubnetIn(cluster.spec.subnets, zone)) problems.push(`zone ${zone} has a Private subnet but no Utility subnet to hold its NAT gateway: add one`);
+  }
   for (const ig of instanceGroups) {
     for (const name of ig.spec.subnets ?? []) {
       if (!subnetNames.has(name)) problems.push(`instance group ${ig.metadata.name}: subnet ${name} is not one of the cluster's subnets (${[...subnetNames].join(', ')})`);
@@ -79,10 +84,16 @@ export function buildClusterTasks(cluster: Cluster, instanceGroups: InstanceGrou
   return tasks;
 }
 
+const privateZonesOf = (subnets: ClusterSubnet[]): string[] => [...new Set(subnets.filter((s) => s.type === 'Private').map((s) => s.zone))];
+const utilitySubnetIn = (subnets: ClusterSubnet[], zone: string): ClusterSubnet | undefined => subnets.find((s) => s.type === 'Utility' && s.zone === zone);
+
 function networkTasks(cluster: string, subnets: ClusterSubnet[]): Task[] {
   const tasks: Task[] = [routeTableTask(cluster), internetRouteTask(cluster)];
-  const privateZones = [...new Set(subnets.filter((s) => s.type === 'Private').map((s) => s.zone))];
-  for (const zone of privateZones) tasks.push(routeTableTask(cluster, zone));
+  // Each private zone egresses through its own NAT gateway, in that zone's utility subnet.
+  for (const zone of privateZonesOf(subnets)) {
+    const utility = utilitySubnetIn(subnets, zone)!;
+    tasks.push(routeTableTask(cluster, zone), elasticIpTask(cluster, zone), natGatewayTask(cluster, zone, subnetKey(cluster, utility)), natRouteTask(cluster, zone));
+  }
   for (const subnet of subnets) {
     tasks.push(subnetTask(cluster, subnet));
     const table = subnet.type === 'Private' ? routeTableKey(cluster, subnet.zone) : routeTableKey(cluster);

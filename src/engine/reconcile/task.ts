@@ -10,6 +10,8 @@ export type TaskKind =
   | 'VPC'
   | 'Subnet'
   | 'InternetGateway'
+  | 'ElasticIP'
+  | 'NatGateway'
   | 'RouteTable'
   | 'Route'
   | 'RouteTableAssociation'

@@ -2,22 +2,26 @@
 // of resource, so the number of calls grows with kinds and pages, never with
 // the number of instances.
 import {
+  DescribeAddressesCommand,
   DescribeVpcAttributeCommand,
   DescribeImagesCommand,
   paginateDescribeInstances,
   paginateDescribeInternetGateways,
   paginateDescribeLaunchTemplateVersions,
   paginateDescribeLaunchTemplates,
+  paginateDescribeNatGateways,
   paginateDescribeRouteTables,
   paginateDescribeSecurityGroups,
   paginateDescribeSubnets,
   paginateDescribeVpcs,
+  type Address,
   type Filter,
   type Image,
   type Instance,
   type InternetGateway,
   type LaunchTemplate,
   type LaunchTemplateVersion,
+  type NatGateway,
   type RouteTable,
   type SecurityGroup,
   type Subnet,
@@ -47,6 +51,10 @@ export interface ClusterSnapshot {
   subnets: Subnet[];
   internetGateways: InternetGateway[];
   routeTables: RouteTable[];
+  /** Elastic IPs (for NAT gateways). Optional so hand-made snapshots may leave it out. */
+  addresses?: Address[];
+  /** NAT gateways in any state but deleted. */
+  natGateways?: NatGateway[];
   securityGroups: SecurityGroup[];
   launchTemplates: LaunchTemplateState[];
   autoScalingGroups: AutoScalingGroup[];
@@ -76,12 +84,14 @@ async function collect<P, T>(pages: AsyncIterable<P>, pick: (page: P) => T[] | u
 
 export async function discoverCluster(clients: AwsClients, options: DiscoverOptions): Promise<ClusterSnapshot> {
   const { clusterName } = options;
-  const [vpcs, subnets, internetGateways, routeTables, securityGroups, launchTemplates, autoScalingGroups, images, controlPlaneInstances, dns] =
+  const [vpcs, subnets, internetGateways, routeTables, addresses, natGateways, securityGroups, launchTemplates, autoScalingGroups, images, controlPlaneInstances, dns] =
     await Promise.all([
       findVpcs(clients, clusterName),
       findSubnets(clients, clusterName),
       findInternetGateways(clients, clusterName),
       findRouteTables(clients, clusterName),
+      findAddresses(clients, clusterName),
+      findNatGateways(clients, clusterName),
       findSecurityGroups(clients, clusterName),
       findLaunchTemplates(clients, clusterName),
       findAutoScalingGroups(clients, clusterName),
@@ -95,6 +105,8 @@ export async function discoverCluster(clients: AwsClients, options: DiscoverOpti
     subnets,
     internetGateways,
     routeTables,
+    addresses,
+    natGateways,
     securityGroups,
     launchTemplates,
     autoScalingGroups,
@@ -129,6 +141,18 @@ export function findInternetGateways(clients: AwsClients, cluster: string): Prom
 
 export function findRouteTables(clients: AwsClients, cluster: string): Promise<RouteTable[]> {
   return collect(paginateDescribeRouteTables({ client: clients.ec2, ...PAGE }, { Filters: clusterFilter(cluster) }), (p) => p.RouteTables);
+}
+
+/** DescribeAddresses has no pagination: one call answers with every match. */
+export async function findAddresses(clients: AwsClients, cluster: string): Promise<Address[]> {
+  const out = await clients.ec2.send(new DescribeAddressesCommand({ Filters: clusterFilter(cluster) }));
+  return out.Addresses ?? [];
+}
+
+/** NAT gateways not yet deleted (deleted ones stay visible on AWS for about an hour). */
+export function findNatGateways(clients: AwsClients, cluster: string): Promise<NatGateway[]> {
+  const filters = [...clusterFilter(cluster), { Name: 'state', Values: ['pending', 'available', 'deleting', 'failed'] }];
+  return collect(paginateDescribeNatGateways({ client: clients.ec2, ...PAGE }, { Filter: filters }), (p) => p.NatGateways);
 }
 
 export function findSecurityGroups(clients: AwsClients, cluster: string): Promise<SecurityGroup[]> {

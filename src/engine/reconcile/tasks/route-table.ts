@@ -1,7 +1,6 @@
 // Route tables: one public table (default route to the internet gateway) for
 // Public and Utility subnets, and one private table per zone for Private
-// subnets. Known gap: no NAT gateway yet, so private tables carry no default
-// route and private instances reach nothing outside the VPC.
+// subnets (default route to the zone's NAT gateway).
 import {
   AssociateRouteTableCommand,
   CreateRouteCommand,
@@ -14,6 +13,7 @@ import { clusterTags, type TagMap } from '../../cloud/aws/tags.js';
 import { compareFields, compareTags, idOrPending, requireId, taskKey, type ReconcileContext, type Task } from '../task.js';
 import { applyTagChanges, nameTagIs, tagSpecification, tagsOf } from './ec2-tags.js';
 import { internetGatewayKey } from './internet-gateway.js';
+import { natGatewayKey } from './nat-gateway.js';
 import { vpcKey } from './vpc.js';
 
 export interface RouteTableDesired {
@@ -93,6 +93,47 @@ export function internetRouteTask(cluster: string): Task<RouteDesired, FoundRout
     describe: (d) => ({ RouteTable: d.routeTableId, CIDR: d.cidr, InternetGateway: d.gatewayId }),
     async apply(ctx, change) {
       const input = { RouteTableId: requireId(ctx, tableKey), DestinationCidrBlock: cidr, GatewayId: requireId(ctx, internetGatewayKey(cluster)) };
+      if (change.actual) await ctx.clients.ec2.send(new ReplaceRouteCommand(input));
+      else await ctx.clients.ec2.send(new CreateRouteCommand(input));
+      return `${input.RouteTableId}:${cidr}`;
+    },
+  };
+}
+
+export interface NatRouteDesired {
+  routeTableId: string;
+  cidr: string;
+  natGatewayId: string;
+}
+
+interface FoundNatRoute {
+  routeTableId: string;
+  cidr: string;
+  natGatewayId?: string;
+}
+
+/** A private zone table's default route through that zone's NAT gateway (kops: `private-<zone>-0.0.0.0/0`). */
+export function natRouteTask(cluster: string, zone: string): Task<NatRouteDesired, FoundNatRoute> {
+  const cidr = '0.0.0.0/0';
+  const tableKey = routeTableKey(cluster, zone);
+  const gatewayKey = natGatewayKey(cluster, zone);
+  const name = `private-${zone}-${cidr}`;
+  return {
+    key: taskKey('Route', name),
+    kind: 'Route',
+    name,
+    dependencies: [tableKey, gatewayKey],
+    desired: (ctx) => ({ routeTableId: idOrPending(ctx, tableKey), cidr, natGatewayId: idOrPending(ctx, gatewayKey) }),
+    find: (ctx) => {
+      const table = tableOf(ctx, tableKey);
+      const route = table?.Routes?.find((r) => r.DestinationCidrBlock === cidr);
+      return table && route ? { routeTableId: table.RouteTableId!, cidr, natGatewayId: route.NatGatewayId } : null;
+    },
+    idOf: (r) => `${r.routeTableId}:${r.cidr}`,
+    diff: (desired, actual) => compareFields([['NatGateway', desired.natGatewayId, actual.natGatewayId]]),
+    describe: (d) => ({ RouteTable: d.routeTableId, CIDR: d.cidr, NatGateway: d.natGatewayId }),
+    async apply(ctx, change) {
+      const input = { RouteTableId: requireId(ctx, tableKey), DestinationCidrBlock: cidr, NatGatewayId: requireId(ctx, gatewayKey) };
       if (change.actual) await ctx.clients.ec2.send(new ReplaceRouteCommand(input));
       else await ctx.clients.ec2.send(new CreateRouteCommand(input));
       return `${input.RouteTableId}:${cidr}`;

@@ -1,6 +1,8 @@
 // Internet gateways, route tables, routes and subnet associations.
 import { AwsError } from '../aws-error.js';
+import type { Params } from '../query-params.js';
 import { ec2Tags } from '../query-protocol.js';
+import type { AwsWorld } from '../world/aws-world.js';
 import type { Fields } from '../world/filters.js';
 import { ACCOUNT_ID } from '../world/regions.js';
 import type { InternetGateway, RouteTable } from '../world/types.js';
@@ -55,6 +57,7 @@ const readRouteTable: Fields<RouteTable> = {
   'association.main': (table) => table.associations.some((a) => a.main) ? ['true'] : ['false'],
   'route.destination-cidr-block': (table) => table.routes.map((r) => r.destination),
   'route.gateway-id': (table) => table.routes.flatMap((r) => (r.gatewayId ? [r.gatewayId] : [])),
+  'route.nat-gateway-id': (table) => table.routes.flatMap((r) => (r.natGatewayId ? [r.natGatewayId] : [])),
 };
 
 export const createInternetGateway: Ec2Handler = ({ params, region, world }) => {
@@ -128,18 +131,43 @@ export const deleteRouteTable: Ec2Handler = ({ params, region, world }) => {
 export const createRoute: Ec2Handler = ({ params, region, world }) => {
   const table = findIn(world.state.routeTables, params.required('RouteTableId'), region, 'InvalidRouteTableID.NotFound', 'routeTable');
   const destination = params.required('DestinationCidrBlock');
-  const gatewayId = params.str('GatewayId');
-  const natGatewayId = params.str('NatGatewayId');
-  const instanceId = params.str('InstanceId');
-  if (!gatewayId && !natGatewayId && !instanceId) throw new AwsError('InvalidParameterCombination', 'No route target specified');
-  if (gatewayId) findIn(world.state.internetGateways, gatewayId, region, 'InvalidGatewayID.NotFound', 'gateway');
   if (table.routes.some((r) => r.destination === destination)) {
     throw new AwsError('RouteAlreadyExists', `The route identified by ${destination} already exists.`);
   }
-  table.routes.push({ destination, gatewayId, natGatewayId, instanceId, origin: 'CreateRoute' });
+  table.routes.push({ destination, ...routeTarget(params, region, world, table), origin: 'CreateRoute' });
   world.changed();
   return ec2ResultReturn();
 };
+
+/** Points an existing route (one we created) at a new target. */
+export const replaceRoute: Ec2Handler = ({ params, region, world }) => {
+  const table = findIn(world.state.routeTables, params.required('RouteTableId'), region, 'InvalidRouteTableID.NotFound', 'routeTable');
+  const destination = params.required('DestinationCidrBlock');
+  const index = table.routes.findIndex((r) => r.destination === destination && r.origin === 'CreateRoute');
+  if (index < 0) throw new AwsError('InvalidParameterValue', `There is no route defined for '${destination}' in the route table. Use CreateRoute instead.`);
+  table.routes[index] = { destination, ...routeTarget(params, region, world, table), origin: 'CreateRoute' };
+  world.changed();
+  return ec2ResultReturn();
+};
+
+/** Exactly one target, and it must exist: an internet gateway, a NAT gateway in the table's VPC, or an instance. */
+function routeTarget(params: Params, region: string, world: AwsWorld, table: RouteTable) {
+  const gatewayId = params.str('GatewayId');
+  const natGatewayId = params.str('NatGatewayId');
+  const instanceId = params.str('InstanceId');
+  const targets = [gatewayId, natGatewayId, instanceId].filter(Boolean).length;
+  if (targets === 0) throw new AwsError('InvalidParameterCombination', 'No route target specified');
+  if (targets > 1) throw new AwsError('InvalidParameterCombination', 'More than one target specified');
+  if (gatewayId) findIn(world.state.internetGateways, gatewayId, region, 'InvalidGatewayID.NotFound', 'gateway');
+  if (natGatewayId) {
+    const gateway = world.state.natGateways[natGatewayId];
+    if (!gateway || gateway.region !== region || !world.natGateways.live(gateway)) {
+      throw new AwsError('InvalidNatGatewayID.NotFound', `The natGateway ID '${natGatewayId}' does not exist`);
+    }
+    if (gateway.vpcId !== table.vpcId) throw new AwsError('InvalidParameterValue', `NAT gateway ${natGatewayId} and route table ${table.id} belong to different networks`);
+  }
+  return { gatewayId, natGatewayId, instanceId };
+}
 
 export const deleteRoute: Ec2Handler = ({ params, region, world }) => {
   const table = findIn(world.state.routeTables, params.required('RouteTableId'), region, 'InvalidRouteTableID.NotFound', 'routeTable');

@@ -4,6 +4,7 @@ import type { AwsRequest, AwsService } from '../aws-service.js';
 import { queryAction, queryParams, sendEc2, sendEc2Error } from '../query-protocol.js';
 import type { Ec2Handler } from './ec2-common.js';
 import * as instances from './ec2-instances.js';
+import * as nat from './ec2-nat-gateways.js';
 import * as templates from './ec2-launch-templates.js';
 import * as routing from './ec2-routing.js';
 import * as groups from './ec2-security-groups.js';
@@ -33,8 +34,15 @@ const ACTIONS: Record<string, Ec2Handler> = {
   DeleteRouteTable: routing.deleteRouteTable,
   CreateRoute: routing.createRoute,
   DeleteRoute: routing.deleteRoute,
+  ReplaceRoute: routing.replaceRoute,
   AssociateRouteTable: routing.associateRouteTable,
   DisassociateRouteTable: routing.disassociateRouteTable,
+  AllocateAddress: nat.allocateAddress,
+  DescribeAddresses: nat.describeAddresses,
+  ReleaseAddress: nat.releaseAddress,
+  CreateNatGateway: nat.createNatGateway,
+  DescribeNatGateways: nat.describeNatGateways,
+  DeleteNatGateway: nat.deleteNatGateway,
   CreateSecurityGroup: groups.createSecurityGroup,
   DescribeSecurityGroups: groups.describeSecurityGroups,
   DeleteSecurityGroup: groups.deleteSecurityGroup,

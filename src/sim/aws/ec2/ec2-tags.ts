@@ -17,6 +17,8 @@ const KINDS: TaggableKind[] = [
   { prefix: 'subnet-', resourceType: 'subnet', table: 'subnets', notFound: 'InvalidSubnetID.NotFound' },
   { prefix: 'igw-', resourceType: 'internet-gateway', table: 'internetGateways', notFound: 'InvalidInternetGatewayID.NotFound' },
   { prefix: 'rtb-', resourceType: 'route-table', table: 'routeTables', notFound: 'InvalidRouteTableID.NotFound' },
+  { prefix: 'eipalloc-', resourceType: 'elastic-ip', table: 'addresses', notFound: 'InvalidAllocationID.NotFound' },
+  { prefix: 'nat-', resourceType: 'natgateway', table: 'natGateways', notFound: 'NatGatewayNotFound' },
   { prefix: 'sg-', resourceType: 'security-group', table: 'securityGroups', notFound: 'InvalidGroup.NotFound' },
   { prefix: 'lt-', resourceType: 'launch-template', table: 'launchTemplates', notFound: 'InvalidLaunchTemplateId.NotFound' },
   { prefix: 'i-', resourceType: 'instance', table: 'instances', notFound: 'InvalidInstanceID.NotFound' },

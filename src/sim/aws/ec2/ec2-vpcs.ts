@@ -5,6 +5,7 @@ import { ec2Tags } from '../query-protocol.js';
 import type { Fields } from '../world/filters.js';
 import { ACCOUNT_ID, zoneIdOf, zonesOf } from '../world/regions.js';
 import type { Subnet, Vpc } from '../world/types.js';
+import { holdsNatGateway } from './ec2-nat-gateways.js';
 import { cidrRange, cidrsOverlap, cidrWithin, describePage, ec2ResultReturn, findIn, tagSpecTags, validateCidr, type Ec2Handler } from './ec2-common.js';
 
 function vpcXml(vpc: Vpc) {
@@ -98,6 +99,7 @@ export const deleteVpc: Ec2Handler = ({ params, region, world }) => {
   const { state } = world;
   const inUse =
     Object.values(state.subnets).some((s) => s.vpcId === vpc.id) ||
+    holdsNatGateway(world, { vpcId: vpc.id }) ||
     Object.values(state.internetGateways).some((g) => g.attachedVpcIds.includes(vpc.id)) ||
     Object.values(state.routeTables).some((t) => t.vpcId === vpc.id && !t.associations.some((a) => a.main)) ||
     Object.values(state.securityGroups).some((g) => g.vpcId === vpc.id && g.name !== 'default') ||
@@ -158,7 +160,8 @@ export const describeSubnets: Ec2Handler = (ctx) => {
 
 export const deleteSubnet: Ec2Handler = ({ params, region, world }) => {
   const subnet = findIn(world.state.subnets, params.required('SubnetId'), region, 'InvalidSubnetID.NotFound', 'subnet');
-  if (Object.values(world.state.instances).some((i) => i.subnetId === subnet.id && i.state !== 'terminated')) {
+  const running = Object.values(world.state.instances).some((i) => i.subnetId === subnet.id && i.state !== 'terminated');
+  if (running || holdsNatGateway(world, { subnetId: subnet.id })) {
     throw new AwsError('DependencyViolation', `The subnet '${subnet.id}' has dependencies and cannot be deleted.`);
   }
   for (const table of Object.values(world.state.routeTables)) {

@@ -4,6 +4,7 @@
 import type { NodeLifecycle, Persistent, SimClock, SimFaults, SimRandom } from '../../contracts.js';
 import { AsgController } from './asg-controller.js';
 import { InstanceLifecycle } from './instance-lifecycle.js';
+import { NatGatewayLifecycle } from './nat-gateway-lifecycle.js';
 import { emptyWorldState, type AutoScalingGroup, type AwsWorldState } from './types.js';
 
 export interface AwsWorldDeps {
@@ -19,10 +20,12 @@ export class AwsWorld implements Persistent {
   state: AwsWorldState = emptyWorldState();
   readonly instances: InstanceLifecycle;
   readonly scaling: AsgController;
+  readonly natGateways: NatGatewayLifecycle;
 
   constructor(readonly deps: AwsWorldDeps) {
     this.instances = new InstanceLifecycle(this);
     this.scaling = new AsgController(this);
+    this.natGateways = new NatGatewayLifecycle(this);
   }
 
   get clock(): SimClock {
@@ -57,6 +60,7 @@ export class AwsWorld implements Persistent {
   restore(data: unknown): void {
     this.state = { ...emptyWorldState(), ...(data as Partial<AwsWorldState>) };
     this.instances.resumeTransitions();
+    this.natGateways.resumeTransitions();
     this.scaling.reconcileAll();
   }
 }

@@ -142,7 +142,7 @@ export class InstanceLifecycle {
   }
 }
 
-function allocateIp(subnet: Subnet): string {
+export function allocateIp(subnet: Subnet): string {
   const [base, bits] = subnet.cidr.split('/');
   const start = base.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
   const size = 2 ** (32 - Number(bits));

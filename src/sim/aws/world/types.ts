@@ -53,6 +53,35 @@ export interface RouteTable {
   tags: Tags;
 }
 
+/** An Elastic IP (Domain vpc); `id` is its allocation id. */
+export interface ElasticAddress {
+  id: string;
+  region: string;
+  publicIp: string;
+  /** The NAT gateway holding the address, while it does (until that gateway is deleted). */
+  natGatewayId?: string;
+  associationId?: string;
+  tags: Tags;
+}
+
+export type NatGatewayState = 'pending' | 'available' | 'deleting' | 'deleted' | 'failed';
+
+export interface NatGateway {
+  id: string;
+  region: string;
+  vpcId: string;
+  subnetId: string;
+  allocationId: string;
+  publicIp: string;
+  privateIp: string;
+  state: NatGatewayState;
+  /** When the current state's next transition is due (pending/deleting). */
+  transitionAt?: number;
+  createdAt: number;
+  deletedAt?: number;
+  tags: Tags;
+}
+
 export interface SecurityGroupRule {
   id: string;
   egress: boolean;
@@ -211,6 +240,8 @@ export interface AwsWorldState {
   subnets: Record<string, Subnet>;
   internetGateways: Record<string, InternetGateway>;
   routeTables: Record<string, RouteTable>;
+  addresses: Record<string, ElasticAddress>;
+  natGateways: Record<string, NatGateway>;
   securityGroups: Record<string, SecurityGroup>;
   launchTemplates: Record<string, LaunchTemplate>;
   instances: Record<string, Instance>;
@@ -226,6 +257,8 @@ export function emptyWorldState(): AwsWorldState {
     subnets: {},
     internetGateways: {},
     routeTables: {},
+    addresses: {},
+    natGateways: {},
     securityGroups: {},
     launchTemplates: {},
     instances: {},
