@@ -39,7 +39,7 @@ export function registerCloudCommands(program: Command, context: () => CommandCo
     .argument('[name]', 'the cluster')
     .option('--name <cluster>', 'the cluster (instead of the argument)')
     .option('--yes', 'perform the rolling update (without it: only show the plan)')
-    .option('--interactive', 'ask before draining each instance (yes / skip / abort)')
+    .option('--interactive', 'ask before draining each instance (y drain, s skip, a yes to all, x abort)')
     .option('--force', 'replace every instance, even those up to date')
     .option('--instance-group <group>', 'only these instance groups (repeatable)', collect)
     .option('--instance-group-roles <roles>', 'only groups of these roles: ControlPlane, Node, Bastion (repeatable)', collect)
