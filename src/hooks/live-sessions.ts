@@ -12,6 +12,7 @@ import { awsCloudInventory } from '../engine/model/aws-inventory.js';
 import { startLiveCluster, type LiveCluster } from '../engine/model/live-cluster.js';
 import type { InstanceGroup } from '../engine/spec/types.js';
 import type { Services } from './services.js';
+import { perServices } from './per-services.js';
 
 export type LiveSessionState =
   | { status: 'connecting'; step: string }
@@ -252,20 +253,11 @@ export class LiveSessions {
   }
 }
 
-const registries = new WeakMap<Services, LiveSessions>();
-
 /**
  * The console's session registry: one per Services value, made on first use.
  * Options apply when it is made (tests and benchmarks call this before rendering).
  */
-export function liveSessionsFor(services: Services, options?: LiveSessionOptions): LiveSessions {
-  let sessions = registries.get(services);
-  if (!sessions) {
-    sessions = new LiveSessions(services, options);
-    registries.set(services, sessions);
-  }
-  return sessions;
-}
+export const liveSessionsFor = perServices((services: Services, options?: LiveSessionOptions) => new LiveSessions(services, options));
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -3,6 +3,7 @@
 // shown; a running rollout is kept when nobody looks, and an ended one keeps
 // its result for when its screen is opened again.
 import type { Services } from './services.js';
+import { perServices } from './per-services.js';
 import { RolloutSession, type RolloutSessionOptions } from './rollout-session.js';
 
 interface Entry {
@@ -68,14 +69,5 @@ export class RolloutSessions {
   }
 }
 
-const registries = new WeakMap<Services, RolloutSessions>();
-
 /** The console's rollout sessions: one registry per Services value (options apply when it is made). */
-export function rolloutSessionsFor(services: Services, options?: RolloutSessionOptions): RolloutSessions {
-  let sessions = registries.get(services);
-  if (!sessions) {
-    sessions = new RolloutSessions(services, options);
-    registries.set(services, sessions);
-  }
-  return sessions;
-}
+export const rolloutSessionsFor = perServices((services: Services, options?: RolloutSessionOptions) => new RolloutSessions(services, options));

@@ -1,25 +1,12 @@
 // Fake tasks for the pure parts of the engine (ordering, parallelism, retries).
 import type { AwsClients } from '../../src/engine/cloud/aws/clients.js';
-import type { ClusterSnapshot } from '../../src/engine/cloud/aws/discovery.js';
+import { emptyClusterSnapshot, type ClusterSnapshot } from '../../src/engine/cloud/aws/discovery.js';
 import { scaledClock } from '../../src/engine/clock.js';
 import type { ReconcileContext, Task } from '../../src/engine/reconcile/task.js';
 import { compareFields } from '../../src/engine/reconcile/task.js';
 
 export function emptySnapshot(clusterName = 'test.example.com'): ClusterSnapshot {
-  return {
-    clusterName,
-    vpcs: [],
-    subnets: [],
-    internetGateways: [],
-    routeTables: [],
-    securityGroups: [],
-    launchTemplates: [],
-    autoScalingGroups: [],
-    images: new Map(),
-    controlPlaneInstances: [],
-    hostedZone: null,
-    apiRecords: [],
-  };
+  return emptyClusterSnapshot(clusterName);
 }
 
 export function fakeContext(): ReconcileContext {

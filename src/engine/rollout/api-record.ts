@@ -5,7 +5,7 @@
 // task: we take that task from the cluster's task list and run its find /
 // desired / diff / apply against a small discovery of just what it reads.
 import type { AwsClients } from '../cloud/aws/clients.js';
-import { findHostedZone, findInstances, listRecordsNamed, apiRecordName, type ClusterSnapshot } from '../cloud/aws/discovery.js';
+import { emptyClusterSnapshot, findHostedZone, findInstances, listRecordsNamed, apiRecordName } from '../cloud/aws/discovery.js';
 import type { Clock } from '../clock.js';
 import { buildClusterTasks } from '../reconcile/model.js';
 import type { ReconcileContext, Task } from '../reconcile/task.js';
@@ -37,7 +37,9 @@ export function apiRecordRefresher(options: { clients: AwsClients; clock: Clock;
       findInstances(clients, name, { controlPlaneOnly: true, states: ['running'] }),
       listRecordsNamed(clients, zone.Id, [apiRecordName(name)]),
     ]);
-    const ctx: ReconcileContext = { clusterName: name, clients, snapshot: dnsSnapshot(name, zone, controlPlaneInstances, apiRecords), ids: new Map([[dnsZoneKey(zoneName), zoneIdOf(zone)]]), clock: options.clock, signal };
+    // Only what the DNSName task reads; the rest of the cluster is not looked at.
+    const snapshot = emptyClusterSnapshot(name, { hostedZone: zone, controlPlaneInstances, apiRecords });
+    const ctx: ReconcileContext = { clusterName: name, clients, snapshot, ids: new Map([[dnsZoneKey(zoneName), zoneIdOf(zone)]]), clock: options.clock, signal };
     const actual = task.find(ctx);
     const desired = task.desired(ctx);
     const previous = actual ? ((actual as { ResourceRecords?: { Value?: string }[] }).ResourceRecords ?? []).map((r) => r.Value ?? '').sort() : [];
@@ -48,20 +50,3 @@ export function apiRecordRefresher(options: { clients: AwsClients; clock: Clock;
   };
 }
 
-/** Only what the DNSName task reads; the rest of the cluster is not looked at. */
-function dnsSnapshot(clusterName: string, hostedZone: ClusterSnapshot['hostedZone'], controlPlaneInstances: ClusterSnapshot['controlPlaneInstances'], apiRecords: ClusterSnapshot['apiRecords']): ClusterSnapshot {
-  return {
-    clusterName,
-    vpcs: [],
-    subnets: [],
-    internetGateways: [],
-    routeTables: [],
-    securityGroups: [],
-    launchTemplates: [],
-    autoScalingGroups: [],
-    images: new Map(),
-    controlPlaneInstances,
-    hostedZone,
-    apiRecords,
-  };
-}

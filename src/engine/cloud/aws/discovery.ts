@@ -67,6 +67,25 @@ export interface ClusterSnapshot {
   apiRecords: ResourceRecordSet[];
 }
 
+/** A snapshot of a cluster that owns nothing yet; callers fill in what they looked up. */
+export function emptyClusterSnapshot(clusterName: string, found: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
+  return {
+    clusterName,
+    vpcs: [],
+    subnets: [],
+    internetGateways: [],
+    routeTables: [],
+    securityGroups: [],
+    launchTemplates: [],
+    autoScalingGroups: [],
+    images: new Map(),
+    controlPlaneInstances: [],
+    hostedZone: null,
+    apiRecords: [],
+    ...found,
+  };
+}
+
 export interface DiscoverOptions {
   clusterName: string;
   imageRefs?: string[];
