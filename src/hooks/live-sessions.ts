@@ -13,6 +13,7 @@ import { startLiveCluster, type LiveCluster } from '../engine/model/live-cluster
 import type { InstanceGroup } from '../engine/spec/types.js';
 import type { Services } from './services.js';
 import { perServices } from './per-services.js';
+import { takeHold } from './holds.js';
 
 export type LiveSessionState =
   | { status: 'connecting'; step: string }
@@ -219,20 +220,12 @@ export class LiveSessions {
       entry.session.start();
     }
     clearTimeout(entry.stopTimer);
-    entry.holders += 1;
     const held = entry;
-    let released = false;
-    return {
-      session: held.session,
-      release: () => {
-        if (released) return;
-        released = true;
-        held.holders -= 1;
-        if (held.holders > 0) return;
-        held.stopTimer = setTimeout(() => this.close(cluster, held), this.options.graceMs ?? 1500);
-        held.stopTimer.unref?.();
-      },
-    };
+    const release = takeHold(held, () => {
+      held.stopTimer = setTimeout(() => this.close(cluster, held), this.options.graceMs ?? 1500);
+      held.stopTimer.unref?.();
+    });
+    return { session: held.session, release };
   }
 
   /** The session if one is open (for tests and commands). */

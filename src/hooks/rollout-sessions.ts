@@ -4,6 +4,7 @@
 // its result for when its screen is opened again.
 import type { Services } from './services.js';
 import { perServices } from './per-services.js';
+import { takeHold } from './holds.js';
 import { RolloutSession, type RolloutSessionOptions } from './rollout-session.js';
 
 interface Entry {
@@ -27,18 +28,8 @@ export class RolloutSessions {
       entry = { session: new RolloutSession(cluster, this.services, this.options), holders: 0 };
       this.entries.set(cluster, entry);
     }
-    entry.holders += 1;
     const held = entry;
-    let released = false;
-    return {
-      session: held.session,
-      release: () => {
-        if (released) return;
-        released = true;
-        held.holders -= 1;
-        this.closeIfIdle(cluster, held);
-      },
-    };
+    return { session: held.session, release: takeHold(held, () => this.closeIfIdle(cluster, held)) };
   }
 
   /** The session if one exists (tests, commands, other screens). */
