@@ -21,6 +21,10 @@ import { ShellContext, type Shell } from './hooks/useShell.js';
 import { useShellState } from './hooks/useShellState.js';
 import { isTooSmall, MIN_SIZE, useTerminalSize, type TerminalSize } from './hooks/useTerminalSize.js';
 import { commands as screenCommands, renderScreen, screens as defaultScreens, screenTitle, type ScreenTable } from './screens/registry.js';
+import { enableInkRowCache } from './terminal/ink-row-cache.js';
+
+// Before any frame: Ink alone rebuilds every cell of every frame (see ink-row-cache.ts).
+await enableInkRowCache();
 
 export interface AppProps {
   services: Services;
@@ -166,7 +170,7 @@ function Console({ size: injectedSize, screens, commands }: ConsoleProps) {
   return (
     <ShellContext.Provider value={shell}>
       <BodySizeContext.Provider value={body}>
-        <Box flexDirection="column" width={size.columns} height={size.rows} overflow="hidden">
+        <Box flexDirection="column" width={size.columns} height={size.rows} overflowY="hidden">
           <Header
             title={screenTitle(screens, route)}
             storeUrl={services.storeUrl}
@@ -176,7 +180,7 @@ function Console({ size: injectedSize, screens, commands }: ConsoleProps) {
             simulated={services.simulated}
             width={size.columns}
           />
-          <Box flexDirection="column" height={body.rows} overflow="hidden">
+          <Box flexDirection="column" height={body.rows} overflowY="hidden">
             {/* The screen stays mounted under overlays so it keeps its state and its keys. */}
             <Box display={covered ? 'none' : 'flex'} flexDirection="column">
               <ScreenSlot key={router.entry.id} render={() => renderScreen(screens, route)} />

@@ -35,7 +35,7 @@ function Group({ title, actions }: { title: string; actions: readonly KeyAction[
 export function HelpOverlay({ screenTitle, screenActions, globalActions, width, height }: HelpOverlayProps) {
   const groups = [...groupActions(screenActions, screenTitle), ['Global', [...globalActions]] as const];
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height} overflowY="hidden">
       <Text bold>{`Help: ${screenTitle}`}</Text>
       <Text dimColor>Press Esc or ? to close.</Text>
       <Box flexDirection="row" flexWrap="wrap" marginTop={1}>

@@ -16,7 +16,7 @@ export function TextView({ lines, scroll, height, width }: TextViewProps) {
   const percent = scroll.maxOffset === 0 ? 100 : Math.round((scroll.offset / scroll.maxOffset) * 100);
   return (
     <Box flexDirection="column" width={width}>
-      <Box flexDirection="column" height={height} overflow="hidden">
+      <Box flexDirection="column" height={height} overflowY="hidden">
         {shown.map((line, i) => (
           <Text key={scroll.offset + i} wrap="truncate-end">
             {line === '' ? ' ' : line}

@@ -121,7 +121,7 @@ export function ConfirmPanel({ request, lines, scroll, listRows, remaining, widt
       <Text wrap="truncate-end" color={blocked.length ? 'yellow' : undefined}>
         {budgets.length === 0 ? 'PodDisruptionBudgets involved: none' : `PodDisruptionBudgets involved: ${budgetList}`}
       </Text>
-      <Box flexDirection="column" height={listRows} overflow="hidden">
+      <Box flexDirection="column" height={listRows} overflowY="hidden">
         {shown.map((line, i) => (
           <Text key={scroll.offset + i} color={line.color} bold={line.bold} wrap="truncate-end">
             {line.text}
