@@ -27,7 +27,7 @@ const piece = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom('a', 'node-1', ' ', '  Ready ', 'x'.repeat(12), '') },
   { weight: 1, arbitrary: fc.constantFrom('漢字', '…', '↑', '\x1b[1mbold\x1b[22m', '\x1b[32mok\x1b[39m', '😀') },
 );
-const transformerNames = fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.subarray(Object.keys(TRANSFORMERS)) });
+const transformerNames: fc.Arbitrary<string[]> = fc.oneof({ weight: 3, arbitrary: fc.constant<string[]>([]) }, { weight: 1, arbitrary: fc.subarray(Object.keys(TRANSFORMERS)) });
 const text = fc.array(fc.array(piece, { maxLength: 4 }).map((parts) => parts.join('')), { minLength: 1, maxLength: 4 }).map((lines) => lines.join('\n'));
 const step = (width: number, height: number): fc.Arbitrary<Step> =>
   fc.oneof(
