@@ -8,6 +8,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+// Not re-exported by the package root; the model decoder every typed call runs.
+import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
+import nodeFetch from 'node-fetch';
 import { noFaults, type SimInstanceInfo } from '../src/sim/contracts.js';
 import { KubeSide } from '../src/sim/kube/kube-side.js';
 
@@ -16,7 +19,7 @@ const PODS_PER_NODE = Number(process.env.SIM_BENCH_PODS_PER_NODE ?? 30);
 const CLUSTER = 'scale.example.com';
 
 type ChildMessage =
-  | { kind: 'ready'; port: number; seedMs: number; seedCpuMs: number; rss: number; heap: number }
+  | { kind: 'ready'; port: number; seedMs: number; seedCpuMs: number; settleMs: number; rss: number; heap: number }
   | { kind: 'memory'; rss: number; heap: number; cpuMs: number };
 
 function cpuMs(usage: NodeJS.CpuUsage): number {
@@ -67,6 +70,17 @@ async function serve(): Promise<void> {
   kube.seedLargeCluster(CLUSTER, instances(NODES), PODS_PER_NODE);
   const seedMs = performance.now() - started;
   const seedCpuMs = cpuMs(process.cpuUsage(cpuStart));
+  // The seeded world's own pods start over its first seconds, and each change
+  // runs a reconcile over all 150,000 pods (50-100 ms here) on this thread.
+  // Measure the LISTs once that has settled: three seconds with no new resourceVersion.
+  const store = kube.world(CLUSTER)!.store;
+  const settleStarted = performance.now();
+  for (let last = -1, quietSince = settleStarted; performance.now() - settleStarted < 20_000; ) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (store.resourceVersion !== last) [last, quietSince] = [store.resourceVersion, performance.now()];
+    else if (performance.now() - quietSince >= 3000) break;
+  }
+  const settleMs = performance.now() - settleStarted;
   const server = createServer((req, res) => {
     const match = /^\/k8s\/([^/?]+)(.*)$/.exec(req.url ?? '/');
     if (!match) return void res.writeHead(404).end();
@@ -74,7 +88,7 @@ async function serve(): Promise<void> {
   });
   server.listen(0, '127.0.0.1', () => {
     const memory = process.memoryUsage();
-    process.send!({ kind: 'ready', port: (server.address() as AddressInfo).port, seedMs, seedCpuMs, rss: memory.rss, heap: memory.heapUsed } satisfies ChildMessage);
+    process.send!({ kind: 'ready', port: (server.address() as AddressInfo).port, seedMs, seedCpuMs, settleMs, rss: memory.rss, heap: memory.heapUsed } satisfies ChildMessage);
   });
   process.on('message', (message) => {
     if (message === 'memory') {
@@ -127,7 +141,7 @@ async function main(): Promise<void> {
     const ready = await nextMessage(child);
     if (ready.kind !== 'ready') throw new Error('unexpected message from the simulator child');
     console.log(
-      `seeded ${NODES} nodes x ${PODS_PER_NODE} pods in ${ready.seedMs.toFixed(0)} ms (CPU ${ready.seedCpuMs.toFixed(0)} ms); simulator RSS ${mib(ready.rss)} (heap ${mib(ready.heap)})`,
+      `seeded ${NODES} nodes x ${PODS_PER_NODE} pods in ${ready.seedMs.toFixed(0)} ms (CPU ${ready.seedCpuMs.toFixed(0)} ms), settled ${ready.settleMs.toFixed(0)} ms later; simulator RSS ${mib(ready.rss)} (heap ${mib(ready.heap)})`,
     );
     const kc = new KubeConfig();
     kc.loadFromOptions({
@@ -150,11 +164,44 @@ async function main(): Promise<void> {
       });
       console.log(`LIST nodes as plain JSON (fetch + JSON.parse, round ${round}): ${count} items in ${figures}`);
     }
+    // Where client-node's time goes, step by step as its generated listNode does
+    // them: node-fetch reads the body as text, JSON.parse, ObjectSerializer.deserialize.
+    for (let round = 1; round <= 2; round++) {
+      const url = `http://127.0.0.1:${ready.port}/k8s/${CLUSTER}/api/v1/nodes`;
+      let started = performance.now();
+      const text = await (await nodeFetch(url)).text();
+      const download = performance.now() - started;
+      started = performance.now();
+      const parsed: unknown = JSON.parse(text);
+      const parse = performance.now() - started;
+      started = performance.now();
+      ObjectSerializer.deserialize(parsed, 'V1NodeList', '');
+      const decode = performance.now() - started;
+      console.log(
+        `LIST nodes, client-node's steps (round ${round}): ${(text.length / 1024 / 1024).toFixed(1)} MiB; request + node-fetch text() ${download.toFixed(0)} ms, JSON.parse ${parse.toFixed(0)} ms, ObjectSerializer.deserialize ${decode.toFixed(0)} ms`,
+      );
+    }
     // One round: decoding 150,000 pods takes client-node most of a minute.
     const [pods, podFigures] = await timed(child, () => core.listPodForAllNamespaces());
     console.log(`LIST pods: ${pods.items.length} items in ${podFigures}`);
     const [page, pageFigures] = await timed(child, () => core.listPodForAllNamespaces({ limit: 500 }));
     console.log(`LIST pods limit=500: ${page.items.length} items in ${pageFigures}`);
+    // All pods page by page, as kopsdeck's informers list them (limit=500, plain JSON).
+    const [paged, pagedFigures] = await timed(child, async () => {
+      let token = '';
+      let items = 0;
+      let pages = 0;
+      do {
+        const query = `limit=500${token ? `&continue=${encodeURIComponent(token)}` : ''}`;
+        const res = await fetch(`http://127.0.0.1:${ready.port}/k8s/${CLUSTER}/api/v1/pods?${query}`);
+        const page = (await res.json()) as { items: unknown[]; metadata: { continue?: string } };
+        items += page.items.length;
+        pages++;
+        token = page.metadata.continue ?? '';
+      } while (token);
+      return `${items} items in ${pages} pages`;
+    });
+    console.log(`LIST pods paged by 500 (plain JSON): ${paged}, ${pagedFigures}`);
     const node = `ip-10-0-0-7.ec2.internal`;
     const [onNode, onNodeFigures] = await timed(child, () => core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` }));
     console.log(`LIST pods fieldSelector spec.nodeName: ${onNode.items.length} items in ${onNodeFigures}`);

@@ -1,12 +1,25 @@
 // One cluster's objects: a single resourceVersion counter, secondary indexes,
 // a window of recent events for watches, and JSON cached per object so a
-// LIST is mostly string concatenation.
+// LIST is mostly byte concatenation.
+//
+// The JSON cache lives on the Holder, and every write (put, update, remove)
+// stores a new Holder, so a cached form can never outlive the version it was
+// made from: there is nothing to invalidate by hand. That holds as long as
+// stored objects are never mutated in place (see types.ts).
 import { keyOf, type KubeObject, type WatchEventType } from './types.js';
 
-/** A stored object and, once someone has asked for it, its serialised form. */
+/**
+ * A stored object and, once someone has asked for them, its serialised form
+ * (JSON.stringify of it, and that text's length in UTF-8 bytes) and the JSON
+ * of its metadata alone (for Table rows, which carry PartialObjectMetadata).
+ * Strings rather than Buffers on purpose: 150,000 small Buffers cost far more
+ * to allocate and collect than the one-byte strings V8 keeps on its heap.
+ */
 export interface Holder {
   readonly obj: KubeObject;
   json?: string;
+  jsonBytes?: number;
+  metadataJson?: string;
 }
 
 export interface StoredEvent {
@@ -30,8 +43,48 @@ interface Index {
 export const DEFAULT_EVENT_WINDOW = 4096;
 
 export function jsonOf(holder: Holder): string {
-  if (holder.json === undefined) holder.json = JSON.stringify(holder.obj);
+  if (holder.json === undefined) {
+    holder.json = JSON.stringify(holder.obj);
+    holder.jsonBytes = Buffer.byteLength(holder.json);
+  }
   return holder.json;
+}
+
+/** The UTF-8 length of jsonOf(holder). */
+export function jsonBytesOf(holder: Holder): number {
+  jsonOf(holder);
+  return holder.jsonBytes!;
+}
+
+/** JSON.stringify(holder.obj.metadata), kept once asked for. */
+export function metadataJsonOf(holder: Holder): string {
+  if (holder.metadataJson === undefined) holder.metadataJson = JSON.stringify(holder.obj.metadata);
+  return holder.metadataJson;
+}
+
+/**
+ * A resource's keys in sorted order, kept up to date lazily: adds and
+ * removes since the last sort are noted and merged in on the next read
+ * (linear), instead of re-sorting every key after each change.
+ */
+interface SortedKeys {
+  keys: string[];
+  added: Set<string>;
+  removed: Set<string>;
+}
+
+/** Beyond this many pending changes a fresh sort is cheaper than merging. */
+const MAX_PENDING_KEY_CHANGES = 4096;
+
+function mergeSorted(a: string[], b: string[]): string[] {
+  const out = new Array<string>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i] < b[j] ? a[i++] : b[j++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
 }
 
 export class ApiStore {
@@ -39,7 +92,7 @@ export class ApiStore {
   /** Events at or below this revision are no longer retained. */
   private compacted = 0;
   private readonly tables = new Map<string, Map<string, Holder>>();
-  private readonly sorted = new Map<string, string[]>();
+  private readonly sorted = new Map<string, SortedKeys>();
   private readonly indexes = new Map<string, Map<string, Index>>();
   private readonly observers = new Map<string, Observer[]>();
   private events: StoredEvent[] = [];
@@ -91,14 +144,28 @@ export class ApiStore {
     for (const holder of this.table(resource).values()) yield holder.obj;
   }
 
-  /** Keys in the order the API server lists them (sorted); cached until an add or remove. */
+  /**
+   * Keys in the order the API server lists them (sorted). The array returned
+   * is never changed afterwards (later changes make a new one), so a caller
+   * may keep it as a snapshot; it must not modify it.
+   */
   sortedKeys(resource: string): string[] {
-    let keys = this.sorted.get(resource);
-    if (!keys) {
-      keys = [...this.table(resource).keys()].sort();
-      this.sorted.set(resource, keys);
+    const state = this.sorted.get(resource);
+    if (!state) {
+      const keys = [...this.table(resource).keys()].sort();
+      this.sorted.set(resource, { keys, added: new Set(), removed: new Set() });
+      return keys;
     }
-    return keys;
+    if (state.removed.size > 0) {
+      const removed = state.removed;
+      state.keys = state.keys.filter((key) => !removed.has(key));
+      state.removed = new Set();
+    }
+    if (state.added.size > 0) {
+      state.keys = mergeSorted(state.keys, [...state.added].sort());
+      state.added = new Set();
+    }
+    return state.keys;
   }
 
   /** Keys whose index value equals `value` (unsorted). */
@@ -126,7 +193,7 @@ export class ApiStore {
     const stored: KubeObject = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } };
     const holder: Holder = { obj: stored };
     table.set(key, holder);
-    if (!before) this.sorted.delete(resource);
+    if (!before) this.noteKeyChange(resource, key, true);
     this.reindex(resource, key, before, stored);
     this.emit({ rv, type: before ? 'MODIFIED' : 'ADDED', resource, holder, previous: before });
     return stored;
@@ -149,7 +216,7 @@ export class ApiStore {
     const before = table.get(key)?.obj;
     if (!before) return undefined;
     table.delete(key);
-    this.sorted.delete(resource);
+    this.noteKeyChange(resource, key, false);
     this.reindex(resource, key, before, undefined);
     const rv = ++this.rv;
     const gone: KubeObject = { ...before, metadata: { ...before.metadata, resourceVersion: String(rv) } };
@@ -209,6 +276,16 @@ export class ApiStore {
 
   resources(): string[] {
     return [...this.tables.keys()];
+  }
+
+  private noteKeyChange(resource: string, key: string, added: boolean): void {
+    const state = this.sorted.get(resource);
+    if (!state) return;
+    const [into, from] = added ? [state.added, state.removed] : [state.removed, state.added];
+    // A key removed and added back (or the reverse) since the last sort is where it was.
+    if (from.has(key)) from.delete(key);
+    else into.add(key);
+    if (state.added.size + state.removed.size > MAX_PENDING_KEY_CHANGES) this.sorted.delete(resource);
   }
 
   private table(resource: string): Map<string, Holder> {

@@ -1,7 +1,7 @@
 // LIST (selectors, limit/continue, Table form) and WATCH (replay from a
 // resourceVersion, 410 Gone when it is too old, live fan-out, bookmarks).
 import type { ServerResponse } from 'node:http';
-import { jsonOf, type ApiStore, type Holder, type StoredEvent } from './api-store.js';
+import { jsonBytesOf, jsonOf, type ApiStore, type Holder, type StoredEvent } from './api-store.js';
 import type { ClusterWorld } from './cluster-world.js';
 import { writeJsonList } from './http-body.js';
 import { apiVersionOf, type ResourceDef } from './resources.js';
@@ -14,7 +14,7 @@ import {
   type Requirement,
 } from './selectors.js';
 import { badRequest, expired, sendJson, sendStatus } from './status.js';
-import { includeObjectOf, tableOf, wantsTable } from './tables.js';
+import { includeObjectOf, tableOf, tableWriter, wantsTable } from './tables.js';
 import { objectKey, type KubeObject, type WatchEventType } from './types.js';
 
 export interface Filter {
@@ -87,37 +87,39 @@ export function listObjects(world: ClusterWorld, def: ResourceDef, filter: Filte
   const store = world.store;
   const limit = Math.max(0, Number(query.get('limit') ?? 0) || 0);
   let listRv = store.resourceVersion;
-  let keys = candidateKeys(store, def.name, filter);
+  const keys = candidateKeys(store, def.name, filter);
+  // Where this page starts in `keys`: an index, not a copy of the rest (a
+  // 150,000-pod list paged by 500 would otherwise copy the tail 300 times).
+  let start = 0;
   const continueText = query.get('continue');
   if (continueText) {
     const token = decodeContinue(continueText);
     if (!token) return sendStatus(res, badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)'));
     if (token.rv < store.compactedRevision) return sendStatus(res, expired(EXPIRED_CONTINUE));
     listRv = token.rv;
-    const from = lowerBound(keys, token.start);
-    keys = keys.slice(keys[from] === token.start ? from + 1 : from);
+    start = lowerBound(keys, token.start);
+    if (keys[start] === token.start) start++;
   }
   const unfiltered = filter.labels.length === 0 && filter.fields.length === 0;
   const holders: Holder[] = [];
-  let scanned = 0;
-  for (const key of keys) {
-    scanned++;
-    const holder = store.holder(def.name, key);
+  let next = start;
+  while (next < keys.length) {
+    const holder = store.holder(def.name, keys[next++]);
     if (!holder || (!unfiltered && !matches(filter, holder.obj))) continue;
     holders.push(holder);
     if (limit > 0 && holders.length >= limit) break;
   }
   const metadata: Record<string, unknown> = { resourceVersion: String(listRv) };
-  if (limit > 0 && holders.length >= limit && scanned < keys.length) {
+  if (limit > 0 && holders.length >= limit && next < keys.length) {
     metadata.continue = encodeContinue({ rv: listRv, start: keyOfHolder(holders[holders.length - 1]) });
-    if (unfiltered) metadata.remainingItemCount = keys.length - scanned;
+    if (unfiltered) metadata.remainingItemCount = keys.length - next;
   }
   if (wantsTable(accept)) {
-    const objects = holders.map((h) => h.obj);
-    return sendJson(res, 200, tableOf(def.name, objects, metadata, world.now(), includeObjectOf(query.get('includeObject'))));
+    const table = tableWriter(def.name, metadata, world.now(), includeObjectOf(query.get('includeObject')));
+    return writeJsonList(res, table.head, holders.map(table.row), table.tail);
   }
   const head = `{"kind":"${def.kind}List","apiVersion":"${apiVersionOf(def)}","metadata":${JSON.stringify(metadata)},"items":[`;
-  return writeJsonList(res, head, holders.map(jsonOf), ']}');
+  return writeJsonList(res, head, holders.map((h) => ({ text: jsonOf(h), bytes: jsonBytesOf(h) })), ']}');
 }
 
 function keyOfHolder(holder: Holder): string {

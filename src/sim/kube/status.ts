@@ -50,8 +50,9 @@ export function expired(message: string): StatusBody {
   return failure(410, 'Expired', message);
 }
 
+/** Sends a body given as JSON text or bytes (sent as they are) or as a value to serialise. */
 export function sendJson(res: ServerResponse, code: number, body: unknown): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const text = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
   res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }

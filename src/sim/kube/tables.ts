@@ -1,5 +1,7 @@
 // meta.k8s.io/v1 Table responses: what `kubectl get` asks for (Accept:
 // ...;as=Table) and prints column by column.
+import { jsonOf, metadataJsonOf, type Holder } from './api-store.js';
+import type { JsonPiece } from './http-body.js';
 import type { KubeObject } from './types.js';
 import { conditionStatus } from './types.js';
 
@@ -167,6 +169,8 @@ const COLUMNS: Record<string, Column[]> = {
   namespaces: [nameColumn, str('Status', 0, 'The status of the namespace', (n) => n.status?.phase ?? 'Active'), ageColumn],
 };
 
+const PARTIAL_METADATA_HEAD = '{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":';
+
 function partialMetadata(obj: KubeObject): unknown {
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
 }
@@ -193,4 +197,33 @@ export function tableOf(
       ...(include === 'None' ? {} : { object: include === 'Object' ? obj : partialMetadata(obj) }),
     })),
   };
+}
+
+export interface TableWriter {
+  /** Everything before the first row: `{"kind":"Table",...,"rows":[`. */
+  head: string;
+  /** One row, for a stored object. */
+  row(holder: Holder): JsonPiece;
+  tail: string;
+}
+
+/**
+ * A list's Table written row by row: head + rows joined by commas + tail are
+ * the bytes JSON.stringify(tableOf(...)) gives for the same objects, but each
+ * row's object (or its metadata) comes from the stored object's cached JSON.
+ */
+export function tableWriter(resource: string, listMeta: Record<string, unknown>, now: number, include: IncludeObject): TableWriter {
+  const columns = COLUMNS[resource] ?? [nameColumn, ageColumn];
+  const empty = JSON.stringify(tableOf(resource, [], listMeta, now, include));
+  const tail = ']}';
+  const head = empty.slice(0, -tail.length);
+  const row = (holder: Holder): JsonPiece => {
+    const cells = `{"cells":${JSON.stringify(columns.map((c) => c.cell(holder.obj, now)))}`;
+    let text: string;
+    if (include === 'None') text = `${cells}}`;
+    else if (include === 'Object') text = `${cells},"object":${jsonOf(holder)}}`;
+    else text = `${cells},"object":${PARTIAL_METADATA_HEAD}${metadataJsonOf(holder)}}}`;
+    return { text, bytes: Buffer.byteLength(text) };
+  };
+  return { head, row, tail };
 }
