@@ -2,43 +2,41 @@
 // (scale.example.com) receiving ~50 watch events a second (node label patches
 // sent by a separate process): time to the first full frame, frame render
 // time from Ink's onRender (median, p95), the console process's CPU share and
-// resident memory. React runs in its production build, as `kopsdeck` runs it
-// (src/cli.tsx sets NODE_ENV); BENCH_NODE_ENV=development measures the other
-// (and adds React's commit times from its Profiler). Prints figures; asserts nothing.
-import { spawn } from 'node:child_process';
+// resident memory. The console runs as `kopsdeck` runs it: its own plain-node
+// process (bench/console-probe.mjs) on the built dist/ code, React's production
+// build (BENCH_NODE_ENV=development measures the other); so build first
+// (`npm run bench` does). Three processes: the simulator, the event source and
+// the console, so no figure includes another's work. Prints figures; asserts nothing.
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import type { Services } from '../src/hooks/services.js';
+import { fileURLToPath } from 'node:url';
 import { percentile, startSimulatorProcess } from './bench-helpers.js';
-
-// Before React is first loaded (hence the dynamic imports below), as the CLI does.
-process.env.NODE_ENV = process.env.BENCH_NODE_ENV ?? 'production';
-const { render } = await import('ink');
-const { createElement, Profiler } = await import('react');
-const { App } = await import('../src/app.js');
-const { openStateStore } = await import('../src/engine/store/open-store.js');
-const { liveSessionsFor } = await import('../src/hooks/live-sessions.js');
-const { simulatorAccess } = await import('../src/startup/cloud-session.js');
-const { FakeTerminalIn, FakeTerminalOut } = await import('../test/console/helpers.js');
 
 const NODES = Number(process.env.BENCH_NODES ?? 5000);
 const PODS_PER_NODE = Number(process.env.BENCH_PODS_PER_NODE ?? 30);
 const EVENTS_PER_SECOND = Number(process.env.BENCH_EVENTS_PER_SECOND ?? 50);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 20);
 const CLUSTER = 'scale.example.com';
-const SIZE = { columns: 160, rows: 50 };
+const PROBE = fileURLToPath(new URL('./console-probe.mjs', import.meta.url));
 
-// A full collection before reading the heap, so the figure is what the console keeps, not garbage not yet collected.
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-const liveHeapMiB = () => {
-  collectGarbage();
-  return (process.memoryUsage().heapUsed / 1048576).toFixed(0);
-};
+interface Memory {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+  spaces: Record<string, number>;
+  /** The process's peak RSS over its whole life (getrusage). */
+  maxRss: number;
+}
+type ProbeMessage =
+  | { type: 'loaded'; loadMs: number; memory: Memory }
+  | { type: 'first-frame'; ms: number; cpuMs: number; rss: number }
+  | { type: 'synced'; ms: number; cpuMs: number; rss: number; memory: Memory; listingPeak: Omit<Memory, 'spaces' | 'maxRss'> & { atMs: number } }
+  | { type: 'load'; framesWritten: number; inkFrames: number[]; cpuShare: number; peakRss: number; rssSamples: number[]; beforeGc: Memory; afterGc: Memory }
+  | { type: 'bare'; frames: number[] };
 
 /** A separate process that patches a node's labels EVENTS_PER_SECOND times a second, each producing one watch event. */
 function startEventSource(kubeUrl: string) {
@@ -57,132 +55,93 @@ process.stdout.write('started\\n');
   return { started, stop: () => child.kill('SIGTERM') };
 }
 
-const codeRssMiB = (process.memoryUsage().rss / 1048576).toFixed(0);
+/** The console in its own process: plain node (not tsx), the dist/ code, --expose-gc for the live-heap figure. */
+function startConsoleProbe(env: Record<string, string>) {
+  const child: ChildProcess = fork(PROBE, [], {
+    execArgv: ['--expose-gc'],
+    env: { ...process.env, NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production', ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const queue: ProbeMessage[] = [];
+  let waiting: (() => void) | undefined;
+  let exited: Error | undefined;
+  child.on('message', (message) => {
+    queue.push(message as ProbeMessage);
+    waiting?.();
+  });
+  child.once('exit', (code, signal) => {
+    exited = new Error(`the console probe exited (${signal ?? code}) early`);
+    waiting?.();
+  });
+  /** The probe's next report, which must be of `type`. */
+  async function next<T extends ProbeMessage['type']>(type: T): Promise<Extract<ProbeMessage, { type: T }>> {
+    while (queue.length === 0) {
+      if (exited) throw exited;
+      await new Promise<void>((resolve) => (waiting = resolve));
+    }
+    const message = queue.shift()!;
+    if (message.type !== type) throw new Error(`the console probe sent ${message.type}, expected ${type}`);
+    return message as Extract<ProbeMessage, { type: T }>;
+  }
+  return {
+    next,
+    measure: (seconds: number) => child.send({ type: 'measure', seconds }),
+    stop: () => void (child.exitCode === null && child.kill('SIGTERM')),
+  };
+}
+
 const home = mkdtempSync(join(tmpdir(), 'kopsdeck-console-bench-'));
 const setupStart = performance.now();
 const sim = await startSimulatorProcess(join(home, 'sim'), NODES, PODS_PER_NODE);
 console.log(`simulator (own process): ${NODES} nodes x ${PODS_PER_NODE} pods ready in ${(performance.now() - setupStart).toFixed(0)} ms`);
-console.log(`React build: ${process.env.NODE_ENV}; console process RSS with its code loaded (through tsx), before any data: ${codeRssMiB} MiB`);
 
-const store = openStateStore(pathToFileURL(join(home, 'state')).href);
-const services: Services = {
-  store,
-  storeUrl: store.url,
-  cloud: 'aws',
-  simulated: true,
-  region: 'us-east-1',
-  access: simulatorAccess({ url: sim.url, kubeconfigPath: sim.kubeconfigPath, speed: 1 }),
-};
-
-const inkFrames: number[] = [];
-const commits: number[] = [];
-let measuring = false;
-const out = new FakeTerminalOut(SIZE.columns, SIZE.rows);
-const input = new FakeTerminalIn();
-let firstFrameMs: number | undefined;
-let resolveFirst!: () => void;
-const firstFrame = new Promise<void>((resolve) => (resolveFirst = resolve));
-const fullFrame = new RegExp(`Nodes\\(${CLUSTER.replace(/\./g, '\\.')}\\)\\[${NODES}\\][\\s\\S]*ip-[\\s\\S]*1/${NODES}`);
-const write = out.write;
-out.write = (data: string) => {
-  if (firstFrameMs === undefined && fullFrame.test(data)) {
-    firstFrameMs = performance.now() - start;
-    resolveFirst();
-  }
-  return write(data);
-};
-
-const cpuStart = process.cpuUsage();
-const start = performance.now();
-const instance = render(
-  // A .ts file (the bench runner's pattern), so no JSX here.
-  createElement(
-    Profiler,
-    { id: 'console', onRender: (_id: string, _phase: string, actualDuration: number) => void (measuring && commits.push(actualDuration)) },
-    createElement(App, { services, initialRoute: { name: 'nodes', cluster: CLUSTER }, size: SIZE }),
-  ),
-  {
-    stdout: out as unknown as NodeJS.WriteStream,
-    stdin: input as unknown as NodeJS.ReadStream,
-    stderr: new FakeTerminalOut(SIZE.columns, SIZE.rows) as unknown as NodeJS.WriteStream,
-    exitOnCtrlC: false,
-    patchConsole: false,
-    onRender: ({ renderTime }) => measuring && inkFrames.push(renderTime),
-  },
-);
-
+const probe = startConsoleProbe({
+  PROBE_SIM_URL: sim.url,
+  PROBE_KUBECONFIG: sim.kubeconfigPath,
+  PROBE_STATE_DIR: join(home, 'state'),
+  PROBE_CLUSTER: CLUSTER,
+  PROBE_NODES: String(NODES),
+});
 let events: ReturnType<typeof startEventSource> | undefined;
 try {
-  await Promise.race([firstFrame, new Promise((_, reject) => setTimeout(() => reject(new Error('no full frame within 120 s')), 120_000))]);
-  const cpuToFirst = process.cpuUsage(cpuStart);
-  console.log(`first full frame of the nodes screen:        ${firstFrameMs!.toFixed(0)} ms after start (target 1500 ms)`);
-  console.log(`  CPU until then: ${((cpuToFirst.user + cpuToFirst.system) / 1000).toFixed(0)} ms; RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
+  const loaded = await probe.next('loaded');
+  console.log(`React build: ${process.env.BENCH_NODE_ENV ?? 'production'}; console process (plain node, dist/) with its code loaded, before any data: RSS ${loaded.memory.rss} MiB, live heap ${loaded.memory.heapUsed} MiB (loaded in ${loaded.loadMs.toFixed(0)} ms)`);
 
-  // Pods (150,000) and the cloud keep arriving after the first frame; measure the steady state after they have.
-  const session = liveSessionsFor(services).peek(CLUSTER)!;
-  while (!(session.state.status === 'live' && session.state.synced)) await new Promise((r) => setTimeout(r, 50));
-  const synced = process.cpuUsage(cpuStart);
-  console.log(`everything listed (nodes, ${NODES * PODS_PER_NODE} pods, cloud): ${(performance.now() - start).toFixed(0)} ms after start; CPU ${((synced.user + synced.system) / 1000).toFixed(0)} ms; RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
+  const first = await probe.next('first-frame');
+  console.log(`first full frame of the nodes screen:        ${first.ms.toFixed(0)} ms after start (target 1500 ms)`);
+  console.log(`  CPU until then: ${first.cpuMs.toFixed(0)} ms; RSS ${first.rss} MiB`);
+
+  const synced = await probe.next('synced');
+  console.log(`everything listed (nodes, ${NODES * PODS_PER_NODE} pods, cloud): ${synced.ms.toFixed(0)} ms after start; CPU ${synced.cpuMs.toFixed(0)} ms; RSS ${synced.rss} MiB (peak so far ${synced.memory.maxRss} MiB)`);
+  const peak = synced.listingPeak;
+  console.log(`  highest RSS sampled while listing (MiB): ${describe({ ...peak, spaces: {}, maxRss: 0 })}, ${peak.atMs} ms after start`);
 
   events = startEventSource(`${sim.url}/k8s/${CLUSTER}`);
   await events.started;
-  await new Promise((r) => setTimeout(r, 2000)); // settle (and let the garbage from listing be collected)
-  measuring = true;
-  let peakRss = 0;
-  const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
-  const cpuBefore = process.cpuUsage();
-  const wallBefore = performance.now();
-  const writesBefore = out.writes.length;
-  await new Promise((r) => setTimeout(r, LOAD_SECONDS * 1000));
-  const cpu = process.cpuUsage(cpuBefore);
-  const wall = performance.now() - wallBefore;
-  measuring = false;
-  clearInterval(rssTimer);
+  probe.measure(LOAD_SECONDS);
+  const load = await probe.next('load');
+  const frames = load.inkFrames;
+  console.log(`under ${EVENTS_PER_SECOND} watch events/s for ${LOAD_SECONDS} s (${load.framesWritten} frames written):`);
+  console.log(`  Ink frame render (onRender):   median ${percentile(frames, 50).toFixed(2)} ms   p95 ${percentile(frames, 95).toFixed(2)} ms   max ${Math.max(...frames).toFixed(2)} ms   (${frames.length} frames; target p95 < 16 ms)`);
+  console.log(`  console CPU share:             ${(load.cpuShare * 100).toFixed(1)} % of one core`);
+  console.log(`  resident memory:               peak ${load.peakRss} MiB under load, ${load.afterGc.maxRss} MiB over the whole run (target < 400 MiB); live heap after a full GC ${load.afterGc.heapUsed} MiB, RSS then ${load.afterGc.rss} MiB`);
+  console.log(`  memory before that GC (MiB):   ${describe(load.beforeGc)}`);
+  console.log(`  memory after it (MiB):         ${describe(load.afterGc)}`);
 
-  console.log(`under ${EVENTS_PER_SECOND} watch events/s for ${LOAD_SECONDS} s (${out.writes.length - writesBefore} frames written):`);
-  console.log(`  Ink frame render (onRender):   median ${percentile(inkFrames, 50).toFixed(2)} ms   p95 ${percentile(inkFrames, 95).toFixed(2)} ms   max ${Math.max(...inkFrames).toFixed(2)} ms   (${inkFrames.length} frames; target p95 < 16 ms)`);
-  if (commits.length) console.log(`  React commit (Profiler):       median ${percentile(commits, 50).toFixed(2)} ms   p95 ${percentile(commits, 95).toFixed(2)} ms   (${commits.length} commits)`);
-  console.log(`  console CPU share:             ${(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(1)} % of one core`);
-  console.log(`  resident memory:               peak ${(peakRss / 1048576).toFixed(0)} MiB (target < 400 MiB); live heap after a full GC ${liveHeapMiB()} MiB, RSS then ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
-
-  // For scale: Ink's own cost for a screen of the same size holding plain text (no data, no model).
-  const bare = await bareScreenFrames(40);
-  console.log(`  reference, a bare ${SIZE.columns}x${SIZE.rows} Ink screen of text: median ${percentile(bare, 50).toFixed(2)} ms   p95 ${percentile(bare, 95).toFixed(2)} ms (${bare.length} frames)`);
+  const bare = (await probe.next('bare')).frames;
+  console.log(`  reference, a bare 160x50 Ink screen of text: median ${percentile(bare, 50).toFixed(2)} ms   p95 ${percentile(bare, 95).toFixed(2)} ms (${bare.length} frames)`);
 } finally {
   events?.stop();
-  instance.unmount();
-  await liveSessionsFor(services).closeAll();
+  probe.stop();
   await sim.stop();
   rmSync(home, { recursive: true, force: true });
 }
 process.exit(0);
 
-/** Frame times of a screen of plain text lines, re-rendered `count` times. */
-async function bareScreenFrames(count: number): Promise<number[]> {
-  const { Box, Text } = await import('ink');
-  const { useEffect, useState } = await import('react');
-  const times: number[] = [];
-  let tick = () => {};
-  function Bare() {
-    const [n, setN] = useState(0);
-    useEffect(() => void (tick = () => setN((x) => x + 1)), []);
-    const lines = Array.from({ length: SIZE.rows - 1 }, (_, i) => createElement(Text, { key: i, wrap: 'truncate-end' }, `${i} ${n} `.padEnd(SIZE.columns - 1, 'x')));
-    return createElement(Box, { flexDirection: 'column', width: SIZE.columns, height: SIZE.rows }, ...lines);
-  }
-  const bareOut = new FakeTerminalOut(SIZE.columns, SIZE.rows);
-  const bare = render(createElement(Bare), {
-    stdout: bareOut as unknown as NodeJS.WriteStream,
-    stdin: new FakeTerminalIn() as unknown as NodeJS.ReadStream,
-    exitOnCtrlC: false,
-    patchConsole: false,
-    onRender: ({ renderTime }) => times.push(renderTime),
-  });
-  await new Promise((r) => setTimeout(r, 200));
-  times.length = 0;
-  for (let i = 0; i < count; i++) {
-    tick();
-    await new Promise((r) => setTimeout(r, 60));
-  }
-  bare.unmount();
-  return times;
+function describe(m: Memory): string {
+  const spaces = Object.entries(m.spaces)
+    .filter(([, used]) => used > 0)
+    .map(([name, used]) => `${name.replace(/_space$/, '')} ${used}`)
+    .join(', ');
+  return `rss ${m.rss}, heapTotal ${m.heapTotal}, heapUsed ${m.heapUsed}, external ${m.external} (arrayBuffers ${m.arrayBuffers})${spaces ? `; heap spaces: ${spaces}` : ''}`;
 }

@@ -7,7 +7,9 @@
 //   - kopsdeck's own overhead per step: wall ms of the steps that are only API
 //     calls (confirm, detach, cordon, terminate), journal writes (count, wall ms
 //     each), AWS calls per wave, and per wave the phases (surge wait, drains,
-//     join, validation, interval) in simulated seconds.
+//     join, validation, interval) in simulated seconds, each against its floor
+//     (the wave's slowest replacement boot and slowest drain, kops' validation),
+//     and every call into the world (cloud, Kubernetes, validator) counted and timed.
 // ROLLOUT_BENCH_FIXED_WAITS=none runs with kops' fixed waits (post-drain delay,
 // interval between waves) at 0, as --post-drain-delay 0s --node-interval 0s
 // would, so the run is comparable with the floor itself.
@@ -15,6 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { scaledClock } from '../src/engine/clock.js';
 import { createAwsClients } from '../src/engine/cloud/aws/clients.js';
 import { createKubeClient } from '../src/engine/kube/client.js';
@@ -22,6 +25,7 @@ import type { KubeList, KubeNode } from '../src/engine/kube/types.js';
 import { applyCluster } from '../src/engine/reconcile/cluster.js';
 import { connectRollout } from '../src/engine/rollout/connect.js';
 import { startRollout } from '../src/engine/rollout/run-rollout.js';
+import type { RolloutDeps } from '../src/engine/rollout/deps.js';
 import { DEFAULT_TIMINGS, type RolloutEvent } from '../src/engine/rollout/types.js';
 import { upgradeCluster } from '../src/engine/rollout/upgrade.js';
 import { buildClusterSpec } from '../src/engine/spec/defaults.js';
@@ -66,6 +70,7 @@ async function main(): Promise<void> {
     const stamps: number[] = [];
     const wallStarted = Date.now();
     const journalWrites = timeJournalWrites(store.objects);
+    const seams = timeSeams(connected.deps);
     await fetch(`${sim.url}/sim/stats/reset`, { method: 'POST' });
     const run = startRollout(connected.deps, { cluster: NAME, roles: ['Node'], timings: TIMINGS });
     run.subscribe((e) => {
@@ -77,10 +82,12 @@ async function main(): Promise<void> {
     await connected.close();
     if (result.status !== 'finished') throw new Error(`rollout ${result.status}: ${result.reason}`);
     const stats = (await (await fetch(`${sim.url}/sim/stats`)).json()) as { awsCalls: Record<string, number>; awsCallsTotal: number };
+    const boots = await replacementBoots(clients, sim.kubeconfigPath);
     report(events, result.durationMs, wallMs);
-    phases(events, stamps);
+    phases(events, stamps, boots);
     const waves = events.filter((e) => e.type === 'wave-started').length;
     console.log(`  journal writes: ${journalWrites.count} (${(journalWrites.count / waves).toFixed(1)} per wave), ${(journalWrites.ms / journalWrites.count).toFixed(1)} wall ms each = ${((journalWrites.ms * SPEED) / waves / 1000).toFixed(1)}s simulated per wave if none overlapped`);
+    seamTable(seams, waves);
     const top = Object.entries(stats.awsCalls).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ');
     console.log(`  AWS calls: ${stats.awsCallsTotal} (${(stats.awsCallsTotal / waves).toFixed(1)} per wave): ${top}`);
     console.log(`  machine load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores`);
@@ -128,7 +135,7 @@ function report(events: RolloutEvent[], simulatedMs: number, wallMs: number): vo
 }
 
 /** Mean simulated seconds per wave spent in each phase, from the events' arrival times. */
-function phases(events: RolloutEvent[], stamps: number[]): void {
+function phases(events: RolloutEvent[], stamps: number[], boots: number[]): void {
   const sums = new Map<string, number>();
   const waves = events.map((e, i) => (e.type === 'wave-started' ? i : -1)).filter((i) => i >= 0);
   const firstWave = waves[0];
@@ -153,13 +160,101 @@ function phases(events: RolloutEvent[], stamps: number[]): void {
     add('validate', validated - joined);
     add('interval + next wave start', stamps[end] - validated);
   }
+  const n = waves.length;
+  const slowestDrain = waves.map((start, i) => Math.max(0, ...events.slice(start, waves[i + 1] ?? events.length).flatMap((e) => (e.type === 'step-finished' && e.step === 'drain' ? [e.durationMs] : []))));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  // What no rollout could do faster, per phase: the wave's slowest replacement
+  // (launch to Ready, in the simulator) and slowest drain, kops' validation
+  // (N passes, interval apart); the API-only phases need no simulated time.
+  const inherent = new Map<string, number>([
+    ['surge wait (replacements boot, join, Ready)', mean(boots)],
+    ['cordon, drain, post-drain, terminate', mean(slowestDrain)],
+    ['validate', (DEFAULT_TIMINGS.validateCount - 1) * DEFAULT_TIMINGS.validateIntervalMs],
+  ]);
   console.log(`  per wave, mean simulated seconds (before the first wave: ${((stamps[firstWave] - stamps[0]) / 1000).toFixed(1)}s, the group's opening validation):`);
-  for (const [name, ms] of sums) console.log(`    ${name.padEnd(44)} ${(ms / waves.length / 1000).toFixed(1).padStart(6)}s`);
+  console.log(`    ${'phase'.padEnd(44)} ${'taken'.padStart(6)}  ${'floor'.padStart(6)}  ${'beyond'.padStart(6)}`);
+  let beyond = 0;
+  let floor = 0;
+  for (const [name, ms] of sums) {
+    const taken = ms / n / 1000;
+    const least = (inherent.get(name) ?? 0) / 1000;
+    beyond += taken - least;
+    floor += least;
+    console.log(`    ${name.padEnd(44)} ${taken.toFixed(1).padStart(6)}  ${least.toFixed(1).padStart(6)}  ${(taken - least).toFixed(1).padStart(6)}`);
+  }
+  console.log(`    ${'wave total'.padEnd(44)} ${(floor + beyond).toFixed(1).padStart(6)}  ${floor.toFixed(1).padStart(6)}  ${beyond.toFixed(1).padStart(6)}`);
+  console.log(`  floor from the measured slowest boot and drain of each wave: ${(floor * n).toFixed(1)}s; taken is ${(((floor + beyond) / floor) * 100).toFixed(1)}% of it`);
+  console.log(`  "beyond" is kopsdeck's overhead plus what the simulator adds (launch delay after a detach, watch latency); run at two speeds: what grows with the speed is wall time`);
+}
+
+/**
+ * Per wave (replacements in launch order, SURGE at a time): the slowest
+ * replacement's launch-to-Ready time in simulated ms, from the simulator's own
+ * stamps (EC2 LaunchTime; the node's Ready transition, to the second).
+ */
+async function replacementBoots(clients: ReturnType<typeof createAwsClients>, kubeconfigPath: string): Promise<number[]> {
+  const kube = await createKubeClient({ cluster: NAME, kubeconfigPath });
+  try {
+    const nodes = (await kube.request<KubeList<KubeNode>>('GET', '/api/v1/nodes')).items;
+    const readyAt = new Map(
+      nodes.flatMap((node) => {
+        const id = node.spec?.providerID?.split('/').pop();
+        const ready = node.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
+        return id && ready?.lastTransitionTime ? [[id, Date.parse(ready.lastTransitionTime)] as const] : [];
+      }),
+    );
+    const out = await clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [...readyAt.keys()] }));
+    const launches = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => ({ id: i.InstanceId!, at: i.LaunchTime!.getTime() })).sort((a, b) => a.at - b.at)
+      // The control plane was not rolled: the workers' replacements are the last launched.
+      .slice(-WORKERS);
+    const boots: number[] = [];
+    for (let i = 0; i < launches.length; i += SURGE) boots.push(Math.max(...launches.slice(i, i + SURGE).map((l) => readyAt.get(l.id)! - l.at)));
+    return boots;
+  } finally {
+    kube.close();
+  }
 }
 
 function findLastIndex<T>(items: T[], pred: (t: T) => boolean, from: number, to: number): number {
   for (let i = to; i >= from; i--) if (pred(items[i])) return i;
   return -1;
+}
+
+type SeamTimes = Map<string, { count: number; ms: number }>;
+
+/** Wraps every call the rollout makes into the world (cloud, Kubernetes, validator) to count it and time it in wall ms. */
+function timeSeams(deps: RolloutDeps): SeamTimes {
+  const times: SeamTimes = new Map();
+  const timed = <A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    const started = performance.now();
+    try {
+      return await fn(...args);
+    } finally {
+      const t = times.get(name) ?? { count: 0, ms: 0 };
+      t.count += 1;
+      t.ms += performance.now() - started;
+      times.set(name, t);
+    }
+  };
+  const wrapAll = (prefix: string, target: object, skip: string[] = []) => {
+    const record = target as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const value = record[key];
+      if (typeof value === 'function' && !skip.includes(key)) record[key] = timed(`${prefix}.${key}`, (value as (...a: unknown[]) => Promise<unknown>).bind(target));
+    }
+  };
+  wrapAll('cloud', deps.cloud);
+  // drain is mostly waiting for pods (grace periods, budgets): timed for completeness, not overhead.
+  if (deps.kube) wrapAll('kube', deps.kube, ['onNodesChanged']);
+  if (deps.validate) deps.validate = timed('validate (one attempt)', deps.validate);
+  return times;
+}
+
+function seamTable(times: SeamTimes, waves: number): void {
+  console.log(`  calls into the world (wall ms; x${SPEED} = simulated ms when on the critical path):`);
+  for (const [name, t] of [...times.entries()].sort((a, b) => b[1].ms - a[1].ms)) {
+    console.log(`    ${name.padEnd(26)} ${String(t.count).padStart(5)} calls  ${(t.ms / t.count).toFixed(1).padStart(7)} ms each  ${(t.count / waves).toFixed(1).padStart(5)} per wave`);
+  }
 }
 
 /** Counts and times (wall ms) the rollout journal's writes. */

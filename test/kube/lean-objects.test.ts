@@ -37,7 +37,8 @@ function wirePod(name: string, node: string, ready: boolean): KubePod {
 test('leanPod keeps what the engine reads and drops the rest', () => {
   const pod = leanPod(wirePod('web-1', 'n1', true));
   assert.equal(pod.metadata.name, 'web-1');
-  assert.equal(pod.metadata.uid, 'uid-web-1');
+  assert.equal(pod.metadata.uid, undefined, 'no cached pod is read by uid');
+  assert.equal('kind' in pod, false);
   assert.equal(pod.metadata.resourceVersion, '42');
   assert.deepEqual(pod.metadata.labels, { app: 'web', 'pod-template-hash': 'abc12' });
   assert.deepEqual(pod.metadata.annotations, { 'kubernetes.io/config.mirror': 'h1' });

@@ -142,18 +142,25 @@ export class FakeWorld {
               .map((i) => ({ id: i.id, lifecycleState: i.detached ? 'Detached' : 'InService', launchTemplateVersion: i.version, needsUpdate: i.version !== current, detached: i.detached })),
           };
         }),
-      detach: async (_groupName, id) => {
-        const instance = this.instances.get(id)!;
-        instance.detached = true;
-        this.launch(instance.group);
-        this.changed(`detach ${id}`);
+      lookAtGroup: async (cluster, group) => (await this.cloud().listGroups(cluster)).find((g) => g.name === group.name),
+      // All or nothing, as the AWS calls are.
+      detach: async (_groupName, ids) => {
+        for (const id of ids) if (!this.instances.get(id) || this.instances.get(id)!.detached) throw new Error(`instance ${id} is not part of the group`);
+        for (const id of ids) {
+          const instance = this.instances.get(id)!;
+          instance.detached = true;
+          this.launch(instance.group);
+          this.changed(`detach ${id}`);
+        }
       },
-      terminate: async (id, { detached }) => {
-        const instance = this.instances.get(id);
-        if (!instance) throw new Error(`no instance ${id}`);
-        this.instances.delete(id);
-        if (!detached) this.launch(instance.group);
-        this.changed(`terminate ${id}`);
+      terminate: async (ids, { detached }) => {
+        for (const id of ids) if (!this.instances.get(id)) throw new Error(`no instance ${id}`);
+        for (const id of ids) {
+          const instance = this.instances.get(id)!;
+          this.instances.delete(id);
+          if (!detached) this.launch(instance.group);
+          this.changed(`terminate ${id}`);
+        }
       },
     };
   }

@@ -1,6 +1,7 @@
 // A cluster made by the reconcile engine on the simulator (3 control-plane
 // nodes, 6 workers, gossip DNS), with a file state store, the real AWS and
 // Kubernetes clients, and rollout deps wired as the command wires them.
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,8 @@ export interface RolloutHarness {
   connect(): Promise<ConnectedRollout>;
   nodes(): Promise<KubeNode[]>;
   waitForReadyNodes(count: number, timeoutMs?: number): Promise<KubeNode[]>;
+  /** Waits until no instance is still booting: every pending or running one has registered its node. */
+  waitForBootsDone(timeoutMs?: number): Promise<void>;
   stats(): Promise<{ pdbViolations: unknown[] }>;
   faults(patch: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
@@ -88,6 +91,15 @@ export async function startRolloutHarness(options: RolloutHarnessOptions): Promi
         const ready = list.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
         return ready.length === count && list.length === count ? list : undefined;
       }, timeoutMs),
+    waitForBootsDone: (timeoutMs = 30_000) =>
+      until('every instance booted and registered', async () => {
+        const page = await clients.ec2.send(
+          new DescribeInstancesCommand({ Filters: [{ Name: 'tag:KubernetesCluster', Values: [name] }, { Name: 'instance-state-name', Values: ['pending', 'running'] }] }),
+        );
+        const ids = (page.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId ?? '');
+        const registered = new Set((await nodes()).map((n) => n.spec?.providerID?.split('/').pop()));
+        return ids.length > 0 && ids.every((id) => registered.has(id)) ? true : undefined;
+      }, timeoutMs).then(() => undefined),
     stats: async () => (await (await fetch(`${sim.url}/sim/stats`)).json()) as { pdbViolations: unknown[] },
     faults: async (patch) => {
       const res = await fetch(`${sim.url}/sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });

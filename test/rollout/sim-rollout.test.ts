@@ -129,6 +129,9 @@ test('a replacement that never becomes Ready stops the rollout at the validation
   // The earlier test left a failed journal for another group: a run asked for
   // this group must plan this group, not resume that one's plan.
   const group = 'nodes-us-east-1c';
+  // The fault goes to the next instance to boot: a surge replacement launched by
+  // the earlier test (its drain failed) must not be the one that takes it.
+  await h.waitForBootsDone();
   await h.faults({ neverReadyNext: 1 });
   const { result, events } = await roll({ force: true, instanceGroups: [group], timings: { validationTimeoutMs: 4 * 60_000 } });
   const plan = events.find((e) => e.type === 'plan');

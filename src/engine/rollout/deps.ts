@@ -31,12 +31,22 @@ export interface RolloutCloudGroup {
   instances: RolloutInstance[];
 }
 
+/** One group as a wave needs it: who is in it (and detached from it), and how many it should have. */
+export interface RolloutGroupView {
+  name: string;
+  desiredCapacity: number;
+  /** Members and, after them, instances detached from this group by a surge. */
+  instances: Pick<RolloutInstance, 'id' | 'lifecycleState' | 'detached'>[];
+}
+
 export interface RolloutCloud {
   listGroups(cluster: string): Promise<RolloutCloudGroup[]>;
-  /** Tags the instance as detached, then detaches it without decrementing: the group launches a replacement. */
-  detach(groupName: string, instanceId: string): Promise<void>;
-  /** Terminates: through the group (replaced) or, for a detached instance, directly (not replaced). */
-  terminate(instanceId: string, options: { detached: boolean }): Promise<void>;
+  /** The one group, fresh, with fewer and smaller calls than listGroups; undefined when it is gone. */
+  lookAtGroup(cluster: string, group: { name: string; groupName: string }): Promise<RolloutGroupView | undefined>;
+  /** Tags the instances as detached, then detaches them without decrementing: the group launches replacements. */
+  detach(groupName: string, instanceIds: readonly string[]): Promise<void>;
+  /** Terminates: through the group (replaced) or, for detached instances, directly (not replaced). */
+  terminate(instanceIds: readonly string[], options: { detached: boolean }): Promise<void>;
 }
 
 export interface RolloutNode {

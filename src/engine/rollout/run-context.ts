@@ -50,16 +50,35 @@ export function needs(member: WaveMember, step: InstanceStep): boolean {
   return !member.progress.skipped && member.steps.includes(step) && !isDone(member, step);
 }
 
+export interface PhaseOptions<T> {
+  /**
+   * Work that may start as soon as the step's own work is done, while its
+   * journal write is in flight: only waits that change nothing (a step that
+   * does something irreversible must start after the write). Its result is
+   * returned; it is cancelled if the write fails.
+   */
+  alongside?: (ctx: RunContext) => Promise<T>;
+  /** A step with nothing to do at this moment (the post-drain delay at 0), recorded as done in the same write. */
+  alsoDone?: InstanceStep;
+}
+
 /**
  * Runs one step for several instances at once and records them in one journal
  * write: the work of each runs in parallel; those that succeeded are recorded
  * (in member order) even when another failed, then the first failure is
  * thrown. A wave ends when its slowest instance is done, so doing its
  * instances in step with one another costs no time and saves journal writes.
+ * A step is reported finished only once the journal has it.
  */
-export async function runPhase(ctx: RunContext, members: WaveMember[], step: InstanceStep, work: (member: WaveMember) => Promise<string | void>): Promise<void> {
+export async function runPhase<T = void>(
+  ctx: RunContext,
+  members: WaveMember[],
+  step: InstanceStep,
+  work: (member: WaveMember) => Promise<string | void>,
+  options: PhaseOptions<T> = {},
+): Promise<T | undefined> {
   const pending = members.filter((m) => needs(m, step));
-  if (pending.length === 0) return;
+  if (pending.length === 0) return options.alongside ? options.alongside(ctx) : undefined;
   ctx.signal.throwIfAborted();
   const started = ctx.deps.clock.now();
   for (const m of pending) ctx.emit({ type: 'step-started', instanceId: m.id, group: m.group, nodeName: m.node, step });
@@ -73,13 +92,81 @@ export async function runPhase(ctx: RunContext, members: WaveMember[], step: Ins
   if (ctx.signal.aborted && !ctx.intents.abortRequested) ctx.signal.throwIfAborted();
   // An instance skipped during its step (a drain the user skipped) did not do it.
   const done = outcomes.flatMap((o) => (o.status === 'fulfilled' && !o.value.m.progress.skipped ? [o.value] : []));
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  const also = options.alsoDone;
+  const alsoFor = (m: WaveMember) => also !== undefined && m.steps.includes(also) && !isDone(m, also);
+  let recording: Promise<void> = Promise.resolve();
   if (done.length > 0) {
-    await ctx.journal.record(...done.map(({ m, note, at }) => ({ instance: m.id, group: m.group, step, at, node: m.node, note })));
-    for (const { m, at } of done) {
-      m.progress.done.push(step);
-      ctx.emit({ type: 'step-finished', instanceId: m.id, group: m.group, nodeName: m.node, step, durationMs: at - started });
+    recording = ctx.journal.record(
+      ...done.flatMap(({ m, note, at }) => [
+        { instance: m.id, group: m.group, step, at, node: m.node, note },
+        ...(alsoFor(m) ? [{ instance: m.id, group: m.group, step: also!, at, node: m.node }] : []),
+      ]),
+    );
+  }
+  const alongside = !failed && options.alongside ? startAlongside(ctx, options.alongside) : undefined;
+  try {
+    await recording;
+  } catch (error) {
+    alongside?.cancel(error);
+    await alongside?.result.catch(() => undefined);
+    throw error;
+  }
+  for (const { m, at } of done) {
+    m.progress.done.push(step);
+    ctx.emit({ type: 'step-finished', instanceId: m.id, group: m.group, nodeName: m.node, step, durationMs: at - started });
+    if (alsoFor(m)) {
+      m.progress.done.push(also!);
+      ctx.emit({ type: 'step-started', instanceId: m.id, group: m.group, nodeName: m.node, step: also! });
+      ctx.emit({ type: 'step-finished', instanceId: m.id, group: m.group, nodeName: m.node, step: also!, durationMs: 0 });
     }
   }
-  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (failed) throw failed.reason;
+  return alongside?.result;
+}
+
+/** Starts `work` under its own signal (the run's, or a cancel of ours). */
+function startAlongside<T>(ctx: RunContext, work: (ctx: RunContext) => Promise<T>): { result: Promise<T>; cancel(reason: unknown): void } {
+  const cancel = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, cancel.signal]);
+  const result = work({ ...ctx, signal });
+  // Awaited by the caller unless the write failed; never left unhandled.
+  result.catch(() => undefined);
+  return { result, cancel: (reason) => cancel.abort(reason) };
+}
+
+/**
+ * runPhase for a step the cloud can do for many instances in one call: `plan`
+ * says which instances need nothing (a note) and `act` does the rest at once.
+ * Should the one call fail, each instance is tried on its own, so those that
+ * can be done are done and recorded, and the failure is about one instance.
+ */
+export async function runBatchedPhase<T = void>(
+  ctx: RunContext,
+  members: WaveMember[],
+  step: InstanceStep,
+  plan: (member: WaveMember) => string | undefined,
+  act: (members: WaveMember[]) => Promise<void>,
+  options: PhaseOptions<T> = {},
+): Promise<T | undefined> {
+  const pending = members.filter((m) => needs(m, step));
+  const notes = new Map(pending.map((m) => [m.id, plan(m)]));
+  const acting = pending.filter((m) => notes.get(m.id) === undefined);
+  let together: Promise<boolean> | undefined;
+  return runPhase(
+    ctx,
+    members,
+    step,
+    async (m) => {
+      const note = notes.get(m.id);
+      if (note !== undefined) return note;
+      together ??= act(acting).then(
+        () => true,
+        () => false,
+      );
+      if (await together) return;
+      await act([m]);
+    },
+    options,
+  );
 }

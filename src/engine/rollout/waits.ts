@@ -2,7 +2,7 @@
 // replacements launched, joined and Ready), and for the cluster to validate N
 // times in a row. Both end at a deadline with a reason a person can act on.
 import { waitForValidation } from '../health/wait-for-validation.js';
-import type { RolloutCloudGroup, RolloutKube, RolloutNode } from './deps.js';
+import type { RolloutGroupView, RolloutKube, RolloutNode } from './deps.js';
 import type { RunContext } from './run-context.js';
 import type { GroupKind } from './types.js';
 
@@ -16,6 +16,8 @@ export class ValidationTimeoutError extends Error {
 
 export interface StrengthWait {
   group: string;
+  /** The cloud group, `<ig>.<cluster>`. */
+  groupName: string;
   kind: GroupKind;
   /** Instances on their way out: they do not count even if still listed. */
   leaving: readonly string[];
@@ -24,7 +26,7 @@ export interface StrengthWait {
   /** False: in service is enough (the node may still be joining). Default true. */
   nodesReady?: boolean;
   /** The group as the caller knows it right now: with a node watch, the first look at the cloud is skipped. */
-  known?: RolloutCloudGroup;
+  known?: RolloutGroupView;
 }
 
 /** With a node watch, the cloud is still looked at this often (clock ms) in case the nodes never tell us. */
@@ -45,7 +47,7 @@ export async function waitForGroupStrength(ctx: RunContext, wait: StrengthWait):
   let group = watched ? wait.known : undefined;
   for (;;) {
     ctx.signal.throwIfAborted();
-    group ??= (await cloud.listGroups(ctx.cluster)).find((g) => g.name === wait.group);
+    group ??= await cloud.lookAtGroup(ctx.cluster, { name: wait.group, groupName: wait.groupName });
     if (!group) throw new Error(`instance group ${wait.group} is no longer in the cloud`);
     const counted = countNodes ? await kube!.nodesByInstance() : undefined;
     const inCloud = strength(group, wait.leaving, counted ? (id) => counted.get(id)?.ready ?? false : undefined);
@@ -69,7 +71,7 @@ export async function waitForGroupStrength(ctx: RunContext, wait: StrengthWait):
 }
 
 /** Ready nodes of the group (by their instance-group label), not leaving, detached, or retired by this rollout. */
-function joinedNodes(ctx: RunContext, group: RolloutCloudGroup, wait: StrengthWait, nodes: Map<string, RolloutNode>): number {
+function joinedNodes(ctx: RunContext, group: RolloutGroupView, wait: StrengthWait, nodes: Map<string, RolloutNode>): number {
   const excluded = new Set([...wait.leaving, ...group.instances.filter((i) => i.detached).map((i) => i.id)]);
   let joined = 0;
   for (const node of nodes.values()) {
@@ -118,13 +120,13 @@ async function untilNodesChange(ctx: RunContext, kube: WatchedKube, ready: () =>
 }
 
 /** Ready members (in service, not leaving, node Ready when nodes are known) and the rest still joining. */
-export function strength(group: RolloutCloudGroup, leaving: readonly string[], isReady?: (id: string) => boolean): { ready: number; joining: number } {
+export function strength(group: RolloutGroupView, leaving: readonly string[], isReady?: (id: string) => boolean): { ready: number; joining: number } {
   const members = group.instances.filter((i) => !i.detached && !leaving.includes(i.id));
   const ready = members.filter((i) => i.lifecycleState === 'InService' && (isReady ? isReady(i.id) : true)).length;
   return { ready, joining: members.length - ready };
 }
 
-async function timeoutReason(ctx: RunContext, group: RolloutCloudGroup, ready: number): Promise<string> {
+async function timeoutReason(ctx: RunContext, group: RolloutGroupView, ready: number): Promise<string> {
   const within = formatLimit(ctx.timings.validationTimeoutMs);
   const fallback = `instance group ${group.name} has ${ready} of ${group.desiredCapacity} instances in service and Ready`;
   if (!ctx.deps.validate || ctx.cloudOnly) return `cluster did not validate within ${within}: ${fallback}`;

@@ -1,14 +1,21 @@
 // One wave of a group: confirm each instance, detach the surging ones and
 // wait for their replacements, then cordon -> drain -> post-drain delay ->
 // terminate (the wave's instances in step with one another, one journal write
-// per step), then wait for the group to be whole again and validate.
-// Every step is journaled; a step the journal already has is not run again.
-// A node whose drain the user skips is uncordoned and left out of the rest.
+// per step, one cloud call per detach or terminate of the wave), then wait for
+// the group to be whole again and validate.
+// Every step is journaled before the next irreversible one starts; a step the
+// journal already has is not run again. Waits that change nothing (for the
+// replacements, for the group to be whole) start while the write before them
+// is in flight. A node whose drain the user skips is uncordoned and left out
+// of the rest.
 import { DrainTimeoutError } from '../kube/node-ops.js';
-import { needs, runPhase, type RunContext, type WaveMember } from './run-context.js';
-import type { RolloutCloudGroup, RolloutInstance } from './deps.js';
+import { needs, runBatchedPhase, runPhase, type RunContext, type WaveMember } from './run-context.js';
+import type { RolloutGroupView, RolloutInstance } from './deps.js';
 import type { ConfirmPod, ConfirmRequest, InstanceStep } from './types.js';
-import { refreshApiRecord, validateUntilHealthy, waitForGroupStrength } from './waits.js';
+import { refreshApiRecord, validateUntilHealthy, waitForGroupStrength, type StrengthWait } from './waits.js';
+
+type InstanceState = Pick<RolloutInstance, 'id' | 'lifecycleState' | 'detached'>;
+type CloudState = Map<string, InstanceState | undefined>;
 
 /**
  * Runs one wave. Returns the instances of the wave not asked about yet
@@ -16,17 +23,40 @@ import { refreshApiRecord, validateUntilHealthy, waitForGroupStrength } from './
  * (as the rest of this wave) once the run is resumed.
  */
 export async function runWave(ctx: RunContext, members: WaveMember[]): Promise<WaveMember[]> {
-  const { kept: confirmed, deferred } = await confirmAll(ctx, members);
+  const first = members[0];
+  // One look at the cloud per wave, at just this group: we are the only actor
+  // on these instances (the lock), so what we do to them afterwards we know
+  // without asking. With --yes it is taken while the confirmations are written.
+  const look = () => ctx.deps.cloud.lookAtGroup(ctx.cluster, { name: first.group, groupName: first.groupName });
+  const { kept: confirmed, deferred, snapshot: looked } = await confirmAll(ctx, members, look);
   if (confirmed.length === 0) return deferred;
-  // One look at the cloud per wave: we are the only actor on these instances
-  // (the lock), so what we do to them afterwards we know without asking.
-  const snapshot = (await ctx.deps.cloud.listGroups(ctx.cluster)).find((g) => g.name === confirmed[0].group);
-  const cloudState = new Map(confirmed.map((m) => [m.id, snapshot?.instances.find((i) => i.id === m.id)]));
+  const snapshot = looked ?? (await look());
+  const cloudState: CloudState = new Map(confirmed.map((m) => [m.id, snapshot?.instances.find((i) => i.id === m.id)]));
   const group = confirmed[0].group;
-  const kind = confirmed[0].kind;
+  const wait = (leaving: string[], deadline: number): StrengthWait => ({
+    group,
+    groupName: confirmed[0].groupName,
+    kind: confirmed[0].kind,
+    leaving,
+    deadline,
+    // What we just did is known: the wait can start by watching instead of looking again.
+    known: snapshot && knownAfter(snapshot, cloudState, new Set(leaving)),
+  });
+  let joined: { done: Promise<void> } | undefined;
   try {
-    await surge(ctx, confirmed, cloudState, snapshot);
-    await replace(ctx, confirmed, cloudState);
+    await surge(ctx, confirmed, cloudState, (deadline) => wait([], deadline));
+    // The group-whole wait starts as soon as the wave is terminated, while that is written down.
+    joined = await replace(ctx, confirmed, cloudState, async (alongside) => {
+      const going = confirmed.filter((m) => !m.progress.skipped).map((m) => m.id);
+      if (going.length === 0) return undefined;
+      const joining = wait(going, alongside.deps.clock.now() + alongside.timings.validationTimeoutMs);
+      const done = (async () => {
+        await refreshApiRecord(alongside, joining);
+        await waitForGroupStrength(alongside, joining);
+      })();
+      done.catch(() => undefined);
+      return { done };
+    });
   } catch (error) {
     await leaveNodesSafe(ctx, confirmed);
     throw error;
@@ -34,28 +64,44 @@ export async function runWave(ctx: RunContext, members: WaveMember[]): Promise<W
   // Instances whose drain was skipped stay as they are: not waited for, not validated for.
   const going = confirmed.filter((m) => !m.progress.skipped);
   if (going.length === 0) return deferred;
-  const goingIds = new Set(going.map((m) => m.id));
   const deadline = ctx.deps.clock.now() + ctx.timings.validationTimeoutMs;
-  const known = snapshot && {
-    ...snapshot,
-    instances: snapshot.instances.flatMap((i) => (goingIds.has(i.id) ? [] : cloudState.has(i.id) ? [cloudState.get(i.id)].filter((x): x is RolloutInstance => x !== undefined) : [i])),
-  };
   await groupStep(ctx, going, 'join', async () => {
-    const wait = { group, kind, leaving: going.map((m) => m.id), deadline, known };
-    await refreshApiRecord(ctx, wait);
-    await waitForGroupStrength(ctx, wait);
+    if (joined) return joined.done;
+    const joining = wait(going.map((m) => m.id), deadline);
+    await refreshApiRecord(ctx, joining);
+    await waitForGroupStrength(ctx, joining);
   });
+  // Not started alongside the join's write: the first look right after a
+  // termination often fails (the terminated nodes are still listed), and each
+  // failed attempt costs a whole validation interval.
   await groupStep(ctx, going, 'validate', () => validateUntilHealthy(ctx, group, deadline, ctx.timings.validateCount));
   for (const m of going) if (!ctx.replaced.includes(m.id)) ctx.replaced.push(m.id);
   return deferred;
+}
+
+/** The group as our own actions left it: instances detached or terminated by us as we know them, those leaving left out. */
+function knownAfter(snapshot: RolloutGroupView, cloudState: CloudState, leaving: Set<string>): RolloutGroupView {
+  return {
+    ...snapshot,
+    instances: snapshot.instances.flatMap((i) => {
+      if (leaving.has(i.id)) return [];
+      if (!cloudState.has(i.id)) return [i];
+      const now = cloudState.get(i.id);
+      return now ? [now] : [];
+    }),
+  };
 }
 
 /**
  * Asks about each instance in turn; returns those confirmed (or confirmed by
  * an earlier run), and those left to ask after a pause the user scheduled.
  */
-async function confirmAll(ctx: RunContext, members: WaveMember[]): Promise<{ kept: WaveMember[]; deferred: WaveMember[] }> {
-  if (!ctx.confirm) return { kept: await confirmWithoutAsking(ctx, members), deferred: [] };
+async function confirmAll(
+  ctx: RunContext,
+  members: WaveMember[],
+  look: () => Promise<RolloutGroupView | undefined>,
+): Promise<{ kept: WaveMember[]; deferred: WaveMember[]; snapshot?: RolloutGroupView }> {
+  if (!ctx.confirm) return { ...(await confirmWithoutAsking(ctx, members, look)), deferred: [] };
   const kept: WaveMember[] = [];
   for (const [index, m] of members.entries()) {
     if (m.progress.skipped) continue;
@@ -99,24 +145,32 @@ async function confirmAll(ctx: RunContext, members: WaveMember[]): Promise<{ kep
   return { kept, deferred: [] };
 }
 
-/** --yes: every instance of the wave confirmed at once, in one journal write. */
-async function confirmWithoutAsking(ctx: RunContext, members: WaveMember[]): Promise<WaveMember[]> {
+
+/** --yes: every instance of the wave confirmed at once, in one journal write, while the cloud is looked at. */
+async function confirmWithoutAsking(
+  ctx: RunContext,
+  members: WaveMember[],
+  look: () => Promise<RolloutGroupView | undefined>,
+): Promise<{ kept: WaveMember[]; snapshot?: RolloutGroupView }> {
   const kept = members.filter((m) => !m.progress.skipped);
   const asking = kept.filter((m) => needs(m, 'confirm'));
-  if (asking.length === 0) return kept;
+  if (asking.length === 0) return { kept };
   await ctx.intents.gate({ beforeInstance: true });
   const at = ctx.deps.clock.now();
   for (const m of asking) {
     ctx.counter.position += 1;
     ctx.emit({ type: 'step-started', instanceId: m.id, group: m.group, nodeName: m.node, step: 'confirm' });
   }
-  await ctx.journal.record(...asking.map((m) => ({ instance: m.id, group: m.group, step: 'confirm' as const, at, node: m.node, wave: m.wave, surge: m.surge, note: 'yes to all' })));
+  const [, snapshot] = await Promise.all([
+    ctx.journal.record(...asking.map((m) => ({ instance: m.id, group: m.group, step: 'confirm' as const, at, node: m.node, wave: m.wave, surge: m.surge, note: 'yes to all' }))),
+    look(),
+  ]);
   for (const m of asking) {
     m.progress.done.push('confirm');
     ctx.emit({ type: 'confirmed', instanceId: m.id, answer: 'yes' });
     ctx.emit({ type: 'step-finished', instanceId: m.id, group: m.group, nodeName: m.node, step: 'confirm', durationMs: 0 });
   }
-  return kept;
+  return { kept, snapshot };
 }
 
 export async function confirmRequest(ctx: RunContext, m: WaveMember): Promise<ConfirmRequest> {
@@ -145,33 +199,46 @@ export async function confirmRequest(ctx: RunContext, m: WaveMember): Promise<Co
   };
 }
 
-type CloudState = Map<string, RolloutInstance | undefined>;
-
-/** Detaches the surging instances (together), then waits until their replacements are in service and Ready. */
-async function surge(ctx: RunContext, members: WaveMember[], cloudState: CloudState, snapshot: RolloutCloudGroup | undefined): Promise<void> {
+/**
+ * Detaches the surging instances (one call for the wave), then waits until
+ * their replacements are in service and Ready; the wait starts while the
+ * detach is being written down.
+ */
+async function surge(ctx: RunContext, members: WaveMember[], cloudState: CloudState, strengthWait: (deadline: number) => StrengthWait): Promise<void> {
   const surging = members.filter((m) => m.surge);
   if (surging.length === 0) return;
   await ctx.intents.gate();
-  await runPhase(ctx, surging, 'detach', async (m) => {
-    ctx.retired.add(m.id);
-    const found = cloudState.get(m.id);
-    if (!found) return 'instance already gone';
-    if (found.detached) return 'already detached';
-    await ctx.deps.cloud.detach(m.groupName, m.id);
-    cloudState.set(m.id, { ...found, detached: true, lifecycleState: 'Detached' });
-  });
-  if (!surging.some((m) => needs(m, 'cordon') || needs(m, 'terminate'))) return;
-  const deadline = ctx.deps.clock.now() + ctx.timings.validationTimeoutMs;
-  // What we just did is known: the group is short of its surging instances, so the wait can start by watching.
-  const known = snapshot && {
-    ...snapshot,
-    instances: snapshot.instances.flatMap((i) => (cloudState.has(i.id) ? [cloudState.get(i.id)].filter((x): x is RolloutInstance => x !== undefined) : [i])),
-  };
-  await waitForGroupStrength(ctx, { group: surging[0].group, kind: surging[0].kind, leaving: [], deadline, known });
+  const mustWait = () => surging.some((m) => needs(m, 'cordon') || needs(m, 'terminate'));
+  await runBatchedPhase(
+    ctx,
+    surging,
+    'detach',
+    (m) => {
+      ctx.retired.add(m.id);
+      const found = cloudState.get(m.id);
+      if (!found) return 'instance already gone';
+      if (found.detached) return 'already detached';
+      return undefined;
+    },
+    async (detaching) => {
+      await ctx.deps.cloud.detach(detaching[0].groupName, detaching.map((m) => m.id));
+      for (const m of detaching) cloudState.set(m.id, { ...cloudState.get(m.id)!, detached: true, lifecycleState: 'Detached' });
+    },
+    { alongside: (alongside) => (mustWait() ? waitForGroupStrength(alongside, strengthWait(alongside.deps.clock.now() + alongside.timings.validationTimeoutMs)) : Promise.resolve()) },
+  );
 }
 
-/** cordon -> drain -> post-drain delay -> terminate, the wave's instances together. */
-async function replace(ctx: RunContext, members: WaveMember[], cloudState: CloudState): Promise<void> {
+/**
+ * cordon -> drain -> post-drain delay -> terminate, the wave's instances
+ * together. `afterTerminate` starts a wait that may run while the
+ * termination is written down; it is handed back (still running).
+ */
+async function replace(
+  ctx: RunContext,
+  members: WaveMember[],
+  cloudState: CloudState,
+  afterTerminate: (ctx: RunContext) => Promise<{ done: Promise<void> } | undefined>,
+): Promise<{ done: Promise<void> } | undefined> {
   const kube = ctx.deps.kube;
   await ctx.intents.gate();
   await runPhase(ctx, members, 'cordon', async (m) => {
@@ -179,31 +246,39 @@ async function replace(ctx: RunContext, members: WaveMember[], cloudState: Cloud
     await kube.cordon(m.node);
   });
   // No gate between cordon and drain: a pause must not leave a node cordoned but full.
-  await runPhase(ctx, members, 'drain', async (m) => {
-    if (!m.node || !kube) return 'no node registered';
-    const node = m.node;
-    const drain = ctx.intents.drainStarted(m.id, node, ctx.signal);
-    try {
-      const result = await kube.drain(node, {
-        timeoutMs: ctx.timings.drainTimeoutMs,
-        signal: drain.signal,
-        onProgress: (progress) => {
-          ctx.emit({ type: 'drain-progress', instanceId: m.id, nodeName: node, progress });
-          if (progress.type === 'blocked') {
-            const blocked = [{ pod: progress.pod, pdb: progress.pdb, reason: progress.message }];
-            ctx.emit({ type: 'drain-blocked', instanceId: m.id, nodeName: node, blocked, message: progress.message });
-          }
-        },
-      });
-      return `evicted ${result.evicted.length} pod(s)`;
-    } catch (error) {
-      if (drain.skipped()) return void (await skipDuringDrain(ctx, m, node));
-      if (error instanceof DrainTimeoutError) ctx.emit({ type: 'drain-blocked', instanceId: m.id, nodeName: node, blocked: error.blocked, message: error.message });
-      throw error;
-    } finally {
-      ctx.intents.drainEnded(m.id);
-    }
-  });
+  // A post-drain delay of 0 is done the moment the drain is: recorded with it.
+  const noDelay = ctx.timings.postDrainDelayMs <= 0;
+  await runPhase(
+    ctx,
+    members,
+    'drain',
+    async (m) => {
+      if (!m.node || !kube) return 'no node registered';
+      const node = m.node;
+      const drain = ctx.intents.drainStarted(m.id, node, ctx.signal);
+      try {
+        const result = await kube.drain(node, {
+          timeoutMs: ctx.timings.drainTimeoutMs,
+          signal: drain.signal,
+          onProgress: (progress) => {
+            ctx.emit({ type: 'drain-progress', instanceId: m.id, nodeName: node, progress });
+            if (progress.type === 'blocked') {
+              const blocked = [{ pod: progress.pod, pdb: progress.pdb, reason: progress.message }];
+              ctx.emit({ type: 'drain-blocked', instanceId: m.id, nodeName: node, blocked, message: progress.message });
+            }
+          },
+        });
+        return `evicted ${result.evicted.length} pod(s)`;
+      } catch (error) {
+        if (drain.skipped()) return void (await skipDuringDrain(ctx, m, node));
+        if (error instanceof DrainTimeoutError) ctx.emit({ type: 'drain-blocked', instanceId: m.id, nodeName: node, blocked: error.blocked, message: error.message });
+        throw error;
+      } finally {
+        ctx.intents.drainEnded(m.id);
+      }
+    },
+    noDelay ? { alsoDone: 'post-drain' } : {},
+  );
   await ctx.intents.gate();
   // One delay for the wave: every drain in it has finished.
   let delay: Promise<void> | undefined;
@@ -211,29 +286,62 @@ async function replace(ctx: RunContext, members: WaveMember[], cloudState: Cloud
     if (ctx.timings.postDrainDelayMs > 0) await (delay ??= ctx.deps.clock.sleep(ctx.timings.postDrainDelayMs, ctx.signal));
   });
   await ctx.intents.gate();
-  await runPhase(ctx, members, 'terminate', async (m) => {
-    ctx.retired.add(m.id);
-    const found = cloudState.get(m.id);
-    if (!found) return 'instance already gone';
-    await ctx.deps.cloud.terminate(m.id, { detached: found.detached });
-    cloudState.set(m.id, undefined);
-  });
+  // Detached instances go in one EC2 call; group members through the group (its API takes one at a time).
+  const terminate = async (going: WaveMember[], detached: boolean) => {
+    if (going.length === 0) return;
+    await ctx.deps.cloud.terminate(going.map((m) => m.id), { detached });
+    for (const m of going) cloudState.set(m.id, undefined);
+  };
+  return runBatchedPhase(
+    ctx,
+    members,
+    'terminate',
+    (m) => {
+      ctx.retired.add(m.id);
+      return cloudState.get(m.id) ? undefined : 'instance already gone';
+    },
+    async (going) => {
+      const detached = (m: WaveMember) => cloudState.get(m.id)?.detached === true;
+      await Promise.all([terminate(going.filter(detached), true), terminate(going.filter((m) => !detached(m)), false)]);
+    },
+    { alongside: afterTerminate },
+  );
 }
 
-/** A step shared by the wave (one wait), recorded for each instance. */
-async function groupStep(ctx: RunContext, members: WaveMember[], step: InstanceStep, work: () => Promise<void>): Promise<void> {
+/**
+ * A step shared by the wave (one wait), recorded for each instance. `next`
+ * (a wait that changes nothing) starts while the step is written down; its
+ * promise is returned, to be awaited as the next step.
+ */
+async function groupStep(
+  ctx: RunContext,
+  members: WaveMember[],
+  step: InstanceStep,
+  work: () => Promise<void>,
+  next?: (ctx: RunContext) => Promise<void>,
+): Promise<Promise<void> | undefined> {
   const pending = members.filter((m) => needs(m, step));
-  if (pending.length === 0) return;
+  if (pending.length === 0) return undefined;
   await ctx.intents.gate();
   const started = ctx.deps.clock.now();
   for (const m of pending) ctx.emit({ type: 'step-started', instanceId: m.id, group: m.group, nodeName: m.node, step });
   await work();
   const at = ctx.deps.clock.now();
-  await ctx.journal.record(...pending.map((m) => ({ instance: m.id, group: m.group, step, at, node: m.node })));
+  const recording = ctx.journal.record(...pending.map((m) => ({ instance: m.id, group: m.group, step, at, node: m.node })));
+  const cancel = new AbortController();
+  const following = next?.({ ...ctx, signal: AbortSignal.any([ctx.signal, cancel.signal]) });
+  following?.catch(() => undefined);
+  try {
+    await recording;
+  } catch (error) {
+    cancel.abort(error);
+    throw error;
+  }
   for (const m of pending) {
     m.progress.done.push(step);
     ctx.emit({ type: 'step-finished', instanceId: m.id, group: m.group, nodeName: m.node, step, durationMs: at - started });
   }
+  return following;
 }
 
 /**
