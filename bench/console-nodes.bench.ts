@@ -36,6 +36,7 @@ type ProbeMessage =
   | { type: 'first-frame'; ms: number; cpuMs: number; rss: number }
   | { type: 'synced'; ms: number; cpuMs: number; rss: number; memory: Memory; listingPeak: Omit<Memory, 'spaces' | 'maxRss'> & { atMs: number } }
   | { type: 'load'; framesWritten: number; inkFrames: number[]; cpuShare: number; peakRss: number; rssSamples: number[]; beforeGc: Memory; afterGc: Memory }
+  | { type: 'paging'; frames: number[]; position: string }
   | { type: 'bare'; frames: number[] };
 
 /** A separate process that patches a node's labels EVENTS_PER_SECOND times a second, each producing one watch event. */
@@ -128,8 +129,11 @@ try {
   console.log(`  memory before that GC (MiB):   ${describe(load.beforeGc)}`);
   console.log(`  memory after it (MiB):         ${describe(load.afterGc)}`);
 
+  const { frames: paging, position } = await probe.next('paging');
+  console.log(`  paging down (PgDn every 100 ms, every row new each frame): median ${percentile(paging, 50).toFixed(2)} ms   p95 ${percentile(paging, 95).toFixed(2)} ms   (${paging.length} frames; selected row now ${position})`);
+
   const bare = (await probe.next('bare')).frames;
-  console.log(`  reference, a bare 160x50 Ink screen of text: median ${percentile(bare, 50).toFixed(2)} ms   p95 ${percentile(bare, 95).toFixed(2)} ms (${bare.length} frames)`);
+  console.log(`  reference, a bare 160x50 Ink screen of text, every line new each frame: median ${percentile(bare, 50).toFixed(2)} ms   p95 ${percentile(bare, 95).toFixed(2)} ms (${bare.length} frames)`);
 } finally {
   events?.stop();
   probe.stop();

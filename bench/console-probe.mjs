@@ -6,6 +6,7 @@
 //   { type: 'first-frame', ms, cpuMs, rss }    first full frame of the nodes screen
 //   { type: 'synced', ms, cpuMs, rss, listingPeak } nodes, pods and the cloud listed; the highest RSS meanwhile
 //   { type: 'load', ... }                      after { type: 'measure', seconds } from the parent
+//   { type: 'paging', frames }                 then PgDn pressed PAGES times, 100 ms apart, events still arriving
 //   { type: 'bare', frames }                   a bare Ink screen of text, for scale
 // Run with --expose-gc (the live heap figure is read after a full collection).
 // Configuration comes in PROBE_* variables (see below); PROBE_ALLOCATION_PROFILE=file
@@ -82,8 +83,10 @@ let resolveFirst;
 const firstFrame = new Promise((resolve) => (resolveFirst = resolve));
 const escaped = config.cluster.replace(/\./g, '\\.');
 const fullFrame = new RegExp(`Nodes\\(${escaped}\\)\\[${config.nodes}\\][\\s\\S]*ip-[\\s\\S]*1/${config.nodes}`);
+let lastFrame = '';
 const out = fakeStdout((data) => {
   framesWritten += 1;
+  if (data.includes('Nodes(')) lastFrame = data; // a frame, not a lone escape sequence
   if (firstFrameMs === undefined && fullFrame.test(data)) {
     firstFrameMs = performance.now() - renderStart;
     resolveFirst();
@@ -101,9 +104,10 @@ const listingSampler = setInterval(() => {
   listingPeak = { atMs: Math.round(performance.now() - renderStart), ...memoryOf(usage) };
 }, 100);
 const renderCpu = process.cpuUsage();
+const keyboard = fakeStdin();
 const instance = render(createElement(App, { services, initialRoute: { name: 'nodes', cluster: config.cluster }, size: { columns: config.columns, rows: config.rows } }), {
   stdout: out,
-  stdin: fakeStdin(),
+  stdin: keyboard,
   stderr: fakeStdout(() => {}),
   exitOnCtrlC: false,
   patchConsole: false,
@@ -154,11 +158,29 @@ process.on('message', async (message) => {
     afterGc: memory(true),
   });
 
+  const frames = await pagingFrames(40);
+  // The table's status line, e.g. 1951/5000: proof the keys paged.
+  const position = [...lastFrame.matchAll(new RegExp(`(\\d+)/${config.nodes}`, 'g'))].at(-1)?.[0] ?? 'unknown';
+  send({ type: 'paging', frames, position });
+
   instance.unmount();
   await liveSessionsFor(services).closeAll();
   send({ type: 'bare', frames: await bareScreenFrames(40) });
   process.exit(0);
 });
+
+/** Frame times while paging down the nodes table: every row on screen is new in each of these frames. */
+async function pagingFrames(pages) {
+  const PAGE_DOWN = '\x1b[6~';
+  inkFrames.length = 0;
+  measuring = true;
+  for (let i = 0; i < pages; i++) {
+    keyboard.type(PAGE_DOWN);
+    await sleep(100);
+  }
+  measuring = false;
+  return [...inkFrames];
+}
 
 /** Frame times of a screen of plain text lines, re-rendered `count` times: Ink's own cost, for scale. */
 async function bareScreenFrames(count) {
@@ -220,11 +242,16 @@ function fakeStdout(onWrite) {
   });
 }
 
-/** A stdin that claims to be a terminal (so Ink enables raw-mode input) and never types. */
+/** A stdin that claims to be a terminal (so Ink enables raw-mode input); type() is a key press. */
 function fakeStdin() {
-  return Object.assign(new EventEmitter(), {
+  const pending = [];
+  const stdin = Object.assign(new EventEmitter(), {
     isTTY: true,
-    read: () => null,
+    read: () => pending.shift() ?? null,
+    type(data) {
+      pending.push(data);
+      stdin.emit('readable');
+    },
     setEncoding() {},
     setRawMode() {},
     resume() {},
@@ -232,6 +259,7 @@ function fakeStdin() {
     ref() {},
     unref() {},
   });
+  return stdin;
 }
 
 function required(name) {
