@@ -26,9 +26,11 @@ if (files.length === 0) {
 // Ink renders only a final frame when CI is set; the console's tests drive it
 // as the interactive terminal it is meant for, so they run without CI.
 const { CI, CONTINUOUS_INTEGRATION, ...env } = process.env;
+// A test that hangs fails after 5 minutes, with its name, instead of holding CI until its own limit.
+const TEST_TIMEOUT_MS = 5 * 60_000;
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${TEST_TIMEOUT_MS}`, ...files],
   { stdio: 'inherit', env: { ...env, FORCE_COLOR: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
 );
 process.exit(result.status ?? 1);
