@@ -1,6 +1,7 @@
 // Rolling updates against the simulator, through the real AWS SDK and
 // Kubernetes clients: an upgrade by one minor version, a crash and resume,
 // a budget that blocks a drain, a replacement that never becomes Ready.
+import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { upgradeCluster } from '../../src/engine/rollout/upgrade.js';
@@ -139,7 +140,14 @@ test('a replacement that never becomes Ready stops the rollout at the validation
   assert.deepEqual(plan.plan.order, [group]);
   // Its members: how many depends on what the earlier tests left in this group.
   assert.ok(plan.plan.totalInstances >= 1, `planned ${plan.plan.totalInstances}`);
-  assert.equal(result.status, 'failed', `expected a validation timeout, got ${result.status}: ${result.reason}`);
+  if (result.status !== 'failed') {
+    // What happened instead, to tell a race in the test from one in the rollout.
+    const faults = await (await fetch(`${h.sim.url}/sim/faults`)).text();
+    const groups = await h.clients.autoscaling.send(new DescribeAutoScalingGroupsCommand({}));
+    const cloud = (groups.AutoScalingGroups ?? []).map((g) => `${g.AutoScalingGroupName} desired ${g.DesiredCapacity}: ${(g.Instances ?? []).map((i) => `${i.InstanceId} ${i.LifecycleState}`).join(', ')}`);
+    const story = events.filter((e) => e.type !== 'drain-progress' && e.type !== 'eta' && e.type !== 'api-record').map((e) => JSON.stringify(e).slice(0, 200));
+    assert.fail(`expected a validation timeout, got ${result.status}: ${result.reason}\nfaults: ${faults}\ngroups: ${cloud.join(' | ')}\nnodes: ${(await h.nodes()).map((n) => `${n.metadata.name} ${n.spec?.providerID} ${isReady(n)}`).join('; ')}\nevents:\n${story.join('\n')}`);
+  }
   assert.match(result.reason!, /did not validate within 4m: .*not ready|did not validate within 4m: .*not yet joined/);
   // The instance that never became Ready is the replacement launched for this group.
   const faults = (await (await fetch(`${h.sim.url}/sim/faults`)).json()) as { neverReadyInstances: string[] };

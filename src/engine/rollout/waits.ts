@@ -45,13 +45,17 @@ export async function waitForGroupStrength(ctx: RunContext, wait: StrengthWait):
   const countNodes = Boolean(kube) && wait.kind !== 'Bastion' && !ctx.cloudOnly && wait.nodesReady !== false;
   const watched = countNodes && kube?.onNodesChanged ? (kube as WatchedKube) : undefined;
   let group = watched ? wait.known : undefined;
+  // Nodes labelled with the group whose machines are not its members when the wait
+  // begins (left behind by an earlier run's surge, say) never count as joined.
+  let outsiders: ReadonlySet<string> | undefined;
   for (;;) {
     ctx.signal.throwIfAborted();
     group ??= await cloud.lookAtGroup(ctx.cluster, { name: wait.group, groupName: wait.groupName });
     if (!group) throw new Error(`instance group ${wait.group} is no longer in the cloud`);
     const counted = countNodes ? await kube!.nodesByInstance() : undefined;
+    outsiders ??= counted ? labelledOutsiders(group, wait, counted) : new Set();
     const inCloud = strength(group, wait.leaving, counted ? (id) => counted.get(id)?.ready ?? false : undefined);
-    const byNodes = watched && counted ? joinedNodes(ctx, group, wait, counted) : 0;
+    const byNodes = watched && counted ? joinedNodes(ctx, group, wait, counted, outsiders) : 0;
     const ready = Math.max(inCloud.ready, byNodes);
     ctx.emit({ type: 'waiting-for-replacement', group: wait.group, want: group.desiredCapacity, ready, joining: Math.max(0, inCloud.ready + inCloud.joining - ready) });
     if (ready >= group.desiredCapacity) return;
@@ -60,7 +64,13 @@ export async function waitForGroupStrength(ctx: RunContext, wait: StrengthWait):
     const labelled = counted ? [...counted.values()].some((n) => n.instanceGroup === wait.group) : false;
     if (watched && labelled) {
       const whole = group;
-      const told = await untilNodesChange(ctx, watched, async () => joinedNodes(ctx, whole, wait, await watched.nodesByInstance()) >= whole.desiredCapacity, Math.min(WATCHED_CLOUD_POLL_MS, remaining));
+      const excluded = outsiders;
+      const told = await untilNodesChange(
+        ctx,
+        watched,
+        async () => joinedNodes(ctx, whole, wait, await watched.nodesByInstance(), excluded) >= whole.desiredCapacity,
+        Math.min(WATCHED_CLOUD_POLL_MS, remaining),
+      );
       // Told by the nodes: judge again from them; otherwise look at the cloud (a launch may have failed).
       if (!told) group = undefined;
     } else {
@@ -70,14 +80,22 @@ export async function waitForGroupStrength(ctx: RunContext, wait: StrengthWait):
   }
 }
 
-/** Ready nodes of the group (by their instance-group label), not leaving, detached, or retired by this rollout. */
-function joinedNodes(ctx: RunContext, group: RolloutGroupView, wait: StrengthWait, nodes: Map<string, RolloutNode>): number {
-  const excluded = new Set([...wait.leaving, ...group.instances.filter((i) => i.detached).map((i) => i.id)]);
+/** Ready nodes of the group (by their instance-group label), not leaving, detached, retired by this rollout or outsiders. */
+function joinedNodes(ctx: RunContext, group: RolloutGroupView, wait: StrengthWait, nodes: Map<string, RolloutNode>, outsiders: ReadonlySet<string>): number {
+  const excluded = new Set([...wait.leaving, ...outsiders, ...group.instances.filter((i) => i.detached).map((i) => i.id)]);
   let joined = 0;
   for (const node of nodes.values()) {
     if (node.ready && node.instanceGroup === wait.group && !excluded.has(node.instanceId) && !ctx.retired.has(node.instanceId)) joined++;
   }
   return joined;
+}
+
+/** Machines whose nodes carry the group's label but which are not among the group's instances. */
+function labelledOutsiders(group: RolloutGroupView, wait: StrengthWait, nodes: Map<string, RolloutNode>): Set<string> {
+  const members = new Set(group.instances.map((i) => i.id));
+  const outsiders = new Set<string>();
+  for (const node of nodes.values()) if (node.instanceGroup === wait.group && !members.has(node.instanceId)) outsiders.add(node.instanceId);
+  return outsiders;
 }
 
 type WatchedKube = RolloutKube & Required<Pick<RolloutKube, 'onNodesChanged'>>;

@@ -154,9 +154,15 @@ function SelectStepView({ wizard, answers, ctx, onCancel, step, height, width }:
   const [cursor, setCursor] = useState(() => Math.max(0, choices.findIndex((c) => chosen.includes(c.value))));
   const multi = step.kind === 'multi';
   const at = Math.min(cursor, Math.max(0, choices.length - 1));
+  // Keys read and move the cursor through a ref, updated at once: several keys
+  // can be handled before this view renders again (fast typing, key repeat), and
+  // each must start from where the one before left the cursor.
+  const cursorRef = useRef(at);
+  cursorRef.current = at;
 
   const move = (delta: number) => {
-    const next = Math.max(0, Math.min(choices.length - 1, at + delta));
+    const next = Math.max(0, Math.min(choices.length - 1, cursorRef.current + delta));
+    cursorRef.current = next;
     setCursor(next);
     // In a single choice the highlighted option is the answer, checked at once.
     if (!multi && choices[next] && choices[next].value !== chosen[0]) {
@@ -168,7 +174,11 @@ function SelectStepView({ wizard, answers, ctx, onCancel, step, height, width }:
     { key: 'down', aliases: ['j'], label: 'following', hidden: true, run: () => move(1) },
   ];
   if (multi) {
-    extra.push({ key: 'space', aliases: ['x'], label: 'toggle', run: () => choices[at] && wizard.update((a) => step.pick(a, choices[at].value, ctx.env)) });
+    const toggle = () => {
+      const choice = choices[cursorRef.current];
+      if (choice) wizard.update((a) => step.pick(a, choice.value, ctx.env));
+    };
+    extra.push({ key: 'space', aliases: ['x'], label: 'toggle', run: toggle });
   }
   useScreenActions('New cluster', stepActions(wizard, shell, onCancel, extra));
 
