@@ -48,8 +48,8 @@ export interface CloudProvider {
   setDesiredCapacity(groupName: string, desired: number): Promise<void>;
   /** Terminates through the group; with decrement the group does not replace it. */
   terminateInstance(instanceId: string, options: { decrementDesiredCapacity: boolean }): Promise<void>;
-  /** Takes an instance out of its group (surge: the group launches a replacement unless decremented). */
-  detachInstance(groupName: string, instanceId: string, options: { decrementDesiredCapacity: boolean }): Promise<void>;
+  /** Takes instances out of their group (surge: the group launches replacements unless decremented). */
+  detachInstances(groupName: string, instanceIds: readonly string[], options: { decrementDesiredCapacity: boolean }): Promise<void>;
   /** Everything the cluster owns, by tags (what `delete cluster` would remove). */
   listClusterResources(clusterName: string): Promise<OwnedResourceRow[]>;
 }

@@ -3,11 +3,12 @@
 // one group for each wave, detach that tags first, and termination through the
 // group or, for detached instances that no group owns any more, through EC2.
 // A wave's instances are detached and terminated with as few calls as the
-// APIs allow (DetachInstances takes 20 ids, TerminateInstances 1000).
-import { DescribeAutoScalingGroupsCommand, DetachInstancesCommand } from '@aws-sdk/client-auto-scaling';
+// APIs allow (CreateTags and TerminateInstances take 1000 ids, DetachInstances 20).
+import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { CreateTagsCommand, DescribeInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { AwsCloudProvider } from '../cloud/aws/aws-provider.js';
 import type { AwsClients } from '../cloud/aws/clients.js';
+import { inBatches } from '../cloud/aws/batches.js';
 import { findInstances } from '../cloud/aws/discovery.js';
 import { TAG_INSTANCE_GROUP, clusterFilter } from '../cloud/aws/tags.js';
 import type { CloudProvider } from '../cloud/provider.js';
@@ -16,10 +17,8 @@ import type { RolloutCloud, RolloutCloudGroup, RolloutGroupView } from './deps.j
 /** The tag kops puts on an instance it detaches while surging; its value is the group's name. */
 export const TAG_DETACHED = 'kops.k8s.io/detached-from-asg';
 
-/** Most ids one DetachInstances call accepts. */
-const DETACH_BATCH = 20;
-/** Most ids one TerminateInstances call accepts. */
-const TERMINATE_BATCH = 1000;
+/** Most ids one CreateTags or TerminateInstances call accepts. */
+const EC2_BATCH = 1000;
 const LIVE_STATES = ['pending', 'running', 'stopping', 'stopped'];
 const gone = (lifecycleState: string) => /^Terminat/.test(lifecycleState);
 
@@ -77,24 +76,16 @@ export function awsRolloutCloud(clients: AwsClients, provider: CloudProvider = n
     async detach(groupName, instanceIds) {
       // Tag first: if we die between the two calls, the next run still knows
       // these instances are ours to drain and terminate.
-      for (const ids of chunks(instanceIds, DETACH_BATCH)) {
-        await clients.ec2.send(new CreateTagsCommand({ Resources: ids, Tags: [{ Key: TAG_DETACHED, Value: groupName }] }));
-        await clients.autoscaling.send(new DetachInstancesCommand({ AutoScalingGroupName: groupName, InstanceIds: ids, ShouldDecrementDesiredCapacity: false }));
-      }
+      for (const ids of inBatches(instanceIds, EC2_BATCH)) await clients.ec2.send(new CreateTagsCommand({ Resources: ids, Tags: [{ Key: TAG_DETACHED, Value: groupName }] }));
+      await provider.detachInstances(groupName, instanceIds, { decrementDesiredCapacity: false });
     },
     async terminate(instanceIds, { detached }) {
       if (detached) {
-        for (const ids of chunks(instanceIds, TERMINATE_BATCH)) await clients.ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }));
+        for (const ids of inBatches(instanceIds, EC2_BATCH)) await clients.ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }));
         return;
       }
       // Through the group (it launches the replacement): the API takes one instance per call.
       await Promise.all(instanceIds.map((id) => provider.terminateInstance(id, { decrementDesiredCapacity: false })));
     },
   };
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

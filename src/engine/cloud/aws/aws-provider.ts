@@ -8,10 +8,14 @@ import {
   type AutoScalingGroup,
 } from '@aws-sdk/client-auto-scaling';
 import type { CloudInstance, CloudInstanceGroup, CloudProvider, OwnedResourceRow } from '../provider.js';
+import { inBatches } from './batches.js';
 import type { AwsClients } from './clients.js';
 import { findAutoScalingGroups, findInstances, findLaunchTemplates } from './discovery.js';
 import { TAG_INSTANCE_GROUP } from './tags.js';
 import { planDelete } from '../../reconcile/delete.js';
+
+/** Most ids one DetachInstances call accepts. */
+const DETACH_BATCH = 20;
 
 export class AwsCloudProvider implements CloudProvider {
   constructor(private readonly clients: AwsClients) {}
@@ -72,10 +76,12 @@ export class AwsCloudProvider implements CloudProvider {
     );
   }
 
-  async detachInstance(groupName: string, instanceId: string, options: { decrementDesiredCapacity: boolean }): Promise<void> {
-    await this.clients.autoscaling.send(
-      new DetachInstancesCommand({ AutoScalingGroupName: groupName, InstanceIds: [instanceId], ShouldDecrementDesiredCapacity: options.decrementDesiredCapacity }),
-    );
+  async detachInstances(groupName: string, instanceIds: readonly string[], options: { decrementDesiredCapacity: boolean }): Promise<void> {
+    for (const InstanceIds of inBatches(instanceIds, DETACH_BATCH)) {
+      await this.clients.autoscaling.send(
+        new DetachInstancesCommand({ AutoScalingGroupName: groupName, InstanceIds, ShouldDecrementDesiredCapacity: options.decrementDesiredCapacity }),
+      );
+    }
   }
 
   async listClusterResources(clusterName: string): Promise<OwnedResourceRow[]> {
