@@ -8,6 +8,8 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 
 export interface AwsClientOptions {
   region?: string;
@@ -24,6 +26,10 @@ export interface AwsClients {
   autoscaling: AutoScalingClient;
   route53: Route53Client;
   s3: S3Client;
+  /** Network and application load balancers, target groups (the rollout deregisters instances before a drain). */
+  elbv2: ElasticLoadBalancingV2Client;
+  /** Classic load balancers (kops clusters may still register instances with them). */
+  elb: ElasticLoadBalancingClient;
   /** The region the clients were made for (resolved from options, AWS_REGION or AWS_DEFAULT_REGION). */
   region: string | undefined;
   destroy(): void;
@@ -47,17 +53,23 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   // endpoints (and loopback ones) rarely resolve bucket subdomains.
   const customS3Endpoint = Boolean(options.endpoint || process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL);
   const s3 = new S3Client({ ...common, forcePathStyle: customS3Endpoint });
+  const elbv2 = new ElasticLoadBalancingV2Client(common);
+  const elb = new ElasticLoadBalancingClient(common);
   return {
     ec2,
     autoscaling,
     route53,
     s3,
+    elbv2,
+    elb,
     region,
     destroy() {
       ec2.destroy();
       autoscaling.destroy();
       route53.destroy();
       s3.destroy();
+      elbv2.destroy();
+      elb.destroy();
     },
   };
 }
