@@ -5,11 +5,13 @@ import { applyNodeMaxSize } from '../engine/create/to-options.js';
 import { buildClusterSpec, type ClusterOptions } from '../engine/spec/defaults.js';
 import { serialiseClusterFile } from '../engine/spec/parse.js';
 import { NETWORKING_NAMES, type NetworkingName } from '../engine/spec/types.js';
-import { validateCluster } from '../engine/spec/validate-cluster.js';
+import { checkCluster } from '../engine/spec/validate-cluster.js';
+import { shippedChannel } from '../engine/channel/load-channel.js';
 import { ConflictError } from '../engine/store/object-store.js';
 import { renderData, type OutputFormat } from '../engine/output/text-table.js';
 import { CliError, specInvalid } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
+import { printSpecWarnings } from './spec-warnings.js';
 
 /** The flags of `create cluster`, as commander hands them over. */
 export interface CreateClusterFlags {
@@ -39,8 +41,10 @@ export interface CreateClusterFlags {
 export async function createCluster(ctx: CommandContext, positionalName: string | undefined, flags: CreateClusterFlags): Promise<void> {
   const options = clusterOptionsFromFlags(positionalName, flags);
   const bundle = applyNodeMaxSize(buildClusterSpec(options), optionalCount('--node-max-size', flags.nodeMaxSize));
-  const problems = validateCluster(bundle.cluster, bundle.instanceGroups);
-  if (problems.length > 0) throw specInvalid(`Cluster "${options.name}"`, problems);
+  // New clusters use the stable channel shipped with kopsdeck, as kops' create uses its stable channel.
+  const { errors, warnings } = checkCluster(bundle.cluster, bundle.instanceGroups, { channel: shippedChannel() });
+  if (errors.length > 0) throw specInvalid(`Cluster "${options.name}"`, errors);
+  printSpecWarnings(ctx, warnings);
 
   if (flags.dryRun) {
     if (flags.output === 'yaml' || flags.output === 'table') return ctx.print(serialiseClusterFile(bundle));

@@ -10,12 +10,13 @@ import { parseCluster, parseInstanceGroup, serialiseResource } from '../engine/s
 import { applySettings } from '../engine/spec/set-path.js';
 import { formatSpecErrors, type SpecError, type SpecResult } from '../engine/spec/spec-error.js';
 import type { Cluster, InstanceGroup } from '../engine/spec/types.js';
-import { validateCluster } from '../engine/spec/validate-cluster.js';
+import { checkCluster, storedContext, type SpecCheck } from '../engine/spec/validate-cluster.js';
 import { ConflictError } from '../engine/store/object-store.js';
 import type { Versioned } from '../engine/store/cluster-store.js';
 import { CliError, specInvalid } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
 import { requireCluster } from './get-spec.js';
+import { channelForWarnings, printSpecWarnings } from './spec-warnings.js';
 
 const ERROR_MARK = '# kopsdeck: ';
 
@@ -25,7 +26,7 @@ interface EditTarget<T extends Cluster | InstanceGroup> {
   current: Versioned<T>;
   parse(text: string): SpecResult<T>;
   /** Problems of the whole cluster with this document in place. */
-  validate(edited: T): Promise<SpecError[]>;
+  validate(edited: T): Promise<SpecCheck>;
   save(edited: T, version: string): Promise<void>;
 }
 
@@ -34,11 +35,15 @@ export async function editCluster(ctx: CommandContext, clusterName: string, sett
   const current = await store.getCluster(clusterName);
   if (!current) throw new CliError(`Cluster "${clusterName}" was not found in ${store.url}; list clusters with \`kopsdeck get clusters\`.`);
   const groups = (await store.listInstanceGroups(clusterName)).map((g) => g.value);
+  // What the store already holds (version, zones) only warns; what the edit sets is checked in full.
+  const stored = storedContext(current.value);
   await edit(ctx, settings, {
     label: `Cluster "${clusterName}"`,
     current,
     parse: parseCluster,
-    validate: async (edited) => renamed(edited.metadata?.name, clusterName) ?? validateCluster(edited, groups),
+    validate: async (edited) =>
+      renamed(edited.metadata?.name, clusterName) ??
+      checkCluster(edited, groups, { channel: await channelForWarnings(ctx, edited.spec?.channel), ...stored }),
     save: async (edited, version) => void (await store.updateCluster(edited, version)),
   });
 }
@@ -50,11 +55,13 @@ export async function editInstanceGroup(ctx: CommandContext, igName: string, clu
   const current = await store.getInstanceGroup(name, igName);
   if (!current) throw new CliError(`Instance group "${igName}" was not found in cluster ${name}; list them with \`kopsdeck get ig --name ${name}\`.`);
   const others = (await store.listInstanceGroups(name)).map((g) => g.value).filter((g) => g.metadata.name !== igName);
+  // Editing a group never fails on what the cluster's stored spec holds (it is not being changed here).
+  const context = { channel: await channelForWarnings(ctx, cluster.spec?.channel), ...storedContext(cluster) };
   await edit(ctx, settings, {
     label: `Instance group "${igName}"`,
     current,
     parse: parseInstanceGroup,
-    validate: async (edited) => renamed(edited.metadata?.name, igName) ?? validateCluster(cluster, [...others, edited]),
+    validate: async (edited) => renamed(edited.metadata?.name, igName) ?? checkCluster(cluster, [...others, edited], context),
     save: async (edited, version) => void (await store.putInstanceGroup(name, edited, version)),
   });
 }
@@ -62,6 +69,11 @@ export async function editInstanceGroup(ctx: CommandContext, igName: string, clu
 async function edit<T extends Cluster | InstanceGroup>(ctx: CommandContext, settings: string[], target: EditTarget<T>): Promise<void> {
   const edited = settings.length > 0 ? await editWithSettings(settings, target) : await editInEditor(ctx, target);
   if (edited === null) return ctx.print('Edit cancelled: no changes were saved.');
+  printSpecWarnings(ctx, edited.warnings);
+  await save(ctx, target, edited.value);
+}
+
+async function save<T extends Cluster | InstanceGroup>(ctx: CommandContext, target: EditTarget<T>, edited: T): Promise<void> {
   try {
     await target.save(edited, target.current.version);
   } catch (error) {
@@ -72,16 +84,21 @@ async function edit<T extends Cluster | InstanceGroup>(ctx: CommandContext, sett
   ctx.print(`${target.label} saved to ${ctx.store().url}.`);
 }
 
-async function editWithSettings<T extends Cluster | InstanceGroup>(settings: string[], target: EditTarget<T>): Promise<T> {
+interface Edited<T> {
+  value: T;
+  warnings: SpecError[];
+}
+
+async function editWithSettings<T extends Cluster | InstanceGroup>(settings: string[], target: EditTarget<T>): Promise<Edited<T>> {
   const result = applySettings(target.current.value, settings);
   if (!result.ok) throw specInvalid(`The setting`, result.errors);
-  const problems = await target.validate(result.value);
-  if (problems.length > 0) throw specInvalid(target.label, problems);
-  return result.value;
+  const { errors, warnings } = await target.validate(result.value);
+  if (errors.length > 0) throw specInvalid(target.label, errors);
+  return { value: result.value, warnings };
 }
 
 /** Loops editor -> parse -> validate until the document is valid or the user gives up. */
-async function editInEditor<T extends Cluster | InstanceGroup>(ctx: CommandContext, target: EditTarget<T>): Promise<T | null> {
+async function editInEditor<T extends Cluster | InstanceGroup>(ctx: CommandContext, target: EditTarget<T>): Promise<Edited<T> | null> {
   const original = serialiseResource(target.current.value);
   const file = join(mkdtempSync(join(tmpdir(), 'kopsdeck-edit-')), 'spec.yaml');
   let presented = original;
@@ -95,8 +112,9 @@ async function editInEditor<T extends Cluster | InstanceGroup>(ctx: CommandConte
       throw specInvalid(target.label, problems);
     }
     const parsed = target.parse(text);
-    problems = parsed.ok ? await target.validate(parsed.value) : parsed.errors;
-    if (parsed.ok && problems.length === 0) return parsed.value;
+    const checked = parsed.ok ? await target.validate(parsed.value) : { errors: parsed.errors, warnings: [] };
+    problems = checked.errors;
+    if (parsed.ok && problems.length === 0) return { value: parsed.value, warnings: checked.warnings };
     presented = text;
   }
 }
@@ -125,8 +143,8 @@ function stripErrorComments(text: string): string {
     .join('\n');
 }
 
-function renamed(name: unknown, expected: string): SpecError[] | null {
-  return name === expected ? null : [{ path: 'metadata.name', message: `renaming is not supported; keep the name "${expected}"` }];
+function renamed(name: unknown, expected: string): SpecCheck | null {
+  return name === expected ? null : { errors: [{ path: 'metadata.name', message: `renaming is not supported; keep the name "${expected}"` }], warnings: [] };
 }
 
 function keepAside(text: string): string {

@@ -1,25 +1,63 @@
-// `kopsdeck get nodes|instances --name C [-o table|json|yaml]`: what the
-// cluster runs right now, read once from Kubernetes and the cloud (the same
-// model the console watches), printed as kops and kubectl print it.
+// `kopsdeck get nodes|instances [NAME] [-o table|json|yaml]`: what the cluster
+// runs right now, printed as kops and kubectl print it. Nodes are read from
+// Kubernetes (the same live model the console watches); instances are a cloud
+// fact, listed from the cloud alone when the Kubernetes API cannot be reached.
 import { awsClientsFor, clusterRegion } from '../engine/cloud/access.js';
+import type { AwsClients } from '../engine/cloud/aws/clients.js';
 import type { Cluster } from '../engine/spec/types.js';
 import { createKubeClient, KubeConfigError, type KubeClient } from '../engine/kube/client.js';
 import { awsCloudInventory } from '../engine/model/aws-inventory.js';
-import { loadClusterOnce } from '../engine/model/load-once.js';
+import { ClusterReadTimeout, loadClusterOnce, loadCloudFirst, type CloudFirstSnapshot } from '../engine/model/load-once.js';
 import type { ModelSnapshot } from '../engine/model/types.js';
 import { formatInstances, formatNodes } from '../engine/output/get-output.js';
 import type { OutputFormat } from '../engine/output/text-table.js';
+import type { CloudSession } from '../startup/cloud-session.js';
 import { CliError } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
 
-export async function getNodes(ctx: CommandContext, clusterName: string | undefined, output: OutputFormat): Promise<void> {
-  const { snapshot, now } = await readCluster(ctx, clusterName, 'count');
+export async function getNodes(ctx: CommandContext, name: string, output: OutputFormat): Promise<void> {
+  const { session, stored } = await openCluster(ctx, name);
+  const kube = await kubeForCluster(ctx, name, session, stored);
+  const clients = clientsFor(session, stored);
+  let snapshot: ModelSnapshot;
+  try {
+    snapshot = await loadClusterOnce({ cluster: name, kube, cloud: awsCloudInventory(clients), clock: session.clock, pods: 'count' });
+  } catch (error) {
+    if (!(error instanceof ClusterReadTimeout && error.kubeError)) throw error;
+    throw new CliError(`${error.message}; nodes come from the Kubernetes API: check it with \`kopsdeck validate cluster ${name}\`, or list the instances from the cloud alone with \`kopsdeck get instances ${name}\`.`);
+  } finally {
+    kube.close();
+    clients.destroy();
+  }
   if (output === 'table' && snapshot.nodes.length === 0) return ctx.print(`No nodes in ${snapshot.cluster} yet: instances register a Node once they boot.`);
-  ctx.io.stdout.write(formatNodes(snapshot, output, now));
+  ctx.io.stdout.write(formatNodes(snapshot, output, session.clock.now()));
 }
 
-export async function getInstances(ctx: CommandContext, clusterName: string | undefined, output: OutputFormat): Promise<void> {
-  const { snapshot } = await readCluster(ctx, clusterName, 'none');
+export async function getInstances(ctx: CommandContext, name: string, output: OutputFormat): Promise<void> {
+  const { session, stored } = await openCluster(ctx, name);
+  let kube: KubeClient | undefined;
+  let kubeUnavailable: string | undefined;
+  try {
+    kube = await createKubeClient({ cluster: name, kubeconfigPath: session.kubeconfigPath });
+  } catch (error) {
+    // A stored cluster is listed from the cloud alone; one in neither place does not exist.
+    if (!stored) throw error instanceof KubeConfigError ? clusterNotFound(ctx, name) : error;
+    kubeUnavailable = (error as Error).message;
+  }
+  const clients = clientsFor(session, stored);
+  let result: CloudFirstSnapshot;
+  try {
+    result = await loadCloudFirst({ cluster: name, cloud: awsCloudInventory(clients), kube, kubeUnavailable, clock: session.clock });
+  } finally {
+    kube?.close();
+    clients.destroy();
+  }
+  let { snapshot } = result;
+  if (result.nodesUnknown) {
+    ctx.warn(`Nodes of ${name} not read from the Kubernetes API (${result.nodesUnknown}): instances are listed from the cloud alone; whether each joined is unknown.`);
+    // The table says so per row; json and yaml keep the empty node name.
+    if (output === 'table') snapshot = { ...snapshot, instances: snapshot.instances.map((row) => ({ ...row, nodeName: row.nodeName || '<unknown>' })) };
+  }
   if (output === 'table' && snapshot.instances.length === 0) {
     return ctx.print(`No instances in ${snapshot.cluster}; \`kopsdeck update cluster ${snapshot.cluster} --yes\` creates them.`);
   }
@@ -36,25 +74,32 @@ export async function kubeClientFor(cluster: string, kubeconfigPath: string | un
   }
 }
 
-async function readCluster(ctx: CommandContext, name: string | undefined, pods: 'count' | 'none'): Promise<{ snapshot: ModelSnapshot; now: number }> {
-  if (!name) throw new CliError('Name the cluster with --name CLUSTER (see `kopsdeck get clusters`).');
+interface OpenedCluster {
+  session: CloudSession;
+  /** The stored spec, when the state store has it (it says which region). */
+  stored: Cluster | undefined;
+}
+
+async function openCluster(ctx: CommandContext, name: string): Promise<OpenedCluster> {
   const session = await ctx.cloud();
-  // The stored spec says which region; a cluster only in the kubeconfig (e.g. one
-  // seeded by `kopsdeck sim --nodes`) is still readable in the default region.
-  const stored = await ctx.store().getCluster(name);
-  let kube: KubeClient;
+  const stored = (await ctx.store().getCluster(name))?.value;
+  return { session, stored };
+}
+
+/** The Kubernetes client; a cluster only in the kubeconfig (e.g. one seeded by `kopsdeck sim --nodes`) is still readable. */
+async function kubeForCluster(ctx: CommandContext, name: string, session: CloudSession, stored: Cluster | undefined): Promise<KubeClient> {
   try {
-    kube = await kubeClientFor(name, session.kubeconfigPath);
+    return await kubeClientFor(name, session.kubeconfigPath);
   } catch (error) {
-    if (stored) throw error;
-    throw new CliError(`Cluster "${name}" was not found in ${ctx.store().url} nor in the kubeconfig; list clusters with \`kopsdeck get clusters\`.`);
+    throw stored ? error : clusterNotFound(ctx, name);
   }
-  const clients = awsClientsFor(session, clusterRegion(stored?.value as Cluster | undefined, session));
-  try {
-    const snapshot = await loadClusterOnce({ cluster: name, kube, cloud: awsCloudInventory(clients), clock: session.clock, pods });
-    return { snapshot, now: session.clock.now() };
-  } finally {
-    kube.close();
-    clients.destroy();
-  }
+}
+
+function clusterNotFound(ctx: CommandContext, name: string): CliError {
+  return new CliError(`Cluster "${name}" was not found in ${ctx.store().url} nor in the kubeconfig; list clusters with \`kopsdeck get clusters\`.`);
+}
+
+/** Clients in the stored cluster's region, else the session's default region. */
+function clientsFor(session: CloudSession, stored: Cluster | undefined): AwsClients {
+  return awsClientsFor(session, clusterRegion(stored, session));
 }

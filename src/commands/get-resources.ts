@@ -4,16 +4,17 @@ import type { CommandContext } from './command-context.js';
 import { getClusters, getInstanceGroups } from './get-spec.js';
 import { getInstances, getNodes } from './get-cluster-resources.js';
 
-export interface GetResourceHandler {
-  names: string[];
-  run(ctx: CommandContext, cluster: string | undefined, output: OutputFormat): Promise<void>;
-}
+export type GetResourceHandler =
+  /** Lists what the state store holds across clusters: needs no cluster name. */
+  | { names: string[]; perCluster: false; run(ctx: CommandContext, output: OutputFormat): Promise<void> }
+  /** Lists the resources of one cluster, named as every command names it (cluster-name.ts). */
+  | { names: string[]; perCluster: true; run(ctx: CommandContext, cluster: string, output: OutputFormat): Promise<void> };
 
 export function getResourceHandlers(): GetResourceHandler[] {
   return [
-    { names: ['clusters', 'cluster'], run: (ctx, _cluster, output) => getClusters(ctx, output) },
-    { names: ['instancegroups', 'instancegroup', 'ig'], run: getInstanceGroups },
-    { names: ['nodes', 'node', 'no'], run: getNodes },
-    { names: ['instances', 'instance'], run: getInstances },
+    { names: ['clusters', 'cluster'], perCluster: false, run: getClusters },
+    { names: ['instancegroups', 'instancegroup', 'ig'], perCluster: true, run: getInstanceGroups },
+    { names: ['nodes', 'node', 'no'], perCluster: true, run: getNodes },
+    { names: ['instances', 'instance'], perCluster: true, run: getInstances },
   ];
 }

@@ -11,11 +11,11 @@ import { upgradeClusterCommand } from './upgrade-cluster.js';
 import { terminalConfirm } from './terminal-confirm.js';
 import { exportKubeconfig } from './export-kubeconfig.js';
 import { validateClusterCommand, type ValidateClusterFlags } from './validate-cluster.js';
+import { CLUSTER_ARGUMENT_HELP, CLUSTER_ARGUMENT_HELP_NO_KUBECONFIG, clusterNameFor, clusterNameOption } from './cluster-name.js';
 
-function clusterName(name: string | undefined, opts: { name?: string }, usage: string): string {
-  const chosen = name ?? opts.name;
-  if (!chosen) throw new CliError(`Name the cluster: ${usage}`);
-  return chosen;
+/** The cluster named by the argument, --name, KOPS_CLUSTER_NAME or the kubeconfig (see cluster-name.ts). */
+function clusterName(ctx: CommandContext, argument: string | undefined, opts: { name?: string }, usage: string, fromKubeconfig = true): string {
+  return clusterNameFor(ctx, { argument, flag: opts.name, usage, fromKubeconfig });
 }
 
 export function registerCloudCommands(program: Command, context: () => CommandContext): void {
@@ -23,12 +23,12 @@ export function registerCloudCommands(program: Command, context: () => CommandCo
   update
     .command('cluster')
     .description('show the cloud changes the spec needs, and apply them with --yes')
-    .argument('[name]', 'the cluster')
-    .option('--name <cluster>', 'the cluster (instead of the argument)')
+    .argument('[name]', CLUSTER_ARGUMENT_HELP)
+    .addOption(clusterNameOption())
     .option('--yes', 'apply the changes (without it: only show them)')
     .addOption(outputOption(['table', 'json']))
     .action(async (name: string | undefined, opts: { name?: string; yes?: boolean; output: string }) => {
-      await updateCluster(context(), clusterName(name, opts, 'kopsdeck update cluster NAME [--yes]'), { yes: opts.yes, output: parseOutput(opts.output) });
+      await updateCluster(context(), clusterName(context(), name, opts, 'kopsdeck update cluster NAME [--yes]'), { yes: opts.yes, output: parseOutput(opts.output) });
     });
 
   const rolling = program.command('rolling-update').description('replace out-of-date instances, node by node');
@@ -36,8 +36,8 @@ export function registerCloudCommands(program: Command, context: () => CommandCo
   rolling
     .command('cluster')
     .description('show which instances need replacing, and roll them with --yes (or --interactive)')
-    .argument('[name]', 'the cluster')
-    .option('--name <cluster>', 'the cluster (instead of the argument)')
+    .argument('[name]', CLUSTER_ARGUMENT_HELP)
+    .addOption(clusterNameOption())
     .option('--yes', 'perform the rolling update (without it: only show the plan)')
     .option('--interactive', 'ask before draining each instance (y drain, s skip, a yes to all, x abort)')
     .option('--force', 'replace every instance, even those up to date')
@@ -60,19 +60,19 @@ export function registerCloudCommands(program: Command, context: () => CommandCo
         flags.yes = true;
         flags.confirm = terminalConfirm(ctx);
       }
-      await rollingUpdateCluster(ctx, clusterName(name, opts, 'kopsdeck rolling-update cluster NAME [--yes]'), flags);
+      await rollingUpdateCluster(ctx, clusterName(ctx, name, opts, 'kopsdeck rolling-update cluster NAME [--yes]'), flags);
     });
 
   const upgrade = program.command('upgrade').description('move a cluster to a newer Kubernetes version');
   upgrade
     .command('cluster')
     .description('write the next Kubernetes version into the spec (one minor version at a time) with --yes')
-    .argument('[name]', 'the cluster')
-    .option('--name <cluster>', 'the cluster (instead of the argument)')
+    .argument('[name]', CLUSTER_ARGUMENT_HELP)
+    .addOption(clusterNameOption())
     .option('--kubernetes-version <version>', 'the version to move to (default: the next one)')
     .option('--yes', 'write the change (without it: only show it)')
     .action(async (name: string | undefined, opts: { name?: string; kubernetesVersion?: string; yes?: boolean }) => {
-      await upgradeClusterCommand(context(), clusterName(name, opts, 'kopsdeck upgrade cluster NAME [--kubernetes-version V] [--yes]'), opts);
+      await upgradeClusterCommand(context(), clusterName(context(), name, opts, 'kopsdeck upgrade cluster NAME [--kubernetes-version V] [--yes]'), opts);
     });
 
   program
@@ -80,37 +80,37 @@ export function registerCloudCommands(program: Command, context: () => CommandCo
     .description('export a cluster\'s credentials for kubectl')
     .command('kubeconfig')
     .description('merge the cluster\'s context into your kubeconfig (KUBECONFIG, else ~/.kube/config)')
-    .argument('[name]', 'the cluster')
-    .option('--name <cluster>', 'the cluster (instead of the argument)')
+    .argument('[name]', CLUSTER_ARGUMENT_HELP)
+    .addOption(clusterNameOption())
     .option('--kubeconfig <path>', 'the file to write (default: the first path of KUBECONFIG, else ~/.kube/config)')
     .action(async (name: string | undefined, opts: { name?: string; kubeconfig?: string }) => {
-      await exportKubeconfig(context(), clusterName(name, opts, 'kopsdeck export kubeconfig NAME'), opts);
+      await exportKubeconfig(context(), clusterName(context(), name, opts, 'kopsdeck export kubeconfig NAME'), opts);
     });
 
   const remove = program.command('delete').description('delete a cluster and everything it owns in the cloud');
   remove
     .command('cluster')
     .description('list the cloud resources the cluster owns, and delete them with --yes')
-    .argument('[name]', 'the cluster')
-    .option('--name <cluster>', 'the cluster (instead of the argument)')
+    .argument('[name]', CLUSTER_ARGUMENT_HELP_NO_KUBECONFIG)
+    .addOption(clusterNameOption())
     .option('--yes', 'delete (without it: only list)')
     .action(async (name: string | undefined, opts: { name?: string; yes?: boolean }) => {
-      await deleteCluster(context(), clusterName(name, opts, 'kopsdeck delete cluster NAME [--yes]'), { yes: opts.yes });
+      await deleteCluster(context(), clusterName(context(), name, opts, 'kopsdeck delete cluster NAME [--yes]', false), { yes: opts.yes });
     });
 
   const validate = program.command('validate').description("check a cluster's health as kops does");
   validate
     .command('cluster')
     .description('validate a cluster: instance groups at size, nodes joined and Ready, system pods, the API server (exit code 2 when it fails)')
-    .argument('[name]', 'the cluster')
-    .option('--name <cluster>', 'the cluster (instead of the argument)')
+    .argument('[name]', CLUSTER_ARGUMENT_HELP)
+    .addOption(clusterNameOption())
     .option('--wait <duration>', 'keep validating until it passes or this much time has passed, e.g. 10m')
     .option('--count <n>', 'consecutive passes required (default 1)')
     .option('--interval <duration>', 'time between attempts while waiting (default 10s)')
     .addOption(outputOption(['table', 'json']))
     .action(async (name: string | undefined, opts: Omit<ValidateClusterFlags, 'output'> & { name?: string; output: string }) => {
       const output = parseOutput(opts.output) === 'json' ? 'json' : 'table';
-      await validateClusterCommand(context(), clusterName(name, opts, 'kopsdeck validate cluster NAME [--wait 10m]'), { ...opts, output });
+      await validateClusterCommand(context(), clusterName(context(), name, opts, 'kopsdeck validate cluster NAME [--wait 10m]'), { ...opts, output });
     });
 
   program
@@ -122,5 +122,9 @@ export function registerCloudCommands(program: Command, context: () => CommandCo
     .option('--dir <path>', 'where the simulated world is saved (default: $KOPSDECK_HOME/sim)')
     .option('--nodes <n>', 'scale mode: seed one large cluster, scale.example.com, with this many nodes')
     .option('--pods-per-node <n>', 'scale mode: pods per node (default 30)')
+    .option('--kops-cluster <name>', 'seed a cluster laid out as kops lays one out (nodeup, kops names, its state store in the simulated S3)')
+    .option('--kops-layout <layout>', 'with --kops-cluster: minimal, ha or minimal-dns-none (API behind a load balancer) (default minimal)')
+    .option('--kubernetes-version <version>', "with --kops-cluster: the cluster's Kubernetes version (default: the channel's stable)")
+    .option('--kops-state <url>', 'with --kops-cluster: the state store, s3://bucket[/prefix] (default s3://kops-state-store)')
     .action(async (flags: SimFlags) => serveSimulator(context(), flags, untilSignal));
 }

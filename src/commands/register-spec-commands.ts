@@ -1,5 +1,6 @@
 // Subcommands that work on the spec in the state store: get, create, edit.
 import { Command, Option } from 'commander';
+import { supportedKubernetesRange } from '../engine/spec/kubernetes-version.js';
 import { CliError } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
 import { createCluster, type CreateClusterFlags } from './create-cluster.js';
@@ -7,6 +8,7 @@ import { editCluster, editInstanceGroup } from './edit-spec.js';
 import { outputOption, parseOutput } from './program.js';
 import { getResourceHandlers } from './get-resources.js';
 import type { ProcessHooks } from './program.js';
+import { CLUSTER_ARGUMENT_HELP, clusterNameFor, clusterNameOption, namedCluster } from './cluster-name.js';
 
 export function registerSpecCommands(program: Command, context: () => CommandContext, hooks?: ProcessHooks): void {
   registerGet(program, context);
@@ -16,19 +18,23 @@ export function registerSpecCommands(program: Command, context: () => CommandCon
 
 function registerGet(program: Command, context: () => CommandContext): void {
   const kinds = getResourceHandlers();
+  const perCluster = kinds.filter((kind) => kind.perCluster).map((kind) => kind.names[0]).join(', ');
   program
     .command('get')
     .description(`list resources: ${kinds.map((kind) => kind.names.join('|')).join(', ')}`)
     .argument('<resource>', 'what to list')
-    .argument('[cluster]', 'the cluster (same as --name)')
-    .option('--name <cluster>', 'the cluster')
+    .argument('[cluster]', `for ${perCluster}: ${CLUSTER_ARGUMENT_HELP}`)
+    .addOption(clusterNameOption())
     .addOption(outputOption())
     .action(async (resource: string, cluster: string | undefined, opts: { name?: string; output: string }) => {
       const kind = kinds.find((candidate) => candidate.names.includes(resource));
       if (!kind) {
         throw new CliError(`Unknown resource "${resource}"; use one of ${kinds.map((k) => k.names[0]).join(', ')}.`);
       }
-      await kind.run(context(), opts.name ?? cluster, parseOutput(opts.output));
+      const output = parseOutput(opts.output);
+      if (!kind.perCluster) return kind.run(context(), output);
+      const name = clusterNameFor(context(), { argument: cluster, flag: opts.name, usage: `kopsdeck get ${kind.names[0]} NAME` });
+      await kind.run(context(), name, output);
     });
 }
 
@@ -54,8 +60,8 @@ function registerCreate(program: Command, context: () => CommandContext, hooks?:
   create
     .command('cluster')
     .description('write a new cluster spec with kops defaults (cloud resources are made by `update cluster`)')
-    .argument('[name]', 'cluster name, a DNS name such as demo.example.com')
-    .option('--name <name>', 'cluster name (instead of the argument)')
+    .argument('[name]', 'cluster name, a DNS name such as demo.example.com (else --name or KOPS_CLUSTER_NAME; never taken from the kubeconfig)')
+    .addOption(clusterNameOption())
     .option('--zones <zones>', 'zones for nodes, comma separated, e.g. us-east-1a,us-east-1b,us-east-1c')
     .option('--control-plane-zones <zones>', 'zones for the control plane (default: the first of --zones)')
     .option('--control-plane-count <n>', 'control-plane nodes: 1, or 3 or 5 for high availability')
@@ -63,21 +69,23 @@ function registerCreate(program: Command, context: () => CommandContext, hooks?:
     .option('--node-count <n>', 'worker nodes in all, spread across the zones')
     .option('--node-size <type>', 'machine type of worker nodes')
     .option('--node-max-size <n>', 'maximum size of each node group, for an autoscaler (default: its node count)')
-    .option('--kubernetes-version <version>', 'Kubernetes version (default: the newest stable)')
+    .option('--kubernetes-version <version>', `Kubernetes version, ${supportedKubernetesRange()} (default: the stable channel's version for new clusters)`)
     .addOption(new Option('--topology <topology>', 'public subnets, or private with utility subnets').choices(['public', 'private']))
     .option('--bastion', 'add a bastion instance group (private topology)')
     .option('--networking <cni>', 'CNI: cilium, calico, flannel, amazonvpc or kindnet')
-    .option('--dns-zone <zone>', 'Route 53 hosted zone for the API record')
+    .option('--dns-zone <zone>', 'Route 53 hosted zone for the API record (default: no DNS, the API behind a load balancer)')
     .option('--ssh-public-key <path>', 'SSH public key to install on instances')
-    .option('--admin-access <cidrs>', 'CIDRs allowed to reach the API and SSH, comma separated')
+    .option('--admin-access <cidrs>', 'CIDRs (or pl- prefix lists) allowed to reach the API and SSH, comma separated')
     .option('--image <image>', 'machine image (owner/name or ami-id)')
     .option('--network-cidr <cidr>', 'the VPC CIDR (default 172.20.0.0/16)')
     .option('--dry-run', 'print the spec instead of writing it')
     .option('--yes', 'also create it in the cloud (as `update cluster NAME --yes`)')
     .addOption(outputOption())
     .action(async (name: string | undefined, flags: CreateClusterFlags & { output: string }) => {
-      if (name === undefined && flags.name === undefined && flags.zones === undefined) return openWizard(context(), hooks);
-      await createCluster(context(), name, { ...flags, output: parseOutput(flags.output) });
+      // As kops: the argument, --name or KOPS_CLUSTER_NAME, never the kubeconfig (a new cluster is not in it).
+      const named = namedCluster({ argument: name, flag: flags.name }, context().io.env);
+      if (named === undefined && flags.zones === undefined) return openWizard(context(), hooks);
+      await createCluster(context(), named?.name, { ...flags, output: parseOutput(flags.output) });
     });
 }
 
@@ -87,12 +95,11 @@ function registerEdit(program: Command, context: () => CommandContext): void {
   edit
     .command('cluster')
     .description('edit a cluster spec')
-    .argument('[name]', 'the cluster')
-    .option('--name <cluster>', 'the cluster (instead of the argument)')
+    .argument('[name]', CLUSTER_ARGUMENT_HELP)
+    .addOption(clusterNameOption())
     .option('--set <path=value>', 'set a field without an editor, e.g. spec.kubernetesVersion=1.32.5 (repeatable)', collect, [])
     .action(async (name: string | undefined, opts: { name?: string; set: string[] }) => {
-      const cluster = name ?? opts.name;
-      if (!cluster) throw new CliError('Name the cluster: kopsdeck edit cluster NAME');
+      const cluster = clusterNameFor(context(), { argument: name, flag: opts.name, usage: 'kopsdeck edit cluster NAME' });
       await editCluster(context(), cluster, opts.set);
     });
   edit
@@ -100,10 +107,11 @@ function registerEdit(program: Command, context: () => CommandContext): void {
     .alias('ig')
     .description('edit an instance group spec')
     .argument('<group>', 'the instance group')
-    .option('--name <cluster>', 'the cluster')
+    .addOption(new Option('--name <cluster>', "the cluster (else KOPS_CLUSTER_NAME, or the cluster of the kubeconfig's current context)"))
     .option('--set <path=value>', 'set a field without an editor, e.g. spec.maxSize=5 (repeatable)', collect, [])
     .action(async (group: string, opts: { name?: string; set: string[] }) => {
-      await editInstanceGroup(context(), group, opts.name, opts.set);
+      const cluster = clusterNameFor(context(), { flag: opts.name, usage: `kopsdeck edit ig ${group} --name NAME` });
+      await editInstanceGroup(context(), group, cluster, opts.set);
     });
 }
 

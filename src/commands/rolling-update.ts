@@ -102,6 +102,10 @@ export function describeEvent(event: RolloutEvent): string | undefined {
       return `    ${who(event)}: ${event.step} done in ${formatDuration(event.durationMs)}`;
     case 'skipped':
       return `    ${event.instanceId}: skipped (${event.reason})`;
+    case 'load-balancers':
+      if (event.action === 'draining') return `    ${event.instanceIds.join(', ')}: deregistered, draining from ${event.names.join(', ')}; waiting for it to end (at most ${formatDuration(event.timeoutMs ?? 0)})`;
+      if (event.action === 'kept') return `    ${event.instanceIds.join(', ')}: ${event.reason}`;
+      return `    ${event.instanceIds.join(', ')}: registered with no load balancer`;
     case 'drain-blocked':
       return `    ${event.nodeName}: drain blocked: ${event.blocked.map((b) => `${b.pod.namespace}/${b.pod.name}${b.pdb ? ` (PodDisruptionBudget ${b.pdb.namespace}/${b.pdb.name} allows ${b.pdb.disruptionsAllowed})` : ''}`).join(', ')}`;
     case 'validation-attempt':

@@ -2,6 +2,10 @@
 // interrupted, printing what a client needs. Other kopsdeck processes using the
 // same directory (the console, `get`, `validate`) connect to it.
 import { defaultSimulatorDir } from '../engine/paths.js';
+import { clusterNameProblem } from '../engine/spec/names.js';
+import { DEFAULT_REGION } from '../sim/simulator.js';
+import { KOPS_LAYOUTS, type KopsLayoutKind } from '../sim/seed/kops-layout.js';
+import { DEFAULT_STATE_STORE, kopsClusterSeeded, seedKopsCluster } from '../sim/seed/seed-kops.js';
 import { findRunningSimulator, startRecordedSimulator } from '../startup/simulator-connection.js';
 import { CliError } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
@@ -13,10 +17,16 @@ export interface SimFlags {
   dir?: string;
   nodes?: string;
   podsPerNode?: string;
+  /** Seed a cluster laid out as kops lays one out (see src/sim/seed). */
+  kopsCluster?: string;
+  kopsLayout?: string;
+  kubernetesVersion?: string;
+  kopsState?: string;
 }
 
 export async function serveSimulator(ctx: CommandContext, flags: SimFlags, untilStopped: () => Promise<void>): Promise<void> {
   const dir = flags.dir ?? (ctx.io.env.KOPSDECK_SIM_DIR || defaultSimulatorDir(ctx.io.env));
+  const layout = kopsLayoutOf(flags);
   const running = await findRunningSimulator(dir);
   if (running) {
     throw new CliError(`A simulator already serves ${dir} at ${running.url}; stop it first or choose another --dir.`);
@@ -32,6 +42,7 @@ export async function serveSimulator(ctx: CommandContext, flags: SimFlags, until
   ctx.print(`AWS_ENDPOINT_URL=${simulator.url}`);
   ctx.print(`KUBECONFIG=${simulator.kubeconfigPath}`);
   try {
+    if (flags.kopsCluster) await seedKops(ctx, simulator.url, flags.kopsCluster, layout, flags);
     await untilStopped();
   } finally {
     await simulator.release();
@@ -58,4 +69,30 @@ export function untilSignal(): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+function kopsLayoutOf(flags: SimFlags): KopsLayoutKind {
+  const layout = flags.kopsLayout ?? 'minimal';
+  if (!(KOPS_LAYOUTS as readonly string[]).includes(layout)) throw new CliError(`--kops-layout must be one of ${KOPS_LAYOUTS.join(', ')}, not "${layout}".`);
+  if (!flags.kopsCluster && (flags.kopsLayout || flags.kubernetesVersion || flags.kopsState)) {
+    throw new CliError('--kops-layout, --kubernetes-version and --kops-state go with --kops-cluster NAME.');
+  }
+  const problem = flags.kopsCluster === undefined ? null : clusterNameProblem(flags.kopsCluster);
+  if (problem) throw new CliError(`--kops-cluster: ${problem}.`);
+  return layout as KopsLayoutKind;
+}
+
+/** Lays out a kops-made cluster in the simulator, once (a saved world keeps it). */
+async function seedKops(ctx: CommandContext, url: string, cluster: string, layout: KopsLayoutKind, flags: SimFlags): Promise<void> {
+  const stateStore = flags.kopsState ?? DEFAULT_STATE_STORE;
+  // Placeholders the simulator accepts; they are not secrets and grant nothing.
+  const access = { endpoint: url, region: DEFAULT_REGION, credentials: { accessKeyId: 'SIMULATED', secretAccessKey: 'SIMULATED' }, cluster, stateStore };
+  if (await kopsClusterSeeded(access)) {
+    ctx.print(`kops cluster ${cluster} is already in ${stateStore} (a saved world); it was not seeded again.`);
+  } else {
+    const seeded = await seedKopsCluster({ ...access, layout, kubernetesVersion: flags.kubernetesVersion });
+    const lb = seeded.loadBalancer ? `, API load balancer ${seeded.loadBalancer.name}` : '';
+    ctx.print(`Seeded kops cluster ${cluster}: layout ${layout}, Kubernetes ${seeded.layout.kubernetesVersion}, ${seeded.autoScalingGroups.length} auto scaling groups${lb}.`);
+  }
+  ctx.print(`KOPS_STATE_STORE=${stateStore}`);
 }

@@ -1,9 +1,11 @@
 // `kopsdeck update cluster NAME [--yes]`: what kops calls update cluster. The
-// plan of cloud changes is always shown; it is applied only with --yes.
+// plan of cloud changes is always shown; it is applied only with --yes, and
+// never to a cluster kops made (kops itself updates those).
 import { applyClusterPlan, planCluster, type ApplyClusterResult } from '../engine/reconcile/cluster.js';
 import { hasChanges, planToJson } from '../engine/reconcile/plan.js';
 import { renderPlan } from '../engine/reconcile/render-plan.js';
 import { ReconcileSpecError } from '../engine/reconcile/model.js';
+import { refusalSentence } from '../engine/ownership/decide.js';
 import type { OutputFormat } from '../engine/output/text-table.js';
 import { printApplyEvent } from './apply-progress.js';
 import { CliError, EXIT_VALIDATION_FAILED } from './cli-error.js';
@@ -18,11 +20,18 @@ export interface UpdateClusterFlags {
 export async function updateCluster(ctx: CommandContext, name: string, flags: UpdateClusterFlags): Promise<void> {
   const { cluster, instanceGroups } = await loadValidCluster(ctx, name);
   await withAwsClients(ctx, cluster, async (clients, session) => {
-    const planned = await planCluster({ cluster, instanceGroups, clients, clock: session.clock }).catch(rethrowSpecErrors);
+    const planned = await planCluster({ cluster, instanceGroups, clients, store: ctx.store().objects, clock: session.clock }).catch(rethrowSpecErrors);
+    const { ownership } = planned;
     if (flags.output === 'json') {
-      ctx.print(JSON.stringify({ cluster: name, plan: planToJson(planned.plan) }, null, 2));
+      ctx.print(JSON.stringify({ cluster: name, ownership, plan: planToJson(planned.plan) }, null, 2));
     } else {
       ctx.print(renderPlan(planned.plan));
+    }
+    if (ownership.manager === 'kops') {
+      // Refused before anything is written: the plan above is all kopsdeck does here.
+      if (flags.yes) throw new CliError(refusalSentence(ownership, 'update'), 1);
+      if (flags.output !== 'json') ctx.print(`kopsdeck will not apply this plan. ${refusalSentence(ownership, 'update')}`);
+      return;
     }
     if (!hasChanges(planned.plan)) return;
     if (!flags.yes) {

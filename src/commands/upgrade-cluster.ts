@@ -1,7 +1,12 @@
-// `kopsdeck upgrade cluster NAME --kubernetes-version V [--yes]`: checks the
+// `kopsdeck upgrade cluster NAME [--kubernetes-version V] [--yes]`: checks the
 // version (one minor at a time, no downgrade, supported) and writes it to the
-// spec with --yes. Then `update cluster` and `rolling-update cluster` follow.
+// spec with --yes. Without a version it proposes the channel's recommended
+// patch of the next minor, as kops does. Then `update cluster` and
+// `rolling-update cluster` follow.
+import { ChannelError } from '../engine/channel/channel.js';
+import { loadChannel } from '../engine/channel/load-channel.js';
 import { renderTextTable } from '../engine/output/text-table.js';
+import { kubernetesVersionWarnings } from '../engine/spec/kubernetes-version.js';
 import { checkUpgrade, proposedUpgrade, upgradeCluster, UpgradeRefusedError } from '../engine/rollout/upgrade.js';
 import { ConflictError } from '../engine/store/object-store.js';
 import { CliError } from './cli-error.js';
@@ -17,23 +22,28 @@ export async function upgradeClusterCommand(ctx: CommandContext, name: string, f
   const found = await store.getCluster(name);
   if (!found) throw new CliError(`Cluster "${name}" was not found in ${store.url}; list clusters with \`kopsdeck get clusters\`.`);
   const current = found.value.spec.kubernetesVersion;
-  const target = flags.kubernetesVersion ?? proposedUpgrade(current);
+  const channel = await loadChannel(found.value.spec.channel).catch((error: unknown) => {
+    if (error instanceof ChannelError) throw new CliError(`Cannot upgrade ${name}: its ${error.message}.`);
+    throw error;
+  });
+  const target = flags.kubernetesVersion ?? proposedUpgrade(current, channel);
   if (!target) {
-    ctx.print(`No upgrade available: ${name} runs Kubernetes ${current}, the newest kopsdeck supports.`);
+    ctx.print(`No upgrade required: ${name} runs Kubernetes ${current}; the ${channel.location} channel recommends nothing newer that kopsdeck supports.`);
     return;
   }
   try {
-    const check = checkUpgrade(current, target);
+    const check = checkUpgrade(current, target, channel);
     if (!check.changes) {
       ctx.print(`No upgrade required: ${name} already runs Kubernetes ${check.to}.`);
       return;
     }
     ctx.print(renderTextTable(['ITEM', 'PROPERTY', 'OLD', 'NEW'], [['Cluster', 'KubernetesVersion', check.from, check.to]]));
+    for (const warning of kubernetesVersionWarnings(check.to, channel)) ctx.warn(`Warning: ${warning}`);
     if (!flags.yes) {
       ctx.print(`\nMust specify --yes to perform upgrade: kopsdeck upgrade cluster ${name} --kubernetes-version ${check.to} --yes`);
       return;
     }
-    await upgradeCluster(store, name, check.to);
+    await upgradeCluster(store, name, check.to, { channel });
     ctx.print(
       [
         '',

@@ -25,6 +25,7 @@ export interface InstanceRow {
   steps: StepCell[];
   evicted: number;
   blocked?: InstanceView['blocked'];
+  loadBalancers?: InstanceView['loadBalancers'];
   /** Its drain is being skipped (cancelled, then the node uncordoned). */
   skipping?: boolean;
   skipReason?: string;
@@ -34,7 +35,7 @@ export interface InstanceRow {
 function shownSteps(kind: GroupKind, view: InstanceView | undefined): InstanceStep[] {
   const steps: InstanceStep[] = ['confirm'];
   if (view?.steps.detach) steps.push('detach');
-  if (kind !== 'Bastion') steps.push('cordon', 'drain', 'post-drain');
+  if (kind !== 'Bastion') steps.push('cordon', 'deregister', 'drain', 'post-drain');
   steps.push('terminate', 'join');
   if (kind !== 'Bastion') steps.push('validate');
   return steps;
@@ -63,7 +64,7 @@ export function instanceRows(state: RolloutSessionState, now: number): InstanceR
     });
     const last = steps[steps.length - 1];
     const status: InstanceRow['status'] = view?.skipped ? 'skipped' : last.status === 'done' ? 'done' : steps.some((s) => s.status !== 'pending') ? 'active' : 'waiting';
-    rows.push({ id, group, kind, nodeName: view?.nodeName ?? nodeName, reason, status, steps, evicted: view?.evicted ?? 0, blocked: view?.blocked, skipping: view?.skipping, skipReason: view?.skipReason });
+    rows.push({ id, group, kind, nodeName: view?.nodeName ?? nodeName, reason, status, steps, evicted: view?.evicted ?? 0, blocked: view?.blocked, loadBalancers: view?.loadBalancers, skipping: view?.skipping, skipReason: view?.skipReason });
   };
   for (const name of plan?.order ?? []) {
     const group = plan!.groups.find((g) => g.name === name);
@@ -105,6 +106,7 @@ const STEP_WORDS: Record<InstanceStep, string> = {
   confirm: 'your answer',
   detach: 'detach (a replacement launches first)',
   cordon: 'cordon',
+  deregister: 'take it out of its load balancers',
   drain: 'drain',
   'post-drain': 'post-drain delay',
   terminate: 'terminate',
@@ -160,6 +162,7 @@ function togetherText(state: RolloutSessionState, rows: readonly InstanceRow[], 
       return `Recording the answers for ${n} instances (${names}) in the rollout journal.`;
     case 'join':
     case 'validate':
+    case 'deregister':
       return runningText(state, rows[0], rows[0].steps.find((s) => s.step === step)!, now).replace(who(rows[0]), `${n} instances (${names})`);
     default:
       return `${STEP_WORDS[step][0].toUpperCase()}${STEP_WORDS[step].slice(1)}: ${n} instances together (${names}).`;
@@ -187,6 +190,8 @@ function runningText(state: RolloutSessionState, row: InstanceRow, cell: StepCel
       return `Detaching ${row.id} from ${row.group}: its replacement launches before it is drained${took}.`;
     case 'cordon':
       return `Cordoning ${who(row)}${took}.`;
+    case 'deregister':
+      return deregisterText(row, took);
     case 'post-drain':
       return `Post-drain delay after ${who(row)}${took}.`;
     case 'terminate':
@@ -197,6 +202,16 @@ function runningText(state: RolloutSessionState, row: InstanceRow, cell: StepCel
     default:
       return `${STEP_WORDS[cell.step]} of ${who(row)}${took}.`;
   }
+}
+
+/** The deregister step as it stands: finding the load balancers, or waiting for connection draining from them. */
+function deregisterText(row: InstanceRow, took: string): string {
+  const lb = row.loadBalancers;
+  if (lb?.action === 'draining') {
+    const bound = lb.timeoutMs !== undefined ? ` (at most ${formatDuration(lb.timeoutMs)})` : '';
+    return `Deregistered ${who(row)}: draining from ${lb.names.join(', ')}, waiting for connection draining to end${bound}${took}.`;
+  }
+  return `Labelling ${who(row)} excluded from load balancers and finding the load balancers it serves${took}.`;
 }
 
 function validationWords(state: RolloutSessionState): string {

@@ -9,7 +9,10 @@ import { awsClientsFor, clusterRegion } from '../engine/cloud/access.js';
 import { renderTextTable } from '../engine/output/text-table.js';
 import { applyClusterPlan, hasChanges, planCluster, renderPlan, summarizePlan, type ApplyEvent, type ClusterPlan } from '../engine/reconcile/index.js';
 import { checkUpgrade, proposedUpgrade, upgradeCluster } from '../engine/rollout/index.js';
-import { compareVersions, supportedVersions } from '../engine/spec/versions.js';
+import type { Channel } from '../engine/channel/channel.js';
+import { loadChannel } from '../engine/channel/load-channel.js';
+import { recommendedKubernetesVersion } from '../engine/channel/lookups.js';
+import { compareVersions, minorOf } from '../engine/spec/versions.js';
 import { useServices } from './services.js';
 
 export interface VersionChoice {
@@ -35,10 +38,15 @@ export type UpgradeStage =
   | { stage: 'applying'; target: string; tasks: ApplyTask[] }
   | { stage: 'applied'; target: string; done: number };
 
-/** Every version the cluster may move to from `current`, the proposed one first, then keeping it as it is. */
-export function versionChoices(current: string): VersionChoice[] {
-  const proposed = proposedUpgrade(current);
-  const allowed = supportedVersions().filter((v) => {
+/**
+ * The versions the cluster may move to from `current` (the channel's
+ * recommended patches of its minor and of the next one), the proposed one
+ * first, then keeping it as it is.
+ */
+export function versionChoices(current: string, channel: Channel): VersionChoice[] {
+  const proposed = proposedUpgrade(current, channel);
+  const candidates = [proposed, recommendedKubernetesVersion(channel, current)].filter((v): v is string => v !== null);
+  const allowed = [...new Set(candidates)].filter((v) => {
     try {
       return checkUpgrade(current, v).changes;
     } catch {
@@ -47,7 +55,10 @@ export function versionChoices(current: string): VersionChoice[] {
   });
   const ordered = allowed.sort((a, b) => compareVersions(b, a)).sort((a, b) => Number(b === proposed) - Number(a === proposed));
   return [
-    ...ordered.map((version) => ({ version, note: version === proposed ? 'proposed: the newest patch of the next minor version' : 'allowed (one minor version at a time)' })),
+    ...ordered.map((version) => {
+      const which = `the ${channel.location} channel's recommended patch of ${minorOf(version) === minorOf(current) ? 'this' : 'the next'} minor version`;
+      return { version, note: version === proposed ? `proposed: ${which}` : which };
+    }),
     { version: current, keep: true, note: 'keep this version: only write the launch templates and roll what is out of date' },
   ];
 }
@@ -82,7 +93,8 @@ export function useUpgradeFlow(cluster: string, onApplied: () => void): UpgradeF
       const found = await store.getCluster(cluster);
       if (!found) throw new Error(`cluster ${cluster} was not found in ${storeUrl}`);
       const current = found.value.spec.kubernetesVersion;
-      set({ stage: 'choose', current, choices: versionChoices(current) });
+      const channel = await loadChannel(found.value.spec.channel);
+      set({ stage: 'choose', current, choices: versionChoices(current, channel) });
     } catch (error) {
       fail(`Could not read ${cluster}`, error, 'Press r to try again, or Esc to go back.', () => void load());
     }

@@ -49,6 +49,30 @@ export interface NodeLifecycle {
   clusterSeen(clusterName: string): void;
 }
 
+/**
+ * What a booting machine reaches in the AWS world besides its own user-data,
+ * implemented by the AWS side (src/sim/instance-environment.ts): nodeup reads
+ * its configuration from the state store in S3 (ConfigBase), or asks
+ * kops-controller, served by the cluster's running control plane, which reads
+ * the same store.
+ */
+export interface InstanceEnvironment {
+  /** An object at `s3://bucket/key`, or why it cannot be read (S3's error code and message). */
+  readObject(url: string): { body: string } | { error: string };
+  /** The ConfigBase kops-controller serves for `cluster`: that of a running control-plane instance; undefined while none runs. */
+  kopsControllerConfigBase(cluster: string): string | undefined;
+}
+
+/** A machine that booted but could not join, and why (as its boot log would say). */
+export interface BootFailure {
+  cluster: string;
+  instanceId: string;
+  instanceGroup: string;
+  /** Simulated epoch ms. */
+  at: number;
+  reason: string;
+}
+
 /** A PodDisruptionBudget-protected workload fell below what its budget allows. */
 export interface PdbViolation {
   cluster: string;
@@ -64,6 +88,8 @@ export interface PdbViolation {
 export interface SimStats {
   countAwsCall(service: string, action: string): void;
   recordPdbViolation(violation: PdbViolation): void;
+  /** Optional: stands that do not report boot failures (benchmarks, the Kubernetes-only test stand) leave it out. */
+  recordBootFailure?(failure: BootFailure): void;
 }
 
 /** Switchable faults, read by both sides; changed at start or through /sim/faults. */

@@ -14,6 +14,7 @@ import { createSimClock } from './clock.js';
 import type { Persistent, SimFaults } from './contracts.js';
 import { createFaults } from './faults.js';
 import { KubeSide } from './kube/kube-side.js';
+import { instanceEnvironment } from './instance-environment.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { WorldPersistence } from './persistence.js';
 import { createSimRandom } from './random.js';
@@ -57,9 +58,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const random = createSimRandom(options.seed ?? Date.now());
   const stats = new SimStatsRecorder(clock.now);
   const faults = createFaults(options.faults);
-  const kube = new KubeSide({ clock, random, faults, stats });
+  // Booting machines read the AWS world (S3, kops-controller): the world is made just below.
+  const environment = instanceEnvironment(() => world);
+  const kube = new KubeSide({ clock, random, faults, stats, environment });
   let persistence: WorldPersistence | undefined;
-  const world = new AwsWorld({ clock, random, faults, kube, onChange: () => (scaleMode ? undefined : persistence?.scheduleSave()) });
+  const world: AwsWorld = new AwsWorld({ clock, random, faults, kube, onChange: () => (scaleMode ? undefined : persistence?.scheduleSave()) });
   // Faults are not saved: a restart starts from the faults it is given.
   const meta: Persistent = {
     snapshot: () => ({ random: random.state }),

@@ -1,17 +1,20 @@
-// Accounting served under /sim/stats: AWS calls by service and action, and the
-// PodDisruptionBudget violations the Kubernetes side reports.
-import type { PdbViolation, SimStats } from './contracts.js';
+// Accounting served under /sim/stats: AWS calls by service and action, the
+// PodDisruptionBudget violations the Kubernetes side reports, and the machines
+// that booted but could not join (with the reason their boot log would give).
+import type { BootFailure, PdbViolation, SimStats } from './contracts.js';
 
 export interface SimStatsReport {
   since: number;
   awsCalls: Record<string, number>;
   awsCallsTotal: number;
   pdbViolations: PdbViolation[];
+  bootFailures: BootFailure[];
 }
 
 export class SimStatsRecorder implements SimStats {
   private awsCalls = new Map<string, number>();
   private violations: PdbViolation[] = [];
+  private bootFailures: BootFailure[] = [];
   private since: number;
 
   constructor(private readonly now: () => number) {
@@ -27,9 +30,14 @@ export class SimStatsRecorder implements SimStats {
     this.violations.push(violation);
   }
 
+  recordBootFailure(failure: BootFailure): void {
+    this.bootFailures.push(failure);
+  }
+
   reset(): void {
     this.awsCalls.clear();
     this.violations = [];
+    this.bootFailures = [];
     this.since = this.now();
   }
 
@@ -37,6 +45,6 @@ export class SimStatsRecorder implements SimStats {
     const awsCalls = Object.fromEntries([...this.awsCalls].sort(([a], [b]) => a.localeCompare(b)));
     let awsCallsTotal = 0;
     for (const count of this.awsCalls.values()) awsCallsTotal += count;
-    return { since: this.since, awsCalls, awsCallsTotal, pdbViolations: [...this.violations] };
+    return { since: this.since, awsCalls, awsCallsTotal, pdbViolations: [...this.violations], bootFailures: [...this.bootFailures] };
   }
 }

@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { proposedUpgrade } from '../../src/engine/rollout/upgrade.js';
+import { shippedChannel } from '../../src/engine/channel/load-channel.js';
 import { ensureBuiltFrom, tmuxAvailable, TmuxSession } from '../helpers/tmux.js';
 import { startLiveFixture, type LiveFixture } from '../screens/live-fixture.js';
 
@@ -23,7 +24,8 @@ function ensureRolloutBuilt(): void {
 before(async () => {
   if (skip) return;
   ensureRolloutBuilt();
-  fx = await startLiveFixture({ name: 'upgrade.k8s.local', workers: 2, speed: SPEED });
+  // One minor below the newest kopsdeck supports, so that there is a next minor to upgrade to.
+  fx = await startLiveFixture({ name: 'upgrade.k8s.local', workers: 2, speed: SPEED, kubernetesVersion: '1.35.7' });
 });
 after(async () => {
   await fx?.stop();
@@ -32,7 +34,7 @@ after(async () => {
 test('console: :upgrade -> spec -> cloud update -> rolling update, y for each node; every node ends on the new version', { skip, timeout: 150_000 }, async () => {
   const cluster = fx!;
   const current = (await cluster.store.getCluster(cluster.name))!.value.spec.kubernetesVersion;
-  const target = proposedUpgrade(current)!;
+  const target = proposedUpgrade(current, shippedChannel())!;
   assert.ok(target, `an upgrade exists from ${current}`);
   const session = new TmuxSession({
     columns: 160,

@@ -138,7 +138,7 @@ test('drain questions: the panel matches the API; p pauses after that node, s sk
     const first = session().getState().view.confirm!;
     assert.equal(first.group, 'control-plane-us-east-1a');
     await assertPanelMatchesApi(frame, first.nodeName!);
-    assert.match(frame, /Next: .*on yes: cordon → drain/);
+    assert.match(frame, /Next: .*on yes: cordon → take it out of its load balancers → drain/);
     assert.match(frame, /y drain and replace it · s skip this node \(not replaced\) · p drain it, then pause after this node · x abort/);
     assert.match(frame, /a yes to this node and all 2 remaining/);
     view.press('p');

@@ -6,7 +6,7 @@ import { ConflictError, type ObjectStore, type PutCondition, type StoredObject }
 import { ClusterStore } from '../../src/engine/store/cluster-store.js';
 import { buildClusterSpec } from '../../src/engine/spec/defaults.js';
 import type { ClusterBundle } from '../../src/engine/spec/types.js';
-import type { RolloutCloud, RolloutCloudGroup, RolloutDeps, RolloutKube, RolloutNode } from '../../src/engine/rollout/deps.js';
+import type { LoadBalancerMembership, RolloutCloud, RolloutCloudGroup, RolloutDeps, RolloutKube, RolloutNode } from '../../src/engine/rollout/deps.js';
 import type { ValidationResult } from '../../src/engine/health/validate-cluster.js';
 import { DrainTimeoutError } from '../../src/engine/kube/node-ops.js';
 import type { NodePodRow } from '../../src/engine/kube/node-pods.js';
@@ -52,6 +52,8 @@ export interface FakeWorldOptions {
   drainBlocks?: Set<string>;
   /** Nodes whose drain reports a blocking budget, then waits until it is cancelled (by node name). */
   drainHangs?: Set<string>;
+  /** A target group (ARN) every instance of a Node group is registered with at launch, as an auto scaling group registers them. */
+  targetGroup?: string;
 }
 
 export class FakeWorld {
@@ -67,6 +69,13 @@ export class FakeWorld {
   readonly log: string[] = [];
   drainBlocks: Set<string>;
   drainHangs: Set<string>;
+  /** Where each instance serves (see FakeWorldOptions.targetGroup). */
+  readonly loadBalancers = new Map<string, LoadBalancerMembership>();
+  /** Nodes labelled excluded from load balancers. */
+  readonly excluded = new Set<string>();
+  /** When set, deregistration fails with this message. */
+  failDeregistration?: string;
+  private readonly targetGroup?: string;
   /** Called after each cloud or kube mutation (tests crash from here). */
   onMutation?: (what: string) => void;
   private seq = 0;
@@ -74,6 +83,7 @@ export class FakeWorld {
   constructor(options: FakeWorldOptions = {}) {
     this.drainBlocks = options.drainBlocks ?? new Set();
     this.drainHangs = options.drainHangs ?? new Set();
+    this.targetGroup = options.targetGroup;
     this.bundle = buildClusterSpec({
       name: 'fake.example.com',
       zones: ['us-east-1a'],
@@ -111,6 +121,8 @@ export class FakeWorld {
     const id = `i-${(++this.seq).toString(16).padStart(8, '0')}`;
     const instance = { id, group, version: this.versions.get(group)!, detached: false, node: { name: `node-${this.seq}`, instanceId: id, ready: true, unschedulable: false, kubeletVersion: 'v1.31.9' } };
     this.instances.set(id, instance);
+    const role = this.bundle?.instanceGroups.find((ig) => ig.metadata.name === group)?.spec.role;
+    if (this.targetGroup && role === 'Node') this.loadBalancers.set(id, { targetGroups: [{ arn: this.targetGroup, port: 443 }], classic: [] });
     return instance;
   }
 
@@ -162,6 +174,25 @@ export class FakeWorld {
           this.changed(`terminate ${id}`);
         }
       },
+      // All or nothing; an instance in no load balancer has nothing taken out.
+      deregister: async (request) => {
+        if (this.failDeregistration) throw new Error(this.failDeregistration);
+        const taken = new Map(request.instanceIds.map((id) => [id, this.loadBalancers.get(id) ?? { targetGroups: [], classic: [] }]));
+        for (const id of request.instanceIds) {
+          if (!this.loadBalancers.delete(id)) continue;
+          this.changed(`deregister ${id}`);
+        }
+        const draining = [...taken.values()].some((m) => m.targetGroups.length > 0);
+        if (draining) request.onDraining?.({ names: [`target group ${this.targetGroup}`], timeoutMs: 90_000, taken });
+        const drainedFrom = new Map([...taken].map(([id, m]) => [id, m.targetGroups.map((t) => `target group ${t.arn.split('/')[1]}`)]));
+        return { taken, drainedFrom };
+      },
+      reregister: async (memberships) => {
+        for (const [id, m] of memberships) {
+          this.loadBalancers.set(id, m);
+          this.changed(`reregister ${id}`);
+        }
+      },
     };
   }
 
@@ -180,6 +211,16 @@ export class FakeWorld {
       uncordon: async (node) => {
         byNode(node)!.node.unschedulable = false;
         this.changed(`uncordon ${node}`);
+      },
+      excludeFromLoadBalancers: async (node) => {
+        if (this.excluded.has(node)) return false;
+        this.excluded.add(node);
+        this.changed(`exclude ${node}`);
+        return true;
+      },
+      includeInLoadBalancers: async (node) => {
+        this.excluded.delete(node);
+        this.changed(`include ${node}`);
       },
       drain: async (node, options) => {
         if (this.drainHangs.has(node)) {

@@ -61,7 +61,7 @@ test('pause after this node: the node is replaced and validated, then the run ho
   const first = asked[1].instanceId;
   const next = asked[2].instanceId;
   const before = events.slice(0, pauseIndex);
-  assert.deepEqual(stepsOf(before, first), ['confirm', 'detach', 'cordon', 'drain', 'post-drain', 'terminate', 'join', 'validate'], 'the paused-after node went all the way');
+  assert.deepEqual(stepsOf(before, first), ['confirm', 'detach', 'cordon', 'deregister', 'drain', 'post-drain', 'terminate', 'join', 'validate'], 'the paused-after node went all the way');
   assert.ok(!before.some((e) => 'instanceId' in e && e.instanceId === next), 'the next instance was not touched before the pause');
   const resumedAt = events.findIndex((e) => e.type === 'resumed');
   assert.ok(resumedAt > pauseIndex);
@@ -130,7 +130,7 @@ test('skipping a stuck drain cancels it, uncordons the node, journals it as skip
   const doc = (await readJournal(world.objects, CLUSTER))!;
   assert.deepEqual(
     doc.entries.filter((e) => e.instance === target.id).map((e) => e.step),
-    ['confirm', 'detach', 'cordon', 'skip', 'uncordon'],
+    ['confirm', 'detach', 'cordon', 'deregister', 'skip', 'uncordon'],
   );
   const view = events.reduce(reduceRollout, initialRolloutView);
   const row = view.instances.find((i) => i.id === target.id)!;
@@ -168,5 +168,5 @@ test('a resumed run does not retry a skipped drain; a skip cut short before its 
   assert.ok(!world.instances.has(other.id), 'the other node was replaced');
   assert.ok(!second.events.some((e) => e.type === 'confirm' && e.request.instanceId === target.id));
   const doc = (await readJournal(world.objects, CLUSTER))!;
-  assert.deepEqual(doc.entries.filter((e) => e.instance === target.id).map((e) => e.step), ['confirm', 'detach', 'cordon', 'skip', 'uncordon']);
+  assert.deepEqual(doc.entries.filter((e) => e.instance === target.id).map((e) => e.step), ['confirm', 'detach', 'cordon', 'deregister', 'skip', 'uncordon']);
 });

@@ -7,6 +7,7 @@ import { parseIntOrPercent, resolveSettings } from '../../src/engine/rollout/set
 import { makeWaves, orderGroups, prioritizeInstances } from '../../src/engine/rollout/ordering.js';
 import { nextStep, replayJournal, stepsFor, type JournalEntry } from '../../src/engine/rollout/journal.js';
 import { checkUpgrade, proposedUpgrade } from '../../src/engine/rollout/upgrade.js';
+import { shippedChannel } from '../../src/engine/channel/load-channel.js';
 import { buildRolloutPlan, renderPlanTable, updateReason } from '../../src/engine/rollout/plan.js';
 import { FakeWorld } from './fakes.js';
 
@@ -72,7 +73,7 @@ test('waves hold maxSurge + maxUnavailable instances, at most maxUnavailable of 
 
 test('the journal replays into per-instance progress; resume picks the first step not done', () => {
   const steps = stepsFor({ surge: false, withoutKube: false, bastion: false });
-  assert.deepEqual(steps, ['confirm', 'cordon', 'drain', 'post-drain', 'terminate', 'join', 'validate']);
+  assert.deepEqual(steps, ['confirm', 'cordon', 'deregister', 'drain', 'post-drain', 'terminate', 'join', 'validate']);
   assert.deepEqual(stepsFor({ surge: true, withoutKube: true, bastion: true }), ['confirm', 'detach', 'terminate', 'join']);
   const e = (instance: string, step: JournalEntry['step'], extra: Partial<JournalEntry> = {}): JournalEntry => ({ instance, group: 'nodes', step, at: 0, ...extra });
   const progress = replayJournal([
@@ -80,18 +81,23 @@ test('the journal replays into per-instance progress; resume picks the first ste
     e('a', 'cordon'),
     e('b', 'confirm', { wave: 0 }),
     e('b', 'cordon'),
+    e('b', 'deregister', { loadBalancers: { labelled: true, targetGroups: [{ arn: 'arn:tg/b', port: 443 }], classic: [] } }),
     e('b', 'drain'),
     e('c', 'confirm', { wave: 1 }),
     e('c', 'cordon'),
+    e('c', 'deregister', { loadBalancers: { labelled: true, targetGroups: [], classic: ['elb'] } }),
     e('c', 'uncordon'),
     e('d', 'skip'),
     e('f', 'confirm'),
     e('f', 'cordon'),
+    e('f', 'deregister'),
     e('f', 'drain'),
     e('f', 'post-drain'),
     e('f', 'terminate'),
   ]);
-  assert.equal(nextStep(progress.get('a'), steps), 'drain', 'cordoned but not drained');
+  assert.equal(nextStep(progress.get('a'), steps), 'deregister', 'cordoned but not taken out of its load balancers');
+  assert.deepEqual(progress.get('b')!.loadBalancers, { labelled: true, targetGroups: [{ arn: 'arn:tg/b', port: 443 }], classic: [] }, 'what the deregister step changed is replayed');
+  assert.equal(progress.get('c')!.loadBalancers, undefined, 'an uncordon gave it back');
   assert.equal(progress.get('a')!.node, 'n-a');
   assert.equal(nextStep(progress.get('b'), steps), 'post-drain', 'drained but not terminated');
   assert.equal(nextStep(progress.get('f'), steps), 'join', 'terminated but not validated');
@@ -104,11 +110,11 @@ test('upgrades go one minor at a time, never down, only to supported versions', 
   assert.deepEqual(checkUpgrade('1.31.9', '1.32.5'), { from: '1.31.9', to: '1.32.5', changes: true });
   assert.deepEqual(checkUpgrade('1.31.7', '1.31.9'), { from: '1.31.7', to: '1.31.9', changes: true });
   assert.equal(checkUpgrade('1.32.5', '1.32.5').changes, false);
-  assert.throws(() => checkUpgrade('1.31.9', '1.33.2'), /one minor version at a time.*upgrade to 1\.32\.5 first/);
+  assert.throws(() => checkUpgrade('1.31.9', '1.33.2', shippedChannel()), /one minor version at a time.*upgrade to 1\.32\.13 first/);
   assert.throws(() => checkUpgrade('1.32.5', '1.31.9'), /cannot be downgraded/);
-  assert.throws(() => checkUpgrade('1.31.9', '1.32.99'), /not supported/);
+  assert.throws(() => checkUpgrade('1.36.3', '1.37.0'), /not supported yet; kopsdeck supports 1\.31\.0 to 1\.36\.x/);
   assert.throws(() => checkUpgrade('1.31.9', 'latest'), /not a Kubernetes version/);
-  assert.equal(proposedUpgrade('1.31.9'), '1.32.5');
+  assert.equal(proposedUpgrade('1.31.9', shippedChannel()), '1.32.13');
 });
 
 test('the plan reads like kops: groups, what needs an update and why, waves, an estimate', async () => {

@@ -11,7 +11,7 @@ import { startRolloutHarness, type RolloutHarness } from './sim-harness.js';
 
 let h: RolloutHarness;
 before(async () => {
-  h = await startRolloutHarness({ speed: 200, name: 'dns.example.com', zones: ['us-east-1a'], controlPlaneCount: 1, nodeCount: 1 });
+  h = await startRolloutHarness({ speed: 200, name: 'dns.example.com', zones: ['us-east-1a'], controlPlaneCount: 1, nodeCount: 1, dnsZone: 'example.com' });
 });
 after(async () => h?.close());
 

@@ -46,6 +46,8 @@ export interface RolloutHarnessOptions {
   zones?: string[];
   controlPlaneCount?: number;
   nodeCount?: number;
+  /** A Route 53 zone for api.<cluster> (without one the API sits behind a load balancer, as kops 1.36 makes it). */
+  dnsZone?: string;
 }
 
 export async function startRolloutHarness(options: RolloutHarnessOptions): Promise<RolloutHarness> {
@@ -64,6 +66,7 @@ export async function startRolloutHarness(options: RolloutHarnessOptions): Promi
     nodeCount: options.nodeCount ?? 6,
     image: SIM_IMAGE,
     kubernetesVersion: options.version ?? '1.31.9',
+    dnsZone: options.dnsZone,
   });
   await store.createCluster(bundle.cluster, bundle.instanceGroups);
   const update = async () => {

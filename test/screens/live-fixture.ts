@@ -39,6 +39,8 @@ export interface LiveFixtureOptions {
   name?: string;
   workers?: number;
   speed?: number;
+  /** `create cluster --kubernetes-version`; absent: the default for new clusters. */
+  kubernetesVersion?: string;
 }
 
 export async function startLiveFixture(opts: LiveFixtureOptions = {}): Promise<LiveFixture> {
@@ -56,7 +58,8 @@ export async function startLiveFixture(opts: LiveFixtureOptions = {}): Promise<L
     rmSync(harness.home, { recursive: true, force: true });
   };
   try {
-    const created = await cli(['create', 'cluster', name, '--zones', 'us-east-1a', '--control-plane-count', '1', '--node-count', String(workers)]);
+    const version = opts.kubernetesVersion ? ['--kubernetes-version', opts.kubernetesVersion] : [];
+    const created = await cli(['create', 'cluster', name, '--zones', 'us-east-1a', '--control-plane-count', '1', '--node-count', String(workers), ...version]);
     if (created.code !== 0) throw new Error(`create cluster failed: ${created.stderr}`);
     const updated = await cli(['update', 'cluster', name, '--yes']);
     if (updated.code !== 0) throw new Error(`update cluster failed: ${updated.stderr}`);

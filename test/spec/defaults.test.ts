@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DEFAULT_IMAGE,
   buildClusterSpec,
+  defaultKubernetesVersion,
   isControlPlaneRole,
-  latestStable,
   topologyOf,
   validateCluster,
 } from '../../src/engine/spec/index.js';
+
+const NOBLE_AMD64 = '099720109477/ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20260714';
 
 const zones = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 
@@ -34,13 +35,17 @@ test('a 3-zone HA public cluster has the groups a kops user expects and validate
     ],
   );
   assert.equal(cluster.spec.networkCIDR, '172.20.0.0/16');
-  assert.equal(cluster.spec.kubernetesVersion, latestStable());
+  assert.equal(cluster.spec.kubernetesVersion, defaultKubernetesVersion());
+  assert.equal(cluster.spec.kubernetesVersion, '1.36.3', "the shipped stable channel's version for kops 1.36");
   assert.equal(cluster.spec.cloudProvider, 'aws');
-  assert.equal(cluster.spec.dnsZone, 'example.com');
-  assert.deepEqual(cluster.spec.api, { dns: {} });
+  // As kops 1.36 without --dns-zone: no DNS, the API behind a Network Load Balancer.
+  assert.equal(cluster.spec.dnsZone, undefined);
+  assert.deepEqual(cluster.spec.topology.dns, { type: 'None' });
+  assert.deepEqual(cluster.spec.api, { loadBalancer: { class: 'Network', type: 'Public' } });
   assert.deepEqual(cluster.spec.sshAccess, ['0.0.0.0/0', '::/0']);
   assert.deepEqual(cluster.spec.kubernetesApiAccess, ['0.0.0.0/0', '::/0']);
   assert.deepEqual(cluster.spec.networking, { cilium: { enableNodePort: true } });
+  assert.deepEqual(cluster.spec.kubeProxy, { enabled: false }, 'Cilium NodePort replaces kube-proxy, as kops writes it');
   assert.deepEqual(cluster.spec.etcdClusters.map((e) => e.name), ['main', 'events']);
   for (const etcd of cluster.spec.etcdClusters) {
     assert.deepEqual(etcd.etcdMembers.map((m) => [m.name, m.instanceGroup]), [
@@ -51,7 +56,7 @@ test('a 3-zone HA public cluster has the groups a kops user expects and validate
   }
   for (const ig of instanceGroups) {
     assert.equal(ig.metadata.labels['kops.k8s.io/cluster'], 'demo.example.com');
-    assert.equal(ig.spec.image, DEFAULT_IMAGE);
+    assert.equal(ig.spec.image, NOBLE_AMD64);
     assert.equal(ig.spec.machineType, 't3.medium');
     assert.deepEqual(ig.spec.rollingUpdate, isControlPlaneRole(ig.spec.role) ? undefined : { maxSurge: 1 });
   }
@@ -78,6 +83,7 @@ test('private topology adds utility /22s and a bastion group in them', () => {
   assert.deepEqual(bastion.spec.subnets, ['utility-us-east-1a', 'utility-us-east-1b', 'utility-us-east-1c']);
   assert.deepEqual(cluster.spec.api.loadBalancer, { class: 'Network', type: 'Public' });
   assert.deepEqual(cluster.spec.networking, { calico: {} });
+  assert.equal(cluster.spec.kubeProxy, undefined, 'only Cilium NodePort turns kube-proxy off');
   assert.equal(topologyOf(cluster), 'private');
   // Default control plane: one, in the first zone.
   assert.deepEqual(instanceGroups.filter((ig) => isControlPlaneRole(ig.spec.role)).map((ig) => ig.metadata.name), ['control-plane-us-east-1a']);
@@ -132,6 +138,8 @@ test('explicit control-plane zones, sizes, version, access and image are honoure
   assert.equal(cluster.spec.kubernetesVersion, '1.31.9');
   assert.deepEqual(cluster.spec.sshAccess, ['203.0.113.0/24']);
   assert.equal(cluster.spec.dnsZone, 'dev.example.com');
+  assert.deepEqual(cluster.spec.topology.dns, { type: 'Public' });
+  assert.deepEqual(cluster.spec.api, { dns: {} }, 'with a DNS zone, a public cluster publishes api.<name> in it');
   assert.ok(instanceGroups.every((ig) => ig.spec.image === 'ami-0123456789abcdef0'));
 });
 

@@ -6,38 +6,37 @@ import {
   compareVersions,
   formatCidr,
   isKnownZone,
-  isSupported,
-  latestPatch,
-  latestStable,
-  nextMinor,
+  isRegionName,
+  minorOf,
   parseCidr,
+  parseVersion,
+  plainVersion,
   regionOfZone,
-  supportedVersions,
   zonesOfRegion,
 } from '../../src/engine/spec/index.js';
 
-test('versions: ordering, support, stable and the next minor', () => {
+test('versions: parsing and ordering', () => {
   assert.ok(compareVersions('1.31.10', '1.31.9') > 0);
   assert.ok(compareVersions('1.30.13', '1.31.0') < 0);
   assert.equal(compareVersions('1.32.5', 'v1.32.5'), 0);
-  const sorted = [...supportedVersions()].sort(compareVersions);
-  assert.deepEqual(sorted, supportedVersions(), 'the table is oldest first');
-  assert.ok(isSupported(latestStable()));
-  assert.ok(!isSupported('1.31.100'));
-  assert.ok(!isSupported('1.31'));
-  assert.equal(nextMinor('1.31.7'), '1.32.5');
-  assert.equal(nextMinor('1.33.2'), null);
-  assert.equal(latestPatch('1.30.10'), '1.30.13');
-  assert.equal(nextMinor('junk'), null);
+  assert.deepEqual(parseVersion('v1.36.3'), { major: 1, minor: 36, patch: 3 });
+  assert.equal(parseVersion('1.31'), null);
+  assert.equal(parseVersion('latest'), null);
+  assert.equal(plainVersion('v1.31.4'), '1.31.4');
+  assert.equal(minorOf('1.36.3'), '1.36');
 });
 
-test('regions: zones belong to their region', () => {
+test('regions: zones belong to their region; any region of AWS\'s shape is a region', () => {
   assert.deepEqual(zonesOfRegion('ap-northeast-1'), ['ap-northeast-1a', 'ap-northeast-1c', 'ap-northeast-1d']);
   assert.equal(regionOfZone('us-west-2d'), 'us-west-2');
   assert.ok(isKnownZone('us-east-1f'));
   assert.ok(!isKnownZone('us-west-1a'));
   assert.ok(!isKnownZone('ap-northeast-1b'));
   assert.equal(regionOfZone('nonsense'), undefined);
+  assert.equal(regionOfZone('ap-east-2a'), 'ap-east-2', 'a region the table does not list');
+  assert.equal(regionOfZone('us-gov-west-1b'), 'us-gov-west-1');
+  for (const region of ['me-central-1', 'ap-east-2', 'us-gov-east-1', 'eu-central-2']) assert.ok(isRegionName(region), region);
+  for (const region of ['us-east', 'useast1', 'us-east-1a', 'US-EAST-1', '']) assert.ok(!isRegionName(region), region);
 });
 
 test('CIDRs: parse, contain, overlap, IPv6 too', () => {

@@ -23,7 +23,7 @@ import {
 } from '../../src/engine/create/index.js';
 import { serialiseClusterFile } from '../../src/engine/spec/parse.js';
 import { validateCluster } from '../../src/engine/spec/validate-cluster.js';
-import { latestStable } from '../../src/engine/spec/versions.js';
+import { defaultKubernetesVersion } from '../../src/engine/spec/kubernetes-version.js';
 import { cliHarness } from '../helpers/cli-harness.js';
 
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d'];
@@ -59,7 +59,8 @@ test('the defaults: a valid, highly available cluster over three zones, newest s
   assert.equal(answers.name, 'demo.k8s.local');
   assert.deepEqual(answers.zones, ['us-east-1a', 'us-east-1b', 'us-east-1c']);
   assert.equal(answers.controlPlaneCount, 3);
-  assert.equal(answers.kubernetesVersion, latestStable());
+  assert.equal(answers.kubernetesVersion, defaultKubernetesVersion());
+  assert.equal(answers.kubernetesVersion, '1.36.3');
   assert.deepEqual(answerProblems(answers, ctxOf(noZones)), []);
   const bundle = buildWizardBundle(answers);
   assert.deepEqual(validateCluster(bundle.cluster, bundle.instanceGroups), []);
@@ -83,7 +84,7 @@ test("the review's command line, run as is, produces the wizard's spec (defaults
   const answers = defaultAnswers(noZones, ZONES);
   assert.equal(
     formatCommandLine(createClusterArgs(answers)),
-    `kopsdeck create cluster demo.k8s.local --zones us-east-1a,us-east-1b,us-east-1c --control-plane-count 3 --control-plane-size t3.medium --node-count 3 --node-size t3.medium --topology public --networking cilium --kubernetes-version ${latestStable()} --yes`,
+    `kopsdeck create cluster demo.k8s.local --zones us-east-1a,us-east-1b,us-east-1c --control-plane-count 3 --control-plane-size t3.medium --node-count 3 --node-size t3.medium --topology public --networking cilium --kubernetes-version ${defaultKubernetesVersion()} --yes`,
   );
   assert.equal(await specFromCommandLine(answers), serialiseClusterFile(buildWizardBundle(answers)));
 });
@@ -133,8 +134,10 @@ test('each text field refuses a bad value with its reason', () => {
   assert.match(refused('name', 'Demo.example.com'), /capital letters/);
   assert.match(refused('name', 'demo'), /needs at least one dot/);
   assert.match(refused('name', 'demo.example.com'), /already in the state store/);
-  assert.match(refused('name', 'demo.example.org'), /not under a Route 53 hosted zone of this account \(dev\.example\.com, example\.com\)|not under a Route 53 hosted zone of this account \(example\.com, dev\.example\.com\)/);
-  assert.match(checkClusterName('demo.example.org', noZones).error!, /no Route 53 hosted zone .* end the name with \.k8s\.local/);
+  // As kops 1.36 without --dns-zone: a name under no hosted zone uses no DNS; it is not refused.
+  assert.equal(refused('name', 'demo.example.org'), '');
+  assert.match(checkClusterName('demo.example.org', withZones).note!, /no Route 53 hosted zone of this account holds demo\.example\.org: the cluster uses no DNS and its API is reached through its load balancer/);
+  assert.match(checkClusterName('demo.example.org', noZones).note!, /uses no DNS/);
   assert.match(refused('controlPlaneSize', 'huge'), /not an EC2 instance type/);
   assert.match(refused('nodeSize', ''), /give a machine type/);
   assert.match(refused('nodeMin', 'two'), /not a whole number/);
@@ -167,7 +170,7 @@ test('choice steps refuse what does not fit the other answers, and say what a ch
   assert.equal(a.dnsZone, null);
   assert.match(step('dns').check(withAnswer(a, 'dnsZone', 'example.com', withZones), ctx).error!, /ends in \.k8s\.local and uses no DNS/);
   a = withAnswer(a, 'name', 'web.example.com', withZones);
-  assert.match(step('dns').check(withAnswer(a, 'dnsZone', null, withZones), ctx).error!, /needs a hosted zone/);
+  assert.match(step('dns').check(withAnswer(a, 'dnsZone', null, withZones), ctx).note!, /no DNS \(as kops without --dns-zone\): api\.web\.example\.com is not published; the API is reached through its load balancer/);
   assert.match(step('dns').check(withAnswer(a, 'dnsZone', 'dev.example.com', withZones), ctx).error!, /not under dev\.example\.com/);
   // The bastion step only exists for a private topology, and a public one drops it.
   assert.equal(activeSteps(a).some((s) => s.id === 'bastion'), false);

@@ -8,7 +8,7 @@ import {
   DEFAULT_NODE_MACHINE_TYPE,
 } from '../spec/defaults.js';
 import { isGossipClusterName, type NetworkingName } from '../spec/types.js';
-import { latestStable } from '../spec/versions.js';
+import { defaultKubernetesVersion } from '../spec/kubernetes-version.js';
 
 export interface WizardAnswers {
   name: string;
@@ -19,7 +19,7 @@ export interface WizardAnswers {
   topology: 'public' | 'private';
   bastion: boolean;
   networking: NetworkingName;
-  /** A Route 53 hosted zone name, or null for none (a *.k8s.local cluster). */
+  /** A Route 53 hosted zone name, or null for none (no DNS: the API is reached through its load balancer, as kops without --dns-zone). */
   dnsZone: string | null;
   /** False until the user picks a DNS answer: until then it follows the name. */
   dnsChosen: boolean;
@@ -101,7 +101,7 @@ export function defaultAnswers(env: WizardEnvironment, zonesOfRegion: readonly s
     nodeSize: DEFAULT_NODE_MACHINE_TYPE,
     nodeMin: '1',
     nodeMax: '1',
-    kubernetesVersion: latestStable(),
+    kubernetesVersion: defaultKubernetesVersion(),
     sshPublicKey: '',
     adminAccess: DEFAULT_ADMIN_ACCESS,
   };

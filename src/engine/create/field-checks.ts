@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { parseCidr, formatCidr } from '../spec/cidr.js';
 import { clusterNameProblem, isMachineTypeShape } from '../spec/names.js';
 import { isGossipClusterName } from '../spec/types.js';
-import { isSupported, latestStable } from '../spec/versions.js';
+import { shippedChannel } from '../channel/load-channel.js';
+import { defaultKubernetesVersion, kubernetesVersionError, kubernetesVersionWarnings } from '../spec/kubernetes-version.js';
 import { hostedZoneForName, splitCidrList, GOSSIP_SUFFIX, type WizardEnvironment } from './answers.js';
 
 export interface FieldCheck {
@@ -32,14 +33,11 @@ export function checkClusterName(name: string, env: WizardEnvironment): FieldChe
   }
   const zone = hostedZoneForName(name, env.hostedZones);
   if (zone) return { note: `the API record api.${name} goes in your Route 53 hosted zone ${zone.name}` };
+  // As kops 1.36 without --dns-zone: no DNS at all, the API behind a load balancer.
   if (env.hostedZonesError) {
-    return { warning: `could not list your Route 53 hosted zones (${env.hostedZonesError}); a name ending in ${GOSSIP_SUFFIX} needs none` };
+    return { warning: `could not list your Route 53 hosted zones (${env.hostedZonesError}); without one the cluster uses no DNS and its API is reached through its load balancer` };
   }
-  if (env.hostedZones.length === 0) {
-    return { error: `this account has no Route 53 hosted zone for ${name}; end the name with ${GOSSIP_SUFFIX} (e.g. ${name.split('.')[0]}${GOSSIP_SUFFIX}) for a cluster that needs no DNS` };
-  }
-  const zones = env.hostedZones.map((z) => z.name).join(', ');
-  return { error: `${name} is not under a Route 53 hosted zone of this account (${zones}); use a name such as ${name.split('.')[0]}.${env.hostedZones[0].name}, or end it with ${GOSSIP_SUFFIX}` };
+  return { note: `no Route 53 hosted zone of this account holds ${name}: the cluster uses no DNS and its API is reached through its load balancer` };
 }
 
 export function checkMachineType(value: string, role: string): FieldCheck {
@@ -61,8 +59,13 @@ export function parseCount(text: string, what: string, min: number, max: number)
 }
 
 export function checkKubernetesVersion(version: string): FieldCheck {
-  if (!isSupported(version)) return { error: `Kubernetes ${version} is not supported; choose one from the list` };
-  return version === latestStable() ? { note: `${version} is the newest stable release` } : { note: `newest stable is ${latestStable()}` };
+  const error = kubernetesVersionError(version);
+  if (error) return { error };
+  const channel = shippedChannel();
+  const warnings = kubernetesVersionWarnings(version, channel);
+  if (warnings.length > 0) return { warning: warnings.join('; ') };
+  const newest = defaultKubernetesVersion(channel);
+  return version === newest ? { note: `${version} is the newest stable release (the stable channel's version for new clusters)` } : { note: `newest stable is ${newest}` };
 }
 
 export function expandHome(path: string): string {

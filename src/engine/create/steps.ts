@@ -1,9 +1,9 @@
 // The wizard's steps as data: one step per choice, each with a one-line
 // explanation, how it reads and writes the answers, and how it checks them.
 // The screen only renders these; tests and other front ends can walk them too.
+import { KOPS_MINOR, OLDEST_RECOMMENDED_KUBERNETES_VERSION, recommendedVersions } from '../spec/kubernetes-version.js';
 import { knownRegions } from '../spec/regions.js';
 import { NETWORKING_NAMES, isGossipClusterName, type NetworkingName } from '../spec/types.js';
-import { latestStable, supportedVersions } from '../spec/versions.js';
 import { hostedZoneForName, withAnswer, type WizardAnswers, type WizardEnvironment } from './answers.js';
 import {
   MAX_NODES_PER_GROUP,
@@ -98,7 +98,8 @@ export const WIZARD_STEPS: readonly WizardStep[] = [
     id: 'region',
     title: 'Region',
     explanation: 'The AWS region the cluster lives in; pick one close to its users.',
-    choices: () => knownRegions().map((r) => ({ value: r, label: r })),
+    // The configured region comes first even when the built-in list does not have it: any AWS region works.
+    choices: (a) => [...new Set([a.region, ...knownRegions()])].map((r) => ({ value: r, label: r })),
     chosen: (a) => [a.region],
     pick: (a, value, env) => withAnswer(a, 'region', value, env),
     check: (a) => ({ note: `the cluster's VPC, subnets and instances are made in ${a.region}` }),
@@ -192,15 +193,15 @@ export const WIZARD_STEPS: readonly WizardStep[] = [
   select({
     id: 'dns',
     title: 'DNS',
-    explanation: 'kops publishes api.<name> in a Route 53 hosted zone; with none, the API is reached through its load balancer (on the simulator, directly).',
+    explanation: 'kops publishes api.<name> in a Route 53 hosted zone; with none (kops\' default), the API is reached through its load balancer (on the simulator, directly).',
     choices: (_a, ctx) => [
-      { value: '', label: 'none', description: 'no DNS; needs a name ending in .k8s.local' },
+      { value: '', label: 'none', description: 'no DNS: the API is reached through its load balancer' },
       ...ctx.env.hostedZones.map((z) => ({ value: z.name, label: z.name, description: `${z.private ? 'private' : 'public'} hosted zone ${z.id}` })),
     ],
     chosen: (a) => [a.dnsZone ?? ''],
     pick: (a, value, env) => withAnswer(a, 'dnsZone', value === '' ? null : value, env),
     check: (a, ctx) => checkDns(a, ctx),
-    summary: (a) => a.dnsZone ?? 'none (.k8s.local)',
+    summary: (a) => a.dnsZone ?? 'none (API through its load balancer)',
   }),
   text({
     id: 'nodeSize',
@@ -250,9 +251,16 @@ export const WIZARD_STEPS: readonly WizardStep[] = [
   select({
     id: 'kubernetesVersion',
     title: 'Kubernetes version',
-    explanation: 'The Kubernetes release the cluster runs; the newest stable one is preselected, and you can upgrade later.',
-    choices: () =>
-      [...supportedVersions()].reverse().map((v) => ({ value: v, label: v, description: v === latestStable() ? 'newest stable (recommended)' : undefined })),
+    explanation: "The Kubernetes release the cluster runs, from the stable channel's recommended patches; the newest stable one is preselected, and you can upgrade later.",
+    choices: (a) => {
+      const offered = recommendedVersions().map((r) => ({
+        value: r.version,
+        label: r.version,
+        description: r.newest ? 'newest stable (recommended)' : r.deprecated ? `deprecated: kops ${KOPS_MINOR} recommends ${OLDEST_RECOMMENDED_KUBERNETES_VERSION} or newer` : undefined,
+      }));
+      // A version typed on the command line (or kept from an earlier answer) stays selectable.
+      return offered.some((c) => c.value === a.kubernetesVersion) ? offered : [{ value: a.kubernetesVersion, label: a.kubernetesVersion, description: undefined }, ...offered];
+    },
     chosen: (a) => [a.kubernetesVersion],
     pick: (a, value) => ({ ...a, kubernetesVersion: value }),
     check: (a) => checkKubernetesVersion(a.kubernetesVersion),
@@ -284,7 +292,7 @@ function checkDns(a: WizardAnswers, ctx: StepContext): FieldCheck {
   const gossip = isGossipClusterName(a.name);
   if (a.dnsZone === null) {
     if (gossip) return { note: `no DNS: ${a.name} ends in .k8s.local, so the API is reached through its load balancer` };
-    return { error: `${a.name} needs a hosted zone; choose the zone it is under, or go back and give it a name ending in .k8s.local` };
+    return { note: `no DNS (as kops without --dns-zone): api.${a.name} is not published; the API is reached through its load balancer` };
   }
   if (gossip) return { error: `${a.name} ends in .k8s.local and uses no DNS; choose none, or go back and name it under ${a.dnsZone}` };
   const zone = ctx.env.hostedZones.find((z) => z.name === a.dnsZone);

@@ -6,7 +6,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import http from 'node:http';
 import https from 'node:https';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { KubeStatus } from './types.js';
@@ -52,8 +52,8 @@ export function loadKubeConfig(opts: KubeClientOptions): { kc: KubeConfig; conte
   const paths = kubeconfigPaths(opts);
   const kc = new KubeConfig();
   for (const path of paths.filter((p) => existsSync(p))) {
-    const part = new KubeConfig();
-    part.loadFromFile(path);
+    const part = readKubeconfigFile(path);
+    if (!part) continue;
     if (!kc.contexts?.length) kc.loadFromOptions({ clusters: part.clusters, users: part.users, contexts: part.contexts, currentContext: part.currentContext });
     else kc.mergeConfig(part, true);
   }
@@ -67,6 +67,23 @@ export function loadKubeConfig(opts: KubeClientOptions): { kc: KubeConfig; conte
   kc.setCurrentContext(wanted);
   if (!kc.getCurrentCluster()) throw new KubeConfigError(`context ${wanted} in ${shown} names a cluster that is not defined there`);
   return { kc, context: wanted, paths };
+}
+
+/**
+ * One kubeconfig file, or null when it is empty (an empty kubeconfig, as for
+ * kubectl). A YAML error quotes the file, and kubeconfigs hold credentials: only
+ * the file's name is reported then.
+ */
+function readKubeconfigFile(path: string): KubeConfig | null {
+  if (readFileSync(path, 'utf8').trim() === '') return null;
+  const part = new KubeConfig();
+  try {
+    part.loadFromFile(path);
+  } catch (error) {
+    const detail = (error as Error).name === 'YAMLException' ? 'it is not valid YAML' : (error as Error).message;
+    throw new KubeConfigError(`${path} is not a valid kubeconfig: ${detail}`);
+  }
+  return part;
 }
 
 export interface RequestOptions {

@@ -1,8 +1,12 @@
 // One-shot reads for `kopsdeck get ...` and `validate cluster`: start the live
-// sources, wait for their first sync (bounded), take a snapshot, stop.
+// sources, wait for their first sync (bounded), take a snapshot, stop; or,
+// for `get instances`, read the cloud and one bounded node list (loadCloudFirst).
 import type { Clock } from '../clock.js';
 import type { KubeClient } from '../kube/client.js';
 import { countPodsPerNode } from '../kube/pod-counts.js';
+import type { KubeList, KubeNode } from '../kube/types.js';
+import { ClusterModel } from './cluster-model.js';
+import { leanNode } from './lean-node.js';
 import { startLiveCluster, type LiveCluster } from './live-cluster.js';
 import type { CloudInventory, ModelSnapshot } from './types.js';
 
@@ -44,7 +48,8 @@ export async function withLiveCluster<T>(opts: LoadOnceOptions, fn: (live: LiveC
     const controller = new AbortController();
     const timeout = opts.clock.sleep(opts.timeoutMs ?? 60_000, controller.signal).then(
       () => {
-        throw new Error(`could not read cluster ${opts.cluster} within ${Math.round((opts.timeoutMs ?? 60_000) / 1000)}s: ${live.model.snapshot().kubeError ?? live.model.snapshot().cloudError ?? 'no answer'}`);
+        const { kubeError, cloudError } = live.model.snapshot();
+        throw new ClusterReadTimeout(opts.cluster, Math.round((opts.timeoutMs ?? 60_000) / 1000), kubeError, cloudError);
       },
       () => undefined,
     );
@@ -52,5 +57,62 @@ export async function withLiveCluster<T>(opts: LoadOnceOptions, fn: (live: LiveC
     return await fn(live);
   } finally {
     await live.stop();
+  }
+}
+
+/** The first sync did not finish in time; says which side (Kubernetes, the cloud) was failing. */
+export class ClusterReadTimeout extends Error {
+  constructor(
+    cluster: string,
+    seconds: number,
+    readonly kubeError: string | undefined,
+    readonly cloudError: string | undefined,
+  ) {
+    super(`could not read cluster ${cluster} within ${seconds}s: ${kubeError ?? cloudError ?? 'no answer'}`);
+    this.name = 'ClusterReadTimeout';
+  }
+}
+
+export interface CloudFirstOptions {
+  cluster: string;
+  cloud: CloudInventory;
+  /** Absent when there is no way to the API (no kubeconfig context): the nodes are then unknown. */
+  kube?: KubeClient;
+  /** Why `kube` is absent, reported as the reason the nodes are unknown. */
+  kubeUnavailable?: string;
+  clock: Clock;
+  /** Wall ms the API has to answer the node list before it is given up; default 10 s. */
+  apiTimeoutMs?: number;
+}
+
+export interface CloudFirstSnapshot {
+  snapshot: ModelSnapshot;
+  /** Why the nodes could not be read; undefined when they were. */
+  nodesUnknown?: string;
+}
+
+/**
+ * The cloud's view of a cluster (instance groups, instances), joined with the
+ * nodes when the Kubernetes API answers one list in time. Instances are a cloud
+ * fact: as `kops get instances`, an API that cannot be reached leaves them
+ * without nodes instead of failing. One list, no watch: nothing to wait on.
+ */
+export async function loadCloudFirst(opts: CloudFirstOptions): Promise<CloudFirstSnapshot> {
+  const nodes = opts.kube
+    ? listNodes(opts.kube, opts.apiTimeoutMs ?? 10_000)
+    : Promise.resolve({ nodes: [] as KubeNode[], error: opts.kubeUnavailable ?? 'no Kubernetes client' });
+  const [groups, listed] = await Promise.all([opts.cloud.listInstanceGroups(opts.cluster), nodes]);
+  const model = new ClusterModel(opts.cluster);
+  for (const node of listed.nodes) model.applyNode({ type: 'add', object: node });
+  model.setCloud(groups, opts.clock.now());
+  return { snapshot: model.snapshot(), nodesUnknown: listed.error };
+}
+
+async function listNodes(kube: KubeClient, timeoutMs: number): Promise<{ nodes: KubeNode[]; error?: string }> {
+  try {
+    const list = await kube.request<KubeList<KubeNode>>('GET', '/api/v1/nodes', { timeoutMs });
+    return { nodes: list.items.map(leanNode) };
+  } catch (error) {
+    return { nodes: [], error: (error as Error).message ?? String(error) };
   }
 }

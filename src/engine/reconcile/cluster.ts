@@ -1,18 +1,33 @@
-// `update cluster`: discover, plan, and (when asked) apply.
+// `update cluster`: discover, plan, and (when asked) apply. The plan is made
+// with ownership guards: what kopsdeck does not own (a kops-made cluster, a
+// launch template with another bootstrap, a rule of a kind it does not manage)
+// is listed as left alone, never changed, revoked or deleted; and a plan for a
+// kops-made cluster is refused as a whole when applied.
 import type { Cluster, InstanceGroup } from '../spec/types.js';
 import type { AwsClients } from '../cloud/aws/clients.js';
-import { discoverCluster } from '../cloud/aws/discovery.js';
+import { discoverCluster, type ClusterSnapshot, type LaunchTemplateState } from '../cloud/aws/discovery.js';
+import { findLoadBalancers } from '../cloud/aws/discovery-load-balancers.js';
+import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
+import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
+import type { ObjectStore } from '../store/object-store.js';
 import { systemClock, type Clock } from '../clock.js';
+import { cloudEvidence, storeEvidence } from '../ownership/evidence.js';
+import { decideOwnership, NotOwnedError } from '../ownership/decide.js';
+import { readStoreFacts } from '../ownership/detect.js';
+import { MADE_BY_KOPS, autoScalingGroupVerdict, clusterResourceVerdict, launchTemplateVerdict, type Verdict } from '../ownership/resources.js';
+import type { ClusterOwnership, LeftAlone } from '../ownership/types.js';
 import { applyPlan, type ApplyOptions, type ApplyResult } from './apply-plan.js';
-import { buildPlan, type Plan } from './plan.js';
-import { ReconcileSpecError, buildClusterTasks, staleInstanceGroupDeletions } from './model.js';
-import { staleRuleDeletions, type RuleDesired } from './tasks/security-group.js';
+import { buildPlan, type Plan, type PlannedTask } from './plan.js';
+import { ReconcileSpecError, buildClusterTasks, existingGroupNames, staleInstanceGroupDeletions } from './model.js';
+import { isRemovableExtraRule, staleRuleDeletions, REMOVE_EXTRA_RULE_PORTS, type RuleDesired, type StaleRules } from './tasks/security-group.js';
 import type { ReconcileContext } from './task.js';
 
 export interface ClusterInput {
   cluster: Cluster;
   instanceGroups: InstanceGroup[];
   clients: AwsClients;
+  /** The state store's objects: kops' own objects there show a kops-made cluster. */
+  store?: ObjectStore;
   clock?: Clock;
   signal?: AbortSignal;
 }
@@ -21,33 +36,86 @@ export interface ClusterInput {
 export interface ClusterPlan {
   plan: Plan;
   context: ReconcileContext;
+  /** Who manages the cluster, with the evidence. */
+  ownership: ClusterOwnership;
 }
 
 export async function planCluster(input: ClusterInput): Promise<ClusterPlan> {
   const { cluster, instanceGroups, clients } = input;
   const clusterName = cluster.metadata.name;
   // Spec problems surface before any AWS call.
-  const tasks = buildClusterTasks(cluster, instanceGroups);
+  buildClusterTasks(cluster, instanceGroups);
   const dnsType = cluster.spec.topology?.dns?.type ?? 'Public';
-  const snapshot = await discoverCluster(clients, {
-    clusterName,
-    imageRefs: instanceGroups.map((ig) => ig.spec.image),
-    dnsZone: cluster.spec.dnsZone && dnsType !== 'None' ? cluster.spec.dnsZone : undefined,
-    privateDns: dnsType === 'Private',
-  });
+  const [snapshot, loadBalancers, storeFacts] = await Promise.all([
+    discoverCluster(clients, {
+      clusterName,
+      imageRefs: instanceGroups.map((ig) => ig.spec.image),
+      dnsZone: cluster.spec.dnsZone && dnsType !== 'None' ? cluster.spec.dnsZone : undefined,
+      privateDns: dnsType === 'Private',
+    }),
+    findLoadBalancers(clients, clusterName),
+    input.store ? readStoreFacts(input.store, clusterName) : Promise.resolve({ completedSpec: false }),
+  ]);
+  const ownership = decideOwnership(clusterName, [
+    ...storeEvidence(clusterName, storeFacts),
+    ...cloudEvidence({ clusterName, launchTemplates: snapshot.launchTemplates, autoScalingGroups: snapshot.autoScalingGroups, loadBalancers }),
+  ]);
   const missingImages = [...new Set(instanceGroups.map((ig) => ig.spec.image))].filter((ref) => !snapshot.images.has(ref));
-  if (missingImages.length) {
+  // A kops-made cluster's plan is only shown, never applied: an image kopsdeck cannot resolve does not stop the preview.
+  if (missingImages.length && ownership.manager === 'kopsdeck') {
     throw new ReconcileSpecError(missingImages.map((ref) => `image ${ref} was not found in region ${clients.region ?? '(default)'}: check the instance group's spec.image`));
   }
+  const tasks = buildClusterTasks(cluster, instanceGroups, { groupNames: existingGroupNames(clusterName, instanceGroups, snapshot) });
   const context: ReconcileContext = { clusterName, clients, snapshot, ids: new Map(), clock: input.clock ?? systemClock, signal: input.signal };
-  const planWithoutDeletes = buildPlan(tasks, context);
-  const wantedRules = planWithoutDeletes.tasks.filter((p) => p.task.kind === 'SecurityGroupRule').map((p) => p.desired as RuleDesired);
-  const deletes = [
-    ...staleInstanceGroupDeletions(tasks, snapshot.autoScalingGroups, snapshot.launchTemplates),
-    ...staleRuleDeletions(context, wantedRules),
-  ];
-  const plan = deletes.length ? { ...planWithoutDeletes, deletes } : planWithoutDeletes;
-  return { plan, context };
+  const built = buildPlan(tasks, context);
+  const wantedRules = built.tasks.filter((p) => p.task.kind === 'SecurityGroupRule').map((p) => p.desired as RuleDesired);
+  const staleGroups = staleInstanceGroupDeletions(tasks, snapshot.autoScalingGroups, snapshot.launchTemplates, ownership);
+  const staleRules = staleRuleDeletions(context, wantedRules, (group, rule) => ownership.manager === 'kopsdeck' && isRemovableExtraRule(clusterName, group, rule));
+  const modifies: PlannedTask[] = [];
+  const leftAlone: LeftAlone[] = [];
+  for (const p of built.modifies) {
+    const verdict = modifyVerdict(p, ownership, snapshot);
+    if (verdict.owned) modifies.push(p);
+    else leftAlone.push({ kind: p.task.kind, name: p.task.name, reason: `${verdict.reason}; kopsdeck would have changed ${changedFields(p)}` });
+  }
+  leftAlone.push(...staleGroups.leftAlone, ...keptRules(staleRules, ownership));
+  const plan: Plan = { ...built, modifies, deletes: [...staleGroups.deletions, ...staleRules.deletions], leftAlone };
+  return { plan, context, ownership };
+}
+
+function modifyVerdict(p: PlannedTask, ownership: ClusterOwnership, snapshot: ClusterSnapshot): Verdict {
+  switch (p.task.kind) {
+    case 'LaunchTemplate':
+      return launchTemplateVerdict(ownership, p.actual as LaunchTemplateState);
+    case 'AutoscalingGroup':
+      return autoScalingGroupVerdict(ownership, p.actual as AutoScalingGroup, snapshot.launchTemplates);
+    case 'DNSName':
+      // kops' dns-controller keeps api.<cluster>; an alias points at a load balancer.
+      if ((p.actual as ResourceRecordSet).AliasTarget) return { owned: false, reason: 'it is an alias to a load balancer, which kopsdeck does not manage' };
+      return clusterResourceVerdict(ownership);
+    default:
+      return clusterResourceVerdict(ownership);
+  }
+}
+
+function changedFields(p: PlannedTask): string {
+  const fields = [...new Set(p.changes.map((c) => (c.field.includes('Tags[') ? c.field.replace(/\[.*$/, '') : c.field)))];
+  return fields.join(', ');
+}
+
+/** One line per security group for the rules kept. */
+function keptRules(stale: StaleRules, ownership: ClusterOwnership): LeftAlone[] {
+  const byGroup = new Map<string, number>();
+  for (const rule of stale.kept) byGroup.set(rule.group, (byGroup.get(rule.group) ?? 0) + 1);
+  return [...byGroup].map(([group, count]) => {
+    const rules = `${count} ingress ${count === 1 ? 'rule' : 'rules'} no kopsdeck rule covers`;
+    const role = (Object.keys(REMOVE_EXTRA_RULE_PORTS) as (keyof typeof REMOVE_EXTRA_RULE_PORTS)[]).find((r) => group.startsWith(`${r}.`));
+    const why =
+      ownership.manager === 'kops'
+        ? MADE_BY_KOPS
+        : `kopsdeck removes extra rules only on the ports it manages there (${role ? REMOVE_EXTRA_RULE_PORTS[role].join(', ') : 'none'}), as kops does`;
+    return { kind: 'SecurityGroupRule', name: group, reason: `${rules}; ${why}` };
+  });
 }
 
 export interface ApplyClusterInput extends ClusterInput, ApplyOptions {
@@ -60,12 +128,12 @@ export interface ApplyClusterResult extends ApplyResult {
 }
 
 export async function applyCluster(input: ApplyClusterInput): Promise<ApplyClusterResult> {
-  const planned = input.planned ?? (await planCluster(input));
-  const result = await applyPlan(planned.plan, planned.context, input);
-  return { ...result, plan: planned.plan };
+  return applyClusterPlan(input.planned ?? (await planCluster(input)), input);
 }
 
+/** Applies a plan; refuses (NotOwnedError, nothing done) when kops made the cluster. */
 export async function applyClusterPlan(planned: ClusterPlan, options: ApplyOptions = {}): Promise<ApplyClusterResult> {
+  if (planned.ownership.manager !== 'kopsdeck') throw new NotOwnedError(planned.ownership, 'update');
   const result = await applyPlan(planned.plan, planned.context, options);
   return { ...result, plan: planned.plan };
 }

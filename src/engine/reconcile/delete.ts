@@ -1,5 +1,7 @@
 // `delete cluster`: find every resource the cluster owns by its tags, list it
-// (TYPE NAME ID, as kops), and delete in reverse dependency order: DNS records
+// (TYPE NAME ID, as kops), and delete in reverse dependency order (refused as a
+// whole for a kops-made cluster; a group or template kopsdeck did not make is
+// left alone): DNS records
 // and auto scaling groups, then the instances (waited for until terminated),
 // launch templates, security groups, NAT gateways (waited for until deleted),
 // subnets, Elastic IPs and the internet gateway, route tables, and the VPC last. Every step tolerates "already gone", so a re-run
@@ -40,8 +42,15 @@ import {
   listRecordsNamed,
   normalizeDnsName,
 } from '../cloud/aws/discovery.js';
+import { findLoadBalancers } from '../cloud/aws/discovery-load-balancers.js';
 import { isNotFoundError } from '../cloud/aws/errors.js';
 import { fromTagList } from '../cloud/aws/tags.js';
+import type { ObjectStore } from '../store/object-store.js';
+import { cloudEvidence, storeEvidence } from '../ownership/evidence.js';
+import { decideOwnership, NotOwnedError } from '../ownership/decide.js';
+import { readStoreFacts } from '../ownership/detect.js';
+import { autoScalingGroupVerdict, launchTemplateVerdict } from '../ownership/resources.js';
+import type { ClusterOwnership, LeftAlone } from '../ownership/types.js';
 import { systemClock, type Clock } from '../clock.js';
 import { runJobs, type ApplyOptions, type ApplyResult, type Job } from './apply-plan.js';
 import { launchTemplateDeletion } from './model.js';
@@ -56,6 +65,10 @@ export interface OwnedResource {
 
 export interface DeletePlan {
   clusterName: string;
+  /** Who manages the cluster; deleteCluster refuses a kops-made one. */
+  ownership: ClusterOwnership;
+  /** Tagged for the cluster, but not kopsdeck's to delete. */
+  leftAlone: LeftAlone[];
   /** What will be deleted, in deletion order. */
   resources: OwnedResource[];
   records: { zoneId: string; record: ResourceRecordSet }[];
@@ -73,9 +86,11 @@ export interface DeletePlan {
 
 const nameOf = (tags: { Key?: string; Value?: string }[] | undefined, fallback: string): string => fromTagList(tags).Name ?? fallback;
 
-export async function planDelete(input: { clusterName: string; clients: AwsClients }): Promise<DeletePlan> {
+export async function planDelete(input: { clusterName: string; clients: AwsClients; store?: ObjectStore }): Promise<DeletePlan> {
   const { clusterName, clients } = input;
-  const [records, groups, instances, templates, securityGroups, natGateways, subnets, addresses, internetGateways, routeTables, vpcs] = await Promise.all([
+  const [storeFacts, loadBalancers, records, allGroups, allInstances, allTemplates, securityGroups, natGateways, subnets, addresses, internetGateways, routeTables, vpcs] = await Promise.all([
+    input.store ? readStoreFacts(input.store, clusterName) : Promise.resolve({ completedSpec: false }),
+    findLoadBalancers(clients, clusterName),
     findClusterRecords(clients, clusterName),
     findAutoScalingGroups(clients, clusterName),
     findInstances(clients, clusterName, { states: ['pending', 'running', 'stopping', 'stopped', 'shutting-down'] }),
@@ -88,8 +103,31 @@ export async function planDelete(input: { clusterName: string; clients: AwsClien
     findRouteTables(clients, clusterName),
     findVpcs(clients, clusterName),
   ]);
+  const ownership = decideOwnership(clusterName, [
+    ...storeEvidence(clusterName, storeFacts),
+    ...cloudEvidence({ clusterName, launchTemplates: allTemplates, autoScalingGroups: allGroups, loadBalancers }),
+  ]);
+  // On a kops-made cluster nothing is deleted at all (deleteCluster refuses); the
+  // listing still shows everything tagged for it. On kopsdeck's own, a group or
+  // template it did not make is left alone, with its instances.
+  const leftAlone: LeftAlone[] = [];
+  const mine = ownership.manager === 'kopsdeck';
+  const templates = allTemplates.filter((t) => {
+    const verdict = launchTemplateVerdict(ownership, t);
+    if (mine && !verdict.owned) leftAlone.push({ kind: 'autoscaling-config', name: t.template.LaunchTemplateName!, reason: verdict.reason });
+    return !mine || verdict.owned;
+  });
+  const groups = allGroups.filter((g) => {
+    const verdict = autoScalingGroupVerdict(ownership, g, allTemplates);
+    if (mine && !verdict.owned) leftAlone.push({ kind: 'autoscaling-group', name: g.AutoScalingGroupName!, reason: verdict.reason });
+    return !mine || verdict.owned;
+  });
+  const keptGroups = new Set(leftAlone.filter((l) => l.kind === 'autoscaling-group').map((l) => l.name));
+  const instances = allInstances.filter((i) => !keptGroups.has(fromTagList(i.Tags)['aws:autoscaling:groupName'] ?? ''));
   const plan: DeletePlan = {
     clusterName,
+    ownership,
+    leftAlone,
     resources: [],
     records,
     autoScalingGroups: groups.map((g) => g.AutoScalingGroupName!),
@@ -115,6 +153,9 @@ export async function planDelete(input: { clusterName: string; clients: AwsClien
     ...internetGateways.map((g) => ({ type: 'internet-gateway', name: nameOf(g.Tags, g.InternetGatewayId!), id: g.InternetGatewayId! })),
     ...routeTables.map((t) => ({ type: 'route-table', name: nameOf(t.Tags, t.RouteTableId!), id: t.RouteTableId! })),
     ...plan.vpcs.map((v) => ({ type: 'vpc', ...v })),
+    // kopsdeck makes none: only a kops-made cluster has them, and then nothing is deleted.
+    ...loadBalancers.loadBalancers.map((lb) => ({ type: 'load-balancer', name: lb.name, id: lb.arn })),
+    ...loadBalancers.targetGroups.map((tg) => ({ type: 'target-group', name: tg.name, id: tg.arn })),
   ];
   return plan;
 }
@@ -148,6 +189,7 @@ export interface DeleteOptions extends ApplyOptions {
 }
 
 export async function deleteCluster(plan: DeletePlan, options: DeleteOptions): Promise<ApplyResult> {
+  if (plan.ownership.manager !== 'kopsdeck') throw new NotOwnedError(plan.ownership, 'delete');
   const { clients } = options;
   const env = { clock: options.clock ?? systemClock, signal: options.signal };
   const ctx = { clients };
@@ -220,7 +262,10 @@ async function terminateAndWait(clients: AwsClients, plan: DeletePlan, clock: Cl
   const deadline = clock.now() + (options.instanceTimeoutMs ?? 20 * 60_000);
   const interval = options.pollIntervalMs ?? 5_000;
   for (;;) {
-    const [instances, groups] = await Promise.all([findInstances(clients, plan.clusterName), findAutoScalingGroups(clients, plan.clusterName)]);
+    const kept = new Set(plan.leftAlone.filter((l) => l.kind === 'autoscaling-group').map((l) => l.name));
+    const [found, allGroups] = await Promise.all([findInstances(clients, plan.clusterName), findAutoScalingGroups(clients, plan.clusterName)]);
+    const instances = found.filter((i) => !kept.has(fromTagList(i.Tags)['aws:autoscaling:groupName'] ?? ''));
+    const groups = allGroups.filter((g) => !kept.has(g.AutoScalingGroupName!));
     const alive = instances.filter((i) => i.State?.Name !== 'shutting-down' && i.State?.Name !== 'terminated');
     for (let start = 0; start < alive.length; start += 1000) {
       const ids = alive.slice(start, start + 1000).map((i) => i.InstanceId!);

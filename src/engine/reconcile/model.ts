@@ -2,8 +2,10 @@
 // exist in AWS (kops' "model builders").
 import type { Cluster, ClusterSubnet, InstanceGroup } from '../spec/types.js';
 import { renderUserDataBase64, bootstrapRole } from '../bootstrap/user-data.js';
-import { TAG_INSTANCE_GROUP, clusterTags, roleTagKey, type TagMap } from '../cloud/aws/tags.js';
-import type { LaunchTemplateState } from '../cloud/aws/discovery.js';
+import { TAG_INSTANCE_GROUP, clusterTags, groupNamesOf, roleTagKey, type TagMap } from '../cloud/aws/tags.js';
+import type { ClusterSnapshot, LaunchTemplateState } from '../cloud/aws/discovery.js';
+import { autoScalingGroupVerdict, launchTemplateVerdict } from '../ownership/resources.js';
+import type { ClusterOwnership, LeftAlone } from '../ownership/types.js';
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import { DeleteLaunchTemplateCommand } from '@aws-sdk/client-ec2';
 import { isNotFoundError } from '../cloud/aws/errors.js';
@@ -62,7 +64,16 @@ export function checkModel(cluster: Cluster, instanceGroups: InstanceGroup[]): s
   return problems;
 }
 
-export function buildClusterTasks(cluster: Cluster, instanceGroups: InstanceGroup[]): Task[] {
+export interface ModelOptions {
+  /**
+   * The name each instance group's auto scaling group and launch template
+   * already have in the cloud (kops names the control plane's
+   * `<ig>.masters.<cluster>`); kopsdeck's `<ig>.<cluster>` otherwise.
+   */
+  groupNames?: ReadonlyMap<string, string>;
+}
+
+export function buildClusterTasks(cluster: Cluster, instanceGroups: InstanceGroup[], options: ModelOptions = {}): Task[] {
   const problems = checkModel(cluster, instanceGroups);
   if (problems.length) throw new ReconcileSpecError(problems);
   const name = cluster.metadata.name;
@@ -74,9 +85,13 @@ export function buildClusterTasks(cluster: Cluster, instanceGroups: InstanceGrou
   for (const role of ['masters', 'nodes', 'bastions'] as GroupRole[]) if (roles.has(role)) tasks.push(securityGroupTask(name, role));
   tasks.push(...securityRules(cluster, roles.has('bastions')).map((rule) => ruleTask(name, rule)));
   const subnetsByName = new Map(cluster.spec.subnets.map((s) => [s.name, s]));
-  for (const ig of instanceGroups) tasks.push(...instanceGroupTasks(cluster, ig, subnetsByName));
+  for (const ig of instanceGroups) {
+    const resourceName = options.groupNames?.get(ig.metadata.name) ?? instanceGroupResourceName(name, ig.metadata.name);
+    tasks.push(...instanceGroupTasks(cluster, ig, subnetsByName, resourceName));
+  }
   const dnsType = cluster.spec.topology?.dns?.type ?? 'Public';
-  if (cluster.spec.dnsZone && dnsType !== 'None') {
+  // Behind a load balancer, api.<cluster> is an alias to it: not a record kopsdeck keeps.
+  if (cluster.spec.dnsZone && dnsType !== 'None' && !cluster.spec.api?.loadBalancer) {
     const privateDns = dnsType === 'Private';
     const privateAddresses = privateDns || cluster.spec.subnets.some((s) => s.type === 'Private');
     tasks.push(dnsZoneTask(name, cluster.spec.dnsZone, privateDns), apiDnsNameTask(name, cluster.spec.dnsZone, privateAddresses));
@@ -102,17 +117,21 @@ function networkTasks(cluster: string, subnets: ClusterSubnet[]): Task[] {
   return tasks;
 }
 
-/** kops' rule names: `https-external-to-master-<cidr>`, `from-<group>-ingress-all-0to0-<group>`. */
+/** An access-list entry as a rule source: a managed prefix list (pl-...) or a CIDR, as kops' SetCidrOrPrefix. */
+const accessSource = (entry: string): Pick<RuleSpec, 'cidr' | 'prefixListId'> => (entry.startsWith('pl-') ? { prefixListId: entry } : { cidr: entry });
+
+/** kops' rule names: `https-external-to-master-<cidr or prefix list>`, `from-<group>-ingress-all-0to0-<group>`. */
 export function securityRules(cluster: Cluster, withBastion: boolean): RuleSpec[] {
   const name = cluster.metadata.name;
   const rules: RuleSpec[] = [];
-  for (const cidr of cluster.spec.kubernetesApiAccess ?? []) {
-    rules.push({ name: `https-external-to-master-${cidr}`, group: 'masters', protocol: 'tcp', fromPort: 443, toPort: 443, cidr });
+  for (const entry of cluster.spec.kubernetesApiAccess ?? []) {
+    rules.push({ name: `https-external-to-master-${entry}`, group: 'masters', protocol: 'tcp', fromPort: 443, toPort: 443, ...accessSource(entry) });
   }
-  for (const cidr of cluster.spec.sshAccess ?? []) {
-    rules.push({ name: `ssh-external-to-master-${cidr}`, group: 'masters', protocol: 'tcp', fromPort: 22, toPort: 22, cidr });
-    rules.push({ name: `ssh-external-to-node-${cidr}`, group: 'nodes', protocol: 'tcp', fromPort: 22, toPort: 22, cidr });
-    if (withBastion) rules.push({ name: `ssh-external-to-bastion-${cidr}`, group: 'bastions', protocol: 'tcp', fromPort: 22, toPort: 22, cidr });
+  for (const entry of cluster.spec.sshAccess ?? []) {
+    const source = accessSource(entry);
+    rules.push({ name: `ssh-external-to-master-${entry}`, group: 'masters', protocol: 'tcp', fromPort: 22, toPort: 22, ...source });
+    rules.push({ name: `ssh-external-to-node-${entry}`, group: 'nodes', protocol: 'tcp', fromPort: 22, toPort: 22, ...source });
+    if (withBastion) rules.push({ name: `ssh-external-to-bastion-${entry}`, group: 'bastions', protocol: 'tcp', fromPort: 22, toPort: 22, ...source });
   }
   const all = (from: GroupRole, to: GroupRole): RuleSpec => ({
     name: `from-${securityGroupName(name, from)}-ingress-all-0to0-${securityGroupName(name, to)}`,
@@ -129,9 +148,8 @@ export function securityRules(cluster: Cluster, withBastion: boolean): RuleSpec[
   return rules;
 }
 
-function instanceGroupTasks(cluster: Cluster, ig: InstanceGroup, subnets: Map<string, ClusterSubnet>): Task[] {
+function instanceGroupTasks(cluster: Cluster, ig: InstanceGroup, subnets: Map<string, ClusterSubnet>, resourceName: string): Task[] {
   const clusterName = cluster.metadata.name;
-  const resourceName = instanceGroupResourceName(clusterName, ig.metadata.name);
   const tags = instanceGroupTags(clusterName, ig);
   const igSubnets = ig.spec.subnets.map((s) => subnets.get(s)!);
   const lt = launchTemplateTask({
@@ -160,21 +178,55 @@ function instanceGroupTasks(cluster: Cluster, ig: InstanceGroup, subnets: Map<st
   return [lt, asg];
 }
 
-/** Auto scaling groups and launch templates the cluster owns that no instance group wants. */
-export function staleInstanceGroupDeletions(tasks: Task[], groups: AutoScalingGroup[], templates: LaunchTemplateState[]): DeletionTask[] {
+/**
+ * The name each instance group's group has in the cloud: kopsdeck's
+ * `<ig>.<cluster>` or kops' (`<ig>.masters.<cluster>`, `<ig>.apiservers.<cluster>`),
+ * whichever exists (a group, else a template); kopsdeck's when neither does.
+ */
+export function existingGroupNames(clusterName: string, instanceGroups: InstanceGroup[], snapshot: Pick<ClusterSnapshot, 'autoScalingGroups' | 'launchTemplates'>): Map<string, string> {
+  const groups = new Set(snapshot.autoScalingGroups.filter((g) => g.Status !== 'Delete in progress').map((g) => g.AutoScalingGroupName));
+  const templates = new Set(snapshot.launchTemplates.map((t) => t.template.LaunchTemplateName));
+  const names = new Map<string, string>();
+  for (const ig of instanceGroups) {
+    const candidates = groupNamesOf(clusterName, ig.metadata.name, ig.spec.role);
+    names.set(ig.metadata.name, candidates.find((n) => groups.has(n)) ?? candidates.find((n) => templates.has(n)) ?? candidates[0]);
+  }
+  return names;
+}
+
+export interface StaleGroups {
+  deletions: DeletionTask[];
+  /** Stale groups and templates kopsdeck did not make: never deleted. */
+  leftAlone: LeftAlone[];
+}
+
+/**
+ * Auto scaling groups and launch templates of the cluster that no instance
+ * group wants, deleted only when kopsdeck made them (see ownership/resources.ts).
+ */
+export function staleInstanceGroupDeletions(tasks: Task[], groups: AutoScalingGroup[], templates: LaunchTemplateState[], ownership: ClusterOwnership): StaleGroups {
   const wanted = new Set(tasks.map((t) => t.key));
   const deletions: DeletionTask[] = [];
+  const leftAlone: LeftAlone[] = [];
   for (const group of groups) {
     const name = group.AutoScalingGroupName!;
-    if (!wanted.has(autoscalingGroupKey(name)) && group.Status !== 'Delete in progress') deletions.push(autoscalingGroupDeletion(name));
+    if (wanted.has(autoscalingGroupKey(name)) || group.Status === 'Delete in progress') continue;
+    const verdict = autoScalingGroupVerdict(ownership, group, templates);
+    if (verdict.owned) deletions.push(autoscalingGroupDeletion(name));
+    else leftAlone.push({ kind: 'AutoscalingGroup', name, reason: `no instance group wants it, but ${verdict.reason}` });
   }
-  for (const { template } of templates) {
-    const name = template.LaunchTemplateName!;
+  for (const state of templates) {
+    const name = state.template.LaunchTemplateName!;
     if (wanted.has(launchTemplateKey(name))) continue;
+    const verdict = launchTemplateVerdict(ownership, state);
+    if (!verdict.owned) {
+      leftAlone.push({ kind: 'LaunchTemplate', name, reason: `no instance group wants it, but ${verdict.reason}` });
+      continue;
+    }
     const asg = deletions.find((d) => d.name === name);
-    deletions.push(launchTemplateDeletion(name, template.LaunchTemplateId!, asg ? [asg.key] : []));
+    deletions.push(launchTemplateDeletion(name, state.template.LaunchTemplateId!, asg ? [asg.key] : []));
   }
-  return deletions;
+  return { deletions, leftAlone };
 }
 
 export function launchTemplateDeletion(name: string, id: string, dependencies: string[]): DeletionTask {

@@ -3,6 +3,7 @@
 // the spec no longer wants. Nothing here calls AWS: find() reads the
 // discovery snapshot held by the context.
 import type { DeletionTask, FieldChange, ReconcileContext, Task, TaskKind } from './task.js';
+import type { LeftAlone } from '../ownership/types.js';
 
 export type PlannedAction = 'create' | 'modify' | 'unchanged';
 
@@ -24,6 +25,8 @@ export interface Plan {
   modifies: PlannedTask[];
   unchanged: PlannedTask[];
   deletes: DeletionTask[];
+  /** Changes and deletions the plan does not make because kopsdeck does not own the resource. */
+  leftAlone: LeftAlone[];
   /** Ids found during planning, by task key. */
   ids: Map<string, string>;
 }
@@ -54,6 +57,7 @@ export function buildPlan(tasks: Task[], ctx: ReconcileContext, deletes: Deletio
     modifies: planned.filter((p) => p.action === 'modify'),
     unchanged: planned.filter((p) => p.action === 'unchanged'),
     deletes: orderByDependencies(deletes),
+    leftAlone: [],
     ids: new Map(ctx.ids),
   };
 }
@@ -93,6 +97,7 @@ export function planToJson(plan: Plan) {
     modifies: plan.modifies.map(entry),
     deletes: plan.deletes.map((d) => ({ kind: d.kind, name: d.name, id: d.id })),
     unchanged: plan.unchanged.map((p) => ({ kind: p.task.kind, name: p.task.name, id: p.id ?? null })),
+    leftAlone: plan.leftAlone,
   };
 }
 

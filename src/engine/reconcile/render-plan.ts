@@ -11,7 +11,8 @@ function header(p: PlannedTask): string {
 }
 
 export function renderPlan(plan: Plan): string {
-  if (!hasChanges(plan)) return 'No changes need to be applied\n';
+  const leftAlone = renderLeftAlone(plan);
+  if (!hasChanges(plan)) return `No changes need to be applied\n${leftAlone.length ? `\n${leftAlone.join('\n')}\n` : ''}`;
   const lines: string[] = [];
   if (plan.creates.length) {
     lines.push('Will create resources:');
@@ -34,7 +35,14 @@ export function renderPlan(plan: Plan): string {
     lines.push(...renderResourceTable(plan.deletes.map((d) => ({ type: d.kind, name: d.name, id: d.id }))).map((l) => `  ${l}`));
     lines.push('');
   }
+  if (leftAlone.length) lines.push(...leftAlone, '');
   return lines.join('\n');
+}
+
+/** One short section: what kopsdeck will not touch, and why. */
+function renderLeftAlone(plan: Plan): string[] {
+  if (plan.leftAlone.length === 0) return [];
+  return ['Left alone (kopsdeck does not own these):', ...plan.leftAlone.map((l) => `  ${l.kind}/${l.name}: ${l.reason}`)];
 }
 
 /** `TYPE NAME ID` columns, as kops' delete preview. */

@@ -4,6 +4,9 @@
 // (name, TTL, which addresses, placeholder) is the reconcile engine's DNSName
 // task: we take that task from the cluster's task list and run its find /
 // desired / diff / apply against a small discovery of just what it reads.
+// Only a record kopsdeck keeps is refreshed: never behind an API load balancer
+// (the record is an alias to it) and never on a kops-made cluster (kops'
+// dns-controller keeps the record there).
 import type { AwsClients } from '../cloud/aws/clients.js';
 import { emptyClusterSnapshot, findHostedZone, findInstances, listRecordsNamed, apiRecordName } from '../cloud/aws/discovery.js';
 import type { Clock } from '../clock.js';
@@ -11,6 +14,8 @@ import { buildClusterTasks } from '../reconcile/model.js';
 import type { ReconcileContext, Task } from '../reconcile/task.js';
 import { dnsZoneKey, zoneIdOf, type DnsNameDesired } from '../reconcile/tasks/dns.js';
 import type { Cluster, InstanceGroup } from '../spec/types.js';
+import type { ObjectStore } from '../store/object-store.js';
+import { detectOwnership } from '../ownership/detect.js';
 
 export interface ApiRecordRefresh {
   record: string;
@@ -19,16 +24,30 @@ export interface ApiRecordRefresh {
   changed: boolean;
 }
 
-/** Refreshes api.<cluster>; undefined when the cluster does not use DNS (gossip, or dns type None). */
+/**
+ * Refreshes api.<cluster>; undefined when kopsdeck does not keep that record
+ * (no DNS, an API load balancer, an alias record, a kops-made cluster).
+ */
 export type ApiRecordRefresher = (signal?: AbortSignal) => Promise<ApiRecordRefresh | undefined>;
 
-export function apiRecordRefresher(options: { clients: AwsClients; clock: Clock; load: () => Promise<{ cluster: Cluster; instanceGroups: InstanceGroup[] }> }): ApiRecordRefresher {
+export interface ApiRecordOptions {
+  clients: AwsClients;
+  clock: Clock;
+  load: () => Promise<{ cluster: Cluster; instanceGroups: InstanceGroup[] }>;
+  /** The state store's objects, where kops leaves its own (see engine/ownership). */
+  store?: ObjectStore;
+}
+
+export function apiRecordRefresher(options: ApiRecordOptions): ApiRecordRefresher {
   return async (signal) => {
     const { cluster, instanceGroups } = await options.load();
+    // No DNSName task without DNS, or behind an API load balancer (see reconcile/model.ts).
     const task = buildClusterTasks(cluster, instanceGroups).find((t): t is Task<DnsNameDesired, never> => t.kind === 'DNSName');
     const zoneName = cluster.spec.dnsZone;
     if (!task || !zoneName) return undefined;
     const name = cluster.metadata.name;
+    const ownership = await detectOwnership({ clients: options.clients, clusterName: name, store: options.store });
+    if (ownership.manager !== 'kopsdeck') return undefined;
     const privateZone = cluster.spec.topology?.dns?.type === 'Private';
     const { clients } = options;
     const zone = await findHostedZone(clients, zoneName, privateZone);
@@ -41,6 +60,7 @@ export function apiRecordRefresher(options: { clients: AwsClients; clock: Clock;
     const snapshot = emptyClusterSnapshot(name, { hostedZone: zone, controlPlaneInstances, apiRecords });
     const ctx: ReconcileContext = { clusterName: name, clients, snapshot, ids: new Map([[dnsZoneKey(zoneName), zoneIdOf(zone)]]), clock: options.clock, signal };
     const actual = task.find(ctx);
+    if ((actual as { AliasTarget?: unknown } | null)?.AliasTarget) return undefined;
     const desired = task.desired(ctx);
     const previous = actual ? ((actual as { ResourceRecords?: { Value?: string }[] }).ResourceRecords ?? []).map((r) => r.Value ?? '').sort() : [];
     const changes = actual ? task.diff(desired, actual) : [];

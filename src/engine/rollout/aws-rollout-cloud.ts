@@ -4,12 +4,14 @@
 // group or, for detached instances that no group owns any more, through EC2.
 // A wave's instances are detached and terminated with as few calls as the
 // APIs allow (CreateTags and TerminateInstances take 1000 ids, DetachInstances 20).
+// Load-balancer deregistration before a drain is cloud/aws/load-balancers.ts.
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { CreateTagsCommand, DescribeInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { AwsCloudProvider } from '../cloud/aws/aws-provider.js';
 import type { AwsClients } from '../cloud/aws/clients.js';
 import { inBatches } from '../cloud/aws/batches.js';
 import { findInstances } from '../cloud/aws/discovery.js';
+import { putBackIntoLoadBalancers, takeOutOfLoadBalancers } from '../cloud/aws/load-balancers.js';
 import { TAG_INSTANCE_GROUP, clusterFilter } from '../cloud/aws/tags.js';
 import type { CloudProvider } from '../cloud/provider.js';
 import type { RolloutCloud, RolloutCloudGroup, RolloutGroupView } from './deps.js';
@@ -87,5 +89,15 @@ export function awsRolloutCloud(clients: AwsClients, provider: CloudProvider = n
       // Through the group (it launches the replacement): the API takes one instance per call.
       await Promise.all(instanceIds.map((id) => provider.terminateInstance(id, { decrementDesiredCapacity: false })));
     },
+    deregister: (request) =>
+      takeOutOfLoadBalancers(clients, {
+        clock: request.clock,
+        groupName: request.groupName,
+        instanceIds: request.instanceIds,
+        apiLoadBalancerOf: request.apiLoadBalancer ? request.cluster : undefined,
+        signal: request.signal,
+        onDraining: request.onDraining,
+      }),
+    reregister: (memberships) => putBackIntoLoadBalancers(clients, memberships),
   };
 }

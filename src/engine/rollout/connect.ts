@@ -31,7 +31,12 @@ export interface ConnectedRollout {
 
 export async function connectRollout(options: ConnectOptions): Promise<ConnectedRollout> {
   const cloud = awsRolloutCloud(options.clients);
-  const refreshApiRecord = apiRecordRefresher({ clients: options.clients, clock: options.clock, load: () => loadSpec(options.store, options.cluster) });
+  const refreshApiRecord = apiRecordRefresher({
+    clients: options.clients,
+    clock: options.clock,
+    load: () => loadSpec(options.store, options.cluster),
+    store: options.store.objects,
+  });
   if (options.cloudOnly) return { deps: { store: options.store, cloud, refreshApiRecord, clock: options.clock }, close: async () => {} };
   const kube: KubeClient = await createKubeClient({ cluster: options.cluster, kubeconfigPath: options.kubeconfigPath });
   const specGroups = (await options.store.listInstanceGroups(options.cluster)).map((g) => ({ name: g.value.metadata.name, role: g.value.spec.role }));

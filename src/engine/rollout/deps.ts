@@ -39,6 +39,32 @@ export interface RolloutGroupView {
   instances: Pick<RolloutInstance, 'id' | 'lifecycleState' | 'detached'>[];
 }
 
+/** Where an instance served traffic before the rollout took it out: target group registrations (ARN and port) and classic ELB names. */
+export interface LoadBalancerMembership {
+  targetGroups: { arn: string; port: number }[];
+  classic: string[];
+}
+
+export interface Deregistration {
+  /** Per instance, what it was taken out of (to put it back). */
+  taken: Map<string, LoadBalancerMembership>;
+  /** Per instance, the names of the load balancers it drained from (taken out, or already leaving after a detach). */
+  drainedFrom: Map<string, string[]>;
+}
+
+export interface DeregisterRequest {
+  cluster: string;
+  /** The cloud group the instances are members of (or were detached from). */
+  groupName: string;
+  instanceIds: readonly string[];
+  /** Also the API load balancer's target groups (a control plane of more than one node, as kops). */
+  apiLoadBalancer: boolean;
+  clock: Clock;
+  signal?: AbortSignal;
+  /** Once deregistered, before the wait: what they are draining from, and what each was taken out of. */
+  onDraining?: (found: { names: string[]; timeoutMs: number; taken: ReadonlyMap<string, LoadBalancerMembership> }) => void;
+}
+
 export interface RolloutCloud {
   listGroups(cluster: string): Promise<RolloutCloudGroup[]>;
   /** The one group, fresh, with fewer and smaller calls than listGroups; undefined when it is gone. */
@@ -47,6 +73,10 @@ export interface RolloutCloud {
   detach(groupName: string, instanceIds: readonly string[]): Promise<void>;
   /** Terminates: through the group (replaced) or, for detached instances, directly (not replaced). */
   terminate(instanceIds: readonly string[], options: { detached: boolean }): Promise<void>;
+  /** Takes the instances out of the load balancers they serve and waits for connection draining. */
+  deregister(request: DeregisterRequest): Promise<Deregistration>;
+  /** Registers instances again where `deregister` took them out of (a node the rollout gives back). */
+  reregister(memberships: ReadonlyMap<string, LoadBalancerMembership>): Promise<void>;
 }
 
 export interface RolloutNode {
@@ -68,6 +98,10 @@ export interface RolloutKube {
   describePods(nodeName: string): Promise<NodePodRow[]>;
   cordon(nodeName: string): Promise<void>;
   uncordon(nodeName: string): Promise<void>;
+  /** Labels the node node.kubernetes.io/exclude-from-external-load-balancers; true when this added the label. */
+  excludeFromLoadBalancers(nodeName: string): Promise<boolean>;
+  /** Removes that label. */
+  includeInLoadBalancers(nodeName: string): Promise<void>;
   drain(nodeName: string, options: { timeoutMs: number; onProgress: (p: DrainProgress) => void; signal?: AbortSignal }): Promise<DrainResult>;
 }
 

@@ -5,9 +5,16 @@
 // step is safe to repeat: cordon, drain and the waits are idempotent, and
 // detach and terminate first check whether the cloud already did them).
 import { ConflictError, type ObjectStore, type ObjectVersion } from '../store/object-store.js';
+import type { LoadBalancerMembership } from './deps.js';
 import type { InstanceStep, JournalMark, RolloutStatus } from './types.js';
 
 export const journalKey = (cluster: string): string => `${cluster}/rollout/journal`;
+
+/** What the deregister step changed for an instance, to undo it if its node is given back (uncordoned). */
+export interface TakenOut extends LoadBalancerMembership {
+  /** The exclude-from-load-balancers label was added by the rollout (not there before). */
+  labelled: boolean;
+}
 
 export interface JournalEntry {
   instance: string;
@@ -20,6 +27,8 @@ export interface JournalEntry {
   wave?: number;
   surge?: boolean;
   note?: string;
+  /** On a deregister entry. */
+  loadBalancers?: TakenOut;
 }
 
 export interface JournalDocument {
@@ -95,6 +104,8 @@ export interface InstanceProgress {
   /** Steps done, in the order they were recorded. */
   done: InstanceStep[];
   skipped: boolean;
+  /** What the deregister step changed (known as soon as it acted, journaled with the step). */
+  loadBalancers?: TakenOut;
 }
 
 /** Per instance, what the journal says has been done (an uncordon after an abort starts the instance over). */
@@ -112,7 +123,9 @@ export function replayJournal(entries: readonly JournalEntry[]): Map<string, Ins
       p.done = [];
       p.wave = undefined;
       p.surge = false;
+      p.loadBalancers = undefined;
     } else {
+      if (entry.loadBalancers) p.loadBalancers = entry.loadBalancers;
       if (entry.step === 'confirm') {
         p.wave = entry.wave;
         p.surge = entry.surge ?? false;
@@ -134,7 +147,7 @@ export interface StepShape {
 export function stepsFor(shape: StepShape): InstanceStep[] {
   const steps: InstanceStep[] = ['confirm'];
   if (shape.surge) steps.push('detach');
-  if (!shape.withoutKube) steps.push('cordon', 'drain', 'post-drain');
+  if (!shape.withoutKube) steps.push('cordon', 'deregister', 'drain', 'post-drain');
   steps.push('terminate', 'join');
   if (!shape.withoutKube && !shape.bastion) steps.push('validate');
   return steps;

@@ -5,6 +5,7 @@
 import type { Clock } from '../clock.js';
 import type { KubeClient } from '../kube/client.js';
 import type { Informer } from '../kube/informer.js';
+import { excludeFromLoadBalancers, includeInLoadBalancers } from '../kube/node-labels.js';
 import { cordon, drain, uncordon } from '../kube/node-ops.js';
 import { describeNodePods } from '../kube/node-pods.js';
 import type { KubeList, KubeNode } from '../kube/types.js';
@@ -31,6 +32,8 @@ export function kubeRollout(client: KubeClient, clock: Clock, options: { nodes?:
     describePods: (nodeName) => describeNodePods(client, nodeName),
     cordon: async (nodeName) => void (await cordon(client, nodeName)),
     uncordon: async (nodeName) => void (await uncordon(client, nodeName)),
+    excludeFromLoadBalancers: (nodeName) => excludeFromLoadBalancers(client, nodeName),
+    includeInLoadBalancers: (nodeName) => includeInLoadBalancers(client, nodeName),
     drain: (nodeName, options) => drain(client, nodeName, { clock, timeoutMs: options.timeoutMs, onProgress: options.onProgress, signal: options.signal, cordon: false }),
   };
 }

@@ -20,6 +20,8 @@ export interface InstanceView {
   skipping?: boolean;
   evicted: number;
   blocked?: { pods: BlockedPod[]; message: string };
+  /** What its deregister step does: draining from these load balancers, in none, or kept in them (and why). */
+  loadBalancers?: { action: 'draining' | 'none' | 'kept'; names: string[]; timeoutMs?: number; reason?: string };
 }
 
 export interface RolloutView {
@@ -71,6 +73,10 @@ export function reduceRollout(view: RolloutView, event: RolloutEvent): RolloutVi
       return withInstance(view, event.instanceId, event.group, undefined, (i) => ({ ...i, skipped: true, skipping: false, skipReason: event.reason, blocked: undefined, steps: {} }));
     case 'skip-requested':
       return mapInstance(view, event.instanceId, (i) => ({ ...i, skipping: true }));
+    case 'load-balancers': {
+      const loadBalancers = { action: event.action, names: event.names, timeoutMs: event.timeoutMs, reason: event.reason };
+      return event.instanceIds.reduce((next, id) => mapInstance(next, id, (i) => ({ ...i, loadBalancers })), view);
+    }
     case 'drain-progress':
       if (event.progress.type !== 'evicted') return view;
       return mapInstance(view, event.instanceId, (i) => ({ ...i, evicted: i.evicted + 1 }));
@@ -93,7 +99,7 @@ export function reduceRollout(view: RolloutView, event: RolloutEvent): RolloutVi
     case 'aborting':
       return { ...view, status: 'aborting', reason: event.reason };
     case 'uncordoned':
-      return mapInstance(view, event.instanceId, (i) => ({ ...i, steps: {} }));
+      return mapInstance(view, event.instanceId, (i) => ({ ...i, steps: {}, loadBalancers: undefined }));
     case 'finished':
       return { ...view, status: event.status, reason: event.reason, confirm: undefined, waiting: undefined };
     default:

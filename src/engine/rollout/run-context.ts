@@ -2,7 +2,7 @@
 // intents, the event sink, and the small helpers that run one journaled step.
 import type { RolloutDeps } from './deps.js';
 import type { Intents } from './intents.js';
-import type { RolloutJournal, InstanceProgress } from './journal.js';
+import type { RolloutJournal, InstanceProgress, JournalEntry } from './journal.js';
 import type { ConfirmFn, GroupKind, InstanceStep, RolloutEvent, RolloutTimings } from './types.js';
 
 export interface RunContext {
@@ -62,6 +62,9 @@ export interface PhaseOptions<T> {
   alsoDone?: InstanceStep;
 }
 
+/** What a step's work may hand back: a note for the journal, and data recorded with the step. */
+export type StepOutcome = string | void | { note?: string; record?: Pick<JournalEntry, 'loadBalancers'> };
+
 /**
  * Runs one step for several instances at once and records them in one journal
  * write: the work of each runs in parallel; those that succeeded are recorded
@@ -74,7 +77,7 @@ export async function runPhase<T = void>(
   ctx: RunContext,
   members: WaveMember[],
   step: InstanceStep,
-  work: (member: WaveMember) => Promise<string | void>,
+  work: (member: WaveMember) => Promise<StepOutcome>,
   options: PhaseOptions<T> = {},
 ): Promise<T | undefined> {
   const pending = members.filter((m) => needs(m, step));
@@ -84,8 +87,9 @@ export async function runPhase<T = void>(
   for (const m of pending) ctx.emit({ type: 'step-started', instanceId: m.id, group: m.group, nodeName: m.node, step });
   const outcomes = await Promise.allSettled(
     pending.map(async (m) => {
-      const note = (await work(m)) || undefined;
-      return { m, note, at: ctx.deps.clock.now() };
+      const outcome = await work(m);
+      const { note, record } = typeof outcome === 'object' ? outcome : { note: outcome || undefined, record: undefined };
+      return { m, note, record, at: ctx.deps.clock.now() };
     }),
   );
   // A hard stop (the caller's signal) acts as a crash: nothing more is recorded.
@@ -98,8 +102,8 @@ export async function runPhase<T = void>(
   let recording: Promise<void> = Promise.resolve();
   if (done.length > 0) {
     recording = ctx.journal.record(
-      ...done.flatMap(({ m, note, at }) => [
-        { instance: m.id, group: m.group, step, at, node: m.node, note },
+      ...done.flatMap(({ m, note, record, at }) => [
+        { instance: m.id, group: m.group, step, at, node: m.node, note, ...record },
         ...(alsoFor(m) ? [{ instance: m.id, group: m.group, step: also!, at, node: m.node }] : []),
       ]),
     );

@@ -5,8 +5,11 @@ import type { PdbRef } from '../kube/node-pods.js';
 import type { DrainProgress, BlockedPod } from '../kube/node-ops.js';
 import type { ValidationFailure } from '../health/validate-cluster.js';
 
-/** Per instance, in order. `detach` only when the instance surges; bastions skip cordon..post-drain. */
-export const INSTANCE_STEPS = ['confirm', 'detach', 'cordon', 'drain', 'post-drain', 'terminate', 'join', 'validate'] as const;
+/**
+ * Per instance, in order. `detach` only when the instance surges; bastions skip cordon..post-drain.
+ * `deregister`: the node is labelled excluded from load balancers and the instance taken out of them (connection draining waited for), as kops does before a drain.
+ */
+export const INSTANCE_STEPS = ['confirm', 'detach', 'cordon', 'deregister', 'drain', 'post-drain', 'terminate', 'join', 'validate'] as const;
 export type InstanceStep = (typeof INSTANCE_STEPS)[number];
 
 /** Journal-only outcomes besides a finished step. */
@@ -138,6 +141,11 @@ export type RolloutEvent =
   | { type: 'skipped'; instanceId: string; group: string; reason: string }
   /** The user asked to skip an instance whose drain is in progress: the drain is cancelled, the node uncordoned. */
   | { type: 'skip-requested'; instanceId: string; nodeName: string }
+  /**
+   * What the deregister step does for a wave's instances: draining from these load balancers (for at most timeoutMs),
+   * in none, or kept in them (`reason`, e.g. the only control-plane node, as kops).
+   */
+  | { type: 'load-balancers'; group: string; instanceIds: string[]; action: 'draining' | 'none' | 'kept'; names: string[]; timeoutMs?: number; reason?: string }
   | { type: 'drain-progress'; instanceId: string; nodeName: string; progress: DrainProgress }
   | { type: 'drain-blocked'; instanceId: string; nodeName: string; blocked: BlockedPod[]; message: string }
   | { type: 'waiting-for-replacement'; group: string; want: number; ready: number; joining: number }

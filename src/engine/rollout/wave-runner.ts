@@ -1,5 +1,6 @@
 // One wave of a group: confirm each instance, detach the surging ones and
-// wait for their replacements, then cordon -> drain -> post-drain delay ->
+// wait for their replacements, then cordon -> deregister from load balancers
+// (load-balancer-step.ts) -> drain -> post-drain delay ->
 // terminate (the wave's instances in step with one another, one journal write
 // per step, one cloud call per detach or terminate of the wave), then wait for
 // the group to be whole again and validate.
@@ -9,6 +10,7 @@
 // is in flight. A node whose drain the user skips is uncordoned and left out
 // of the rest.
 import { DrainTimeoutError } from '../kube/node-ops.js';
+import { deregisterPhase, giveBackToLoadBalancers, LoadBalancerStepError } from './load-balancer-step.js';
 import { needs, runBatchedPhase, runPhase, type RunContext, type WaveMember } from './run-context.js';
 import type { RolloutGroupView, RolloutInstance } from './deps.js';
 import type { ConfirmPod, ConfirmRequest, InstanceStep } from './types.js';
@@ -58,7 +60,8 @@ export async function runWave(ctx: RunContext, members: WaveMember[]): Promise<W
       return { done };
     });
   } catch (error) {
-    await leaveNodesSafe(ctx, confirmed);
+    // A failed deregistration leaves the nodes cordoned, as kops does: they may be half out of their load balancers.
+    if (!(error instanceof LoadBalancerStepError)) await leaveNodesSafe(ctx, confirmed);
     throw error;
   }
   // Instances whose drain was skipped stay as they are: not waited for, not validated for.
@@ -246,6 +249,7 @@ async function replace(
     await kube.cordon(m.node);
   });
   // No gate between cordon and drain: a pause must not leave a node cordoned but full.
+  await deregisterPhase(ctx, members);
   // A post-drain delay of 0 is done the moment the drain is: recorded with it.
   const noDelay = ctx.timings.postDrainDelayMs <= 0;
   await runPhase(
@@ -367,8 +371,10 @@ async function skipDuringDrain(ctx: RunContext, m: WaveMember, node: string): Pr
 /** Uncordons the node of an instance skipped during its drain, and journals it. */
 export async function uncordonSkipped(ctx: RunContext, instance: string, group: string, node: string): Promise<void> {
   await ctx.deps.kube?.uncordon(node);
-  await ctx.journal.record({ instance, group, step: 'uncordon', at: ctx.deps.clock.now(), node, note: 'uncordoned: its drain was skipped' });
-  ctx.emit({ type: 'uncordoned', instanceId: instance, nodeName: node, reason: 'its drain was skipped' });
+  const trouble = await giveBackToLoadBalancers(ctx, instance, node, ctx.journal.progress().get(instance)?.loadBalancers);
+  const reason = `its drain was skipped${trouble ? `; ${trouble}` : ''}`;
+  await ctx.journal.record({ instance, group, step: 'uncordon', at: ctx.deps.clock.now(), node, note: `uncordoned: ${reason}` });
+  ctx.emit({ type: 'uncordoned', instanceId: instance, nodeName: node, reason });
 }
 
 /**
@@ -382,8 +388,12 @@ async function leaveNodesSafe(ctx: RunContext, members: WaveMember[]): Promise<v
   for (const m of members) {
     if (!m.node || !m.progress.done.includes('cordon') || m.progress.done.includes('drain')) continue;
     await ctx.deps.kube.uncordon(m.node);
-    await ctx.journal.record({ instance: m.id, group: m.group, step: 'uncordon', at: ctx.deps.clock.now(), node: m.node, note: 'uncordoned: not drained when the rollout stopped' });
+    // Given back: into the load balancers it was taken out of (also when stopped while draining from them).
+    const trouble = await giveBackToLoadBalancers(ctx, m.id, m.node, m.progress.loadBalancers);
+    const note = `uncordoned: not drained when the rollout stopped${trouble ? `; ${trouble}` : ''}`;
+    await ctx.journal.record({ instance: m.id, group: m.group, step: 'uncordon', at: ctx.deps.clock.now(), node: m.node, note });
     m.progress.done = [];
-    ctx.emit({ type: 'uncordoned', instanceId: m.id, nodeName: m.node });
+    m.progress.loadBalancers = undefined;
+    ctx.emit({ type: 'uncordoned', instanceId: m.id, nodeName: m.node, ...(trouble ? { reason: `not drained when the rollout stopped; ${trouble}` } : {}) });
   }
 }

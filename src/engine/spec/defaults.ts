@@ -1,7 +1,13 @@
-// The spec `kops create cluster` would write for a set of options: the same
-// names, CIDRs and defaults, so a kops user recognises every field. The builder
-// never fails; it builds what was asked and validateCluster says what is wrong
-// with it, so the CLI and the wizard report every problem at once.
+// The spec `kops create cluster` (kops 1.36, upup/pkg/fi/cloudup/new_cluster.go)
+// would write for a set of options: the same names, CIDRs and defaults, so a
+// kops user recognises every field. The Kubernetes version and the machine
+// images come from the channel. The builder never fails; it builds what was
+// asked and validateCluster says what is wrong with it, so the CLI and the
+// wizard report every problem at once.
+import type { Channel } from '../channel/channel.js';
+import { architectureOfMachineType } from '../channel/architecture.js';
+import { shippedChannel, STABLE_CHANNEL } from '../channel/load-channel.js';
+import { findImage } from '../channel/lookups.js';
 import { formatCidr, parseCidr, splitCidr, type Cidr } from './cidr.js';
 import {
   CLUSTER_LABEL,
@@ -16,13 +22,12 @@ import {
   type NetworkingName,
   type NetworkingSpec,
 } from './types.js';
-import { latestStable } from './versions.js';
+import { defaultKubernetesVersion, kubernetesVersionError } from './kubernetes-version.js';
 
 export const DEFAULT_NETWORK_CIDR = '172.20.0.0/16';
 export const DEFAULT_CONTROL_PLANE_MACHINE_TYPE = 't3.medium';
 export const DEFAULT_NODE_MACHINE_TYPE = 't3.medium';
 export const DEFAULT_BASTION_MACHINE_TYPE = 't3.micro';
-export const DEFAULT_IMAGE = '099720109477/ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20250610';
 export const DEFAULT_ACCESS: readonly string[] = ['0.0.0.0/0', '::/0'];
 export const DEFAULT_NETWORKING: NetworkingName = 'cilium';
 export const BASTION_GROUP_NAME = 'bastions';
@@ -43,11 +48,27 @@ export interface ClusterOptions {
   /** Accepted for kops parity; kops keeps the key outside the spec (pki/ssh), so it is not written here. */
   sshPublicKey?: string;
   adminAccess?: string[];
+  /** One image for every group; absent: the channel's image for each group's architecture. */
   image?: string;
   networkCIDR?: string;
+  /** Where the default version and images come from; absent: the stable channel shipped with kopsdeck. */
+  channel?: Channel;
 }
 
-export function buildClusterSpec(options: ClusterOptions): ClusterBundle {
+/**
+ * The channel's image for a machine type and Kubernetes version (the
+ * architecture follows the machine type), or '' when the channel has none,
+ * which validation then reports.
+ */
+export function defaultImage(machineType: string, kubernetesVersion: string, channel: Channel = shippedChannel()): string {
+  // For a version kopsdeck refuses, the version's own error is the one to fix; the image is then the default version's.
+  const version = kubernetesVersionError(kubernetesVersion) ? defaultKubernetesVersion(channel) : kubernetesVersion;
+  return findImage(channel, 'aws', architectureOfMachineType(machineType), version)?.name ?? '';
+}
+
+export function buildClusterSpec(requested: ClusterOptions): ClusterBundle {
+  const channel = requested.channel ?? shippedChannel();
+  const options: ClusterOptions = { ...requested, channel, kubernetesVersion: requested.kubernetesVersion ?? defaultKubernetesVersion(channel) };
   const zones = [...options.zones];
   const subnets = carveSubnets(options.networkCIDR ?? DEFAULT_NETWORK_CIDR, zones, options.topology);
   const controlPlanes = controlPlaneGroups(options, subnets);
@@ -61,40 +82,39 @@ export function buildClusterSpec(options: ClusterOptions): ClusterBundle {
 }
 
 function clusterResource(options: ClusterOptions, subnets: ClusterSubnet[], controlPlanes: InstanceGroup[]): Cluster {
-  const gossip = isGossipClusterName(options.name);
+  // kops 1.36: DNS only with --dns-zone (and never for a gossip name);
+  // without DNS, or in a private topology, the API is behind a load balancer.
+  const publishesDns = Boolean(options.dnsZone) && !isGossipClusterName(options.name);
   const privateTopology = options.topology === 'private';
   const access = options.adminAccess && options.adminAccess.length > 0 ? options.adminAccess : DEFAULT_ACCESS;
+  const networking = options.networking ?? DEFAULT_NETWORKING;
   const cluster: Cluster = {
     apiVersion: KOPS_API_VERSION,
     kind: 'Cluster',
     metadata: { name: options.name },
     spec: {
-      api: privateTopology || gossip ? { loadBalancer: { class: 'Network', type: 'Public' } } : { dns: {} },
+      api: privateTopology || !publishesDns ? { loadBalancer: { class: 'Network', type: 'Public' } } : { dns: {} },
       authorization: { rbac: {} },
-      channel: 'stable',
+      channel: options.channel?.location ?? STABLE_CHANNEL,
       cloudProvider: 'aws',
       etcdClusters: etcdClusters(controlPlanes),
       iam: { allowContainerRegistry: true, legacy: false },
       kubelet: { anonymousAuth: false },
       kubernetesApiAccess: [...access],
-      kubernetesVersion: options.kubernetesVersion ?? latestStable(),
+      kubernetesVersion: options.kubernetesVersion!,
       networkCIDR: options.networkCIDR ?? DEFAULT_NETWORK_CIDR,
-      networking: networkingSpec(options.networking ?? DEFAULT_NETWORKING),
+      networking: networkingSpec(networking),
       nonMasqueradeCIDR: '100.64.0.0/10',
       sshAccess: [...access],
       subnets,
-      topology: { dns: { type: gossip ? 'None' : 'Public' } },
+      topology: { dns: { type: publishesDns ? 'Public' : 'None' } },
     },
   };
-  const dnsZone = options.dnsZone ?? (gossip ? undefined : parentDomain(options.name));
-  if (dnsZone) cluster.spec.dnsZone = dnsZone;
-  if (options.bastion) cluster.spec.topology.bastion = { bastionPublicName: `bastion.${options.name}` };
+  // Cilium's NodePort replaces kube-proxy; kops writes both together (new_cluster.go addCiliumNetwork).
+  if (networking === 'cilium') cluster.spec.kubeProxy = { enabled: false };
+  if (options.dnsZone) cluster.spec.dnsZone = options.dnsZone;
+  if (options.bastion && publishesDns) cluster.spec.topology.bastion = { bastionPublicName: `bastion.${options.name}` };
   return cluster;
-}
-
-function parentDomain(name: string): string | undefined {
-  const dot = name.indexOf('.');
-  return dot > 0 && dot < name.length - 1 ? name.slice(dot + 1) : undefined;
 }
 
 export function networkingSpec(name: NetworkingName): NetworkingSpec {
@@ -198,7 +218,7 @@ function instanceGroup(
     kind: 'InstanceGroup',
     metadata: { name, labels: { [CLUSTER_LABEL]: options.name } },
     spec: {
-      image: options.image ?? DEFAULT_IMAGE,
+      image: options.image ?? defaultImage(machineType, options.kubernetesVersion!, options.channel),
       machineType,
       maxSize: size,
       minSize: size,

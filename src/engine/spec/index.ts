@@ -7,6 +7,7 @@ export * from './set-path.js';
 export * from './validate-cluster.js';
 export * from './validate-instance-group.js';
 export * from './versions.js';
+export * from './kubernetes-version.js';
 export * from './regions.js';
 export { clusterNameProblem, instanceGroupNameProblem } from './names.js';
 export { parseCidr, cidrContains, cidrsOverlap, formatCidr, type Cidr } from './cidr.js';

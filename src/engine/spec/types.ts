@@ -84,6 +84,10 @@ export interface ClusterSpec extends Unknown {
   kubernetesApiAccess: string[];
   sshKeyName?: string;
   rollingUpdate?: RollingUpdateSpec;
+  /** kube-proxy; kops writes { enabled: false } when Cilium's NodePort replaces it. */
+  kubeProxy?: { enabled?: boolean } & Unknown;
+  /** Where versions and images come from: "stable", a file path or a URL, as in kops. */
+  channel?: string;
 }
 
 export interface Cluster extends Unknown {

@@ -1,20 +1,51 @@
 // Validation of a whole cluster: its spec, its instance groups, and the rules
 // that tie them together (control-plane count, etcd members). Returns every
-// problem at once; accepts any value; never throws.
+// problem at once, errors (the spec is refused) apart from warnings (it is
+// accepted, but something deserves a look); accepts any value; never throws.
+import type { Channel } from '../channel/channel.js';
+import { kubernetesVersionError, kubernetesVersionWarnings } from './kubernetes-version.js';
 import { clusterNameProblem } from './names.js';
 import { checkClusterShape, describe, isRecord } from './shape.js';
 import { prefixErrors, specError, type SpecError } from './spec-error.js';
 import { isControlPlaneRole, type Unknown } from './types.js';
 import { validateInstanceGroup } from './validate-instance-group.js';
 import { validateNetwork, type NetworkContext } from './validate-network.js';
-import { isSupported, latestStable, parseVersion, supportedVersions } from './versions.js';
 
-export type ValidationContext = NetworkContext;
+export interface ValidationContext extends NetworkContext {
+  /** The cluster's channel, for the Kubernetes patch it recommends (warnings only). */
+  channel?: Channel;
+  /**
+   * The kubernetesVersion the state store already holds. A stored cluster's
+   * version never blocks editing another field, validating or rolling it: if
+   * the spec still asks for this version, a problem with it is a warning.
+   */
+  storedKubernetesVersion?: string;
+}
+
+export interface SpecCheck {
+  /** The spec is refused while there is one. */
+  errors: SpecError[];
+  /** Accepted, but worth a look; printed as `Warning: ...`. */
+  warnings: SpecError[];
+}
 
 const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/** What the store holds of a cluster, for the context of checking an edit of it (see ValidationContext). */
+export function storedContext(stored: unknown): Pick<ValidationContext, 'storedKubernetesVersion' | 'storedZones'> {
+  const spec = isRecord(stored) && isRecord(stored.spec) ? stored.spec : {};
+  const zones = Array.isArray(spec.subnets) ? spec.subnets.filter(isRecord).map((s) => s.zone).filter((z): z is string => typeof z === 'string') : [];
+  return { storedKubernetesVersion: asString(spec.kubernetesVersion), storedZones: zones };
+}
+
+/** The errors of checkCluster: what makes the spec unacceptable. */
 export function validateCluster(cluster: unknown, instanceGroups: unknown, context: ValidationContext = {}): SpecError[] {
+  return checkCluster(cluster, instanceGroups, context).errors;
+}
+
+export function checkCluster(cluster: unknown, instanceGroups: unknown, context: ValidationContext = {}): SpecCheck {
   const errors: SpecError[] = [];
+  const warnings: SpecError[] = [];
   errors.push(...checkClusterShape(cluster));
   const spec = isRecord(cluster) && isRecord(cluster.spec) ? cluster.spec : undefined;
   const name = isRecord(cluster) && isRecord(cluster.metadata) ? asString(cluster.metadata.name) : undefined;
@@ -24,15 +55,32 @@ export function validateCluster(cluster: unknown, instanceGroups: unknown, conte
   }
   if (spec) {
     errors.push(...validateBasics(spec));
-    errors.push(...validateNetwork(spec, context));
+    checkKubernetesVersion(spec, name, context, errors, warnings);
+    const network = validateNetwork(spec, context);
+    errors.push(...network.errors);
+    warnings.push(...network.warnings);
   }
   if (!Array.isArray(instanceGroups)) {
     errors.push(specError('instanceGroups', 'must be a list of InstanceGroup resources'));
-    return errors;
+    return { errors, warnings };
   }
   errors.push(...validateGroups(instanceGroups, cluster));
   errors.push(...validateControlPlane(instanceGroups, spec));
-  return errors;
+  return { errors, warnings };
+}
+
+function checkKubernetesVersion(spec: Unknown, clusterName: string | undefined, context: ValidationContext, errors: SpecError[], warnings: SpecError[]): void {
+  const version = asString(spec.kubernetesVersion);
+  if (version === undefined) return;
+  const path = 'spec.kubernetesVersion';
+  const error = kubernetesVersionError(version);
+  if (error) {
+    const stored = context.storedKubernetesVersion !== undefined && version === context.storedKubernetesVersion;
+    if (stored) warnings.push(specError(path, `${error}; kopsdeck still reads, validates and rolls the stored cluster`));
+    else errors.push(specError(path, error));
+    return;
+  }
+  for (const warning of kubernetesVersionWarnings(version, context.channel, clusterName)) warnings.push(specError(path, warning));
 }
 
 function validateBasics(spec: Unknown): SpecError[] {
@@ -41,23 +89,17 @@ function validateBasics(spec: Unknown): SpecError[] {
   if (provider !== undefined && provider !== 'aws') {
     errors.push(specError('spec.cloudProvider', `is "${provider}"; kopsdeck manages clusters on aws only`));
   }
-  const version = asString(spec.kubernetesVersion);
-  if (version !== undefined) {
-    const range = `${supportedVersions()[0]} to ${supportedVersions().at(-1)}`;
-    if (!parseVersion(version)) {
-      errors.push(specError('spec.kubernetesVersion', `"${version}" is not a version like ${latestStable()} (major.minor.patch)`));
-    } else if (!isSupported(version)) {
-      errors.push(
-        specError('spec.kubernetesVersion', `Kubernetes ${version} is not supported; choose one of ${range} (latest stable ${latestStable()})`),
-      );
-    }
-  }
   const networking = spec.networking;
   if (isRecord(networking) && Object.keys(networking).length !== 1) {
     const count = Object.keys(networking).length;
     errors.push(
       specError('spec.networking', count === 0 ? 'names no CNI; set one, e.g. networking: { cilium: {} }' : `names ${count} CNIs (${Object.keys(networking).join(', ')}); keep exactly one`),
     );
+  }
+  // kops' rule (validation.go validateNetworkingCilium): Cilium's NodePort replaces kube-proxy, so an explicit kubeProxy must be off.
+  const cilium = isRecord(networking) ? networking.cilium : undefined;
+  if (isRecord(cilium) && cilium.enableNodePort === true && isRecord(spec.kubeProxy) && spec.kubeProxy.enabled !== false) {
+    errors.push(specError('spec.kubeProxy.enabled', 'must be false when Cilium NodePort is enabled (spec.networking.cilium.enableNodePort); set kubeProxy: { enabled: false }'));
   }
   return errors;
 }

@@ -1,7 +1,7 @@
 // Network rules: the VPC CIDR, the subnets carved from it, their zones and
 // region, and the access lists. Accepts any value; never throws.
 import { cidrContains, cidrsOverlap, formatCidr, parseCidr, type Cidr } from './cidr.js';
-import { isKnownRegion, isKnownZone, knownRegions, regionOfZone, zonesOfRegion } from './regions.js';
+import { isKnownRegion, isKnownZone, isRegionName, regionOfZone, zonesOfRegion } from './regions.js';
 import { describe, isRecord } from './shape.js';
 import { specError, type SpecError } from './spec-error.js';
 import type { Unknown } from './types.js';
@@ -9,6 +9,12 @@ import type { Unknown } from './types.js';
 export interface NetworkContext {
   /** The region the cluster must live in; when absent, the first subnet's zone decides. */
   region?: string;
+  /**
+   * Zones the state store already holds for this cluster: one the built-in
+   * table does not list only warns (a stored cluster is never blocked by the
+   * table; the zones an account sees differ), while a zone being added is refused.
+   */
+  storedZones?: readonly string[];
 }
 
 const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -28,8 +34,20 @@ function usableCidr(text: string, path: string, what: string, family: 4 | 6 | 'a
   return cidr;
 }
 
-export function validateNetwork(spec: Unknown, context: NetworkContext = {}): SpecError[] {
+/** An AWS managed prefix list id, accepted in access lists as kops accepts it. */
+export function isPrefixListId(text: string): boolean {
+  return text.startsWith('pl-');
+}
+
+export interface NetworkProblems {
+  errors: SpecError[];
+  /** Accepted, but worth a look (e.g. a zone kopsdeck's table does not list). */
+  warnings: SpecError[];
+}
+
+export function validateNetwork(spec: Unknown, context: NetworkContext = {}): NetworkProblems {
   const errors: SpecError[] = [];
+  const warnings: SpecError[] = [];
   const networkText = asString(spec.networkCIDR);
   const network = networkText !== undefined ? usableCidr(networkText, 'spec.networkCIDR', 'networkCIDR', 4, errors) : null;
   const additional = (Array.isArray(spec.additionalNetworkCIDRs) ? spec.additionalNetworkCIDRs : [])
@@ -37,16 +55,17 @@ export function validateNetwork(spec: Unknown, context: NetworkContext = {}): Sp
     .filter((c): c is Cidr => c !== null);
   if (Array.isArray(spec.subnets)) {
     errors.push(...validateSubnets(spec.subnets, network, additional, networkText));
-    errors.push(...validateZones(spec.subnets, context));
+    validateZones(spec.subnets, context, errors, warnings);
   }
   for (const key of ['sshAccess', 'kubernetesApiAccess']) {
     const list = spec[key];
     if (!Array.isArray(list)) continue;
     list.forEach((item, i) => {
-      if (typeof item === 'string') usableCidr(item, `spec.${key}[${i}]`, 'access range', 'any', errors);
+      // kops accepts AWS prefix list ids (pl-...) there too; they become security group rules by prefix list.
+      if (typeof item === 'string' && !isPrefixListId(item)) usableCidr(item, `spec.${key}[${i}]`, 'access range', 'any', errors);
     });
   }
-  return errors;
+  return { errors, warnings };
 }
 
 function validateSubnets(subnets: unknown[], network: Cidr | null, additional: Cidr[], networkText?: string): SpecError[] {
@@ -102,13 +121,12 @@ function validateUtilityCoverage(subnets: unknown[]): SpecError[] {
   return errors;
 }
 
-function validateZones(subnets: unknown[], context: NetworkContext): SpecError[] {
-  const errors: SpecError[] = [];
+function validateZones(subnets: unknown[], context: NetworkContext, errors: SpecError[], warnings: SpecError[]): void {
   const zones = subnets.filter(isRecord).map((s) => s.zone);
   const firstZone = zones.find((z): z is string => typeof z === 'string' && regionOfZone(z) !== undefined);
   const region = context.region ?? (firstZone ? regionOfZone(firstZone) : undefined);
-  if (context.region !== undefined && !isKnownRegion(context.region)) {
-    errors.push(specError('', `region "${context.region}" is not one kopsdeck knows; use one of ${knownRegions().join(', ')}`));
+  if (context.region !== undefined && !isRegionName(context.region)) {
+    errors.push(specError('', `"${context.region}" is not an AWS region name; regions look like us-east-1 or eu-central-2`));
   }
   subnets.forEach((subnet, i) => {
     if (!isRecord(subnet) || typeof subnet.zone !== 'string') return;
@@ -119,11 +137,10 @@ function validateZones(subnets: unknown[], context: NetworkContext): SpecError[]
       errors.push(specError(path, `"${zone}" is not an availability zone name; zones look like us-east-1a`));
     } else if (region && zoneRegion !== region) {
       errors.push(specError(path, `zone ${zone} is in ${zoneRegion}, but the cluster is in ${region}; all zones must be in one region`));
-    } else if (!isKnownZone(zone)) {
-      const offered = zonesOfRegion(zoneRegion);
-      const hint = offered.length > 0 ? `${zoneRegion} has ${offered.join(', ')}` : `known regions are ${knownRegions().join(', ')}`;
-      errors.push(specError(path, `zone ${zone} does not exist; ${hint}`));
+    } else if (isKnownRegion(zoneRegion) && !isKnownZone(zone)) {
+      const known = `${zoneRegion} has ${zonesOfRegion(zoneRegion).join(', ')}`;
+      if (context.storedZones?.includes(zone)) warnings.push(specError(path, `zone ${zone} is not one kopsdeck knows (${known})`));
+      else errors.push(specError(path, `zone ${zone} does not exist; ${known}`));
     }
   });
-  return errors;
 }

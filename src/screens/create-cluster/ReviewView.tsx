@@ -10,7 +10,8 @@ import { renderPlan, summarizePlan } from '../../engine/reconcile/render-plan.js
 import { formatSpecErrors } from '../../engine/spec/spec-error.js';
 import { serialiseClusterFile } from '../../engine/spec/parse.js';
 import type { ClusterBundle } from '../../engine/spec/types.js';
-import { validateCluster } from '../../engine/spec/validate-cluster.js';
+import { checkCluster } from '../../engine/spec/validate-cluster.js';
+import { shippedChannel } from '../../engine/channel/load-channel.js';
 import { TextView, TEXT_VIEW_CHROME_ROWS } from '../../components/TextView.js';
 import type { KeyAction } from '../../hooks/actions.js';
 import { useServices } from '../../hooks/services.js';
@@ -53,7 +54,9 @@ export function ReviewView({ answers, bundle, onBack, onCancel, onCreate }: Revi
   const { storeUrl } = useServices();
   const [pane, setPane] = useState<Pane>('spec');
   const command = useMemo(() => wrapCommandLine(createClusterArgs(answers), body.columns - 2), [answers, body.columns]);
-  const problems = useMemo(() => formatSpecErrors(validateCluster(bundle.cluster, bundle.instanceGroups)), [bundle]);
+  const checked = useMemo(() => checkCluster(bundle.cluster, bundle.instanceGroups, { channel: shippedChannel() }), [bundle]);
+  const problems = useMemo(() => formatSpecErrors(checked.errors), [checked]);
+  const warnings = useMemo(() => formatSpecErrors(checked.warnings), [checked]);
   const specLines = useMemo(() => lines(serialiseClusterFile(bundle)), [bundle]);
   const plan = usePlanText(bundle);
   const planLines =
@@ -63,7 +66,7 @@ export function ReviewView({ answers, bundle, onBack, onCancel, onCreate }: Revi
         ? lines(plan.value.text)
         : ['Computing the plan: looking for what already exists in the cloud…'];
 
-  const fixedRows = 4 + command.length + (problems.length ? problems.length + 1 : 0);
+  const fixedRows = 4 + command.length + (problems.length ? problems.length + 1 : 0) + warnings.length;
   const height = Math.max(3, body.rows - fixedRows - TEXT_VIEW_CHROME_ROWS);
   const specScroll = useScroll('review-spec', specLines.length, height, 'Review');
   const planScroll = useScroll('review-plan', planLines.length, height, 'Review');
@@ -114,6 +117,9 @@ export function ReviewView({ answers, bundle, onBack, onCancel, onCreate }: Revi
           ))}
         </Box>
       ) : null}
+      {warnings.map((w, i) => (
+        <Text key={i} color="yellow" wrap="truncate-end">{`Warning: ${w}`}</Text>
+      ))}
       <Text wrap="truncate-end">
         {tab('spec', 'Cluster + InstanceGroup YAML')}
         {tab('plan', `Cloud plan${plan.value?.summary ? `: ${plan.value.summary}` : ''}`)}

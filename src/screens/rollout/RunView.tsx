@@ -130,9 +130,17 @@ function chipsOf(row: InstanceRow): Chip[] {
   return row.steps.map((cell) => ({
     label: STEP_LABELS[cell.step] ?? cell.step,
     status: cell.status,
-    detail: cell.ms !== undefined && (cell.status === 'done' || cell.status === 'running') ? formatDuration(cell.ms) : cell.step === 'drain' && cell.status === 'running' ? (row.skipping ? 'skipping…' : `${row.evicted} evicted`) : undefined,
+    detail: loadBalancerDetail(row, cell) ?? (cell.ms !== undefined && (cell.status === 'done' || cell.status === 'running') ? formatDuration(cell.ms) : cell.step === 'drain' && cell.status === 'running' ? (row.skipping ? 'skipping…' : `${row.evicted} evicted`) : undefined),
     warn: cell.step === 'drain' && Boolean(row.blocked || row.skipping),
   }));
+}
+
+/** A deregister step that had nothing to take out says so instead of a duration: in no load balancer, or kept in them (a single control plane). */
+function loadBalancerDetail(row: InstanceRow, cell: InstanceRow['steps'][number]): string | undefined {
+  if (cell.step !== 'deregister' || cell.status !== 'done') return undefined;
+  if (row.loadBalancers?.action === 'none') return 'no LB';
+  if (row.loadBalancers?.action === 'kept') return 'kept';
+  return undefined;
 }
 
 /** Below this width an instance takes two lines: who it is, then its steps. */

@@ -9,6 +9,7 @@ import type { AwsRequest, AwsService } from './aws-service.js';
 import { requestScope } from './request-scope.js';
 import { AutoScalingService } from './autoscaling/autoscaling-service.js';
 import { Ec2Service } from './ec2/ec2-service.js';
+import { ElasticLoadBalancingService } from './elbv2/elb-service.js';
 import { Route53Service } from './route53/route53-service.js';
 import { S3Service } from './s3/s3-service.js';
 import type { AwsWorld } from './world/aws-world.js';
@@ -24,7 +25,7 @@ export class AwsRouter {
   private readonly services = new Map<string, AwsService>();
 
   constructor(private readonly deps: AwsRouterDeps) {
-    for (const service of [new Ec2Service(), new AutoScalingService(), new Route53Service(), new S3Service()]) {
+    for (const service of [new Ec2Service(), new AutoScalingService(), new Route53Service(), new S3Service(), new ElasticLoadBalancingService()]) {
       this.services.set(service.name, service);
     }
   }

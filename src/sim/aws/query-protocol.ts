@@ -40,17 +40,18 @@ export function sendEc2Error(request: AwsRequest, error: AwsError): void {
   sendXml(request, error.status, xml);
 }
 
-export function sendAwsQuery(request: AwsRequest, action: string, result: { [key: string]: XmlValue } | null): void {
+/** `xmlns`: the service's namespace (AutoScaling's unless given; Elastic Load Balancing has its own). */
+export function sendAwsQuery(request: AwsRequest, action: string, result: { [key: string]: XmlValue } | null, xmlns = AUTOSCALING_XMLNS): void {
   const body: { [key: string]: XmlValue } = {};
   if (result) body[`${action}Result`] = result;
   body.ResponseMetadata = { RequestId: request.requestId };
-  sendXml(request, 200, xmlDocument(`${action}Response`, body, () => 'member', AUTOSCALING_XMLNS));
+  sendXml(request, 200, xmlDocument(`${action}Response`, body, () => 'member', xmlns));
 }
 
-export function sendAwsQueryError(request: AwsRequest, error: AwsError): void {
+export function sendAwsQueryError(request: AwsRequest, error: AwsError, xmlns = AUTOSCALING_XMLNS): void {
   const type = error.status >= 500 ? 'Receiver' : 'Sender';
   const xml =
-    `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${AUTOSCALING_XMLNS}"><Error><Type>${type}</Type>` +
+    `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${xmlns}"><Error><Type>${type}</Type>` +
     `<Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error>` +
     `<RequestId>${request.requestId}</RequestId></ErrorResponse>`;
   sendXml(request, error.status, xml);

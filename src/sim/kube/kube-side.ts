@@ -2,19 +2,24 @@
 // under /k8s/<cluster>, and the world behind each (nodes that follow EC2
 // instances, pods, controllers). The AWS side tells it about instances.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { NodeLifecycle, Persistent, SimClock, SimFaults, SimInstanceInfo, SimRandom, SimStats } from '../contracts.js';
+import type { InstanceEnvironment, NodeLifecycle, Persistent, SimClock, SimFaults, SimInstanceInfo, SimRandom, SimStats } from '../contracts.js';
 import { routeApi } from './api-router.js';
 import { ClusterWorld, type WorldSnapshot } from './cluster-world.js';
 import { instanceRunning as bootInstance, instanceTerminated as terminateInstance } from './node-lifecycle.js';
 import { seedLarge } from './seed-large.js';
 import { failure, sendStatus } from './status.js';
-import { bootInfoOf } from './user-data.js';
+import { bootInfoOf, nodeupBoot, parseKubeEnv, type KubeEnv } from './user-data.js';
+
+/** How often (simulated ms) a waiting nodeup asks kops-controller again. */
+export const NODEUP_RETRY_MS = 10_000;
 
 export interface KubeSideDeps {
   clock: SimClock;
   random: SimRandom;
   faults: SimFaults;
   stats: SimStats;
+  /** S3 and kops-controller, for machines booting with nodeup (absent: they cannot read their config). */
+  environment?: InstanceEnvironment;
 }
 
 export interface KubeSideOptions {
@@ -31,6 +36,8 @@ export class KubeSide implements NodeLifecycle, Persistent {
   private readonly worlds = new Map<string, ClusterWorld>();
   private readonly listeners = new Set<() => void>();
   private readonly openWatches = new Set<() => void>();
+  /** nodeup runs waiting for kops-controller, by instance id. */
+  private readonly waitingNodeup = new Map<string, () => void>();
 
   constructor(
     private readonly deps: KubeSideDeps,
@@ -73,12 +80,34 @@ export class KubeSide implements NodeLifecycle, Persistent {
   }
 
   instanceRunning(instance: SimInstanceInfo): void {
+    const kubeEnv = parseKubeEnv(instance.userData ?? '');
+    if (kubeEnv) return this.runNodeup(instance, kubeEnv);
     const boot = bootInfoOf(instance);
     if (!boot) return;
     bootInstance(this.ensureCluster(boot.cluster), instance, boot);
   }
 
+  /** A machine booting with nodeup joins once it has read its config; a failure leaves it NotJoined, with the reason in /sim/stats. */
+  private runNodeup(instance: SimInstanceInfo, env: KubeEnv): void {
+    this.waitingNodeup.delete(instance.instanceId);
+    const outcome = nodeupBoot(env, this.deps.environment);
+    if (outcome.kind === 'boot') return bootInstance(this.ensureCluster(outcome.info.cluster), instance, outcome.info);
+    if (outcome.kind === 'waiting') {
+      this.waitingNodeup.set(instance.instanceId, this.deps.clock.after(NODEUP_RETRY_MS, () => this.runNodeup(instance, env)));
+      return;
+    }
+    this.deps.stats.recordBootFailure?.({
+      cluster: env.clusterName,
+      instanceId: instance.instanceId,
+      instanceGroup: env.instanceGroupName,
+      at: this.deps.clock.now(),
+      reason: outcome.reason,
+    });
+  }
+
   instanceTerminated(instanceId: string): void {
+    this.waitingNodeup.get(instanceId)?.();
+    this.waitingNodeup.delete(instanceId);
     for (const world of this.worlds.values()) {
       if (world.instance(instanceId)) terminateInstance(world, instanceId);
     }
@@ -115,6 +144,8 @@ export class KubeSide implements NodeLifecycle, Persistent {
 
   /** Stops timers and ends open watches (so an HTTP server can close). */
   close(): void {
+    for (const cancel of this.waitingNodeup.values()) cancel();
+    this.waitingNodeup.clear();
     for (const finish of [...this.openWatches]) finish();
     for (const world of this.worlds.values()) world.close();
   }

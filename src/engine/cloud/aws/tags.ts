@@ -45,3 +45,38 @@ export function fromTagList(tags: { Key?: string; Value?: string }[] | undefined
 export function clusterFilter(cluster: string): { Name: string; Values: string[] }[] {
   return [{ Name: `tag:${TAG_CLUSTER}`, Values: [cluster] }];
 }
+
+/**
+ * The auto scaling group (and launch template) name kops gives an instance
+ * group: `<ig>.masters.<cluster>` for the control plane (kept for backward
+ * compatibility in kops), `<ig>.apiservers.<cluster>` for API servers, and
+ * `<ig>.<cluster>` for nodes and bastions.
+ */
+export function kopsGroupName(cluster: string, ig: string, role: InstanceGroupRole | string): string {
+  if (role === 'ControlPlane' || role === 'Master') return `${ig}.masters.${cluster}`;
+  if (role === 'APIServer') return `${ig}.apiservers.${cluster}`;
+  return `${ig}.${cluster}`;
+}
+
+/** kopsdeck's own name for an instance group's group and template: `<ig>.<cluster>`. */
+export const kopsdeckGroupName = (cluster: string, ig: string): string => `${ig}.${cluster}`;
+
+/** Every name an instance group's group may have, kopsdeck's first (they are equal for nodes and bastions). */
+export function groupNamesOf(cluster: string, ig: string, role: InstanceGroupRole | string): string[] {
+  return [...new Set([kopsdeckGroupName(cluster, ig), kopsGroupName(cluster, ig, role)])];
+}
+
+/** The role a kops-only group name stands for (`.masters.` or `.apiservers.`); undefined for any other name. */
+export function kopsRoleOfGroupName(cluster: string, name: string): 'ControlPlane' | 'APIServer' | undefined {
+  if (name.endsWith(`.masters.${cluster}`)) return 'ControlPlane';
+  if (name.endsWith(`.apiservers.${cluster}`)) return 'APIServer';
+  return undefined;
+}
+
+/** The instance group a group name stands for, under kopsdeck's or kops' naming. */
+export function instanceGroupOfGroupName(cluster: string, name: string): string | undefined {
+  for (const suffix of [`.masters.${cluster}`, `.apiservers.${cluster}`, `.${cluster}`]) {
+    if (name.endsWith(suffix) && name.length > suffix.length) return name.slice(0, -suffix.length);
+  }
+  return undefined;
+}

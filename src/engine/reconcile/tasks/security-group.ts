@@ -59,7 +59,7 @@ export function securityGroupTask(cluster: string, role: GroupRole): Task<Securi
   };
 }
 
-/** One ingress rule: a protocol and port range, from a CIDR or from another group. */
+/** One ingress rule: a protocol and port range, from a CIDR, a managed prefix list or another group. */
 export interface RuleSpec {
   name: string;
   group: GroupRole;
@@ -67,6 +67,7 @@ export interface RuleSpec {
   fromPort?: number;
   toPort?: number;
   cidr?: string;
+  prefixListId?: string;
   sourceGroup?: GroupRole;
 }
 
@@ -76,6 +77,7 @@ export interface RuleDesired {
   fromPort?: number;
   toPort?: number;
   cidr?: string;
+  prefixListId?: string;
   sourceGroupId?: string;
 }
 
@@ -88,6 +90,7 @@ export function ruleTask(cluster: string, rule: RuleSpec): Task<RuleDesired, Rul
     fromPort: rule.protocol === '-1' ? undefined : rule.fromPort,
     toPort: rule.protocol === '-1' ? undefined : rule.toPort,
     cidr: rule.cidr,
+    prefixListId: rule.prefixListId,
     sourceGroupId: sourceKey ? idOrPending(ctx, sourceKey) : undefined,
   });
   return {
@@ -108,7 +111,7 @@ export function ruleTask(cluster: string, rule: RuleSpec): Task<RuleDesired, Rul
       SecurityGroup: d.groupId,
       Protocol: d.protocol === '-1' ? 'all' : d.protocol,
       ...(d.fromPort !== undefined ? { Ports: d.fromPort === d.toPort ? String(d.fromPort) : `${d.fromPort}-${d.toPort}` } : {}),
-      Source: d.cidr ?? d.sourceGroupId ?? '',
+      Source: d.cidr ?? d.prefixListId ?? d.sourceGroupId ?? '',
     }),
     async apply(ctx, change) {
       const want = desired(ctx);
@@ -125,7 +128,7 @@ export function ruleTask(cluster: string, rule: RuleSpec): Task<RuleDesired, Rul
 }
 
 export const ruleId = (r: RuleDesired): string =>
-  `${r.groupId}:${r.protocol}:${r.fromPort ?? ''}-${r.toPort ?? ''}:${r.cidr ?? r.sourceGroupId ?? ''}`;
+  `${r.groupId}:${r.protocol}:${r.fromPort ?? ''}-${r.toPort ?? ''}:${r.cidr ?? r.prefixListId ?? r.sourceGroupId ?? ''}`;
 
 export function sameRule(a: RuleDesired, b: RuleDesired): boolean {
   return ruleId(a) === ruleId(b);
@@ -141,6 +144,7 @@ export function ingressRules(group: SecurityGroup): RuleDesired[] {
     for (const r of p.IpRanges ?? []) rules.push({ ...base, cidr: r.CidrIp });
     for (const r of p.Ipv6Ranges ?? []) rules.push({ ...base, cidr: r.CidrIpv6 });
     for (const r of p.UserIdGroupPairs ?? []) rules.push({ ...base, sourceGroupId: r.GroupId });
+    for (const r of p.PrefixListIds ?? []) rules.push({ ...base, prefixListId: r.PrefixListId });
   }
   return rules;
 }
@@ -154,18 +158,44 @@ export function toPermission(rule: RuleDesired): IpPermission {
   if (rule.cidr?.includes(':')) permission.Ipv6Ranges = [{ CidrIpv6: rule.cidr }];
   else if (rule.cidr) permission.IpRanges = [{ CidrIp: rule.cidr }];
   if (rule.sourceGroupId) permission.UserIdGroupPairs = [{ GroupId: rule.sourceGroupId }];
+  if (rule.prefixListId) permission.PrefixListIds = [{ PrefixListId: rule.prefixListId }];
   return permission;
 }
 
-/** Ingress rules on the cluster's groups that no rule task wants any more. */
-export function staleRuleDeletions(ctx: ReconcileContext, wanted: RuleDesired[]): DeletionTask[] {
+/**
+ * The extra rules kopsdeck removes, after kops' RemoveExtraRules: only rules on
+ * the ports it manages in that group (SSH everywhere, the API on the control
+ * plane), never any other rule someone added (or the load balancer needs).
+ */
+export const REMOVE_EXTRA_RULE_PORTS: Record<GroupRole, number[]> = { masters: [22, 443], nodes: [22], bastions: [22] };
+
+/** kops' `port=N` removal rule: the rule filters exactly that one port (any protocol). */
+export function isRemovableExtraRule(cluster: string, group: SecurityGroup, rule: RuleDesired): boolean {
+  const role = (Object.keys(REMOVE_EXTRA_RULE_PORTS) as GroupRole[]).find((r) => group.GroupName === securityGroupName(cluster, r));
+  if (!role) return false;
+  return REMOVE_EXTRA_RULE_PORTS[role].some((port) => rule.fromPort === port && rule.toPort === port);
+}
+
+export interface StaleRules {
+  deletions: DeletionTask[];
+  /** Rules no task wants that are not of a kind kopsdeck manages: kept, with a label each. */
+  kept: { group: string; label: string }[];
+}
+
+/** Ingress rules on the cluster's groups that no rule task wants any more (removable ones only). */
+export function staleRuleDeletions(ctx: ReconcileContext, wanted: RuleDesired[], mayRemove: (group: SecurityGroup, rule: RuleDesired) => boolean): StaleRules {
   const wantedIds = new Set(wanted.map(ruleId));
   const deletions: DeletionTask[] = [];
+  const kept: StaleRules['kept'] = [];
   for (const group of ctx.snapshot.securityGroups) {
     for (const rule of ingressRules(group)) {
       const id = ruleId(rule);
       if (wantedIds.has(id)) continue;
-      const label = `${group.GroupName}:${rule.protocol === '-1' ? 'all' : `${rule.protocol}/${rule.fromPort}-${rule.toPort}`}:${rule.cidr ?? rule.sourceGroupId}`;
+      const label = `${group.GroupName}:${rule.protocol === '-1' ? 'all' : `${rule.protocol}/${rule.fromPort}-${rule.toPort}`}:${rule.cidr ?? rule.prefixListId ?? rule.sourceGroupId}`;
+      if (!mayRemove(group, rule)) {
+        kept.push({ group: group.GroupName ?? group.GroupId!, label });
+        continue;
+      }
       deletions.push({
         key: taskKey('SecurityGroupRule', label),
         kind: 'SecurityGroupRule',
@@ -182,5 +212,5 @@ export function staleRuleDeletions(ctx: ReconcileContext, wanted: RuleDesired[])
       });
     }
   }
-  return deletions;
+  return { deletions, kept };
 }

@@ -5,6 +5,7 @@ import type { Params } from '../query-params.js';
 import { ACCOUNT_ID } from '../world/regions.js';
 import type { AutoScalingGroup } from '../world/types.js';
 import { groupNamed, type AsgContext } from './autoscaling-context.js';
+import { loadBalancersOfNewGroup } from './autoscaling-load-balancers.js';
 
 function launchTemplateRef(ctx: AsgContext, spec: Params): AutoScalingGroup['launchTemplate'] {
   const ref = { id: spec.str('LaunchTemplateId'), name: spec.str('LaunchTemplateName') };
@@ -50,6 +51,7 @@ export function createGroup(ctx: AsgContext): null {
   const maxSize = params.int('MaxSize') ?? 0;
   const desiredCapacity = params.int('DesiredCapacity') ?? minSize;
   checkSizes(minSize, maxSize, desiredCapacity);
+  const loadBalancers = loadBalancersOfNewGroup(ctx);
   const group: AutoScalingGroup = {
     name,
     region,
@@ -63,6 +65,7 @@ export function createGroup(ctx: AsgContext): null {
     createdAt: world.now(),
     deleting: false,
     activities: [],
+    ...loadBalancers,
   };
   world.state.autoScalingGroups[world.asgKey(region, name)] = group;
   const cluster = group.tags.find((t) => t.key === 'KubernetesCluster')?.value;

@@ -8,6 +8,7 @@ import type { AsgTag, AutoScalingGroup, Instance } from '../world/types.js';
 import { activityXml, groupXml, tagXml } from './autoscaling-xml.js';
 import { groupNamed, type AsgContext } from './autoscaling-context.js';
 import { createGroup, deleteGroup, updateGroup } from './autoscaling-groups.js';
+import * as balancers from './autoscaling-load-balancers.js';
 
 type Result = Parameters<typeof sendAwsQuery>[2];
 type Handler = (ctx: AsgContext) => Result;
@@ -86,6 +87,8 @@ const detachInstances: Handler = (ctx) => {
     throw new AwsError('ValidationError', `Detaching ${instances.length} instance(s) with decrement would violate the group's min size ${group.minSize}.`);
   }
   for (const instance of instances) {
+    // Leaving the group takes it out of the group's load balancers (it drains), as on AWS.
+    ctx.world.loadBalancing.instanceLeaving(instance);
     instance.asgName = undefined;
     delete instance.tags['aws:autoscaling:groupName'];
     if (decrement) group.desiredCapacity -= 1;
@@ -166,6 +169,12 @@ const ACTIONS: Record<string, Handler> = {
   DeleteTags: deleteTags,
   DescribeTags: describeTags,
   DescribeScalingActivities: describeScalingActivities,
+  AttachLoadBalancerTargetGroups: balancers.attachLoadBalancerTargetGroups,
+  DetachLoadBalancerTargetGroups: balancers.detachLoadBalancerTargetGroups,
+  DescribeLoadBalancerTargetGroups: balancers.describeLoadBalancerTargetGroups,
+  AttachLoadBalancers: balancers.attachLoadBalancers,
+  DetachLoadBalancers: balancers.detachLoadBalancers,
+  DescribeLoadBalancers: balancers.describeLoadBalancers,
 };
 
 export class AutoScalingService implements AwsService {

@@ -23,8 +23,8 @@ export function groupXml(world: AwsWorld, group: AutoScalingGroup): { [key: stri
     DesiredCapacity: group.desiredCapacity,
     DefaultCooldown: 300,
     AvailabilityZones: zones,
-    LoadBalancerNames: [],
-    TargetGroupARNs: [],
+    LoadBalancerNames: group.loadBalancerNames ?? [],
+    TargetGroupARNs: group.targetGroupArns ?? [],
     HealthCheckType: 'EC2',
     HealthCheckGracePeriod: 0,
     Instances: world.scaling.listedMembers(group).map((i) => ({

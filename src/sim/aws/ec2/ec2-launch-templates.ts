@@ -37,7 +37,11 @@ function versionXml(template: LaunchTemplate, version: LaunchTemplateVersion) {
       keyName: data.keyName,
       userData: data.userData,
       iamInstanceProfile: data.iamInstanceProfile,
-      metadataOptions: data.httpTokens ? { httpTokens: data.httpTokens } : undefined,
+      metadataOptions:
+        data.httpTokens || data.httpEndpoint || data.httpPutResponseHopLimit !== undefined
+          ? { httpTokens: data.httpTokens, httpEndpoint: data.httpEndpoint, httpPutResponseHopLimit: data.httpPutResponseHopLimit, httpProtocolIpv6: data.httpProtocolIpv6 }
+          : undefined,
+      blockDeviceMappingSet: data.blockDeviceMappings?.map((m) => ({ deviceName: m.deviceName, virtualName: m.virtualName, ebs: m.ebs })),
       securityGroupIdSet: data.securityGroupIds,
       networkInterfaceSet:
         data.associatePublicIp === undefined ? undefined : [{ deviceIndex: 0, associatePublicIpAddress: data.associatePublicIp, groupSet: data.securityGroupIds ?? [] }],
@@ -58,7 +62,22 @@ function readData(params: Params | undefined): LaunchTemplateData {
   set('instanceType', params.str('InstanceType'));
   set('keyName', params.str('KeyName'));
   set('userData', params.str('UserData'));
-  set('httpTokens', params.object('MetadataOptions')?.str('HttpTokens'));
+  const metadata = params.object('MetadataOptions');
+  set('httpTokens', metadata?.str('HttpTokens'));
+  set('httpEndpoint', metadata?.str('HttpEndpoint'));
+  set('httpPutResponseHopLimit', metadata?.int('HttpPutResponseHopLimit'));
+  set('httpProtocolIpv6', metadata?.str('HttpProtocolIpv6'));
+  const mappings = params.objects('BlockDeviceMapping').map((m) => {
+    const ebs = m.object('Ebs');
+    return {
+      deviceName: m.required('DeviceName'),
+      virtualName: m.str('VirtualName'),
+      ebs: ebs
+        ? { volumeSize: ebs.int('VolumeSize'), volumeType: ebs.str('VolumeType'), encrypted: ebs.bool('Encrypted'), iops: ebs.int('Iops'), throughput: ebs.int('Throughput'), deleteOnTermination: ebs.bool('DeleteOnTermination') }
+        : undefined,
+    };
+  });
+  if (mappings.length) data.blockDeviceMappings = mappings;
   const profile = params.object('IamInstanceProfile');
   if (profile) data.iamInstanceProfile = { name: profile.str('Name'), arn: profile.str('Arn') };
   const groups = params.strings('SecurityGroupId');

@@ -23,7 +23,7 @@ function permissionsXml(rules: SecurityGroupRule[]) {
     groups: same.filter((r) => r.sourceGroupId).map((r) => ({ groupId: r.sourceGroupId, userId: ACCOUNT_ID, description: r.description })),
     ipRanges: same.filter((r) => r.cidr && !r.cidr.includes(':')).map((r) => ({ cidrIp: r.cidr, description: r.description })),
     ipv6Ranges: same.filter((r) => r.cidr?.includes(':')).map((r) => ({ cidrIpv6: r.cidr, description: r.description })),
-    prefixListIds: [],
+    prefixListIds: same.filter((r) => r.prefixListId).map((r) => ({ prefixListId: r.prefixListId, description: r.description })),
   }));
 }
 
@@ -51,6 +51,7 @@ function ruleXml(group: SecurityGroup, rule: SecurityGroupRule) {
     fromPort: rule.fromPort ?? -1,
     toPort: rule.toPort ?? -1,
     cidrIpv4: rule.cidr,
+    prefixListId: rule.prefixListId,
     referencedGroupInfo: rule.sourceGroupId ? { groupId: rule.sourceGroupId, userId: ACCOUNT_ID } : undefined,
     description: rule.description,
     securityGroupRuleArn: `arn:aws:ec2:${group.region}:${ACCOUNT_ID}:security-group-rule/${rule.id}`,
@@ -80,15 +81,34 @@ function requestedRules(params: Params, egress: boolean): Omit<SecurityGroupRule
     cidrs.push(...permission.objects('Ipv6Ranges').map((r) => ({ cidr: r.required('CidrIpv6'), description: r.str('Description') })));
     if (permission.str('CidrIp')) cidrs.push({ cidr: permission.str('CidrIp')!, description: undefined });
     const pairs = [...permission.objects('Groups'), ...permission.objects('UserIdGroupPairs')];
+    const prefixLists = permission.objects('PrefixListIds').map((p) => ({ prefixListId: prefixListIdOf(p.required('PrefixListId')), description: p.str('Description') }));
     for (const cidr of cidrs) rules.push({ ...base, ...cidr });
     for (const pair of pairs) rules.push({ ...base, sourceGroupId: pair.required('GroupId'), description: pair.str('Description') });
+    for (const list of prefixLists) rules.push({ ...base, ...list });
   }
   if (rules.length === 0) throw new AwsError('MissingParameter', 'No ip permissions were specified');
   return rules;
 }
 
+/**
+ * EC2 refuses a malformed prefix list id (InvalidPrefixListId.Malformed). The
+ * simulator does not model managed prefix lists, so a well-formed id is taken
+ * as one that exists (AWS would answer InvalidPrefixListID.NotFound for an
+ * unknown one).
+ */
+function prefixListIdOf(id: string): string {
+  if (!/^pl-[0-9a-f]{8}(?:[0-9a-f]{9})?$/.test(id)) throw new AwsError('InvalidPrefixListId.Malformed', `Invalid id: "${id}" (expecting "pl-...")`);
+  return id;
+}
+
 const sameRule = (a: Omit<SecurityGroupRule, 'id'>, b: Omit<SecurityGroupRule, 'id'>): boolean =>
-  a.egress === b.egress && a.protocol === b.protocol && a.fromPort === b.fromPort && a.toPort === b.toPort && a.cidr === b.cidr && a.sourceGroupId === b.sourceGroupId;
+  a.egress === b.egress &&
+  a.protocol === b.protocol &&
+  a.fromPort === b.fromPort &&
+  a.toPort === b.toPort &&
+  a.cidr === b.cidr &&
+  a.sourceGroupId === b.sourceGroupId &&
+  a.prefixListId === b.prefixListId;
 
 function groupOf(ctx: Ec2Context): SecurityGroup {
   const id = ctx.params.str('GroupId');
@@ -106,7 +126,7 @@ function authorize(egress: boolean): Ec2Handler {
     for (const rule of requestedRules(ctx.params, egress)) {
       if (rule.sourceGroupId) findIn(ctx.world.state.securityGroups, rule.sourceGroupId, ctx.region, 'InvalidGroup.NotFound', 'security group');
       if ([...group.rules, ...added].some((r) => sameRule(r, rule))) {
-        throw new AwsError('InvalidPermission.Duplicate', `the specified rule "peer: ${rule.cidr ?? rule.sourceGroupId}, ${rule.protocol.toUpperCase()}, from port: ${rule.fromPort}, to port: ${rule.toPort}, ALLOW" already exists`);
+        throw new AwsError('InvalidPermission.Duplicate', `the specified rule "peer: ${rule.cidr ?? rule.sourceGroupId ?? rule.prefixListId}, ${rule.protocol.toUpperCase()}, from port: ${rule.fromPort}, to port: ${rule.toPort}, ALLOW" already exists`);
       }
       added.push({ id: ctx.world.newId('sgr'), ...rule });
     }

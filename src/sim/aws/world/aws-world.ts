@@ -4,6 +4,7 @@
 import type { NodeLifecycle, Persistent, SimClock, SimFaults, SimRandom } from '../../contracts.js';
 import { AsgController } from './asg-controller.js';
 import { InstanceLifecycle } from './instance-lifecycle.js';
+import { LoadBalancing } from './load-balancing.js';
 import { NatGatewayLifecycle } from './nat-gateway-lifecycle.js';
 import { emptyWorldState, type AutoScalingGroup, type AwsWorldState } from './types.js';
 
@@ -21,11 +22,13 @@ export class AwsWorld implements Persistent {
   readonly instances: InstanceLifecycle;
   readonly scaling: AsgController;
   readonly natGateways: NatGatewayLifecycle;
+  readonly loadBalancing: LoadBalancing;
 
   constructor(readonly deps: AwsWorldDeps) {
     this.instances = new InstanceLifecycle(this);
     this.scaling = new AsgController(this);
     this.natGateways = new NatGatewayLifecycle(this);
+    this.loadBalancing = new LoadBalancing(this);
   }
 
   get clock(): SimClock {

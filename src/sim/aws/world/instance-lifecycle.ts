@@ -61,6 +61,8 @@ export class InstanceLifecycle {
   terminate(instance: Instance, reason = 'User initiated'): Instance['state'] {
     const previous = instance.state;
     if (previous === 'shutting-down' || previous === 'terminated') return previous;
+    // While it still serves: its group's load balancers drain it.
+    this.world.loadBalancing.instanceLeaving(instance);
     instance.state = 'shutting-down';
     instance.stateReason = reason;
     this.scheduleTransition(instance, this.world.now() + SHUTDOWN_DELAY_MS);
@@ -120,6 +122,7 @@ export class InstanceLifecycle {
     if (instance.state === 'pending') {
       instance.state = 'running';
       instance.transitionAt = undefined;
+      this.world.loadBalancing.instanceRunning(instance);
       this.notify(() => this.world.deps.kube.instanceRunning(this.info(instance)));
     } else if (instance.state === 'shutting-down') {
       instance.state = 'terminated';

@@ -1,5 +1,5 @@
-// The regions and zones the simulator serves (the same table the cluster spec
-// validates against) and the public images DescribeImages knows. The table is
+// The regions and zones the simulator serves (AWS's commercial regions, as an
+// account sees them) and the public images DescribeImages knows. The table is
 // kept apart from src/engine/spec/regions.ts on purpose: the simulator models
 // the cloud independently and never imports the engine.
 
@@ -8,13 +8,33 @@ const ZONE_LETTERS: Record<string, string> = {
   'us-east-2': 'abc',
   'us-west-1': 'bc',
   'us-west-2': 'abcd',
-  'eu-west-1': 'abc',
-  'eu-west-2': 'abc',
-  'eu-central-1': 'abc',
+  'af-south-1': 'abc',
+  'ap-east-1': 'abc',
+  'ap-south-1': 'abc',
+  'ap-south-2': 'abc',
   'ap-southeast-1': 'abc',
   'ap-southeast-2': 'abc',
+  'ap-southeast-3': 'abc',
+  'ap-southeast-4': 'abc',
+  'ap-southeast-5': 'abc',
+  'ap-southeast-7': 'abc',
   'ap-northeast-1': 'acd',
+  'ap-northeast-2': 'abcd',
+  'ap-northeast-3': 'abc',
   'ca-central-1': 'abd',
+  'ca-west-1': 'abc',
+  'eu-central-1': 'abc',
+  'eu-central-2': 'abc',
+  'eu-west-1': 'abc',
+  'eu-west-2': 'abc',
+  'eu-west-3': 'abc',
+  'eu-south-1': 'abc',
+  'eu-south-2': 'abc',
+  'eu-north-1': 'abc',
+  'il-central-1': 'abc',
+  'me-south-1': 'abc',
+  'me-central-1': 'abc',
+  'mx-central-1': 'abc',
   'sa-east-1': 'abc',
 };
 
@@ -53,6 +73,10 @@ export const CANONICAL_OWNER = '099720109477';
 
 /** The same images exist in every region, as kops' image names resolve anywhere. */
 export const IMAGES: SimImage[] = [
+  image('ami-0a1b2c3d4e5f60007', 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20260714', 'x86_64', '2026-07-14T00:00:00.000Z'),
+  image('ami-0a1b2c3d4e5f60008', 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-20260714', 'arm64', '2026-07-14T00:00:00.000Z'),
+  image('ami-0a1b2c3d4e5f60009', 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20260714', 'x86_64', '2026-07-14T00:00:00.000Z'),
+  image('ami-0a1b2c3d4e5f6000a', 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-arm64-server-20260714', 'arm64', '2026-07-14T00:00:00.000Z'),
   image('ami-0a1b2c3d4e5f60006', 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20250610', 'x86_64', '2025-06-10T00:00:00.000Z'),
   image('ami-0a1b2c3d4e5f60001', 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20250305', 'x86_64', '2025-03-05T00:00:00.000Z'),
   image('ami-0a1b2c3d4e5f60002', 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-20250305', 'arm64', '2025-03-05T00:00:00.000Z'),

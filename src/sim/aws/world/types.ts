@@ -1,5 +1,6 @@
 // The AWS half of the simulated world, as plain JSON-able records so the whole
 // state can be saved and restored as it is. Times are simulated epoch ms.
+import { emptyLoadBalancingState, type LoadBalancingState } from './load-balancing-types.js';
 
 export type Tags = Record<string, string>;
 
@@ -90,6 +91,8 @@ export interface SecurityGroupRule {
   toPort?: number;
   cidr?: string;
   sourceGroupId?: string;
+  /** A managed prefix list (pl-...) as the rule's source. */
+  prefixListId?: string;
   description?: string;
 }
 
@@ -116,6 +119,17 @@ export interface LaunchTemplateData {
   associatePublicIp?: boolean;
   /** MetadataOptions.HttpTokens ('required' is IMDSv2 only). */
   httpTokens?: string;
+  /** The rest of MetadataOptions, as sent (absent in worlds saved before). */
+  httpEndpoint?: string;
+  httpPutResponseHopLimit?: number;
+  httpProtocolIpv6?: string;
+  blockDeviceMappings?: BlockDeviceMapping[];
+}
+
+export interface BlockDeviceMapping {
+  deviceName: string;
+  virtualName?: string;
+  ebs?: { volumeSize?: number; volumeType?: string; encrypted?: boolean; iops?: number; throughput?: number; deleteOnTermination?: boolean };
 }
 
 export interface LaunchTemplateVersion {
@@ -193,6 +207,9 @@ export interface AutoScalingGroup {
   activities: ScalingActivity[];
   /** Launches paused until this time after a failure. */
   retryLaunchAt?: number;
+  /** Target groups and classic load balancers its in-service instances are registered with (absent in worlds saved before). */
+  targetGroupArns?: string[];
+  loadBalancerNames?: string[];
 }
 
 export interface HostedZone {
@@ -249,6 +266,7 @@ export interface AwsWorldState {
   hostedZones: Record<string, HostedZone>;
   changes: Record<string, Change>;
   buckets: Record<string, Bucket>;
+  loadBalancing: LoadBalancingState;
 }
 
 export function emptyWorldState(): AwsWorldState {
@@ -266,5 +284,6 @@ export function emptyWorldState(): AwsWorldState {
     hostedZones: {},
     changes: {},
     buckets: {},
+    loadBalancing: emptyLoadBalancingState(),
   };
 }

@@ -1,0 +1,143 @@
+// A channel in kops' own format (kind: Channel): the machine image per cloud,
+// architecture and Kubernetes version; the recommended and required
+// Kubernetes patch per version range; and, per kops version, the Kubernetes
+// version a new cluster gets. Parsing checks every field and says where a
+// problem is, e.g. `spec.kubernetesVersions[2].range: ...`.
+import { parse as parseYaml } from 'yaml';
+import { parseSemver, type Semver } from './semver.js';
+import { parseVersionRange, VersionRangeError, type VersionRange } from './version-range.js';
+
+export interface ChannelImage {
+  name: string;
+  /** The cloud, e.g. "aws". */
+  providerID: string;
+  /** "amd64" or "arm64"; absent: any architecture. */
+  architectureID?: string;
+  /** The Kubernetes versions it is for; absent: all. */
+  kubernetesVersion?: VersionRange;
+}
+
+export interface KubernetesVersionSpec {
+  range?: VersionRange;
+  recommendedVersion?: Semver;
+  requiredVersion?: Semver;
+}
+
+export interface KopsVersionSpec {
+  range?: VersionRange;
+  /** The Kubernetes version a new cluster gets from these kops versions. */
+  kubernetesVersion?: Semver;
+}
+
+export interface Channel {
+  /** Where it was read from, as the user named it ("stable", a path, a URL). */
+  location: string;
+  images: ChannelImage[];
+  kubernetesVersions: KubernetesVersionSpec[];
+  kopsVersions: KopsVersionSpec[];
+}
+
+/** A channel that cannot be read or parsed; the message names the channel and the reason. */
+export class ChannelError extends Error {
+  constructor(
+    readonly location: string,
+    readonly reason: string,
+  ) {
+    super(`channel "${location}" could not be read: ${reason}`);
+    this.name = 'ChannelError';
+  }
+}
+
+type Doc = Record<string, unknown>;
+const isDoc = (v: unknown): v is Doc => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Parses a channel's YAML text; throws ChannelError listing every problem. */
+export function parseChannel(text: string, location: string): Channel {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (error) {
+    throw new ChannelError(location, `it is not valid YAML (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+  }
+  const problems: string[] = [];
+  if (!isDoc(doc)) throw new ChannelError(location, 'it is not a channel: expected a mapping with a spec');
+  if (doc.kind !== undefined && doc.kind !== 'Channel') problems.push(`kind: is "${String(doc.kind)}", expected Channel`);
+  const spec = doc.spec;
+  if (!isDoc(spec)) throw new ChannelError(location, 'it has no spec mapping (expected spec.images, spec.kubernetesVersions, spec.kopsVersions)');
+  const reader = new FieldReader(problems);
+  const channel: Channel = {
+    location,
+    images: reader.list(spec, 'spec.images', (item, path) => ({
+      name: reader.requiredString(item, 'name', path),
+      providerID: reader.requiredString(item, 'providerID', path),
+      architectureID: reader.optionalString(item, 'architectureID', path),
+      kubernetesVersion: reader.range(item, 'kubernetesVersion', path),
+    })),
+    kubernetesVersions: reader.list(spec, 'spec.kubernetesVersions', (item, path) => ({
+      range: reader.range(item, 'range', path),
+      recommendedVersion: reader.version(item, 'recommendedVersion', path),
+      requiredVersion: reader.version(item, 'requiredVersion', path),
+    })),
+    kopsVersions: reader.list(spec, 'spec.kopsVersions', (item, path) => ({
+      range: reader.range(item, 'range', path),
+      kubernetesVersion: reader.version(item, 'kubernetesVersion', path),
+    })),
+  };
+  if (problems.length > 0) throw new ChannelError(location, problems.join('; '));
+  return channel;
+}
+
+/** Reads typed fields, collecting a `path: problem` line for each bad one. */
+class FieldReader {
+  constructor(private readonly problems: string[]) {}
+
+  list<T>(spec: Doc, path: string, read: (item: Doc, path: string) => T): T[] {
+    const key = path.split('.').at(-1)!;
+    const value = spec[key];
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value)) {
+      this.problems.push(`${path}: must be a list`);
+      return [];
+    }
+    const items: T[] = [];
+    value.forEach((item, i) => {
+      if (isDoc(item)) items.push(read(item, `${path}[${i}]`));
+      else this.problems.push(`${path}[${i}]: must be a mapping`);
+    });
+    return items;
+  }
+
+  optionalString(item: Doc, key: string, path: string): string | undefined {
+    const value = item[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'string') return value;
+    this.problems.push(`${path}.${key}: must be text`);
+    return undefined;
+  }
+
+  requiredString(item: Doc, key: string, path: string): string {
+    const value = this.optionalString(item, key, path);
+    if (value === undefined && item[key] == null) this.problems.push(`${path}.${key}: is required`);
+    return value ?? '';
+  }
+
+  range(item: Doc, key: string, path: string): VersionRange | undefined {
+    const text = this.optionalString(item, key, path);
+    if (text === undefined) return undefined;
+    try {
+      return parseVersionRange(text);
+    } catch (error) {
+      if (!(error instanceof VersionRangeError)) throw error;
+      this.problems.push(`${path}.${key}: ${error.message}`);
+      return undefined;
+    }
+  }
+
+  version(item: Doc, key: string, path: string): Semver | undefined {
+    const text = this.optionalString(item, key, path);
+    if (text === undefined) return undefined;
+    const version = parseSemver(text);
+    if (!version) this.problems.push(`${path}.${key}: "${text}" is not a version like 1.36.3`);
+    return version ?? undefined;
+  }
+}

@@ -1,0 +1,82 @@
+// The facts that show kops made a cluster. Pure: from what discovery and the
+// state store returned to a list of readable phrases; no AWS call here.
+import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
+import type { LaunchTemplateState } from '../cloud/aws/discovery.js';
+import type { ClusterLoadBalancers } from '../cloud/aws/discovery-load-balancers.js';
+import { kopsRoleOfGroupName } from '../cloud/aws/tags.js';
+import { bootstrapKindOfTemplate, describeBootstrap } from './bootstrap-kind.js';
+import type { OwnershipEvidence } from './types.js';
+
+/** Objects kops writes in a cluster's state store and kopsdeck never does. */
+export const KOPS_VERSION_OBJECT = 'kops-version.txt';
+export const KOPS_COMPLETED_SPEC_OBJECT = 'cluster-completed.spec';
+
+export interface StoreFacts {
+  /** The content of <cluster>/kops-version.txt, when it exists. */
+  kopsVersion?: string;
+  /** Whether <cluster>/cluster-completed.spec exists. */
+  completedSpec: boolean;
+}
+
+export function storeEvidence(cluster: string, facts: StoreFacts): OwnershipEvidence[] {
+  const evidence: OwnershipEvidence[] = [];
+  if (facts.kopsVersion !== undefined) {
+    const version = facts.kopsVersion.trim();
+    evidence.push({
+      kind: 'state-store',
+      resource: `${cluster}/${KOPS_VERSION_OBJECT}`,
+      phrase: `its state store holds ${KOPS_VERSION_OBJECT}${version ? `, written by kops ${version}` : ''}`,
+    });
+  }
+  if (facts.completedSpec) {
+    evidence.push({ kind: 'state-store', resource: `${cluster}/${KOPS_COMPLETED_SPEC_OBJECT}`, phrase: `its state store holds kops' ${KOPS_COMPLETED_SPEC_OBJECT}` });
+  }
+  return evidence;
+}
+
+export interface CloudFacts {
+  clusterName: string;
+  launchTemplates: LaunchTemplateState[];
+  autoScalingGroups: AutoScalingGroup[];
+  /** Absent when they were not looked up. */
+  loadBalancers?: ClusterLoadBalancers;
+}
+
+export function cloudEvidence(facts: CloudFacts): OwnershipEvidence[] {
+  const evidence: OwnershipEvidence[] = [];
+  for (const state of facts.launchTemplates) {
+    const name = state.template.LaunchTemplateName ?? state.template.LaunchTemplateId ?? '?';
+    const kind = bootstrapKindOfTemplate(state);
+    // A version that could not be read proves nothing either way.
+    if (kind !== 'kopsdeck' && kind !== 'unreadable') {
+      evidence.push({ kind: 'launch-template', resource: name, phrase: `launch template ${name} boots with ${describeBootstrap(kind)}` });
+    }
+    const profile = state.latest?.LaunchTemplateData?.IamInstanceProfile;
+    if (profile?.Name || profile?.Arn) {
+      evidence.push({ kind: 'instance-profile', resource: name, phrase: `launch template ${name} gives its instances the IAM instance profile ${profile.Name ?? profile.Arn}, which kopsdeck does not make` });
+    }
+  }
+  for (const group of facts.autoScalingGroups) {
+    const name = group.AutoScalingGroupName ?? '?';
+    const role = kopsRoleOfGroupName(facts.clusterName, name);
+    if (role) {
+      const form = role === 'ControlPlane' ? '<ig>.masters.<cluster>' : '<ig>.apiservers.<cluster>';
+      evidence.push({ kind: 'group-name', resource: name, phrase: `auto scaling group ${name} has kops' ${role === 'ControlPlane' ? 'control-plane' : 'API server'} name (${form})` });
+    }
+  }
+  for (const lb of (facts.loadBalancers?.loadBalancers ?? []).filter(notForAService)) {
+    evidence.push({ kind: 'load-balancer', resource: lb.name, phrase: `load balancer ${lb.name} is tagged for the cluster, and kopsdeck makes none` });
+  }
+  for (const tg of (facts.loadBalancers?.targetGroups ?? []).filter(notForAService)) {
+    evidence.push({ kind: 'target-group', resource: tg.name, phrase: `target group ${tg.name} is tagged for the cluster, and kopsdeck makes none` });
+  }
+  return evidence;
+}
+
+/**
+ * Load balancers that Kubernetes makes for Services (the cloud controller
+ * manager, the AWS Load Balancer Controller) carry the cluster's tags too, on
+ * any cluster: they say nothing about who made the cluster.
+ */
+const SERVICE_TAGS = ['kubernetes.io/service-name', 'elbv2.k8s.aws/cluster', 'service.k8s.aws/stack', 'ingress.k8s.aws/stack'];
+const notForAService = (resource: { tags: Record<string, string> }): boolean => !SERVICE_TAGS.some((tag) => tag in resource.tags);

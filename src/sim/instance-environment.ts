@@ -1,0 +1,29 @@
+// The AWS world as a booting machine sees it (the InstanceEnvironment seam in
+// contracts.ts): objects of the simulated S3, and kops-controller, which runs
+// on the cluster's control plane and serves nodeup configuration from that
+// control plane's ConfigBase.
+import type { InstanceEnvironment } from './contracts.js';
+import type { AwsWorld } from './aws/world/aws-world.js';
+import { parseKubeEnv } from './kube/user-data.js';
+
+export function instanceEnvironment(world: () => AwsWorld): InstanceEnvironment {
+  return {
+    readObject(url) {
+      const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(url);
+      if (!match) return { error: `unsupported location "${url}" (the simulator serves s3:// only)` };
+      const bucket = world().state.buckets[match[1]];
+      if (!bucket) return { error: 'NoSuchBucket: The specified bucket does not exist' };
+      const object = bucket.objects[match[2]];
+      if (!object) return { error: 'NoSuchKey: The specified key does not exist.' };
+      return { body: Buffer.from(object.body, 'base64').toString('utf8') };
+    },
+    kopsControllerConfigBase(cluster) {
+      for (const instance of Object.values(world().state.instances)) {
+        if (instance.state !== 'running' || instance.tags.KubernetesCluster !== cluster || !instance.userData) continue;
+        const env = parseKubeEnv(Buffer.from(instance.userData, 'base64').toString('utf8'));
+        if (env?.role === 'ControlPlane' && env.configBase) return env.configBase;
+      }
+      return undefined;
+    },
+  };
+}

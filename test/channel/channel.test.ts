@@ -1,0 +1,149 @@
+// The channel file in kops' format: the shipped one parses, its lookups give
+// kops' answers (first matching range wins), ranges match as blang/semver's
+// do, bad channels are refused with the place of the problem, and a channel
+// named by path, file:// URL or http URL is read (or its failure explained).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  ChannelError,
+  architectureOfMachineType,
+  findImage,
+  loadChannel,
+  newClusterKubernetesVersion,
+  packageRoot,
+  parseChannel,
+  parseSemver,
+  parseVersionRange,
+  rangeIncludes,
+  recommendedKubernetesVersion,
+  requiredKubernetesVersion,
+  resolveChannel,
+  shippedChannel,
+  shippedChannelPath,
+  VersionRangeError,
+} from '../../src/engine/channel/index.js';
+
+const includes = (range: string, version: string) => rangeIncludes(parseVersionRange(range), parseSemver(version)!);
+
+test('the shipped channel parses: AWS images, Kubernetes 1.31 to 1.36, the version for kops 1.36', () => {
+  const channel = shippedChannel();
+  assert.equal(channel.location, 'stable');
+  assert.ok(channel.images.length >= 4);
+  assert.ok(channel.images.every((i) => i.providerID === 'aws'));
+  assert.deepEqual(
+    channel.kubernetesVersions.map((k) => k.range?.text),
+    ['>=1.36.0', '>=1.35.0', '>=1.34.0', '>=1.33.0', '>=1.32.0', '>=1.31.0'],
+  );
+  assert.equal(newClusterKubernetesVersion(channel), '1.36.3');
+  assert.equal(newClusterKubernetesVersion(channel, '1.35.1'), null, 'the shipped file keeps only kops 1.36');
+  assert.match(readFileSync(shippedChannelPath(), 'utf8'), /^kind: Channel$/m);
+});
+
+test('recommended and required versions: the first range holding the version applies', () => {
+  const channel = shippedChannel();
+  assert.equal(recommendedKubernetesVersion(channel, '1.31.4'), '1.31.14');
+  assert.equal(requiredKubernetesVersion(channel, '1.31.4'), '1.31.0');
+  assert.equal(recommendedKubernetesVersion(channel, 'v1.36.2'), '1.36.3');
+  assert.equal(recommendedKubernetesVersion(channel, '1.33.0'), '1.33.13');
+  assert.equal(recommendedKubernetesVersion(channel, '1.30.5'), null, 'no entry below 1.31');
+  assert.equal(recommendedKubernetesVersion(channel, 'latest'), null);
+});
+
+test('ranges: spaces mean and, || means or, pre-releases sort before their release', () => {
+  assert.ok(includes('>=1.32.0 <1.33.0', '1.32.13'));
+  assert.ok(!includes('>=1.32.0 <1.33.0', '1.33.0'));
+  assert.ok(!includes('>=1.32.0 <1.33.0', '1.31.14'));
+  assert.ok(includes('>=1.36.0-alpha.1', '1.36.2'));
+  assert.ok(includes('>=1.36.0-alpha.1', '1.36.0-beta.1'));
+  assert.ok(!includes('>=1.36.0-alpha.1', '1.36.0-alpha.0'));
+  assert.ok(!includes('>=1.36.0-alpha.1', '1.35.9'));
+  assert.ok(includes('<1.16.0-alpha.1', '1.15.12'));
+  assert.ok(includes('<1.32.0', '1.32.0-rc.1'), 'a pre-release is below its release');
+  assert.ok(includes('>=1.30.0 <1.31.0 || >=1.33.0', '1.34.1'));
+  assert.ok(!includes('>=1.30.0 <1.31.0 || >=1.33.0', '1.32.1'));
+  assert.ok(includes('1.31.4', '1.31.4') && includes('=1.31.4', '1.31.4') && includes('!=1.31.4', '1.31.5'));
+  assert.ok(includes('>= 1.32.0', '1.32.0'), 'a space after the operator is allowed');
+  assert.throws(() => parseVersionRange('>=1.32'), (e: unknown) => e instanceof VersionRangeError && /"\>=1\.32" in range "\>=1\.32" is not a comparison/.test(e.message));
+  assert.throws(() => parseVersionRange(''), /the range is empty/);
+  assert.throws(() => parseVersionRange('>=1.30.0 ||'), /empty alternative/);
+});
+
+test('images by architecture and Kubernetes version; the architecture follows the machine type', () => {
+  const channel = shippedChannel();
+  assert.equal(findImage(channel, 'aws', 'arm64', '1.36.3')?.name, '099720109477/ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-20260714');
+  assert.equal(findImage(channel, 'aws', 'amd64', '1.36.3')?.name, '099720109477/ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20260714');
+  assert.equal(findImage(channel, 'aws', 'amd64', '1.31.9')?.name, '099720109477/ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20260714');
+  assert.equal(findImage(channel, 'gce', 'amd64', '1.36.3'), null);
+  for (const arm of ['t4g.medium', 'm6g.large', 'm6gd.xlarge', 'm7g.large', 'c7gn.2xlarge', 'r8g.large', 'x2gd.large', 'im4gn.large', 'is4gen.large', 'g5g.xlarge', 'hpc7g.4xlarge', 'a1.large']) {
+    assert.equal(architectureOfMachineType(arm), 'arm64', arm);
+  }
+  for (const x86 of ['t3.medium', 'm6i.large', 'c7i-flex.large', 'g4dn.xlarge', 'p4d.24xlarge', 'r5dn.large', 'z1d.large', 'inf2.xlarge', 'm5zn.large', 'g6e.xlarge', 'mac1.metal']) {
+    assert.equal(architectureOfMachineType(x86), 'amd64', x86);
+  }
+});
+
+test('a bad channel is refused, naming the channel and where the problem is', () => {
+  assert.throws(() => parseChannel('spec: [unclosed', 'mine'), (e: unknown) => e instanceof ChannelError && /channel "mine" could not be read: it is not valid YAML/.test(e.message));
+  assert.throws(() => parseChannel('kind: Cluster\nspec: {}\n', 'mine'), /kind: is "Cluster", expected Channel/);
+  assert.throws(() => parseChannel('kind: Channel\n', 'mine'), /it has no spec mapping/);
+  const bad = 'spec:\n  kubernetesVersions:\n  - range: ">=1.36.0"\n    recommendedVersion: 1.36.3\n  - range: "around 1.35"\n    recommendedVersion: soon\n  images:\n  - providerID: aws\n';
+  assert.throws(
+    () => parseChannel(bad, 'mine'),
+    (e: unknown) =>
+      e instanceof ChannelError &&
+      /spec\.images\[0\]\.name: is required/.test(e.message) &&
+      /spec\.kubernetesVersions\[1\]\.range: "around" in range "around 1\.35" is not a comparison/.test(e.message) &&
+      /spec\.kubernetesVersions\[1\]\.recommendedVersion: "soon" is not a version/.test(e.message),
+  );
+  // kops' own channel files have no kind; they are channels all the same.
+  assert.equal(parseChannel('spec:\n  kopsVersions:\n  - range: ">=1.36.0-alpha.1"\n    kubernetesVersion: 1.36.3\n', 'kops').kopsVersions.length, 1);
+});
+
+test('spec.channel names: stable is shipped, paths and file:// URLs are files, other names are kops\' GitHub channels', () => {
+  assert.deepEqual(resolveChannel(undefined), { kind: 'shipped' });
+  assert.deepEqual(resolveChannel('stable'), { kind: 'shipped' });
+  assert.deepEqual(resolveChannel('none'), { kind: 'none' });
+  assert.deepEqual(resolveChannel('/etc/kops/channel'), { kind: 'file', path: '/etc/kops/channel' });
+  assert.deepEqual(resolveChannel('file:///etc/kops/channel'), { kind: 'file', path: '/etc/kops/channel' });
+  assert.deepEqual(resolveChannel('https://example.com/c'), { kind: 'url', url: 'https://example.com/c' });
+  assert.deepEqual(resolveChannel('alpha'), { kind: 'url', url: 'https://raw.githubusercontent.com/kubernetes/kops/master/channels/alpha' });
+});
+
+test('a channel is read from a file, a file:// URL or over HTTP; a failure says which channel and why', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kopsdeck-channel-'));
+  const text = readFileSync(shippedChannelPath(), 'utf8').replace('recommendedVersion: 1.36.3', 'recommendedVersion: 1.36.4');
+  const file = join(dir, 'custom');
+  writeFileSync(file, text);
+  assert.equal(recommendedKubernetesVersion(await loadChannel(file), '1.36.2'), '1.36.4');
+  assert.equal(recommendedKubernetesVersion(await loadChannel(pathToFileURL(file).toString()), '1.36.2'), '1.36.4');
+  await assert.rejects(loadChannel(join(dir, 'missing')), (e: unknown) => e instanceof ChannelError && /channel ".*missing" could not be read: cannot read .*missing \(ENOENT/.test(e.message));
+  assert.equal((await loadChannel('none')).kubernetesVersions.length, 0);
+
+  const server = createServer((req, res) => {
+    if (req.url === '/channels/custom') res.end(text);
+    else res.writeHead(404, 'Not Found').end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    assert.equal(recommendedKubernetesVersion(await loadChannel(`${base}/channels/custom`), '1.36.2'), '1.36.4');
+    await assert.rejects(loadChannel(`${base}/channels/gone`), (e: unknown) => e instanceof ChannelError && e.message === `channel "${base}/channels/gone" could not be read: GET ${base}/channels/gone answered 404 Not Found`);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+  await assert.rejects(loadChannel(`${base}/channels/custom`), (e: unknown) => e instanceof ChannelError && /GET .* failed/.test(e.message), 'a server that is gone');
+});
+
+test('the channel file is found from src (tsx) and from a compiled dist/ alike: both sit under the package root', () => {
+  const root = packageRoot();
+  assert.ok(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).name === 'kopsdeck');
+  assert.equal(packageRoot(join(root, 'dist', 'engine', 'channel', 'load-channel.js')), root);
+  assert.equal(packageRoot(join(root, 'src', 'engine', 'channel', 'load-channel.ts')), root);
+  assert.equal(shippedChannelPath(), join(root, 'channels', 'stable'));
+});
