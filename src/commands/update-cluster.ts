@@ -18,7 +18,7 @@ export interface UpdateClusterFlags {
 }
 
 export async function updateCluster(ctx: CommandContext, name: string, flags: UpdateClusterFlags): Promise<void> {
-  const { cluster, instanceGroups } = await loadValidCluster(ctx, name);
+  const { cluster, instanceGroups } = await loadValidCluster(ctx, name, { strictKubernetesVersion: true });
   await withAwsClients(ctx, cluster, async (clients, session) => {
     const planned = await planCluster({ cluster, instanceGroups, clients, store: ctx.store().objects, clock: session.clock }).catch(rethrowSpecErrors);
     const { ownership } = planned;

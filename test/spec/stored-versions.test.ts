@@ -93,6 +93,10 @@ test('a cluster stored below the supported range still has its groups edited, wi
   const upgrade = await cli(['upgrade', 'cluster', name]);
   ok(upgrade, 'upgrade proposal');
   assert.match(upgrade.stdout, /KubernetesVersion\s+1\.30\.9\s+1\.31\.14/, 'the way up is the next minor');
+  // As kops' update: machines are never built for a version outside the supported range.
+  const update = await cli(['update', 'cluster', name]);
+  assert.equal(update.code, 2, 'update cluster refuses 1.30.9');
+  assert.match(update.stderr, /kopsdeck supports 1\.31\.0 to 1\.36\.x/);
 });
 
 test('1.30.x and 1.37.0 are refused when set, naming the supported range', async () => {
