@@ -42,7 +42,7 @@ export function registerCloudCommands(program: Command, context: () => CommandCo
     .option('--interactive', 'ask before draining each instance (y drain, s skip, a yes to all, x abort)')
     .option('--force', 'replace every instance, even those up to date')
     .option('--instance-group <group>', 'only these instance groups (repeatable)', collect)
-    .option('--instance-group-roles <roles>', 'only groups of these roles: ControlPlane, Node, Bastion (repeatable)', collect)
+    .option('--instance-group-roles <roles>', 'only groups of these roles: control-plane (or master), apiserver, node, bastion; any case, plural accepted (repeatable, or comma-separated)', collect)
     .option('--cloudonly', 'replace instances without draining or validating through Kubernetes')
     .option('--drain-timeout <duration>', 'give up a drain after this long (default 15m)')
     .option('--post-drain-delay <duration>', 'wait after a drain before terminating (default 5s)')

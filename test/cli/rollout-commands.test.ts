@@ -95,3 +95,24 @@ test('upgrade -> update -> rolling-update: the plan as kops prints it, then --ye
   assert.match(again.stdout, /No rolling-update required\./);
   assert.doesNotMatch(again.stdout, /Must specify --yes/);
 });
+
+test('--instance-group-roles reads kops spellings and rolls only those groups; unknown roles and groups are refused', async () => {
+  for (const role of ['control-plane', 'ControlPlane', 'masters']) {
+    const plan = await cli(['rolling-update', 'cluster', NAME, '--force', '--instance-group-roles', role]);
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.match(plan.stdout, /control-plane-us-east-1a\s+NeedsUpdate/, role);
+    assert.doesNotMatch(plan.stdout, /nodes-us-east-1a/, `${role}: no worker group in the plan`);
+  }
+  const nodesOnly = await cli(['rolling-update', 'cluster', NAME, '--force', '--instance-group-roles', 'Nodes']);
+  assert.match(nodesOnly.stdout, /nodes-us-east-1a\s+NeedsUpdate/);
+  assert.doesNotMatch(nodesOnly.stdout, /control-plane-us-east-1a/);
+  const before = (await nodes()).map((n) => `${n.metadata.name} ${n.spec?.unschedulable ?? false}`).sort();
+  const badRole = await cli(['rolling-update', 'cluster', NAME, '--yes', '--force', '--instance-group-roles', 'worker']);
+  assert.equal(badRole.code, 1);
+  assert.match(badRole.stderr, /invalid instance group role "worker": use control-plane, apiserver, node, bastion/);
+  const badGroup = await cli(['rolling-update', 'cluster', NAME, '--yes', '--force', '--instance-group', 'nope']);
+  assert.equal(badGroup.code, 1);
+  assert.match(badGroup.stderr, /InstanceGroup "nope" not found/);
+  const afterRefusals = (await nodes()).map((n) => `${n.metadata.name} ${n.spec?.unschedulable ?? false}`).sort();
+  assert.deepEqual(afterRefusals, before, 'the refused runs touched no node');
+});

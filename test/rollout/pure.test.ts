@@ -139,3 +139,31 @@ test('the plan reads like kops: groups, what needs an update and why, waves, an 
   const detached = { id: 'i-1', lifecycleState: 'Detached', launchTemplateVersion: null, needsUpdate: true, detached: true };
   assert.equal(updateReason(detached, { currentVersion: '2' }, undefined, world.bundle.cluster, undefined, false), 'detached by an earlier surge');
 });
+
+test('roles are read as kops reads --instance-group-roles, anything else is not guessed', async () => {
+  const { parseRolloutRole } = await import('../../src/engine/rollout/ordering.js');
+  const cases: [string, string | undefined][] = [
+    ['control-plane', 'ControlPlane'],
+    ['ControlPlane', 'ControlPlane'],
+    ['controlplane', 'ControlPlane'],
+    ['Master', 'ControlPlane'],
+    ['masters', 'ControlPlane'],
+    ['apiservers', 'APIServer'],
+    ['NODE', 'Node'],
+    ['nodes', 'Node'],
+    ['bastions', 'Bastion'],
+    ['worker', undefined],
+    ['control', undefined],
+    ['', undefined],
+  ];
+  for (const [text, kind] of cases) assert.equal(parseRolloutRole(text), kind, text);
+});
+
+test('a group that names no launch template version launches the default one, as AWS does', async () => {
+  const { resolveVersion } = await import('../../src/engine/cloud/aws/aws-provider.js');
+  assert.equal(resolveVersion(undefined, 5, 3), '3');
+  assert.equal(resolveVersion('$Default', 5, 3), '3');
+  assert.equal(resolveVersion('$Latest', 5, 3), '5');
+  assert.equal(resolveVersion('4', 5, 3), '4');
+  assert.equal(resolveVersion(undefined, 5, undefined), null);
+});

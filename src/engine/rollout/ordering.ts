@@ -20,6 +20,32 @@ export function kindOfRole(role: string): GroupKind {
   }
 }
 
+/** The roles `--instance-group-roles` names, as kops lists them. */
+export const ROLLOUT_ROLE_NAMES = ['control-plane', 'apiserver', 'node', 'bastion'] as const;
+
+/**
+ * A role as `--instance-group-roles` takes it, read as kops reads it
+ * (ParseInstanceGroupRole, lenient): any case, a plural "s" ignored,
+ * "controlplane" for "control-plane", and "master" for the control plane.
+ * Undefined for anything else: the caller refuses it rather than guess.
+ */
+export function parseRolloutRole(text: string): GroupKind | undefined {
+  const wanted = text.trim().toLowerCase().replace(/s$/, '').replace('controlplane', 'control-plane');
+  switch (wanted) {
+    case 'control-plane':
+    case 'master':
+      return 'ControlPlane';
+    case 'apiserver':
+      return 'APIServer';
+    case 'node':
+      return 'Node';
+    case 'bastion':
+      return 'Bastion';
+    default:
+      return undefined;
+  }
+}
+
 /** Groups in rollout order: by role rank, then by name (stable for equal ranks). */
 export function orderGroups<T extends { name: string; kind: GroupKind }>(groups: readonly T[]): T[] {
   return [...groups].sort((a, b) => rolloutRank(a.kind as InstanceGroupRole) - rolloutRank(b.kind as InstanceGroupRole) || a.name.localeCompare(b.name));

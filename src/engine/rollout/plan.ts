@@ -5,7 +5,7 @@
 import { renderTextTable } from '../output/text-table.js';
 import type { Cluster, InstanceGroup } from '../spec/types.js';
 import type { RolloutCloudGroup, RolloutInstance, RolloutNode } from './deps.js';
-import { kindOfRole, makeWaves, orderGroups, prioritizeInstances } from './ordering.js';
+import { kindOfRole, makeWaves, orderGroups, parseRolloutRole, prioritizeInstances, ROLLOUT_ROLE_NAMES } from './ordering.js';
 import { resolveSettings } from './settings.js';
 import { DEFAULT_TIMINGS, type PlannedGroup, type PlannedInstance, type RolloutPlan, type RolloutTimings } from './types.js';
 
@@ -42,10 +42,11 @@ export function buildRolloutPlan(input: PlanInput): RolloutPlan {
   const timings = { ...DEFAULT_TIMINGS, ...input.timings };
   const estimates = { ...DEFAULT_ESTIMATES, ...input.estimates };
   const specs = new Map(input.instanceGroups.map((ig) => [ig.metadata.name, ig]));
+  const onlyKinds = checkRequest(input);
   const wanted = (cloud: RolloutCloudGroup, spec: InstanceGroup | undefined) => {
     if (input.onlyGroups?.length && !input.onlyGroups.includes(cloud.name)) return false;
     const role = spec?.spec.role ?? cloud.role;
-    if (input.onlyRoles?.length && !input.onlyRoles.some((r) => kindOfRole(r) === kindOfRole(role))) return false;
+    if (onlyKinds.length && !onlyKinds.includes(kindOfRole(role))) return false;
     return true;
   };
   const groups: PlannedGroup[] = [];
@@ -106,6 +107,31 @@ function planGroup(input: PlanInput, cloud: RolloutCloudGroup, spec: InstanceGro
     instances,
     waves,
   };
+}
+
+/** A rollout request that names a group or role that does not exist. */
+export class RolloutRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RolloutRequestError';
+  }
+}
+
+/**
+ * Refuses, as kops does, a group the spec does not have and a role it cannot
+ * read (before, an unknown role fell to Node and rolled every worker group).
+ * Returns the role filter as group kinds.
+ */
+function checkRequest(input: PlanInput): string[] {
+  const known = new Set([...input.instanceGroups.map((ig) => ig.metadata.name), ...input.cloudGroups.map((g) => g.name)]);
+  for (const name of input.onlyGroups ?? []) {
+    if (!known.has(name)) throw new RolloutRequestError(`InstanceGroup "${name}" not found`);
+  }
+  return (input.onlyRoles ?? []).map((role) => {
+    const kind = parseRolloutRole(role);
+    if (!kind) throw new RolloutRequestError(`invalid instance group role "${role}": use ${ROLLOUT_ROLE_NAMES.join(', ')}`);
+    return kind;
+  });
 }
 
 /** Why an instance is replaced, field by field where the node shows the difference. */

@@ -89,10 +89,13 @@ export class AwsCloudProvider implements CloudProvider {
   }
 }
 
-/** `$Latest` / `$Default` / a number, as the version new instances get. */
+/**
+ * `$Latest` / `$Default` / a number, as the version new instances get. A group
+ * that names no version launches the template's default one, as AWS does.
+ */
 export function resolveVersion(version: string | undefined, latest: number | undefined, defaultVersion: number | undefined): string | null {
-  if (version === undefined || version === '$Latest') return latest !== undefined ? String(latest) : null;
-  if (version === '$Default') return defaultVersion !== undefined ? String(defaultVersion) : null;
+  if (version === '$Latest') return latest !== undefined ? String(latest) : null;
+  if (version === undefined || version === '$Default') return defaultVersion !== undefined ? String(defaultVersion) : null;
   return version;
 }
 
