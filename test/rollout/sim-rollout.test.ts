@@ -13,6 +13,8 @@ import { startRolloutHarness, type RolloutHarness } from './sim-harness.js';
 
 const SPEED = 200;
 let h: RolloutHarness;
+/** The worker group whose drain the budget test blocked. */
+let blockedGroup = '';
 
 before(async () => {
   h = await startRolloutHarness({ speed: SPEED });
@@ -110,6 +112,7 @@ test('a budget that allows no disruption blocks the drain: the blocked pods are 
   const pods = await h.kube.request<{ items: { spec: { nodeName: string } }[] }>('GET', '/api/v1/namespaces/demo/pods?labelSelector=app%3Dapi');
   const nodes = await h.nodes();
   const group = groupOf(nodes.find((n) => n.metadata.name === pods.items[0].spec.nodeName)!);
+  blockedGroup = group;
   const pdbPath = '/apis/policy/v1/namespaces/demo/poddisruptionbudgets/api';
   const patch = (maxUnavailable: number) => h.kube.request('PATCH', pdbPath, { body: { spec: { maxUnavailable } }, contentType: 'application/merge-patch+json' });
   await patch(0);
@@ -127,9 +130,11 @@ test('a budget that allows no disruption blocks the drain: the blocked pods are 
 });
 
 test('a replacement that never becomes Ready stops the rollout at the validation timeout, saying so', async () => {
-  // The earlier test left a failed journal for another group: a run asked for
-  // this group must plan this group, not resume that one's plan.
-  const group = 'nodes-us-east-1c';
+  // The earlier test left a failed run (and an instance it detached) in the group
+  // whose drain was blocked; a run for that group would resume it and launch
+  // nothing. This test wants a fresh replacement, so it takes another group, and
+  // a run asked for it must plan it, not resume that one's plan.
+  const group = ['nodes-us-east-1a', 'nodes-us-east-1b', 'nodes-us-east-1c'].find((g) => g !== blockedGroup)!;
   // The fault goes to the next instance to boot: a surge replacement launched by
   // the earlier test (its drain failed) must not be the one that takes it.
   await h.waitForBootsDone();
