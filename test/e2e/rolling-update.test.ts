@@ -75,7 +75,8 @@ test('console: :upgrade -> spec -> cloud update -> rolling update, y for each no
     // One question per node; each answered y once.
     const answered: string[] = [];
     while (answered.length < 3) {
-      screen = await session.waitFor(/Drain node (\S+)\?/, 60_000);
+      // Wait for the whole panel: a capture can land while a frame is still being written.
+      screen = await session.waitFor(/Drain node (\S+)\?[\s\S]*y drain and replace it/, 60_000);
       const node = /Drain node (\S+)\?/.exec(screen)![1];
       if (answered.includes(node)) {
         await new Promise((r) => setTimeout(r, 100));
