@@ -1,6 +1,9 @@
 // `kopsdeck create cluster NAME --zones a,b,c ...`: builds the spec with kops'
 // defaults, validates it and writes it to the state store (or prints it with
-// --dry-run). Nothing is written when the spec does not validate.
+// --dry-run). Nothing is written when the spec does not validate, or when
+// --ssh-public-key names a file that is missing, unreadable, private or not an
+// RSA or ED25519 public key. The key is kept where kops keeps it (the
+// cluster's `admin` SSH key under pki/ssh/public/), not in the spec.
 import { applyNodeMaxSize } from '../engine/create/to-options.js';
 import { buildClusterSpec, type ClusterOptions } from '../engine/spec/defaults.js';
 import { serialiseClusterFile } from '../engine/spec/parse.js';
@@ -12,6 +15,9 @@ import { renderData, type OutputFormat } from '../engine/output/text-table.js';
 import { CliError, specInvalid } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
 import { printSpecWarnings } from './spec-warnings.js';
+import { expandHome } from '../engine/create/field-checks.js';
+import { readSshPublicKeyFile, SshKeyError, type SshPublicKey } from '../engine/ssh/public-key.js';
+import { storeSshPublicKey } from '../engine/ssh/key-store.js';
 
 /** The flags of `create cluster`, as commander hands them over. */
 export interface CreateClusterFlags {
@@ -44,6 +50,7 @@ export async function createCluster(ctx: CommandContext, positionalName: string 
   // New clusters use the stable channel shipped with kopsdeck, as kops' create uses its stable channel.
   const { errors, warnings } = checkCluster(bundle.cluster, bundle.instanceGroups, { channel: shippedChannel() });
   if (errors.length > 0) throw specInvalid(`Cluster "${options.name}"`, errors);
+  const sshKey = options.sshPublicKey ? readKeyOrRefuse(options.sshPublicKey, flags.sshPublicKey!) : undefined;
   printSpecWarnings(ctx, warnings);
 
   if (flags.dryRun) {
@@ -56,6 +63,7 @@ export async function createCluster(ctx: CommandContext, positionalName: string 
     if (error instanceof ConflictError) throw new CliError(`${error.message}.`);
     throw error;
   }
+  if (sshKey) await storeSshPublicKey(ctx.store().objects, options.name, sshKey);
   const groups = bundle.instanceGroups.map((ig) => ig.metadata.name).join(', ');
   if (flags.yes) {
     ctx.print(`Cluster "${options.name}" written to ${ctx.store().url} with instance groups: ${groups}.\n`);
@@ -105,7 +113,7 @@ export function clusterOptionsFromFlags(positionalName: string | undefined, flag
     bastion: flags.bastion,
     networking: networking as NetworkingName | undefined,
     dnsZone: flags.dnsZone,
-    sshPublicKey: flags.sshPublicKey,
+    sshPublicKey: flags.sshPublicKey ? expandHome(flags.sshPublicKey) : undefined,
     adminAccess: optionalList(flags.adminAccess),
     image: flags.image,
     networkCIDR: flags.networkCidr,
@@ -128,4 +136,14 @@ function optionalCount(flag: string, value: string | undefined): number | undefi
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value.trim())) throw new CliError(`${flag} must be a whole number, not "${value}".`, 2);
   return Number(value);
+}
+
+/** The key file, checked; a refusal says why, and that nothing was written. */
+function readKeyOrRefuse(path: string, shownAs: string): SshPublicKey {
+  try {
+    return readSshPublicKeyFile(path, shownAs);
+  } catch (error) {
+    if (error instanceof SshKeyError) throw new CliError(`--ssh-public-key: ${error.message}. Nothing was written.`);
+    throw error;
+  }
 }

@@ -1,45 +1,39 @@
-// `kopsdeck export kubeconfig NAME`: merges the cluster's context (cluster,
-// user and context entries named after it) into your kubeconfig, as kops does,
-// so kubectl reaches it. The file is written 0600: kubeconfigs hold credentials.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
-import { parse, stringify } from 'yaml';
+// `kopsdeck export kubeconfig NAME [--admin[=DURATION]]`: merges the cluster's
+// context (cluster, user and context entries named after it) into your
+// kubeconfig, as kops does. With --admin a client certificate is issued by the
+// cluster's CA (export-admin-kubeconfig.ts); without it the entries are those
+// of the session's kubeconfig (the simulator's), copied as they are.
+import { DEFAULT_ADMIN_LIFETIME_MS } from '../engine/pki/admin-credentials.js';
 import { CliError } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
+import { exportAdminKubeconfig } from './export-admin-kubeconfig.js';
+import { parseDuration } from './rolling-update.js';
+import { firstKubeconfigPath, mergeIntoKubeconfig, readKubeconfig, type KubeconfigEntries, type KubeconfigFile } from './kubeconfig-file.js';
 
-interface Named {
-  name: string;
-  [key: string]: unknown;
+export interface ExportKubeconfigFlags {
+  kubeconfig?: string;
+  /** Lifetime of the admin certificate in ms; undefined: no admin certificate. */
+  adminLifetimeMs?: number;
 }
 
-interface KubeconfigFile {
-  apiVersion?: string;
-  kind?: string;
-  clusters?: Named[];
-  users?: Named[];
-  contexts?: Named[];
-  'current-context'?: string;
-  [key: string]: unknown;
-}
-
-export async function exportKubeconfig(ctx: CommandContext, name: string, flags: { kubeconfig?: string }): Promise<void> {
+export async function exportKubeconfig(ctx: CommandContext, name: string, flags: ExportKubeconfigFlags): Promise<void> {
+  const target = flags.kubeconfig ?? firstKubeconfigPath(ctx.io.env);
+  if (flags.adminLifetimeMs !== undefined) return exportAdminKubeconfig(ctx, name, target, flags.adminLifetimeMs);
   const session = await ctx.cloud();
-  const source = session.kubeconfigPath ? readKubeconfig(session.kubeconfigPath) : null;
-  const entries = source ? entriesFor(source, name) : null;
-  if (!entries) {
+  const source = session.kubeconfigPath;
+  const entries = source ? entriesFor(readKubeconfig(source), name) : null;
+  if (!source || !entries) {
     throw new CliError(
       `No credentials for cluster "${name}" are available from ${session.label}; ` +
-        'kopsdeck does not yet issue admin certificates for clusters on real AWS (use `kops export kubeconfig --admin`).',
+        `issue an admin certificate with \`kopsdeck export kubeconfig ${name} --admin\` (valid 18h; --admin=DURATION for another lifetime).`,
     );
   }
-  const target = flags.kubeconfig ?? firstKubeconfigPath(ctx.io.env);
-  const merged = merge(existsSync(target) ? readKubeconfig(target) : emptyKubeconfig(), entries, name);
-  writeKubeconfig(target, merged);
-  ctx.print(`kubeconfig: context "${name}" written to ${target} (now the current context).`);
+  mergeIntoKubeconfig(target, entries, name);
+  // Says whose entries they are: kopsdeck issued no credential here.
+  ctx.print(`kubeconfig: context "${name}" written to ${target} (now the current context), with the cluster and user entries of ${source}.`);
 }
 
-function entriesFor(config: KubeconfigFile, name: string): Pick<KubeconfigFile, 'clusters' | 'users' | 'contexts'> | null {
+function entriesFor(config: KubeconfigFile, name: string): KubeconfigEntries | null {
   const context = config.contexts?.find((entry) => entry.name === name);
   if (!context) return null;
   const refs = (context.context ?? {}) as { cluster?: string; user?: string };
@@ -49,41 +43,18 @@ function entriesFor(config: KubeconfigFile, name: string): Pick<KubeconfigFile, 
   return { clusters: [cluster], users: [user], contexts: [context] };
 }
 
-function merge(target: KubeconfigFile, entries: Pick<KubeconfigFile, 'clusters' | 'users' | 'contexts'>, current: string): KubeconfigFile {
-  const replace = (list: Named[] | undefined, added: Named[] | undefined) => [
-    ...(list ?? []).filter((entry) => !(added ?? []).some((a) => a.name === entry.name)),
-    ...(added ?? []),
-  ];
-  return {
-    ...target,
-    clusters: replace(target.clusters, entries.clusters),
-    users: replace(target.users, entries.users),
-    contexts: replace(target.contexts, entries.contexts),
-    'current-context': current,
-  };
-}
-
-function firstKubeconfigPath(env: NodeJS.ProcessEnv): string {
-  const first = env.KUBECONFIG?.split(delimiter).find(Boolean);
-  return first ?? join(homedir(), '.kube', 'config');
-}
-
-function readKubeconfig(path: string): KubeconfigFile {
-  try {
-    return (parse(readFileSync(path, 'utf8')) as KubeconfigFile) ?? emptyKubeconfig();
-  } catch (error) {
-    throw new CliError(`${path} is not a readable kubeconfig (${(error as Error).message}); nothing was written.`);
-  }
-}
-
-function emptyKubeconfig(): KubeconfigFile {
-  return { apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [] };
-}
-
-function writeKubeconfig(path: string, config: KubeconfigFile): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.kopsdeck-${process.pid}.tmp`;
-  writeFileSync(temporary, stringify(config), { mode: 0o600 });
-  chmodSync(temporary, 0o600);
-  renameSync(temporary, path);
+/**
+ * `--admin[=DURATION]` as kops' flag reads it: alone it means 18h. Commander
+ * would take the word after a bare `--admin` as its value, so
+ * `export kubeconfig --admin NAME` hands over NAME: when that word is not a
+ * duration and no cluster was named, it is the cluster.
+ */
+export function readAdminFlag(argument: string | undefined, admin: boolean | string | undefined): { argument: string | undefined; adminLifetimeMs?: number } {
+  if (admin === undefined || admin === false) return { argument };
+  if (admin === true) return { argument, adminLifetimeMs: DEFAULT_ADMIN_LIFETIME_MS };
+  const looksLikeDuration = /^(\d+(\.\d+)?(ms|h|m|s))+$/.test(admin);
+  if (argument === undefined && !looksLikeDuration) return { argument: admin, adminLifetimeMs: DEFAULT_ADMIN_LIFETIME_MS };
+  const lifetime = parseDuration(admin, '--admin');
+  if (lifetime <= 0) throw new CliError(`--admin must be a lifetime longer than zero, such as 18h or 30m, not "${admin}".`);
+  return { argument, adminLifetimeMs: lifetime };
 }

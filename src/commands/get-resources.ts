@@ -3,6 +3,7 @@ import type { OutputFormat } from '../engine/output/text-table.js';
 import type { CommandContext } from './command-context.js';
 import { getClusters, getInstanceGroups } from './get-spec.js';
 import { getInstances, getNodes } from './get-cluster-resources.js';
+import { getSecrets } from './secrets-commands.js';
 
 export type GetResourceHandler =
   /** Lists what the state store holds across clusters: needs no cluster name. */
@@ -16,5 +17,6 @@ export function getResourceHandlers(): GetResourceHandler[] {
     { names: ['instancegroups', 'instancegroup', 'ig'], perCluster: true, run: getInstanceGroups },
     { names: ['nodes', 'node', 'no'], perCluster: true, run: getNodes },
     { names: ['instances', 'instance'], perCluster: true, run: getInstances },
+    { names: ['secrets', 'secret'], perCluster: true, run: getSecrets },
   ];
 }

@@ -9,7 +9,9 @@ import { CliError } from './cli-error.js';
 import { rollingUpdateCluster, type RollingUpdateFlags } from './rolling-update.js';
 import { upgradeClusterCommand } from './upgrade-cluster.js';
 import { terminalConfirm } from './terminal-confirm.js';
-import { exportKubeconfig } from './export-kubeconfig.js';
+import { exportKubeconfig, readAdminFlag } from './export-kubeconfig.js';
+import { rotateBootstrapTokenCommand } from './secrets-commands.js';
+import { parseDuration } from './rolling-update.js';
 import { validateClusterCommand, type ValidateClusterFlags } from './validate-cluster.js';
 import { CLUSTER_ARGUMENT_HELP, CLUSTER_ARGUMENT_HELP_NO_KUBECONFIG, clusterNameFor, clusterNameOption } from './cluster-name.js';
 
@@ -47,7 +49,9 @@ export function registerCloudCommands(program: Command, context: () => CommandCo
     .option('--drain-timeout <duration>', 'give up a drain after this long (default 15m)')
     .option('--post-drain-delay <duration>', 'wait after a drain before terminating (default 5s)')
     .option('--validation-timeout <duration>', 'give up validation after this long (default 15m)')
-    .option('--validate-count <n>', 'consecutive passing validations required (default 2)')
+    .option('--validate-count <n>', 'consecutive passing validations required (default 2; 0 skips validation)')
+    .option('--fail-on-validate-error [bool]', 'stop when the cluster does not validate (default true; =false warns and goes on)')
+    .option('--fail-on-drain-error [bool]', 'stop when a drain fails (default true; =false warns and terminates the instance anyway)')
     .option('--node-interval <duration>', 'pause between worker nodes (default 15s)')
     .option('--control-plane-interval <duration>', 'pause between control-plane nodes (default 15s)')
     .option('--bastion-interval <duration>', 'pause between bastions (default 15s)')
@@ -83,8 +87,25 @@ export function registerCloudCommands(program: Command, context: () => CommandCo
     .argument('[name]', CLUSTER_ARGUMENT_HELP)
     .addOption(clusterNameOption())
     .option('--kubeconfig <path>', 'the file to write (default: the first path of KUBECONFIG, else ~/.kube/config)')
-    .action(async (name: string | undefined, opts: { name?: string; kubeconfig?: string }) => {
-      await exportKubeconfig(context(), clusterName(context(), name, opts, 'kopsdeck export kubeconfig NAME'), opts);
+    .option('--admin [duration]', "issue an admin client certificate signed by the cluster's CA, valid this long (default 18h)")
+    .action(async (name: string | undefined, opts: { name?: string; kubeconfig?: string; admin?: boolean | string }) => {
+      const { argument, adminLifetimeMs } = readAdminFlag(name, opts.admin);
+      const cluster = clusterName(context(), argument, opts, 'kopsdeck export kubeconfig NAME [--admin[=DURATION]]');
+      await exportKubeconfig(context(), cluster, { kubeconfig: opts.kubeconfig, adminLifetimeMs });
+    });
+
+  program
+    .command('rotate')
+    .description("replace one of a cluster's secrets")
+    .command('bootstrap-token')
+    .description("write a new bootstrap token for joining workers over the old one in the state store")
+    .argument('[name]', CLUSTER_ARGUMENT_HELP)
+    .addOption(clusterNameOption())
+    .option('--ttl <duration>', 'how long the new token is valid (default 24h, as kubeadm)', '24h')
+    .action(async (name: string | undefined, opts: { name?: string; ttl: string }) => {
+      const ttlMs = parseDuration(opts.ttl, '--ttl');
+      if (ttlMs <= 0) throw new CliError(`--ttl must be longer than zero, such as 24h, not "${opts.ttl}".`);
+      await rotateBootstrapTokenCommand(context(), clusterName(context(), name, opts, 'kopsdeck rotate bootstrap-token NAME'), ttlMs);
     });
 
   const remove = program.command('delete').description('delete a cluster and everything it owns in the cloud');

@@ -25,6 +25,9 @@ export interface RollingUpdateFlags {
   postDrainDelay?: string;
   validationTimeout?: string;
   validateCount?: string;
+  /** kops' boolean flags: absent or true (the default) stop on the failure; "false" goes on with a warning. */
+  failOnValidateError?: string | boolean;
+  failOnDrainError?: string | boolean;
   nodeInterval?: string;
   controlPlaneInterval?: string;
   bastionInterval?: string;
@@ -47,6 +50,8 @@ export async function rollingUpdateCluster(ctx: CommandContext, name: string, fl
       roles: list(flags.instanceGroupRoles),
       cloudOnly: flags.cloudonly,
       timings: timingsFromFlags(flags),
+      failOnValidateError: booleanFlag(flags.failOnValidateError, '--fail-on-validate-error'),
+      failOnDrainError: booleanFlag(flags.failOnDrainError, '--fail-on-drain-error'),
     };
     if (!flags.yes) {
       const plan = await planRollout(connected.deps, options);
@@ -112,6 +117,10 @@ export function describeEvent(event: RolloutEvent): string | undefined {
       return event.ok
         ? `    validation passed (${event.consecutivePasses}/${event.required})`
         : `    validation failed: ${event.failures[0]?.message ?? 'unknown'}${event.failures.length > 1 ? ` (+${event.failures.length - 1} more)` : ''}`;
+    case 'warning':
+      return `  Warning (${event.group}): ${event.message}`;
+    case 'tainted':
+      return `  Tainted ${event.nodes.length} node(s) of ${event.group} kops.k8s.io/scheduled-for-update:PreferNoSchedule, so pods drained from one avoid the next: ${event.nodes.join(', ')}`;
     case 'api-record':
       return event.changed ? `    ${event.record} now points at ${event.values.join(', ')} (was ${event.previous.join(', ') || 'absent'})` : `    ${event.record} already points at ${event.values.join(', ')}`;
     case 'eta':
@@ -146,7 +155,7 @@ function timingsFromFlags(flags: RollingUpdateFlags): Partial<RolloutTimings> {
   set('bastionIntervalMs', flags.bastionInterval, '--bastion-interval');
   if (flags.validateCount !== undefined) {
     const count = Number(flags.validateCount);
-    if (!Number.isInteger(count) || count < 1) throw new CliError(`--validate-count must be a whole number of at least 1, not "${flags.validateCount}".`);
+    if (!Number.isInteger(count) || count < 0) throw new CliError(`--validate-count must be a whole number (0 skips validation), not "${flags.validateCount}".`);
     timings.validateCount = count;
   }
   return timings;
@@ -159,6 +168,15 @@ export function parseDuration(text: string, flag = 'duration'): number {
   const consumed = parts.map((p) => p[0]).join('');
   if (parts.length === 0 || consumed !== text.trim()) throw new CliError(`${flag} must be a duration such as 15m, 30s or 1h30m, not "${text}".`);
   return parts.reduce((sum, p) => sum + Number(p[1]) * units[p[2]], 0);
+}
+
+/** A Go-style boolean flag: given alone it is true; =true/=false as written. */
+function booleanFlag(value: string | boolean | undefined, flag: string): boolean {
+  if (value === undefined || value === true) return true;
+  const text = String(value).trim().toLowerCase();
+  if (['true', '1', 't'].includes(text)) return true;
+  if (['false', '0', 'f'].includes(text)) return false;
+  throw new CliError(`${flag} takes true or false, not "${value}".`);
 }
 
 function list(value: string | string[] | undefined): string[] | undefined {

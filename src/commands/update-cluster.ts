@@ -6,6 +6,7 @@ import { hasChanges, planToJson } from '../engine/reconcile/plan.js';
 import { renderPlan } from '../engine/reconcile/render-plan.js';
 import { ReconcileSpecError } from '../engine/reconcile/model.js';
 import { refusalSentence } from '../engine/ownership/decide.js';
+import type { EnsureSecretsResult } from '../engine/pki/ensure-secrets.js';
 import type { OutputFormat } from '../engine/output/text-table.js';
 import { printApplyEvent } from './apply-progress.js';
 import { CliError, EXIT_VALIDATION_FAILED } from './cli-error.js';
@@ -22,10 +23,12 @@ export async function updateCluster(ctx: CommandContext, name: string, flags: Up
   await withAwsClients(ctx, cluster, async (clients, session) => {
     const planned = await planCluster({ cluster, instanceGroups, clients, store: ctx.store().objects, clock: session.clock }).catch(rethrowSpecErrors);
     const { ownership } = planned;
+    const missingSecrets = planned.secrets?.plan.missing ?? [];
     if (flags.output === 'json') {
-      ctx.print(JSON.stringify({ cluster: name, ownership, plan: planToJson(planned.plan) }, null, 2));
+      ctx.print(JSON.stringify({ cluster: name, ownership, plan: planToJson(planned.plan), secrets: { toGenerate: missingSecrets } }, null, 2));
     } else {
       ctx.print(renderPlan(planned.plan));
+      if (missingSecrets.length) ctx.print(`Secrets: ${missingSecrets.join(', ')} will be generated and kept in ${ctx.store().url}/${name}/ (pki/, secrets/).`);
     }
     if (ownership.manager === 'kops') {
       // Refused before anything is written: the plan above is all kopsdeck does here.
@@ -33,15 +36,27 @@ export async function updateCluster(ctx: CommandContext, name: string, flags: Up
       if (flags.output !== 'json') ctx.print(`kopsdeck will not apply this plan. ${refusalSentence(ownership, 'update')}`);
       return;
     }
-    if (!hasChanges(planned.plan)) return;
+    const cloudChanges = hasChanges(planned.plan);
+    if (!cloudChanges && missingSecrets.length === 0) return;
     if (!flags.yes) {
-      ctx.print(`Must specify --yes to apply changes: kopsdeck update cluster ${name} --yes`);
+      // With -o json stdout stays one JSON document; the hint goes to stderr.
+      const hint = `Must specify --yes to apply changes: kopsdeck update cluster ${name} --yes`;
+      if (flags.output === 'json') ctx.warn(hint);
+      else ctx.print(hint);
       return;
     }
     const quiet = flags.output === 'json';
-    const result = await applyClusterPlan(planned, { onEvent: quiet ? undefined : (event) => printApplyEvent(ctx, event) });
-    reportResult(ctx, name, result, quiet);
+    const result = await applyClusterPlan(planned, {
+      onEvent: quiet ? undefined : (event) => printApplyEvent(ctx, event),
+      onSecrets: quiet ? undefined : (made) => printSecrets(ctx, made),
+    });
+    if (cloudChanges) reportResult(ctx, name, result, quiet);
   });
+}
+
+/** Names only: the values never reach the terminal. */
+function printSecrets(ctx: CommandContext, made: EnsureSecretsResult): void {
+  if (made.generated.length) ctx.print(`Secrets generated and stored: ${made.generated.join(', ')} (list them with \`kopsdeck get secrets\`).`);
 }
 
 function reportResult(ctx: CommandContext, name: string, result: ApplyClusterResult, quiet: boolean): void {

@@ -23,8 +23,9 @@ export interface ValidateClusterFlags {
 export async function validateClusterCommand(ctx: CommandContext, name: string, flags: ValidateClusterFlags): Promise<void> {
   const waitMs = flags.wait ? parseDuration(flags.wait, '--wait') : 0;
   const intervalMs = flags.interval ? parseDuration(flags.interval, '--interval') : 10_000;
-  const count = flags.count === undefined ? 1 : Number(flags.count);
-  if (!Number.isInteger(count) || count < 1) throw new CliError(`--count must be a whole number of at least 1, not "${flags.count}".`);
+  // kops takes 0 (its default) as one passing validation.
+  const count = flags.count === undefined ? 1 : Math.max(1, Number(flags.count));
+  if (!Number.isInteger(count) || Number(flags.count) < 0) throw new CliError(`--count must be a whole number (0 or 1: one passing validation), not "${flags.count}".`);
   const { cluster, instanceGroups } = await loadValidCluster(ctx, name);
   const session = await ctx.cloud();
   const kube = await kubeClientFor(name, session.kubeconfigPath);

@@ -100,7 +100,8 @@ export interface ClusterCreation {
 /** Snapshot events come as fast as the cluster changes; the screen needs a few per second. */
 const SNAPSHOT_EVERY_MS = 150;
 
-export function useClusterCreation(bundle: ClusterBundle | undefined, settings?: CreateFlowSettings): ClusterCreation {
+/** `sshPublicKey`: the path of the key the wizard was given, imported as the cluster's key pair. */
+export function useClusterCreation(bundle: ClusterBundle | undefined, settings?: CreateFlowSettings, sshPublicKey?: string): ClusterCreation {
   const { store, access } = useServices();
   const [state, dispatch] = useReducer(creationReducer, initial);
   const controller = useRef<AbortController | undefined>(undefined);
@@ -140,14 +141,14 @@ export function useClusterCreation(bundle: ClusterBundle | undefined, settings?:
         pendingSnapshot.current = undefined;
         dispatch({ type: 'event', event });
       };
-      void runCreateFlow({ bundle, store, access, onEvent, resume, signal: abort.signal, settings }).then((outcome) => {
+      void runCreateFlow({ bundle, store, access, onEvent, resume, sshPublicKey, signal: abort.signal, settings }).then((outcome) => {
         if (abort.signal.aborted) return;
         endedAt.current = Date.now();
         if (!outcome.ok && 'cancelled' in outcome) dispatch({ type: 'cancelled' });
         tick((n) => n + 1);
       });
     },
-    [bundle, store, access, settings],
+    [bundle, store, access, settings, sshPublicKey],
   );
 
   const start = useCallback(() => run(false), [run]);

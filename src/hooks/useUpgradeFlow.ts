@@ -110,7 +110,7 @@ export function useUpgradeFlow(cluster: string, onApplied: () => void): UpgradeF
         const instanceGroups = (await store.listInstanceGroups(cluster)).map((g) => g.value);
         clients.current?.destroy();
         clients.current = awsClientsFor(access, clusterRegion(found.value, access));
-        const planned = await planCluster({ cluster: found.value, instanceGroups, clients: clients.current, clock: access.clock });
+        const planned = await planCluster({ cluster: found.value, instanceGroups, clients: clients.current, store: store.objects, clock: access.clock });
         const lines = renderPlan(planned.plan).trimEnd().split('\n');
         set({ stage: 'update-plan', target, planned, lines, summary: summarizePlan(planned.plan), changes: hasChanges(planned.plan) });
       } catch (error) {

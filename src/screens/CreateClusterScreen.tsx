@@ -5,7 +5,7 @@ import { Box, Text } from 'ink';
 import { useCallback, useEffect, useMemo } from 'react';
 import { ErrorBox } from '../components/ErrorBox.js';
 import { Loading } from '../components/Loading.js';
-import { buildWizardBundle, type CreateFlowSettings } from '../engine/create/index.js';
+import { buildWizardBundle, expandHome, type CreateFlowSettings } from '../engine/create/index.js';
 import type { KeyAction } from '../hooks/actions.js';
 import { useServices } from '../hooks/services.js';
 import { useBodySize } from '../hooks/useBodySize.js';
@@ -33,7 +33,7 @@ export function CreateClusterScreen({ settings }: CreateClusterScreenProps) {
   const body = useBodySize();
   const { answers, ctx, phase } = wizard;
   const bundle = useMemo(() => (answers && phase !== 'wizard' ? buildWizardBundle(answers) : undefined), [answers, phase]);
-  const creation = useClusterCreation(phase === 'apply' ? bundle : undefined, settings);
+  const creation = useClusterCreation(phase === 'apply' ? bundle : undefined, settings, answers?.sshPublicKey ? expandHome(answers.sshPublicKey) : undefined);
 
   const leave = useCallback(() => {
     if (!router.back()) router.replace({ name: 'clusters' });

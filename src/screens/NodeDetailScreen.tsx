@@ -9,6 +9,7 @@ import { LiveGate } from '../components/LiveGate.js';
 import { LiveStatusLine } from '../components/LiveStatusLine.js';
 import { TextView, TEXT_VIEW_CHROME_ROWS } from '../components/TextView.js';
 import { systemClock } from '../engine/clock.js';
+import { hasNeedsUpdateAnnotation, withNeedsUpdateAnnotation } from '../engine/kube/needs-update-annotation.js';
 import { cordon, uncordon } from '../engine/kube/node-ops.js';
 import { formatAge, isNodeReady, nodeRoleFromLabels, readyStatus, zoneOf } from '../engine/model/node-row.js';
 import { renderTextTable } from '../engine/output/text-table.js';
@@ -69,12 +70,13 @@ export function describeNode(detail: NodeDetail, now: number, podsComplete = tru
   return lines;
 }
 
-function instanceLines({ instanceId, instance, group }: NodeDetail): string[] {
+function instanceLines({ node, instanceId, instance, group }: NodeDetail): string[] {
   if (!instanceId) return ['  The node names no EC2 instance (spec.providerID).'];
   if (!instance || !group) return [`  ${instanceId}: not in any of the cluster's auto scaling groups (yet)`];
   const current = group.launchTemplateVersion ?? '?';
   const mine = instance.launchTemplateVersion ?? '?';
-  const verdict = instance.needsUpdate ? `NEEDS UPDATE: ${instance.updateReason ?? 'out of date'}` : 'up to date';
+  const update = withNeedsUpdateAnnotation({ needsUpdate: instance.needsUpdate, reason: instance.updateReason }, hasNeedsUpdateAnnotation(node));
+  const verdict = update.needsUpdate ? `NEEDS UPDATE: ${update.reason ?? 'out of date'}` : 'up to date';
   return [
     `  ${instance.id}   ${instance.state}   ${instance.instanceType ?? group.machineType ?? ''}   ${instance.zone ?? ''}   ${instance.privateIp ?? ''}`.trimEnd(),
     `  Launch template version ${mine}; group ${group.groupName} is at version ${current}: ${verdict}`,

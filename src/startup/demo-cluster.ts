@@ -38,7 +38,7 @@ export async function seedDemoCluster(store: ClusterStore, access: CloudAccess, 
   mkdirSync(kopsdeckHome(env), { recursive: true });
   writeFileSync(marker, `${DEMO_CLUSTER_NAME} created ${new Date().toISOString()}\n`);
   const clients = awsClientsFor(access, clusterRegion(bundle.cluster, access));
-  const cloudReady = applyCluster({ ...bundle, clients, clock: access.clock })
+  const cloudReady = applyCluster({ ...bundle, clients, store: store.objects, clock: access.clock })
     .then((result) => {
       if (!result.ok) throw new Error(`${result.failed.length} cloud changes failed; run \`kopsdeck update cluster ${DEMO_CLUSTER_NAME} --yes\``);
     })

@@ -190,6 +190,8 @@ describe('every command that takes a cluster', () => {
     ['get', 'ig'],
     ['get', 'nodes'],
     ['get', 'instances'],
+    ['get', 'secrets'],
+    ['rotate', 'bootstrap-token'],
   ];
 
   test('refuses two different names before doing anything', async () => {

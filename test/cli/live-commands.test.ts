@@ -91,9 +91,14 @@ describe('validate cluster', () => {
   });
 
   test('bad flags and unknown clusters exit 1 with a sentence', async () => {
-    const count = await fx.cli(['validate', 'cluster', fx.name, '--count', '0']);
-    assert.equal(count.code, 1);
-    assert.match(count.stderr, /--count must be a whole number/);
+    for (const bad of ['-1', '1.5', 'two']) {
+      const count = await fx.cli(['validate', 'cluster', fx.name, '--count', bad]);
+      assert.equal(count.code, 1, bad);
+      assert.match(count.stderr, /--count must be a whole number/);
+    }
+    const once = await fx.cli(['validate', 'cluster', fx.name, '--count', '0']);
+    assert.equal(once.code, 0, `--count 0 is one pass, as kops takes it: ${once.stderr}`);
+    assert.match(once.stdout, /Your cluster .* is ready/);
     const wait = await fx.cli(['validate', 'cluster', fx.name, '--wait', 'soon']);
     assert.equal(wait.code, 1);
     assert.match(wait.stderr, /--wait must be a duration/);

@@ -116,3 +116,21 @@ test('--instance-group-roles reads kops spellings and rolls only those groups; u
   const afterRefusals = (await nodes()).map((n) => `${n.metadata.name} ${n.spec?.unschedulable ?? false}`).sort();
   assert.deepEqual(afterRefusals, before, 'the refused runs touched no node');
 });
+
+test('kops flags: --validate-count 0 skips validation and says so, nodes are tainted before their drain, and bad values are refused', async () => {
+  for (const [flag, pattern] of [
+    ['--fail-on-validate-error=maybe', /--fail-on-validate-error takes true or false, not "maybe"/],
+    ['--fail-on-drain-error=sometimes', /--fail-on-drain-error takes true or false, not "sometimes"/],
+    ['--validate-count=-1', /--validate-count must be a whole number/],
+  ] as const) {
+    const refused = await cli(['rolling-update', 'cluster', NAME, '--yes', '--force', flag]);
+    assert.equal(refused.code, 1, flag);
+    assert.match(refused.stderr, pattern);
+  }
+  const rolled = await cli(['rolling-update', 'cluster', NAME, '--yes', '--force', '--instance-group-roles', 'node', '--validate-count', '0', '--fail-on-drain-error=false', '--fail-on-validate-error=false']);
+  assert.equal(rolled.code, 0, rolled.stderr);
+  assert.match(rolled.stdout, /Warning \(nodes-us-east-1a\): cluster validation skipped: --validate-count is 0/);
+  assert.match(rolled.stdout, /Tainted 1 node\(s\) of nodes-us-east-1a kops\.k8s\.io\/scheduled-for-update:PreferNoSchedule/);
+  assert.match(rolled.stdout, /Rolling update finished in .*: 1 replaced, 0 skipped\./);
+  assert.ok(rolled.stdout.indexOf('Tainted') < rolled.stdout.indexOf('drain done'), rolled.stdout);
+});

@@ -48,6 +48,21 @@ test('an instance group below its target size, with a machine that has not joine
   ]);
 });
 
+test('a bastion and a warm-pool instance are not machines that should have joined, as kops has it', () => {
+  const m = model();
+  const groups = m.instanceGroups();
+  groups[1] = { ...groups[1], instances: [...groups[1].instances, instance('i-warm', { state: 'Warmed:Stopped' })] };
+  m.setCloud([...groups, ig('bastions', 'Bastion', [instance('i-bastion')])], 1);
+  const result = validateCluster(CLUSTER, m, READY);
+  assert.deepEqual(messages(result), []);
+  assert.equal(result.ok, true);
+
+  // The same instances in service would be reported.
+  groups[1] = { ...groups[1], instances: [...groups[1].instances.filter((i) => i.id !== 'i-warm'), instance('i-warm')] };
+  m.setCloud(groups, 2);
+  assert.deepEqual(messages(validateCluster(CLUSTER, m, READY)), ['machine "i-warm" has not yet joined cluster']);
+});
+
 test('a node not Ready, or with its network unavailable, is reported with its role', () => {
   const m = model({ unready: ['n2'] });
   m.applyNode({ type: 'update', object: node('n1', { instanceId: 'i-n1', networkUnavailable: true }) });

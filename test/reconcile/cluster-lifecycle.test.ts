@@ -2,7 +2,7 @@
 // simulator, through the real SDK clients.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DescribeInternetGatewaysCommand, DescribeLaunchTemplateVersionsCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { DescribeInternetGatewaysCommand, DescribeLaunchTemplateVersionsCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { planCluster, applyCluster } from '../../src/engine/reconcile/cluster.js';
 import { planDelete, deleteCluster } from '../../src/engine/reconcile/delete.js';
@@ -14,6 +14,7 @@ import { decodeUserData, parseUserDataExports } from '../../src/engine/bootstrap
 import { PLACEHOLDER_IP } from '../../src/engine/reconcile/tasks/dns.js';
 import type { ClusterBundle } from '../../src/engine/spec/types.js';
 import { clusterFixture, startHarness, waitFor, type Harness } from './sim-harness.js';
+import { clusterVolumes, ruleLines } from './cluster-resources.js';
 
 const NAME = 'demo.example.com';
 let h: Harness;
@@ -28,6 +29,33 @@ after(async () => h?.close());
 
 const plan = () => planCluster({ cluster: bundle.cluster, instanceGroups: bundle.instanceGroups, clients: h.clients, clock: h.clock });
 
+/**
+ * kops' rules for a DNS-API cluster with three control-plane zones
+ * (kubernetes/kops tests/integration/update_cluster/ha/kubernetes.tf, which
+ * has one access CIDR; minimal-1.36/kubernetes.tf shows the ::/0 ones): nodes
+ * reach the control plane on every port but etcd's 2380, 2381, 4001, 4002.
+ */
+const sg = (role: string) => `${role}.${NAME}`;
+const KOPS_HA_RULES = [
+  `${sg('masters')} in all - ${sg('masters')}`,
+  `${sg('masters')} in tcp 1-2379 ${sg('nodes')}`,
+  `${sg('masters')} in tcp 2382-4000 ${sg('nodes')}`,
+  `${sg('masters')} in tcp 4003-65535 ${sg('nodes')}`,
+  `${sg('masters')} in udp 1-65535 ${sg('nodes')}`,
+  `${sg('masters')} in tcp 22-22 0.0.0.0/0`,
+  `${sg('masters')} in tcp 22-22 ::/0`,
+  `${sg('masters')} in tcp 443-443 0.0.0.0/0`,
+  `${sg('masters')} in tcp 443-443 ::/0`,
+  `${sg('masters')} out all - 0.0.0.0/0`,
+  `${sg('masters')} out all - ::/0`,
+  `${sg('nodes')} in all - ${sg('masters')}`,
+  `${sg('nodes')} in all - ${sg('nodes')}`,
+  `${sg('nodes')} in tcp 22-22 0.0.0.0/0`,
+  `${sg('nodes')} in tcp 22-22 ::/0`,
+  `${sg('nodes')} out all - 0.0.0.0/0`,
+  `${sg('nodes')} out all - ::/0`,
+].sort();
+
 test('creating a 3-zone cluster with 3 control-plane nodes makes exactly the expected resources, tagged', async () => {
   const planned = await plan();
   assert.deepEqual(countByKind(planned.plan.creates.map((p) => p.task)), {
@@ -40,17 +68,22 @@ test('creating a 3-zone cluster with 3 control-plane nodes makes exactly the exp
     Subnet: 3,
     RouteTableAssociation: 3,
     SecurityGroup: 2,
-    // 443 from 2 CIDRs, 22 from 2 CIDRs to two groups, 4 group-to-group.
-    SecurityGroupRule: 10,
+    // kops' list for this layout (KOPS_HA_RULES below): 17 rules.
+    SecurityGroupRule: 17,
+    IAMRole: 2,
+    IAMRolePolicy: 2,
+    IAMInstanceProfile: 2,
     LaunchTemplate: 6,
     AutoscalingGroup: 6,
+    // main and events, one member per control-plane zone.
+    EBSVolume: 6,
   });
   assert.equal(planned.plan.modifies.length + planned.plan.deletes.length, 0);
   assert.match(renderPlan(planned.plan), /^Will create resources:\n {2}VPC\/demo\.example\.com\n/);
   const events: ApplyEvent[] = [];
   const result = await applyCluster({ cluster: bundle.cluster, instanceGroups: bundle.instanceGroups, clients: h.clients, clock: h.clock, planned, onEvent: (e) => events.push(e) });
   assert.equal(result.ok, true, result.failed.map((f) => `${f.key}: ${f.error.message}`).join('\n'));
-  assert.equal(events.filter((e) => e.type === 'task-done').length, 36);
+  assert.equal(events.filter((e) => e.type === 'task-done').length, planned.plan.creates.length);
   assert.ok(events.findIndex((e) => e.type === 'task-done' && e.task.kind === 'VPC') < events.findIndex((e) => e.type === 'task-started' && e.task.kind === 'Subnet'));
 
   const ownedTags = { KubernetesCluster: NAME, [`kubernetes.io/cluster/${NAME}`]: 'owned' };
@@ -62,12 +95,21 @@ test('creating a 3-zone cluster with 3 control-plane nodes makes exactly the exp
   assert.deepEqual(subnets.map((s) => s.AvailabilityZone).sort(), ['us-east-1a', 'us-east-1b', 'us-east-1c']);
   for (const s of subnets) assert.equal(tagsOf(s.Tags).Name, `${s.AvailabilityZone}.${NAME}`);
   assert.equal(((await h.clients.ec2.send(new DescribeInternetGatewaysCommand({ Filters: ownerFilter }))).InternetGateways ?? []).length, 1);
-  const groups = (await h.clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: ownerFilter }))).SecurityGroups ?? [];
-  const masters = groups.find((g) => g.GroupName === `masters.${NAME}`)!;
-  const nodes = groups.find((g) => g.GroupName === `nodes.${NAME}`)!;
-  const https = masters.IpPermissions?.find((p) => p.FromPort === 443);
-  assert.deepEqual(https?.IpRanges?.map((r) => r.CidrIp), ['0.0.0.0/0']);
-  assert.deepEqual(masters.IpPermissions?.find((p) => p.IpProtocol === '-1')?.UserIdGroupPairs?.map((p) => p.GroupId).sort(), [masters.GroupId, nodes.GroupId].sort());
+  assert.deepEqual(await ruleLines(h.clients, NAME), KOPS_HA_RULES);
+  const volumes = await clusterVolumes(h.clients, NAME);
+  assert.deepEqual(volumes.map((v) => tagsOf(v.Tags).Name).sort(), ['a', 'b', 'c'].flatMap((m) => [`${m}.etcd-events.${NAME}`, `${m}.etcd-main.${NAME}`]).sort());
+  for (const v of volumes) {
+    const [member, etcd] = tagsOf(v.Tags).Name!.split('.');
+    assert.equal(v.AvailabilityZone, `us-east-1${member}`);
+    assert.deepEqual([v.VolumeType, v.Size, v.Iops, v.Throughput, v.Encrypted], ['gp3', 20, 3000, 125, true]);
+    assert.deepEqual(tagsOf(v.Tags), {
+      ...ownedTags,
+      Name: `${member}.${etcd}.${NAME}`,
+      [`k8s.io/etcd/${etcd.replace('etcd-', '')}`]: `${member}/a,b,c`,
+      'k8s.io/role/control-plane': '1',
+      'k8s.io/role/master': '1',
+    });
+  }
 
   const asgs = (await h.clients.autoscaling.send(new DescribeAutoScalingGroupsCommand({ Filters: [{ Name: 'tag:KubernetesCluster', Values: [NAME] }] }))).AutoScalingGroups ?? [];
   assert.deepEqual(asgs.map((g) => g.AutoScalingGroupName).sort(), bundle.instanceGroups.map((ig) => `${ig.metadata.name}.${NAME}`).sort());

@@ -10,7 +10,8 @@ test('a private topology gets utility subnets on the public table and one privat
   const counts = countByKind(tasks);
   assert.equal(counts.Subnet, 6);
   assert.equal(counts.RouteTable, 4);
-  assert.equal(counts.SecurityGroup, 3);
+  // masters, nodes, bastions and the API load balancer's own group.
+  assert.equal(counts.SecurityGroup, 4);
   const associations = tasks.filter((t) => t.kind === 'RouteTableAssociation');
   const tableOf = (subnet: string) => associations.find((t) => t.name === `${subnet}.private.example.com`)!.dependencies[1];
   assert.equal(tableOf('us-east-1a'), 'RouteTable/private-us-east-1a.private.example.com');

@@ -58,6 +58,9 @@ test("extra rules kopsdeck may remove: only on the ports it manages in that grou
   assert.equal(isRemovableExtraRule(NAME, group('masters'), rule(1, 2379)), false, "kops' port ranges stay");
   assert.equal(isRemovableExtraRule(NAME, group('nodes'), rule(443)), false);
   assert.equal(isRemovableExtraRule(NAME, group('nodes'), rule(22)), true);
-  assert.equal(isRemovableExtraRule(NAME, group('api-elb'), rule(443)), false, "a group kopsdeck does not make");
+  // The API load balancer's own group (kopsdeck makes it now, as kops does, with RemoveExtraRules port=443).
+  assert.equal(isRemovableExtraRule(NAME, group('api-elb'), rule(443)), true);
+  assert.equal(isRemovableExtraRule(NAME, group('api-elb'), rule(22)), false);
+  assert.equal(isRemovableExtraRule(NAME, group('bastion-elb'), rule(443)), false, 'a group kopsdeck does not make');
   assert.equal(isRemovableExtraRule(NAME, group('masters'), { groupId: 'sg', protocol: '-1', sourceGroupId: 'sg-x' }), false);
 });

@@ -28,6 +28,8 @@ before(async () => {
   h = await startRolloutHarness({ speed: SPEED, name: NAME, zones: ['us-east-1a'], controlPlaneCount: 1, nodeCount: 2 });
   await upgradeCluster(h.store, NAME, '1.32.5');
   await h.update();
+  // The drain questions below expect budgeted pods on every worker.
+  await h.spreadDemoPods();
   const access: CloudAccess = {
     simulated: true,
     clock: h.clock,

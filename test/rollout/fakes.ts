@@ -71,6 +71,8 @@ export class FakeWorld {
   drainHangs: Set<string>;
   /** Where each instance serves (see FakeWorldOptions.targetGroup). */
   readonly loadBalancers = new Map<string, LoadBalancerMembership>();
+  /** Nodes tainted kops.k8s.io/scheduled-for-update. */
+  readonly tainted = new Set<string>();
   /** Nodes labelled excluded from load balancers. */
   readonly excluded = new Set<string>();
   /** When set, deregistration fails with this message. */
@@ -216,6 +218,13 @@ export class FakeWorld {
         if (this.excluded.has(node)) return false;
         this.excluded.add(node);
         this.changed(`exclude ${node}`);
+        return true;
+      },
+      taintScheduledForUpdate: async (node) => {
+        const instance = byNode(node);
+        if (!instance || instance.node.unschedulable || this.tainted.has(node)) return false;
+        this.tainted.add(node);
+        this.changed(`taint ${node}`);
         return true;
       },
       includeInLoadBalancers: async (node) => {

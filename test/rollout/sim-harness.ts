@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { scaledClock, type Clock } from '../../src/engine/clock.js';
 import { createAwsClients, type AwsClients } from '../../src/engine/cloud/aws/clients.js';
 import { createKubeClient, type KubeClient } from '../../src/engine/kube/client.js';
-import type { KubeList, KubeNode } from '../../src/engine/kube/types.js';
+import type { KubeList, KubeNode, KubePod } from '../../src/engine/kube/types.js';
 import { applyCluster } from '../../src/engine/reconcile/cluster.js';
 import { connectRollout, type ConnectedRollout } from '../../src/engine/rollout/connect.js';
 import { buildClusterSpec } from '../../src/engine/spec/defaults.js';
@@ -33,6 +33,13 @@ export interface RolloutHarness {
   waitForReadyNodes(count: number, timeoutMs?: number): Promise<KubeNode[]>;
   /** Waits until no instance is still booting: every pending or running one has registered its node. */
   waitForBootsDone(timeoutMs?: number): Promise<void>;
+  /**
+   * Until every worker runs demo pods: workers that joined late find the
+   * demo pods on the early ones (as a real scheduler would leave them), so a
+   * pod of the busiest worker is deleted and its ReplicaSet's replacement is
+   * spread onto the empty worker.
+   */
+  spreadDemoPods(timeoutMs?: number): Promise<void>;
   stats(): Promise<{ pdbViolations: unknown[] }>;
   faults(patch: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
@@ -102,6 +109,20 @@ export async function startRolloutHarness(options: RolloutHarnessOptions): Promi
         const ids = (page.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId ?? '');
         const registered = new Set((await nodes()).map((n) => n.spec?.providerID?.split('/').pop()));
         return ids.length > 0 && ids.every((id) => registered.has(id)) ? true : undefined;
+      }, timeoutMs).then(() => undefined),
+    spreadDemoPods: (timeoutMs = 30_000) =>
+      until('demo pods on every worker', async () => {
+        const workers = (await nodes()).filter((n) => n.metadata.labels?.['node-role.kubernetes.io/node'] !== undefined).map((n) => n.metadata.name);
+        const pods = (await kube.request<KubeList<KubePod>>('GET', '/api/v1/namespaces/demo/pods')).items.filter((p) => !p.metadata.deletionTimestamp);
+        const ready = pods.every((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+        const on = (node: string) => pods.filter((p) => p.spec?.nodeName === node);
+        if (ready && workers.every((w) => on(w).length > 0)) return true;
+        if (ready && workers.some((w) => on(w).length === 0)) {
+          const busiest = [...workers].sort((a, b) => on(b).length - on(a).length)[0];
+          const victim = on(busiest)[0];
+          await kube.request('DELETE', `/api/v1/namespaces/demo/pods/${victim.metadata.name}`);
+        }
+        return undefined;
       }, timeoutMs).then(() => undefined),
     stats: async () => (await (await fetch(`${sim.url}/sim/stats`)).json()) as { pdbViolations: unknown[] },
     faults: async (patch) => {

@@ -123,9 +123,16 @@ test('each replaced instance is out of its target group, its node labelled, befo
   }
   const journal = (await readJournal(h.store.objects, h.name))!;
   const entry = (id: string) => journal.entries.find((e) => e.instance === id && e.step === 'deregister')!;
-  // The control plane (three nodes) is taken out of the API load balancer by the rollout itself.
-  assert.deepEqual(entry(controlPlane).loadBalancers?.targetGroups, [{ arn: api.targetGroupArn, port: 443 }]);
-  assert.match(entry(controlPlane).note ?? '', /taken out of target group tcp-api-lb-k8s-local; connection draining over/);
+  // The control plane (three nodes) is taken out of the API load balancers by the rollout itself: the one
+  // made here and the one kopsdeck made for this .k8s.local cluster, every target group its group is attached to.
+  const cpGroup = await h.clients.autoscaling.send(new as.DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName('control-plane-us-east-1a')] }));
+  const attached = cpGroup.AutoScalingGroups![0].TargetGroupARNs ?? [];
+  assert.ok(attached.includes(api.targetGroupArn) && attached.length === 2, attached.join(' '));
+  assert.deepEqual(
+    entry(controlPlane).loadBalancers?.targetGroups.map((t) => `${t.arn} ${t.port}`).sort(),
+    attached.map((arn) => `${arn} 443`).sort(),
+  );
+  assert.match(entry(controlPlane).note ?? '', /taken out of target group tcp-lb-k8s-local-\w+, target group tcp-api-lb-k8s-local; connection draining over/);
   // The worker surged: detaching it from its group deregistered it (the poller saw it draining), and its
   // 30 s draining ended while its replacement joined (45 s and more), before the step looked.
   assert.match(entry(worker).note ?? '', /registered with no load balancer \(it left its group's load balancers, if any, when it was detached\)/);

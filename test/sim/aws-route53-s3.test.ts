@@ -134,6 +134,26 @@ describe('simulated S3', () => {
     assert.equal(current.ETag, second.ETag);
   });
 
+  it('keeps the server-side encryption a PUT asks for, answers it on GET and HEAD, and refuses an unknown one', async () => {
+    const put = await f.s3.send(new s3.PutObjectCommand({ Bucket: 'kops-state', Key: 'c5/pki/ca.key', Body: 'k', IfNoneMatch: '*', ServerSideEncryption: 'AES256' }));
+    assert.equal(put.ServerSideEncryption, 'AES256');
+    const got = await f.s3.send(new s3.GetObjectCommand({ Bucket: 'kops-state', Key: 'c5/pki/ca.key' }));
+    assert.equal(got.ServerSideEncryption, 'AES256');
+    const head = await f.s3.send(new s3.HeadObjectCommand({ Bucket: 'kops-state', Key: 'c5/pki/ca.key' }));
+    assert.equal(head.ServerSideEncryption, 'AES256');
+    await f.s3.send(new s3.PutObjectCommand({ Bucket: 'kops-state', Key: 'c5/pki/ca.crt', Body: 'c' }));
+    const plain = await f.s3.send(new s3.HeadObjectCommand({ Bucket: 'kops-state', Key: 'c5/pki/ca.crt' }));
+    assert.equal(plain.ServerSideEncryption, undefined, 'not asked for, not reported (see s3-service.ts)');
+    const bad = await rejection(() =>
+      f.s3.send(new s3.PutObjectCommand({ Bucket: 'kops-state', Key: 'c5/x', Body: 'x', ServerSideEncryption: 'DES' as s3.ServerSideEncryption })),
+    );
+    assert.equal(bad.name, 'InvalidArgument');
+    assert.equal(bad.$metadata?.httpStatusCode, 400);
+    await rejection(() => f.s3.send(new s3.HeadObjectCommand({ Bucket: 'kops-state', Key: 'c5/x' })));
+    await f.s3.send(new s3.DeleteObjectCommand({ Bucket: 'kops-state', Key: 'c5/pki/ca.key' }));
+    await f.s3.send(new s3.DeleteObjectCommand({ Bucket: 'kops-state', Key: 'c5/pki/ca.crt' }));
+  });
+
   it('lists objects by prefix, page by page', async () => {
     for (let n = 0; n < 7; n++) await f.s3.send(new s3.PutObjectCommand({ Bucket: 'kops-state', Key: `c3/instancegroup/ig${n}`, Body: `ig${n}` }));
     await f.s3.send(new s3.PutObjectCommand({ Bucket: 'kops-state', Key: 'c4/config', Body: 'x' }));

@@ -31,7 +31,7 @@ import { simulatorAccess } from '../../src/startup/cloud-session.js';
 import { startRecordedSimulator, type SimulatorConnection } from '../../src/startup/simulator-connection.js';
 import { seedKopsCluster, type SeededKopsCluster } from '../../src/sim/seed/seed-kops.js';
 import type { KopsLayoutKind } from '../../src/sim/seed/kops-layout.js';
-import { resourceName32 } from '../../src/sim/seed/kops-names.js';
+import { resourceName32 } from '../../src/engine/cloud/aws/kops-names.js';
 import { kubeletVersionOf, nodeupBoot, parseKubeEnv } from '../../src/sim/kube/user-data.js';
 import type { InstanceEnvironment } from '../../src/sim/contracts.js';
 import { nodeupConfig, nodeupConfigHash, nodeupUserData } from '../../src/sim/seed/nodeup.js';

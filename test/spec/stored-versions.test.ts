@@ -124,14 +124,16 @@ test('a prefix list in kubernetesApiAccess becomes a security group rule with th
   ok(await cli(['update', 'cluster', name, '--yes']), 'update');
   const ec2 = new EC2Client({ region: 'us-east-1', endpoint: sim.url, credentials: { accessKeyId: 'SIMULATED', secretAccessKey: 'SIMULATED' } });
   try {
-    const out = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [`masters.${name}`, `nodes.${name}`] }] }));
+    const out = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [`masters.${name}`, `nodes.${name}`, `api-elb.${name}`] }] }));
     const permissions = (group: string): IpPermission[] => out.SecurityGroups!.find((g) => g.GroupName === `${group}.${name}`)!.IpPermissions ?? [];
     const fromPrefixList = (group: string, port: number) =>
       permissions(group).some((p) => p.FromPort === port && p.ToPort === port && p.PrefixListIds?.some((l) => l.PrefixListId === PREFIX_LIST));
-    assert.ok(fromPrefixList('masters', 443), JSON.stringify(permissions('masters')));
+    // A .k8s.local cluster has an API load balancer: the API is open on its group (kops' https-api-elb-<entry>).
+    assert.ok(fromPrefixList('api-elb', 443), JSON.stringify(permissions('api-elb')));
     assert.ok(fromPrefixList('masters', 22));
     assert.ok(fromPrefixList('nodes', 22));
-    assert.ok(permissions('masters').some((p) => p.FromPort === 443 && p.IpRanges?.some((r) => r.CidrIp === '203.0.113.0/24')), 'the CIDR next to it too');
+    assert.ok(permissions('api-elb').some((p) => p.FromPort === 443 && p.IpRanges?.some((r) => r.CidrIp === '203.0.113.0/24')), 'the CIDR next to it too');
+    assert.ok(!permissions('masters').some((p) => p.FromPort === 443 && (p.IpRanges?.length || p.PrefixListIds?.length)), 'the control plane takes 443 from the load balancer only');
     // As EC2, the simulator refuses a prefix list id that is not one.
     const groupId = out.SecurityGroups!.find((g) => g.GroupName === `masters.${name}`)!.GroupId!;
     const malformed = await ec2

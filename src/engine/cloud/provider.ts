@@ -16,22 +16,24 @@ export interface CloudInstance {
   publicIp?: string;
   /** The launch template version the instance was launched from (a number, as text). */
   launchTemplateVersion: string | null;
-  /** True when that version is older than the group's current one (kops' NeedUpdate). */
+  /** Its launch template or version differs from what the group launches now, or it is leaving the group (kops' NeedUpdate). */
   needsUpdate: boolean;
+  /** Why, when it needs an update. */
+  updateReason?: string;
   launchTime?: Date;
 }
 
 export interface CloudInstanceGroup {
   /** kops instance group name. */
   name: string;
-  /** Cloud group name: `<ig>.<cluster>`. */
+  /** Cloud group name: `<ig>.<cluster>` (kops: `<ig>.masters.<cluster>` for the control plane). */
   groupName: string;
-  role: 'ControlPlane' | 'Node' | 'Bastion' | 'Unknown';
+  role: 'ControlPlane' | 'APIServer' | 'Node' | 'Bastion' | 'Unknown';
   minSize: number;
   maxSize: number;
   desiredCapacity: number;
   launchTemplateId?: string;
-  /** The template version new instances get now (`$Latest` resolved to a number). */
+  /** The template version new instances get now (`$Latest` / `$Default` resolved to a number); null when unknown. */
   currentVersion: string | null;
   instances: CloudInstance[];
 }

@@ -17,6 +17,8 @@ import type { ModelSnapshot } from '../model/types.js';
 import type { ValidationAttempt } from '../health/wait-for-validation.js';
 import { kubeconfigPaths } from '../kube/client.js';
 import { watchClusterUntilValid } from './watch-cluster.js';
+import { readSshPublicKeyFile, SshKeyError, type SshPublicKey } from '../ssh/public-key.js';
+import { storeSshPublicKey } from '../ssh/key-store.js';
 
 export type CreatePhase = 'store' | 'plan' | 'apply' | 'connect' | 'boot';
 
@@ -48,6 +50,8 @@ export interface CreateFlowInput {
   onEvent(event: CreateEvent): void;
   /** True on a retry: the cluster in the store is this flow's own from an earlier attempt. */
   resume?: boolean;
+  /** Path of the SSH public key to import as the cluster's key pair; checked before anything is written. */
+  sshPublicKey?: string;
   signal?: AbortSignal;
   settings?: CreateFlowSettings;
 }
@@ -83,8 +87,11 @@ export async function runCreateFlow(input: CreateFlowInput): Promise<CreateOutco
   let clients: AwsClients | undefined;
   try {
     enter('store');
+    const sshKey = input.sshPublicKey ? readKeyOrFail(input.sshPublicKey) : undefined;
     const spec = await storeSpec(input);
     stored = true;
+    // Where kops keeps it; the plan reads it from there.
+    if (sshKey) await storeSshPublicKey(input.store.objects, name, sshKey);
 
     enter('plan');
     clients = createAwsClients({
@@ -93,7 +100,7 @@ export async function runCreateFlow(input: CreateFlowInput): Promise<CreateOutco
       credentials: access.awsCredentials,
       maxAttempts: input.settings?.awsMaxAttempts,
     });
-    const planned = await planCluster({ ...spec, clients, clock: access.clock, signal }).catch((error: unknown) => {
+    const planned = await planCluster({ ...spec, clients, store: input.store.objects, clock: access.clock, signal }).catch((error: unknown) => {
       if (error instanceof ReconcileSpecError) throw new StepFailure('plan', 'the spec cannot be built in the cloud', error.message.split('\n'));
       throw error;
     });
@@ -162,4 +169,13 @@ async function storeSpec(input: CreateFlowInput): Promise<ClusterBundle> {
   if (!found) throw new StepFailure('store', `the cluster ${name} was written to ${store.url} but cannot be read back`);
   const instanceGroups = (await store.listInstanceGroups(name)).map((entry) => entry.value);
   return { cluster: found.value, instanceGroups };
+}
+
+function readKeyOrFail(path: string): SshPublicKey {
+  try {
+    return readSshPublicKeyFile(path);
+  } catch (error) {
+    if (error instanceof SshKeyError) throw new StepFailure('store', `the SSH public key cannot be used: ${error.message}; nothing was written`);
+    throw error;
+  }
 }

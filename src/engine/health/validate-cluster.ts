@@ -94,7 +94,7 @@ export function validateCluster(cluster: string, source: ValidationSource, ready
 function validateGroups(groups: IgCloudState[], source: ValidationSource, failures: ValidationFailure[], nodes: ValidationNode[]): KubeNode[] {
   const ready: KubeNode[] = [];
   for (const ig of groups) {
-    const members = ig.instances.filter((i) => !i.detached && !isLeaving(i.state));
+    const members = ig.instances.filter((i) => !i.detached && !isLeaving(i.state) && !isWarm(i.state));
     if (members.length < ig.targetSize) {
       failures.push({
         kind: 'InstanceGroup',
@@ -105,7 +105,7 @@ function validateGroups(groups: IgCloudState[], source: ValidationSource, failur
     }
     const role = roleOfIg(ig.role) || 'node';
     for (const instance of ig.instances) {
-      if (isLeaving(instance.state)) continue;
+      if (isLeaving(instance.state) || isWarm(instance.state)) continue;
       const node = source.nodeOfInstance(instance.id);
       if (!node) {
         if (ig.role !== 'Bastion' && !instance.detached) {
@@ -140,6 +140,11 @@ function checkNode(node: KubeNode, role: string, instanceGroup: string, failures
 /** An instance on its way out (terminating) is not a member that should have joined. */
 function isLeaving(state: string): boolean {
   return /^Terminat/.test(state) || state === 'Detaching';
+}
+
+/** A warm-pool instance (Warmed:Pending, Warmed:Stopped, ...) waits outside the group, never joining until it enters service: kops skips it. */
+function isWarm(state: string): boolean {
+  return state.startsWith('Warmed:');
 }
 
 function criticalPodFailures(pods: KubePod[]): ValidationFailure[] {

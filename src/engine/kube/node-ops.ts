@@ -4,6 +4,8 @@
 // mirror pods are left alone; pods with emptyDir volumes are evicted (their
 // data is lost, and reported); the drain fails at its timeout naming the pods
 // still there and the budgets blocking them.
+import { setMaxListeners } from 'node:events';
+import { linkedSignal } from '../abort/linked-signal.js';
 import type { Clock } from '../clock.js';
 import { KubeApiError, type KubeClient } from './client.js';
 import { describePod, listNodePods, listPdbs, type NodePodRow, type PdbRef } from './node-pods.js';
@@ -93,8 +95,13 @@ export async function drain(client: KubeClient, nodeName: string, opts: DrainOpt
     emptyDir,
   });
 
-  const ctx: EvictionContext = { client, clock, deadline, emit, signal, retryMs: opts.retryIntervalMs ?? 5000, pollMs: opts.pollIntervalMs ?? 1000 };
-  const outcomes = await Promise.all(toEvict.map(({ pod, row }) => evictAndWait(ctx, pod, row)));
+  // Every pod is evicted at once, each request listening on the signal: a
+  // child signal of its own, allowed that many listeners, keeps the caller's
+  // limit (and its leak warning) for real leaks.
+  const evictions = signal ? linkedSignal(signal) : undefined;
+  if (evictions) setMaxListeners(toEvict.length + 10, evictions.signal);
+  const ctx: EvictionContext = { client, clock, deadline, emit, signal: evictions?.signal, retryMs: opts.retryIntervalMs ?? 5000, pollMs: opts.pollIntervalMs ?? 1000 };
+  const outcomes = await Promise.all(toEvict.map(({ pod, row }) => evictAndWait(ctx, pod, row))).finally(() => evictions?.dispose());
   const blocked = outcomes.filter((o): o is BlockedPod => o !== null);
   if (blocked.length > 0) throw new DrainTimeoutError(nodeName, blocked, timeoutMs);
   const evicted = toEvict.map((r) => ref(r.row));

@@ -4,6 +4,7 @@
 // subscribers hear about a burst of events once, on the next tick.
 import type { InformerEvent } from '../kube/informer.js';
 import { objectKey } from '../kube/informer.js';
+import { withNeedsUpdateAnnotation } from '../kube/needs-update-annotation.js';
 import { isFinished } from '../kube/selectors.js';
 import type { KubeNode, KubePod } from '../kube/types.js';
 import { ChangeNotifier, type NotifierOptions } from './change-notifier.js';
@@ -70,11 +71,9 @@ export class ClusterModel {
       if (instanceId) this.nodeByInstance.set(instanceId, name);
       this.putNodeRow(event.object);
     }
-    // Instance-group rows only show joins and readiness; a heartbeat changes neither.
+    // Instance-group rows only show joins, readiness and needs-update; a heartbeat changes none.
     const after = this.nodeRows.get(name);
-    if (!before || !after || before.ready !== after.ready || before.instanceId !== after.instanceId || before.internalIp !== after.internalIp) {
-      this.cloudRowsDirty = true;
-    }
+    if (!before || !after || cloudRowFieldsDiffer(before, after)) this.cloudRowsDirty = true;
     this.changed();
   }
 
@@ -257,12 +256,14 @@ export class ClusterModel {
       for (const instance of ig.instances) {
         const node = this.nodeOfInstance(instance.id);
         const row = node ? this.nodeRows.get(node.metadata.name) : undefined;
+        // kops' AdjustNeedUpdate: the node's annotation adds to the cloud's verdict.
+        const update = withNeedsUpdateAnnotation({ needsUpdate: instance.needsUpdate, reason: instance.updateReason }, row?.needsUpdateAnnotation ?? false);
         if (row?.ready) ready += 1;
-        if (instance.needsUpdate) needUpdate += 1;
+        if (update.needsUpdate) needUpdate += 1;
         instanceRows.push({
           id: instance.id,
           nodeName: node?.metadata.name ?? '',
-          status: instance.needsUpdate ? 'NeedsUpdate' : 'UpToDate',
+          status: update.needsUpdate ? 'NeedsUpdate' : 'UpToDate',
           role: roleOfIg(ig.role) || ig.role,
           state: instance.state,
           internalIp: row?.internalIp || instance.privateIp || '',
@@ -270,7 +271,7 @@ export class ClusterModel {
           machineType: instance.instanceType ?? ig.machineType ?? '',
           zone: instance.zone ?? '',
           launchTemplateVersion: instance.launchTemplateVersion ?? '',
-          updateReason: instance.updateReason,
+          updateReason: update.reason,
         });
       }
       igRows.push({
@@ -291,4 +292,13 @@ export class ClusterModel {
     this.igRows = igRows;
     this.instanceRows = instanceRows;
   }
+}
+
+function cloudRowFieldsDiffer(before: NodeRow, after: NodeRow): boolean {
+  return (
+    before.ready !== after.ready ||
+    before.instanceId !== after.instanceId ||
+    before.internalIp !== after.internalIp ||
+    before.needsUpdateAnnotation !== after.needsUpdateAnnotation
+  );
 }

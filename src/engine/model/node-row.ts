@@ -1,4 +1,5 @@
 // One node -> one row: the facts every view shows, derived once per node event.
+import { hasNeedsUpdateAnnotation } from '../kube/needs-update-annotation.js';
 import type { KubeNode } from '../kube/types.js';
 import type { CloudInstance, IgRole, NodeRow } from './types.js';
 
@@ -74,6 +75,7 @@ export function buildNodeRow(node: KubeNode, pods: number, join: NodeJoin): Node
   const unschedulable = node.spec?.unschedulable === true;
   const readiness = readyStatus(node) === 'Unknown' ? 'Unknown' : ready ? 'Ready' : 'NotReady';
   const created = node.metadata.creationTimestamp ? Date.parse(node.metadata.creationTimestamp) : NaN;
+  const annotated = hasNeedsUpdateAnnotation(node);
   return {
     name: node.metadata.name,
     status: unschedulable ? `${readiness},SchedulingDisabled` : readiness,
@@ -88,7 +90,8 @@ export function buildNodeRow(node: KubeNode, pods: number, join: NodeJoin): Node
     createdAt: Number.isFinite(created) ? created : undefined,
     instanceId: instanceIdOf(node),
     internalIp: internalIpOf(node),
-    needsUpdate: join.instance?.needsUpdate ?? false,
+    needsUpdate: join.instance ? join.instance.needsUpdate || annotated : false,
+    needsUpdateAnnotation: annotated,
   };
 }
 

@@ -37,7 +37,7 @@ export interface CloudInstance {
   /** The auto scaling lifecycle state: Pending, InService, Terminating, Detached, ... */
   state: string;
   launchTemplateVersion?: string;
-  /** Its launch template version differs from the group's current one, or it was detached by a surge. */
+  /** Its launch template or version differs from the group's current one, or it was detached by a surge (the cloud's verdict; the model adds the node's annotation). */
   needsUpdate: boolean;
   /** Why, when it needs an update, e.g. "launch template version 1 != 2". */
   updateReason?: string;
@@ -61,7 +61,10 @@ export interface NodeRow {
   createdAt?: number;
   instanceId: string;
   internalIp: string;
+  /** Its instance is out of date, or the node is annotated kops.k8s.io/needs-update (only a node with an instance, as kops). */
   needsUpdate: boolean;
+  /** The node carries kops' kops.k8s.io/needs-update annotation. */
+  needsUpdateAnnotation: boolean;
 }
 
 export interface IgRow {

@@ -3,7 +3,7 @@
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import type { LaunchTemplateState } from '../cloud/aws/discovery.js';
 import type { ClusterLoadBalancers } from '../cloud/aws/discovery-load-balancers.js';
-import { kopsRoleOfGroupName } from '../cloud/aws/tags.js';
+import { TAG_MADE_BY, clusterOwnershipTag, kopsRoleOfGroupName } from '../cloud/aws/tags.js';
 import { bootstrapKindOfTemplate, describeBootstrap } from './bootstrap-kind.js';
 import type { OwnershipEvidence } from './types.js';
 
@@ -51,9 +51,10 @@ export function cloudEvidence(facts: CloudFacts): OwnershipEvidence[] {
     if (kind !== 'kopsdeck' && kind !== 'unreadable') {
       evidence.push({ kind: 'launch-template', resource: name, phrase: `launch template ${name} boots with ${describeBootstrap(kind)}` });
     }
+    // kopsdeck gives its own templates kops' instance profiles (masters.<cluster>, ...): only beside another bootstrap is a profile evidence.
     const profile = state.latest?.LaunchTemplateData?.IamInstanceProfile;
-    if (profile?.Name || profile?.Arn) {
-      evidence.push({ kind: 'instance-profile', resource: name, phrase: `launch template ${name} gives its instances the IAM instance profile ${profile.Name ?? profile.Arn}, which kopsdeck does not make` });
+    if (kind !== 'kopsdeck' && (profile?.Name || profile?.Arn)) {
+      evidence.push({ kind: 'instance-profile', resource: name, phrase: `launch template ${name} gives its instances the IAM instance profile ${profile.Name ?? profile.Arn} without kopsdeck's bootstrap` });
     }
   }
   for (const group of facts.autoScalingGroups) {
@@ -64,11 +65,11 @@ export function cloudEvidence(facts: CloudFacts): OwnershipEvidence[] {
       evidence.push({ kind: 'group-name', resource: name, phrase: `auto scaling group ${name} has kops' ${role === 'ControlPlane' ? 'control-plane' : 'API server'} name (${form})` });
     }
   }
-  for (const lb of (facts.loadBalancers?.loadBalancers ?? []).filter(notForAService)) {
-    evidence.push({ kind: 'load-balancer', resource: lb.name, phrase: `load balancer ${lb.name} is tagged for the cluster, and kopsdeck makes none` });
+  for (const lb of (facts.loadBalancers?.loadBalancers ?? []).filter(notForAService).filter(notKopsdecks).filter(notShared(facts.clusterName))) {
+    evidence.push({ kind: 'load-balancer', resource: lb.name, phrase: `load balancer ${lb.name} is tagged for the cluster, and kopsdeck did not make it` });
   }
-  for (const tg of (facts.loadBalancers?.targetGroups ?? []).filter(notForAService)) {
-    evidence.push({ kind: 'target-group', resource: tg.name, phrase: `target group ${tg.name} is tagged for the cluster, and kopsdeck makes none` });
+  for (const tg of (facts.loadBalancers?.targetGroups ?? []).filter(notForAService).filter(notKopsdecks).filter(notShared(facts.clusterName))) {
+    evidence.push({ kind: 'target-group', resource: tg.name, phrase: `target group ${tg.name} is tagged for the cluster, and kopsdeck did not make it` });
   }
   return evidence;
 }
@@ -80,3 +81,9 @@ export function cloudEvidence(facts: CloudFacts): OwnershipEvidence[] {
  */
 const SERVICE_TAGS = ['kubernetes.io/service-name', 'elbv2.k8s.aws/cluster', 'service.k8s.aws/stack', 'ingress.k8s.aws/stack'];
 const notForAService = (resource: { tags: Record<string, string> }): boolean => !SERVICE_TAGS.some((tag) => tag in resource.tags);
+
+/** kopsdeck's own API load balancer and target group carry its mark (kops gives them the same names and tags). */
+const notKopsdecks = (resource: { tags: Record<string, string> }): boolean => resource.tags[TAG_MADE_BY] !== 'kopsdeck';
+
+/** One the cluster shares with others (kubernetes.io/cluster/<cluster>=shared) was made outside it. */
+const notShared = (cluster: string) => (resource: { tags: Record<string, string> }): boolean => resource.tags[clusterOwnershipTag(cluster)] !== 'shared';

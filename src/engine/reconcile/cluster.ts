@@ -6,7 +6,10 @@
 import type { Cluster, InstanceGroup } from '../spec/types.js';
 import type { AwsClients } from '../cloud/aws/clients.js';
 import { discoverCluster, type ClusterSnapshot, type LaunchTemplateState } from '../cloud/aws/discovery.js';
-import { findLoadBalancers } from '../cloud/aws/discovery-load-balancers.js';
+import { findLoadBalancers, type ClusterLoadBalancers } from '../cloud/aws/discovery-load-balancers.js';
+import { describeApiLoadBalancing } from '../cloud/aws/discovery-api-load-balancer.js';
+import { findVolumes } from '../cloud/aws/discovery-volumes.js';
+import { apiLoadBalancerNames } from './model-api.js';
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import type { ObjectStore } from '../store/object-store.js';
@@ -21,6 +24,9 @@ import { buildPlan, type Plan, type PlannedTask } from './plan.js';
 import { ReconcileSpecError, buildClusterTasks, existingGroupNames, staleInstanceGroupDeletions } from './model.js';
 import { isRemovableExtraRule, staleRuleDeletions, REMOVE_EXTRA_RULE_PORTS, type RuleDesired, type StaleRules } from './tasks/security-group.js';
 import type { ReconcileContext } from './task.js';
+import { identityOptionsOf } from './iam/identity-tasks.js';
+import type { SshPublicKey } from '../ssh/public-key.js';
+import { ensureSecrets, planSecrets, type EnsureSecretsResult, type SecretsPlan } from '../pki/ensure-secrets.js';
 
 export interface ClusterInput {
   cluster: Cluster;
@@ -28,6 +34,8 @@ export interface ClusterInput {
   clients: AwsClients;
   /** The state store's objects: kops' own objects there show a kops-made cluster. */
   store?: ObjectStore;
+  /** The admin SSH keys, for a cluster whose store does not hold them yet (a preview before create); else read from the store. */
+  sshPublicKeys?: SshPublicKey[];
   clock?: Clock;
   signal?: AbortSignal;
 }
@@ -38,6 +46,11 @@ export interface ClusterPlan {
   context: ReconcileContext;
   /** Who manages the cluster, with the evidence. */
   ownership: ClusterOwnership;
+  /**
+   * The cluster's secrets in the state store, made before any cloud resource.
+   * Absent without a store, and for a kops-made cluster (kops keeps its own).
+   */
+  secrets?: { store: ObjectStore; plan: SecretsPlan };
 }
 
 export async function planCluster(input: ClusterInput): Promise<ClusterPlan> {
@@ -45,8 +58,11 @@ export async function planCluster(input: ClusterInput): Promise<ClusterPlan> {
   const clusterName = cluster.metadata.name;
   // Spec problems surface before any AWS call.
   buildClusterTasks(cluster, instanceGroups);
+  // Read alongside discovery; awaited when the tasks are built.
+  const identity = identityOptionsOf(input);
+  identity.catch(() => undefined);
   const dnsType = cluster.spec.topology?.dns?.type ?? 'Public';
-  const [snapshot, loadBalancers, storeFacts] = await Promise.all([
+  const [snapshot, loadBalancers, storeFacts, secretsPlan] = await Promise.all([
     discoverCluster(clients, {
       clusterName,
       imageRefs: instanceGroups.map((ig) => ig.spec.image),
@@ -55,7 +71,9 @@ export async function planCluster(input: ClusterInput): Promise<ClusterPlan> {
     }),
     findLoadBalancers(clients, clusterName),
     input.store ? readStoreFacts(input.store, clusterName) : Promise.resolve({ completedSpec: false }),
+    input.store ? planSecrets(input.store, clusterName) : undefined,
   ]);
+  await discoverApiAndVolumes(clients, clusterName, loadBalancers, snapshot);
   const ownership = decideOwnership(clusterName, [
     ...storeEvidence(clusterName, storeFacts),
     ...cloudEvidence({ clusterName, launchTemplates: snapshot.launchTemplates, autoScalingGroups: snapshot.autoScalingGroups, loadBalancers }),
@@ -65,12 +83,12 @@ export async function planCluster(input: ClusterInput): Promise<ClusterPlan> {
   if (missingImages.length && ownership.manager === 'kopsdeck') {
     throw new ReconcileSpecError(missingImages.map((ref) => `image ${ref} was not found in region ${clients.region ?? '(default)'}: check the instance group's spec.image`));
   }
-  const tasks = buildClusterTasks(cluster, instanceGroups, { groupNames: existingGroupNames(clusterName, instanceGroups, snapshot) });
+  const tasks = buildClusterTasks(cluster, instanceGroups, { groupNames: existingGroupNames(clusterName, instanceGroups, snapshot), ...(await identity) });
   const context: ReconcileContext = { clusterName, clients, snapshot, ids: new Map(), clock: input.clock ?? systemClock, signal: input.signal };
   const built = buildPlan(tasks, context);
   const wantedRules = built.tasks.filter((p) => p.task.kind === 'SecurityGroupRule').map((p) => p.desired as RuleDesired);
   const staleGroups = staleInstanceGroupDeletions(tasks, snapshot.autoScalingGroups, snapshot.launchTemplates, ownership);
-  const staleRules = staleRuleDeletions(context, wantedRules, (group, rule) => ownership.manager === 'kopsdeck' && isRemovableExtraRule(clusterName, group, rule));
+  const staleRules = staleRuleDeletions(context, wantedRules, (group, rule) => ownership.manager === 'kopsdeck' && isRemovableExtraRule(clusterName, group, rule, snapshot.securityGroups));
   const modifies: PlannedTask[] = [];
   const leftAlone: LeftAlone[] = [];
   for (const p of built.modifies) {
@@ -80,7 +98,18 @@ export async function planCluster(input: ClusterInput): Promise<ClusterPlan> {
   }
   leftAlone.push(...staleGroups.leftAlone, ...keptRules(staleRules, ownership));
   const plan: Plan = { ...built, modifies, deletes: [...staleGroups.deletions, ...staleRules.deletions], leftAlone };
-  return { plan, context, ownership };
+  const secrets = input.store && secretsPlan && ownership.manager === 'kopsdeck' ? { store: input.store, plan: secretsPlan } : undefined;
+  return { plan, context, ownership, secrets };
+}
+
+/** The API load balancer's details (by kops' names) and the cluster's volumes, into the snapshot. */
+async function discoverApiAndVolumes(clients: AwsClients, clusterName: string, loadBalancers: ClusterLoadBalancers, snapshot: ClusterSnapshot): Promise<void> {
+  const names = apiLoadBalancerNames(clusterName);
+  const [apiLoadBalancing, volumes] = await Promise.all([
+    describeApiLoadBalancing(clients, loadBalancers, { loadBalancer: names.loadBalancer, targetGroups: [names.targetGroup] }),
+    findVolumes(clients, clusterName),
+  ]);
+  Object.assign(snapshot, { apiLoadBalancing, volumes });
 }
 
 function modifyVerdict(p: PlannedTask, ownership: ClusterOwnership, snapshot: ClusterSnapshot): Verdict {
@@ -118,7 +147,12 @@ function keptRules(stale: StaleRules, ownership: ClusterOwnership): LeftAlone[] 
   });
 }
 
-export interface ApplyClusterInput extends ClusterInput, ApplyOptions {
+export interface ApplyClusterOptions extends ApplyOptions {
+  /** Told which secrets were generated, before any cloud change. */
+  onSecrets?: (result: EnsureSecretsResult) => void;
+}
+
+export interface ApplyClusterInput extends ClusterInput, ApplyClusterOptions {
   /** A plan from planCluster (what the user saw); planned afresh when absent. */
   planned?: ClusterPlan;
 }
@@ -132,8 +166,19 @@ export async function applyCluster(input: ApplyClusterInput): Promise<ApplyClust
 }
 
 /** Applies a plan; refuses (NotOwnedError, nothing done) when kops made the cluster. */
-export async function applyClusterPlan(planned: ClusterPlan, options: ApplyOptions = {}): Promise<ApplyClusterResult> {
+export async function applyClusterPlan(planned: ClusterPlan, options: ApplyClusterOptions = {}): Promise<ApplyClusterResult> {
   if (planned.ownership.manager !== 'kopsdeck') throw new NotOwnedError(planned.ownership, 'update');
+  if (planned.secrets) options.onSecrets?.(await storeSecrets(planned.secrets.store, planned.context.clusterName));
   const result = await applyPlan(planned.plan, planned.context, options);
   return { ...result, plan: planned.plan };
+}
+
+/** Secrets first: instances made without them could never join. */
+async function storeSecrets(store: ObjectStore, cluster: string): Promise<EnsureSecretsResult> {
+  try {
+    return await ensureSecrets(store, cluster);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`could not store the secrets of ${cluster} in ${store.url}: ${reason}; nothing was changed in the cloud`);
+  }
 }

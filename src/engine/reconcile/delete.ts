@@ -3,7 +3,7 @@
 // whole for a kops-made cluster; a group or template kopsdeck did not make is
 // left alone): DNS records
 // and auto scaling groups, then the instances (waited for until terminated),
-// launch templates, security groups, NAT gateways (waited for until deleted),
+// launch templates, IAM instance profiles and roles, key pairs, security groups, NAT gateways (waited for until deleted),
 // subnets, Elastic IPs and the internet gateway, route tables, and the VPC last. Every step tolerates "already gone", so a re-run
 // after a partial failure finishes the job.
 import {
@@ -56,6 +56,8 @@ import { runJobs, type ApplyOptions, type ApplyResult, type Job } from './apply-
 import { launchTemplateDeletion } from './model.js';
 import { autoscalingGroupDeletion } from './tasks/autoscaling-group.js';
 import { ingressRules, toPermission } from './tasks/security-group.js';
+import { findOwnedIdentities, identityDeletions, identityResources, type OwnedIdentities } from './delete-identity.js';
+import { deletionKey, findOwnedLoadBalancing, loadBalancingDeletions, loadBalancingResources, withoutShared, type OwnedLoadBalancing } from './delete-load-balancing.js';
 
 export interface OwnedResource {
   type: string;
@@ -82,13 +84,20 @@ export interface DeletePlan {
   internetGateways: InternetGateway[];
   routeTables: RouteTable[];
   vpcs: { name: string; id: string }[];
+  /** IAM roles and instance profiles, key pairs: named for the cluster and tagged owned. */
+  identities: OwnedIdentities;
+  /** Load balancers, target groups and volumes tagged for the cluster (not shared). */
+  loadBalancing: OwnedLoadBalancing;
 }
 
 const nameOf = (tags: { Key?: string; Value?: string }[] | undefined, fallback: string): string => fromTagList(tags).Name ?? fallback;
 
 export async function planDelete(input: { clusterName: string; clients: AwsClients; store?: ObjectStore }): Promise<DeletePlan> {
   const { clusterName, clients } = input;
-  const [storeFacts, loadBalancers, records, allGroups, allInstances, allTemplates, securityGroups, natGateways, subnets, addresses, internetGateways, routeTables, vpcs] = await Promise.all([
+  // Looked up alongside the rest (IAM has no tag filter: by kops' names).
+  const identities = findOwnedIdentities(clients, clusterName);
+  identities.catch(() => undefined);
+  const [storeFacts, loadBalancers, records, allGroups, allInstances, allTemplates, taggedGroups, taggedNatGateways, taggedSubnets, taggedAddresses, taggedInternetGateways, taggedRouteTables, taggedVpcs] = await Promise.all([
     input.store ? readStoreFacts(input.store, clusterName) : Promise.resolve({ completedSpec: false }),
     findLoadBalancers(clients, clusterName),
     findClusterRecords(clients, clusterName),
@@ -112,6 +121,18 @@ export async function planDelete(input: { clusterName: string; clients: AwsClien
   // template it did not make is left alone, with its instances.
   const leftAlone: LeftAlone[] = [];
   const mine = ownership.manager === 'kopsdeck';
+  // Tagged shared: the cluster uses it, someone else owns it.
+  const owned = <T extends { Tags?: { Key?: string; Value?: string }[] }>(items: T[], kind: string, id: (item: T) => string): T[] =>
+    withoutShared(clusterName, items, (item) => fromTagList(item.Tags), (item) => ({ kind, name: nameOf(item.Tags, id(item)) }), leftAlone);
+  const securityGroups = owned(taggedGroups, 'security-group', (g) => g.GroupName ?? g.GroupId!);
+  const natGateways = owned(taggedNatGateways, 'nat-gateway', (g) => g.NatGatewayId!);
+  const subnets = owned(taggedSubnets, 'subnet', (s) => s.SubnetId!);
+  const addresses = owned(taggedAddresses, 'elastic-ip', (a) => a.AllocationId!);
+  const internetGateways = owned(taggedInternetGateways, 'internet-gateway', (g) => g.InternetGatewayId!);
+  const routeTables = owned(taggedRouteTables, 'route-table', (t) => t.RouteTableId!);
+  const vpcs = owned(taggedVpcs, 'vpc', (v) => v.VpcId!);
+  const loadBalancing = await findOwnedLoadBalancing(clients, clusterName, loadBalancers, taggedGroups);
+  leftAlone.push(...loadBalancing.leftAlone);
   const templates = allTemplates.filter((t) => {
     const verdict = launchTemplateVerdict(ownership, t);
     if (mine && !verdict.owned) leftAlone.push({ kind: 'autoscaling-config', name: t.template.LaunchTemplateName!, reason: verdict.reason });
@@ -133,29 +154,30 @@ export async function planDelete(input: { clusterName: string; clients: AwsClien
     autoScalingGroups: groups.map((g) => g.AutoScalingGroupName!),
     instances,
     launchTemplates: templates.map(({ template }) => ({ name: template.LaunchTemplateName!, id: template.LaunchTemplateId! })),
-    securityGroups,
+    securityGroups: [...securityGroups, ...loadBalancing.serviceSecurityGroups],
     natGateways,
     subnets: subnets.map((s) => ({ name: nameOf(s.Tags, s.SubnetId!), id: s.SubnetId! })),
     addresses,
     internetGateways,
     routeTables,
     vpcs: vpcs.map((v) => ({ name: nameOf(v.Tags, v.VpcId!), id: v.VpcId! })),
+    identities: await identities,
+    loadBalancing,
   };
   plan.resources = [
     ...records.map((r) => ({ type: 'route53-record', name: r.record.Name!, id: `${r.zoneId}/${r.record.Name}` })),
     ...plan.autoScalingGroups.map((name) => ({ type: 'autoscaling-group', name, id: name })),
     ...instances.map((i) => ({ type: 'instance', name: nameOf(i.Tags, i.InstanceId!), id: i.InstanceId! })),
     ...plan.launchTemplates.map((t) => ({ type: 'autoscaling-config', name: t.name, id: t.id })),
-    ...securityGroups.map((g) => ({ type: 'security-group', name: g.GroupName!, id: g.GroupId! })),
+    ...identityResources(plan.identities),
+    ...loadBalancingResources(loadBalancing),
+    ...plan.securityGroups.map((g) => ({ type: 'security-group', name: g.GroupName!, id: g.GroupId! })),
     ...natGateways.map((g) => ({ type: 'nat-gateway', name: nameOf(g.Tags, g.NatGatewayId!), id: g.NatGatewayId! })),
     ...plan.subnets.map((s) => ({ type: 'subnet', ...s })),
     ...addresses.map((a) => ({ type: 'elastic-ip', name: nameOf(a.Tags, a.AllocationId!), id: a.AllocationId! })),
     ...internetGateways.map((g) => ({ type: 'internet-gateway', name: nameOf(g.Tags, g.InternetGatewayId!), id: g.InternetGatewayId! })),
     ...routeTables.map((t) => ({ type: 'route-table', name: nameOf(t.Tags, t.RouteTableId!), id: t.RouteTableId! })),
     ...plan.vpcs.map((v) => ({ type: 'vpc', ...v })),
-    // kopsdeck makes none: only a kops-made cluster has them, and then nothing is deleted.
-    ...loadBalancers.loadBalancers.map((lb) => ({ type: 'load-balancer', name: lb.name, id: lb.arn })),
-    ...loadBalancers.targetGroups.map((tg) => ({ type: 'target-group', name: tg.name, id: tg.arn })),
   ];
   return plan;
 }
@@ -213,16 +235,22 @@ export async function deleteCluster(plan: DeletePlan, options: DeleteOptions): P
     const deletion = launchTemplateDeletion(t.name, t.id, []);
     job('autoscaling-config', t.name, t.id, [instancesKey], () => deletion.remove(ctx));
   }
+  // Once no instance runs with them.
+  for (const d of identityDeletions(plan.identities, clients)) job(d.kind, d.name, d.id, [instancesKey, ...d.after], d.run);
+  // Load balancers hold their security groups and subnets until deleted; target groups and volumes wait for the instances.
+  const balancing = loadBalancingDeletions(plan.loadBalancing, clients, instancesKey);
+  for (const d of balancing) job(d.kind, d.name, d.id, d.after, d.run);
+  const balancerKeys = balancing.filter((d) => d.kind === 'load-balancer').map(deletionKey);
   const rulesKey = job('security-group-rules', 'all', 'ingress', [instancesKey], () => revokeIngress(clients, plan.securityGroups));
   const groupDeletions = plan.securityGroups.map((g) =>
-    job('security-group', g.GroupName!, g.GroupId!, [rulesKey], () => ignoreNotFound(clients.ec2.send(new DeleteSecurityGroupCommand({ GroupId: g.GroupId })))),
+    job('security-group', g.GroupName!, g.GroupId!, [rulesKey, ...balancerKeys], () => ignoreNotFound(clients.ec2.send(new DeleteSecurityGroupCommand({ GroupId: g.GroupId })))),
   );
   // A NAT gateway holds its subnet and its Elastic IP until it is deleted.
   const natKeys = plan.natGateways.map((g) =>
     job('nat-gateway', nameOf(g.Tags, g.NatGatewayId!), g.NatGatewayId!, [], () => deleteNatGatewayAndWait(clients, g.NatGatewayId!, env.clock, options, env.signal)),
   );
   const subnetKeys = plan.subnets.map((s) =>
-    job('subnet', s.name, s.id, [instancesKey, ...groupDeletions, ...natKeys], () => ignoreNotFound(clients.ec2.send(new DeleteSubnetCommand({ SubnetId: s.id })))),
+    job('subnet', s.name, s.id, [instancesKey, ...groupDeletions, ...natKeys, ...balancerKeys], () => ignoreNotFound(clients.ec2.send(new DeleteSubnetCommand({ SubnetId: s.id })))),
   );
   for (const a of plan.addresses) {
     job('elastic-ip', nameOf(a.Tags, a.AllocationId!), a.AllocationId!, natKeys, () => ignoreNotFound(clients.ec2.send(new ReleaseAddressCommand({ AllocationId: a.AllocationId }))));

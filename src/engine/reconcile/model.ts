@@ -17,10 +17,15 @@ import { internetGatewayTask } from './tasks/internet-gateway.js';
 import { internetRouteTask, natRouteTask, routeTableAssociationTask, routeTableKey, routeTableTask } from './tasks/route-table.js';
 import { elasticIpTask } from './tasks/elastic-ip.js';
 import { natGatewayTask } from './tasks/nat-gateway.js';
-import { ruleTask, securityGroupKey, securityGroupName, securityGroupTask, type GroupRole, type RuleSpec } from './tasks/security-group.js';
+import { ruleTask, securityGroupKey, securityGroupTask, type GroupRole } from './tasks/security-group.js';
+import { securityRules } from './firewall.js';
+import { apiLoadBalancerTasks, apiTargetGroupKeys, checkApiLoadBalancer } from './model-api.js';
+import { checkEtcdVolumes, etcdVolumeTasks } from './model-etcd.js';
 import { launchTemplateKey, launchTemplateTask } from './tasks/launch-template.js';
 import { autoscalingGroupDeletion, autoscalingGroupKey, autoscalingGroupTask } from './tasks/autoscaling-group.js';
 import { apiDnsNameTask, dnsZoneTask } from './tasks/dns.js';
+import { identityTasks, sshKeyProblems, type Identities, type IdentityOptions } from './iam/identity-tasks.js';
+import { instanceGroupMachine } from './instance-group-machine.js';
 
 /** A spec the reconcile engine cannot act on; every problem is listed. */
 export class ReconcileSpecError extends Error {
@@ -60,11 +65,13 @@ export function checkModel(cluster: Cluster, instanceGroups: InstanceGroup[]): s
     }
     if (!ig.spec.subnets?.length) problems.push(`instance group ${ig.metadata.name}: spec.subnets is empty`);
     if (ig.spec.minSize > ig.spec.maxSize) problems.push(`instance group ${ig.metadata.name}: minSize ${ig.spec.minSize} is above maxSize ${ig.spec.maxSize}`);
+    problems.push(...instanceGroupMachine(ig).problems.map((p) => `instance group ${ig.metadata.name}: ${p}`));
   }
+  problems.push(...checkApiLoadBalancer(cluster, instanceGroups), ...checkEtcdVolumes(cluster, instanceGroups));
   return problems;
 }
 
-export interface ModelOptions {
+export interface ModelOptions extends IdentityOptions {
   /**
    * The name each instance group's auto scaling group and launch template
    * already have in the cloud (kops names the control plane's
@@ -74,7 +81,7 @@ export interface ModelOptions {
 }
 
 export function buildClusterTasks(cluster: Cluster, instanceGroups: InstanceGroup[], options: ModelOptions = {}): Task[] {
-  const problems = checkModel(cluster, instanceGroups);
+  const problems = [...checkModel(cluster, instanceGroups), ...sshKeyProblems(cluster, options.sshPublicKeys)];
   if (problems.length) throw new ReconcileSpecError(problems);
   const name = cluster.metadata.name;
   const tasks: Task[] = [vpcTask(name, cluster.spec.networkCIDR), internetGatewayTask(name)];
@@ -84,13 +91,17 @@ export function buildClusterTasks(cluster: Cluster, instanceGroups: InstanceGrou
   roles.add('nodes');
   for (const role of ['masters', 'nodes', 'bastions'] as GroupRole[]) if (roles.has(role)) tasks.push(securityGroupTask(name, role));
   tasks.push(...securityRules(cluster, roles.has('bastions')).map((rule) => ruleTask(name, rule)));
+  tasks.push(...apiLoadBalancerTasks(cluster, instanceGroups), ...etcdVolumeTasks(cluster, instanceGroups));
+  // One role and instance profile per kind of machine the groups launch.
+  const identities = identityTasks(cluster, new Set(instanceGroups.map((ig) => groupRoleOf(ig.spec.role))), options);
+  tasks.push(...identities.tasks);
   const subnetsByName = new Map(cluster.spec.subnets.map((s) => [s.name, s]));
   for (const ig of instanceGroups) {
     const resourceName = options.groupNames?.get(ig.metadata.name) ?? instanceGroupResourceName(name, ig.metadata.name);
-    tasks.push(...instanceGroupTasks(cluster, ig, subnetsByName, resourceName));
+    tasks.push(...instanceGroupTasks(cluster, ig, subnetsByName, resourceName, identities));
   }
   const dnsType = cluster.spec.topology?.dns?.type ?? 'Public';
-  // Behind a load balancer, api.<cluster> is an alias to it: not a record kopsdeck keeps.
+  // Behind a load balancer, api.<cluster> is an alias to it (model-api.ts).
   if (cluster.spec.dnsZone && dnsType !== 'None' && !cluster.spec.api?.loadBalancer) {
     const privateDns = dnsType === 'Private';
     const privateAddresses = privateDns || cluster.spec.subnets.some((s) => s.type === 'Private');
@@ -117,41 +128,11 @@ function networkTasks(cluster: string, subnets: ClusterSubnet[]): Task[] {
   return tasks;
 }
 
-/** An access-list entry as a rule source: a managed prefix list (pl-...) or a CIDR, as kops' SetCidrOrPrefix. */
-const accessSource = (entry: string): Pick<RuleSpec, 'cidr' | 'prefixListId'> => (entry.startsWith('pl-') ? { prefixListId: entry } : { cidr: entry });
-
-/** kops' rule names: `https-external-to-master-<cidr or prefix list>`, `from-<group>-ingress-all-0to0-<group>`. */
-export function securityRules(cluster: Cluster, withBastion: boolean): RuleSpec[] {
-  const name = cluster.metadata.name;
-  const rules: RuleSpec[] = [];
-  for (const entry of cluster.spec.kubernetesApiAccess ?? []) {
-    rules.push({ name: `https-external-to-master-${entry}`, group: 'masters', protocol: 'tcp', fromPort: 443, toPort: 443, ...accessSource(entry) });
-  }
-  for (const entry of cluster.spec.sshAccess ?? []) {
-    const source = accessSource(entry);
-    rules.push({ name: `ssh-external-to-master-${entry}`, group: 'masters', protocol: 'tcp', fromPort: 22, toPort: 22, ...source });
-    rules.push({ name: `ssh-external-to-node-${entry}`, group: 'nodes', protocol: 'tcp', fromPort: 22, toPort: 22, ...source });
-    if (withBastion) rules.push({ name: `ssh-external-to-bastion-${entry}`, group: 'bastions', protocol: 'tcp', fromPort: 22, toPort: 22, ...source });
-  }
-  const all = (from: GroupRole, to: GroupRole): RuleSpec => ({
-    name: `from-${securityGroupName(name, from)}-ingress-all-0to0-${securityGroupName(name, to)}`,
-    group: to,
-    protocol: '-1',
-    sourceGroup: from,
-  });
-  rules.push(all('masters', 'masters'), all('masters', 'nodes'), all('nodes', 'nodes'), all('nodes', 'masters'));
-  if (withBastion) {
-    for (const to of ['masters', 'nodes'] as GroupRole[]) {
-      rules.push({ name: `from-${securityGroupName(name, 'bastions')}-ingress-tcp-22to22-${securityGroupName(name, to)}`, group: to, protocol: 'tcp', fromPort: 22, toPort: 22, sourceGroup: 'bastions' });
-    }
-  }
-  return rules;
-}
-
-function instanceGroupTasks(cluster: Cluster, ig: InstanceGroup, subnets: Map<string, ClusterSubnet>, resourceName: string): Task[] {
+function instanceGroupTasks(cluster: Cluster, ig: InstanceGroup, subnets: Map<string, ClusterSubnet>, resourceName: string, identities: Identities): Task[] {
   const clusterName = cluster.metadata.name;
   const tags = instanceGroupTags(clusterName, ig);
   const igSubnets = ig.spec.subnets.map((s) => subnets.get(s)!);
+  const machine = instanceGroupMachine(ig);
   const lt = launchTemplateTask({
     name: resourceName,
     imageRef: ig.spec.image,
@@ -163,8 +144,15 @@ function instanceGroupTasks(cluster: Cluster, ig: InstanceGroup, subnets: Map<st
       role: bootstrapRole(ig.spec.role),
     }),
     securityGroupKey: securityGroupKey(clusterName, groupRoleOf(ig.spec.role)),
-    associatePublicIp: igSubnets.every((s) => s.type !== 'Private'),
-    keyName: cluster.spec.sshKeyName || undefined,
+    additionalSecurityGroupIds: machine.additionalSecurityGroups,
+    // kops: public addresses in public (and utility) subnets unless the group says otherwise; never in private ones.
+    associatePublicIp: igSubnets.every((s) => s.type !== 'Private') && machine.associatePublicIp !== false,
+    httpTokens: machine.httpTokens,
+    httpPutResponseHopLimit: machine.httpPutResponseHopLimit,
+    rootVolume: machine.rootVolume,
+    instanceProfile: identities.profiles.get(groupRoleOf(ig.spec.role)),
+    keyName: identities.keyName,
+    sshKeyKey: identities.sshKeyKey,
     tags,
   });
   const asg = autoscalingGroupTask({
@@ -173,6 +161,7 @@ function instanceGroupTasks(cluster: Cluster, ig: InstanceGroup, subnets: Map<st
     subnetKeys: igSubnets.map((s) => subnetKey(clusterName, s)),
     minSize: ig.spec.minSize,
     maxSize: ig.spec.maxSize,
+    targetGroupKeys: apiTargetGroupKeys(cluster, ig),
     tags,
   });
   return [lt, asg];

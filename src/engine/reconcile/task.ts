@@ -20,7 +20,17 @@ export type TaskKind =
   | 'LaunchTemplate'
   | 'AutoscalingGroup'
   | 'DNSZone'
-  | 'DNSName';
+  | 'DNSName'
+  // api.<cluster> as an alias to the API load balancer (kops' DNSName with a TargetLoadBalancer).
+  | 'DNSAlias'
+  | 'NetworkLoadBalancer'
+  | 'NetworkLoadBalancerListener'
+  | 'TargetGroup'
+  | 'EBSVolume'
+  | 'IAMRole'
+  | 'IAMRolePolicy'
+  | 'IAMInstanceProfile'
+  | 'SSHKey';
 
 export interface FieldChange {
   field: string;

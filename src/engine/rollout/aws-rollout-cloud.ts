@@ -1,23 +1,23 @@
-// RolloutCloud on AWS: the provider's groups plus the instances an earlier
-// surge detached from them (found by kops' detached tag), a cheaper look at
-// one group for each wave, detach that tags first, and termination through the
-// group or, for detached instances that no group owns any more, through EC2.
-// A wave's instances are detached and terminated with as few calls as the
-// APIs allow (CreateTags and TerminateInstances take 1000 ids, DetachInstances 20).
-// Load-balancer deregistration before a drain is cloud/aws/load-balancers.ts.
+// RolloutCloud on AWS: the groups as the one reader (cloud/aws/instance-groups.ts)
+// finds them, with the instances an earlier surge detached from them (found by
+// kops' detached tag); a cheaper look at one group for each wave; detach that
+// tags first; termination through the group or, for detached instances that no
+// group owns any more, through EC2. A wave's instances are detached and
+// terminated with as few calls as the APIs allow (CreateTags and
+// TerminateInstances take 1000 ids, DetachInstances 20). Load-balancer
+// deregistration before a drain is cloud/aws/load-balancers.ts.
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { CreateTagsCommand, DescribeInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { AwsCloudProvider } from '../cloud/aws/aws-provider.js';
 import type { AwsClients } from '../cloud/aws/clients.js';
 import { inBatches } from '../cloud/aws/batches.js';
-import { findInstances } from '../cloud/aws/discovery.js';
+import { readInstanceGroups } from '../cloud/aws/instance-groups.js';
 import { putBackIntoLoadBalancers, takeOutOfLoadBalancers } from '../cloud/aws/load-balancers.js';
-import { TAG_INSTANCE_GROUP, clusterFilter } from '../cloud/aws/tags.js';
+import { TAG_DETACHED, clusterFilter } from '../cloud/aws/tags.js';
 import type { CloudProvider } from '../cloud/provider.js';
-import type { RolloutCloud, RolloutCloudGroup, RolloutGroupView } from './deps.js';
+import type { RolloutCloud, RolloutGroupView } from './deps.js';
 
-/** The tag kops puts on an instance it detaches while surging; its value is the group's name. */
-export const TAG_DETACHED = 'kops.k8s.io/detached-from-asg';
+export { TAG_DETACHED };
 
 /** Most ids one CreateTags or TerminateInstances call accepts. */
 const EC2_BATCH = 1000;
@@ -27,28 +27,21 @@ const gone = (lifecycleState: string) => /^Terminat/.test(lifecycleState);
 export function awsRolloutCloud(clients: AwsClients, provider: CloudProvider = new AwsCloudProvider(clients)): RolloutCloud {
   return {
     async listGroups(cluster) {
-      const [groups, instances] = await Promise.all([provider.listInstanceGroups(cluster), findInstances(clients, cluster, { states: LIVE_STATES })]);
-      const result: RolloutCloudGroup[] = groups.map((g) => ({
+      // Members and the instances detached from each group, needs-update decided, as the console sees them.
+      const groups = await readInstanceGroups(clients, cluster);
+      return groups.map((g) => ({
         name: g.name,
         groupName: g.groupName,
-        role: g.role,
+        role: g.role ?? 'Unknown',
         minSize: g.minSize,
         maxSize: g.maxSize,
         desiredCapacity: g.desiredCapacity,
-        currentVersion: g.currentVersion,
+        currentVersion: g.launchTemplate?.version ?? null,
         instances: g.instances
           .filter((i) => !gone(i.lifecycleState))
-          .map((i) => ({ id: i.id, lifecycleState: i.lifecycleState, launchTemplateVersion: i.launchTemplateVersion, needsUpdate: i.needsUpdate, detached: false })),
+          // A member still leaving is the group's to terminate; only one the group no longer lists is detached here.
+          .map((i) => ({ id: i.id, lifecycleState: i.lifecycleState, launchTemplateVersion: i.launchTemplateVersion, needsUpdate: i.needsUpdate, detached: !i.member })),
       }));
-      const members = new Set(result.flatMap((g) => g.instances.map((i) => i.id)));
-      for (const instance of instances) {
-        const tags = Object.fromEntries((instance.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-        const from = tags[TAG_DETACHED];
-        if (from === undefined || members.has(instance.InstanceId!)) continue;
-        const group = result.find((g) => g.groupName === from || g.name === tags[TAG_INSTANCE_GROUP]);
-        group?.instances.push({ id: instance.InstanceId!, lifecycleState: 'Detached', launchTemplateVersion: null, needsUpdate: true, detached: true });
-      }
-      return result;
     },
     async lookAtGroup(cluster, group) {
       // Two small calls: the one auto scaling group, and only the instances detached from it.

@@ -88,6 +88,8 @@ export interface RolloutNode {
   instanceType?: string;
   /** The node's kops.k8s.io/instancegroup label. */
   instanceGroup?: string;
+  /** The node carries kops' kops.k8s.io/needs-update annotation: replace it even if its instance is up to date. */
+  needsUpdateAnnotation?: boolean;
 }
 
 export interface RolloutKube {
@@ -102,6 +104,8 @@ export interface RolloutKube {
   excludeFromLoadBalancers(nodeName: string): Promise<boolean>;
   /** Removes that label. */
   includeInLoadBalancers(nodeName: string): Promise<void>;
+  /** Taints the node kops.k8s.io/scheduled-for-update:PreferNoSchedule unless cordoned or tainted already; true when this added it. */
+  taintScheduledForUpdate(nodeName: string): Promise<boolean>;
   drain(nodeName: string, options: { timeoutMs: number; onProgress: (p: DrainProgress) => void; signal?: AbortSignal }): Promise<DrainResult>;
 }
 

@@ -46,7 +46,9 @@ export function groupWork(ctx: Pick<RunContext, 'cloudOnly' | 'deps'>, group: Pl
   const fresh = group.instances.filter((i) => !started.has(i.id));
   const firstWave = Math.max(-1, ...[...progress.values()].filter((p) => p.group === group.name).map((p) => p.wave ?? -1)) + 1;
   const canSurge = group.kind !== 'ControlPlane' && !ctx.cloudOnly;
-  const waves = makeWaves(fresh, group.settings, { canSurge }).map((wave, index) =>
+  // A group already under way has its canary behind it.
+  const canary = group.canary && firstWave === 0 && resumed.length === 0;
+  const waves = makeWaves(fresh, group.settings, { canSurge, canary }).map((wave, index) =>
     wave.instances.map((id) => {
       const instance = planned.get(id)!;
       return member(id, wave.surge.includes(id) || instance.detached, firstWave + index, undefined, instance);
@@ -78,6 +80,7 @@ export async function runGroup(ctx: RunContext, work: GroupWork, onWaveFinished:
       throw error;
     }
   }
+  await taintGroup(ctx, group.name, waves.flat());
   for (const [index, members] of waves.entries()) {
     const waveStarted = clock.now();
     // A wave cut short by "pause after this node" goes on with the rest of its instances once resumed.
@@ -98,6 +101,27 @@ export async function runGroup(ctx: RunContext, work: GroupWork, onWaveFinished:
     }
   }
   ctx.emit({ type: 'group-finished', group: group.name, durationMs: clock.now() - started });
+}
+
+/**
+ * Before the first drain, every node the group will replace is tainted
+ * PreferNoSchedule (as kops does), so pods evicted by one drain prefer nodes
+ * that stay. A failed taint stops the run unless --fail-on-drain-error=false.
+ */
+async function taintGroup(ctx: RunContext, group: string, members: readonly WaveMember[]): Promise<void> {
+  const kube = ctx.deps.kube;
+  if (!kube || ctx.cloudOnly) return;
+  const tainted: string[] = [];
+  for (const node of members.map((m) => m.node).filter((n): n is string => n !== undefined)) {
+    try {
+      if (await kube.taintScheduledForUpdate(node)) tainted.push(node);
+    } catch (error) {
+      const message = `failed to taint node ${node}: ${(error as Error).message}`;
+      if (ctx.failOnDrainError) throw new Error(message);
+      ctx.emit({ type: 'warning', group, message: `${message}; going on, as --fail-on-drain-error=false asks` });
+    }
+  }
+  if (tainted.length > 0) ctx.emit({ type: 'tainted', group, nodes: tainted });
 }
 
 function intervalOf(ctx: RunContext, kind: PlannedGroup['kind']): number {

@@ -3,6 +3,7 @@
 // state machine calls gate() between steps; a pause holds it there, an abort
 // makes it throw and cancels the waits in progress (drains, sleeps) through
 // signal. A skip cancels only that instance's drain, through its own signal.
+import { linkedSignal } from '../abort/linked-signal.js';
 import type { AbortCordoned, RolloutEvent } from './types.js';
 
 /** Thrown at a gate once abort was asked for. */
@@ -24,6 +25,8 @@ export class SkipRequestedError extends Error {
 interface Draining {
   nodeName: string;
   controller: AbortController;
+  /** Lets go of the run's signal once the drain has ended. */
+  dispose(): void;
 }
 
 export class Intents {
@@ -115,11 +118,15 @@ export class Intents {
    */
   drainStarted(instanceId: string, nodeName: string, runSignal: AbortSignal): { signal: AbortSignal; skipped(): boolean } {
     const controller = new AbortController();
-    this.draining.set(instanceId, { nodeName, controller });
-    return { signal: AbortSignal.any([runSignal, controller.signal]), skipped: () => controller.signal.aborted && !runSignal.aborted };
+    const linked = linkedSignal(runSignal);
+    // A skip aborts the drain's own signal (not the run's).
+    controller.signal.addEventListener('abort', () => linked.abort(controller.signal.reason), { once: true });
+    this.draining.set(instanceId, { nodeName, controller, dispose: linked.dispose });
+    return { signal: linked.signal, skipped: () => controller.signal.aborted && !runSignal.aborted };
   }
 
   drainEnded(instanceId: string): void {
+    this.draining.get(instanceId)?.dispose();
     this.draining.delete(instanceId);
   }
 

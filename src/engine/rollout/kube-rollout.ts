@@ -7,7 +7,9 @@ import type { KubeClient } from '../kube/client.js';
 import type { Informer } from '../kube/informer.js';
 import { excludeFromLoadBalancers, includeInLoadBalancers } from '../kube/node-labels.js';
 import { cordon, drain, uncordon } from '../kube/node-ops.js';
+import { hasNeedsUpdateAnnotation } from '../kube/needs-update-annotation.js';
 import { describeNodePods } from '../kube/node-pods.js';
+import { taintScheduledForUpdate } from '../kube/node-taints.js';
 import type { KubeList, KubeNode } from '../kube/types.js';
 import type { RolloutKube, RolloutNode } from './deps.js';
 
@@ -34,6 +36,7 @@ export function kubeRollout(client: KubeClient, clock: Clock, options: { nodes?:
     uncordon: async (nodeName) => void (await uncordon(client, nodeName)),
     excludeFromLoadBalancers: (nodeName) => excludeFromLoadBalancers(client, nodeName),
     includeInLoadBalancers: (nodeName) => includeInLoadBalancers(client, nodeName),
+    taintScheduledForUpdate: (nodeName) => taintScheduledForUpdate(client, nodeName),
     drain: (nodeName, options) => drain(client, nodeName, { clock, timeoutMs: options.timeoutMs, onProgress: options.onProgress, signal: options.signal, cordon: false }),
   };
 }
@@ -51,6 +54,7 @@ function byInstance(items: KubeNode[]): Map<string, RolloutNode> {
       kubeletVersion: node.status?.nodeInfo?.kubeletVersion,
       instanceType: node.metadata.labels?.['node.kubernetes.io/instance-type'],
       instanceGroup: node.metadata.labels?.[INSTANCE_GROUP_LABEL],
+      needsUpdateAnnotation: hasNeedsUpdateAnnotation(node),
     });
   }
   return nodes;

@@ -71,13 +71,20 @@ export interface Wave {
  * terminated and replaced afterwards; so at no moment are more than
  * maxUnavailable of the group's instances out of service.
  */
-export function makeWaves(instances: readonly Pick<PlannedInstance, 'id' | 'detached'>[], settings: RollingSettings, options: { canSurge?: boolean } = {}): Wave[] {
+export function makeWaves(
+  instances: readonly Pick<PlannedInstance, 'id' | 'detached'>[],
+  settings: RollingSettings,
+  options: { canSurge?: boolean; canary?: boolean } = {},
+): Wave[] {
   const canSurge = options.canSurge ?? true;
   const surge = canSurge ? Math.min(settings.maxSurge, instances.length) : 0;
   const unavailable = canSurge ? settings.maxUnavailable : Math.max(1, settings.maxUnavailable);
   const size = Math.max(1, surge + unavailable);
   const waves: Wave[] = [];
-  for (let start = 0; start < instances.length; start += size) {
+  // The canary: one instance alone (surging when the group may surge), validated before the others.
+  const canary = options.canary && instances.length > 1 && size > 1;
+  if (canary) waves.push({ instances: [instances[0].id], surge: surge > 0 ? [instances[0].id] : [] });
+  for (let start = canary ? 1 : 0; start < instances.length; start += size) {
     const chunk = instances.slice(start, start + size);
     // Already-detached instances surged in an earlier run: they count against
     // the surge first, since their replacements exist already.

@@ -7,6 +7,7 @@ import type { Cluster, InstanceGroup } from '../spec/types.js';
 import type { RolloutCloudGroup, RolloutInstance, RolloutNode } from './deps.js';
 import { kindOfRole, makeWaves, orderGroups, parseRolloutRole, prioritizeInstances, ROLLOUT_ROLE_NAMES } from './ordering.js';
 import { resolveSettings } from './settings.js';
+import { annotationReason, instanceNeedsUpdate } from './needs-update.js';
 import { DEFAULT_TIMINGS, type PlannedGroup, type PlannedInstance, type RolloutPlan, type RolloutTimings } from './types.js';
 
 export interface PlanInput {
@@ -76,7 +77,8 @@ function planGroup(input: PlanInput, cloud: RolloutCloudGroup, spec: InstanceGro
     instances: members.length,
   });
   const forced = (id: string) => Boolean(input.force) && (!input.forceOnly || input.forceOnly.has(id));
-  const replace = cloud.instances.filter((i) => i.detached || i.needsUpdate || forced(i.id));
+  const outdated = (i: RolloutInstance) => instanceNeedsUpdate(i, input.nodes.get(i.id));
+  const replace = cloud.instances.filter((i) => i.detached || outdated(i) || forced(i.id));
   const planned: PlannedInstance[] = replace.map((instance) => {
     const node = input.nodes.get(instance.id);
     return {
@@ -90,7 +92,9 @@ function planGroup(input: PlanInput, cloud: RolloutCloudGroup, spec: InstanceGro
   });
   const instances = prioritizeInstances(planned);
   const canSurge = kind !== 'ControlPlane' && !input.cloudOnly;
-  const waves = makeWaves(instances, settings, { canSurge }).map((w) => w.instances);
+  // kops' noneReady: no member runs the current spec (forcing does not count: those run it already).
+  const canary = members.length > 0 && members.every(outdated);
+  const waves = makeWaves(instances, settings, { canSurge, canary }).map((w) => w.instances);
   const needUpdate = instances.length;
   return {
     name: cloud.name,
@@ -98,7 +102,7 @@ function planGroup(input: PlanInput, cloud: RolloutCloudGroup, spec: InstanceGro
     kind,
     status: needUpdate > 0 ? 'NeedsUpdate' : 'Ready',
     needUpdate,
-    ready: members.length - members.filter((i) => i.needsUpdate || forced(i.id)).length,
+    ready: members.length - members.filter((i) => outdated(i) || forced(i.id)).length,
     min: cloud.minSize,
     target: cloud.desiredCapacity,
     max: cloud.maxSize,
@@ -106,6 +110,7 @@ function planGroup(input: PlanInput, cloud: RolloutCloudGroup, spec: InstanceGro
     settings,
     instances,
     waves,
+    canary,
   };
 }
 
@@ -153,6 +158,8 @@ export function updateReason(
     const machineType = spec?.spec.machineType;
     if (node?.instanceType && machineType && node.instanceType !== machineType) parts.push(`machineType ${node.instanceType} -> ${machineType}`);
   }
+  const annotated = annotationReason(node);
+  if (annotated) parts.push(annotated);
   if (parts.length === 0) return force ? 'forced (--force)' : 'needs update';
   return parts.join('; ');
 }
@@ -178,7 +185,8 @@ export function describePlan(plan: RolloutPlan): string[] {
   const lines = [`Order: ${plan.order.join(' -> ')}`];
   for (const name of plan.order) {
     const g = plan.groups.find((x) => x.name === name)!;
-    lines.push(`  ${g.name} (${g.kind}): ${g.instances.length} instance(s) in ${g.waves.length} wave(s), maxSurge ${g.settings.maxSurge}, maxUnavailable ${g.settings.maxUnavailable}`);
+    const canary = g.canary && g.instances.length > 1 ? ', the first alone and validated before the rest (none is up to date yet)' : '';
+    lines.push(`  ${g.name} (${g.kind}): ${g.instances.length} instance(s) in ${g.waves.length} wave(s), maxSurge ${g.settings.maxSurge}, maxUnavailable ${g.settings.maxUnavailable}${canary}`);
   }
   lines.push(`Estimated duration: ${formatDuration(plan.estimatedMs)}`);
   return lines;

@@ -43,6 +43,8 @@ export interface RolloutView {
   pauseAfterCurrent?: boolean;
   /** Where the current pause took hold: at a step boundary, or before the next instance (as scheduled). */
   pausedAt?: 'step' | 'instance';
+  /** The last thing the run went on past as the user asked (a validation or drain failure, validation skipped). */
+  warning?: string;
 }
 
 export const initialRolloutView: RolloutView = { status: 'planning', resumed: false, instances: [] };
@@ -86,6 +88,8 @@ export function reduceRollout(view: RolloutView, event: RolloutEvent): RolloutVi
       return { ...view, waiting: { group: event.group, want: event.want, ready: event.ready, joining: event.joining } };
     case 'validation-attempt':
       return { ...view, waiting: undefined, validation: { group: event.group, attempt: event.attempt, ok: event.ok, consecutivePasses: event.consecutivePasses, required: event.required, failures: event.failures } };
+    case 'warning':
+      return { ...view, warning: `${event.group}: ${event.message}` };
     case 'api-record':
       return { ...view, apiRecord: { record: event.record, values: event.values, changed: event.changed } };
     case 'eta':

@@ -1,5 +1,6 @@
 // What every part of a running rollout shares: the seams, the journal, the
 // intents, the event sink, and the small helpers that run one journaled step.
+import { linkedSignal } from '../abort/linked-signal.js';
 import type { RolloutDeps } from './deps.js';
 import type { Intents } from './intents.js';
 import type { RolloutJournal, InstanceProgress, JournalEntry } from './journal.js';
@@ -25,6 +26,11 @@ export interface RunContext {
   waveDurations: Map<GroupKind, number[]>;
   /** Instances this run detached or terminated: their nodes never count as joined again. */
   retired: Set<string>;
+  /** kops' --fail-on-validate-error / --fail-on-drain-error: false goes on past the failure, with a warning. */
+  failOnValidateError: boolean;
+  failOnDrainError: boolean;
+  /** The control plane's groups: their validation failures matter to every group's rollout. */
+  controlPlaneGroups: ReadonlySet<string>;
 }
 
 /** One instance as a wave handles it. */
@@ -131,12 +137,11 @@ export async function runPhase<T = void>(
 
 /** Starts `work` under its own signal (the run's, or a cancel of ours). */
 function startAlongside<T>(ctx: RunContext, work: (ctx: RunContext) => Promise<T>): { result: Promise<T>; cancel(reason: unknown): void } {
-  const cancel = new AbortController();
-  const signal = AbortSignal.any([ctx.signal, cancel.signal]);
-  const result = work({ ...ctx, signal });
+  const linked = linkedSignal(ctx.signal);
+  const result = work({ ...ctx, signal: linked.signal });
   // Awaited by the caller unless the write failed; never left unhandled.
-  result.catch(() => undefined);
-  return { result, cancel: (reason) => cancel.abort(reason) };
+  result.catch(() => undefined).finally(linked.dispose);
+  return { result, cancel: (reason) => linked.abort(reason) };
 }
 
 /**

@@ -35,6 +35,10 @@ export interface RolloutOptions {
   breakStaleLock?: boolean;
   /** Stops the run at once, as a crash would: nothing is cleaned up, the journal stays resumable. */
   signal?: AbortSignal;
+  /** kops' --fail-on-validate-error (default true): false warns and goes on when the cluster does not validate. */
+  failOnValidateError?: boolean;
+  /** kops' --fail-on-drain-error (default true): false warns and terminates an instance whose drain failed. */
+  failOnDrainError?: boolean;
 }
 
 export interface RolloutRun {
@@ -145,6 +149,9 @@ async function execute(deps: RolloutDeps, options: RolloutOptions, runId: string
       skipped: [],
       waveDurations: new Map(),
       retired: new Set(),
+      failOnValidateError: options.failOnValidateError ?? true,
+      failOnDrainError: options.failOnDrainError ?? true,
+      controlPlaneGroups: new Set(plan.groups.filter((g) => g.kind === 'ControlPlane').map((g) => g.name)),
     };
     const progress = journal.progress();
     await uncordonLeftSkipped(ctx, progress);

@@ -53,6 +53,12 @@ export interface PlannedGroup {
   instances: PlannedInstance[];
   /** Instance ids per wave (a wave is replaced together). */
   waves: string[][];
+  /**
+   * No instance of the group runs the current spec yet: one instance goes
+   * alone first and the cluster must validate before the rest (kops' noneReady),
+   * in case the new spec does not make usable nodes.
+   */
+  canary: boolean;
 }
 
 export interface RolloutPlan {
@@ -151,6 +157,10 @@ export type RolloutEvent =
   | { type: 'waiting-for-replacement'; group: string; want: number; ready: number; joining: number }
   | { type: 'validation-attempt'; group: string; attempt: number; ok: boolean; consecutivePasses: number; required: number; failures: ValidationFailure[] }
   | { type: 'interval'; group: string; ms: number }
+  /** Something the run went on past, as the user asked (--fail-on-validate-error=false, --fail-on-drain-error=false, --validate-count 0). */
+  | { type: 'warning'; group: string; message: string }
+  /** Nodes of the group tainted kops.k8s.io/scheduled-for-update:PreferNoSchedule before its first wave. */
+  | { type: 'tainted'; group: string; nodes: string[] }
   /** After a control-plane replacement is running: api.<cluster> now lists these addresses. */
   | { type: 'api-record'; group: string; record: string; previous: string[]; values: string[]; changed: boolean }
   | { type: 'eta'; remainingMs: number; doneInstances: number; totalInstances: number }

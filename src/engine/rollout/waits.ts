@@ -2,9 +2,11 @@
 // replacements launched, joined and Ready), and for the cluster to validate N
 // times in a row. Both end at a deadline with a reason a person can act on.
 import { waitForValidation } from '../health/wait-for-validation.js';
+import { linkedSignal } from '../abort/linked-signal.js';
 import type { RolloutGroupView, RolloutKube, RolloutNode } from './deps.js';
 import type { RunContext } from './run-context.js';
 import type { GroupKind } from './types.js';
+import type { ValidationFailure } from '../health/validate-cluster.js';
 
 /** The cluster did not come back to health in time: the rollout stops here. */
 export class ValidationTimeoutError extends Error {
@@ -102,8 +104,8 @@ type WatchedKube = RolloutKube & Required<Pick<RolloutKube, 'onNodesChanged'>>;
 
 /** True once `ready()` holds after a node change; false after `ms` (clock) without it. */
 async function untilNodesChange(ctx: RunContext, kube: WatchedKube, ready: () => Promise<boolean>, ms: number): Promise<boolean> {
-  const timer = new AbortController();
-  const signal = AbortSignal.any([ctx.signal, timer.signal]);
+  const timer = linkedSignal(ctx.signal);
+  const signal = timer.signal;
   let checking = false;
   let again = false;
   let met = false;
@@ -134,6 +136,7 @@ async function untilNodesChange(ctx: RunContext, kube: WatchedKube, ready: () =>
     return met;
   } finally {
     unsubscribe();
+    timer.dispose();
   }
 }
 
@@ -157,12 +160,47 @@ async function timeoutReason(ctx: RunContext, group: RolloutGroupView, ready: nu
   }
 }
 
-/** Validates until N consecutive passes, or fails at the deadline with the last failure. */
+/**
+ * Whether a validation failure stops the rollout of `group`, as kops'
+ * hasFailureRelevantToGroup: one tied to no group (a system pod, the API),
+ * to the control plane, or to this group does; another group below its size
+ * does not.
+ */
+export function isRelevantFailure(failure: Pick<ValidationFailure, 'instanceGroup'>, group: string, controlPlaneGroups: ReadonlySet<string>): boolean {
+  if (!failure.instanceGroup) return true;
+  return failure.instanceGroup === group || controlPlaneGroups.has(failure.instanceGroup);
+}
+
+/**
+ * Validates until N consecutive passes (failures of other worker groups do
+ * not count, as in kops), or fails at the deadline with the last failure.
+ * N = 0 skips validation; with failOnValidateError off a failure is a warning.
+ */
 export async function validateUntilHealthy(ctx: RunContext, group: string, deadline: number, count: number): Promise<void> {
   const validate = ctx.deps.validate;
   if (!validate) return;
+  if (count <= 0) {
+    ctx.emit({ type: 'warning', group, message: 'cluster validation skipped: --validate-count is 0' });
+    return;
+  }
+  try {
+    await validateRelevant(ctx, validate, group, deadline, count);
+  } catch (error) {
+    if (!(error instanceof ValidationTimeoutError) || ctx.failOnValidateError !== false) throw error;
+    ctx.emit({ type: 'warning', group, message: `${error.message}; going on, as --fail-on-validate-error=false asks` });
+  }
+}
+
+async function validateRelevant(ctx: RunContext, validate: NonNullable<RunContext['deps']['validate']>, group: string, deadline: number, count: number): Promise<void> {
+  const controlPlane = ctx.controlPlaneGroups ?? new Set<string>();
+  const relevant = async (signal?: AbortSignal) => {
+    const result = await validate(signal);
+    const failures = result.failures.filter((f) => isRelevantFailure(f, group, controlPlane));
+    // A result that failed without naming a failure stays failed.
+    return { ...result, ok: result.failures.length === 0 ? result.ok : failures.length === 0, failures };
+  };
   const outcome = await waitForValidation({
-    validate,
+    validate: relevant,
     clock: ctx.deps.clock,
     waitMs: Math.max(0, deadline - ctx.deps.clock.now()),
     count,

@@ -10,6 +10,7 @@
 // is in flight. A node whose drain the user skips is uncordoned and left out
 // of the rest.
 import { DrainTimeoutError } from '../kube/node-ops.js';
+import { linkedSignal } from '../abort/linked-signal.js';
 import { deregisterPhase, giveBackToLoadBalancers, LoadBalancerStepError } from './load-balancer-step.js';
 import { needs, runBatchedPhase, runPhase, type RunContext, type WaveMember } from './run-context.js';
 import type { RolloutGroupView, RolloutInstance } from './deps.js';
@@ -276,6 +277,12 @@ async function replace(
       } catch (error) {
         if (drain.skipped()) return void (await skipDuringDrain(ctx, m, node));
         if (error instanceof DrainTimeoutError) ctx.emit({ type: 'drain-blocked', instanceId: m.id, nodeName: node, blocked: error.blocked, message: error.message });
+        // kops' --fail-on-drain-error=false: the instance is terminated anyway (never on an abort or a stop).
+        if (ctx.failOnDrainError === false && !ctx.signal.aborted) {
+          const message = `drain of ${node} failed: ${(error as Error).message}; terminating it anyway, as --fail-on-drain-error=false asks`;
+          ctx.emit({ type: 'warning', group: m.group, message });
+          return message;
+        }
         throw error;
       } finally {
         ctx.intents.drainEnded(m.id);
@@ -332,13 +339,14 @@ async function groupStep(
   await work();
   const at = ctx.deps.clock.now();
   const recording = ctx.journal.record(...pending.map((m) => ({ instance: m.id, group: m.group, step, at, node: m.node })));
-  const cancel = new AbortController();
-  const following = next?.({ ...ctx, signal: AbortSignal.any([ctx.signal, cancel.signal]) });
-  following?.catch(() => undefined);
+  const linked = linkedSignal(ctx.signal);
+  const following = next?.({ ...ctx, signal: linked.signal });
+  if (following) following.catch(() => undefined).finally(linked.dispose);
+  else linked.dispose();
   try {
     await recording;
   } catch (error) {
-    cancel.abort(error);
+    linked.abort(error);
     throw error;
   }
   for (const m of pending) {

@@ -97,7 +97,7 @@ function clusterResource(options: ClusterOptions, subnets: ClusterSubnet[], cont
       authorization: { rbac: {} },
       channel: options.channel?.location ?? STABLE_CHANNEL,
       cloudProvider: 'aws',
-      etcdClusters: etcdClusters(controlPlanes),
+      etcdClusters: defaultEtcdClusters(controlPlanes),
       iam: { allowContainerRegistry: true, legacy: false },
       kubelet: { anonymousAuth: false },
       kubernetesApiAccess: [...access],
@@ -230,7 +230,7 @@ function instanceGroup(
 }
 
 /** main and events, one member per control-plane group, named after its zone letter as kops does. */
-function etcdClusters(controlPlanes: InstanceGroup[]): EtcdCluster[] {
+export function defaultEtcdClusters(controlPlanes: InstanceGroup[]): EtcdCluster[] {
   const memberNames = controlPlanes.map((ig) => memberName(ig));
   return [
     { cpuRequest: '200m', memoryRequest: '100Mi', name: 'main', manager: { backupRetentionDays: 90 } },

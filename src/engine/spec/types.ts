@@ -109,6 +109,18 @@ export interface InstanceGroupSpec extends Unknown {
   subnets: string[];
   rollingUpdate?: RollingUpdateSpec;
   nodeLabels?: Record<string, string>;
+  /** Root volume, in v1alpha2's flat form (kops' defaults: gp3, encrypted, 64/128/32 GiB by role). */
+  rootVolumeSize?: number;
+  rootVolumeType?: string;
+  rootVolumeIops?: number;
+  rootVolumeThroughput?: number;
+  rootVolumeEncryption?: boolean;
+  /** IMDS options: kops writes a hop limit of 3 on the control plane, 1 elsewhere, tokens required. */
+  instanceMetadata?: { httpPutResponseHopLimit?: number; httpTokens?: string } & Unknown;
+  /** Security group ids added to the role's own group. */
+  additionalSecurityGroups?: string[];
+  /** Public addresses in public subnets (default true, as kops); never in private ones. */
+  associatePublicIp?: boolean;
 }
 
 export interface InstanceGroup extends Unknown {

@@ -11,7 +11,7 @@ import { mkdir, open, readdir, readFile, rename, rmdir, stat, unlink } from 'nod
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkKey } from './keys.js';
-import { ConflictError, type ObjectStore, type ObjectVersion, type PutCondition, type StoredObject } from './object-store.js';
+import { ConflictError, type ObjectStore, type ObjectVersion, type PutCondition, type PutOptions, type StoredObject } from './object-store.js';
 
 export interface FileObjectStoreOptions {
   /** How long a writer waits for another writer's lock before giving up. */
@@ -49,9 +49,9 @@ export class FileObjectStore implements ObjectStore {
     return body === null ? null : { body, version: contentVersion(body) };
   }
 
-  async put(key: string, body: string, condition: PutCondition = {}): Promise<ObjectVersion> {
+  async put(key: string, body: string, condition: PutOptions = {}): Promise<ObjectVersion> {
     const path = this.pathOf(key);
-    const temp = await writeTempFile(path, body);
+    const temp = await writeTempFile(path, body, condition.sensitive ? 0o700 : undefined);
     try {
       await this.withLock(path, async () => {
         await this.checkCondition(key, path, condition);
@@ -158,11 +158,12 @@ export class FileObjectStore implements ObjectStore {
   }
 }
 
-async function writeTempFile(path: string, body: string): Promise<string> {
+/** Files are created 0600 (the store holds secrets); `dirMode` applies to directories this write creates. */
+async function writeTempFile(path: string, body: string, dirMode?: number): Promise<string> {
   const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
   for (let attempt = 0; ; attempt++) {
     try {
-      await mkdir(dirname(path), { recursive: true });
+      await mkdir(dirname(path), { recursive: true, mode: dirMode });
       const handle = await open(temp, 'wx', 0o600);
       try {
         await handle.writeFile(body, 'utf8');

@@ -19,12 +19,21 @@ export interface PutCondition {
   ifVersion?: ObjectVersion | null;
 }
 
+export interface PutOptions extends PutCondition {
+  /**
+   * A private key or token: S3 is asked to encrypt it at rest (SSE-S3), the
+   * file store keeps it in an owner-only (0700) directory. Every file the file
+   * store writes is 0600 in any case.
+   */
+  sensitive?: boolean;
+}
+
 export interface ObjectStore {
   /** A URL naming this store, e.g. file:///home/me/.local/share/kopsdeck/state or s3://bucket/prefix */
   readonly url: string;
   get(key: string): Promise<StoredObject | null>;
   /** Returns the new version. Throws ConflictError when the condition does not hold. */
-  put(key: string, body: string, condition?: PutCondition): Promise<ObjectVersion>;
+  put(key: string, body: string, options?: PutOptions): Promise<ObjectVersion>;
   /** Deleting a missing key is not an error. */
   delete(key: string, condition?: PutCondition): Promise<void>;
   /** Keys under a prefix, sorted. */

@@ -11,7 +11,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { checkKey } from './keys.js';
-import { ConflictError, type ObjectStore, type ObjectVersion, type PutCondition, type StoredObject } from './object-store.js';
+import { ConflictError, type ObjectStore, type ObjectVersion, type PutCondition, type PutOptions, type StoredObject } from './object-store.js';
 
 interface AwsErrorShape {
   name?: string;
@@ -78,8 +78,8 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async put(key: string, body: string, condition: PutCondition = {}): Promise<ObjectVersion> {
-    const { ifVersion } = condition;
+  async put(key: string, body: string, condition: PutOptions = {}): Promise<ObjectVersion> {
+    const { ifVersion, sensitive } = condition;
     try {
       const response = await this.client.send(
         new PutObjectCommand({
@@ -87,6 +87,8 @@ export class S3ObjectStore implements ObjectStore {
           Key: this.objectKey(key),
           Body: body,
           ContentType: 'application/yaml',
+          // Asked for explicitly, whatever the bucket's default encryption is.
+          ...(sensitive ? { ServerSideEncryption: 'AES256' as const } : {}),
           ...(ifVersion === null ? { IfNoneMatch: '*' } : {}),
           ...(typeof ifVersion === 'string' ? { IfMatch: ifVersion } : {}),
         }),

@@ -4,7 +4,8 @@
 import { Box, Text } from 'ink';
 import { useMemo, useState } from 'react';
 import { awsClientsFor, clusterRegion } from '../../engine/cloud/access.js';
-import { createClusterArgs, wrapCommandLine, type WizardAnswers } from '../../engine/create/index.js';
+import { createClusterArgs, expandHome, wrapCommandLine, type WizardAnswers } from '../../engine/create/index.js';
+import { readSshPublicKeyFile } from '../../engine/ssh/public-key.js';
 import { planCluster } from '../../engine/reconcile/cluster.js';
 import { renderPlan, summarizePlan } from '../../engine/reconcile/render-plan.js';
 import { formatSpecErrors } from '../../engine/spec/spec-error.js';
@@ -34,18 +35,20 @@ type Pane = 'spec' | 'plan';
 
 const lines = (text: string) => text.replace(/\n+$/, '').split('\n');
 
-function usePlanText(bundle: ClusterBundle) {
-  const { access } = useServices();
+function usePlanText(bundle: ClusterBundle, sshPublicKeyPath: string) {
+  const { access, store } = useServices();
   return useAsync(async () => {
     if (!access) return { text: 'No cloud is configured for this console, so the plan of cloud resources cannot be computed.', summary: '' };
     const clients = awsClientsFor(access, clusterRegion(bundle.cluster, access));
     try {
-      const planned = await planCluster({ cluster: bundle.cluster, instanceGroups: bundle.instanceGroups, clients, clock: access.clock });
+      // The key is not in the store until the cluster is created: the preview takes it from its file.
+      const sshPublicKeys = sshPublicKeyPath ? [readSshPublicKeyFile(expandHome(sshPublicKeyPath), sshPublicKeyPath)] : [];
+      const planned = await planCluster({ cluster: bundle.cluster, instanceGroups: bundle.instanceGroups, clients, store: store.objects, sshPublicKeys, clock: access.clock });
       return { text: renderPlan(planned.plan), summary: summarizePlan(planned.plan) };
     } finally {
       clients.destroy();
     }
-  }, [bundle, access]);
+  }, [bundle, access, store, sshPublicKeyPath]);
 }
 
 export function ReviewView({ answers, bundle, onBack, onCancel, onCreate }: ReviewViewProps) {
@@ -58,7 +61,7 @@ export function ReviewView({ answers, bundle, onBack, onCancel, onCreate }: Revi
   const problems = useMemo(() => formatSpecErrors(checked.errors), [checked]);
   const warnings = useMemo(() => formatSpecErrors(checked.warnings), [checked]);
   const specLines = useMemo(() => lines(serialiseClusterFile(bundle)), [bundle]);
-  const plan = usePlanText(bundle);
+  const plan = usePlanText(bundle, answers.sshPublicKey);
   const planLines =
     plan.status === 'error'
       ? [`Could not compute the plan: ${plan.error.message}`, 'Press r to try again.']

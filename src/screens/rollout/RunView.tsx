@@ -108,9 +108,11 @@ export function BlockedDrain({ state, rows, folded, now, width }: { state: Rollo
 export function ValidationLine({ state, width }: { state: RolloutSessionState; width: number }) {
   const v = state.view.validation;
   const w = state.view.waiting;
-  if (!v && !w) return null;
+  const warning = state.view.warning;
+  if (!v && !w && !warning) return null;
   return (
     <Box flexDirection="column" width={width}>
+      {warning ? <Text wrap="truncate-end" color="yellow">{`Warning: ${warning}`}</Text> : null}
       {w ? <Text wrap="truncate-end" dimColor={!state.view.instances.some((i) => i.steps.join?.state === 'running')}>{`Replacements in ${w.group}: ${w.ready} of ${w.want} in service and Ready, ${w.joining} joining`}</Text> : null}
       {v ? (
         <Text wrap="truncate-end">

@@ -10,6 +10,7 @@ import { requestScope } from './request-scope.js';
 import { AutoScalingService } from './autoscaling/autoscaling-service.js';
 import { Ec2Service } from './ec2/ec2-service.js';
 import { ElasticLoadBalancingService } from './elbv2/elb-service.js';
+import { IamService } from './iam/iam-service.js';
 import { Route53Service } from './route53/route53-service.js';
 import { S3Service } from './s3/s3-service.js';
 import type { AwsWorld } from './world/aws-world.js';
@@ -25,7 +26,7 @@ export class AwsRouter {
   private readonly services = new Map<string, AwsService>();
 
   constructor(private readonly deps: AwsRouterDeps) {
-    for (const service of [new Ec2Service(), new AutoScalingService(), new Route53Service(), new S3Service(), new ElasticLoadBalancingService()]) {
+    for (const service of [new Ec2Service(), new AutoScalingService(), new Route53Service(), new S3Service(), new ElasticLoadBalancingService(), new IamService()]) {
       this.services.set(service.name, service);
     }
   }

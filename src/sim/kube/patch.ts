@@ -50,6 +50,7 @@ const MERGE_KEYS: Record<string, string> = {
   ownerReferences: 'uid',
   containerStatuses: 'name',
   tolerations: '',
+  taints: 'key',
 };
 
 function strategicMerge(target: Json, patch: Json): Json {

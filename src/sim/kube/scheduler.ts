@@ -1,5 +1,6 @@
 // The scheduler and the kubelet's start-up of pods: pending pods go to Ready,
-// schedulable nodes whose taints they tolerate, spread so that replicas of one
+// schedulable nodes whose taints they tolerate (avoiding PreferNoSchedule ones
+// when another node will do), spread so that replicas of one
 // workload land on different nodes and nodes fill evenly; a few simulated
 // seconds later the kubelet reports them Running and Ready.
 import type { ClusterWorld } from './cluster-world.js';
@@ -56,12 +57,12 @@ export function schedulePending(world: ClusterWorld): void {
     const owner = controllerOf(pod)?.uid;
     const spread = owner ? spreadOf(owner) : undefined;
     let best: KubeObject | undefined;
-    let bestScore: [number, number] = [Infinity, Infinity];
+    let bestScore: Score = [Infinity, Infinity, Infinity];
     for (const node of nodes) {
       const name = node.metadata.name;
       if ((load.get(name) ?? 0) >= 110 || !fitsTaints(pod, node)) continue;
-      const score: [number, number] = [spread?.get(name) ?? 0, load.get(name) ?? 0];
-      if (score[0] < bestScore[0] || (score[0] === bestScore[0] && score[1] < bestScore[1])) {
+      const score: Score = [avoided(pod, node), spread?.get(name) ?? 0, load.get(name) ?? 0];
+      if (better(score, bestScore)) {
         best = node;
         bestScore = score;
       }
@@ -75,6 +76,20 @@ export function schedulePending(world: ClusterWorld): void {
     spread?.set(nodeName, (spread.get(nodeName) ?? 0) + 1);
     bindPod(world, pod, best);
   }
+}
+
+/** Lower is better: PreferNoSchedule taints the pod does not tolerate, then replicas of its owner there, then pods there. */
+type Score = [number, number, number];
+
+function better(a: Score, b: Score): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
+  return false;
+}
+
+/** The scheduler's TaintToleration score: PreferNoSchedule taints are avoided when another node will do. */
+function avoided(pod: KubeObject, node: KubeObject): number {
+  const taints = (node.spec?.taints as Taint[] | undefined) ?? [];
+  return taints.filter((taint) => taint.effect === 'PreferNoSchedule' && !tolerates(pod.spec?.tolerations, taint)).length;
 }
 
 function markUnschedulable(world: ClusterWorld, pod: KubeObject, candidates: number): void {

@@ -13,7 +13,7 @@ import {
   type ProtocolEnum,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { clusterTags, type KopsLayout } from './kops-layout.js';
-import { resourceName32 } from './kops-names.js';
+import { resourceName32 } from '../../engine/cloud/aws/kops-names.js';
 
 export interface SeededLoadBalancer {
   name: string;

@@ -3,20 +3,23 @@
 // order): the state store in S3, then the network, security groups and rules,
 // launch templates with nodeup user-data, auto scaling groups, the DNS records
 // kops pre-creates, and last the API's network load balancer with its target
-// groups when the layout has one. IAM roles and instance profiles, key pairs,
-// etcd volumes, lifecycle hooks, SQS and EventBridge are not simulated: the
-// launch templates name kops' instance profiles all the same.
+// groups when the layout has one. The IAM roles, inline policies and
+// instance profiles the launch templates name are made first, through IAM, as
+// kops makes them. Key pairs, etcd volumes, lifecycle hooks, SQS and
+// EventBridge are left out.
 import { AutoScalingClient, AttachLoadBalancerTargetGroupsCommand, CreateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { S3Client, CreateBucketCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { Route53Client } from '@aws-sdk/client-route-53';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { findImage, newClusterKubernetesVersion, KOPS_COMPATIBLE_VERSION, shippedChannel } from '../../engine/channel/index.js';
 import { buildKopsLayout, groupName, instanceGroupTags, type KopsLayout, type KopsLayoutKind } from './kops-layout.js';
 import { kopsStoreObjects } from './kops-store.js';
 import { createLaunchTemplate, createNetwork, createSecurityGroups, resolveImageId, type Network } from './seed-ec2.js';
 import { createApiLoadBalancer, type SeededLoadBalancer } from './seed-elb.js';
 import { createDnsRecords } from './seed-dns.js';
+import { createIamProfiles } from './seed-iam.js';
 
 export interface SeedKopsOptions {
   /** The simulator's URL, region and placeholder credentials. */
@@ -53,6 +56,7 @@ export async function seedKopsCluster(options: SeedKopsOptions): Promise<SeededK
     route53: new Route53Client(common),
     s3: new S3Client({ ...common, forcePathStyle: true }),
     elbv2: new ElasticLoadBalancingV2Client(common),
+    iam: new IAMClient(common),
   };
   try {
     const channel = shippedChannel();
@@ -74,6 +78,7 @@ export async function seedKopsCluster(options: SeedKopsOptions): Promise<SeededK
     const imageId = await resolveImageId(clients.ec2, image);
     const network: Network = await createNetwork(clients.ec2, layout);
     const groups = await createSecurityGroups(clients.ec2, layout, network.vpcId);
+    await createIamProfiles(clients.iam, layout);
     const autoScalingGroups: string[] = [];
     for (const ig of layout.instanceGroups) {
       const name = groupName(layout, ig);

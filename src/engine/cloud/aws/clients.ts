@@ -10,6 +10,7 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
+import { IAMClient } from '@aws-sdk/client-iam';
 
 export interface AwsClientOptions {
   region?: string;
@@ -30,6 +31,13 @@ export interface AwsClients {
   elbv2: ElasticLoadBalancingV2Client;
   /** Classic load balancers (kops clusters may still register instances with them). */
   elb: ElasticLoadBalancingClient;
+  /**
+   * IAM (global): given the cluster's region, the SDK resolves the partition's
+   * global endpoint and signs for its home region (iam.amazonaws.com and
+   * us-east-1 for any commercial region); a custom endpoint applies as for
+   * the other clients (the simulator's, or AWS_ENDPOINT_URL_IAM).
+   */
+  iam: IAMClient;
   /** The region the clients were made for (resolved from options, AWS_REGION or AWS_DEFAULT_REGION). */
   region: string | undefined;
   destroy(): void;
@@ -55,6 +63,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const s3 = new S3Client({ ...common, forcePathStyle: customS3Endpoint });
   const elbv2 = new ElasticLoadBalancingV2Client(common);
   const elb = new ElasticLoadBalancingClient(common);
+  const iam = new IAMClient(common);
   return {
     ec2,
     autoscaling,
@@ -62,6 +71,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     s3,
     elbv2,
     elb,
+    iam,
     region,
     destroy() {
       ec2.destroy();
@@ -70,6 +80,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
       s3.destroy();
       elbv2.destroy();
       elb.destroy();
+      iam.destroy();
     },
   };
 }

@@ -1,7 +1,10 @@
 // Load balancers and target groups tagged for a cluster (ELBv2: network and
-// application). kopsdeck makes none, so any it finds were made by someone else
-// (kops' API load balancer, most often). ELBv2 cannot filter by tag: one
-// paginated listing per kind, then DescribeTags in batches of 20 ARNs.
+// application): the cluster's API load balancer (kopsdeck's or kops'), and
+// those Kubernetes made for Services. Tagged for the cluster means
+// KubernetesCluster=<cluster> or kubernetes.io/cluster/<cluster>=owned (one
+// also tagged kubernetes.io/cluster/<cluster>=shared is listed: callers that
+// delete leave it alone). ELBv2 cannot filter by tag:
+// one paginated listing per kind, then DescribeTags in batches of 20 ARNs.
 import {
   DescribeTagsCommand,
   paginateDescribeLoadBalancers,
@@ -11,7 +14,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsClients } from './clients.js';
 import { inBatches } from './batches.js';
-import { TAG_CLUSTER, type TagMap } from './tags.js';
+import { TAG_CLUSTER, clusterOwnershipTag, type TagMap } from './tags.js';
 
 export interface TaggedLoadBalancer {
   name: string;
@@ -19,12 +22,16 @@ export interface TaggedLoadBalancer {
   type: string;
   dnsName?: string;
   tags: TagMap;
+  /** As DescribeLoadBalancers returned it. */
+  description?: LoadBalancer;
 }
 
 export interface TaggedTargetGroup {
   name: string;
   arn: string;
   tags: TagMap;
+  /** As DescribeTargetGroups returned it. */
+  description?: TargetGroup;
 }
 
 export interface ClusterLoadBalancers {
@@ -38,15 +45,20 @@ export async function findLoadBalancers(clients: AwsClients, cluster: string): P
   for await (const page of paginateDescribeLoadBalancers({ client: clients.elbv2, pageSize: 400 }, {})) balancers.push(...(page.LoadBalancers ?? []));
   for await (const page of paginateDescribeTargetGroups({ client: clients.elbv2, pageSize: 400 }, {})) groups.push(...(page.TargetGroups ?? []));
   const tags = await tagsByArn(clients, [...balancers.map((b) => b.LoadBalancerArn!), ...groups.map((g) => g.TargetGroupArn!)]);
-  const ours = (arn: string) => tags.get(arn)?.[TAG_CLUSTER] === cluster;
+  const ours = (arn: string) => isTaggedFor(tags.get(arn) ?? {}, cluster);
   return {
     loadBalancers: balancers
       .filter((b) => ours(b.LoadBalancerArn!))
-      .map((b) => ({ name: b.LoadBalancerName!, arn: b.LoadBalancerArn!, type: b.Type ?? 'application', dnsName: b.DNSName, tags: tags.get(b.LoadBalancerArn!)! })),
+      .map((b) => ({ name: b.LoadBalancerName!, arn: b.LoadBalancerArn!, type: b.Type ?? 'application', dnsName: b.DNSName, tags: tags.get(b.LoadBalancerArn!)!, description: b })),
     targetGroups: groups
       .filter((g) => ours(g.TargetGroupArn!))
-      .map((g) => ({ name: g.TargetGroupName!, arn: g.TargetGroupArn!, tags: tags.get(g.TargetGroupArn!)! })),
+      .map((g) => ({ name: g.TargetGroupName!, arn: g.TargetGroupArn!, tags: tags.get(g.TargetGroupArn!)!, description: g })),
   };
+}
+
+/** KubernetesCluster=<cluster>, or kubernetes.io/cluster/<cluster>=owned (as Kubernetes tags what it makes for Services). */
+export function isTaggedFor(tags: TagMap, cluster: string): boolean {
+  return tags[TAG_CLUSTER] === cluster || tags[clusterOwnershipTag(cluster)] === 'owned';
 }
 
 async function tagsByArn(clients: AwsClients, arns: string[]): Promise<Map<string, TagMap>> {

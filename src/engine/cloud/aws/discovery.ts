@@ -26,6 +26,8 @@ import {
   type SecurityGroup,
   type Subnet,
   type Vpc,
+  type KeyPairInfo,
+  type Volume as EbsVolume,
 } from '@aws-sdk/client-ec2';
 import { paginateDescribeAutoScalingGroups, type AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import {
@@ -35,6 +37,8 @@ import {
   type ResourceRecordSet,
 } from '@aws-sdk/client-route-53';
 import type { AwsClients } from './clients.js';
+import { discoverIdentity, type IamRoleState } from './discovery-iam.js';
+import type { ApiLoadBalancing } from './discovery-api-load-balancer.js';
 import { TAG_CLUSTER, clusterFilter, roleTagKey } from './tags.js';
 
 export type VpcWithAttributes = Vpc & { enableDnsHostnames?: boolean };
@@ -65,6 +69,14 @@ export interface ClusterSnapshot {
   hostedZone: HostedZone | null;
   /** Record sets at api.<cluster> in hostedZone. */
   apiRecords: ResourceRecordSet[];
+  /** The API load balancer, its listeners and target groups (absent when not looked up). */
+  apiLoadBalancing?: ApiLoadBalancing;
+  /** EBS volumes tagged for the cluster (absent when not looked up). */
+  volumes?: EbsVolume[];
+  /** The cluster's IAM roles, instance profiles and inline policies, by kops' names (absent when not looked up). */
+  iamRoles?: IamRoleState[];
+  /** EC2 key pairs named or tagged for the cluster (absent when not looked up). */
+  keyPairs?: KeyPairInfo[];
 }
 
 /** A snapshot of a cluster that owns nothing yet; callers fill in what they looked up. */
@@ -103,6 +115,9 @@ async function collect<P, T>(pages: AsyncIterable<P>, pick: (page: P) => T[] | u
 
 export async function discoverCluster(clients: AwsClients, options: DiscoverOptions): Promise<ClusterSnapshot> {
   const { clusterName } = options;
+  // Started first: IAM and key pairs are looked up alongside the rest.
+  const identity = discoverIdentity(clients, clusterName);
+  identity.catch(() => undefined); // awaited below; not unhandled if the rest fails first
   const [vpcs, subnets, internetGateways, routeTables, addresses, natGateways, securityGroups, launchTemplates, autoScalingGroups, images, controlPlaneInstances, dns] =
     await Promise.all([
       findVpcs(clients, clusterName),
@@ -133,6 +148,7 @@ export async function discoverCluster(clients: AwsClients, options: DiscoverOpti
     controlPlaneInstances,
     hostedZone: dns.zone,
     apiRecords: dns.records,
+    ...(await identity),
   };
 }
 

@@ -39,7 +39,7 @@ export function isRetryableError(error: unknown): boolean {
   const status = e?.$metadata?.httpStatusCode ?? 0;
   if (status >= 500) return true;
   const code = errorCode(error);
-  if (['InternalError', 'InternalFailure', 'ServiceUnavailable', 'Unavailable', 'DependencyViolation', 'ResourceInUse', 'ScalingActivityInProgress', 'IncorrectState', 'ResourceContention'].includes(code)) return true;
+  if (['InternalError', 'InternalFailure', 'ServiceUnavailable', 'Unavailable', 'DependencyViolation', 'ResourceInUse', 'VolumeInUse', 'ScalingActivityInProgress', 'IncorrectState', 'ResourceContention'].includes(code)) return true;
   // Network failures between us and the endpoint.
   return ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'TimeoutError'].includes(code);
 }

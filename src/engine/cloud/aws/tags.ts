@@ -4,7 +4,16 @@ import type { Tag } from '@aws-sdk/client-ec2';
 
 export const TAG_CLUSTER = 'KubernetesCluster';
 export const TAG_INSTANCE_GROUP = 'kops.k8s.io/instancegroup';
+/** The tag kops puts on an instance it detaches while surging; its value is the auto scaling group's name. */
+export const TAG_DETACHED = 'kops.k8s.io/detached-from-asg';
 export const clusterOwnershipTag = (cluster: string): string => `kubernetes.io/cluster/${cluster}`;
+/**
+ * On what kopsdeck makes with the very names and tags kops gives it (the API
+ * load balancer, its target group): how kopsdeck tells its own from kops' when
+ * deciding who manages a cluster (engine/ownership).
+ */
+export const TAG_MADE_BY = 'kopsdeck.io/made-by';
+export const MADE_BY_KOPSDECK: Readonly<Record<string, string>> = { [TAG_MADE_BY]: 'kopsdeck' };
 
 export type TagMap = Record<string, string>;
 

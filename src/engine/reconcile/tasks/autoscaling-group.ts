@@ -3,6 +3,7 @@
 // rollout replaces instances whose recorded version is older), and tags
 // propagated to the instances at launch.
 import {
+  AttachLoadBalancerTargetGroupsCommand,
   CreateAutoScalingGroupCommand,
   CreateOrUpdateTagsCommand,
   DeleteAutoScalingGroupCommand,
@@ -11,7 +12,7 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import type { TagMap } from '../../cloud/aws/tags.js';
 import { isNotFoundError } from '../../cloud/aws/errors.js';
-import { compareFields, compareTags, idOrPending, requireId, taskKey, type DeletionTask, type Task } from '../task.js';
+import { compareFields, compareTags, idOrPending, requireId, show, taskKey, type DeletionTask, type FieldChange, type Task } from '../task.js';
 
 export const LATEST_VERSION = '$Latest';
 
@@ -22,6 +23,8 @@ export interface AutoscalingGroupDesired {
   minSize: number;
   maxSize: number;
   subnetIds: string[];
+  /** Target groups the group's instances are registered with (the API load balancer's, for the control plane). */
+  targetGroupArns: string[];
   tags: TagMap;
 }
 
@@ -31,6 +34,8 @@ export interface AutoscalingGroupInput {
   subnetKeys: string[];
   minSize: number;
   maxSize: number;
+  /** Keys of TargetGroup tasks to attach; target groups attached by someone else are left as they are. */
+  targetGroupKeys?: string[];
   tags: TagMap;
 }
 
@@ -41,7 +46,7 @@ export function autoscalingGroupTask(input: AutoscalingGroupInput): Task<Autosca
     key: autoscalingGroupKey(input.name),
     kind: 'AutoscalingGroup',
     name: input.name,
-    dependencies: [input.launchTemplateKey, ...input.subnetKeys],
+    dependencies: [input.launchTemplateKey, ...input.subnetKeys, ...(input.targetGroupKeys ?? [])],
     desired: (ctx) => ({
       name: input.name,
       launchTemplateId: idOrPending(ctx, input.launchTemplateKey),
@@ -49,6 +54,7 @@ export function autoscalingGroupTask(input: AutoscalingGroupInput): Task<Autosca
       minSize: input.minSize,
       maxSize: input.maxSize,
       subnetIds: input.subnetKeys.map((k) => idOrPending(ctx, k)).sort(),
+      targetGroupArns: (input.targetGroupKeys ?? []).map((k) => idOrPending(ctx, k)).sort(),
       tags: input.tags,
     }),
     find: (ctx) => ctx.snapshot.autoScalingGroups.find((g) => g.AutoScalingGroupName === input.name && g.Status !== 'Delete in progress') ?? null,
@@ -61,6 +67,7 @@ export function autoscalingGroupTask(input: AutoscalingGroupInput): Task<Autosca
         ['LaunchTemplate', desired.launchTemplateId, actual.LaunchTemplate?.LaunchTemplateId],
         ['LaunchTemplateVersion', desired.launchTemplateVersion, actual.LaunchTemplate?.Version],
       ]),
+      ...targetGroupChanges(desired.targetGroupArns, actual.TargetGroupARNs ?? []),
       ...compareTags(desired.tags, asgTags(actual)),
     ],
     describe: (d) => ({
@@ -68,6 +75,7 @@ export function autoscalingGroupTask(input: AutoscalingGroupInput): Task<Autosca
       MaxSize: String(d.maxSize),
       Subnets: d.subnetIds.join(', '),
       LaunchTemplate: `${d.launchTemplateId} ${d.launchTemplateVersion}`,
+      ...(d.targetGroupArns.length ? { TargetGroupARNs: d.targetGroupArns.join(', ') } : {}),
       Tags: Object.entries(d.tags).map(([k, v]) => `${k}: ${v}`).join(', '),
     }),
     async apply(ctx, change) {
@@ -89,12 +97,18 @@ export function autoscalingGroupTask(input: AutoscalingGroupInput): Task<Autosca
             MaxSize: input.maxSize,
             DesiredCapacity: input.minSize,
             VPCZoneIdentifier: zoneIdentifier,
+            ...(input.targetGroupKeys?.length ? { TargetGroupARNs: input.targetGroupKeys.map((k) => requireId(ctx, k)) } : {}),
             Tags: tags,
           }),
         );
         return input.name;
       }
-      if (change.changes.some((c) => !c.field.startsWith('Tags['))) {
+      if (change.changes.some((c) => c.field === 'TargetGroupARNs')) {
+        const attached = new Set(change.actual.TargetGroupARNs ?? []);
+        const missing = (input.targetGroupKeys ?? []).map((k) => requireId(ctx, k)).filter((arn) => !attached.has(arn));
+        await ctx.clients.autoscaling.send(new AttachLoadBalancerTargetGroupsCommand({ AutoScalingGroupName: input.name, TargetGroupARNs: missing }));
+      }
+      if (change.changes.some((c) => !c.field.startsWith('Tags[') && c.field !== 'TargetGroupARNs')) {
         await ctx.clients.autoscaling.send(
           new UpdateAutoScalingGroupCommand({
             AutoScalingGroupName: input.name,
@@ -112,6 +126,14 @@ export function autoscalingGroupTask(input: AutoscalingGroupInput): Task<Autosca
       return input.name;
     },
   };
+}
+
+/** Wanted target groups the group is not attached to: one change listing what it will be attached to. */
+function targetGroupChanges(wanted: string[], attached: string[]): FieldChange[] {
+  const missing = wanted.filter((arn) => !attached.includes(arn));
+  if (missing.length === 0) return [];
+  const old = [...attached].sort();
+  return [{ field: 'TargetGroupARNs', old: show(old), new: show([...old, ...missing].sort()) }];
 }
 
 export function splitZoneIdentifier(value: string | undefined): string[] {

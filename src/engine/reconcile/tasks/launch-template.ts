@@ -1,15 +1,23 @@
-// Launch templates, one per instance group: image, machine type, IMDSv2
-// required, user-data and tags. A change to any of them makes a new template
-// version (set as default); the auto scaling group follows `$Latest`, so the
-// rollout finds out-of-date instances by comparing each instance's version
-// with the template's latest.
+// Launch templates, one per instance group, as kops makes them (kops
+// pkg/model/awsmodel/autoscalinggroup.go, minimal-1.36/kubernetes.tf): image,
+// machine type, the role's instance profile by name, an encrypted root volume
+// (gp3 by default, kops' sizes by role), IMDSv2 with the group's hop limit, the
+// role's security group and the group's additional ones on the network
+// interface (with associatePublicIp), the SSH key pair, user-data, and tags on
+// the template and on the instances, volumes and network interfaces launched
+// from it. A change to any of them makes a new template version (set as
+// default); the auto scaling group follows `$Latest`, so the rollout finds
+// out-of-date instances by comparing each instance's version with the
+// template's latest.
 import {
   CreateLaunchTemplateCommand,
   CreateLaunchTemplateVersionCommand,
   ModifyLaunchTemplateCommand,
+  type LaunchTemplateEbsBlockDevice,
   type LaunchTemplateVersion,
   type _InstanceType,
   type RequestLaunchTemplateData,
+  type VolumeType,
 } from '@aws-sdk/client-ec2';
 import type { LaunchTemplateState } from '../../cloud/aws/discovery.js';
 import { fromTagList, toTagList, type TagMap } from '../../cloud/aws/tags.js';
@@ -17,19 +25,35 @@ import { decodeUserData } from '../../bootstrap/user-data.js';
 import { compareFields, compareTags, idOrPending, requireId, taskKey, type FieldChange, type Task } from '../task.js';
 import { applyTagChanges, tagSpecification } from './ec2-tags.js';
 
+export interface RootVolume {
+  size: number;
+  type: string;
+  encrypted: boolean;
+  /** gp3 and io1/io2 only. */
+  iops?: number;
+  /** gp3 only (MiB/s). */
+  throughput?: number;
+}
+
 export interface LaunchTemplateDesired {
   name: string;
   imageRef: string;
   imageId?: string;
   instanceType: string;
   userData: string;
-  httpTokens: 'required';
-  securityGroupId: string;
+  httpTokens: 'required' | 'optional';
+  httpPutResponseHopLimit: number;
+  /** The role's group first, then the instance group's additional ones. */
+  securityGroupIds: string[];
   associatePublicIp: boolean;
+  instanceProfile?: string;
+  /** The image's root device, where the root volume's size and type apply. */
+  rootDeviceName: string;
+  rootVolume: RootVolume;
   keyName?: string;
   /** On the template itself. */
   tags: TagMap;
-  /** On instances and volumes launched from it. */
+  /** On instances, volumes and network interfaces launched from it. */
   instanceTags: TagMap;
 }
 
@@ -39,10 +63,21 @@ export interface LaunchTemplateInput {
   instanceType: string;
   userData: string;
   securityGroupKey: string;
+  additionalSecurityGroupIds?: string[];
   associatePublicIp: boolean;
+  httpTokens?: 'required' | 'optional';
+  httpPutResponseHopLimit: number;
+  rootVolume: RootVolume;
+  /** The instance profile (by name) and its task, when kopsdeck makes it. */
+  instanceProfile?: { name: string; key: string };
   keyName?: string;
+  /** The key pair's task, when kopsdeck imports it. */
+  sshKeyKey?: string;
   tags: TagMap;
 }
+
+/** Where launched instances, their volumes and their network interfaces get the instance tags (kops tags all three). */
+export const LAUNCHED_RESOURCE_TYPES = ['instance', 'volume', 'network-interface'] as const;
 
 export const launchTemplateKey = (name: string): string => taskKey('LaunchTemplate', name);
 
@@ -52,20 +87,27 @@ export function launchTemplateTask(input: LaunchTemplateInput): Task<LaunchTempl
     key,
     kind: 'LaunchTemplate',
     name: input.name,
-    dependencies: [input.securityGroupKey],
-    desired: (ctx) => ({
-      name: input.name,
-      imageRef: input.imageRef,
-      imageId: ctx.snapshot.images.get(input.imageRef)?.ImageId,
-      instanceType: input.instanceType,
-      userData: input.userData,
-      httpTokens: 'required',
-      securityGroupId: idOrPending(ctx, input.securityGroupKey),
-      associatePublicIp: input.associatePublicIp,
-      keyName: input.keyName,
-      tags: input.tags,
-      instanceTags: input.tags,
-    }),
+    dependencies: [input.securityGroupKey, ...(input.instanceProfile ? [input.instanceProfile.key] : []), ...(input.sshKeyKey ? [input.sshKeyKey] : [])],
+    desired: (ctx) => {
+      const image = ctx.snapshot.images.get(input.imageRef);
+      return {
+        name: input.name,
+        imageRef: input.imageRef,
+        imageId: image?.ImageId,
+        instanceType: input.instanceType,
+        userData: input.userData,
+        httpTokens: input.httpTokens ?? 'required',
+        httpPutResponseHopLimit: input.httpPutResponseHopLimit,
+        securityGroupIds: [idOrPending(ctx, input.securityGroupKey), ...(input.additionalSecurityGroupIds ?? [])],
+        associatePublicIp: input.associatePublicIp,
+        instanceProfile: input.instanceProfile?.name,
+        rootDeviceName: image?.RootDeviceName ?? DEFAULT_ROOT_DEVICE,
+        rootVolume: input.rootVolume,
+        keyName: input.keyName,
+        tags: input.tags,
+        instanceTags: input.tags,
+      };
+    },
     find: (ctx) => ctx.snapshot.launchTemplates.find((t) => t.template.LaunchTemplateName === input.name) ?? null,
     idOf: (t) => t.template.LaunchTemplateId!,
     diff: (desired, actual) => [
@@ -75,15 +117,19 @@ export function launchTemplateTask(input: LaunchTemplateInput): Task<LaunchTempl
     describe: (d) => ({
       ImageId: d.imageId ?? `<unresolved ${d.imageRef}>`,
       InstanceType: d.instanceType,
+      IAMInstanceProfile: d.instanceProfile ?? '<none>',
+      RootVolume: rootVolumeSummary(d.rootDeviceName, d.rootVolume),
       HttpTokens: d.httpTokens,
-      SecurityGroups: d.securityGroupId,
+      HttpPutResponseHopLimit: String(d.httpPutResponseHopLimit),
+      SecurityGroups: d.securityGroupIds.join(', '),
       AssociatePublicIP: String(d.associatePublicIp),
+      SSHKey: d.keyName ?? '<none>',
       UserData: userDataSummary(d.userData),
     }),
     async apply(ctx, change) {
       const { desired } = change;
       if (!desired.imageId) throw new Error(`${key}: image ${desired.imageRef} was not found (DescribeImages)`);
-      const data = templateData({ ...desired, securityGroupId: requireId(ctx, input.securityGroupKey) });
+      const data = templateData({ ...desired, securityGroupIds: [requireId(ctx, input.securityGroupKey), ...desired.securityGroupIds.slice(1)] });
       if (!change.actual) {
         const out = await ctx.clients.ec2.send(
           new CreateLaunchTemplateCommand({
@@ -108,18 +154,32 @@ export function launchTemplateTask(input: LaunchTemplateInput): Task<LaunchTempl
   };
 }
 
+const DEFAULT_ROOT_DEVICE = '/dev/sda1';
+
 function templateData(d: LaunchTemplateDesired): RequestLaunchTemplateData {
+  const volume = d.rootVolume;
   return {
     ImageId: d.imageId,
     InstanceType: d.instanceType as _InstanceType,
     UserData: d.userData,
     ...(d.keyName ? { KeyName: d.keyName } : {}),
-    MetadataOptions: { HttpTokens: d.httpTokens, HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1 },
-    NetworkInterfaces: [{ DeviceIndex: 0, AssociatePublicIpAddress: d.associatePublicIp, DeleteOnTermination: true, Groups: [d.securityGroupId] }],
-    TagSpecifications: [
-      { ResourceType: 'instance', Tags: toTagList(d.instanceTags) },
-      { ResourceType: 'volume', Tags: toTagList(d.instanceTags) },
+    ...(d.instanceProfile ? { IamInstanceProfile: { Name: d.instanceProfile } } : {}),
+    BlockDeviceMappings: [
+      {
+        DeviceName: d.rootDeviceName,
+        Ebs: {
+          VolumeSize: volume.size,
+          VolumeType: volume.type as VolumeType,
+          Encrypted: volume.encrypted,
+          DeleteOnTermination: true,
+          ...(volume.iops !== undefined ? { Iops: volume.iops } : {}),
+          ...(volume.throughput !== undefined ? { Throughput: volume.throughput } : {}),
+        },
+      },
     ],
+    MetadataOptions: { HttpTokens: d.httpTokens, HttpEndpoint: 'enabled', HttpPutResponseHopLimit: d.httpPutResponseHopLimit, HttpProtocolIpv6: 'disabled' },
+    NetworkInterfaces: [{ DeviceIndex: 0, AssociatePublicIpAddress: d.associatePublicIp, DeleteOnTermination: true, Groups: d.securityGroupIds }],
+    TagSpecifications: LAUNCHED_RESOURCE_TYPES.map((type) => ({ ResourceType: type, Tags: toTagList(d.instanceTags) })),
   };
 }
 
@@ -128,18 +188,36 @@ function diffTemplateData(desired: LaunchTemplateDesired, latest: LaunchTemplate
   const nic = data.NetworkInterfaces?.[0];
   // Groups sit on the network interface when one is given, else at the top level.
   const groups = nic?.Groups?.length ? nic.Groups : data.SecurityGroupIds ?? [];
-  const instanceTags = fromTagList(data.TagSpecifications?.find((s) => s.ResourceType === 'instance')?.Tags);
+  const root = data.BlockDeviceMappings?.find((m) => m.DeviceName === desired.rootDeviceName)?.Ebs;
   const changes = compareFields([
     ['ImageId', desired.imageId ?? `<unresolved ${desired.imageRef}>`, data.ImageId],
     ['InstanceType', desired.instanceType, data.InstanceType],
+    ['IAMInstanceProfile', desired.instanceProfile, data.IamInstanceProfile?.Name],
+    ['RootVolume', rootVolumeSummary(desired.rootDeviceName, desired.rootVolume), root ? rootVolumeSummary(desired.rootDeviceName, actualRootVolume(root)) : undefined],
     ['HttpTokens', desired.httpTokens, data.MetadataOptions?.HttpTokens],
-    ['SecurityGroups', [desired.securityGroupId], groups],
+    ['HttpPutResponseHopLimit', desired.httpPutResponseHopLimit, data.MetadataOptions?.HttpPutResponseHopLimit],
+    ['SecurityGroups', desired.securityGroupIds, groups],
     ['AssociatePublicIP', desired.associatePublicIp, nic?.AssociatePublicIpAddress ?? false],
     ['KeyName', desired.keyName, data.KeyName],
   ]);
   changes.push(...diffUserData(desired.userData, data.UserData));
-  changes.push(...compareTags(desired.instanceTags, instanceTags).map((c) => ({ ...c, field: `Instance${c.field}` })));
+  for (const type of LAUNCHED_RESOURCE_TYPES) {
+    const actual = fromTagList(data.TagSpecifications?.find((s) => s.ResourceType === type)?.Tags);
+    changes.push(...compareTags(desired.instanceTags, actual).map((c) => ({ ...c, field: `${TAG_FIELD_PREFIX[type]}${c.field}` })));
+  }
   return changes;
+}
+
+/** `InstanceTags[...]` as before; `VolumeTags[...]` and `NetworkInterfaceTags[...]` for the other two. */
+const TAG_FIELD_PREFIX: Record<(typeof LAUNCHED_RESOURCE_TYPES)[number], string> = { instance: 'Instance', volume: 'Volume', 'network-interface': 'NetworkInterface' };
+
+function actualRootVolume(ebs: LaunchTemplateEbsBlockDevice): RootVolume {
+  return { size: ebs.VolumeSize ?? 0, type: ebs.VolumeType ?? '', encrypted: ebs.Encrypted ?? false, iops: ebs.Iops, throughput: ebs.Throughput };
+}
+
+function rootVolumeSummary(device: string, v: RootVolume): string {
+  const performance = [v.iops !== undefined ? `${v.iops} IOPS` : '', v.throughput !== undefined ? `${v.throughput} MiB/s` : ''].filter(Boolean).join(', ');
+  return `${device} ${v.size} GiB ${v.type}${v.encrypted ? ' encrypted' : ' unencrypted'}${performance ? ` (${performance})` : ''}`;
 }
 
 /** User-data differences as the lines that changed, readable in a preview. */

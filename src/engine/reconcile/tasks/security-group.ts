@@ -1,6 +1,8 @@
-// Security groups (masters, nodes, bastions) and their ingress rules, one task
-// per rule as kops does, so a plan names exactly which rule is added.
+// Security groups (masters, nodes, bastions, the API load balancer's) and
+// their rules, one task per rule as kops does, so a plan names exactly which
+// rule is added.
 import {
+  AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   RevokeSecurityGroupIngressCommand,
@@ -14,9 +16,19 @@ import { applyTagChanges, tagSpecification, tagsOf } from './ec2-tags.js';
 import { vpcKey } from './vpc.js';
 
 export type GroupRole = 'masters' | 'nodes' | 'bastions';
+/** The instance groups' security groups, and the API load balancer's (kops' `api-elb.<cluster>`). */
+export type SecurityGroupRole = GroupRole | 'api-elb';
 
-export const securityGroupName = (cluster: string, role: GroupRole): string => `${role}.${cluster}`;
-export const securityGroupKey = (cluster: string, role: GroupRole): string => taskKey('SecurityGroup', securityGroupName(cluster, role));
+/** kops' descriptions (the bastions' kept as kopsdeck first wrote it: a description cannot change in place). */
+const DESCRIPTIONS: Record<SecurityGroupRole, string> = {
+  masters: 'Security group for masters',
+  nodes: 'Security group for nodes',
+  bastions: 'Security group for bastions',
+  'api-elb': 'Security group for api ELB',
+};
+
+export const securityGroupName = (cluster: string, role: SecurityGroupRole): string => `${role}.${cluster}`;
+export const securityGroupKey = (cluster: string, role: SecurityGroupRole): string => taskKey('SecurityGroup', securityGroupName(cluster, role));
 
 export interface SecurityGroupDesired {
   vpcId: string;
@@ -24,14 +36,14 @@ export interface SecurityGroupDesired {
   tags: TagMap;
 }
 
-export function securityGroupTask(cluster: string, role: GroupRole): Task<SecurityGroupDesired, SecurityGroup> {
+export function securityGroupTask(cluster: string, role: SecurityGroupRole): Task<SecurityGroupDesired, SecurityGroup> {
   const name = securityGroupName(cluster, role);
   return {
     key: securityGroupKey(cluster, role),
     kind: 'SecurityGroup',
     name,
     dependencies: [vpcKey(cluster)],
-    desired: (ctx) => ({ vpcId: idOrPending(ctx, vpcKey(cluster)), description: `Security group for ${role}`, tags: clusterTags(cluster, role) }),
+    desired: (ctx) => ({ vpcId: idOrPending(ctx, vpcKey(cluster)), description: DESCRIPTIONS[role], tags: clusterTags(cluster, role) }),
     find: (ctx) => ctx.snapshot.securityGroups.find((g) => g.GroupName === name) ?? null,
     idOf: (g) => g.GroupId!,
     diff: (desired, actual) => [
@@ -59,20 +71,23 @@ export function securityGroupTask(cluster: string, role: GroupRole): Task<Securi
   };
 }
 
-/** One ingress rule: a protocol and port range, from a CIDR, a managed prefix list or another group. */
+/** One rule: a protocol and port range, from (or, egress, to) a CIDR, a managed prefix list or another group. */
 export interface RuleSpec {
   name: string;
-  group: GroupRole;
-  protocol: 'tcp' | 'udp' | '-1';
+  group: SecurityGroupRole;
+  /** An outbound rule (kops' Egress); inbound otherwise. */
+  egress?: boolean;
+  protocol: 'tcp' | 'udp' | 'icmp' | 'icmpv6' | '4' | '-1';
   fromPort?: number;
   toPort?: number;
   cidr?: string;
   prefixListId?: string;
-  sourceGroup?: GroupRole;
+  sourceGroup?: SecurityGroupRole;
 }
 
 export interface RuleDesired {
   groupId: string;
+  egress?: boolean;
   protocol: string;
   fromPort?: number;
   toPort?: number;
@@ -86,6 +101,7 @@ export function ruleTask(cluster: string, rule: RuleSpec): Task<RuleDesired, Rul
   const sourceKey = rule.sourceGroup ? securityGroupKey(cluster, rule.sourceGroup) : undefined;
   const desired = (ctx: ReconcileContext): RuleDesired => ({
     groupId: idOrPending(ctx, groupKey),
+    ...(rule.egress ? { egress: true } : {}),
     protocol: rule.protocol,
     fromPort: rule.protocol === '-1' ? undefined : rule.fromPort,
     toPort: rule.protocol === '-1' ? undefined : rule.toPort,
@@ -102,13 +118,15 @@ export function ruleTask(cluster: string, rule: RuleSpec): Task<RuleDesired, Rul
     find: (ctx) => {
       const want = desired(ctx);
       const group = ctx.snapshot.securityGroups.find((g) => g.GroupId === want.groupId);
-      return group && ingressRules(group).some((have) => sameRule(have, want)) ? want : null;
+      const rules = group ? (rule.egress ? egressRules(group) : ingressRules(group)) : [];
+      return rules.some((have) => sameRule(have, want)) ? want : null;
     },
     idOf: ruleId,
     // A rule is its identity: it exists exactly as wanted, or it is created.
     diff: () => [],
     describe: (d) => ({
       SecurityGroup: d.groupId,
+      ...(d.egress ? { Direction: 'egress' } : {}),
       Protocol: d.protocol === '-1' ? 'all' : d.protocol,
       ...(d.fromPort !== undefined ? { Ports: d.fromPort === d.toPort ? String(d.fromPort) : `${d.fromPort}-${d.toPort}` } : {}),
       Source: d.cidr ?? d.prefixListId ?? d.sourceGroupId ?? '',
@@ -117,7 +135,9 @@ export function ruleTask(cluster: string, rule: RuleSpec): Task<RuleDesired, Rul
       const want = desired(ctx);
       requireId(ctx, groupKey);
       try {
-        await ctx.clients.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: want.groupId, IpPermissions: [toPermission(want)] }));
+        const input = { GroupId: want.groupId, IpPermissions: [toPermission(want)] };
+        if (want.egress) await ctx.clients.ec2.send(new AuthorizeSecurityGroupEgressCommand(input));
+        else await ctx.clients.ec2.send(new AuthorizeSecurityGroupIngressCommand(input));
       } catch (error) {
         // Already there (a retried call that had succeeded): that is what we wanted.
         if (errorCode(error) !== 'InvalidPermission.Duplicate') throw error;
@@ -128,7 +148,7 @@ export function ruleTask(cluster: string, rule: RuleSpec): Task<RuleDesired, Rul
 }
 
 export const ruleId = (r: RuleDesired): string =>
-  `${r.groupId}:${r.protocol}:${r.fromPort ?? ''}-${r.toPort ?? ''}:${r.cidr ?? r.prefixListId ?? r.sourceGroupId ?? ''}`;
+  `${r.egress ? 'egress:' : ''}${r.groupId}:${r.protocol}:${r.fromPort ?? ''}-${r.toPort ?? ''}:${r.cidr ?? r.prefixListId ?? r.sourceGroupId ?? ''}`;
 
 export function sameRule(a: RuleDesired, b: RuleDesired): boolean {
   return ruleId(a) === ruleId(b);
@@ -136,11 +156,20 @@ export function sameRule(a: RuleDesired, b: RuleDesired): boolean {
 
 /** A group's ingress permissions, one entry per source. */
 export function ingressRules(group: SecurityGroup): RuleDesired[] {
+  return permissionRules(group, group.IpPermissions ?? [], false);
+}
+
+/** A group's egress permissions, one entry per destination. */
+export function egressRules(group: SecurityGroup): RuleDesired[] {
+  return permissionRules(group, group.IpPermissionsEgress ?? [], true);
+}
+
+function permissionRules(group: SecurityGroup, permissions: IpPermission[], egress: boolean): RuleDesired[] {
   const rules: RuleDesired[] = [];
-  for (const p of group.IpPermissions ?? []) {
+  for (const p of permissions) {
     const protocol = p.IpProtocol === '-1' || p.IpProtocol === 'all' ? '-1' : p.IpProtocol ?? '-1';
     const ports = protocol === '-1' ? {} : { fromPort: p.FromPort, toPort: p.ToPort };
-    const base = { groupId: group.GroupId!, protocol, ...ports };
+    const base = { groupId: group.GroupId!, ...(egress ? { egress: true } : {}), protocol, ...ports };
     for (const r of p.IpRanges ?? []) rules.push({ ...base, cidr: r.CidrIp });
     for (const r of p.Ipv6Ranges ?? []) rules.push({ ...base, cidr: r.CidrIpv6 });
     for (const r of p.UserIdGroupPairs ?? []) rules.push({ ...base, sourceGroupId: r.GroupId });
@@ -167,12 +196,20 @@ export function toPermission(rule: RuleDesired): IpPermission {
  * the ports it manages in that group (SSH everywhere, the API on the control
  * plane), never any other rule someone added (or the load balancer needs).
  */
-export const REMOVE_EXTRA_RULE_PORTS: Record<GroupRole, number[]> = { masters: [22, 443], nodes: [22], bastions: [22] };
+export const REMOVE_EXTRA_RULE_PORTS: Record<SecurityGroupRole, number[]> = { masters: [22, 443], nodes: [22], bastions: [22], 'api-elb': [443] };
 
-/** kops' `port=N` removal rule: the rule filters exactly that one port (any protocol). */
-export function isRemovableExtraRule(cluster: string, group: SecurityGroup, rule: RuleDesired): boolean {
-  const role = (Object.keys(REMOVE_EXTRA_RULE_PORTS) as GroupRole[]).find((r) => group.GroupName === securityGroupName(cluster, r));
+/**
+ * kops' `port=N` removal rule: the rule filters exactly that one port (any
+ * protocol). Also kopsdeck's own former all-traffic rule from the nodes to the
+ * control plane (it opened etcd's ports; kops opens port ranges around them).
+ */
+export function isRemovableExtraRule(cluster: string, group: SecurityGroup, rule: RuleDesired, groups: SecurityGroup[] = []): boolean {
+  const role = (Object.keys(REMOVE_EXTRA_RULE_PORTS) as SecurityGroupRole[]).find((r) => group.GroupName === securityGroupName(cluster, r));
   if (!role) return false;
+  if (role === 'masters' && rule.protocol === '-1' && rule.sourceGroupId) {
+    const source = groups.find((g) => g.GroupId === rule.sourceGroupId);
+    if (source?.GroupName === securityGroupName(cluster, 'nodes')) return true;
+  }
   return REMOVE_EXTRA_RULE_PORTS[role].some((port) => rule.fromPort === port && rule.toPort === port);
 }
 

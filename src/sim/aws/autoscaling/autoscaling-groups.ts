@@ -6,6 +6,7 @@ import { ACCOUNT_ID } from '../world/regions.js';
 import type { AutoScalingGroup } from '../world/types.js';
 import { groupNamed, type AsgContext } from './autoscaling-context.js';
 import { loadBalancersOfNewGroup } from './autoscaling-load-balancers.js';
+import { mergeMixedInstances, readMixedInstances } from './autoscaling-mixed-instances.js';
 
 function launchTemplateRef(ctx: AsgContext, spec: Params): AutoScalingGroup['launchTemplate'] {
   const ref = { id: spec.str('LaunchTemplateId'), name: spec.str('LaunchTemplateName') };
@@ -20,6 +21,26 @@ function launchTemplateRef(ctx: AsgContext, spec: Params): AutoScalingGroup['lau
     throw new AwsError('ValidationError', `You must use a valid fully-formed launch template. The specified launch template version ${version} does not exist.`);
   }
   return { id: template.id, name: template.name, version };
+}
+
+const NO_TEMPLATE = 'Valid requests must contain either LaunchTemplate, LaunchConfigurationName, InstanceId or MixedInstancesPolicy parameter.';
+
+/**
+ * What a request says new instances launch from: a LaunchTemplate, or a
+ * MixedInstancesPolicy (its template, else the group's current one, and its
+ * overrides). Undefined when it says neither (an update that keeps them).
+ */
+function launchSpecOf(ctx: AsgContext, current?: AutoScalingGroup): Pick<AutoScalingGroup, 'launchTemplate' | 'mixedInstances'> | undefined {
+  const plain = ctx.params.object('LaunchTemplate');
+  const mixed = readMixedInstances(ctx.params);
+  if (plain && mixed) throw new AwsError('ValidationError', 'A request may specify LaunchTemplate or MixedInstancesPolicy, not both.');
+  if (plain) return { launchTemplate: launchTemplateRef(ctx, plain), mixedInstances: undefined };
+  if (!mixed) return undefined;
+  if (!mixed.template && !current) {
+    throw new AwsError('ValidationError', 'MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification is required when creating a group.');
+  }
+  const launchTemplate = mixed.template ? launchTemplateRef(ctx, mixed.template) : current!.launchTemplate;
+  return { launchTemplate, mixedInstances: mergeMixedInstances(mixed, current?.mixedInstances) };
 }
 
 function subnetIdsOf(ctx: AsgContext, zoneIdentifier: string): string[] {
@@ -42,9 +63,8 @@ export function createGroup(ctx: AsgContext): null {
   const { params, region, world } = ctx;
   const name = params.required('AutoScalingGroupName');
   if (world.findAsg(region, name)) throw new AwsError('AlreadyExists', `AutoScalingGroup by this name already exists - A group with the name ${name} already exists`);
-  const spec = params.object('LaunchTemplate');
-  if (!spec) throw new AwsError('ValidationError', 'Valid requests must contain either LaunchTemplate, LaunchConfigurationName, InstanceId or MixedInstancesPolicy parameter.');
-  const launchTemplate = launchTemplateRef(ctx, spec);
+  const launch = launchSpecOf(ctx);
+  if (!launch) throw new AwsError('ValidationError', NO_TEMPLATE);
   const subnetIds = subnetIdsOf(ctx, params.str('VPCZoneIdentifier') ?? '');
   if (subnetIds.length === 0) throw new AwsError('ValidationError', 'At least one Availability Zone or VPC Subnet is required.');
   const minSize = params.int('MinSize') ?? 0;
@@ -56,7 +76,7 @@ export function createGroup(ctx: AsgContext): null {
     name,
     region,
     arn: `arn:aws:autoscaling:${region}:${ACCOUNT_ID}:autoScalingGroup:${world.deps.random.hex(8)}-${world.deps.random.hex(4)}:autoScalingGroupName/${name}`,
-    launchTemplate,
+    ...launch,
     minSize,
     maxSize,
     desiredCapacity,
@@ -79,8 +99,7 @@ export function updateGroup(ctx: AsgContext): null {
   const { params, world } = ctx;
   const group = groupNamed(ctx, params.required('AutoScalingGroupName'));
   if (group.deleting) throw new AwsError('ScalingActivityInProgress', 'The Auto Scaling group is being deleted.');
-  const spec = params.object('LaunchTemplate');
-  const launchTemplate = spec ? launchTemplateRef(ctx, spec) : group.launchTemplate;
+  const launch = launchSpecOf(ctx, group) ?? { launchTemplate: group.launchTemplate, mixedInstances: group.mixedInstances };
   const zoneIdentifier = params.str('VPCZoneIdentifier');
   const subnetIds = zoneIdentifier !== undefined ? subnetIdsOf(ctx, zoneIdentifier) : group.subnetIds;
   const minSize = params.int('MinSize') ?? group.minSize;
@@ -88,7 +107,7 @@ export function updateGroup(ctx: AsgContext): null {
   let desired = params.int('DesiredCapacity');
   if (desired === undefined) desired = Math.min(Math.max(group.desiredCapacity, minSize), maxSize);
   checkSizes(minSize, maxSize, desired);
-  Object.assign(group, { launchTemplate, subnetIds, minSize, maxSize, desiredCapacity: desired });
+  Object.assign(group, { ...launch, subnetIds, minSize, maxSize, desiredCapacity: desired });
   world.scaling.reconcileSoon(ctx.region, group.name);
   world.changed();
   return null;

@@ -4,6 +4,7 @@ import { isoTime } from '../query-protocol.js';
 import type { XmlValue } from '../xml.js';
 import type { AwsWorld } from '../world/aws-world.js';
 import type { AutoScalingGroup, Instance, ScalingActivity } from '../world/types.js';
+import { mixedInstancesXml } from './autoscaling-mixed-instances.js';
 
 const LIFECYCLE: Record<Instance['state'], string> = {
   pending: 'Pending',
@@ -17,7 +18,11 @@ export function groupXml(world: AwsWorld, group: AutoScalingGroup): { [key: stri
   return {
     AutoScalingGroupName: group.name,
     AutoScalingGroupARN: group.arn,
-    LaunchTemplate: { LaunchTemplateId: group.launchTemplate.id, LaunchTemplateName: group.launchTemplate.name, Version: group.launchTemplate.version },
+    // A group with a MixedInstancesPolicy has no top-level LaunchTemplate, as on AWS.
+    LaunchTemplate: group.mixedInstances
+      ? undefined
+      : { LaunchTemplateId: group.launchTemplate.id, LaunchTemplateName: group.launchTemplate.name, Version: group.launchTemplate.version },
+    MixedInstancesPolicy: group.mixedInstances ? mixedInstancesXml(group.launchTemplate, group.mixedInstances) : undefined,
     MinSize: group.minSize,
     MaxSize: group.maxSize,
     DesiredCapacity: group.desiredCapacity,

@@ -34,6 +34,7 @@ function instanceXml(instance: Instance, groupName: (id: string) => string) {
     privateIpAddress: instance.state === 'terminated' ? undefined : instance.privateIp,
     sourceDestCheck: true,
     groupSet: instance.securityGroupIds.map((id) => ({ groupId: id, groupName: groupName(id) })),
+    iamInstanceProfile: instance.iamInstanceProfile,
     stateReason: gone ? { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' } : undefined,
     architecture: 'x86_64',
     rootDeviceType: 'ebs',

@@ -212,7 +212,10 @@ export const deleteSecurityGroup: Ec2Handler = (ctx) => {
   if (group.name === 'default') throw new AwsError('CannotDelete', `the specified group: "${group.id}" name: "default" cannot be deleted by a user`);
   const referenced = Object.values(state.securityGroups).some((g) => g.id !== group.id && g.rules.some((r) => r.sourceGroupId === group.id));
   const used = Object.values(state.instances).some((i) => i.state !== 'terminated' && i.securityGroupIds.includes(group.id));
-  if (referenced || used) throw new AwsError('DependencyViolation', `resource ${group.id} has a dependent object`);
+  // A load balancer's network interfaces hold its groups until it is deleted.
+  const balancing = state.loadBalancing;
+  const loadBalanced = [...Object.values(balancing.loadBalancers), ...Object.values(balancing.classic)].some((lb) => lb.securityGroupIds.includes(group.id));
+  if (referenced || used || loadBalanced) throw new AwsError('DependencyViolation', `resource ${group.id} has a dependent object`);
   delete state.securityGroups[group.id];
   ctx.world.changed();
   return ec2ResultReturn();

@@ -4,11 +4,13 @@ import type { AwsRequest, AwsService } from '../aws-service.js';
 import { queryAction, queryParams, sendEc2, sendEc2Error } from '../query-protocol.js';
 import type { Ec2Handler } from './ec2-common.js';
 import * as instances from './ec2-instances.js';
+import * as keyPairs from './ec2-key-pairs.js';
 import * as nat from './ec2-nat-gateways.js';
 import * as templates from './ec2-launch-templates.js';
 import * as routing from './ec2-routing.js';
 import * as groups from './ec2-security-groups.js';
 import * as tags from './ec2-tags.js';
+import * as volumes from './ec2-volumes.js';
 import * as vpcs from './ec2-vpcs.js';
 
 const ACTIONS: Record<string, Ec2Handler> = {
@@ -57,6 +59,14 @@ const ACTIONS: Record<string, Ec2Handler> = {
   DescribeLaunchTemplateVersions: templates.describeLaunchTemplateVersions,
   ModifyLaunchTemplate: templates.modifyLaunchTemplate,
   DeleteLaunchTemplate: templates.deleteLaunchTemplate,
+  CreateVolume: volumes.createVolume,
+  DescribeVolumes: volumes.describeVolumes,
+  DeleteVolume: volumes.deleteVolume,
+  AttachVolume: volumes.attachVolume,
+  DetachVolume: volumes.detachVolume,
+  ImportKeyPair: keyPairs.importKeyPair,
+  DescribeKeyPairs: keyPairs.describeKeyPairs,
+  DeleteKeyPair: keyPairs.deleteKeyPair,
   CreateTags: tags.createTags,
   DeleteTags: tags.deleteTags,
   DescribeTags: tags.describeTags,

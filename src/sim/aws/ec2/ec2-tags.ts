@@ -22,6 +22,8 @@ const KINDS: TaggableKind[] = [
   { prefix: 'sg-', resourceType: 'security-group', table: 'securityGroups', notFound: 'InvalidGroup.NotFound' },
   { prefix: 'lt-', resourceType: 'launch-template', table: 'launchTemplates', notFound: 'InvalidLaunchTemplateId.NotFound' },
   { prefix: 'i-', resourceType: 'instance', table: 'instances', notFound: 'InvalidInstanceID.NotFound' },
+  { prefix: 'key-', resourceType: 'key-pair', table: 'keyPairs', notFound: 'InvalidKeyPair.NotFound' },
+  { prefix: 'vol-', resourceType: 'volume', table: 'volumes', notFound: 'InvalidVolume.NotFound' },
 ];
 
 type Taggable = { id: string; region: string; tags: Tags };

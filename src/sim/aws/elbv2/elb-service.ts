@@ -26,6 +26,7 @@ const V2_ACTIONS: Record<string, ElbHandler> = {
   CreateTargetGroup: targetGroups.createTargetGroup,
   DescribeTargetGroups: targetGroups.describeTargetGroups,
   DeleteTargetGroup: targetGroups.deleteTargetGroup,
+  ModifyTargetGroup: targetGroups.modifyTargetGroup,
   DescribeTargetGroupAttributes: targetGroups.describeTargetGroupAttributes,
   ModifyTargetGroupAttributes: targetGroups.modifyTargetGroupAttributes,
   RegisterTargets: targets.registerTargets,

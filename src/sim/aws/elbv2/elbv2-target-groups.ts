@@ -165,3 +165,33 @@ export const modifyTargetGroupAttributes: ElbHandler = (ctx) => {
   ctx.world.changed();
   return { Attributes: attributesXml(group.attributes) };
 };
+
+/** Changes the health check; what is not given stays as it is. */
+export const modifyTargetGroup: ElbHandler = (ctx) => {
+  const { params } = ctx;
+  const group = targetGroupNamed(ctx, need(params, 'TargetGroupArn'));
+  const given = ['HealthCheckProtocol', 'HealthCheckPort', 'HealthCheckPath', 'HealthCheckEnabled', 'HealthCheckIntervalSeconds', 'HealthCheckTimeoutSeconds', 'HealthyThresholdCount', 'UnhealthyThresholdCount'];
+  if (!given.some((name) => params.str(name) !== undefined) && !params.object('Matcher')) {
+    throw new AwsError('ValidationError', 'At least one health check setting must be specified');
+  }
+  const current = group.healthCheck;
+  const protocol = params.str('HealthCheckProtocol') ?? current.protocol;
+  if (![...APPLICATION_PROTOCOLS, 'TCP'].includes(protocol)) throw new AwsError('ValidationError', `Health check protocol '${protocol}' must be one of [HTTP, HTTPS, TCP]`);
+  if (APPLICATION_PROTOCOLS.includes(group.protocol) && protocol === 'TCP') {
+    throw new AwsError('ValidationError', `Health check protocol 'TCP' is not supported for target groups with the ${group.protocol} protocol`);
+  }
+  const overHttp = protocol !== 'TCP';
+  group.healthCheck = {
+    enabled: params.bool('HealthCheckEnabled') ?? current.enabled,
+    protocol,
+    port: params.str('HealthCheckPort') ?? current.port,
+    path: overHttp ? (params.str('HealthCheckPath') ?? current.path ?? '/') : undefined,
+    intervalSeconds: intWithin(params, 'HealthCheckIntervalSeconds', 5, 300) ?? current.intervalSeconds,
+    timeoutSeconds: intWithin(params, 'HealthCheckTimeoutSeconds', 2, 120) ?? current.timeoutSeconds,
+    healthyThreshold: intWithin(params, 'HealthyThresholdCount', 2, 10) ?? current.healthyThreshold,
+    unhealthyThreshold: intWithin(params, 'UnhealthyThresholdCount', 2, 10) ?? current.unhealthyThreshold,
+    matcher: overHttp ? (params.object('Matcher')?.str('HttpCode') ?? current.matcher ?? '200-399') : undefined,
+  };
+  ctx.world.changed();
+  return { TargetGroups: [targetGroupXml(ctx.world, group)] };
+};

@@ -117,16 +117,18 @@ export class S3Service implements AwsService {
       if (!existing) throw new AwsError('NoSuchKey', 'The specified key does not exist.', 404);
       if (!etagMatches(String(ifMatch), existing.etag)) throw precondition();
     }
+    const encryption = requestedEncryption(headers['x-amz-server-side-encryption']);
     const data = isAwsChunked(request.req) ? decodeAwsChunked(request.body) : request.body;
     const object: S3Object = {
       body: data.toString('base64'),
       etag: `"${createHash('md5').update(data).digest('hex')}"`,
       lastModified: request.world.now(),
       contentType: headers['content-type'] ? String(headers['content-type']) : undefined,
+      serverSideEncryption: encryption,
     };
     bucket.objects[key] = object;
     request.world.changed();
-    this.empty(request, 200, { etag: object.etag });
+    this.empty(request, 200, { etag: object.etag, ...encryptionHeader(object) });
   }
 
   private get(request: AwsRequest, bucket: Bucket, key: string): void {
@@ -144,6 +146,7 @@ export class S3Service implements AwsService {
       'last-modified': new Date(object.lastModified).toUTCString(),
       'accept-ranges': 'bytes',
       'x-amz-request-id': request.requestId,
+      ...encryptionHeader(object),
     });
     request.res.end(request.method === 'HEAD' ? undefined : data);
   }
@@ -203,6 +206,25 @@ export class S3Service implements AwsService {
     request.res.writeHead(status, { 'content-length': 0, 'x-amz-request-id': request.requestId, ...headers });
     request.res.end();
   }
+}
+
+const ENCRYPTIONS = ['AES256', 'aws:kms', 'aws:kms:dsse'];
+
+/** The encryption a PUT asks for; S3 refuses any other value with 400 InvalidArgument. */
+function requestedEncryption(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const value = String(header).trim();
+  if (!ENCRYPTIONS.includes(value)) throw new AwsError('InvalidArgument', `The encryption method specified is not supported: ${value}`, 400);
+  return value;
+}
+
+/**
+ * AWS encrypts every new object with SSE-S3 since January 2023 and always
+ * answers this header; the simulator answers it only when the PUT asked, so
+ * that a test can see what a writer requested.
+ */
+function encryptionHeader(object: S3Object): Record<string, string> {
+  return object.serverSideEncryption ? { 'x-amz-server-side-encryption': object.serverSideEncryption } : {};
 }
 
 function etagMatches(header: string, etag: string): boolean {

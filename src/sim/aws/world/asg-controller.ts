@@ -1,6 +1,7 @@
 // Auto scaling groups keep their desired capacity: a short while after any
 // change, missing instances are launched (spread across the group's zones,
-// from the launch template version resolved at launch) and surplus ones are
+// from the launch template version resolved at launch; a mixed-instances group
+// launches its first override's instance type) and surplus ones are
 // terminated. A failed launch is recorded as a failed scaling activity and
 // retried later, as AWS does.
 import { AwsError } from '../aws-error.js';
@@ -111,13 +112,15 @@ export class AsgController {
     const version = this.resolveVersion(template, group.launchTemplate.version);
     if (!version) throw new AwsError('InvalidLaunchTemplateId.VersionNotFound', `Could not find launch template version ${group.launchTemplate.version}.`);
     if (!version.data.imageId) throw new AwsError('MissingParameter', 'The request must contain the parameter ImageId');
+    // A mixed-instances group launches its first override's type (AWS's "prioritized"), on demand.
+    const data = { ...version.data, instanceType: group.mixedInstances?.overrides[0]?.instanceType ?? version.data.instanceType };
     const subnet = this.leastUsedSubnet(group, members);
     const faults = this.world.deps.faults;
     if (faults.failLaunches > 0) {
       faults.failLaunches -= 1;
       throw new AwsError(
         'InsufficientInstanceCapacity',
-        `We currently do not have sufficient ${version.data.instanceType ?? 'm1.small'} capacity in the Availability Zone you requested (${subnet.zone}).`,
+        `We currently do not have sufficient ${data.instanceType ?? 'm1.small'} capacity in the Availability Zone you requested (${subnet.zone}).`,
       );
     }
     const instanceTags = version.data.tagSpecifications?.find((s) => s.resourceType === 'instance')?.tags ?? {};
@@ -129,7 +132,7 @@ export class AsgController {
     const instance = this.world.instances.launch({
       region: group.region,
       subnet,
-      data: version.data,
+      data,
       launchTemplate: { id: template.id, name: template.name, version: String(version.number) },
       asgName: group.name,
       tags,

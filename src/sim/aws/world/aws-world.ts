@@ -6,6 +6,7 @@ import { AsgController } from './asg-controller.js';
 import { InstanceLifecycle } from './instance-lifecycle.js';
 import { LoadBalancing } from './load-balancing.js';
 import { NatGatewayLifecycle } from './nat-gateway-lifecycle.js';
+import { VolumeLifecycle } from './volume-lifecycle.js';
 import { emptyWorldState, type AutoScalingGroup, type AwsWorldState } from './types.js';
 
 export interface AwsWorldDeps {
@@ -23,12 +24,14 @@ export class AwsWorld implements Persistent {
   readonly scaling: AsgController;
   readonly natGateways: NatGatewayLifecycle;
   readonly loadBalancing: LoadBalancing;
+  readonly volumes: VolumeLifecycle;
 
   constructor(readonly deps: AwsWorldDeps) {
     this.instances = new InstanceLifecycle(this);
     this.scaling = new AsgController(this);
     this.natGateways = new NatGatewayLifecycle(this);
     this.loadBalancing = new LoadBalancing(this);
+    this.volumes = new VolumeLifecycle(this);
   }
 
   get clock(): SimClock {
@@ -64,6 +67,7 @@ export class AwsWorld implements Persistent {
     this.state = { ...emptyWorldState(), ...(data as Partial<AwsWorldState>) };
     this.instances.resumeTransitions();
     this.natGateways.resumeTransitions();
+    this.volumes.resumeTransitions();
     this.scaling.reconcileAll();
   }
 }

@@ -4,6 +4,7 @@
 import type { SimInstanceInfo } from '../../contracts.js';
 import { privateDnsName } from './regions.js';
 import type { AwsWorld } from './aws-world.js';
+import { checkLaunchIdentity } from './launch-checks.js';
 import type { Instance, LaunchTemplateData, Subnet, Tags } from './types.js';
 
 export const BOOT_DELAY_MS = 20_000;
@@ -26,6 +27,8 @@ export class InstanceLifecycle {
 
   launch(request: LaunchRequest): Instance {
     const { world } = this;
+    // Refused as EC2 refuses: before any address or id is taken.
+    const iamInstanceProfile = checkLaunchIdentity(world, request.region, request.data);
     const now = world.now();
     const privateIp = allocateIp(request.subnet);
     const instance: Instance = {
@@ -44,6 +47,7 @@ export class InstanceLifecycle {
       privateDnsName: privateDnsName(privateIp, request.region),
       securityGroupIds: request.data.securityGroupIds ?? [],
       launchTemplate: request.launchTemplate,
+      iamInstanceProfile,
       userData: request.data.userData,
       asgName: request.asgName,
       tags: request.tags,
@@ -128,6 +132,8 @@ export class InstanceLifecycle {
       instance.state = 'terminated';
       instance.transitionAt = undefined;
       instance.terminatedAt = this.world.now();
+      // Its EBS volumes are let go, so a replacement can attach them.
+      this.world.volumes.instanceTerminated(instance);
       if (instance.asgName) this.world.scaling.instanceGone(instance.region, instance.asgName);
     } else {
       return;

@@ -1,6 +1,8 @@
 // The AWS half of the simulated world, as plain JSON-able records so the whole
 // state can be saved and restored as it is. Times are simulated epoch ms.
 import { emptyLoadBalancingState, type LoadBalancingState } from './load-balancing-types.js';
+import type { Volume } from './volume-types.js';
+import { emptyIamState, type IamState, type KeyPair } from './iam-types.js';
 
 export type Tags = Record<string, string>;
 
@@ -171,6 +173,8 @@ export interface Instance {
   privateDnsName: string;
   securityGroupIds: string[];
   launchTemplate?: { id: string; name: string; version: string };
+  /** The instance profile it launched with (its role's credentials). */
+  iamInstanceProfile?: { arn: string; id: string };
   userData?: string;
   asgName?: string;
   tags: Tags;
@@ -192,11 +196,29 @@ export interface ScalingActivity {
   endTime?: number;
 }
 
+/** An auto scaling group's MixedInstancesPolicy, less its launch template (kept in the group's launchTemplate). */
+export interface MixedInstances {
+  /** Instance types in priority order; empty: the template's own type. */
+  overrides: { instanceType: string; weightedCapacity?: string }[];
+  /** InstancesDistribution as given, echoed back (the simulator launches everything on demand). */
+  distribution: {
+    onDemandAllocationStrategy: string;
+    onDemandBaseCapacity: number;
+    onDemandPercentageAboveBaseCapacity: number;
+    spotAllocationStrategy: string;
+    spotInstancePools?: number;
+    spotMaxPrice?: string;
+  };
+}
+
 export interface AutoScalingGroup {
   name: string;
   region: string;
   arn: string;
+  /** The template new instances launch from: the group's LaunchTemplate, or its MixedInstancesPolicy's. */
   launchTemplate: { id: string; name: string; version: string };
+  /** Present when the group has a MixedInstancesPolicy (then it has no top-level LaunchTemplate). */
+  mixedInstances?: MixedInstances;
   minSize: number;
   maxSize: number;
   desiredCapacity: number;
@@ -243,6 +265,8 @@ export interface S3Object {
   etag: string;
   lastModified: number;
   contentType?: string;
+  /** The x-amz-server-side-encryption the PUT asked for (AES256, aws:kms, aws:kms:dsse). */
+  serverSideEncryption?: string;
 }
 
 export interface Bucket {
@@ -267,6 +291,12 @@ export interface AwsWorldState {
   changes: Record<string, Change>;
   buckets: Record<string, Bucket>;
   loadBalancing: LoadBalancingState;
+  /** EBS volumes (absent in worlds saved before). */
+  volumes: Record<string, Volume>;
+  /** IAM roles and instance profiles (global; absent in worlds saved before). */
+  iam: IamState;
+  /** EC2 key pairs (absent in worlds saved before). */
+  keyPairs: Record<string, KeyPair>;
 }
 
 export function emptyWorldState(): AwsWorldState {
@@ -285,5 +315,8 @@ export function emptyWorldState(): AwsWorldState {
     changes: {},
     buckets: {},
     loadBalancing: emptyLoadBalancingState(),
+    volumes: {},
+    iam: emptyIamState(),
+    keyPairs: {},
   };
 }

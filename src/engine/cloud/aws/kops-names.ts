@@ -3,6 +3,8 @@
 // hash (FNV-1a 32 of the untruncated name, in base32 "extended hex",
 // lower-case), e.g. api-minimal-example-com-gecgf7 for the API load balancer of
 // minimal.example.com (kubernetes/kops: awsup.GetResourceName32, pkg/truncate).
+// The engine names its own API load balancer this way; the simulator seeds
+// kops-laid-out clusters with the same names.
 
 const BASE32_HEX = '0123456789ABCDEFGHIJKLMNOPQRSTUV';
 

@@ -1,0 +1,69 @@
+// Reading, merging and writing kubeconfig files as kubectl and kops do: the
+// cluster, user and context entries of one cluster replace those of the same
+// names, and the file is written 0600 (it holds credentials), through a
+// temporary file renamed over the old one.
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { CliError } from './cli-error.js';
+
+export interface Named {
+  name: string;
+  [key: string]: unknown;
+}
+
+export interface KubeconfigFile {
+  apiVersion?: string;
+  kind?: string;
+  clusters?: Named[];
+  users?: Named[];
+  contexts?: Named[];
+  'current-context'?: string;
+  [key: string]: unknown;
+}
+
+export type KubeconfigEntries = Required<Pick<KubeconfigFile, 'clusters' | 'users' | 'contexts'>>;
+
+/** Merges the entries into the file at `target` and makes `current` the current context. */
+export function mergeIntoKubeconfig(target: string, entries: KubeconfigEntries, current: string): void {
+  const existing = existsSync(target) ? readKubeconfig(target) : emptyKubeconfig();
+  writeKubeconfig(target, merge(existing, entries, current));
+}
+
+function merge(target: KubeconfigFile, entries: KubeconfigEntries, current: string): KubeconfigFile {
+  const replace = (list: Named[] | undefined, added: Named[]) => [...(list ?? []).filter((entry) => !added.some((a) => a.name === entry.name)), ...added];
+  return {
+    ...target,
+    clusters: replace(target.clusters, entries.clusters),
+    users: replace(target.users, entries.users),
+    contexts: replace(target.contexts, entries.contexts),
+    'current-context': current,
+  };
+}
+
+/** The first path of KUBECONFIG, else ~/.kube/config, as kubectl writes. */
+export function firstKubeconfigPath(env: NodeJS.ProcessEnv): string {
+  const first = env.KUBECONFIG?.split(delimiter).find(Boolean);
+  return first ?? join(homedir(), '.kube', 'config');
+}
+
+export function readKubeconfig(path: string): KubeconfigFile {
+  try {
+    return (parse(readFileSync(path, 'utf8')) as KubeconfigFile) ?? emptyKubeconfig();
+  } catch (error) {
+    throw new CliError(`${path} is not a readable kubeconfig (${(error as Error).message}); nothing was written.`);
+  }
+}
+
+function emptyKubeconfig(): KubeconfigFile {
+  return { apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [] };
+}
+
+function writeKubeconfig(path: string, config: KubeconfigFile): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const temporary = `${path}.kopsdeck-${process.pid}.tmp`;
+  writeFileSync(temporary, stringify(config), { mode: 0o600 });
+  chmodSync(temporary, 0o600);
+  renameSync(temporary, path);
+}

@@ -1,0 +1,93 @@
+// EBS volumes over time, as on AWS: created `creating`, available after a
+// moment; an attachment is `attaching`, then `attached`; a detachment is
+// `detaching`, then the volume is available again. When an instance
+// terminates, its volumes are detached (or deleted, for those marked
+// DeleteOnTermination), so a replacement can attach them.
+import type { AwsWorld } from './aws-world.js';
+import type { Instance } from './types.js';
+import type { Volume } from './volume-types.js';
+
+export const VOLUME_CREATE_DELAY_MS = 3_000;
+export const VOLUME_ATTACH_DELAY_MS = 2_000;
+export const VOLUME_DETACH_DELAY_MS = 2_000;
+
+export class VolumeLifecycle {
+  constructor(private readonly world: AwsWorld) {}
+
+  get table(): Record<string, Volume> {
+    return this.world.state.volumes;
+  }
+
+  create(volume: Omit<Volume, 'state' | 'createdAt'>): Volume {
+    const created: Volume = { ...volume, state: 'creating', createdAt: this.world.now() };
+    this.table[created.id] = created;
+    this.schedule(created, VOLUME_CREATE_DELAY_MS);
+    this.world.changed();
+    return created;
+  }
+
+  attach(volume: Volume, instanceId: string, device: string): void {
+    volume.state = 'in-use';
+    volume.attachment = { instanceId, device, state: 'attaching', attachedAt: this.world.now(), deleteOnTermination: false };
+    this.schedule(volume, VOLUME_ATTACH_DELAY_MS);
+    this.world.changed();
+  }
+
+  detach(volume: Volume): void {
+    if (!volume.attachment) return;
+    volume.attachment.state = 'detaching';
+    this.schedule(volume, VOLUME_DETACH_DELAY_MS);
+    this.world.changed();
+  }
+
+  delete(volume: Volume): void {
+    delete this.table[volume.id];
+    this.world.changed();
+  }
+
+  /** The instance is gone: its volumes are let go at once (DeleteOnTermination ones deleted). */
+  instanceTerminated(instance: Instance): void {
+    for (const volume of Object.values(this.table)) {
+      if (volume.attachment?.instanceId !== instance.id) continue;
+      if (volume.attachment.deleteOnTermination) {
+        delete this.table[volume.id];
+        continue;
+      }
+      this.release(volume);
+    }
+    this.world.changed();
+  }
+
+  /** After a restore: timers do not survive a restart, so re-arm them from the saved due times. */
+  resumeTransitions(): void {
+    for (const volume of Object.values(this.table)) {
+      if (volume.transitionAt !== undefined) this.arm(volume.id, volume.transitionAt);
+    }
+  }
+
+  private release(volume: Volume): void {
+    volume.attachment = undefined;
+    volume.state = 'available';
+    volume.transitionAt = undefined;
+  }
+
+  private schedule(volume: Volume, delayMs: number): void {
+    volume.transitionAt = this.world.now() + delayMs;
+    this.arm(volume.id, volume.transitionAt);
+  }
+
+  private arm(id: string, at: number): void {
+    this.world.clock.after(at - this.world.now(), () => this.advance(id, at));
+  }
+
+  /** A transition fires only if it is still the one due (a later call may have replaced it). */
+  private advance(id: string, due: number): void {
+    const volume = this.table[id];
+    if (!volume || volume.transitionAt !== due) return;
+    volume.transitionAt = undefined;
+    if (volume.state === 'creating') volume.state = 'available';
+    else if (volume.attachment?.state === 'attaching') volume.attachment.state = 'attached';
+    else if (volume.attachment?.state === 'detaching') this.release(volume);
+    this.world.changed();
+  }
+}
