@@ -111,6 +111,16 @@ test('after a kops update, the out-of-date workers are replaced, each out of its
   assert.deepEqual(plan.plan.order, [WORKERS]);
   assert.equal(plan.plan.totalInstances, WORKER_COUNT);
 
+  // No worker was up to date: the canary, one instance alone, validated before the rest go.
+  const waves = story.filter((e): e is Extract<RolloutEvent, { type: 'wave-started' }> => e.type === 'wave-started');
+  assert.equal(waves[0].instances.length, 1, JSON.stringify(waves));
+  const afterCanary = story.slice(story.indexOf(waves[0]), story.indexOf(waves[1]));
+  assert.ok(afterCanary.some((e) => e.type === 'validation-attempt' && e.ok), 'the canary validated before the second wave');
+  // Every worker to be replaced was tainted before the first drain.
+  const tainted = story.find((e): e is Extract<RolloutEvent, { type: 'tainted' }> => e.type === 'tainted');
+  assert.equal(tainted?.nodes.length, WORKER_COUNT);
+  assert.ok(story.indexOf(tainted!) < story.findIndex((e) => e.type === 'step-started' && e.step === 'drain'));
+
   // Each replaced instance: deregistered (its own step) before its drain started.
   for (const { id } of before) {
     const steps = story.filter((e): e is Extract<RolloutEvent, { type: 'step-started' }> => e.type === 'step-started' && e.instanceId === id).map((e) => e.step);
