@@ -1,10 +1,11 @@
 // End to end in a real terminal: `kopsdeck create` opens the wizard on the
 // simulator, the defaults (a 3-zone highly available cluster) are accepted
 // step by step, the review is confirmed, and the console watches the cluster
-// until it validates; then `kopsdeck validate cluster NAME` exits 0.
+// until it validates; then `kopsdeck validate cluster NAME` exits 0. No
+// screen and no file it leaves holds a private key, but the state store's keys.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureBuiltFrom, tmuxAvailable, TmuxSession } from '../helpers/tmux.js';
@@ -54,8 +55,24 @@ test('the wizard with its defaults creates a 3-zone HA cluster on the simulator 
     session.type(`${cli} validate cluster demo.k8s.local --wait 2m; echo "validate exited with $?"`);
     screen = await session.waitFor(/validate exited with \d+/, 60_000);
     assert.match(screen, /validate exited with 0/, screen);
+
+    // No private key on any screen of the whole create, nor in any file it left (the simulator's world with
+    // every user-data, logs, kubeconfig) but the CA and service-account keys in the state store, owner-only.
+    assert.ok(session.seen.length > 20, `${session.seen.length} screens seen`);
+    assert.ok(!session.seen.some((s) => s.includes('PRIVATE KEY')), 'no screen shows a private key');
+    const keyFiles = filesUnder(home).filter((file) => readFileSync(file).includes('PRIVATE KEY'));
+    const state = join(home, 'state', 'demo.k8s.local', 'pki');
+    assert.deepEqual(keyFiles.sort(), ['ca.key', 'etcd/ca.key', 'front-proxy-ca.key', 'sa.key'].map((f) => join(state, f)).sort());
+    for (const file of keyFiles) assert.equal(statSync(file).mode & 0o077, 0, `${file} is readable by its owner only`);
   } finally {
     session.close();
     rmSync(home, { recursive: true, force: true });
   }
 });
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(path) : entry.isFile() ? [path] : [];
+  });
+}

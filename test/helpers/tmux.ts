@@ -41,6 +41,8 @@ function newestMtime(dir: string): number {
 
 export class TmuxSession {
   readonly name = `kopsdeck-test-${randomBytes(4).toString('hex')}`;
+  /** Every distinct screen captured so far, in order: what a user could have seen. */
+  readonly seen: string[] = [];
 
   constructor(options: { columns?: number; rows?: number; env?: Record<string, string> } = {}) {
     const env = Object.entries(options.env ?? {}).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
@@ -60,7 +62,9 @@ export class TmuxSession {
   }
 
   screen(): string {
-    return this.tmux('capture-pane', '-p', '-t', this.name);
+    const screen = this.tmux('capture-pane', '-p', '-t', this.name);
+    if (this.seen.at(-1) !== screen) this.seen.push(screen);
+    return screen;
   }
 
   alternateScreenOn(): boolean {

@@ -168,7 +168,11 @@ export async function applyCluster(input: ApplyClusterInput): Promise<ApplyClust
 /** Applies a plan; refuses (NotOwnedError, nothing done) when kops made the cluster. */
 export async function applyClusterPlan(planned: ClusterPlan, options: ApplyClusterOptions = {}): Promise<ApplyClusterResult> {
   if (planned.ownership.manager !== 'kopsdeck') throw new NotOwnedError(planned.ownership, 'update');
-  if (planned.secrets) options.onSecrets?.(await storeSecrets(planned.secrets.store, planned.context.clusterName));
+  if (planned.secrets) {
+    // Not inside `onSecrets?.(...)`: an optional call skips its arguments when there is no listener.
+    const stored = await storeSecrets(planned.secrets.store, planned.context.clusterName);
+    options.onSecrets?.(stored);
+  }
   const result = await applyPlan(planned.plan, planned.context, options);
   return { ...result, plan: planned.plan };
 }
