@@ -30,7 +30,7 @@ export function queryAction(request: AwsRequest): string {
 
 export function sendEc2(request: AwsRequest, action: string, result: { [key: string]: XmlValue }): void {
   const body = { requestId: request.requestId, ...result };
-  sendXml(request, 200, xmlDocument(`${action}Response`, body, () => 'item', EC2_XMLNS));
+  sendXml(request, 200, xmlDocument(`${action}Response`, body, ec2ItemName, EC2_XMLNS));
 }
 
 export function sendEc2Error(request: AwsRequest, error: AwsError): void {
@@ -64,4 +64,13 @@ export function ec2Tags(tags: Record<string, string>): XmlValue[] {
 
 export function isoTime(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+/**
+ * EC2 names list items `item`, but for a launch template network interface's
+ * groupSet, a list of bare group ids, whose items are `groupId` (an instance's
+ * groupSet holds objects in `item`s).
+ */
+function ec2ItemName(listName: string, items: readonly XmlValue[]): string {
+  return listName === 'groupSet' && items.length > 0 && items.every((item) => typeof item === 'string') ? 'groupId' : 'item';
 }

@@ -5,8 +5,8 @@
 
 export type XmlValue = string | number | boolean | null | undefined | Date | XmlValue[] | { [key: string]: XmlValue };
 
-/** Given a list's element name, the name of each item (null: flattened). */
-export type ItemNamer = (listName: string) => string | null;
+/** Given a list's element name (and its items), the name of each item (null: flattened). */
+export type ItemNamer = (listName: string, items: readonly XmlValue[]) => string | null;
 
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) =>
@@ -17,7 +17,7 @@ export function escapeXml(text: string): string {
 export function xmlElement(name: string, value: XmlValue, itemName: ItemNamer): string {
   if (value === undefined || value === null) return '';
   if (Array.isArray(value)) {
-    const item = itemName(name);
+    const item = itemName(name, value);
     if (item === null) return value.map((v) => xmlElement(name, v, itemName)).join('');
     return `<${name}>${value.map((v) => xmlElement(item, v, itemName)).join('')}</${name}>`;
   }
