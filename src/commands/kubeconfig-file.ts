@@ -5,7 +5,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parse, stringify, YAMLError } from 'yaml';
 import { CliError } from './cli-error.js';
 
 export interface Named {
@@ -52,8 +52,21 @@ export function readKubeconfig(path: string): KubeconfigFile {
   try {
     return (parse(readFileSync(path, 'utf8')) as KubeconfigFile) ?? emptyKubeconfig();
   } catch (error) {
-    throw new CliError(`${path} is not a readable kubeconfig (${(error as Error).message}); nothing was written.`);
+    throw new CliError(`${path} is not a readable kubeconfig (${whereItFailed(error)}); nothing was written.`);
   }
+}
+
+/**
+ * Where reading failed, never what is there: a YAML error quotes the line,
+ * and a kubeconfig's lines hold tokens and keys.
+ */
+function whereItFailed(error: unknown): string {
+  if (error instanceof YAMLError) {
+    const at = error.linePos?.[0];
+    return at ? `not valid YAML at line ${at.line}, column ${at.col}` : 'not valid YAML';
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  return code ? `cannot be read: ${code}` : 'cannot be read';
 }
 
 function emptyKubeconfig(): KubeconfigFile {

@@ -16,6 +16,8 @@ import { createFaults } from './faults.js';
 import { KubeSide } from './kube/kube-side.js';
 import { instanceEnvironment } from './instance-environment.js';
 import { writeKubeconfig } from './kubeconfig.js';
+import { failure, sendStatus } from './kube/status.js';
+import { tryDecodeUri } from './uri.js';
 import { WorldPersistence } from './persistence.js';
 import { createSimRandom } from './random.js';
 import { seedScaleCluster } from './scale-seed.js';
@@ -148,7 +150,15 @@ function dispatchKube(req: IncomingMessage, res: ServerResponse, kube: KubeSide)
     return;
   }
   const rest = match[2] || '/';
-  kube.handle(req, res, decodeURIComponent(match[1]), rest.startsWith('/') ? rest : '/' + rest);
+  const cluster = tryDecodeUri(match[1]);
+  if (cluster === undefined) return sendStatus(res, failure(400, 'BadRequest', 'the cluster name in the path has a malformed percent escape'));
+  try {
+    kube.handle(req, res, cluster, rest.startsWith('/') ? rest : '/' + rest);
+  } catch (error) {
+    // Never out of the server: it hosts every other cluster, and the console itself.
+    if (!res.headersSent) sendStatus(res, failure(500, 'InternalError', `an error on the server ("${(error as Error).message}") has prevented the request from succeeding`));
+    else res.destroy();
+  }
 }
 
 function collectBody(req: IncomingMessage): Promise<Buffer> {

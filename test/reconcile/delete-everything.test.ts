@@ -6,14 +6,12 @@
 // is tagged shared is never touched.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
 import { CreateSecurityGroupCommand, CreateVolumeCommand, DescribeKeyPairsCommand, DescribeSubnetsCommand, DescribeVolumesCommand } from '@aws-sdk/client-ec2';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetInstanceProfileCommand, GetRoleCommand } from '@aws-sdk/client-iam';
 import { applyCluster, planCluster } from '../../src/engine/reconcile/cluster.js';
 import { deleteCluster, planDelete } from '../../src/engine/reconcile/delete.js';
-import { parseSshPublicKey } from '../../src/engine/ssh/public-key.js';
-import { clusterFixture, startHarness, type Harness } from './sim-harness.js';
+import { clusterFixture, startHarness, testSshKey, type Harness } from './sim-harness.js';
 
 const NAME = 'wipe.k8s.local';
 const OWNED = { Key: `kubernetes.io/cluster/${NAME}`, Value: 'owned' };
@@ -25,11 +23,6 @@ before(async () => {
 });
 after(async () => h?.close());
 
-function sshKey() {
-  const raw = Buffer.from(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x!, 'base64url');
-  const blob = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from('ssh-ed25519'), Buffer.from([0, 0, 0, 32]), raw]);
-  return parseSshPublicKey(`ssh-ed25519 ${blob.toString('base64')} kopsdeck-test`);
-}
 
 /** Everything still tagged for the cluster, or named for it where the API has no tag filter. */
 async function leftovers(): Promise<string[]> {
@@ -51,7 +44,7 @@ async function leftovers(): Promise<string[]> {
 
 test('delete removes load balancers, target groups, IAM, volumes and the key pair, and leaves what is shared', async () => {
   const { cluster, instanceGroups } = clusterFixture({ name: NAME, zones: ['us-east-1a'], controlPlaneCount: 1, nodeCount: 1 });
-  const planned = await planCluster({ cluster, instanceGroups, clients: h.clients, clock: h.clock, sshPublicKeys: [sshKey()] });
+  const planned = await planCluster({ cluster, instanceGroups, clients: h.clients, clock: h.clock, sshPublicKeys: [testSshKey()] });
   const applied = await applyCluster({ cluster, instanceGroups, clients: h.clients, clock: h.clock, planned });
   assert.equal(applied.ok, true, applied.failed.map((f) => `${f.key}: ${f.error.message}`).join('\n'));
 

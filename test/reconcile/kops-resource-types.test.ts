@@ -7,11 +7,9 @@
 // it is explained.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
 import { planCluster } from '../../src/engine/reconcile/cluster.js';
 import { countByKind } from '../../src/engine/reconcile/plan.js';
-import { parseSshPublicKey } from '../../src/engine/ssh/public-key.js';
-import { clusterFixture, startHarness, type Harness } from './sim-harness.js';
+import { clusterFixture, startHarness, testSshKey, type Harness } from './sim-harness.js';
 
 /** minimal-1.36: one zone, one control-plane node, one worker group; DNS API (api.dns), an SSH key. */
 const KOPS_MINIMAL_136: Record<string, number> = {
@@ -126,15 +124,10 @@ before(async () => {
 });
 after(async () => h?.close());
 
-function sshKey() {
-  const raw = Buffer.from(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x!, 'base64url');
-  const blob = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from('ssh-ed25519'), Buffer.from([0, 0, 0, 32]), raw]);
-  return parseSshPublicKey(`ssh-ed25519 ${blob.toString('base64')} kopsdeck-test`);
-}
 
 async function terraformTypesOf(name: string, options: { zones: string[]; controlPlaneCount: number; nodeCount: number }): Promise<Record<string, number>> {
   const bundle = clusterFixture({ name, dnsZone: 'example.com', ...options });
-  const planned = await planCluster({ cluster: bundle.cluster, instanceGroups: bundle.instanceGroups, clients: h.clients, clock: h.clock, sshPublicKeys: [sshKey()] });
+  const planned = await planCluster({ cluster: bundle.cluster, instanceGroups: bundle.instanceGroups, clients: h.clients, clock: h.clock, sshPublicKeys: [testSshKey()] });
   assert.equal(planned.plan.modifies.length + planned.plan.deletes.length, 0, 'a new cluster: creations only');
   const types: Record<string, number> = {};
   for (const [kind, count] of Object.entries(countByKind(planned.plan.creates.map((p) => p.task)))) {

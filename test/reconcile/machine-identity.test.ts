@@ -5,13 +5,11 @@
 // the instance, its volumes and its network interface.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
 import { DescribeLaunchTemplatesCommand, DescribeLaunchTemplateVersionsCommand, DescribeSecurityGroupsCommand, type Tag } from '@aws-sdk/client-ec2';
 import { applyCluster, planCluster } from '../../src/engine/reconcile/cluster.js';
 import { rolePolicy, rolePolicyInput } from '../../src/engine/reconcile/iam/role-policies.js';
 import type { PolicyStatement } from '../../src/engine/reconcile/iam/policy-document.js';
-import { parseSshPublicKey } from '../../src/engine/ssh/public-key.js';
-import { clusterFixture, startHarness, type Harness } from './sim-harness.js';
+import { clusterFixture, startHarness, testSshKey, type Harness } from './sim-harness.js';
 
 const NAME = 'machines.example.com';
 const BUCKET = 'arn:aws:s3:::team-state';
@@ -47,17 +45,12 @@ before(async () => {
 });
 after(async () => h?.close());
 
-function sshKey() {
-  const raw = Buffer.from(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x!, 'base64url');
-  const blob = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from('ssh-ed25519'), Buffer.from([0, 0, 0, 32]), raw]);
-  return parseSshPublicKey(`ssh-ed25519 ${blob.toString('base64')} kopsdeck-test`);
-}
 
 const tagsOf = (list?: Tag[]) => Object.fromEntries((list ?? []).map((t) => [t.Key, t.Value]));
 
 test('each launch template carries the role’s profile, root volume, metadata options, key pair, group and tags', async () => {
   const { cluster, instanceGroups } = clusterFixture({ name: NAME, dnsZone: 'example.com', zones: ['us-east-1a'], controlPlaneCount: 1, nodeCount: 1 });
-  const key = sshKey();
+  const key = testSshKey();
   const planned = await planCluster({ cluster, instanceGroups, clients: h.clients, clock: h.clock, sshPublicKeys: [key] });
   const applied = await applyCluster({ cluster, instanceGroups, clients: h.clients, clock: h.clock, planned });
   assert.equal(applied.ok, true, applied.failed.map((f) => `${f.key}: ${f.error.message}`).join('\n'));

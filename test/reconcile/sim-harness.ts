@@ -1,5 +1,6 @@
 // Integration harness: a real simulator on 127.0.0.1:0 in a temp dir, real SDK
 // clients pointed at it, and spec fixtures from the spec module's builder.
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { buildClusterSpec, type ClusterOptions } from '../../src/engine/spec/def
 import type { ClusterBundle } from '../../src/engine/spec/types.js';
 import { scaledClock, type Clock } from '../../src/engine/clock.js';
 import { putSimFaults } from '../helpers/sim-cluster.js';
+import { parseSshPublicKey, type SshPublicKey } from '../../src/engine/ssh/public-key.js';
 
 /** An image the simulator knows (its catalogue is Canonical's, by owner/name). */
 export const SIM_IMAGE = '099720109477/ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20250305';
@@ -76,4 +78,11 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** A fresh ed25519 public key, as `ssh-keygen` writes it, for clusters that get a key pair. */
+export function testSshKey(): SshPublicKey {
+  const raw = Buffer.from(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x!, 'base64url');
+  const blob = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from('ssh-ed25519'), Buffer.from([0, 0, 0, 32]), raw]);
+  return parseSshPublicKey(`ssh-ed25519 ${blob.toString('base64')} kopsdeck-test`);
 }

@@ -71,7 +71,12 @@ export class AwsRouter {
   }
 }
 
+/**
+ * A handler's own failure, answered as AWS answers one. Nothing is written to
+ * stderr: the simulator may run inside the console, whose screen it would tear
+ * (KOPSDECK_SIM_DEBUG=1 prints the stack, for simulator work).
+ */
 function internalError(error: unknown): AwsError {
-  process.emitWarning(`simulator: AWS handler failed: ${error instanceof Error ? error.stack : String(error)}`);
+  if (process.env.KOPSDECK_SIM_DEBUG === '1') process.emitWarning(`simulator: AWS handler failed: ${error instanceof Error ? error.stack : String(error)}`);
   return new AwsError('InternalError', 'An internal error has occurred', 500);
 }

@@ -16,6 +16,7 @@ import {
 } from './object-handlers.js';
 import { apiGroupDoc, apiGroupListDoc, apiVersionsDoc, findResource, resourceListDoc } from './resources.js';
 import { SelectorError } from './selectors.js';
+import { tryDecodeUri } from '../uri.js';
 import { badRequest, failure, sendJson, sendStatus, sendText } from './status.js';
 
 export interface RouteContext {
@@ -84,7 +85,9 @@ function isWatch(query: URLSearchParams): boolean {
 
 export async function routeApi(world: ClusterWorld, req: IncomingMessage, res: ServerResponse, path: string, ctx: RouteContext): Promise<void> {
   const url = new URL(path || '/', 'http://sim.invalid');
-  const segments = url.pathname.split('/').filter((s) => s.length > 0).map(decodeURIComponent);
+  const decoded = url.pathname.split('/').filter((s) => s.length > 0).map(tryDecodeUri);
+  if (decoded.some((s) => s === undefined)) return sendStatus(res, failure(400, 'BadRequest', `the path ${url.pathname} has a malformed percent escape`));
+  const segments = decoded as string[];
   const method = req.method ?? 'GET';
   const joined = segments.join('/');
 

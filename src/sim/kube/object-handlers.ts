@@ -9,6 +9,7 @@ import { apiVersionOf, type ResourceDef } from './resources.js';
 import { alreadyExists, badRequest, conflict, failure, notFound, sendJson, sendStatus } from './status.js';
 import { includeObjectOf, tableOf, wantsTable } from './tables.js';
 import { controllerOf, keyOf, objectKey, type KubeObject } from './types.js';
+import { objectProblems } from './validation.js';
 
 export interface ObjectRequest {
   def: ResourceDef;
@@ -45,6 +46,10 @@ export function getObject(world: ClusterWorld, r: ObjectRequest, res: ServerResp
   sendObject(world, r, res, obj);
 }
 
+function invalid(r: ObjectRequest, name: string, problems: string[]) {
+  return failure(422, 'Invalid', `${r.def.kind} "${name}" is invalid: ${problems.join(', ')}`);
+}
+
 function checkIdentity(r: ObjectRequest, body: unknown): KubeObject | string {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return 'the request body must be a JSON object';
   const obj = body as KubeObject;
@@ -71,6 +76,8 @@ export function createObject(world: ClusterWorld, r: ObjectRequest, res: ServerR
   let obj: KubeObject = { ...checked, apiVersion: apiVersionOf(r.def), kind: r.def.kind, metadata };
   if (r.def.name === 'pods') obj = { ...obj, status: { phase: 'Pending', qosClass: 'BestEffort' } };
   if (r.def.name === 'namespaces') obj = { ...obj, status: { phase: 'Active' } };
+  const problems = objectProblems(r.def.name, obj);
+  if (problems.length) return sendStatus(res, invalid(r, metadata.name, problems));
   if (isDryRun(r.query)) return sendJson(res, 201, obj);
   const created = world.create(r.def.name, obj);
   if (r.def.name === 'pods' && created.spec?.nodeName) world.schedulePodStart(created);
@@ -102,6 +109,8 @@ function writeUpdate(world: ClusterWorld, r: ObjectRequest, res: ServerResponse,
   if (wantedRv && wantedRv !== current.metadata.resourceVersion) {
     return sendStatus(res, conflict(r.def.name, current.metadata.name, r.def.group || undefined));
   }
+  const problems = objectProblems(r.def.name, next);
+  if (problems.length) return sendStatus(res, invalid(r, current.metadata.name, problems));
   if (isDryRun(r.query)) return sendJson(res, 200, next);
   const stored = world.store.put(r.def.name, next);
   sendObject(world, r, res, stored);

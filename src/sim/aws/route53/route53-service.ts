@@ -1,6 +1,7 @@
 // Route 53 over REST-XML: hosted zones, record sets and changes. Changes are
 // PENDING for a short simulated while, then INSYNC.
 import { AwsError } from '../aws-error.js';
+import { tryDecodeUri } from '../../uri.js';
 import { sendXml, type AwsRequest, type AwsService } from '../aws-service.js';
 import { isoTime } from '../query-protocol.js';
 import { escapeXml, xmlBlocks, xmlDocument, xmlElement, xmlText, type XmlValue } from '../xml.js';
@@ -61,7 +62,8 @@ export class Route53Service implements AwsService {
 
   handle(request: AwsRequest, action: string): void {
     const route = ROUTES.find((r) => r.action === action)!;
-    const id = decodeURIComponent(route.pattern.exec(request.url.pathname)?.[1] ?? '');
+    const id = tryDecodeUri(route.pattern.exec(request.url.pathname)?.[1] ?? '');
+    if (id === undefined) throw new AwsError('InvalidInput', 'The request path has a malformed percent escape', 400);
     const { world } = request;
     const body = request.body.toString('utf8');
     const q = request.url.searchParams;

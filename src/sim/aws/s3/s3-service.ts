@@ -3,6 +3,7 @@
 // what makes the state store safe for two editors.
 import { createHash } from 'node:crypto';
 import { AwsError } from '../aws-error.js';
+import { tryDecodeUri } from '../../uri.js';
 import { sendXml, type AwsRequest, type AwsService } from '../aws-service.js';
 import { escapeXml, xmlDocument, type XmlValue } from '../xml.js';
 import type { Bucket, S3Object } from '../world/types.js';
@@ -20,7 +21,14 @@ interface Target {
 
 function targetOf(request: AwsRequest): Target {
   const [, bucket, ...rest] = request.url.pathname.split('/');
-  return { bucket: bucket ? decodeURIComponent(bucket) : undefined, key: rest.length && rest.join('/') ? decodeURIComponent(rest.join('/')) : undefined };
+  return { bucket: bucket ? decodeOrRefuse(bucket) : undefined, key: rest.length && rest.join('/') ? decodeOrRefuse(rest.join('/')) : undefined };
+}
+
+/** S3 answers a malformed escape with 400 InvalidURI. */
+function decodeOrRefuse(text: string): string {
+  const decoded = tryDecodeUri(text);
+  if (decoded === undefined) throw new AwsError('InvalidURI', "Couldn't parse the specified URI.", 400);
+  return decoded;
 }
 
 const precondition = () => new AwsError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412);
@@ -101,7 +109,10 @@ export class S3Service implements AwsService {
   }
 
   sendError(request: AwsRequest, error: AwsError): void {
-    const { key, bucket } = targetOf(request);
+    // The error may be that the path cannot be decoded: read it here without throwing.
+    const [, rawBucket, ...rest] = request.url.pathname.split('/');
+    const bucket = tryDecodeUri(rawBucket ?? '');
+    const key = tryDecodeUri(rest.join('/'));
     const detail = error.code === 'NoSuchKey' ? `<Key>${escapeXml(key ?? '')}</Key>` : error.code === 'NoSuchBucket' ? `<BucketName>${escapeXml(bucket ?? '')}</BucketName>` : '';
     const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message>${detail}<RequestId>${request.requestId}</RequestId></Error>`;
     sendXml(request, error.status, xml, { 'x-amz-request-id': request.requestId });
