@@ -394,6 +394,14 @@ function planProblem(cluster: string, error: unknown): RolloutProblem {
 function lockProblem(cluster: string, lock: LockBody, stale: boolean): RolloutProblem {
   const age = Math.round((Date.now() - lock.heartbeatAt) / 1000);
   const who = `${lock.holder} (pid ${lock.pid} on ${lock.host})`;
+  if (lock.damaged) {
+    return {
+      title: `The rollout lock of ${cluster} is damaged`,
+      message: `The lock object in the state store is ${lock.damaged}: a write was cut short, or it was edited.`,
+      hint: 'Press b to take the lock over and resume from the journal (only if no rolling update of this cluster is running), or Esc to go back.',
+      staleLock: lock,
+    };
+  }
   if (stale) {
     return {
       title: `A rolling update of ${cluster} stopped answering`,

@@ -124,6 +124,7 @@ export class KubeClient {
 
   static async create(opts: KubeClientOptions): Promise<KubeClient> {
     const { kc, context } = loadKubeConfig(opts);
+    requireTlsOffThisMachine(kc.getCurrentCluster()!.server, context);
     const { tls, headers } = await authOptions(kc);
     return new KubeClient(kc, context, tls, headers);
   }
@@ -221,6 +222,24 @@ function pickTls(opts: https.RequestOptions): https.RequestOptions {
   if (rejectUnauthorized !== undefined) picked.rejectUnauthorized = rejectUnauthorized;
   if (servername !== undefined) picked.servername = servername;
   return picked;
+}
+
+/**
+ * Plain http only to this machine (the simulator on 127.0.0.1): anywhere else
+ * the bearer token, password or client key would cross the network in clear.
+ */
+export function requireTlsOffThisMachine(server: string, context: string): void {
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    throw new KubeConfigError(`context ${context} names the API server "${server}", which is not a URL`);
+  }
+  if (url.protocol === 'https:') return;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  if (url.protocol === 'http:' && loopback) return;
+  throw new KubeConfigError(`context ${context} points at ${url.protocol}//${url.host}, which is not https: kopsdeck sends credentials to an API server on another machine only over TLS`);
 }
 
 function withSkipTls(kc: KubeConfig): KubeConfig {

@@ -259,9 +259,19 @@ export async function readJournal(objects: ObjectStore, cluster: string): Promis
   return stored ? parseJournal(stored.body, journalKey(cluster)) : null;
 }
 
+/** A damaged journal stops the run with the way out, not with a JSON parser's message. */
 function parseJournal(body: string, key: string): JournalDocument {
-  const doc = JSON.parse(body) as JournalDocument;
-  if (doc?.kind !== 'RolloutJournal' || !Array.isArray(doc.entries)) throw new Error(`${key} is not a rollout journal`);
+  let doc: JournalDocument | undefined;
+  try {
+    doc = JSON.parse(body) as JournalDocument;
+  } catch {
+    doc = undefined;
+  }
+  if (doc?.kind !== 'RolloutJournal' || !Array.isArray(doc.entries)) {
+    throw new Error(
+      `the rollout journal ${key} in the state store is damaged (${doc === undefined ? 'not valid JSON' : 'not a rollout journal'}); it only records progress: delete that object and run again, and the plan is made afresh from the cloud`,
+    );
+  }
   return doc;
 }
 

@@ -23,7 +23,29 @@ export interface LockBody {
   acquiredAt: number;
   /** Wall-clock epoch ms (locks are about processes, not simulated time). */
   heartbeatAt: number;
+  /** Set when the stored object is not a lock (truncated, edited): why. Such a lock is stale. */
+  damaged?: string;
 }
+
+/**
+ * The stored lock, checked: a damaged object (a crash mid-write on a store
+ * without atomic writes, a hand edit) reads as a stale lock that says so,
+ * which --break-stale-lock takes over, instead of a JSON error that blocks
+ * every rollout.
+ */
+export function parseLockBody(text: string): LockBody {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return damagedLock('not valid JSON');
+  }
+  const v = value as Partial<LockBody> | null;
+  const ok = v !== null && typeof v === 'object' && typeof v.holder === 'string' && typeof v.runId === 'string' && Number.isInteger(v.pid) && typeof v.host === 'string' && Number.isFinite(v.acquiredAt) && Number.isFinite(v.heartbeatAt);
+  return ok ? (v as LockBody) : damagedLock('not a rollout lock: a field is missing or of the wrong type');
+}
+
+const damagedLock = (why: string): LockBody => ({ holder: 'unknown', runId: '', pid: 0, host: 'unknown', acquiredAt: 0, heartbeatAt: 0, damaged: why });
 
 export class RolloutLockedError extends Error {
   constructor(
@@ -33,7 +55,9 @@ export class RolloutLockedError extends Error {
   ) {
     const age = Math.round((Date.now() - lock.heartbeatAt) / 1000);
     super(
-      stale
+      lock.damaged
+        ? `the rollout lock of ${cluster} is damaged (${lock.damaged}); if no rollout of ${cluster} is running, take it over`
+        : stale
         ? `a rollout of ${cluster} by ${lock.holder} (pid ${lock.pid} on ${lock.host}) stopped answering ${age}s ago; confirm breaking its stale lock to take over`
         : `a rollout of ${cluster} is already running: ${lock.holder} (pid ${lock.pid} on ${lock.host}), last heartbeat ${age}s ago`,
     );
@@ -81,7 +105,7 @@ export async function acquireLock(objects: ObjectStore, cluster: string, options
     if (!(error instanceof ConflictError)) throw error;
     const existing = await objects.get(key);
     if (!existing) return acquireLock(objects, cluster, options);
-    const held = JSON.parse(existing.body) as LockBody;
+    const held = parseLockBody(existing.body);
     const gone = holderIsGone(held);
     const stale = gone || isStale(held, now(), options.staleAfterMs);
     if (!gone && (!stale || !options.breakStaleLock)) throw new RolloutLockedError(cluster, held, stale);
@@ -116,7 +140,7 @@ export async function acquireLock(objects: ObjectStore, cluster: string, options
 
 export async function readLock(objects: ObjectStore, cluster: string): Promise<LockBody | null> {
   const stored = await objects.get(lockKey(cluster));
-  return stored ? (JSON.parse(stored.body) as LockBody) : null;
+  return stored ? parseLockBody(stored.body) : null;
 }
 
 function processAlive(pid: number): boolean {

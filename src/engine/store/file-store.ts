@@ -133,14 +133,43 @@ export class FileObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * Takes over a lock its writer left behind (older than staleLockMs); true
+   * when the caller should try for the lock again. Breaking is exclusive (a
+   * `.break` file made with O_EXCL) and the age is checked again inside it:
+   * a lock another writer has just taken over is fresh by then and is left
+   * alone, so two writers can never both hold it. A `.break` file is held for
+   * a moment only; one older than staleLockMs means its breaker died there,
+   * and it is cleared for the next.
+   */
   private async removeIfStale(lock: string): Promise<boolean> {
+    const age = await this.ageOf(lock);
+    if (age === undefined) return true;
+    if (age < this.staleLockMs) return false;
+    const breaker = `${lock}.break`;
     try {
-      const info = await stat(lock);
-      if (Date.now() - info.mtimeMs < this.staleLockMs) return false;
-      await unlink(lock);
-      return true;
+      await (await open(breaker, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, 0o600)).close();
     } catch (error) {
-      return isCode(error, 'ENOENT');
+      if (!isCode(error, 'EEXIST')) throw error;
+      if (((await this.ageOf(breaker)) ?? 0) >= this.staleLockMs) await unlink(breaker).catch(() => undefined);
+      return false;
+    }
+    try {
+      const again = await this.ageOf(lock);
+      if (again !== undefined && again >= this.staleLockMs) await unlink(lock).catch(ignoreMissing);
+      return true;
+    } finally {
+      await unlink(breaker).catch(() => undefined);
+    }
+  }
+
+  /** How old the file is (ms since its last write), or undefined when it is gone. */
+  private async ageOf(path: string): Promise<number | undefined> {
+    try {
+      return Date.now() - (await stat(path)).mtimeMs;
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return undefined;
+      throw error;
     }
   }
 
