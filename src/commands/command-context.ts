@@ -6,6 +6,7 @@ import { openStateStore, resolveStateStoreUrl } from '../engine/store/open-store
 import { openCloudSession, type CloudSession, type CloudChoice } from '../startup/cloud-session.js';
 import { awsClientsFor } from '../engine/cloud/access.js';
 import type { AwsClients } from '../engine/cloud/aws/clients.js';
+import { terminalSafe } from '../engine/output/terminal-safe.js';
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -68,11 +69,14 @@ export class CommandContext {
     if (this.session) await (await this.session).close();
   }
 
+  /** A line (or lines) for stdout; anything from outside in it is made terminal-safe. */
   print(text: string): void {
-    this.io.stdout.write(text.endsWith('\n') ? text : text + '\n');
+    const safe = terminalSafe(text);
+    this.io.stdout.write(safe.endsWith('\n') ? safe : safe + '\n');
   }
 
   warn(text: string): void {
-    this.io.stderr.write(text.endsWith('\n') ? text : text + '\n');
+    const safe = terminalSafe(text);
+    this.io.stderr.write(safe.endsWith('\n') ? safe : safe + '\n');
   }
 }

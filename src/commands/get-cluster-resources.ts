@@ -14,6 +14,7 @@ import type { OutputFormat } from '../engine/output/text-table.js';
 import type { CloudSession } from '../startup/cloud-session.js';
 import { CliError } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
+import { terminalSafe } from '../engine/output/terminal-safe.js';
 
 export async function getNodes(ctx: CommandContext, name: string, output: OutputFormat): Promise<void> {
   const { session, stored } = await openCluster(ctx, name);
@@ -30,7 +31,7 @@ export async function getNodes(ctx: CommandContext, name: string, output: Output
     clients.destroy();
   }
   if (output === 'table' && snapshot.nodes.length === 0) return ctx.print(`No nodes in ${snapshot.cluster} yet: instances register a Node once they boot.`);
-  ctx.io.stdout.write(formatNodes(snapshot, output, session.clock.now()));
+  ctx.io.stdout.write(terminalSafe(formatNodes(snapshot, output, session.clock.now())));
 }
 
 export async function getInstances(ctx: CommandContext, name: string, output: OutputFormat): Promise<void> {
@@ -61,7 +62,7 @@ export async function getInstances(ctx: CommandContext, name: string, output: Ou
   if (output === 'table' && snapshot.instances.length === 0) {
     return ctx.print(`No instances in ${snapshot.cluster}; \`kopsdeck update cluster ${snapshot.cluster} --yes\` creates them.`);
   }
-  ctx.io.stdout.write(formatInstances(snapshot, output));
+  ctx.io.stdout.write(terminalSafe(formatInstances(snapshot, output)));
 }
 
 /** A Kubernetes client for the cluster's kubeconfig context, or an error that says what to run. */

@@ -7,6 +7,7 @@ import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../engine/out
 import { registerSpecCommands } from './register-spec-commands.js';
 import { registerCloudCommands } from './register-cloud-commands.js';
 import type { Route } from '../hooks/routes.js';
+import { terminalSafe } from '../engine/output/terminal-safe.js';
 
 /** What only the real process provides (the console, the simulator); tests may replace it. */
 export interface ProcessHooks {
@@ -68,13 +69,13 @@ function reportError(error: unknown, io: CliIO, debug: boolean): number {
   }
   if (error instanceof CliError) {
     if (error.message === '') return error.exitCode;
-    io.stderr.write(`Error: ${error.message}\n`);
-    for (const line of error.details) io.stderr.write(line + '\n');
+    io.stderr.write(`Error: ${terminalSafe(error.message)}\n`);
+    for (const line of error.details) io.stderr.write(terminalSafe(line) + '\n');
     if (debug && error.stack) io.stderr.write(error.stack + '\n');
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`Error: ${firstSentence(message)}\n`);
+  io.stderr.write(`Error: ${terminalSafe(firstSentence(message))}\n`);
   if (debug && error instanceof Error && error.stack) io.stderr.write(error.stack + '\n');
   else io.stderr.write('(run again with --debug for details)\n');
   return EXIT_ERROR;

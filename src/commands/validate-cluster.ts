@@ -12,6 +12,7 @@ import { awsClientsFor, clusterRegion, loadValidCluster } from './cluster-connec
 import type { CommandContext } from './command-context.js';
 import { kubeClientFor } from './get-cluster-resources.js';
 import { parseDuration } from './rolling-update.js';
+import { terminalSafe } from '../engine/output/terminal-safe.js';
 
 export interface ValidateClusterFlags {
   wait?: string;
@@ -53,7 +54,7 @@ export async function validateClusterCommand(ctx: CommandContext, name: string, 
         ctx.warn(`Validation attempt ${attempt.attempt} ${state}`);
       },
     });
-    ctx.io.stdout.write(formatValidation(outcome.result, flags.output));
+    ctx.io.stdout.write(terminalSafe(formatValidation(outcome.result, flags.output)));
     if (!outcome.ok) throw new CliError(outcome.reason ?? `cluster ${name} did not pass validation`, EXIT_VALIDATION_FAILED);
   } finally {
     await live.stop();

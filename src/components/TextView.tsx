@@ -1,6 +1,7 @@
 // A scrollable block of text (YAML, logs): shows the lines in the window,
 // truncated to the width, and where the window is.
 import { Box, Text } from 'ink';
+import { terminalSafe } from '../engine/output/terminal-safe.js';
 import type { Scroll } from '../hooks/useScroll.js';
 
 export interface TextViewProps {
@@ -19,7 +20,7 @@ export function TextView({ lines, scroll, height, width }: TextViewProps) {
       <Box flexDirection="column" height={height} overflowY="hidden">
         {shown.map((line, i) => (
           <Text key={scroll.offset + i} wrap="truncate-end">
-            {line === '' ? ' ' : line}
+            {line === '' ? ' ' : terminalSafe(line)}
           </Text>
         ))}
       </Box>

@@ -1,8 +1,11 @@
 // Fitting text into fixed-width cells. Tables build one string per row, which
-// keeps a frame cheap even when a screen shows many rows.
+// keeps a frame cheap even when a screen shows many rows. Every cell is made
+// terminal-safe here: its text comes from Kubernetes, AWS or the state store.
+import { terminalSafe } from '../engine/output/terminal-safe.js';
 
-export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+export function fit(raw: string, width: number, align: 'left' | 'right' = 'left'): string {
   if (width <= 0) return '';
+  const text = terminalSafe(raw);
   if (text.length > width) return width === 1 ? '…' : text.slice(0, width - 1) + '…';
   return align === 'right' ? text.padStart(width) : text.padEnd(width);
 }

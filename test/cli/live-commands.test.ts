@@ -107,3 +107,26 @@ describe('validate cluster', () => {
     assert.match(missing.stderr, /Cluster "nope\.k8s\.local" was not found/);
   });
 });
+
+describe('terminal safety', () => {
+  test('escape sequences in a node reach the terminal as visible text, never raw', async () => {
+    const [node] = (await fx.nodes()).filter((n) => !n.metadata.name.includes('control'));
+    const evil = 'evil\u001b]0;pwned\u0007\u001b[2J\u009b31m';
+    await fx.kube.request('PATCH', `/api/v1/nodes/${node.metadata.name}`, {
+      body: { spec: { taints: [{ key: evil, effect: 'PreferNoSchedule' }] } },
+      contentType: 'application/strategic-merge-patch+json',
+    });
+    try {
+      const result = await fx.cli(['get', 'nodes', '--name', fx.name]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(result.stdout), JSON.stringify(result.stdout));
+      assert.ok(result.stdout.includes('evil\\u001b]0;pwned\\u0007\\u001b[2J\\u009b31m'), result.stdout);
+      // JSON keeps the value exactly, escaped by JSON itself.
+      const json = await fx.cli(['get', 'nodes', fx.name, '-o', 'json']);
+      assert.ok(!json.stdout.includes('\u001b'));
+      assert.ok((JSON.parse(json.stdout) as { taints: string }[]).some((n) => n.taints.includes(evil)));
+    } finally {
+      await fx.kube.request('PATCH', `/api/v1/nodes/${node.metadata.name}`, { body: { spec: { taints: null } }, contentType: 'application/merge-patch+json' });
+    }
+  });
+});

@@ -175,6 +175,28 @@ describe('live views on the simulator', () => {
     await app.close();
   });
 
+  test('escape sequences in a node are shown as visible text in the table and the detail, never raw', async () => {
+    const [worker] = (await fx.nodes()).filter((n) => !n.metadata.name.includes('control') && n.metadata.labels?.['node-role.kubernetes.io/node'] !== undefined);
+    const path = `/api/v1/nodes/${worker.metadata.name}`;
+    await fx.kube.request('PATCH', path, { body: { spec: { taints: [{ key: 'evil\u001b]0;pwned\u0007\u001b[2J', effect: 'PreferNoSchedule' }] } }, contentType: 'application/strategic-merge-patch+json' });
+    const raw = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f]|\u001b(?!\[[0-9;]*m)/;
+    try {
+      const app = await open({ name: 'nodes', cluster: fx.name });
+      const table = await app.waitFor((f) => f.includes('evil\\u001b'));
+      assert.ok(!raw.test(table), 'no raw control sequence but styling in the nodes table');
+      app.press('/');
+      app.press(worker.metadata.name);
+      app.press(keys.enter);
+      await app.waitFor((f) => nodeLines(f).length === 1);
+      app.press(keys.enter);
+      const detail = await app.waitFor((f) => f.includes('Taints') && f.includes('evil\\u001b]0;pwned\\u0007\\u001b[2J:PreferNoSchedule'));
+      assert.ok(!raw.test(detail), 'no raw control sequence but styling in the node detail');
+      await app.close();
+    } finally {
+      await fx.kube.request('PATCH', path, { body: { spec: { taints: null } }, contentType: 'application/merge-patch+json' });
+    }
+  });
+
   test('clusters: Enter opens the overview and s the spec', async () => {
     const app = await open({ name: 'clusters' });
     await app.waitFor(fx.name);
