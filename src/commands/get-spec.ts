@@ -2,27 +2,37 @@
 // what the state store holds, as kops prints it.
 import type { Cluster, InstanceGroup } from '../engine/spec/types.js';
 import { renderData, renderTextTable, type OutputFormat } from '../engine/output/text-table.js';
-import { CliError } from './cli-error.js';
+import { CliError, EXIT_ERROR } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
 
 export async function getClusters(ctx: CommandContext, output: OutputFormat): Promise<void> {
   const store = ctx.store();
   const names = await store.listClusters();
   const clusters: Cluster[] = [];
+  // One cluster that cannot be read is reported after the others, not instead of them.
+  const unreadable: string[] = [];
   for (const name of names) {
-    const found = await store.getCluster(name);
-    if (found) clusters.push(found.value);
+    try {
+      const found = await store.getCluster(name);
+      if (found) clusters.push(found.value);
+    } catch (error) {
+      unreadable.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
-  if (output !== 'table') return ctx.print(renderData(clusters, output));
-  if (clusters.length === 0) {
+  if (output !== 'table') ctx.print(renderData(clusters, output));
+  else if (clusters.length === 0 && unreadable.length === 0) {
     return ctx.print(`No clusters found in ${store.url}. Create one with: kopsdeck create cluster NAME --zones ZONE[,ZONE...]`);
+  } else if (clusters.length > 0) {
+    const rows = clusters.map((cluster) => [
+      cluster.metadata.name,
+      String(cluster.spec.cloudProvider ?? ''),
+      clusterZones(cluster).join(','),
+    ]);
+    ctx.print(renderTextTable(['NAME', 'CLOUD', 'ZONES'], rows));
   }
-  const rows = clusters.map((cluster) => [
-    cluster.metadata.name,
-    String(cluster.spec.cloudProvider ?? ''),
-    clusterZones(cluster).join(','),
-  ]);
-  ctx.print(renderTextTable(['NAME', 'CLOUD', 'ZONES'], rows));
+  if (unreadable.length > 0) {
+    throw new CliError(`${unreadable.length} cluster(s) in ${store.url} could not be read; the others are listed above`, EXIT_ERROR, unreadable);
+  }
 }
 
 export async function getInstanceGroups(ctx: CommandContext, clusterName: string | undefined, output: OutputFormat): Promise<void> {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { cliHarness } from '../helpers/cli-harness.js';
@@ -99,4 +99,20 @@ test('an unknown resource and an unknown flag are refused', async () => {
   const flag = await cli.run(['get', 'clusters', '--bogus']);
   assert.equal(flag.code, 1);
   assert.match(flag.stderr, /unknown option '--bogus'/);
+});
+
+test('one cluster that cannot be read is reported after the others, not instead of them (exit 1)', async () => {
+  const cli = cliHarness();
+  for (const name of ['alpha.example.com', 'beta.example.com', 'gamma.example.com']) {
+    assert.equal((await cli.run(['create', 'cluster', name, '--zones', 'us-east-1a'])).code, 0);
+  }
+  writeFileSync(join(cli.home, 'state', 'beta.example.com', 'config'), 'apiVersion: kops.k8s.io/v1alpha2\nkind: Cluster\nspec: [unterminated\n');
+  const listed = await cli.run(['get', 'clusters']);
+  assert.equal(listed.code, 1);
+  assert.match(listed.stdout, /alpha\.example\.com\s+aws/);
+  assert.match(listed.stdout, /gamma\.example\.com\s+aws/);
+  assert.doesNotMatch(listed.stdout, /beta/);
+  assert.match(listed.stderr, /^Error: 1 cluster\(s\) in file:\/\/\S+ could not be read; the others are listed above\nbeta\.example\.com: /);
+  const json = await cli.run(['get', 'clusters', '-o', 'json']);
+  assert.deepEqual((JSON.parse(json.stdout) as { metadata: { name: string } }[]).map((c) => c.metadata.name), ['alpha.example.com', 'gamma.example.com']);
 });

@@ -129,3 +129,15 @@ test('names that are not DNS names are refused before touching the store', async
   await assert.rejects(store.getCluster('a/b.example.com'), /not a DNS name/);
   await assert.rejects(store.getInstanceGroup(NAME, '../x'), /may only hold/);
 });
+
+test('a resource larger than reading accepts is refused before anything is written', async (t) => {
+  const { dir, store } = await freshStore(t);
+  const { cluster, instanceGroups } = bundle();
+  const huge = { ...cluster, metadata: { ...cluster.metadata, annotations: { note: 'x'.repeat(4 * 1024 * 1024) } } };
+  await assert.rejects(store.createCluster(huge, instanceGroups), /Cluster demo\.example\.com would be \d+ characters of YAML; kopsdeck reads at most 4194304, so it was not written/);
+  assert.deepEqual(await readdir(dir), []);
+  await store.createCluster(cluster, instanceGroups);
+  const got = await store.getCluster(NAME);
+  await assert.rejects(store.updateCluster(huge, got!.version), /so it was not written/);
+  assert.deepEqual((await store.getCluster(NAME))?.value, cluster, 'the stored cluster is unchanged');
+});

@@ -114,7 +114,12 @@ const STRINGIFY_OPTIONS = { sortMapEntries: true, indentSeq: false, lineWidth: 0
 
 /** YAML for one resource, in kops' layout. */
 export function serialiseResource(resource: Cluster | InstanceGroup): string {
-  return stringify(resource, STRINGIFY_OPTIONS);
+  const text = stringify(resource, STRINGIFY_OPTIONS);
+  // Never write what reading would refuse: the store would hold a resource no command can open.
+  if (text.length > MAX_INPUT_CHARS) {
+    throw new Error(`${resource.kind} ${resource.metadata?.name ?? ''} would be ${text.length} characters of YAML; kopsdeck reads at most ${MAX_INPUT_CHARS}, so it was not written`);
+  }
+  return text;
 }
 
 export const serialiseCluster: (cluster: Cluster) => string = serialiseResource;
