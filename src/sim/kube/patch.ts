@@ -2,6 +2,8 @@
 // (RFC 7386), strategic merge patch (merge patch plus keyed list merging and
 // $patch directives, for the fields we serve) and JSON patch (RFC 6902).
 
+import jsonPatch, { type Operation } from 'fast-json-patch';
+
 type Json = unknown;
 type JsonObject = Record<string, Json>;
 
@@ -53,6 +55,9 @@ const MERGE_KEYS: Record<string, string> = {
   taints: 'key',
 };
 
+/** Lists of plain values Kubernetes merges as sets (patchStrategy merge, no key): a patch adds to them. */
+const SET_MERGED = new Set(['finalizers']);
+
 function strategicMerge(target: Json, patch: Json): Json {
   if (!isObject(patch)) return patch;
   if (patch.$patch === 'delete') return undefined;
@@ -71,6 +76,10 @@ function strategicMerge(target: Json, patch: Json): Json {
     }
     if (value === null) {
       delete result[key];
+      continue;
+    }
+    if (SET_MERGED.has(key) && Array.isArray(value) && Array.isArray(result[key])) {
+      result[key] = [...new Set([...(result[key] as Json[]), ...value])];
       continue;
     }
     const mergeKey = MERGE_KEYS[key];
@@ -101,98 +110,17 @@ function mergeKeyedList(current: Json[], patch: Json[], mergeKey: string): Json[
   return result;
 }
 
-interface JsonPatchOp {
-  op: string;
-  path: string;
-  from?: string;
-  value?: Json;
-}
-
-function parsePointer(pointer: string): string[] {
-  if (pointer === '') return [];
-  if (!pointer.startsWith('/')) throw new PatchError(`invalid JSON pointer ${pointer}`);
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-function resolveParent(doc: Json, parts: string[]): { parent: JsonObject | Json[]; last: string } {
-  let current: Json = doc;
-  for (const part of parts.slice(0, -1)) {
-    if (Array.isArray(current)) current = current[Number(part)];
-    else if (isObject(current)) current = current[part];
-    else current = undefined;
-    if (current === undefined) throw new PatchError(`path /${parts.join('/')} does not exist`);
-  }
-  if (!Array.isArray(current) && !isObject(current)) throw new PatchError(`path /${parts.join('/')} does not exist`);
-  return { parent: current, last: parts[parts.length - 1] };
-}
-
-function getAt(doc: Json, pointer: string): Json {
-  const parts = parsePointer(pointer);
-  if (parts.length === 0) return doc;
-  const { parent, last } = resolveParent(doc, parts);
-  const value = Array.isArray(parent) ? parent[Number(last)] : parent[last];
-  if (value === undefined) throw new PatchError(`path ${pointer} does not exist`);
-  return value;
-}
-
-function removeAt(doc: Json, pointer: string): Json {
-  const { parent, last } = resolveParent(doc, parsePointer(pointer));
-  if (Array.isArray(parent)) {
-    const index = Number(last);
-    if (!(index >= 0 && index < parent.length)) throw new PatchError(`path ${pointer} does not exist`);
-    return parent.splice(index, 1)[0];
-  }
-  if (!(last in parent)) throw new PatchError(`path ${pointer} does not exist`);
-  const value = parent[last];
-  delete parent[last];
-  return value;
-}
-
-function addAt(doc: Json, pointer: string, value: Json, replace: boolean): void {
-  const { parent, last } = resolveParent(doc, parsePointer(pointer));
-  if (Array.isArray(parent)) {
-    const index = last === '-' ? parent.length : Number(last);
-    if (!(index >= 0 && index <= parent.length)) throw new PatchError(`index out of range in ${pointer}`);
-    if (replace) parent[index] = value;
-    else parent.splice(index, 0, value);
-  } else {
-    if (replace && !(last in parent)) throw new PatchError(`path ${pointer} does not exist`);
-    parent[last] = value;
-  }
-}
-
+/**
+ * RFC 6902 through fast-json-patch: every operation is checked against the
+ * document before it is applied (a path that does not resolve, an index past
+ * the end), `test` compares values deeply (key order does not matter), and
+ * nothing can reach Object.prototype (`__proto__`, `constructor`). The target
+ * is not changed; a copy is returned.
+ */
 export function applyJsonPatch(target: JsonObject, ops: Json[]): JsonObject {
-  const doc = structuredClone(target);
-  for (const raw of ops) {
-    const op = raw as JsonPatchOp;
-    if (!op || typeof op.path !== 'string') throw new PatchError('each JSON patch operation needs op and path');
-    switch (op.op) {
-      case 'add':
-        addAt(doc, op.path, structuredClone(op.value), false);
-        break;
-      case 'replace':
-        addAt(doc, op.path, structuredClone(op.value), true);
-        break;
-      case 'remove':
-        removeAt(doc, op.path);
-        break;
-      case 'move':
-        addAt(doc, op.path, removeAt(doc, op.from ?? ''), false);
-        break;
-      case 'copy':
-        addAt(doc, op.path, structuredClone(getAt(doc, op.from ?? '')), false);
-        break;
-      case 'test':
-        if (JSON.stringify(getAt(doc, op.path)) !== JSON.stringify(op.value)) {
-          throw new PatchError(`test operation failed at ${op.path}`);
-        }
-        break;
-      default:
-        throw new PatchError(`unknown JSON patch operation ${String(op.op)}`);
-    }
+  try {
+    return jsonPatch.applyPatch(target, ops as Operation[], true, false, true).newDocument as JsonObject;
+  } catch (error) {
+    throw new PatchError(error instanceof Error ? error.message.split('\n')[0] : String(error));
   }
-  return doc;
 }
