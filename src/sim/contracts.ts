@@ -59,7 +59,7 @@ export interface NodeLifecycle {
 export interface InstanceEnvironment {
   /** An object at `s3://bucket/key`, or why it cannot be read (S3's error code and message). */
   readObject(url: string): { body: string } | { error: string };
-  /** The ConfigBase kops-controller serves for `cluster`: that of a running control-plane instance; undefined while none runs. */
+  /** The ConfigBase a running control-plane instance of `cluster` was booted with (kops-controller serves it); undefined while none runs. */
   kopsControllerConfigBase(cluster: string): string | undefined;
 }
 

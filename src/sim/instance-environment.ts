@@ -4,7 +4,7 @@
 // control plane's ConfigBase.
 import type { InstanceEnvironment } from './contracts.js';
 import type { AwsWorld } from './aws/world/aws-world.js';
-import { parseKubeEnv } from './kube/user-data.js';
+import { parseExports, parseKubeEnv } from './kube/user-data.js';
 
 export function instanceEnvironment(world: () => AwsWorld): InstanceEnvironment {
   return {
@@ -20,8 +20,12 @@ export function instanceEnvironment(world: () => AwsWorld): InstanceEnvironment 
     kopsControllerConfigBase(cluster) {
       for (const instance of Object.values(world().state.instances)) {
         if (instance.state !== 'running' || instance.tags.KubernetesCluster !== cluster || !instance.userData) continue;
-        const env = parseKubeEnv(Buffer.from(instance.userData, 'base64').toString('utf8'));
+        const script = Buffer.from(instance.userData, 'base64').toString('utf8');
+        const env = parseKubeEnv(script);
         if (env?.role === 'ControlPlane' && env.configBase) return env.configBase;
+        // kopsdeck's bootstrap names its ConfigBase in an export.
+        const exports = parseExports(script);
+        if (exports.INSTANCE_GROUP_ROLE === 'ControlPlane' && exports.CONFIG_BASE) return exports.CONFIG_BASE;
       }
       return undefined;
     },

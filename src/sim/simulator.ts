@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { defaultSimulatorDir } from '../engine/paths.js';
 import { handleAdmin } from './admin.js';
+import { startApiEndpoint } from './api-endpoint.js';
 import { AwsRouter } from './aws/aws-router.js';
 import { AwsWorld } from './aws/world/aws-world.js';
 import { createSimClock } from './clock.js';
@@ -41,6 +42,11 @@ export interface RunningSimulator {
   url: string;
   port: number;
   kubeconfigPath: string;
+  /**
+   * The clusters' API servers over TLS, as real clients meet them
+   * (api-endpoint.ts): connect with the API's host name as the TLS server name.
+   */
+  apiEndpointUrl: string;
   /** What a client needs: AWS_ENDPOINT_URL, KUBECONFIG, AWS_REGION and placeholder (non-secret) credentials. */
   env: Record<string, string>;
   /** The live faults (mutating them takes effect at once, as PUT /sim/faults does). */
@@ -89,7 +95,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
           handleAdmin(req, res, path, body, {
             stats,
             faults,
-            health: () => ({ ok: true, url, speed: clock.speed, now: new Date(clock.now()).toISOString(), clusters: kube.clusterNames() }),
+            health: () => ({ ok: true, url, apiEndpointUrl: apiEndpoint.url, speed: clock.speed, now: new Date(clock.now()).toISOString(), clusters: kube.clusterNames() }),
           });
         } else {
           router.handle(req, res, body);
@@ -106,6 +112,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   });
   const port = (server.address() as AddressInfo).port;
   url = `http://127.0.0.1:${port}`;
+  const apiEndpoint = await startApiEndpoint({
+    state: () => world.state,
+    environment,
+    handle: (req, res, cluster, path) => dispatchKubeRequest(req, res, kube, cluster, path),
+  });
   const refreshKubeconfig = () => writeKubeconfig(kubeconfigPath, url, kube.clusterNames());
   refreshKubeconfig();
   kube.onClustersChanged(refreshKubeconfig);
@@ -114,6 +125,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const stop = () => {
     stopped ??= (async () => {
       kube.close();
+      await apiEndpoint.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -129,6 +141,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     url,
     port,
     kubeconfigPath,
+    apiEndpointUrl: apiEndpoint.url,
     faults,
     env: {
       AWS_ENDPOINT_URL: url,
@@ -152,8 +165,12 @@ function dispatchKube(req: IncomingMessage, res: ServerResponse, kube: KubeSide)
   const rest = match[2] || '/';
   const cluster = tryDecodeUri(match[1]);
   if (cluster === undefined) return sendStatus(res, failure(400, 'BadRequest', 'the cluster name in the path has a malformed percent escape'));
+  dispatchKubeRequest(req, res, kube, cluster, rest.startsWith('/') ? rest : '/' + rest);
+}
+
+function dispatchKubeRequest(req: IncomingMessage, res: ServerResponse, kube: KubeSide, cluster: string, path: string): void {
   try {
-    kube.handle(req, res, cluster, rest.startsWith('/') ? rest : '/' + rest);
+    kube.handle(req, res, cluster, path);
   } catch (error) {
     // Never out of the server: it hosts every other cluster, and the console itself.
     if (!res.headersSent) sendStatus(res, failure(500, 'InternalError', `an error on the server ("${(error as Error).message}") has prevented the request from succeeding`));

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -115,4 +116,37 @@ test('one cluster that cannot be read is reported after the others, not instead 
   assert.match(listed.stderr, /^Error: 1 cluster\(s\) in file:\/\/\S+ could not be read; the others are listed above\nbeta\.example\.com: /);
   const json = await cli.run(['get', 'clusters', '-o', 'json']);
   assert.deepEqual((JSON.parse(json.stdout) as { metadata: { name: string } }[]).map((c) => c.metadata.name), ['alpha.example.com', 'gamma.example.com']);
+});
+
+test('create --ssh-public-key: a missing file, a private key or a non-key is refused, exit 1, nothing written; a public key is kept as kops keeps it', async () => {
+  const cli = cliHarness();
+  const keys = generateKeyPairSync('ed25519');
+  const privateFile = join(cli.home, 'id_ed25519');
+  writeFileSync(privateFile, keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, { mode: 0o600 });
+  const junkFile = join(cli.home, 'notes.txt');
+  writeFileSync(junkFile, 'hello\n');
+  const stateDir = cli.stateUrl.slice('file://'.length);
+  for (const [file, why] of [
+    [join(cli.home, 'missing.pub'), /--ssh-public-key: .*missing\.pub/],
+    [privateFile, /private key/i],
+    [junkFile, /--ssh-public-key: /],
+  ] as const) {
+    const refused = await cli.run(['create', 'cluster', 'ssh.example.com', '--zones', 'us-east-1a', '--ssh-public-key', file]);
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stderr, why);
+    assert.match(refused.stderr, /Nothing was written\./);
+    assert.ok(!refused.stderr.includes('PRIVATE KEY') && !refused.stdout.includes('PRIVATE KEY'), 'the key is not echoed');
+    assert.equal(existsSync(join(stateDir, 'ssh.example.com')), false, `nothing written for ${file}`);
+  }
+
+  // A public key in OpenSSH form: kept under pki/ssh/public/admin/, as kops keeps it.
+  const raw = Buffer.from(keys.publicKey.export({ format: 'jwk' }).x!, 'base64url');
+  const blob = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from('ssh-ed25519'), Buffer.from([0, 0, 0, 32]), raw]);
+  const publicFile = join(cli.home, 'id_ed25519.pub');
+  writeFileSync(publicFile, `ssh-ed25519 ${blob.toString('base64')} me@laptop\n`);
+  const created = await cli.run(['create', 'cluster', 'ssh.example.com', '--zones', 'us-east-1a', '--ssh-public-key', publicFile]);
+  assert.equal(created.code, 0, created.stderr);
+  const adminKeys = readdirSync(join(stateDir, 'ssh.example.com', 'pki', 'ssh', 'public', 'admin'));
+  assert.equal(adminKeys.length, 1);
+  assert.match(adminKeys[0], /^[0-9a-f]{32}$/, "named by the key's fingerprint");
 });

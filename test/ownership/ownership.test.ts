@@ -58,13 +58,22 @@ test("kops' group names for every role, and back", () => {
   assert.equal(kopsGroupName(CLUSTER, 'apiserver-a', 'APIServer'), `apiserver-a.apiservers.${CLUSTER}`);
   assert.equal(kopsGroupName(CLUSTER, 'nodes', 'Node'), `nodes.${CLUSTER}`);
   assert.equal(kopsGroupName(CLUSTER, 'bastions', 'Bastion'), `bastions.${CLUSTER}`);
-  assert.deepEqual(groupNamesOf(CLUSTER, 'cp', 'ControlPlane'), [`cp.${CLUSTER}`, `cp.masters.${CLUSTER}`]);
+  assert.deepEqual(groupNamesOf(CLUSTER, 'cp', 'ControlPlane'), [`cp.masters.${CLUSTER}`, `cp.${CLUSTER}`], "kops' name first: new groups get it");
   assert.deepEqual(groupNamesOf(CLUSTER, 'nodes', 'Node'), [`nodes.${CLUSTER}`]);
   assert.equal(instanceGroupOfGroupName(CLUSTER, `cp.masters.${CLUSTER}`), 'cp');
   assert.equal(instanceGroupOfGroupName(CLUSTER, `api.apiservers.${CLUSTER}`), 'api');
   assert.equal(instanceGroupOfGroupName(CLUSTER, `nodes.${CLUSTER}`), 'nodes');
   assert.equal(kopsRoleOfGroupName(CLUSTER, `cp.masters.${CLUSTER}`), 'ControlPlane');
   assert.equal(kopsRoleOfGroupName(CLUSTER, `nodes.${CLUSTER}`), undefined);
+});
+
+test("kops' control-plane name on a group that launches kopsdeck's bootstrap is no evidence; on one that launches nodeup it is", () => {
+  const ours = template(`cp.masters.${CLUSTER}`, kopsdeckUserData('cp'));
+  const quiet = cloudEvidence({ clusterName: CLUSTER, launchTemplates: [ours], autoScalingGroups: [group(`cp.masters.${CLUSTER}`, ours)], loadBalancers: { loadBalancers: [], targetGroups: [] } });
+  assert.deepEqual(quiet, []);
+  const theirs = template(`cp.masters.${CLUSTER}`, NODEUP);
+  const loud = cloudEvidence({ clusterName: CLUSTER, launchTemplates: [theirs], autoScalingGroups: [group(`cp.masters.${CLUSTER}`, theirs)], loadBalancers: { loadBalancers: [], targetGroups: [] } });
+  assert.deepEqual(loud.map((e) => e.kind).sort(), ['group-name', 'launch-template']);
 });
 
 test('a cluster of kopsdeck launch templates and kopsdeck names shows no evidence', () => {

@@ -12,7 +12,8 @@ import type { ApplyEvent } from '../../src/engine/reconcile/apply-plan.js';
 import { AwsCloudProvider } from '../../src/engine/cloud/aws/aws-provider.js';
 import { decodeUserData, parseUserDataExports } from '../../src/engine/bootstrap/user-data.js';
 import { PLACEHOLDER_IP } from '../../src/engine/reconcile/tasks/dns.js';
-import type { ClusterBundle } from '../../src/engine/spec/types.js';
+import type { ClusterBundle, InstanceGroup } from '../../src/engine/spec/types.js';
+import { kopsGroupName } from '../../src/engine/cloud/aws/tags.js';
 import { clusterFixture, startHarness, waitFor, type Harness } from './sim-harness.js';
 import { clusterVolumes, ruleLines } from './cluster-resources.js';
 
@@ -112,9 +113,12 @@ test('creating a 3-zone cluster with 3 control-plane nodes makes exactly the exp
   }
 
   const asgs = (await h.clients.autoscaling.send(new DescribeAutoScalingGroupsCommand({ Filters: [{ Name: 'tag:KubernetesCluster', Values: [NAME] }] }))).AutoScalingGroups ?? [];
-  assert.deepEqual(asgs.map((g) => g.AutoScalingGroupName).sort(), bundle.instanceGroups.map((ig) => `${ig.metadata.name}.${NAME}`).sort());
+  // kops' names: <ig>.masters.<cluster> for the control plane, <ig>.<cluster> for nodes.
+  const groupName = (ig: InstanceGroup) => kopsGroupName(NAME, ig.metadata.name, ig.spec.role);
+  assert.ok(asgs.some((g) => g.AutoScalingGroupName === `control-plane-us-east-1a.masters.${NAME}`));
+  assert.deepEqual(asgs.map((g) => g.AutoScalingGroupName).sort(), bundle.instanceGroups.map(groupName).sort());
   for (const asg of asgs) {
-    const ig = bundle.instanceGroups.find((i) => `${i.metadata.name}.${NAME}` === asg.AutoScalingGroupName)!;
+    const ig = bundle.instanceGroups.find((i) => groupName(i) === asg.AutoScalingGroupName)!;
     const roleTag = ig.spec.role === 'Node' ? 'k8s.io/role/node' : 'k8s.io/role/control-plane';
     assert.deepEqual(tagsOf(asg.Tags), { ...ownedTags, Name: asg.AutoScalingGroupName, 'kops.k8s.io/instancegroup': ig.metadata.name, [roleTag]: '1' });
     assert.ok(asg.Tags!.every((t) => t.PropagateAtLaunch));

@@ -1,8 +1,9 @@
-// What kopsdeck creates on AWS for the two layouts kops publishes as golden
+// What kopsdeck creates on AWS for three layouts kops publishes as golden
 // files, compared type by type with what kops creates for them. The kops
 // lists are written by hand from kubernetes/kops
-// tests/integration/update_cluster/minimal-1.36/kubernetes.tf and
-// ha/kubernetes.tf (the `resource` blocks, counted by type); every difference
+// tests/integration/update_cluster/minimal-1.36/kubernetes.tf,
+// minimal-dns-none/kubernetes.tf and ha/kubernetes.tf (the `resource` blocks,
+// counted by type); every difference
 // is listed below with the reason for it, so a new one fails this test until
 // it is explained.
 import { after, before, test } from 'node:test';
@@ -63,6 +64,16 @@ const KOPS_HA: Record<string, number> = {
   aws_vpc_dhcp_options_association: 1,
 };
 
+/** minimal-dns-none: minimal-1.36 without DNS, the API behind a network load balancer (kops' layout for .k8s.local clusters too). */
+const KOPS_MINIMAL_DNS_NONE: Record<string, number> = {
+  ...KOPS_MINIMAL_136,
+  aws_lb: 1,
+  aws_lb_listener: 2,
+  aws_lb_target_group: 2,
+  aws_security_group: 3,
+  aws_security_group_rule: 26,
+};
+
 /** kopsdeck's task kinds as Terraform's resource types; null: no Terraform resource in kops' output. */
 const TERRAFORM_TYPE: Record<string, string | null> = {
   AutoscalingGroup: 'aws_autoscaling_group',
@@ -77,6 +88,9 @@ const TERRAFORM_TYPE: Record<string, string | null> = {
   RouteTable: 'aws_route_table',
   RouteTableAssociation: 'aws_route_table_association',
   SecurityGroup: 'aws_security_group',
+  NetworkLoadBalancer: 'aws_lb',
+  NetworkLoadBalancerListener: 'aws_lb_listener',
+  TargetGroup: 'aws_lb_target_group',
   SecurityGroupRule: 'aws_security_group_rule',
   Subnet: 'aws_subnet',
   VPC: 'aws_vpc',
@@ -84,13 +98,14 @@ const TERRAFORM_TYPE: Record<string, string | null> = {
   // on the cluster; kopsdeck makes the zone when missing and the record itself.
   DNSZone: null,
   DNSName: null,
+  DNSAlias: null,
 };
 
 /**
  * Every difference, by Terraform type: kops' count minus kopsdeck's, and why.
  * Types kopsdeck never creates have kops' full count here.
  */
-const JUSTIFIED = (kops: Record<string, number>, layout: 'minimal' | 'ha'): Record<string, { missing: number; why: string }> => ({
+const JUSTIFIED = (kops: Record<string, number>, layout: 'minimal' | 'ha' | 'dns-none'): Record<string, { missing: number; why: string }> => ({
   aws_autoscaling_lifecycle_hook: {
     missing: kops.aws_autoscaling_lifecycle_hook,
     why: "the Node Termination Handler's termination hooks: kopsdeck does not install that add-on (its rolling update drains nodes itself)",
@@ -105,6 +120,14 @@ const JUSTIFIED = (kops: Record<string, number>, layout: 'minimal' | 'ha'): Reco
   aws_vpc_dhcp_options: { missing: 1, why: "kops sets the region's default domain name explicitly; kopsdeck keeps the VPC's default DHCP options, which carry the same name" },
   aws_vpc_dhcp_options_association: { missing: 1, why: 'no DHCP options of its own to associate' },
   aws_route: { missing: 1, why: 'kops gives the VPC an Amazon IPv6 block and routes ::/0 to the gateway; kopsdeck clusters are IPv4-only, so only 0.0.0.0/0' },
+  ...(layout === 'dns-none'
+    ? {
+        // kops-controller serves nodeup's configuration through the load balancer on 3988; kopsdeck's machines join with kubeadm and need neither.
+        aws_lb_listener: { missing: 1, why: "kops-controller's 3988 listener: no kops-controller" },
+        aws_lb_target_group: { missing: 1, why: "kops-controller's 3988 target group: no kops-controller" },
+        aws_security_group_rule: { missing: 1, why: 'kops-controller-elb-to-cp (3988): no kops-controller (rule by rule in firewall-golden.test.ts)' },
+      }
+    : {}),
   ...(layout === 'ha'
     ? {
         // kops' ha fixture has one worker group; kopsdeck's create makes a worker group per zone (as `kops create cluster --zones a,b,c` does).
@@ -125,7 +148,7 @@ before(async () => {
 after(async () => h?.close());
 
 
-async function terraformTypesOf(name: string, options: { zones: string[]; controlPlaneCount: number; nodeCount: number }): Promise<Record<string, number>> {
+async function terraformTypesOf(name: string, options: { zones: string[]; controlPlaneCount: number; nodeCount: number; dnsZone?: string }): Promise<Record<string, number>> {
   const bundle = clusterFixture({ name, dnsZone: 'example.com', ...options });
   const planned = await planCluster({ cluster: bundle.cluster, instanceGroups: bundle.instanceGroups, clients: h.clients, clock: h.clock, sshPublicKeys: [testSshKey()] });
   assert.equal(planned.plan.modifies.length + planned.plan.deletes.length, 0, 'a new cluster: creations only');
@@ -156,4 +179,11 @@ test("minimal-1.36: kopsdeck creates kops' resource types, each difference justi
 test("ha: kopsdeck creates kops' resource types, each difference justified", async () => {
   const ours = await terraformTypesOf('ha.example.com', { zones: ['us-east-1a', 'us-east-1b', 'us-east-1c'], controlPlaneCount: 3, nodeCount: 3 });
   assert.deepEqual(unexplained(KOPS_HA, ours, JUSTIFIED(KOPS_HA, 'ha')), []);
+});
+
+test("minimal-dns-none: the API load balancer's resource types as kops', each difference justified", async () => {
+  // A .k8s.local name publishes no DNS, as minimal-dns-none's dns: none.
+  const ours = await terraformTypesOf('minimal.k8s.local', { zones: ['us-east-1a'], controlPlaneCount: 1, nodeCount: 1, dnsZone: undefined });
+  assert.equal(ours.aws_lb, 1);
+  assert.deepEqual(unexplained(KOPS_MINIMAL_DNS_NONE, ours, JUSTIFIED(KOPS_MINIMAL_DNS_NONE, 'dns-none')), []);
 });

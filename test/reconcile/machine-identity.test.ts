@@ -5,7 +5,8 @@
 // the instance, its volumes and its network interface.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DescribeLaunchTemplatesCommand, DescribeLaunchTemplateVersionsCommand, DescribeSecurityGroupsCommand, type Tag } from '@aws-sdk/client-ec2';
+import { CreateSecurityGroupCommand, DescribeLaunchTemplatesCommand, DescribeLaunchTemplateVersionsCommand, DescribeSecurityGroupsCommand, type Tag } from '@aws-sdk/client-ec2';
+import { GetInstanceProfileCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
 import { applyCluster, planCluster } from '../../src/engine/reconcile/cluster.js';
 import { rolePolicy, rolePolicyInput } from '../../src/engine/reconcile/iam/role-policies.js';
 import type { PolicyStatement } from '../../src/engine/reconcile/iam/policy-document.js';
@@ -81,4 +82,46 @@ test('each launch template carries the role’s profile, root volume, metadata o
       assert.equal(tagged.get(type)?.[`kubernetes.io/cluster/${NAME}`], 'owned', `${what}: ${type} owned`);
     }
   }
+
+  // Read back from IAM: each profile holds its role, and each role's inline policy is the least-privilege one.
+  for (const kind of ['masters', 'nodes'] as const) {
+    const profile = (await h.clients.iam.send(new GetInstanceProfileCommand({ InstanceProfileName: `${kind}.${NAME}` }))).InstanceProfile!;
+    assert.deepEqual(profile.Roles?.map((r) => r.RoleName), [`${kind}.${NAME}`]);
+    const inline = await h.clients.iam.send(new GetRolePolicyCommand({ RoleName: `${kind}.${NAME}`, PolicyName: `${kind}.${NAME}` }));
+    assert.deepEqual(JSON.parse(decodeURIComponent(inline.PolicyDocument!)), rolePolicy(kind, rolePolicyInput(cluster, undefined)), `${kind}: the policy as written`);
+  }
+});
+
+test('a private cluster with a bastion: no public address for its machines, the bastion’s own 32 GiB disk and profile; extra groups and associatePublicIp from the spec', async () => {
+  const PRIVATE = 'private-machines.example.com';
+  const bundle = clusterFixture({ name: PRIVATE, dnsZone: 'example.com', topology: 'private', bastion: true, zones: ['us-east-1a'], controlPlaneCount: 1, nodeCount: 1 });
+  const apply = async () => {
+    const planned = await planCluster({ ...bundle, clients: h.clients, clock: h.clock });
+    const applied = await applyCluster({ ...bundle, clients: h.clients, clock: h.clock, planned });
+    assert.equal(applied.ok, true, applied.failed.map((f) => `${f.key}: ${f.error.message}`).join('\n'));
+  };
+  await apply();
+  const latest = async (role: string) => {
+    const templates = (await h.clients.ec2.send(new DescribeLaunchTemplatesCommand({ Filters: [{ Name: 'tag:KubernetesCluster', Values: [PRIVATE] }] }))).LaunchTemplates ?? [];
+    const template = templates.find((t) => tagsOf(t.Tags)[`k8s.io/role/${role}`] === '1')!;
+    return (await h.clients.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: template.LaunchTemplateId, Versions: ['$Latest'] }))).LaunchTemplateVersions![0].LaunchTemplateData!;
+  };
+  const bastion = await latest('bastion');
+  assert.equal(bastion.IamInstanceProfile?.Name, `bastions.${PRIVATE}`);
+  assert.deepEqual([bastion.BlockDeviceMappings?.[0]?.Ebs?.VolumeSize, bastion.MetadataOptions?.HttpPutResponseHopLimit], [32, 1]);
+  assert.equal(bastion.NetworkInterfaces?.[0]?.AssociatePublicIpAddress, true, 'the bastion sits in a utility subnet and is reached from outside');
+  assert.equal((await latest('node')).NetworkInterfaces?.[0]?.AssociatePublicIpAddress, false, 'nodes in private subnets get no public address');
+  assert.equal((await latest('control-plane')).NetworkInterfaces?.[0]?.AssociatePublicIpAddress, false);
+
+  // A group of the user's own, in the cluster's VPC, added to the nodes; the bastion told to take no public address.
+  const groups = (await h.clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'tag:KubernetesCluster', Values: [PRIVATE] }] }))).SecurityGroups ?? [];
+  const vpcId = groups[0].VpcId!;
+  const extra = await h.clients.ec2.send(new CreateSecurityGroupCommand({ GroupName: 'monitoring', Description: 'the team’s monitoring agents', VpcId: vpcId }));
+  const nodes = bundle.instanceGroups.find((ig) => ig.spec.role === 'Node')!;
+  nodes.spec.additionalSecurityGroups = [extra.GroupId!];
+  bundle.instanceGroups.find((ig) => ig.spec.role === 'Bastion')!.spec.associatePublicIp = false;
+  await apply();
+  const nodeGroup = groups.find((g) => g.GroupName === `nodes.${PRIVATE}`)!.GroupId!;
+  assert.deepEqual((await latest('node')).NetworkInterfaces?.[0]?.Groups, [nodeGroup, extra.GroupId]);
+  assert.equal((await latest('bastion')).NetworkInterfaces?.[0]?.AssociatePublicIpAddress, false);
 });

@@ -27,7 +27,8 @@ before(async () => {
 });
 after(async () => h?.close());
 
-const groupName = (ig: string) => `${ig}.${h.name}`;
+/** kops' names, which kopsdeck gives its groups: `<ig>.masters.<cluster>` for the control plane. */
+const groupName = (ig: string) => (ig.startsWith('control-plane-') ? `${ig}.masters.${h.name}` : `${ig}.${h.name}`);
 
 /** A network load balancer with one TCP target group (10 s checks, healthy after 2, 30 s deregistration delay: kops' settings), attached to the groups. */
 async function loadBalancerFor(name: string, port: number, igs: string[], tags: Record<string, string> = {}) {

@@ -12,6 +12,20 @@ export interface UserDataInput {
   kubernetesVersion: string;
   /** kops roles; the legacy `Master` is written as ControlPlane. */
   role: BootstrapRole | 'Master';
+  /**
+   * The cluster's folder in an s3:// state store (s3://bucket/prefix/<cluster>),
+   * where the machine's instance profile may read what its role needs (kops'
+   * ConfigBase). Absent for a local store, which no machine on AWS can read.
+   */
+  configBase?: string;
+}
+
+/** kops' ConfigBase: the cluster's folder in an s3:// state store; undefined for any other store. */
+export function clusterConfigBase(stateStore: string | undefined, cluster: string): string | undefined {
+  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(stateStore ?? '');
+  if (!match) return undefined;
+  const prefix = match[2].replace(/\/+$/, '');
+  return `s3://${match[1]}/${prefix ? `${prefix}/` : ''}${cluster}`;
 }
 
 const SAFE_VALUE = /^[A-Za-z0-9._\-+:/@]+$/;
@@ -28,6 +42,7 @@ export function renderUserData(input: UserDataInput): string {
     ['INSTANCE_GROUP_ROLE', bootstrapRole(input.role)],
     ['KUBERNETES_VERSION', version],
   ];
+  if (input.configBase) exports.push(['CONFIG_BASE', input.configBase]);
   for (const [name, value] of exports) {
     // Values go into a shell script unquoted-safe: refuse anything that would need escaping.
     if (!SAFE_VALUE.test(value)) throw new Error(`user-data: ${name} has characters a bootstrap script cannot carry: ${JSON.stringify(value)}`);

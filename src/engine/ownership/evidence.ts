@@ -57,10 +57,16 @@ export function cloudEvidence(facts: CloudFacts): OwnershipEvidence[] {
       evidence.push({ kind: 'instance-profile', resource: name, phrase: `launch template ${name} gives its instances the IAM instance profile ${profile.Name ?? profile.Arn} without kopsdeck's bootstrap` });
     }
   }
+  // kopsdeck names its groups as kops does: a kops name counts only on a group that launches something else than kopsdeck's bootstrap.
+  const kopsdeckTemplates = new Set(
+    facts.launchTemplates.filter((state) => bootstrapKindOfTemplate(state) === 'kopsdeck').flatMap((state) => [state.template.LaunchTemplateName, state.template.LaunchTemplateId]),
+  );
   for (const group of facts.autoScalingGroups) {
     const name = group.AutoScalingGroupName ?? '?';
     const role = kopsRoleOfGroupName(facts.clusterName, name);
-    if (role) {
+    const spec = group.LaunchTemplate ?? group.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
+    const launchesKopsdeck = [spec?.LaunchTemplateName, spec?.LaunchTemplateId].some((id) => id !== undefined && kopsdeckTemplates.has(id));
+    if (role && !launchesKopsdeck) {
       const form = role === 'ControlPlane' ? '<ig>.masters.<cluster>' : '<ig>.apiservers.<cluster>';
       evidence.push({ kind: 'group-name', resource: name, phrase: `auto scaling group ${name} has kops' ${role === 'ControlPlane' ? 'control-plane' : 'API server'} name (${form})` });
     }

@@ -1,8 +1,8 @@
 // From a Cluster and its InstanceGroups to the tasks that describe what must
 // exist in AWS (kops' "model builders").
 import type { Cluster, ClusterSubnet, InstanceGroup } from '../spec/types.js';
-import { renderUserDataBase64, bootstrapRole } from '../bootstrap/user-data.js';
-import { TAG_INSTANCE_GROUP, clusterTags, groupNamesOf, roleTagKey, type TagMap } from '../cloud/aws/tags.js';
+import { renderUserDataBase64, bootstrapRole, clusterConfigBase } from '../bootstrap/user-data.js';
+import { TAG_INSTANCE_GROUP, clusterTags, groupNamesOf, kopsGroupName, roleTagKey, type TagMap } from '../cloud/aws/tags.js';
 import type { ClusterSnapshot, LaunchTemplateState } from '../cloud/aws/discovery.js';
 import { autoScalingGroupVerdict, launchTemplateVerdict } from '../ownership/resources.js';
 import type { ClusterOwnership, LeftAlone } from '../ownership/types.js';
@@ -35,7 +35,6 @@ export class ReconcileSpecError extends Error {
   }
 }
 
-export const instanceGroupResourceName = (cluster: string, ig: string): string => `${ig}.${cluster}`;
 
 export function groupRoleOf(role: string): GroupRole {
   if (role === 'Node') return 'nodes';
@@ -43,9 +42,11 @@ export function groupRoleOf(role: string): GroupRole {
   return 'masters';
 }
 
-export function instanceGroupTags(cluster: string, ig: InstanceGroup): TagMap {
+/** The tags of an instance group's group, template and instances; Name is the group's name, as kops tags it. */
+export function instanceGroupTags(cluster: string, ig: InstanceGroup, groupName: string): TagMap {
   return {
-    ...clusterTags(cluster, ig.metadata.name),
+    ...clusterTags(cluster),
+    Name: groupName,
     [TAG_INSTANCE_GROUP]: ig.metadata.name,
     [roleTagKey(ig.spec.role)]: '1',
   };
@@ -97,8 +98,8 @@ export function buildClusterTasks(cluster: Cluster, instanceGroups: InstanceGrou
   tasks.push(...identities.tasks);
   const subnetsByName = new Map(cluster.spec.subnets.map((s) => [s.name, s]));
   for (const ig of instanceGroups) {
-    const resourceName = options.groupNames?.get(ig.metadata.name) ?? instanceGroupResourceName(name, ig.metadata.name);
-    tasks.push(...instanceGroupTasks(cluster, ig, subnetsByName, resourceName, identities));
+    const resourceName = options.groupNames?.get(ig.metadata.name) ?? kopsGroupName(name, ig.metadata.name, ig.spec.role);
+    tasks.push(...instanceGroupTasks(cluster, ig, subnetsByName, resourceName, identities, clusterConfigBase(options.stateStore, name)));
   }
   const dnsType = cluster.spec.topology?.dns?.type ?? 'Public';
   // Behind a load balancer, api.<cluster> is an alias to it (model-api.ts).
@@ -128,9 +129,16 @@ function networkTasks(cluster: string, subnets: ClusterSubnet[]): Task[] {
   return tasks;
 }
 
-function instanceGroupTasks(cluster: Cluster, ig: InstanceGroup, subnets: Map<string, ClusterSubnet>, resourceName: string, identities: Identities): Task[] {
+function instanceGroupTasks(
+  cluster: Cluster,
+  ig: InstanceGroup,
+  subnets: Map<string, ClusterSubnet>,
+  resourceName: string,
+  identities: Identities,
+  configBase: string | undefined,
+): Task[] {
   const clusterName = cluster.metadata.name;
-  const tags = instanceGroupTags(clusterName, ig);
+  const tags = instanceGroupTags(clusterName, ig, resourceName);
   const igSubnets = ig.spec.subnets.map((s) => subnets.get(s)!);
   const machine = instanceGroupMachine(ig);
   const lt = launchTemplateTask({
@@ -142,6 +150,7 @@ function instanceGroupTasks(cluster: Cluster, ig: InstanceGroup, subnets: Map<st
       instanceGroup: ig.metadata.name,
       kubernetesVersion: cluster.spec.kubernetesVersion,
       role: bootstrapRole(ig.spec.role),
+      configBase,
     }),
     securityGroupKey: securityGroupKey(clusterName, groupRoleOf(ig.spec.role)),
     additionalSecurityGroupIds: machine.additionalSecurityGroups,
@@ -168,9 +177,10 @@ function instanceGroupTasks(cluster: Cluster, ig: InstanceGroup, subnets: Map<st
 }
 
 /**
- * The name each instance group's group has in the cloud: kopsdeck's
- * `<ig>.<cluster>` or kops' (`<ig>.masters.<cluster>`, `<ig>.apiservers.<cluster>`),
- * whichever exists (a group, else a template); kopsdeck's when neither does.
+ * The name each instance group's group has in the cloud: kops'
+ * (`<ig>.masters.<cluster>`, `<ig>.apiservers.<cluster>`, `<ig>.<cluster>`) or
+ * the `<ig>.<cluster>` kopsdeck once gave control-plane groups too, whichever
+ * exists (a group, else a template); kops' when neither does.
  */
 export function existingGroupNames(clusterName: string, instanceGroups: InstanceGroup[], snapshot: Pick<ClusterSnapshot, 'autoScalingGroups' | 'launchTemplates'>): Map<string, string> {
   const groups = new Set(snapshot.autoScalingGroups.filter((g) => g.Status !== 'Delete in progress').map((g) => g.AutoScalingGroupName));

@@ -67,12 +67,15 @@ export function kopsGroupName(cluster: string, ig: string, role: InstanceGroupRo
   return `${ig}.${cluster}`;
 }
 
-/** kopsdeck's own name for an instance group's group and template: `<ig>.<cluster>`. */
-export const kopsdeckGroupName = (cluster: string, ig: string): string => `${ig}.${cluster}`;
+/**
+ * The name kopsdeck gave every group and template before it named them as kops
+ * does: `<ig>.<cluster>`, control plane included. Groups made then keep it.
+ */
+export const earlierKopsdeckGroupName = (cluster: string, ig: string): string => `${ig}.${cluster}`;
 
-/** Every name an instance group's group may have, kopsdeck's first (they are equal for nodes and bastions). */
+/** Every name an instance group's group may have, kops' (the one new groups get) first; equal for nodes and bastions. */
 export function groupNamesOf(cluster: string, ig: string, role: InstanceGroupRole | string): string[] {
-  return [...new Set([kopsdeckGroupName(cluster, ig), kopsGroupName(cluster, ig, role)])];
+  return [...new Set([kopsGroupName(cluster, ig, role), earlierKopsdeckGroupName(cluster, ig)])];
 }
 
 /** The role a kops-only group name stands for (`.masters.` or `.apiservers.`); undefined for any other name. */

@@ -126,6 +126,7 @@ export class InstanceLifecycle {
     if (instance.state === 'pending') {
       instance.state = 'running';
       instance.transitionAt = undefined;
+      this.world.volumes.attachEtcdVolumes(instance);
       this.world.loadBalancing.instanceRunning(instance);
       this.notify(() => this.world.deps.kube.instanceRunning(this.info(instance)));
     } else if (instance.state === 'shutting-down') {

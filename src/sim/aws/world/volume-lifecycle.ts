@@ -2,7 +2,9 @@
 // moment; an attachment is `attaching`, then `attached`; a detachment is
 // `detaching`, then the volume is available again. When an instance
 // terminates, its volumes are detached (or deleted, for those marked
-// DeleteOnTermination), so a replacement can attach them.
+// DeleteOnTermination), so a replacement can attach them. On a control-plane
+// machine, etcd-manager attaches its etcd volumes as it starts: one available
+// volume per etcd cluster in the machine's zone, found by the cluster's tags.
 import type { AwsWorld } from './aws-world.js';
 import type { Instance } from './types.js';
 import type { Volume } from './volume-types.js';
@@ -10,6 +12,10 @@ import type { Volume } from './volume-types.js';
 export const VOLUME_CREATE_DELAY_MS = 3_000;
 export const VOLUME_ATTACH_DELAY_MS = 2_000;
 export const VOLUME_DETACH_DELAY_MS = 2_000;
+/** The devices kops' etcd-manager attaches etcd volumes at, in order. */
+const ETCD_DEVICES = ['/dev/xvdu', '/dev/xvdv', '/dev/xvdw', '/dev/xvdx'];
+const ETCD_TAG_PREFIX = 'k8s.io/etcd/';
+const CONTROL_PLANE_TAGS = ['k8s.io/role/control-plane', 'k8s.io/role/master'];
 
 export class VolumeLifecycle {
   constructor(private readonly world: AwsWorld) {}
@@ -43,6 +49,30 @@ export class VolumeLifecycle {
   delete(volume: Volume): void {
     delete this.table[volume.id];
     this.world.changed();
+  }
+
+  /**
+   * etcd-manager starting on a control-plane instance (tagged for its cluster
+   * and role, as its group's tags propagate): for each etcd cluster (main,
+   * events), an available volume of that cluster in the instance's zone is
+   * attached to it. A replacement thus gets the volumes of the machine it
+   * replaces, and with them etcd's data.
+   */
+  attachEtcdVolumes(instance: Instance): Volume[] {
+    const cluster = instance.tags.KubernetesCluster;
+    if (!cluster || !CONTROL_PLANE_TAGS.some((tag) => instance.tags[tag])) return [];
+    const claimedClusters = new Set<string>();
+    const attached: Volume[] = [];
+    const candidates = Object.values(this.table).sort((a, b) => a.id.localeCompare(b.id));
+    for (const volume of candidates) {
+      if (volume.zone !== instance.zone || volume.state !== 'available' || volume.tags.KubernetesCluster !== cluster) continue;
+      const etcdTag = Object.keys(volume.tags).find((key) => key.startsWith(ETCD_TAG_PREFIX));
+      if (!etcdTag || claimedClusters.has(etcdTag) || attached.length >= ETCD_DEVICES.length) continue;
+      claimedClusters.add(etcdTag);
+      this.attach(volume, instance.id, ETCD_DEVICES[attached.length]);
+      attached.push(volume);
+    }
+    return attached;
   }
 
   /** The instance is gone: its volumes are let go at once (DeleteOnTermination ones deleted). */
