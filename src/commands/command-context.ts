@@ -60,7 +60,10 @@ export class CommandContext {
 
   /** The cloud (real AWS or the simulator), opened on first use and closed by close(). */
   cloud(): Promise<CloudSession> {
-    this.session ??= openCloudSession({ choice: this.globals.cloud, env: this.io.env });
+    this.session ??= openCloudSession({ choice: this.globals.cloud, env: this.io.env }).then((session) => {
+      for (const notice of session.notices) this.warn(notice);
+      return session;
+    });
     return this.session;
   }
 

@@ -38,7 +38,11 @@ export async function serveSimulator(ctx: CommandContext, flags: SimFlags, until
     seed: number('--seed', flags.seed, 0, Number.MAX_SAFE_INTEGER),
     nodes: number('--nodes', flags.nodes, 1, 100_000),
     podsPerNode: number('--pods-per-node', flags.podsPerNode, 0, 1_000),
+  }).catch((error: Error) => {
+    if (error.name === 'SimulatorBusyError') throw new CliError(`${capitalise(error.message)}; stop it first or choose another --dir.`);
+    throw error;
   });
+  for (const notice of simulator.notices ?? []) ctx.warn(notice);
   ctx.print(`AWS_ENDPOINT_URL=${simulator.url}`);
   ctx.print(`KUBECONFIG=${simulator.kubeconfigPath}`);
   try {
@@ -95,4 +99,8 @@ async function seedKops(ctx: CommandContext, url: string, cluster: string, layou
     ctx.print(`Seeded kops cluster ${cluster}: layout ${layout}, Kubernetes ${seeded.layout.kubernetesVersion}, ${seeded.autoScalingGroups.length} auto scaling groups${lb}.`);
   }
   ctx.print(`KOPS_STATE_STORE=${stateStore}`);
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

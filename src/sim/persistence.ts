@@ -1,6 +1,8 @@
 // The world saved as one JSON file in the simulator's directory: written on a
 // debounce after changes and at stop, read back at start. Writes go to a
 // temporary file first and are renamed, so a crash never leaves half a world.
+// A world file that cannot be read is never silently replaced: it is kept
+// aside under another name and the simulator says so.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Persistent } from './contracts.js';
@@ -31,14 +33,27 @@ export class WorldPersistence {
     return join(this.dir, WORLD_FILE);
   }
 
-  /** The saved world, or null when there is none (or it cannot be read). */
-  static read(dir: string): SavedWorld | null {
+  /**
+   * The saved world; null when there is none. A file that cannot be used
+   * (damaged, or from another format) is renamed to world.json.damaged-<time>
+   * and `notice` says so: the simulator then starts with an empty world.
+   */
+  static read(dir: string, now = new Date()): { saved: SavedWorld | null; notice?: string } {
+    const path = join(dir, WORLD_FILE);
+    let text: string;
     try {
-      const saved = JSON.parse(readFileSync(join(dir, WORLD_FILE), 'utf8')) as SavedWorld;
-      return saved.version === FORMAT_VERSION && saved.parts ? saved : null;
-    } catch {
-      return null;
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { saved: null };
+      throw error;
     }
+    const problem = problemOf(text);
+    if (!problem.saved) {
+      const aside = `${path}.damaged-${now.toISOString().replace(/[:.]/g, '-')}`;
+      renameSync(path, aside);
+      return { saved: null, notice: `The simulator's world file ${path} could not be read (${problem.reason}); it was kept as ${aside}, and the simulator starts with an empty world.` };
+    }
+    return { saved: problem.saved };
   }
 
   restore(saved: SavedWorld): void {
@@ -74,4 +89,17 @@ export class WorldPersistence {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }
+}
+
+function problemOf(text: string): { saved: SavedWorld; reason?: undefined } | { saved?: undefined; reason: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return { reason: text.trim() === '' ? 'it is empty' : `it is not complete JSON: ${(error as Error).message}` };
+  }
+  const saved = parsed as Partial<SavedWorld> | null;
+  if (!saved || typeof saved !== 'object' || typeof saved.parts !== 'object' || saved.parts === null) return { reason: 'it holds no world' };
+  if (saved.version !== FORMAT_VERSION) return { reason: `it is format ${String(saved.version)}, and this simulator reads format ${FORMAT_VERSION}` };
+  return { saved: saved as SavedWorld };
 }

@@ -20,6 +20,7 @@ import { writeKubeconfig } from './kubeconfig.js';
 import { failure, sendStatus } from './kube/status.js';
 import { tryDecodeUri } from './uri.js';
 import { WorldPersistence } from './persistence.js';
+import { takeWorldLock } from './world-lock.js';
 import { createSimRandom } from './random.js';
 import { seedScaleCluster } from './scale-seed.js';
 import { SimStatsRecorder } from './stats.js';
@@ -49,6 +50,8 @@ export interface RunningSimulator {
   apiEndpointUrl: string;
   /** What a client needs: AWS_ENDPOINT_URL, KUBECONFIG, AWS_REGION and placeholder (non-secret) credentials. */
   env: Record<string, string>;
+  /** What the user should know about this start, each a sentence (a damaged world file kept aside). */
+  notices: string[];
   /** The live faults (mutating them takes effect at once, as PUT /sim/faults does). */
   faults: SimFaults;
   stop(): Promise<void>;
@@ -59,9 +62,20 @@ export const DEFAULT_REGION = 'us-east-1';
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const dir = options.dir ?? defaultSimulatorDir();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // One simulator per world directory: a second one would overwrite this one's saves (world-lock.ts).
+  const lock = takeWorldLock(dir);
+  try {
+    return await serveWorld(dir, options, lock.release);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function serveWorld(dir: string, options: SimulatorOptions, releaseLock: () => void): Promise<RunningSimulator> {
   // A scale-mode world is for benchmarks: it is built fresh each time and never saved.
   const scaleMode = (options.nodes ?? 0) > 0;
-  const saved = scaleMode ? null : WorldPersistence.read(dir);
+  const { saved, notice } = scaleMode ? { saved: null, notice: undefined } : WorldPersistence.read(dir);
   const clock = createSimClock(options.speed ?? 1, saved?.savedAt ?? Date.now());
   const random = createSimRandom(options.seed ?? Date.now());
   const stats = new SimStatsRecorder(clock.now);
@@ -131,8 +145,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         server.closeAllConnections();
       });
       clock.stopTimers();
-      if (scaleMode) persistence.cancel();
-      else persistence.saveNow();
+      try {
+        if (scaleMode) persistence.cancel();
+        else persistence.saveNow();
+      } finally {
+        releaseLock();
+      }
     })();
     return stopped;
   };
@@ -142,6 +160,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     port,
     kubeconfigPath,
     apiEndpointUrl: apiEndpoint.url,
+    notices: notice ? [notice] : [],
     faults,
     env: {
       AWS_ENDPOINT_URL: url,

@@ -11,6 +11,8 @@ export type CloudChoice = 'sim' | 'aws';
 export interface CloudSession extends CloudAccess {
   /** For the header: "simulator at http://127.0.0.1:PORT" or "aws". */
   label: string;
+  /** What the user should know about how the session opened, each a sentence (a damaged simulator world kept aside). */
+  notices: string[];
   close(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ function awsSession(env: NodeJS.ProcessEnv): CloudSession {
     clock: systemClock,
     defaultRegion: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
     kubeconfigPath: env.KUBECONFIG || undefined,
+    notices: [],
     close: async () => {},
   };
 }
@@ -50,6 +53,7 @@ async function simulatorSession(env: NodeJS.ProcessEnv): Promise<CloudSession> {
   return {
     ...simulatorAccess(connection, env.AWS_REGION || 'us-east-1'),
     label: `simulator at ${connection.url}`,
+    notices: connection.notices ?? [],
     close: () => connection.release(),
   };
 }

@@ -1,8 +1,11 @@
 // One simulated world per directory, shared by every kopsdeck process: the
 // first process starts the simulator and records its address in
 // endpoint.json; later ones (a `get` while the console is open) connect to it.
+// Two processes that start at the same moment do not make two simulators: the
+// simulator's world lock lets one start, and the other connects to it.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const DEFAULT_SIM_SPEED = 10;
 
@@ -10,6 +13,8 @@ export interface SimulatorConnection {
   url: string;
   speed: number;
   kubeconfigPath: string;
+  /** What the user should know about the simulator's start, each a sentence (only for the process that started it). */
+  notices?: string[];
   /** Stops the simulator if this process started it (saving its world); otherwise does nothing. */
   release(): Promise<void>;
 }
@@ -21,10 +26,25 @@ interface EndpointRecord {
   pid: number;
 }
 
+/** How long to wait for a simulator that another process is starting to answer. */
+const STARTING_WAIT_MS = 10_000;
+
 export async function connectOrStartSimulator(options: { dir: string; speed?: number; port?: number }): Promise<SimulatorConnection> {
   const running = await findRunningSimulator(options.dir);
   if (running) return { ...running, release: async () => {} };
-  return startRecordedSimulator(options);
+  try {
+    return await startRecordedSimulator(options);
+  } catch (error) {
+    if ((error as Error).name !== 'SimulatorBusyError') throw error;
+    // Another process holds the world: it is starting, or it runs without having answered yet.
+    const deadline = Date.now() + STARTING_WAIT_MS;
+    while (Date.now() < deadline) {
+      const started = await findRunningSimulator(options.dir);
+      if (started) return { ...started, release: async () => {} };
+      await sleep(100);
+    }
+    throw new Error(`${(error as Error).message}, but it did not answer within ${STARTING_WAIT_MS / 1000} s; stop that process, or use another KOPSDECK_SIM_DIR`);
+  }
 }
 
 /** The simulator another kopsdeck process serves from `dir`, if it still answers. */
@@ -56,6 +76,7 @@ export async function startRecordedSimulator(options: {
     url: simulator.url,
     speed,
     kubeconfigPath: simulator.kubeconfigPath,
+    notices: simulator.notices,
     release: async () => {
       if (released) return;
       released = true;
