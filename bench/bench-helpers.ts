@@ -1,11 +1,14 @@
 // Shared by the benchmarks: the simulator in its own process, and the figures
 // they print. (Not a benchmark itself: the runner only runs *.bench.ts.)
+import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 export interface SimulatorProcess {
   url: string;
   kubeconfigPath: string;
+  /** The world's token, read from the file the simulator names (it never prints the token). */
+  token: string;
   stop(): Promise<void>;
 }
 
@@ -20,12 +23,13 @@ export async function startSimulatorProcess(dir: string, nodes: number, podsPerN
   for await (const line of createInterface({ input: child.stdout! })) {
     const [key, ...rest] = line.split('=');
     values[key] = rest.join('=');
-    if (values.AWS_ENDPOINT_URL && values.KUBECONFIG) break;
+    if (values.AWS_ENDPOINT_URL && values.KUBECONFIG && values.SIM_TOKEN_FILE) break;
   }
-  if (!values.AWS_ENDPOINT_URL || !values.KUBECONFIG) throw new Error('the simulator exited before printing its endpoints');
+  if (!values.AWS_ENDPOINT_URL || !values.KUBECONFIG || !values.SIM_TOKEN_FILE) throw new Error('the simulator exited before printing its endpoints');
   return {
     url: values.AWS_ENDPOINT_URL,
     kubeconfigPath: values.KUBECONFIG,
+    token: readFileSync(values.SIM_TOKEN_FILE, 'utf8').trim(),
     stop: () => new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
       child.kill('SIGTERM');

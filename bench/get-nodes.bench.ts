@@ -18,6 +18,7 @@ import { awsCloudInventory } from '../src/engine/model/aws-inventory.js';
 import { loadClusterOnce } from '../src/engine/model/load-once.js';
 import { formatNodes } from '../src/engine/output/get-output.js';
 import { median, startSimulatorProcess } from './bench-helpers.js';
+import { simulatorCredentials } from '../src/startup/cloud-session.js';
 
 const NODES = Number(process.env.BENCH_NODES ?? 5000);
 const PODS_PER_NODE = Number(process.env.BENCH_PODS_PER_NODE ?? 30);
@@ -93,7 +94,7 @@ try {
   });
 
   // Placeholders, not credentials: the simulator accepts any key.
-  const aws = { region: 'us-east-1', endpoint: sim.url, credentials: { accessKeyId: 'KOPSDECKSIMULATOR', secretAccessKey: 'kopsdeck-simulator-placeholder' } };
+  const aws = { region: 'us-east-1', endpoint: sim.url, credentials: simulatorCredentials(sim.token) };
   const cloud = awsCloudInventory({ autoscaling: new AutoScalingClient(aws), ec2: new EC2Client(aws) });
   const full = await timeIt('kopsdeck get nodes -o json (pods counted)', async () => {
     const snapshot = await loadClusterOnce({ cluster: CLUSTER, kube, cloud, clock: systemClock, pods: 'count' });

@@ -34,6 +34,8 @@ import type { ObjectStore } from '../src/engine/store/object-store.js';
 import { BOOT_DELAY_MS } from '../src/sim/aws/world/instance-lifecycle.js';
 import { BOOT_TO_REGISTER_MS, REGISTER_TO_READY_MS } from '../src/sim/kube/node-lifecycle.js';
 import { startSimulator } from '../src/sim/simulator.js';
+import { simAdminFetch } from '../src/sim/admin-client.js';
+import { simulatorCredentials } from '../src/startup/cloud-session.js';
 
 const SPEED = Number(process.env.ROLLOUT_BENCH_SPEED) || 50;
 const NO_FIXED_WAITS = process.env.ROLLOUT_BENCH_FIXED_WAITS === 'none';
@@ -47,7 +49,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kopsdeck-rollout-bench-'));
   process.env.KOPSDECK_HOME = dir;
   const sim = await startSimulator({ speed: SPEED, seed: 3, dir: join(dir, 'sim'), port: 0 });
-  const clients = createAwsClients({ endpoint: sim.url, region: sim.env.AWS_REGION, credentials: { accessKeyId: 'SIMULATED', secretAccessKey: 'SIMULATED' } });
+  const clients = createAwsClients({ endpoint: sim.url, region: sim.env.AWS_REGION, credentials: simulatorCredentials(sim.token) });
   const clock = scaledClock(SPEED);
   const store = openStateStore(pathToFileURL(join(dir, 'state')).href);
   try {
@@ -71,7 +73,7 @@ async function main(): Promise<void> {
     const wallStarted = Date.now();
     const journalWrites = timeJournalWrites(store.objects);
     const seams = timeSeams(connected.deps);
-    await fetch(`${sim.url}/sim/stats/reset`, { method: 'POST' });
+    await simAdminFetch(sim, '/sim/stats/reset', { method: 'POST' });
     const run = startRollout(connected.deps, { cluster: NAME, roles: ['Node'], timings: TIMINGS });
     run.subscribe((e) => {
       events.push(e);
@@ -81,7 +83,7 @@ async function main(): Promise<void> {
     const wallMs = Date.now() - wallStarted;
     await connected.close();
     if (result.status !== 'finished') throw new Error(`rollout ${result.status}: ${result.reason}`);
-    const stats = (await (await fetch(`${sim.url}/sim/stats`)).json()) as { awsCalls: Record<string, number>; awsCallsTotal: number };
+    const stats = (await (await simAdminFetch(sim, '/sim/stats')).json()) as { awsCalls: Record<string, number>; awsCallsTotal: number };
     const boots = await replacementBoots(clients, sim.kubeconfigPath);
     report(events, result.durationMs, wallMs);
     phases(events, stamps, boots);

@@ -7,6 +7,9 @@ import { DEFAULT_REGION } from '../sim/simulator.js';
 import { KOPS_LAYOUTS, type KopsLayoutKind } from '../sim/seed/kops-layout.js';
 import { DEFAULT_STATE_STORE, kopsClusterSeeded, seedKopsCluster } from '../sim/seed/seed-kops.js';
 import { findRunningSimulator, startRecordedSimulator } from '../startup/simulator-connection.js';
+import { join } from 'node:path';
+import { simulatorCredentials } from '../startup/cloud-session.js';
+import { TOKEN_FILE } from '../sim/access-token.js';
 import { CliError } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
 
@@ -45,8 +48,10 @@ export async function serveSimulator(ctx: CommandContext, flags: SimFlags, until
   for (const notice of simulator.notices ?? []) ctx.warn(notice);
   ctx.print(`AWS_ENDPOINT_URL=${simulator.url}`);
   ctx.print(`KUBECONFIG=${simulator.kubeconfigPath}`);
+  // The token itself is never printed: clients read it from this 0600 file (the AWS access key id).
+  ctx.print(`SIM_TOKEN_FILE=${join(dir, TOKEN_FILE)}`);
   try {
-    if (flags.kopsCluster) await seedKops(ctx, simulator.url, flags.kopsCluster, layout, flags);
+    if (flags.kopsCluster) await seedKops(ctx, simulator, flags.kopsCluster, layout, flags);
     await untilStopped();
   } finally {
     await simulator.release();
@@ -87,10 +92,9 @@ function kopsLayoutOf(flags: SimFlags): KopsLayoutKind {
 }
 
 /** Lays out a kops-made cluster in the simulator, once (a saved world keeps it). */
-async function seedKops(ctx: CommandContext, url: string, cluster: string, layout: KopsLayoutKind, flags: SimFlags): Promise<void> {
+async function seedKops(ctx: CommandContext, simulator: { url: string; token: string }, cluster: string, layout: KopsLayoutKind, flags: SimFlags): Promise<void> {
   const stateStore = flags.kopsState ?? DEFAULT_STATE_STORE;
-  // Placeholders the simulator accepts; they are not secrets and grant nothing.
-  const access = { endpoint: url, region: DEFAULT_REGION, credentials: { accessKeyId: 'SIMULATED', secretAccessKey: 'SIMULATED' }, cluster, stateStore };
+  const access = { endpoint: simulator.url, region: DEFAULT_REGION, credentials: simulatorCredentials(simulator.token), cluster, stateStore };
   if (await kopsClusterSeeded(access)) {
     ctx.print(`kops cluster ${cluster} is already in ${stateStore} (a saved world); it was not seeded again.`);
   } else {

@@ -4,10 +4,8 @@
 import { chmodSync, renameSync, writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 
-/** Not a secret: the simulator accepts any token; real clients just need one to send. */
-const PLACEHOLDER_TOKEN = 'kopsdeck-simulator';
-
-export function kubeconfigYaml(baseUrl: string, clusters: string[], current?: string): string {
+/** The kubeconfig's user is the world's access token (access-token.ts), sent as a bearer token. */
+export function kubeconfigYaml(baseUrl: string, clusters: string[], token: string, current?: string): string {
   const config = {
     apiVersion: 'v1',
     kind: 'Config',
@@ -19,15 +17,15 @@ export function kubeconfigYaml(baseUrl: string, clusters: string[], current?: st
       name,
       cluster: { server: `${baseUrl}/k8s/${encodeURIComponent(name)}`, 'insecure-skip-tls-verify': true },
     })),
-    users: clusters.map((name) => ({ name, user: { token: PLACEHOLDER_TOKEN } })),
+    users: clusters.map((name) => ({ name, user: { token } })),
     contexts: clusters.map((name) => ({ name, context: { cluster: name, user: name } })),
   };
   return stringify(config);
 }
 
-export function writeKubeconfig(path: string, baseUrl: string, clusters: string[]): void {
+export function writeKubeconfig(path: string, baseUrl: string, clusters: string[], token: string): void {
   const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, kubeconfigYaml(baseUrl, clusters), { mode: 0o600 });
+  writeFileSync(temporary, kubeconfigYaml(baseUrl, clusters, token), { mode: 0o600 });
   chmodSync(temporary, 0o600);
   renameSync(temporary, path);
 }

@@ -21,6 +21,7 @@ import { failure, sendStatus } from './kube/status.js';
 import { tryDecodeUri } from './uri.js';
 import { WorldPersistence } from './persistence.js';
 import { takeWorldLock } from './world-lock.js';
+import { bearerOf, isOwnHost, loadOrCreateWorldToken, tokenMatches } from './access-token.js';
 import { createSimRandom } from './random.js';
 import { seedScaleCluster } from './scale-seed.js';
 import { SimStatsRecorder } from './stats.js';
@@ -48,7 +49,9 @@ export interface RunningSimulator {
    * (api-endpoint.ts): connect with the API's host name as the TLS server name.
    */
   apiEndpointUrl: string;
-  /** What a client needs: AWS_ENDPOINT_URL, KUBECONFIG, AWS_REGION and placeholder (non-secret) credentials. */
+  /** The world's access token (access-token.ts): AWS access key id and bearer token of every client. */
+  token: string;
+  /** What a client needs: AWS_ENDPOINT_URL, KUBECONFIG, AWS_REGION, and the token as the AWS access key id. */
   env: Record<string, string>;
   /** What the user should know about this start, each a sentence (a damaged world file kept aside). */
   notices: string[];
@@ -58,6 +61,8 @@ export interface RunningSimulator {
 }
 
 export const DEFAULT_REGION = 'us-east-1';
+/** Not a secret: the simulator checks the access key id (the world's token), not signatures. */
+export const SIMULATOR_SECRET_KEY = 'kopsdeck-simulator';
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const dir = options.dir ?? defaultSimulatorDir();
@@ -97,12 +102,21 @@ async function serveWorld(dir: string, options: SimulatorOptions, releaseLock: (
   if (saved) persistence.restore(saved);
   if (scaleMode) seedScaleCluster(world, kube, options.nodes!, options.podsPerNode ?? 30);
 
-  const router = new AwsRouter({ world, stats, faults, random });
+  const token = loadOrCreateWorldToken(dir);
+  const router = new AwsRouter({ world, stats, faults, random, accessToken: token });
   const kubeconfigPath = join(dir, 'kubeconfig');
   let url = '';
+  let port = 0;
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path.startsWith('/k8s/')) return dispatchKube(req, res, kube);
+    // Against DNS rebinding: a page that got its host name resolved to 127.0.0.1 still sends its own name.
+    if (!isOwnHost(req.headers.host, port)) return refuse(res, 403, 'Forbidden', 'the simulator answers only requests addressed to 127.0.0.1 or localhost on its own port');
+    const isKube = path.startsWith('/k8s/');
+    const isAdmin = path.startsWith('/sim/') || path === '/sim';
+    if ((isKube || isAdmin) && !tokenMatches(token, bearerOf(req.headers.authorization))) {
+      return refuse(res, 401, 'Unauthorized', "Unauthorized: present the world's token (in the simulator's kubeconfig and endpoint.json) as a bearer token");
+    }
+    if (isKube) return dispatchKube(req, res, kube);
     collectBody(req)
       .then((body) => {
         if (path.startsWith('/sim/') || path === '/sim') {
@@ -124,14 +138,14 @@ async function serveWorld(dir: string, options: SimulatorOptions, releaseLock: (
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   url = `http://127.0.0.1:${port}`;
   const apiEndpoint = await startApiEndpoint({
     state: () => world.state,
     environment,
     handle: (req, res, cluster, path) => dispatchKubeRequest(req, res, kube, cluster, path),
   });
-  const refreshKubeconfig = () => writeKubeconfig(kubeconfigPath, url, kube.clusterNames());
+  const refreshKubeconfig = () => writeKubeconfig(kubeconfigPath, url, kube.clusterNames(), token);
   refreshKubeconfig();
   kube.onClustersChanged(refreshKubeconfig);
 
@@ -160,15 +174,16 @@ async function serveWorld(dir: string, options: SimulatorOptions, releaseLock: (
     port,
     kubeconfigPath,
     apiEndpointUrl: apiEndpoint.url,
+    token,
     notices: notice ? [notice] : [],
     faults,
     env: {
       AWS_ENDPOINT_URL: url,
       KUBECONFIG: kubeconfigPath,
       AWS_REGION: DEFAULT_REGION,
-      // Placeholders, not credentials: the simulator accepts any key, but the SDK insists on having one.
-      AWS_ACCESS_KEY_ID: 'KOPSDECKSIMULATOR',
-      AWS_SECRET_ACCESS_KEY: 'kopsdeck-simulator-placeholder',
+      // The token is the key id; the simulator checks no signature, so the secret key is a placeholder.
+      AWS_ACCESS_KEY_ID: token,
+      AWS_SECRET_ACCESS_KEY: SIMULATOR_SECRET_KEY,
     },
     stop,
   };
@@ -195,6 +210,11 @@ function dispatchKubeRequest(req: IncomingMessage, res: ServerResponse, kube: Ku
     if (!res.headersSent) sendStatus(res, failure(500, 'InternalError', `an error on the server ("${(error as Error).message}") has prevented the request from succeeding`));
     else res.destroy();
   }
+}
+
+/** A refusal every client understands: a Kubernetes Status (JSON), which AWS SDKs report with its status. */
+function refuse(res: ServerResponse, code: number, reason: string, message: string): void {
+  sendStatus(res, failure(code, reason, message));
 }
 
 function collectBody(req: IncomingMessage): Promise<Buffer> {

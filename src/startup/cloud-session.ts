@@ -59,14 +59,19 @@ async function simulatorSession(env: NodeJS.ProcessEnv): Promise<CloudSession> {
 }
 
 /** How to reach a running simulator (also what tests and benchmarks hand to the engine). */
-export function simulatorAccess(sim: { url: string; speed: number; kubeconfigPath: string }, defaultRegion = 'us-east-1'): CloudAccess {
+export function simulatorAccess(sim: { url: string; speed: number; kubeconfigPath: string; token: string }, defaultRegion = 'us-east-1'): CloudAccess {
   return {
     simulated: true,
     clock: scaledClock(sim.speed),
     awsEndpoint: sim.url,
-    // Placeholders the simulator accepts; they are not secrets and grant nothing.
-    awsCredentials: { accessKeyId: 'SIMULATED', secretAccessKey: 'SIMULATED' },
+    // The world's token is the key id; the simulator checks no signature, so the secret key is a placeholder.
+    awsCredentials: simulatorCredentials(sim.token),
     defaultRegion,
     kubeconfigPath: sim.kubeconfigPath,
   };
+}
+
+/** AWS credentials for the simulator: its world's token as the key id (src/sim/access-token.ts). */
+export function simulatorCredentials(token: string): { accessKeyId: string; secretAccessKey: string } {
+  return { accessKeyId: token, secretAccessKey: 'kopsdeck-simulator' };
 }

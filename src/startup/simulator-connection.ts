@@ -13,6 +13,8 @@ export interface SimulatorConnection {
   url: string;
   speed: number;
   kubeconfigPath: string;
+  /** The world's access token (src/sim/access-token.ts): every request presents it. */
+  token: string;
   /** What the user should know about the simulator's start, each a sentence (only for the process that started it). */
   notices?: string[];
   /** Stops the simulator if this process started it (saving its world); otherwise does nothing. */
@@ -23,6 +25,7 @@ interface EndpointRecord {
   url: string;
   speed: number;
   kubeconfigPath: string;
+  token: string;
   pid: number;
 }
 
@@ -50,8 +53,8 @@ export async function connectOrStartSimulator(options: { dir: string; speed?: nu
 /** The simulator another kopsdeck process serves from `dir`, if it still answers. */
 export async function findRunningSimulator(dir: string): Promise<Omit<SimulatorConnection, 'release'> | null> {
   const running = readRecord(join(dir, 'endpoint.json'));
-  if (!running || !(await answers(running.url))) return null;
-  return { url: running.url, speed: running.speed, kubeconfigPath: running.kubeconfigPath };
+  if (!running || !(await answers(running.url, running.token))) return null;
+  return { url: running.url, speed: running.speed, kubeconfigPath: running.kubeconfigPath, token: running.token };
 }
 
 /** Starts the simulator in this process and records its address for other processes. */
@@ -69,13 +72,14 @@ export async function startRecordedSimulator(options: {
   const { startSimulator } = await import('../sim/simulator.js');
   const speed = options.speed ?? DEFAULT_SIM_SPEED;
   const simulator = await startSimulator({ ...options, speed, port: options.port ?? 0 });
-  const record: EndpointRecord = { url: simulator.url, speed, kubeconfigPath: simulator.kubeconfigPath, pid: process.pid };
+  const record: EndpointRecord = { url: simulator.url, speed, kubeconfigPath: simulator.kubeconfigPath, token: simulator.token, pid: process.pid };
   writeFileSync(recordPath, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
   let released = false;
   return {
     url: simulator.url,
     speed,
     kubeconfigPath: simulator.kubeconfigPath,
+    token: simulator.token,
     notices: simulator.notices,
     release: async () => {
       if (released) return;
@@ -89,15 +93,15 @@ export async function startRecordedSimulator(options: {
 function readRecord(path: string): EndpointRecord | null {
   try {
     const record = JSON.parse(readFileSync(path, 'utf8')) as EndpointRecord;
-    return typeof record.url === 'string' && typeof record.kubeconfigPath === 'string' ? record : null;
+    return typeof record.url === 'string' && typeof record.kubeconfigPath === 'string' && typeof record.token === 'string' ? record : null;
   } catch {
     return null;
   }
 }
 
-async function answers(url: string): Promise<boolean> {
+async function answers(url: string, token: string): Promise<boolean> {
   try {
-    const response = await fetch(`${url}/sim/health`, { signal: AbortSignal.timeout(1000) });
+    const response = await fetch(`${url}/sim/health`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(1000) });
     return response.ok;
   } catch {
     return false;

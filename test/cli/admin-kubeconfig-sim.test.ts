@@ -26,6 +26,7 @@ import { issueCertificate } from '../../src/engine/pki/index.js';
 import { generateKeyPair } from '../../src/engine/pki/keys.js';
 import { createCaCertificate } from '../../src/engine/pki/certificates.js';
 import { cliHarness } from '../helpers/cli-harness.js';
+import { simAdminFetch } from '../../src/sim/admin-client.js';
 
 const NAME = 'admin.k8s.local';
 const STATE = 's3://kops-state/clusters';
@@ -76,7 +77,7 @@ before(async () => {
   const clients = awsClientsFor(simulatorAccess(sim), 'us-east-1');
   await clients.s3.send(new CreateBucketCommand({ Bucket: 'kops-state' }));
   clients.destroy();
-  const health = (await (await fetch(`${sim.url}/sim/health`)).json()) as { apiEndpointUrl: string };
+  const health = (await (await simAdminFetch(sim, '/sim/health')).json()) as { apiEndpointUrl: string };
   endpointUrl = health.apiEndpointUrl;
   assert.equal((await run(['create', 'cluster', NAME, '--zones', 'us-east-1a'])).code, 0);
   const applied = await run(['update', 'cluster', NAME, '--yes']);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startLiveFixture, type LiveFixture } from '../screens/live-fixture.js';
+import { simAdminFetch } from '../../src/sim/admin-client.js';
 
 interface InstanceJson {
   id: string;
@@ -33,7 +34,7 @@ before(async () => {
 after(async () => fx?.stop());
 
 test('an API that fails: get instances lists the cloud facts with nodes unknown, exit 0, one line on stderr', async () => {
-  const health = (await (await fetch(`${fx.sim.url}/sim/health`)).json()) as { now: string };
+  const health = (await (await simAdminFetch(fx.sim, '/sim/health')).json()) as { now: string };
   await fx.putFaults({ apiBlackoutUntil: Date.parse(health.now) + 60 * 60_000 });
   try {
     const table = await fx.cli(['get', 'instances', fx.name]);
@@ -71,9 +72,9 @@ test('real AWS with KUBECONFIG an empty file: get instances still lists every in
       KUBECONFIG: emptyKubeconfig,
       AWS_ENDPOINT_URL: fx.sim.url,
       AWS_REGION: 'us-east-1',
-      // Placeholders the simulator accepts; not credentials.
-      AWS_ACCESS_KEY_ID: 'KOPSDECKSIMULATOR',
-      AWS_SECRET_ACCESS_KEY: 'kopsdeck-simulator-placeholder',
+      // The simulator's token as the key id, as for any client of it.
+      AWS_ACCESS_KEY_ID: fx.sim.token,
+      AWS_SECRET_ACCESS_KEY: 'kopsdeck-simulator',
     });
     assert.equal(result.code, 0, result.stderr);
     const instances = JSON.parse(result.stdout) as InstanceJson[];

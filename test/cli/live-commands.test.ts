@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startLiveFixture, type LiveFixture } from '../screens/live-fixture.js';
+import { simAdminFetch } from '../../src/sim/admin-client.js';
 
 let fx: LiveFixture;
 before(async () => {
@@ -76,7 +77,7 @@ describe('validate cluster', () => {
   });
 
   test('an API blackout fails validation with exit code 2 and the error listed', async () => {
-    const health = (await (await fetch(`${fx.sim.url}/sim/health`)).json()) as { now: string };
+    const health = (await (await simAdminFetch(fx.sim, '/sim/health')).json()) as { now: string };
     await fx.putFaults({ apiBlackoutUntil: Date.parse(health.now) + 60 * 60_000 });
     try {
       const result = await fx.cli(['validate', 'cluster', fx.name]);

@@ -11,6 +11,7 @@ import { apiServerUrl, ApiServerNotFoundError } from '../../src/engine/cloud/aws
 import { buildClusterSpec } from '../../src/engine/spec/defaults.js';
 import { createNetworkAndTemplate, startFixture, type SimFixture } from '../sim/sim-helpers.js';
 import { createNetworkLoadBalancer, elbClients, type ElbClients } from '../sim/elb-helpers.js';
+import { simulatorCredentials } from '../../src/startup/cloud-session.js';
 
 const NAME = 'endpoint.example.com';
 let f: SimFixture;
@@ -20,7 +21,7 @@ let clients: AwsClients;
 before(async () => {
   f = await startFixture();
   elb = elbClients(f);
-  clients = createAwsClients({ region: 'us-east-1', endpoint: f.sim.url, credentials: { accessKeyId: 'SIMULATED', secretAccessKey: 'SIMULATED' } });
+  clients = createAwsClients({ region: 'us-east-1', endpoint: f.sim.url, credentials: simulatorCredentials(f.sim.token) });
 });
 after(async () => {
   clients.destroy();

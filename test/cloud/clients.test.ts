@@ -8,6 +8,7 @@ import { startSimulator } from '../../src/sim/simulator.js';
 import { createAwsClients } from '../../src/engine/cloud/aws/clients.js';
 import { describeAwsError, isNotFoundError, isRetryableError, isThrottlingError } from '../../src/engine/cloud/aws/errors.js';
 import { parseImageRef } from '../../src/engine/cloud/aws/discovery.js';
+import { simAdminFetch } from '../../src/sim/admin-client.js';
 
 test('clients reach the endpoint named by AWS_ENDPOINT_URL with no endpoint option, and retry adaptively', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kopsdeck-clients-'));
@@ -18,9 +19,9 @@ test('clients reach the endpoint named by AWS_ENDPOINT_URL with no endpoint opti
     const clients = createAwsClients();
     assert.equal(clients.region, sim.env.AWS_REGION);
     assert.equal(((await clients.ec2.config.retryStrategy()) as { mode?: string }).mode, 'adaptive');
-    const before = (await (await fetch(`${sim.url}/sim/stats`)).json()) as { awsCallsTotal: number };
+    const before = (await (await simAdminFetch(sim, '/sim/stats')).json()) as { awsCallsTotal: number };
     await clients.ec2.send(new DescribeVpcsCommand({}));
-    const after = (await (await fetch(`${sim.url}/sim/stats`)).json()) as { awsCallsTotal: number };
+    const after = (await (await simAdminFetch(sim, '/sim/stats')).json()) as { awsCallsTotal: number };
     assert.equal(after.awsCallsTotal, before.awsCallsTotal + 1, 'the call went to the simulator');
     clients.destroy();
   } finally {

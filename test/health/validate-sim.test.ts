@@ -7,6 +7,7 @@ import { waitForValidation } from '../../src/engine/health/wait-for-validation.j
 import type { ValidationResult } from '../../src/engine/health/validate-cluster.js';
 import { startLiveCluster, type LiveCluster } from '../../src/engine/model/live-cluster.js';
 import { startSimCluster, until, type SimCluster } from '../helpers/sim-cluster.js';
+import { simAdminFetch } from '../../src/sim/admin-client.js';
 
 let cluster: SimCluster;
 let live: LiveCluster;
@@ -105,7 +106,7 @@ test('a control-plane node missing its kube-apiserver pod', async () => {
 });
 
 test('an API blackout fails validation on /readyz', async () => {
-  const health = (await (await fetch(`${cluster.sim.url}/sim/health`)).json()) as { now: string };
+  const health = (await (await simAdminFetch(cluster.sim, '/sim/health')).json()) as { now: string };
   await cluster.putFaults({ apiBlackoutUntil: Date.parse(health.now) + 5 * 60_000 });
   const result = await validate();
   assert.deepEqual(result.failures.map((f) => [f.kind, f.name]), [['APIServer', 'readyz']]);

@@ -14,6 +14,7 @@ import { awsCloudInventory } from '../../src/engine/model/aws-inventory.js';
 import { isNodeReady } from '../../src/engine/model/node-row.js';
 import type { CloudInventory } from '../../src/engine/model/types.js';
 import { startSimulator } from '../../src/sim/simulator.js';
+import { simAdminFetch } from '../../src/sim/admin-client.js';
 
 type RunningSimulator = Awaited<ReturnType<typeof startSimulator>>;
 
@@ -89,7 +90,7 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
     async setDesired(ig, desired) {
       await autoscaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: `${ig}.${name}`, DesiredCapacity: desired }));
     },
-    putFaults: (patch) => putSimFaults(sim.url, patch),
+    putFaults: (patch) => putSimFaults(sim, patch),
     waitForReadyNodes: (count, timeoutMs = opts.readyTimeoutMs ?? 30_000) => waitForReadyNodes(kube, count, timeoutMs),
     async stop() {
       kube.close();
@@ -175,9 +176,9 @@ export function waitForReadyNodes(kube: KubeClient, count: number, timeoutMs = 3
   }, timeoutMs, everyMs);
 }
 
-/** PUT /sim/faults on the simulator at `simUrl`. */
-export async function putSimFaults(simUrl: string, patch: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${simUrl}/sim/faults`, { method: 'PUT', body: JSON.stringify(patch), headers: { 'content-type': 'application/json' } });
+/** PUT /sim/faults on a simulator. */
+export async function putSimFaults(sim: { url: string; token: string }, patch: Record<string, unknown>): Promise<void> {
+  const res = await simAdminFetch(sim, '/sim/faults', { method: 'PUT', body: JSON.stringify(patch), headers: { 'content-type': 'application/json' } });
   if (!res.ok) throw new Error(`PUT /sim/faults: ${res.status} ${await res.text()}`);
 }
 

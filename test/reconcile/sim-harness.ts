@@ -11,6 +11,7 @@ import type { ClusterBundle } from '../../src/engine/spec/types.js';
 import { scaledClock, type Clock } from '../../src/engine/clock.js';
 import { putSimFaults } from '../helpers/sim-cluster.js';
 import { parseSshPublicKey, type SshPublicKey } from '../../src/engine/ssh/public-key.js';
+import { simAdminFetch } from '../../src/sim/admin-client.js';
 
 /** An image the simulator knows (its catalogue is Canonical's, by owner/name). */
 export const SIM_IMAGE = '099720109477/ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20250305';
@@ -53,7 +54,7 @@ export function clusterFixture(options: Partial<ClusterOptions> & { name: string
 }
 
 export function simFaults(sim: RunningSimulator, faults: Record<string, unknown>): Promise<void> {
-  return putSimFaults(sim.url, faults);
+  return putSimFaults(sim, faults);
 }
 
 export interface AwsCallStats {
@@ -62,11 +63,11 @@ export interface AwsCallStats {
 }
 
 export async function awsCallStats(sim: RunningSimulator): Promise<AwsCallStats> {
-  return (await (await fetch(`${sim.url}/sim/stats`)).json()) as AwsCallStats;
+  return (await (await simAdminFetch(sim, '/sim/stats')).json()) as AwsCallStats;
 }
 
 export async function resetAwsCallStats(sim: RunningSimulator): Promise<void> {
-  await fetch(`${sim.url}/sim/stats/reset`, { method: 'POST' });
+  await simAdminFetch(sim, '/sim/stats/reset', { method: 'POST' });
 }
 
 /** Polls `check` until it returns a value, on the harness clock, up to `timeoutMs` of wall time. */

@@ -34,8 +34,7 @@ before(async () => {
     simulated: true,
     clock: h.clock,
     awsEndpoint: h.sim.url,
-    // Placeholders the simulator accepts; not secrets.
-    awsCredentials: { accessKeyId: 'SIMULATED', secretAccessKey: 'SIMULATED' },
+    awsCredentials: { accessKeyId: h.sim.token, secretAccessKey: 'kopsdeck-simulator' },
     defaultRegion: 'us-east-1',
     kubeconfigPath: h.sim.kubeconfigPath,
   };

@@ -16,6 +16,8 @@ import { buildClusterSpec } from '../../src/engine/spec/defaults.js';
 import type { ClusterStore } from '../../src/engine/store/cluster-store.js';
 import { openStateStore } from '../../src/engine/store/open-store.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/simulator.js';
+import { simAdminFetch } from '../../src/sim/admin-client.js';
+import { simulatorCredentials } from '../../src/startup/cloud-session.js';
 
 export const SIM_IMAGE = '099720109477/ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20250305';
 
@@ -62,7 +64,7 @@ export async function startRolloutHarness(options: RolloutHarnessOptions): Promi
   process.env.KOPSDECK_HOME = dir;
   const name = options.name ?? 'roll.k8s.local';
   const sim = await startSimulator({ speed: options.speed, seed: 11, dir: join(dir, 'sim'), port: 0 });
-  const clients = createAwsClients({ endpoint: sim.url, region: sim.env.AWS_REGION, credentials: { accessKeyId: 'SIMULATED', secretAccessKey: 'SIMULATED' } });
+  const clients = createAwsClients({ endpoint: sim.url, region: sim.env.AWS_REGION, credentials: simulatorCredentials(sim.token) });
   const clock = scaledClock(options.speed);
   const store = openStateStore(pathToFileURL(join(dir, 'state')).href);
   const bundle = buildClusterSpec({
@@ -124,9 +126,9 @@ export async function startRolloutHarness(options: RolloutHarnessOptions): Promi
         }
         return undefined;
       }, timeoutMs).then(() => undefined),
-    stats: async () => (await (await fetch(`${sim.url}/sim/stats`)).json()) as { pdbViolations: unknown[] },
+    stats: async () => (await (await simAdminFetch(sim, '/sim/stats')).json()) as { pdbViolations: unknown[] },
     faults: async (patch) => {
-      const res = await fetch(`${sim.url}/sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
+      const res = await simAdminFetch(sim, '/sim/faults', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
       if (!res.ok) throw new Error(`PUT /sim/faults: ${res.status}`);
     },
     async close() {

@@ -10,6 +10,7 @@ import { readJournal, stepsFor } from '../../src/engine/rollout/journal.js';
 import type { RolloutEvent } from '../../src/engine/rollout/types.js';
 import type { KubeNode } from '../../src/engine/kube/types.js';
 import { startRolloutHarness, type RolloutHarness } from './sim-harness.js';
+import { simAdminFetch } from '../../src/sim/admin-client.js';
 
 const SPEED = 200;
 let h: RolloutHarness;
@@ -61,7 +62,7 @@ async function watchAvailability<T>(work: Promise<T>): Promise<{ value: T; lowes
 }
 
 test('upgrading 3 control-plane and 6 worker nodes by one minor: all on the new version, control plane first, no budget broken, none over maxUnavailable', async () => {
-  await fetch(`${h.sim.url}/sim/stats/reset`, { method: 'POST' });
+  await simAdminFetch(h.sim, '/sim/stats/reset', { method: 'POST' });
   await upgradeCluster(h.store, h.name, '1.32.5');
   await h.update();
   const { value, lowest } = await watchAvailability(roll());
@@ -147,7 +148,7 @@ test('a replacement that never becomes Ready stops the rollout at the validation
   assert.ok(plan.plan.totalInstances >= 1, `planned ${plan.plan.totalInstances}`);
   if (result.status !== 'failed') {
     // What happened instead, to tell a race in the test from one in the rollout.
-    const faults = await (await fetch(`${h.sim.url}/sim/faults`)).text();
+    const faults = await (await simAdminFetch(h.sim, '/sim/faults')).text();
     const groups = await h.clients.autoscaling.send(new DescribeAutoScalingGroupsCommand({}));
     const cloud = (groups.AutoScalingGroups ?? []).map((g) => `${g.AutoScalingGroupName} desired ${g.DesiredCapacity}: ${(g.Instances ?? []).map((i) => `${i.InstanceId} ${i.LifecycleState}`).join(', ')}`);
     const story = events.filter((e) => e.type !== 'drain-progress' && e.type !== 'eta' && e.type !== 'api-record').map((e) => JSON.stringify(e).slice(0, 200));
@@ -155,7 +156,7 @@ test('a replacement that never becomes Ready stops the rollout at the validation
   }
   assert.match(result.reason!, /did not validate within 4m: .*not ready|did not validate within 4m: .*not yet joined/);
   // The instance that never became Ready is the replacement launched for this group.
-  const faults = (await (await fetch(`${h.sim.url}/sim/faults`)).json()) as { neverReadyInstances: string[] };
+  const faults = (await (await simAdminFetch(h.sim, '/sim/faults')).json()) as { neverReadyInstances: string[] };
   const stuck = (await h.nodes()).filter((n) => faults.neverReadyInstances.some((id) => n.spec?.providerID?.endsWith(`/${id}`)));
   assert.deepEqual(stuck.map(groupOf), [group]);
 });

@@ -83,7 +83,7 @@ export async function startLiveFixture(opts: LiveFixtureOptions = {}): Promise<L
     services: (overrides = {}) => ({ store, storeUrl: store.url, cloud: 'aws', simulated: true, region: 'us-east-1', access, ...overrides }),
     nodes: () => listNodes(kube),
     waitForReadyNodes: (count, timeoutMs = 30_000) => waitForReadyNodes(kube, count, timeoutMs, 50),
-    putFaults: (patch) => putSimFaults(sim.url, patch),
+    putFaults: (patch) => putSimFaults(sim, patch),
     async stop() {
       kube.close();
       await stop();

@@ -38,6 +38,7 @@ import { nodeupConfig, nodeupConfigHash, nodeupUserData } from '../../src/sim/se
 import { buildKopsLayout } from '../../src/sim/seed/kops-layout.js';
 import { cliHarness } from '../helpers/cli-harness.js';
 import { connectKube, listNodes, until, waitForReadyNodes } from '../helpers/sim-cluster.js';
+import { simAdminFetch } from '../../src/sim/admin-client.js';
 
 const STORE = 's3://kops-state-store/team';
 const LAYOUTS: [KopsLayoutKind, string][] = [
@@ -297,7 +298,7 @@ test('a machine whose nodeup config cannot be read stays NotJoined, and /sim/sta
   await clients.s3.send(new DeleteObjectCommand({ Bucket: 'kops-state-store', Key: `team/${cluster}/igconfig/node/nodes-us-east-1a/nodeupconfig.yaml` }));
   await clients.autoscaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: `nodes-us-east-1a.${cluster}`, MaxSize: 2, DesiredCapacity: 2 }));
   const failure = await until('a boot failure', async () => {
-    const stats = (await (await fetch(`${sim.url}/sim/stats`)).json()) as { bootFailures: { cluster: string; instanceId: string; reason: string }[] };
+    const stats = (await (await simAdminFetch(sim, '/sim/stats')).json()) as { bootFailures: { cluster: string; instanceId: string; reason: string }[] };
     return stats.bootFailures.find((f) => f.cluster === cluster);
   }, 60_000, 100);
   assert.match(failure.reason, /^nodeup: error loading NodeupConfig "s3:\/\/kops-state-store\/team\/minimal\.example\.com\/igconfig\/node\/nodes-us-east-1a\/nodeupconfig\.yaml": NoSuchKey/);

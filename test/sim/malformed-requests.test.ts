@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { simInstance, startKubeHarness, waitFor, type KubeHarness } from './kube-harness.js';
 import { startFixture, type SimFixture } from './sim-helpers.js';
+import { simAdminFetch } from '../../src/sim/admin-client.js';
 
 let f: SimFixture;
 let k: KubeHarness;
@@ -30,17 +31,18 @@ after(async () => {
   await k?.close();
 });
 
-/** A request the AWS router takes as signed for `service` (the simulator reads the scope, not the signature). */
-const awsHeaders = (service: string) => ({ authorization: `AWS4-HMAC-SHA256 Credential=KOPSDECKSIMULATOR/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=00` });
+/** A request the AWS router takes as signed for `service` with the world's token (the simulator reads the scope, not the signature). */
+const awsHeaders = (service: string) => ({ authorization: `AWS4-HMAC-SHA256 Credential=${f.sim.token}/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=00` });
+const bearer = () => ({ authorization: `Bearer ${f.sim.token}` });
 
 async function simAnswers(): Promise<void> {
-  const health = await fetch(`${f.sim.url}/sim/health`);
+  const health = await simAdminFetch(f.sim, '/sim/health');
   assert.equal(health.status, 200, 'the simulator still answers');
 }
 
 test('a malformed escape in a Kubernetes path is a 400 Status; the simulator goes on', async () => {
   for (const path of ['/k8s/%ZZ/api', `/k8s/${CLUSTER}/api/v1/namespaces/%ZZ/pods`]) {
-    const res = await fetch(`${f.sim.url}${path}`);
+    const res = await fetch(`${f.sim.url}${path}`, { headers: bearer() });
     assert.equal(res.status, path.includes(CLUSTER) ? 503 : 400, path);
     const body = (await res.json()) as { kind: string };
     assert.equal(body.kind, 'Status');
@@ -89,7 +91,7 @@ test('a burst of random malformed requests of every kind: every one answered, th
     fc.asyncProperty(request, async (r) => {
       const base = r.target === 'kube' ? `${k.serverUrl(CLUSTER)}/api/v1/namespaces/default/pods` : r.target === 'sim' ? `${f.sim.url}/sim` : f.sim.url;
       const url = `${base}/${r.path.join('/')}`;
-      const headers: Record<string, string> = { 'content-type': r.contentType, ...(r.target === 'kube' || r.target === 'sim' ? {} : awsHeaders(r.target)) };
+      const headers: Record<string, string> = { 'content-type': r.contentType, ...(r.target === 'kube' || r.target === 'sim' ? bearer() : awsHeaders(r.target)) };
       const res = await fetch(url, { method: r.method, headers, body: r.method === 'GET' ? undefined : r.body }).catch(() => undefined);
       if (res) {
         await res.arrayBuffer();

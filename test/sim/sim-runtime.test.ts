@@ -9,10 +9,11 @@ import * as as from '@aws-sdk/client-auto-scaling';
 import * as ec2 from '@aws-sdk/client-ec2';
 import { parse } from 'yaml';
 import { clientConfig, createGroup, createNetworkAndTemplate, startFixture, tempDir, waitFor } from './sim-helpers.js';
+import { simAdminFetch } from '../../src/sim/admin-client.js';
 
-async function json(url: string, init?: RequestInit): Promise<any> {
-  const response = await fetch(url, init);
-  assert.ok(response.ok, `${init?.method ?? 'GET'} ${url}: ${response.status}`);
+async function json(sim: { url: string; token: string }, path: string, init?: RequestInit): Promise<any> {
+  const response = await simAdminFetch(sim, path, init);
+  assert.ok(response.ok, `${init?.method ?? 'GET'} ${path}: ${response.status}`);
   return response.json();
 }
 
@@ -28,7 +29,7 @@ describe('simulator runtime', () => {
         assert.equal(out.AvailabilityZones?.length, 6);
         await asgClient.send(new as.DescribeAutoScalingGroupsCommand({}));
       }
-      const stats = await json(`${f.sim.url}/sim/stats`);
+      const stats = await json(f.sim, '/sim/stats');
       const ec2Calls = stats.awsCalls['ec2:DescribeAvailabilityZones'] as number;
       const asgCalls = stats.awsCalls['autoscaling:DescribeAutoScalingGroups'] as number;
       assert.ok(ec2Calls >= rounds && asgCalls >= rounds);
@@ -45,11 +46,11 @@ describe('simulator runtime', () => {
     try {
       await f.ec2.send(new ec2.DescribeVpcsCommand({}));
       await f.ec2.send(new ec2.DescribeVpcsCommand({}));
-      let stats = await json(`${f.sim.url}/sim/stats`);
+      let stats = await json(f.sim, '/sim/stats');
       assert.equal(stats.awsCalls['ec2:DescribeVpcs'], 2);
-      stats = await json(`${f.sim.url}/sim/stats/reset`, { method: 'POST' });
+      stats = await json(f.sim, '/sim/stats/reset', { method: 'POST' });
       assert.equal(stats.awsCallsTotal, 0);
-      const faults = await json(`${f.sim.url}/sim/faults`, { method: 'PUT', body: JSON.stringify({ serverErrorRate: 1 }) });
+      const faults = await json(f.sim, '/sim/faults', { method: 'PUT', body: JSON.stringify({ serverErrorRate: 1 }) });
       assert.equal(faults.serverErrorRate, 1);
       assert.equal(faults.throttleRate, 0, 'a merge keeps the other faults');
       const failing = new ec2.EC2Client(clientConfig(f.sim, { maxAttempts: 2 }));
@@ -59,10 +60,10 @@ describe('simulator runtime', () => {
         return true;
       });
       failing.destroy();
-      await json(`${f.sim.url}/sim/faults`, { method: 'PUT', body: JSON.stringify({ serverErrorRate: 0 }) });
-      const bad = await fetch(`${f.sim.url}/sim/faults`, { method: 'PUT', body: JSON.stringify({ throttleRate: 7 }) });
+      await json(f.sim, '/sim/faults', { method: 'PUT', body: JSON.stringify({ serverErrorRate: 0 }) });
+      const bad = await simAdminFetch(f.sim, '/sim/faults', { method: 'PUT', body: JSON.stringify({ throttleRate: 7 }) });
       assert.equal(bad.status, 400);
-      const health = await json(`${f.sim.url}/sim/health`);
+      const health = await json(f.sim, '/sim/health');
       assert.equal(health.ok, true);
     } finally {
       await f.close();
@@ -85,7 +86,7 @@ describe('simulator runtime', () => {
       assert.equal(config.clusters[0].cluster.server, `${f.sim.url}/k8s/kc.example.com`);
       assert.equal(statSync(f.sim.kubeconfigPath).mode & 0o777, 0o600);
       const nodes = await waitFor('two nodes registered', async () => {
-        const response = await fetch(`${f.sim.url}/k8s/kc.example.com/api/v1/nodes`);
+        const response = await simAdminFetch(f.sim, "/k8s/kc.example.com/api/v1/nodes");
         const list = response.ok ? await response.json() : undefined;
         return list?.items?.length === 2 ? list.items : undefined;
       });
@@ -137,7 +138,7 @@ describe('simulator runtime', () => {
       // Stop as soon as the first node is registered but before it is Ready:
       // what was due (readiness, the second registration) must be saved.
       await waitFor('a registered node', async () => {
-        const response = await fetch(`${first.sim.url}/k8s/boot.example.com/api/v1/nodes`);
+        const response = await simAdminFetch(first.sim, "/k8s/boot.example.com/api/v1/nodes");
         const list = response.ok ? await response.json() : undefined;
         return (list?.items?.length ?? 0) >= 1;
       });
@@ -146,7 +147,7 @@ describe('simulator runtime', () => {
       const second = await startFixture({ dir, speed: 100 }, true);
       try {
         const ready = await waitFor('two Ready nodes after the restart', async () => {
-          const response = await fetch(`${second.sim.url}/k8s/boot.example.com/api/v1/nodes`);
+          const response = await simAdminFetch(second.sim, "/k8s/boot.example.com/api/v1/nodes");
           const list = response.ok ? await response.json() : undefined;
           const isReady = (node: any) => node.status.conditions.some((c: any) => c.type === 'Ready' && c.status === 'True');
           return list?.items?.length === 2 && list.items.every(isReady) ? list.items : undefined;
@@ -168,7 +169,7 @@ describe('simulator runtime', () => {
       const instances = groups.AutoScalingGroups!.flatMap((g) => g.Instances!);
       assert.equal(instances.length, 40);
       assert.ok(instances.every((i) => i.LifecycleState === 'InService'));
-      const nodes = await json(`${f.sim.url}/k8s/scale.example.com/api/v1/nodes`);
+      const nodes = await json(f.sim, '/k8s/scale.example.com/api/v1/nodes');
       assert.equal(nodes.items.length, 40);
       await f.close();
       assert.ok(!existsSync(join(dir, 'world.json')), 'a scale-mode world is not saved');

@@ -14,11 +14,12 @@ import { SimulatorBusyError, WORLD_LOCK_FILE } from '../../src/sim/world-lock.js
 import { WORLD_FILE } from '../../src/sim/persistence.js';
 import { connectOrStartSimulator } from '../../src/startup/simulator-connection.js';
 import { CommandContext } from '../../src/commands/command-context.js';
+import { simulatorCredentials } from '../../src/startup/cloud-session.js';
 
 const freshDir = () => mkdtempSync(join(tmpdir(), 'kopsdeck-world-lock-'));
 
-function ec2Of(url: string): EC2Client {
-  return new EC2Client({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'SIMULATED', secretAccessKey: 'SIMULATED' } });
+function ec2Of(sim: { url: string; token: string }): EC2Client {
+  return new EC2Client({ endpoint: sim.url, region: 'us-east-1', credentials: simulatorCredentials(sim.token) });
 }
 
 /** A process id that no process has any more. */
@@ -36,7 +37,7 @@ test('a second simulator on the same directory is refused; the first keeps the w
       assert.match((error as Error).message, new RegExp(`another simulator \\(process ${process.pid} on .*\\) serves the world in ${dir}`));
       return true;
     });
-    const ec2 = ec2Of(first.url);
+    const ec2 = ec2Of(first);
     await ec2.send(new CreateVpcCommand({ CidrBlock: '10.9.0.0/16' }));
     ec2.destroy();
   } finally {
@@ -44,7 +45,7 @@ test('a second simulator on the same directory is refused; the first keeps the w
   }
   assert.equal(existsSync(join(dir, WORLD_LOCK_FILE)), false, 'the lock goes with the simulator');
   const again = await startSimulator({ dir });
-  const ec2 = ec2Of(again.url);
+  const ec2 = ec2Of(again);
   try {
     const vpcs = (await ec2.send(new DescribeVpcsCommand({}))).Vpcs ?? [];
     assert.ok(vpcs.some((vpc) => vpc.CidrBlock === '10.9.0.0/16'), 'the VPC made before is in the saved world');

@@ -14,6 +14,7 @@ import type { KubeClient } from '../../src/engine/kube/client.js';
 import { startRecordedSimulator, type SimulatorConnection } from '../../src/startup/simulator-connection.js';
 import { cliHarness, type CliHarness, type CliResult } from '../helpers/cli-harness.js';
 import { connectKube, waitForReadyNodes } from '../helpers/sim-cluster.js';
+import { simulatorCredentials } from '../../src/startup/cloud-session.js';
 
 const OLD = 'old.example.com';
 const NEW = 'new.example.com';
@@ -122,7 +123,7 @@ test('a prefix list in kubernetesApiAccess becomes a security group rule with th
   const name = 'pl.k8s.local';
   ok(await cli(['create', 'cluster', name, '--zones', 'us-east-1a', '--node-count', '1', '--admin-access', `${PREFIX_LIST},203.0.113.0/24`]), 'create');
   ok(await cli(['update', 'cluster', name, '--yes']), 'update');
-  const ec2 = new EC2Client({ region: 'us-east-1', endpoint: sim.url, credentials: { accessKeyId: 'SIMULATED', secretAccessKey: 'SIMULATED' } });
+  const ec2 = new EC2Client({ region: 'us-east-1', endpoint: sim.url, credentials: simulatorCredentials(sim.token) });
   try {
     const out = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [`masters.${name}`, `nodes.${name}`, `api-elb.${name}`] }] }));
     const permissions = (group: string): IpPermission[] => out.SecurityGroups!.find((g) => g.GroupName === `${group}.${name}`)!.IpPermissions ?? [];

@@ -14,6 +14,7 @@ import { CreateClusterScreen } from '../../src/screens/CreateClusterScreen.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/simulator.js';
 import { simulatorAccess } from '../../src/startup/cloud-session.js';
 import { makeServices, renderApp, waitForFrame } from '../console/helpers.js';
+import { simAdminFetch } from '../../src/sim/admin-client.js';
 
 export interface Bench {
   home: string;
@@ -29,7 +30,7 @@ export interface Bench {
 export async function startBench(speed = 50): Promise<Bench> {
   const home = mkdtempSync(join(tmpdir(), 'kopsdeck-wizard-'));
   const sim = await startSimulator({ speed, seed: 11, dir: join(home, 'sim'), port: 0 });
-  const access = simulatorAccess({ url: sim.url, kubeconfigPath: sim.kubeconfigPath, speed });
+  const access = simulatorAccess({ url: sim.url, kubeconfigPath: sim.kubeconfigPath, speed, token: sim.token });
   const store = new ClusterStore(new FileObjectStore(join(home, 'state')));
   return {
     home,
@@ -38,7 +39,7 @@ export async function startBench(speed = 50): Promise<Bench> {
     store,
     services: makeServices(store, { access }),
     async mutatingCalls() {
-      const stats = (await (await fetch(`${sim.url}/sim/stats`)).json()) as { awsCalls: Record<string, number> };
+      const stats = (await (await simAdminFetch(sim, '/sim/stats')).json()) as { awsCalls: Record<string, number> };
       const reads = /:(Describe|List|Get|Head)/;
       return Object.fromEntries(Object.entries(stats.awsCalls).filter(([action]) => !reads.test(action)));
     },

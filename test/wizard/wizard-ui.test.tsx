@@ -13,6 +13,7 @@ import { awsClientsFor } from '../../src/engine/cloud/access.js';
 import { defaultKubernetesVersion } from '../../src/engine/spec/kubernetes-version.js';
 import { keys, renderApp, seedCluster } from '../console/helpers.js';
 import { SIZE, folded, renderWizard, startBench, type Bench } from './harness.js';
+import { simAdminFetch } from '../../src/sim/admin-client.js';
 
 let bench: Bench;
 const ctrlU = '\x15';
@@ -352,6 +353,6 @@ test('confirming creates and watches: a failure says what failed, r retries safe
 });
 
 async function putFaults(faults: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${bench.sim.url}/sim/faults`, { method: 'PUT', body: JSON.stringify(faults), headers: { 'content-type': 'application/json' } });
+  const res = await simAdminFetch(bench.sim, '/sim/faults', { method: 'PUT', body: JSON.stringify(faults), headers: { 'content-type': 'application/json' } });
   assert.equal(res.status, 200);
 }

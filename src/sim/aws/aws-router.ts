@@ -7,6 +7,7 @@ import type { SimFaults, SimRandom, SimStats } from '../contracts.js';
 import { AwsError } from './aws-error.js';
 import type { AwsRequest, AwsService } from './aws-service.js';
 import { requestScope } from './request-scope.js';
+import { tokenMatches } from '../access-token.js';
 import { AutoScalingService } from './autoscaling/autoscaling-service.js';
 import { Ec2Service } from './ec2/ec2-service.js';
 import { ElasticLoadBalancingService } from './elbv2/elb-service.js';
@@ -20,6 +21,15 @@ export interface AwsRouterDeps {
   stats: SimStats;
   faults: SimFaults;
   random: SimRandom;
+  /** The world's access token: the access key id every request must be signed with. */
+  accessToken: string;
+}
+
+/** What each service answers to a key it does not know, as AWS answers. */
+function unknownKeyError(service: string): AwsError {
+  if (service === 'ec2') return new AwsError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
+  if (service === 's3') return new AwsError('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', 403);
+  return new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
 }
 
 export class AwsRouter {
@@ -49,6 +59,10 @@ export class AwsRouter {
       requestId: randomUUID(),
       world: this.deps.world,
     };
+    if (!tokenMatches(this.deps.accessToken, scope.accessKeyId)) {
+      service.sendError(request, unknownKeyError(service.name));
+      return;
+    }
     try {
       const action = service.action(request);
       this.deps.stats.countAwsCall(service.name, action);

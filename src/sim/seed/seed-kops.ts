@@ -22,7 +22,7 @@ import { createDnsRecords } from './seed-dns.js';
 import { createIamProfiles } from './seed-iam.js';
 
 export interface SeedKopsOptions {
-  /** The simulator's URL, region and placeholder credentials. */
+  /** The simulator's URL, region and credentials (its world's token as the key id). */
   endpoint: string;
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
