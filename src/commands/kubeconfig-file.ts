@@ -2,9 +2,10 @@
 // cluster, user and context entries of one cluster replace those of the same
 // names, and the file is written 0600 (it holds credentials), through a
 // temporary file renamed over the old one.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../engine/fs/atomic-write.js';
 import { homedir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { parse, stringify, YAMLError } from 'yaml';
 import { CliError } from './cli-error.js';
 
@@ -74,9 +75,5 @@ function emptyKubeconfig(): KubeconfigFile {
 }
 
 function writeKubeconfig(path: string, config: KubeconfigFile): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.kopsdeck-${process.pid}.tmp`;
-  writeFileSync(temporary, stringify(config), { mode: 0o600 });
-  chmodSync(temporary, 0o600);
-  renameSync(temporary, path);
+  writeFileAtomic(path, stringify(config));
 }

@@ -10,7 +10,8 @@
 // A web page cannot send an Authorization header without a CORS preflight,
 // which the simulator never grants.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { openSync, readFileSync, renameSync, writeFileSync, closeSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { writeFileAtomic } from '../engine/fs/atomic-write.js';
 import { join } from 'node:path';
 
 export const TOKEN_FILE = 'token';
@@ -36,9 +37,7 @@ export function loadOrCreateWorldToken(dir: string): string {
   // Another process made it meanwhile: use theirs; if it is damaged, replace it atomically.
   const theirs = readToken(path);
   if (theirs) return theirs;
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, token + '\n', { mode: 0o600 });
-  renameSync(temporary, path);
+  writeFileAtomic(path, token + '\n');
   return token;
 }
 

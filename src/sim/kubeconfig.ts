@@ -1,7 +1,7 @@
 // The simulator's kubeconfig: one context per simulated cluster (context,
 // cluster and user all named after it), pointing at this simulator's
 // /k8s/<cluster> path. Written 0600 because real kubeconfigs hold secrets.
-import { chmodSync, renameSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../engine/fs/atomic-write.js';
 import { stringify } from 'yaml';
 
 /** The kubeconfig's user is the world's access token (access-token.ts), sent as a bearer token. */
@@ -24,8 +24,5 @@ export function kubeconfigYaml(baseUrl: string, clusters: string[], token: strin
 }
 
 export function writeKubeconfig(path: string, baseUrl: string, clusters: string[], token: string): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, kubeconfigYaml(baseUrl, clusters, token), { mode: 0o600 });
-  chmodSync(temporary, 0o600);
-  renameSync(temporary, path);
+  writeFileAtomic(path, kubeconfigYaml(baseUrl, clusters, token));
 }

@@ -3,7 +3,8 @@
 // temporary file first and are renamed, so a crash never leaves half a world.
 // A world file that cannot be read is never silently replaced: it is kept
 // aside under another name and the simulator says so.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
+import { writeFileAtomic } from '../engine/fs/atomic-write.js';
 import { join } from 'node:path';
 import type { Persistent } from './contracts.js';
 
@@ -78,10 +79,7 @@ export class WorldPersistence {
     const started = Date.now();
     const world: SavedWorld = { version: FORMAT_VERSION, savedAt: this.now(), parts: {} };
     for (const [name, part] of Object.entries(this.parts)) world.parts[name] = part.snapshot();
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const temporary = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(world), { mode: 0o600 });
-    renameSync(temporary, this.path);
+    writeFileAtomic(this.path, JSON.stringify(world));
     this.lastSaveMs = Date.now() - started;
   }
 

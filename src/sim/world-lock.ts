@@ -9,6 +9,7 @@
 // win, then checks again that the holder is gone before replacing the lock.
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { processSpaceId } from '../engine/process-space.js';
 import { join } from 'node:path';
 
 export const WORLD_LOCK_FILE = 'simulator.lock';
@@ -18,6 +19,8 @@ const UNWRITTEN_GRACE_MS = 2_000;
 interface LockBody {
   pid: number;
   host: string;
+  /** The holder's process table (engine/process-space.ts): only there does its pid mean anything. */
+  space: string;
   startedAt: string;
 }
 
@@ -49,7 +52,8 @@ export function takeWorldLock(dir: string): WorldLock {
       if (released) return;
       released = true;
       // Only our own lock: a taker may have replaced it if this process was thought dead.
-      if (readBody(path)?.pid === process.pid && readBody(path)?.host === hostname()) unlinkSync(path);
+      const current = readBody(path);
+      if (current?.pid === process.pid && current.space === processSpaceId()) unlinkSync(path);
     },
   };
 }
@@ -64,7 +68,7 @@ function tryCreate(path: string): boolean {
     throw error;
   }
   try {
-    const body: LockBody = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+    const body: LockBody = { pid: process.pid, host: hostname(), space: processSpaceId(), startedAt: new Date().toISOString() };
     writeSync(fd, JSON.stringify(body) + '\n');
   } finally {
     closeSync(fd);
@@ -107,8 +111,8 @@ function ageMs(path: string): number {
 function readBody(path: string): LockBody | null {
   try {
     const body = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockBody>;
-    if (typeof body.pid !== 'number' || typeof body.host !== 'string') return null;
-    return { pid: body.pid, host: body.host, startedAt: String(body.startedAt ?? '') };
+    if (typeof body.pid !== 'number' || typeof body.host !== 'string' || typeof body.space !== 'string') return null;
+    return { pid: body.pid, host: body.host, space: body.space, startedAt: String(body.startedAt ?? '') };
   } catch {
     // Missing, or damaged (a crash between create and write): nobody holds it.
     return null;
@@ -116,11 +120,12 @@ function readBody(path: string): LockBody | null {
 }
 
 /**
- * Whether the holder may still run. A process on another host (a shared
- * directory) cannot be checked from here, so it is assumed alive.
+ * Whether the holder may still run. A process in another process table
+ * (another host sharing the directory, a container) cannot be checked from
+ * here, so it is assumed alive.
  */
 function isAlive(holder: LockBody): boolean {
-  if (holder.host !== hostname()) return true;
+  if (holder.space !== processSpaceId()) return true;
   if (holder.pid === process.pid) return true;
   try {
     process.kill(holder.pid, 0);

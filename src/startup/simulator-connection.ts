@@ -3,7 +3,8 @@
 // endpoint.json; later ones (a `get` while the console is open) connect to it.
 // Two processes that start at the same moment do not make two simulators: the
 // simulator's world lock lets one start, and the other connects to it.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../engine/fs/atomic-write.js';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -73,7 +74,7 @@ export async function startRecordedSimulator(options: {
   const speed = options.speed ?? DEFAULT_SIM_SPEED;
   const simulator = await startSimulator({ ...options, speed, port: options.port ?? 0 });
   const record: EndpointRecord = { url: simulator.url, speed, kubeconfigPath: simulator.kubeconfigPath, token: simulator.token, pid: process.pid };
-  writeFileSync(recordPath, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
+  writeFileAtomic(recordPath, JSON.stringify(record, null, 2) + '\n');
   let released = false;
   return {
     url: simulator.url,

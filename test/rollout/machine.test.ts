@@ -11,6 +11,7 @@ import { lockKey, RolloutLockedError } from '../../src/engine/rollout/lock.js';
 import { initialRolloutView, reduceRollout } from '../../src/engine/rollout/rollout-state.js';
 import type { ConfirmRequest, RolloutEvent } from '../../src/engine/rollout/types.js';
 import { FakeWorld } from './fakes.js';
+import { processSpaceId } from '../../src/engine/process-space.js';
 
 const CLUSTER = 'fake.example.com';
 
@@ -236,10 +237,10 @@ test('a new request does not strand instances an interrupted one left half-done'
   assert.equal(world.instances.has(drained.id), false);
 });
 
-test('the lock of a process that died on this host is taken over without asking, and said so; a live or remote holder still needs the confirmation', async () => {
+test('the lock of a process that died in this process table is taken over without asking, and said so; a live, remote or containerised holder still needs the confirmation', async () => {
   const world = await rolled({ controlPlanes: 1, nodes: 1 });
   const dead = spawnSync(process.execPath, ['-e', '']).pid!;
-  const base = { holder: 'alice@here', runId: 'r1', host: hostname(), acquiredAt: Date.now(), heartbeatAt: Date.now() };
+  const base = { holder: 'alice@here', runId: 'r1', host: hostname(), space: processSpaceId(), acquiredAt: Date.now(), heartbeatAt: Date.now() };
   const put = async (body: object) => {
     const current = await world.objects.get(lockKey(CLUSTER));
     await world.objects.put(lockKey(CLUSTER), JSON.stringify(body), { ifVersion: current ? current.version : null });
@@ -251,11 +252,20 @@ test('the lock of a process that died on this host is taken over without asking,
   assert.match(refused.reason!, /already running: alice@here/);
   assert.deepEqual(refused.locked, { holder: 'alice@here', pid: process.pid, host: hostname(), stale: false });
   // Another host, heartbeat stopped: stale, but we cannot see it die: needs breakStaleLock.
-  await put({ ...base, pid: dead, host: 'elsewhere', heartbeatAt: Date.now() - 10 * 60_000 });
+  await put({ ...base, pid: dead, host: 'elsewhere', space: 'elsewhere', heartbeatAt: Date.now() - 10 * 60_000 });
   const stale = await run(world).r.done;
   assert.equal(stale.status, 'failed');
   assert.equal(stale.locked?.stale, true);
-  // Dead on this host, heartbeat fresh (it was killed a moment ago): taken over at once.
+  // Same host name, another process table (a container with this host name): its pid means nothing here, so it is not presumed dead.
+  await put({ ...base, pid: dead, space: 'another-container' });
+  const container = await run(world, { breakStaleLock: true }).r.done;
+  assert.equal(container.status, 'failed');
+  assert.match(container.reason!, /already running: alice@here/);
+  // A lock of an older version (no process table recorded): never presumed dead either.
+  const { space: _unrecorded, ...older } = base;
+  await put({ ...older, pid: dead });
+  assert.match((await run(world, { breakStaleLock: true }).r.done).reason!, /already running: alice@here/);
+  // Dead in this process table, heartbeat fresh (it was killed a moment ago): taken over at once.
   await put({ ...base, pid: dead });
   const { r, events } = run(world);
   const result = await r.done;

@@ -15,6 +15,7 @@ import { WORLD_FILE } from '../../src/sim/persistence.js';
 import { connectOrStartSimulator } from '../../src/startup/simulator-connection.js';
 import { CommandContext } from '../../src/commands/command-context.js';
 import { simulatorCredentials } from '../../src/startup/cloud-session.js';
+import { processSpaceId } from '../../src/engine/process-space.js';
 
 const freshDir = () => mkdtempSync(join(tmpdir(), 'kopsdeck-world-lock-'));
 
@@ -71,12 +72,22 @@ test('two kopsdeck sessions opening at the same moment share one simulator', asy
 
 test('a lock left by a process that is gone is taken over', async () => {
   const dir = freshDir();
-  writeFileSync(join(dir, WORLD_LOCK_FILE), JSON.stringify({ pid: deadPid(), host: hostname(), startedAt: '2026-01-01T00:00:00.000Z' }));
+  writeFileSync(join(dir, WORLD_LOCK_FILE), JSON.stringify({ pid: deadPid(), host: hostname(), space: processSpaceId(), startedAt: '2026-01-01T00:00:00.000Z' }));
   const sim = await startSimulator({ dir });
   try {
     assert.equal(JSON.parse(readFileSync(join(dir, WORLD_LOCK_FILE), 'utf8')).pid, process.pid);
   } finally {
     await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a lock held in another process table (a container with this host name) is not taken over, whatever its pid', async () => {
+  const dir = freshDir();
+  writeFileSync(join(dir, WORLD_LOCK_FILE), JSON.stringify({ pid: deadPid(), host: hostname(), space: 'another-container', startedAt: '2026-01-01T00:00:00.000Z' }));
+  try {
+    await assert.rejects(startSimulator({ dir }), (error: unknown) => error instanceof SimulatorBusyError);
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });

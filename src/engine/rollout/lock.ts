@@ -1,12 +1,15 @@
 // One rollout per cluster at a time: a lock object at `<cluster>/rollout/lock`
 // taken with a create-only write, kept alive by a heartbeat, released at the
-// end. A lock whose holder was a process on this host that no longer exists
-// (killed, crashed) is taken over at once, and the caller is told. A lock
+// end. A lock whose holder was a process of this process table that no
+// longer exists (killed, crashed) is taken over at once, and the caller is
+// told; "this process table" is process-space.ts's identity, not the host
+// name, which containers share. A lock
 // whose heartbeat stopped but whose holder we cannot see die (another host, a
 // closed laptop, or a live process that stopped beating) is stale; breaking it
 // needs an explicit confirmation, because a holder that is only slow would
 // then be acting next to us.
 import { hostname } from 'node:os';
+import { processSpaceId } from '../process-space.js';
 import { ConflictError, type ObjectStore, type ObjectVersion } from '../store/object-store.js';
 
 export const lockKey = (cluster: string): string => `${cluster}/rollout/lock`;
@@ -20,6 +23,8 @@ export interface LockBody {
   runId: string;
   pid: number;
   host: string;
+  /** The holder's process table (process-space.ts); absent in locks of older versions, whose holders are never presumed gone. */
+  space?: string;
   acquiredAt: number;
   /** Wall-clock epoch ms (locks are about processes, not simulated time). */
   heartbeatAt: number;
@@ -83,21 +88,25 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
-/** Stale when the heartbeat is old, or the holder is a process on this host that no longer exists. */
-export function isStale(lock: LockBody, now: number, staleAfterMs = DEFAULT_STALE_AFTER_MS, host = hostname()): boolean {
+/** Stale when the heartbeat is old, or the holder is a process of this process table that no longer exists. */
+export function isStale(lock: LockBody, now: number, staleAfterMs = DEFAULT_STALE_AFTER_MS, space = processSpaceId()): boolean {
   if (now - lock.heartbeatAt > staleAfterMs) return true;
-  return holderIsGone(lock, host);
+  return holderIsGone(lock, space);
 }
 
-/** The holder was a process on this host and it no longer exists: nobody can be acting under this lock. */
-export function holderIsGone(lock: LockBody, host = hostname()): boolean {
-  return lock.host === host && !processAlive(lock.pid);
+/**
+ * The holder was a process of this process table and it no longer exists:
+ * nobody can be acting under this lock. A holder in another table (another
+ * machine, or a container with the same host name) cannot be seen from here.
+ */
+export function holderIsGone(lock: LockBody, space = processSpaceId()): boolean {
+  return lock.space !== undefined && lock.space === space && !processAlive(lock.pid);
 }
 
 export async function acquireLock(objects: ObjectStore, cluster: string, options: AcquireOptions): Promise<HeldLock> {
   const now = options.now ?? Date.now;
   const key = lockKey(cluster);
-  const body: LockBody = { holder: options.holder, runId: options.runId, pid: process.pid, host: hostname(), acquiredAt: now(), heartbeatAt: now() };
+  const body: LockBody = { holder: options.holder, runId: options.runId, pid: process.pid, host: hostname(), space: processSpaceId(), acquiredAt: now(), heartbeatAt: now() };
   let version: ObjectVersion;
   try {
     version = await objects.put(key, JSON.stringify(body), { ifVersion: null });

@@ -4,10 +4,12 @@
 // a reader sees either the old or the new body, never half of one, and a crash
 // leaves the old version in place. The version check and the rename happen
 // under a per-key lock file created with O_EXCL, so two writers cannot both
-// pass the check.
+// pass the check. Symbolic links inside the store are never followed: a key
+// whose path crosses one is refused, so that a link planted in the store
+// cannot make kopsdeck read, overwrite or delete a file outside it.
 import { createHash, randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rmdir, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkKey } from './keys.js';
@@ -40,17 +42,31 @@ export class FileObjectStore implements ObjectStore {
     this.staleLockMs = options.staleLockMs ?? 30_000;
   }
 
-  private pathOf(key: string): string {
-    return join(this.root, ...checkKey(key));
+  /** The file of a key; refused when any part of its path inside the store is a symbolic link. */
+  private async pathOf(key: string): Promise<string> {
+    const parts = checkKey(key);
+    let current = this.root;
+    for (const part of parts) {
+      current = join(current, part);
+      let info;
+      try {
+        info = await lstat(current);
+      } catch (error) {
+        if (isCode(error, 'ENOENT') || isCode(error, 'ENOTDIR')) break;
+        throw error;
+      }
+      if (info.isSymbolicLink()) throw new SymlinkInStoreError(key, current);
+    }
+    return join(this.root, ...parts);
   }
 
   async get(key: string): Promise<StoredObject | null> {
-    const body = await readIfExists(this.pathOf(key));
+    const body = await readIfExists(await this.pathOf(key));
     return body === null ? null : { body, version: contentVersion(body) };
   }
 
   async put(key: string, body: string, condition: PutOptions = {}): Promise<ObjectVersion> {
-    const path = this.pathOf(key);
+    const path = await this.pathOf(key);
     const temp = await writeTempFile(path, body, condition.sensitive ? 0o700 : undefined);
     try {
       await this.withLock(path, async () => {
@@ -65,7 +81,7 @@ export class FileObjectStore implements ObjectStore {
   }
 
   async delete(key: string, condition: PutCondition = {}): Promise<void> {
-    const path = this.pathOf(key);
+    const path = await this.pathOf(key);
     await this.withLock(path, async () => {
       await this.checkCondition(key, path, condition);
       await unlink(path).catch(ignoreMissing);
@@ -83,6 +99,7 @@ export class FileObjectStore implements ObjectStore {
         return [];
       }
     }
+    if (startKey !== '') await this.pathOf(startKey);
     const keys = await walk(startKey === '' ? this.root : join(this.root, ...startKey.split('/')), startKey);
     return keys.filter((k) => k.startsWith(prefix)).sort();
   }
@@ -231,7 +248,12 @@ async function readIfExists(path: string): Promise<string | null> {
   }
 }
 
-async function walk(dir: string, keyPrefix: string): Promise<string[]> {
+/** Keys are never this deep (kops' deepest is six parts): a store pointed at a system tree stops here. */
+const MAX_KEY_DEPTH = 12;
+
+/** Regular files and directories only: links (and devices, sockets) are not keys. */
+async function walk(dir: string, keyPrefix: string, depth = 0): Promise<string[]> {
+  if (depth >= MAX_KEY_DEPTH) return [];
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -243,10 +265,20 @@ async function walk(dir: string, keyPrefix: string): Promise<string[]> {
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue; // temp and lock files
     const key = keyPrefix ? `${keyPrefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) keys.push(...(await walk(join(dir, entry.name), key)));
+    if (entry.isDirectory()) keys.push(...(await walk(join(dir, entry.name), key, depth + 1)));
     else if (entry.isFile()) keys.push(key);
   }
   return keys;
+}
+
+export class SymlinkInStoreError extends Error {
+  constructor(
+    readonly key: string,
+    readonly path: string,
+  ) {
+    super(`${path} is a symbolic link inside the state store; kopsdeck does not follow links there (key ${key}). Replace it with the directory or file itself`);
+    this.name = 'SymlinkInStoreError';
+  }
 }
 
 function isCode(error: unknown, code: string): boolean {

@@ -2,8 +2,8 @@
 // KOPS_STATE_STORE, else kopsdeck's local default (a file:// store under the
 // user's data directory, or KOPSDECK_HOME).
 import { S3Client } from '@aws-sdk/client-s3';
-import { mkdirSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { defaultStateStoreUrl } from '../paths.js';
 import { ClusterStore } from './cluster-store.js';
 import { FileObjectStore } from './file-store.js';
@@ -60,7 +60,7 @@ export function openObjectStore(url: string, options: OpenStateStoreOptions = {}
   if (url.startsWith('file://')) {
     const dir = fileStoreDirectory(url);
     try {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      makeStoreDirectory(dir);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new StateStoreUrlError(`cannot create the state store directory ${dir}: ${reason}`);
@@ -88,4 +88,22 @@ function defaultS3Client(env: NodeJS.ProcessEnv): S3Client {
 
 export function openStateStore(url: string, options: OpenStateStoreOptions = {}): ClusterStore {
   return new ClusterStore(openObjectStore(url, options));
+}
+
+/**
+ * The store's directory, made level by level (never `mkdir -p`, which loops
+ * forever under /proc on some kernels): each missing level below the nearest
+ * existing directory, which must be a directory.
+ */
+function makeStoreDirectory(dir: string): void {
+  const missing: string[] = [];
+  let current = dir;
+  while (!existsSync(current)) {
+    missing.unshift(current);
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  if (existsSync(current) && !statSync(current).isDirectory()) throw new Error(`${current} exists and is not a directory`);
+  for (const level of missing) mkdirSync(level, { mode: 0o700 });
 }
