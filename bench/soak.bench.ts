@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
+import { TerminateInstanceInAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { runCli } from '../src/commands/program.js';
 import { awsClientsFor } from '../src/engine/cloud/access.js';
 import { createKubeClient, type KubeClient } from '../src/engine/kube/client.js';
@@ -53,6 +54,8 @@ interface Totals {
   repeated: number;
   skipped: number;
   killed: number;
+  /** Re-runs after a stop (faults cleared, broken machines replaced): did they finish? */
+  recoveries: { finished: number; 'not finished': number };
 }
 
 async function main(): Promise<void> {
@@ -62,7 +65,7 @@ async function main(): Promise<void> {
   const env = { ...process.env, KOPSDECK_HOME: home, KOPSDECK_CLOUD: 'sim', KOPS_STATE_STORE: stateUrl, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
   const clients = awsClientsFor(simulatorAccess(sim), 'us-east-1');
   const store = openStateStore(stateUrl);
-  const totals: Totals = { outcomes: { finished: 0, stopped: 0, hung: 0, crashed: 0 }, reasons: new Map(), pdbBreaches: 0, unavailableBreaches: 0, lostPods: 0, orphans: 0, repeated: 0, skipped: 0, killed: 0 };
+  const totals: Totals = { outcomes: { finished: 0, stopped: 0, hung: 0, crashed: 0 }, reasons: new Map(), pdbBreaches: 0, unavailableBreaches: 0, lostPods: 0, orphans: 0, repeated: 0, skipped: 0, killed: 0, recoveries: { finished: 0, 'not finished': 0 } };
   const random = seeded(SEED);
   const started = Date.now();
   console.log(`soak: ${TRIALS} trials, ${WORKERS} workers each, simulator speed ${SPEED}x, seed ${SEED}, ${RUN_LIMIT_MS / 1000}s limit per run`);
@@ -115,19 +118,28 @@ async function runTrial(trial: number, ctx: TrialContext): Promise<string> {
     await putFaults(ctx.sim, { throttleRate: 0, serverErrorRate: 0, failLaunches: 0, neverReadyNext: 0, apiBlackoutUntil: 0 });
     if (faults.blockingBudget) await setBudget(kube, 1);
     record(ctx.totals, run);
+    // A stopped rollout must leave a cluster the next run can finish: the on-call engineer
+    // replaces a machine that never became Ready, then runs the rolling update again.
+    let recovery: Outcome | undefined;
+    if (run.outcome === 'stopped') {
+      await replaceBrokenMachines(kube, ctx.clients);
+      await readyNodes(kube, WORKERS + 1).catch(() => undefined);
+      recovery = (await rollingUpdate(name, ctx.env, 0)).outcome;
+      ctx.totals.recoveries[recovery === 'finished' ? 'finished' : 'not finished']++;
+    }
     // What the group allows, as the rollout resolved it (kops: 0 when the group surges, else maxUnavailable).
     const settings = events.filter((e): e is Extract<RolloutEvent, { type: 'group-started' }> => e.type === 'group-started').map((e) => e.settings.maxUnavailable);
     const allowed = settings.length > 0 ? Math.max(...settings) : 0;
     if (sampler.worst > allowed) ctx.totals.unavailableBreaches++;
     ctx.totals.pdbBreaches += (await pdbViolationCount(ctx.sim)) - pdbBefore;
-    const lost = run.outcome === 'finished' ? await lostPods(kube, 5_000) : 0;
+    const lost = run.outcome === 'finished' || recovery === 'finished' ? await lostPods(kube, 5_000) : 0;
     ctx.totals.lostPods += Math.max(0, lost);
     const orphans = await orphanedInstances(ctx.clients, name);
     ctx.totals.orphans += orphans.length;
     const steps = await journalFindings(ctx.store.objects, name);
     ctx.totals.repeated += steps.repeated;
     ctx.totals.skipped += steps.skipped;
-    return `${run.outcome}${run.reason ? ` (${run.reason.slice(0, 90)})` : ''}; faults ${faults.label || 'none'}${killAfter ? `; kill after step ${killAfter}` : ''}; worst unavailable ${sampler.worst} of ${allowed} allowed`;
+    return `${run.outcome}${run.reason ? ` (${run.reason.slice(0, 90)})` : ''}${recovery ? `, re-run ${recovery}` : ''}; faults ${faults.label || 'none'}${killAfter ? `; kill after step ${killAfter}` : ''}; worst unavailable ${sampler.worst} of ${allowed} allowed`;
   } finally {
     kube.close();
     await cli(['delete', 'cluster', name, '--yes']);
@@ -226,6 +238,17 @@ function record(totals: Totals, run: RunResult): void {
   }
 }
 
+/** Terminates, through its group, each machine whose node is not Ready (the group launches another). */
+async function replaceBrokenMachines(kube: KubeClient, clients: TrialContext['clients']): Promise<void> {
+  const nodes = await kube.request<KubeList<KubeNode>>('GET', '/api/v1/nodes').then((l) => l.items, () => [] as KubeNode[]);
+  for (const node of nodes) {
+    if (node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) continue;
+    const instanceId = node.spec?.providerID?.split('/').pop();
+    if (!instanceId) continue;
+    await clients.autoscaling.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: instanceId, ShouldDecrementDesiredCapacity: false })).catch(() => undefined);
+  }
+}
+
 async function readyNodes(kube: KubeClient, count: number): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -241,11 +264,12 @@ function report(totals: Totals, wallMs: number): void {
   console.log(`\nover ${runs} trials (${totals.killed} with a SIGKILL and a re-run), ${(wallMs / 1000).toFixed(0)} s wall:`);
   console.log(`  finished ${totals.outcomes.finished}, stopped with a stated reason ${totals.outcomes.stopped}, hung ${totals.outcomes.hung}, crashed ${totals.outcomes.crashed}`);
   for (const [reason, count] of [...totals.reasons].sort((a, b) => b[1] - a[1])) console.log(`    ${count} x ${reason}`);
+  console.log(`  re-runs after a stop (faults cleared, a never-Ready machine replaced): finished ${totals.recoveries.finished}, not finished ${totals.recoveries['not finished']}`);
   console.log('  breaches (target 0 each):');
   console.log(`    PodDisruptionBudget breaches      ${totals.pdbBreaches}`);
   console.log(`    maxUnavailable breaches (trials)  ${totals.unavailableBreaches}`);
-  console.log(`    lost pods (finished trials)       ${totals.lostPods}`);
-  console.log(`    orphaned instances                ${totals.orphans}`);
+  console.log(`    lost pods (after finished runs)   ${totals.lostPods}`);
+  console.log(`    orphaned instances (after re-runs) ${totals.orphans}`);
   console.log(`    repeated steps                    ${totals.repeated}`);
   console.log(`    skipped steps (instances)         ${totals.skipped}`);
 }
