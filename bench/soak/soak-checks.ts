@@ -16,14 +16,19 @@ export interface StepFindings {
   skipped: number;
 }
 
-/** Each instance's finished steps must be its step list, in order, from the start, each once. */
+/** Each instance's finished steps must be its step list, in order, from the start, each once (since its node was last given back). */
 export async function journalFindings(objects: ObjectStore, cluster: string): Promise<StepFindings> {
   const journal = await readJournal(objects, cluster);
   if (!journal) return { repeated: 0, skipped: 0 };
   const byInstance = new Map<string, { surge: boolean; steps: string[] }>();
   let repeated = 0;
   for (const entry of journal.entries) {
-    if (entry.step === 'skip' || entry.step === 'uncordon') continue;
+    if (entry.step === 'skip') continue;
+    // An uncordon gives the node back after an abort or a stop: the instance starts over (replayJournal), so its steps may come again.
+    if (entry.step === 'uncordon') {
+      byInstance.set(entry.instance, { surge: false, steps: [] });
+      continue;
+    }
     const seen = byInstance.get(entry.instance) ?? { surge: false, steps: [] };
     if (entry.step === 'confirm') seen.surge = entry.surge ?? false;
     if (seen.steps.includes(entry.step)) repeated++;

@@ -83,6 +83,7 @@ export function describeRequest(request: ConfirmRequest): string {
   const lines = [
     '',
     `[${request.position}/${request.total}] ${request.instanceId}${request.nodeName ? ` (node ${request.nodeName})` : ''} in ${request.group}: ${request.reason}`,
+    ...(request.earlierRun ? [`  Asked again: ${request.earlierRun}`] : []),
     `  The drain will evict ${request.evict.length} pods:`,
     ...request.evict.map(
       (pod) =>

@@ -12,6 +12,7 @@ import {
   connectRollout,
   DEFAULT_TIMINGS,
   initialRolloutView,
+  holderIsGone,
   isStale,
   planRollout,
   readJournal,
@@ -87,6 +88,9 @@ export class RolloutSession {
   private clients: AwsClients | undefined;
   private run: RolloutRun | undefined;
   private pendingAnswer: ((answer: ConfirmAnswer) => void) | undefined;
+  private pendingReject: ((error: Error) => void) | undefined;
+  /** Stops the current run at once (interrupt()). */
+  private stopper: AbortController | undefined;
   private notifyQueued = false;
   private planGeneration = 0;
 
@@ -157,7 +161,8 @@ export class RolloutSession {
     const breakingLock = this.current.phase === 'error' && Boolean(this.current.problem?.staleLock);
     if (!deps || (this.current.phase !== 'plan' && !breakingLock)) return;
     const lock = await readLock(this.services.store.objects, this.cluster).catch(() => null);
-    if (lock && !options.breakStaleLock) {
+    // A holder that is gone (its process in this process table no longer exists) is taken over by the engine, which says so.
+    if (lock && !options.breakStaleLock && !holderIsGone(lock)) {
       const stale = isStale(lock, Date.now());
       this.set({ phase: 'error', problem: lockProblem(this.cluster, lock, stale) });
       return;
@@ -175,9 +180,11 @@ export class RolloutSession {
       notes: [],
       runStartedAt: this.now(),
     });
+    this.stopper = new AbortController();
     const run = startRollout(deps, {
       cluster: this.cluster,
       force: this.current.force,
+      signal: this.stopper.signal,
       confirm: this.confirm,
       timings: this.options.timings,
       holder: this.options.holder ?? holderName(),
@@ -244,6 +251,26 @@ export class RolloutSession {
     this.answer('abort');
   }
 
+  /**
+   * Stops the run at once, as a crash would (nothing undone; the journal
+   * keeps where it was, so running it again resumes), but cleanly: its lock is
+   * released. For quitting the console; waits at most `waitMs` for the run to
+   * let go.
+   */
+  async interrupt(reason: string, waitMs = 5_000): Promise<void> {
+    const run = this.run;
+    if (!run || !this.running) return;
+    this.stopper?.abort(new Error(reason));
+    // A question waiting for an answer holds the run: it ends with the stop.
+    const reject = this.pendingReject;
+    this.pendingAnswer = undefined;
+    this.pendingReject = undefined;
+    reject?.(new Error(reason));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([run.done.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+    clearTimeout(timer);
+  }
+
   /** Forget the result and plan again (a re-run resumes where the last one stopped). */
   replan(): void {
     if (this.running) return;
@@ -269,8 +296,9 @@ export class RolloutSession {
   private confirm: ConfirmFn = (request) => {
     if (this.current.yesToAll) return Promise.resolve('yes');
     void request;
-    return new Promise<ConfirmAnswer>((resolve) => {
+    return new Promise<ConfirmAnswer>((resolve, reject) => {
       this.pendingAnswer = resolve;
+      this.pendingReject = reject;
     });
   };
 
@@ -336,6 +364,9 @@ export class RolloutSession {
         break;
       case 'resumed':
         change.notes = addNote(state.notes, 'Resumed.');
+        break;
+      case 'lock-taken-over':
+        change.notes = addNote(state.notes, `Took over the rollout lock: ${event.reason}.`);
         break;
       default:
         break;

@@ -42,6 +42,11 @@ export class RolloutSessions {
     return [...this.entries.entries()].filter(([, e]) => e.session.running).map(([cluster]) => cluster);
   }
 
+  /** Stops every running rollout at once (the console is closing), letting go of their locks. */
+  async interruptAll(reason: string): Promise<void> {
+    await Promise.all([...this.entries.values()].map((entry) => entry.session.interrupt(reason)));
+  }
+
   private closeIfIdle(cluster: string, entry: Entry): void {
     if (entry.holders > 0) return;
     if (entry.session.running) {

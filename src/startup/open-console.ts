@@ -6,6 +6,7 @@ import type { Services } from '../hooks/services.js';
 import { CliError, exitSilently } from '../commands/cli-error.js';
 import type { CommandContext } from '../commands/command-context.js';
 import { seedDemoCluster } from './demo-cluster.js';
+import { rolloutSessionsFor } from '../hooks/rollout-sessions.js';
 
 export async function openConsole(ctx: CommandContext, initialRoute?: Route): Promise<void> {
   if (!process.stdin.isTTY) {
@@ -24,6 +25,9 @@ export async function openConsole(ctx: CommandContext, initialRoute?: Route): Pr
     access: session,
   };
   const result = await runConsole(services, { debug: ctx.globals.debug, initialRoute });
+  // However the console ended (q, a signal, a crash of the screen), a rollout it ran stops as a crash
+  // would, but lets go of its lock: running it again resumes from its journal without breaking anything.
+  await rolloutSessionsFor(services).interruptAll('the console was closed');
   // Said only now: nothing may print over the full-screen console.
   if (demoFailure) ctx.warn(`The demo cluster's simulated cloud resources were not all created: ${demoFailure.message}`);
   // The console has already said why it stopped (after restoring the terminal).

@@ -9,14 +9,13 @@
 // and s skips the node: uncordoned, not replaced, the run goes on.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CloudAccess } from '../../src/engine/cloud/access.js';
 import type { KubeList, KubePdb, KubePod } from '../../src/engine/kube/types.js';
 import { upgradeCluster } from '../../src/engine/rollout/upgrade.js';
 import type { RolloutSession } from '../../src/hooks/rollout-session.js';
 import { rolloutSessionsFor } from '../../src/hooks/rollout-sessions.js';
 import type { Services } from '../../src/hooks/services.js';
 import { keys, renderApp, waitUntil } from '../console/helpers.js';
-import { startRolloutHarness, type RolloutHarness } from '../rollout/sim-harness.js';
+import { consoleServicesFor, startRolloutHarness, type RolloutHarness } from '../rollout/sim-harness.js';
 
 const SPEED = 400;
 const NAME = 'ui.k8s.local';
@@ -30,15 +29,7 @@ before(async () => {
   await h.update();
   // The drain questions below expect budgeted pods on every worker.
   await h.spreadDemoPods();
-  const access: CloudAccess = {
-    simulated: true,
-    clock: h.clock,
-    awsEndpoint: h.sim.url,
-    awsCredentials: { accessKeyId: h.sim.token, secretAccessKey: 'kopsdeck-simulator' },
-    defaultRegion: 'us-east-1',
-    kubeconfigPath: h.sim.kubeconfigPath,
-  };
-  services = { store: h.store, storeUrl: h.store.url, cloud: 'aws', simulated: true, region: 'us-east-1', access };
+  services = consoleServicesFor(h);
 });
 after(async () => {
   // A failed test can leave a run waiting on a question: stop it so the harness can close.

@@ -149,6 +149,41 @@ test('abort can leave the half-drained node cordoned when the user chooses so', 
   assert.equal(target.node.unschedulable, true);
 });
 
+test('after an abort that left a node cordoned, the next supervised run asks again before draining it: a yes drains it, a skip gives it back', async () => {
+  for (const answer of ['yes', 'skip'] as const) {
+    const world = await rolled({ controlPlanes: 1, nodes: 1 });
+    const target = [...world.instances.values()].find((i) => i.group === world.groupOf('Node'))!;
+    world.drainBlocks.add(target.node.name);
+    const first = run(world, { confirm: async () => 'yes' });
+    first.r.subscribe((e) => e.type === 'step-finished' && e.step === 'cordon' && e.instanceId === target.id && first.r.abort({ cordoned: 'leave-cordoned' }));
+    assert.equal((await first.r.done).status, 'aborted');
+    assert.equal(target.node.unschedulable, true, 'left cordoned, confirmed, not drained');
+    world.drainBlocks.delete(target.node.name);
+
+    const asked: ConfirmRequest[] = [];
+    const second = run(world, { confirm: async (request) => (asked.push(request), request.instanceId === target.id ? answer : 'yes') });
+    const result = await second.r.done;
+    const question = asked.find((q) => q.instanceId === target.id);
+    assert.ok(question, `${answer}: the cordoned node was asked about again before any drain`);
+    assert.match(question.earlierRun ?? '', /An earlier run confirmed this instance and stopped before replacing it: its node is cordoned, not drained; it is detached from its group\./);
+    const drainedBeforeAnswer = second.events.findIndex((e) => e.type === 'step-started' && e.step === 'drain' && e.instanceId === target.id);
+    const answered = second.events.findIndex((e) => e.type === 'confirmed' && e.instanceId === target.id);
+    const journal = (await readJournal(world.objects, CLUSTER))!;
+    const confirms = journal.entries.filter((e) => e.instance === target.id && e.step === 'confirm');
+    if (answer === 'yes') {
+      assert.equal(result.status, 'finished', result.reason);
+      assert.ok(answered >= 0 && drainedBeforeAnswer > answered, 'drained only after the answer');
+      assert.equal(world.instances.has(target.id), false, 'replaced');
+      assert.equal(confirms.length, 1, 'the answer again is not a second confirm step in the journal');
+    } else {
+      assert.equal(drainedBeforeAnswer, -1, 'never drained');
+      assert.ok(world.instances.has(target.id), 'not replaced');
+      assert.equal(target.node.unschedulable, false, 'its node given back (uncordoned)');
+      assert.ok(result.skipped.includes(target.id));
+    }
+  }
+});
+
 test('pause holds the rollout between steps until resume', async () => {
   const world = await rolled({ controlPlanes: 1, nodes: 2 });
   const { r, events } = run(world);

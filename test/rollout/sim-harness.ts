@@ -18,6 +18,8 @@ import { openStateStore } from '../../src/engine/store/open-store.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/simulator.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
 import { simulatorCredentials } from '../../src/startup/cloud-session.js';
+import type { CloudAccess } from '../../src/engine/cloud/access.js';
+import type { Services } from '../../src/hooks/services.js';
 
 export const SIM_IMAGE = '099720109477/ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20250305';
 
@@ -151,4 +153,17 @@ export async function until<T>(what: string, check: () => Promise<T | undefined>
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** The console's services for a harness's cluster: its store, and its simulator as the cloud. */
+export function consoleServicesFor(h: RolloutHarness): Services {
+  const access: CloudAccess = {
+    simulated: true,
+    clock: h.clock,
+    awsEndpoint: h.sim.url,
+    awsCredentials: simulatorCredentials(h.sim.token),
+    defaultRegion: 'us-east-1',
+    kubeconfigPath: h.sim.kubeconfigPath,
+  };
+  return { store: h.store, storeUrl: h.store.url, cloud: 'aws', simulated: true, region: 'us-east-1', access };
 }

@@ -32,6 +32,7 @@ export function groupWork(ctx: Pick<RunContext, 'cloudOnly' | 'deps'>, group: Pl
     wave,
     steps: shape(surge),
     progress: p ?? { instance: id, group: group.name, surge, done: [], skipped: false },
+    askAgain: Boolean(p?.done.includes('confirm')) && !p?.done.includes('terminate'),
   });
 
   const inFlight = [...progress.values()].filter((p) => p.group === group.name && !p.skipped && p.done.length > 0 && !isComplete(p, shape(p.surge)));

@@ -45,6 +45,13 @@ export interface WaveMember {
   wave: number;
   steps: InstanceStep[];
   progress: InstanceProgress;
+  /**
+   * Confirmed by an earlier run that stopped before this instance was
+   * terminated (its node may be cordoned, half drained): a person supervising
+   * this run is asked again before anything more happens to it. An answer
+   * holds for the run that asked, never for the next one.
+   */
+  askAgain?: boolean;
 }
 
 export function isDone(member: WaveMember, step: InstanceStep): boolean {

@@ -97,6 +97,8 @@ export interface ConfirmRequest {
   evict: ConfirmPod[];
   /** DaemonSet and mirror pods the drain leaves alone. */
   leftAlone: ConfirmPod[];
+  /** Set when an earlier run confirmed this instance and stopped before replacing it: what it had done, in a sentence. */
+  earlierRun?: string;
 }
 
 export type ConfirmAnswer = 'yes' | 'skip' | 'abort';

@@ -109,7 +109,7 @@ async function confirmAll(
   const kept: WaveMember[] = [];
   for (const [index, m] of members.entries()) {
     if (m.progress.skipped) continue;
-    if (!needs(m, 'confirm')) {
+    if (!needs(m, 'confirm') && !m.askAgain) {
       kept.push(m);
       continue;
     }
@@ -118,8 +118,9 @@ async function confirmAll(
     // about once the run is resumed.
     if (ctx.intents.pauseAfterCurrent && kept.length > 0) {
       const rest = members.slice(index).filter((r) => !r.progress.skipped);
-      kept.push(...rest.filter((r) => !needs(r, 'confirm')));
-      return { kept, deferred: rest.filter((r) => needs(r, 'confirm')) };
+      const unanswered = (r: WaveMember) => needs(r, 'confirm') || Boolean(r.askAgain);
+      kept.push(...rest.filter((r) => !unanswered(r)));
+      return { kept, deferred: rest.filter(unanswered) };
     }
     await ctx.intents.gate({ beforeInstance: true });
     ctx.counter.position += 1;
@@ -132,6 +133,17 @@ async function confirmAll(
     if (answer === 'abort') {
       ctx.intents.abort(`aborted at the confirmation of ${m.node ?? m.id}`);
       await ctx.intents.gate();
+    }
+    if (m.askAgain) {
+      // Asked again after an earlier run: its confirm step is already journaled, so nothing is written for a yes.
+      m.askAgain = false;
+      if (answer === 'skip') {
+        await skipAfterEarlierRun(ctx, m);
+        continue;
+      }
+      ctx.emit({ type: 'step-finished', instanceId: m.id, group: m.group, nodeName: m.node, step: 'confirm', durationMs: ctx.deps.clock.now() - started });
+      kept.push(m);
+      continue;
     }
     if (answer === 'skip') {
       await ctx.journal.record({ instance: m.id, group: m.group, step: 'skip', at: ctx.deps.clock.now(), node: m.node, note: 'skipped at confirmation' });
@@ -200,7 +212,15 @@ export async function confirmRequest(ctx: RunContext, m: WaveMember): Promise<Co
     total: ctx.counter.total,
     evict: pods.filter((p) => p.disposition === 'evict').map(toPod),
     leftAlone: pods.filter((p) => p.disposition === 'skip-daemonset' || p.disposition === 'skip-mirror').map(toPod),
+    ...(m.askAgain ? { earlierRun: earlierRunSentence(m) } : {}),
   };
+}
+
+/** What the earlier run had done to an instance it confirmed, for the question asked again. */
+function earlierRunSentence(m: WaveMember): string {
+  const done = m.progress.done;
+  const state = done.includes('drain') ? 'its node is cordoned and drained' : done.includes('cordon') ? 'its node is cordoned, not drained' : 'nothing was done to it yet';
+  return `An earlier run confirmed this instance and stopped before replacing it: ${state}${done.includes('detach') ? '; it is detached from its group' : ''}.`;
 }
 
 /**
@@ -374,6 +394,25 @@ async function skipDuringDrain(ctx: RunContext, m: WaveMember, node: string): Pr
   await uncordonSkipped(ctx, m.id, m.group, node);
   m.progress.done = [];
   ctx.emit({ type: 'skipped', instanceId: m.id, group: m.group, reason });
+}
+
+/**
+ * The user skipped, in this run, an instance an earlier run had confirmed but
+ * not replaced: journaled as skipped, and its node, if cordoned and not yet
+ * drained, given back as for a skip during the drain.
+ */
+async function skipAfterEarlierRun(ctx: RunContext, m: WaveMember): Promise<void> {
+  const cordoned = m.progress.done.includes('cordon');
+  const detached = m.progress.done.includes('detach');
+  const note =
+    `skipped when asked again after an earlier run: ${cordoned ? 'uncordoned and ' : ''}not replaced` +
+    (detached ? '; it stays detached from its group (its replacement already runs) until a later rolling update replaces it' : '');
+  await ctx.journal.record({ instance: m.id, group: m.group, step: 'skip', at: ctx.deps.clock.now(), node: m.node, note });
+  m.progress.skipped = true;
+  if (!ctx.skipped.includes(m.id)) ctx.skipped.push(m.id);
+  if (cordoned && m.node) await uncordonSkipped(ctx, m.id, m.group, m.node);
+  m.progress.done = [];
+  ctx.emit({ type: 'skipped', instanceId: m.id, group: m.group, reason: note });
 }
 
 /** Uncordons the node of an instance skipped during its drain, and journals it. */

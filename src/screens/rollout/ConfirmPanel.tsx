@@ -114,7 +114,11 @@ export function ConfirmPanel({ request, lines, scroll, listRows, remaining, widt
         {`Drain node ${node}?  (instance ${request.position} of ${request.total})`}
       </Text>
       <Text wrap="truncate-end">{`Instance ${request.instanceId}  ·  group ${request.group} (${request.kind})  ·  cluster ${request.cluster}`}</Text>
-      <Text wrap="truncate-end">{`Why: ${request.reason}`}</Text>
+      {request.earlierRun ? (
+        <Text wrap="truncate-end" color="yellow">{`Asked again: ${request.earlierRun}`}</Text>
+      ) : (
+        <Text wrap="truncate-end">{`Why: ${request.reason}`}</Text>
+      )}
       <Text wrap="truncate-end" bold>
         {`The drain will evict ${plural(request.evict.length, 'pod')}${request.evict.length ? ` of ${plural(owners, 'owner')}` : ''}:`}
       </Text>

@@ -57,8 +57,8 @@ export function rolloutActions(inputs: ActionInputs): KeyAction[] {
     key: 'q',
     label: 'quit',
     dangerous: true,
-    confirm: `Quit while the rolling update of ${cluster} runs? It stops where it is, as a crash would; running it again resumes from its journal.`,
-    run: shell.quit,
+    confirm: `Quit while the rolling update of ${cluster} runs? It stops at once where it is and lets go of its lock; nothing is undone, and running it again resumes from its journal.`,
+    run: () => void session.interrupt('the console was quit').finally(() => shell.quit()),
   };
   const pause: KeyAction = state.view.status === 'paused'
     ? { key: 'p', label: 'resume', run: () => session.resume() }
