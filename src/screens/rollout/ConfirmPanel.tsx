@@ -5,6 +5,7 @@
 // left alone. Keys: y drain, s skip this node, a yes to all remaining,
 // p pause after this node, x abort.
 import { Box, Text } from 'ink';
+import { terminalSafe } from '../../engine/output/terminal-safe.js';
 import type { PdbRef } from '../../engine/kube/node-pods.js';
 import type { ConfirmPod, ConfirmRequest } from '../../engine/rollout/index.js';
 import type { Scroll } from '../../hooks/useScroll.js';
@@ -128,7 +129,7 @@ export function ConfirmPanel({ request, lines, scroll, listRows, remaining, widt
       <Box flexDirection="column" height={listRows} overflowY="hidden">
         {shown.map((line, i) => (
           <Text key={scroll.offset + i} color={line.color} bold={line.bold} wrap="truncate-end">
-            {line.text}
+            {terminalSafe(line.text)}
           </Text>
         ))}
       </Box>

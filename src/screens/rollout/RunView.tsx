@@ -9,6 +9,7 @@ import { formatDuration } from '../../engine/rollout/index.js';
 import type { BlockedPod } from '../../engine/kube/node-ops.js';
 import { drainTimeLeft, type InstanceRow, type Progress } from '../../hooks/rollout-progress.js';
 import type { RolloutSessionState } from '../../hooks/rollout-session.js';
+import { terminalSafe } from '../../engine/output/terminal-safe.js';
 
 const STATUS_COLORS: Record<string, string> = { running: 'cyan', paused: 'yellow', aborting: 'red', finished: 'green', failed: 'red', aborted: 'yellow', interrupted: 'yellow', planning: 'cyan' };
 
@@ -201,7 +202,7 @@ export function Notes({ notes, width }: { notes: readonly string[]; width: numbe
     <Box flexDirection="column" width={width}>
       {notes.slice(-2).map((note, i) => (
         <Text key={i} dimColor wrap="truncate-end">
-          {note}
+          {terminalSafe(note)}
         </Text>
       ))}
     </Box>
