@@ -12,7 +12,7 @@ import { setMaxListeners } from 'node:events';
 import { ConflictError } from '../store/object-store.js';
 import type { RolloutDeps } from './deps.js';
 import { groupWork, runGroup, type GroupWork } from './group-runner.js';
-import { uncordonSkipped } from './wave-runner.js';
+import { uncordonSkipped } from './give-back.js';
 import { AbortRequestedError, Intents } from './intents.js';
 import { continuationOf, normalizeRequest, readJournal, RolloutJournal, type InstanceProgress, type JournalDocument, type RolloutRequest } from './journal.js';
 import { acquireLock, RolloutLockedError, type HeldLock } from './lock.js';
