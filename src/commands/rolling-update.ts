@@ -65,16 +65,43 @@ export async function rollingUpdateCluster(ctx: CommandContext, name: string, fl
     const onInterrupt = () => run.abort({ reason: 'interrupted (Ctrl-C)' });
     process.once('SIGINT', onInterrupt);
     const result = await run.done.finally(() => process.off('SIGINT', onInterrupt));
-    reportResult(name, result);
+    reportResult(name, result, resumeCommand(name, flags));
   } finally {
     await connected.close();
     clients.destroy();
   }
 }
 
-function reportResult(name: string, result: RolloutResult): void {
+/**
+ * The command that continues a stopped run: the same request (force, groups,
+ * roles, cloud-only), which is what makes the next run resume it rather than
+ * plan a new one (journal.ts continuationOf). Timings and validation flags are
+ * repeated too, so the rest of the run behaves as the start did.
+ */
+export function resumeCommand(name: string, flags: RollingUpdateFlags): string {
+  const words = ['kopsdeck', 'rolling-update', 'cluster', name, flags.confirm ? '--interactive' : '--yes'];
+  if (flags.force) words.push('--force');
+  for (const group of list(flags.instanceGroup) ?? []) words.push('--instance-group', group);
+  for (const role of list(flags.instanceGroupRoles) ?? []) words.push('--instance-group-roles', role);
+  if (flags.cloudonly) words.push('--cloudonly');
+  const valued: [string, string | boolean | undefined][] = [
+    ['--drain-timeout', flags.drainTimeout],
+    ['--post-drain-delay', flags.postDrainDelay],
+    ['--validation-timeout', flags.validationTimeout],
+    ['--validate-count', flags.validateCount],
+    ['--fail-on-validate-error', flags.failOnValidateError],
+    ['--fail-on-drain-error', flags.failOnDrainError],
+    ['--node-interval', flags.nodeInterval],
+    ['--control-plane-interval', flags.controlPlaneInterval],
+    ['--bastion-interval', flags.bastionInterval],
+  ];
+  for (const [flag, value] of valued) if (value !== undefined && value !== true) words.push(`${flag}=${String(value)}`);
+  return words.join(' ');
+}
+
+function reportResult(name: string, result: RolloutResult, command: string): void {
   if (result.status === 'finished') return;
-  const resume = `run \`kopsdeck rolling-update cluster ${name} --yes\` again to resume where it stopped`;
+  const resume = `run \`${command}\` again to resume where it stopped (the same flags continue the same rollout)`;
   if (result.locked) {
     const hint = result.locked.stale
       ? `if you are sure that run is gone, take over with \`kopsdeck rolling-update cluster ${name} --yes --break-stale-lock\``
