@@ -26,6 +26,7 @@ import {
   type LockBody,
   type RolloutEvent,
   type RolloutPlan,
+  type RolloutRequest,
   type RolloutResult,
   type RolloutRun,
   type RolloutTimings,
@@ -47,7 +48,10 @@ export interface RolloutSessionState {
   /** The plan shown before starting, then the run's own. */
   plan?: RolloutPlan;
   /** An earlier run that did not finish: starting resumes it. */
-  unfinished?: Pick<JournalDocument, 'status' | 'reason' | 'entries'>;
+  unfinished?: Pick<JournalDocument, 'status' | 'reason' | 'entries' | 'planned'> & {
+    /** The plan is that rollout's own request, so starting continues exactly it. */
+    resumesAsStarted: boolean;
+  };
   problem?: RolloutProblem;
   view: RolloutView;
   result?: RolloutResult;
@@ -85,6 +89,8 @@ export class RolloutSession {
   private pendingReject: ((error: Error) => void) | undefined;
   /** Stops the current run at once (interrupt()). */
   private stopper: AbortController | undefined;
+  /** The unfinished rollout's request being resumed, when the plan adopted it. */
+  private resumeRequest: RolloutRequest | undefined;
   private notifyQueued = false;
   private planGeneration = 0;
 
@@ -126,23 +132,41 @@ export class RolloutSession {
     if (this.current.phase === 'idle') void this.plan();
   }
 
-  /** Plans (again): the table, the order, the estimate. Not while a rollout runs. */
-  async plan(force = this.current.force): Promise<void> {
+  /**
+   * Plans (again): the table, the order, the estimate. Not while a rollout
+   * runs. With no force given and a rollout left unfinished, that rollout's
+   * own request (force, groups, roles) is planned, so that starting resumes
+   * exactly it; an explicit force (the f key) plans that instead.
+   */
+  async plan(force?: boolean): Promise<void> {
     if (this.running) return;
     const generation = ++this.planGeneration;
     const stale = () => generation !== this.planGeneration || this.running;
-    this.set({ phase: 'planning', force, step: `Reading the spec of ${this.cluster}`, problem: undefined });
+    this.set({ phase: 'planning', force: force ?? this.current.force, step: `Reading the spec of ${this.cluster}`, problem: undefined });
     try {
       const deps = await this.connect((step) => !stale() && this.set({ step }));
       if (stale()) return;
       this.set({ step: 'Comparing instances with their launch templates' });
-      const [plan, journal] = await Promise.all([
-        planRollout(deps, { cluster: this.cluster, force, timings: this.options.timings }),
-        readJournal(this.services.store.objects, this.cluster).catch(() => null),
-      ]);
+      const journal = await readJournal(this.services.store.objects, this.cluster).catch(() => null);
+      const unfinishedJournal = journal && journal.status !== 'finished' ? journal : undefined;
+      this.resumeRequest = force === undefined ? unfinishedJournal?.request : undefined;
+      const request = this.resumeRequest;
+      const planned = request ? unfinishedJournal?.planned : undefined;
+      const chosenForce = request ? request.force : (force ?? this.current.force);
+      const plan = await planRollout(deps, {
+        cluster: this.cluster,
+        force: chosenForce,
+        instanceGroups: request?.instanceGroups,
+        roles: request?.roles,
+        cloudOnly: request?.cloudOnly,
+        forceOnly: planned ? new Set(planned) : undefined,
+        timings: this.options.timings,
+      });
       if (stale()) return;
-      const unfinished = journal && journal.status !== 'finished' ? { status: journal.status, reason: journal.reason, entries: journal.entries } : undefined;
-      this.set({ phase: 'plan', plan, unfinished, step: undefined });
+      const unfinished = unfinishedJournal
+        ? { status: unfinishedJournal.status, reason: unfinishedJournal.reason, entries: unfinishedJournal.entries, planned: unfinishedJournal.planned, resumesAsStarted: Boolean(request) }
+        : undefined;
+      this.set({ phase: 'plan', plan, unfinished, force: chosenForce, step: undefined });
     } catch (error) {
       if (stale()) return;
       this.set({ phase: 'error', step: undefined, problem: planProblem(this.cluster, error) });
@@ -178,6 +202,10 @@ export class RolloutSession {
     const run = startRollout(deps, {
       cluster: this.cluster,
       force: this.current.force,
+      // Resuming: the unfinished rollout's own request, so the engine continues exactly it.
+      instanceGroups: this.resumeRequest?.instanceGroups,
+      roles: this.resumeRequest?.roles,
+      cloudOnly: this.resumeRequest?.cloudOnly,
       signal: this.stopper.signal,
       confirm: this.confirm,
       timings: this.options.timings,

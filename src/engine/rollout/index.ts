@@ -3,7 +3,7 @@ export { startRollout, planRollout, type RolloutOptions, type RolloutRun } from 
 export { buildRolloutPlan, renderPlanTable, describePlan, formatDuration, updateReason, type PlanInput } from './plan.js';
 export { resolveSettings, parseIntOrPercent, settingsProblem } from './settings.js';
 export { makeWaves, orderGroups, prioritizeInstances, kindOfRole, type Wave } from './ordering.js';
-export { RolloutJournal, readJournal, replayJournal, stepsFor, nextStep, journalKey, type JournalEntry, type JournalDocument, type InstanceProgress } from './journal.js';
+export { RolloutJournal, readJournal, replayJournal, stepsFor, nextStep, journalKey, type JournalEntry, type JournalDocument, type InstanceProgress, type RolloutRequest } from './journal.js';
 export { acquireLock, readLock, isStale, holderIsGone, lockKey, RolloutLockedError, type LockBody } from './lock.js';
 export { reduceRollout, initialRolloutView, type RolloutView, type InstanceView } from './rollout-state.js';
 export { upgradeCluster, checkUpgrade, proposedUpgrade, UpgradeRefusedError } from './upgrade.js';

@@ -13,11 +13,15 @@ export const PLAN_VIEW_CHROME_ROWS = 3 + TEXT_VIEW_CHROME_ROWS;
 export function planLines(plan: RolloutPlan, unfinished: RolloutSessionState['unfinished']): string[] {
   const lines = [...renderPlanTable(plan).trimEnd().split('\n'), '', ...describePlan(plan)];
   if (unfinished) {
-    const done = new Set(unfinished.entries.map((e) => e.instance)).size;
+    const covered = new Set(unfinished.entries.map((e) => e.instance)).size;
+    const of = unfinished.planned ? ` of the ${unfinished.planned.length} it set out to replace` : '';
+    const next = unfinished.resumesAsStarted
+      ? 'Starting resumes exactly that rollout, with the options it was started with (this plan is what is left of it).'
+      : 'Starting begins a new rollout with the options shown, and first finishes the instances that one left half-done.';
     lines.push(
       '',
       `An earlier rolling update ${unfinished.status === 'running' ? 'stopped without finishing (crashed or closed)' : `ended ${unfinished.status}`}` +
-        `${unfinished.reason ? `: ${unfinished.reason}` : ''}; its journal covers ${done} instance(s). Starting resumes exactly where it stopped.`,
+        `${unfinished.reason ? `: ${unfinished.reason}` : ''}; its journal covers ${covered} instance(s)${of}. ${next}`,
     );
   }
   if (plan.totalInstances > 0) {
