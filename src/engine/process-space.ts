@@ -24,6 +24,23 @@ export function processSpaceId(): string {
   return cached;
 }
 
+/**
+ * Whether a process recorded with its process table may still run: it is
+ * known to be gone only when it was in this table and no process has its pid
+ * now. One in another table (another machine, a container), or recorded
+ * without a table, cannot be seen from here, so it may.
+ */
+export function mayStillRun(holder: { space?: string; pid: number }): boolean {
+  if (holder.space === undefined || holder.space !== processSpaceId()) return true;
+  try {
+    process.kill(holder.pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, run by another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function computeProcessSpaceId(): string {
   const boot = readOr(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
   const pidNamespace = readOr(() => readlinkSync('/proc/self/ns/pid'));

@@ -10,8 +10,8 @@
 // A web page cannot send an Authorization header without a CORS preflight,
 // which the simulator never grants.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { writeFileAtomic } from '../engine/fs/atomic-write.js';
+import { readFileSync } from 'node:fs';
+import { createFileExclusive, writeFileAtomic } from '../engine/fs/atomic-write.js';
 import { join } from 'node:path';
 
 export const TOKEN_FILE = 'token';
@@ -23,17 +23,7 @@ export function loadOrCreateWorldToken(dir: string): string {
   const existing = readToken(path);
   if (existing) return existing;
   const token = randomBytes(32).toString('base64url');
-  try {
-    const fd = openSync(path, 'wx', 0o600);
-    try {
-      writeSync(fd, token + '\n');
-    } finally {
-      closeSync(fd);
-    }
-    return token;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
+  if (createFileExclusive(path, token + '\n')) return token;
   // Another process made it meanwhile: use theirs; if it is damaged, replace it atomically.
   const theirs = readToken(path);
   if (theirs) return theirs;

@@ -7,9 +7,10 @@
 // A lock whose process is gone (killed, crashed) is taken over: the taker
 // first makes `simulator.lock.break` with O_EXCL, so two takers cannot both
 // win, then checks again that the holder is gone before replacing the lock.
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { readFileSync, statSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { processSpaceId } from '../engine/process-space.js';
+import { mayStillRun, processSpaceId } from '../engine/process-space.js';
+import { createFileExclusive } from '../engine/fs/atomic-write.js';
 import { join } from 'node:path';
 
 export const WORLD_LOCK_FILE = 'simulator.lock';
@@ -42,7 +43,7 @@ export function takeWorldLock(dir: string): WorldLock {
   const path = join(dir, WORLD_LOCK_FILE);
   if (!tryCreate(path)) {
     const holder = readBody(path);
-    if (holder && isAlive(holder)) throw new SimulatorBusyError(dir, describe(holder));
+    if (holder && mayStillRun(holder)) throw new SimulatorBusyError(dir, describe(holder));
     if (!holder && ageMs(path) < UNWRITTEN_GRACE_MS) throw new SimulatorBusyError(dir, 'a simulator that is starting');
     takeOver(path, dir);
   }
@@ -60,20 +61,8 @@ export function takeWorldLock(dir: string): WorldLock {
 
 /** Makes the lock file with this process's body; false when it exists. */
 function tryCreate(path: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, 'wx', 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
-  try {
-    const body: LockBody = { pid: process.pid, host: hostname(), space: processSpaceId(), startedAt: new Date().toISOString() };
-    writeSync(fd, JSON.stringify(body) + '\n');
-  } finally {
-    closeSync(fd);
-  }
-  return true;
+  const body: LockBody = { pid: process.pid, host: hostname(), space: processSpaceId(), startedAt: new Date().toISOString() };
+  return createFileExclusive(path, JSON.stringify(body) + '\n');
 }
 
 function takeOver(path: string, dir: string): void {
@@ -81,12 +70,12 @@ function takeOver(path: string, dir: string): void {
   if (!tryCreate(breaker)) {
     const other = readBody(breaker);
     // A taker that died inside its takeover leaves its .break behind: it is gone, so clear it and let the caller retry.
-    if (other && !isAlive(other)) unlinkSync(breaker);
+    if (other && !mayStillRun(other)) unlinkSync(breaker);
     throw new SimulatorBusyError(dir, other ? `${describe(other)}, taking over a stale lock` : 'another process taking over a stale lock');
   }
   try {
     const holder = readBody(path);
-    if (holder && isAlive(holder)) throw new SimulatorBusyError(dir, describe(holder));
+    if (holder && mayStillRun(holder)) throw new SimulatorBusyError(dir, describe(holder));
     if (!holder && ageMs(path) < UNWRITTEN_GRACE_MS) throw new SimulatorBusyError(dir, 'a simulator that is starting');
     try {
       unlinkSync(path);
@@ -116,22 +105,6 @@ function readBody(path: string): LockBody | null {
   } catch {
     // Missing, or damaged (a crash between create and write): nobody holds it.
     return null;
-  }
-}
-
-/**
- * Whether the holder may still run. A process in another process table
- * (another host sharing the directory, a container) cannot be checked from
- * here, so it is assumed alive.
- */
-function isAlive(holder: LockBody): boolean {
-  if (holder.space !== processSpaceId()) return true;
-  if (holder.pid === process.pid) return true;
-  try {
-    process.kill(holder.pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

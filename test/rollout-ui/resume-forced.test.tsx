@@ -62,7 +62,7 @@ test('a forced run quit after its first node is planned again as itself: forced,
     const left = state.plan!.groups.flatMap((g) => g.instances.map((i) => i.id));
     assert.ok(left.length >= 2 && left.length < total + 1, `what is left: ${left.join(', ')}`);
     assert.ok(left.every((id) => planned.has(id)), 'only instances the rollout set out to replace; never their replacements');
-    assert.match(planLines(state.plan!, state.unfinished).join('\n'), /its journal covers \d+ instance\(s\) of the 3 it set out to replace\. Starting resumes exactly that rollout, with the options it was started with/);
+    assert.match(planLines(state.plan!, state.unfinished).join('\n'), /its journal covers \d+ instance\(s\) of the 3 it set out to replace\. Starting resumes exactly that rollout, with the force, groups and roles it was started with/);
     await again.session.start();
     await waitUntil(() => Boolean(again.session.getState().view.confirm), 'a question of the resumed run', 60_000);
     const resumed = (await readJournal(h.store.objects, NAME))!;

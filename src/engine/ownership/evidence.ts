@@ -44,9 +44,12 @@ export interface CloudFacts {
 
 export function cloudEvidence(facts: CloudFacts): OwnershipEvidence[] {
   const evidence: OwnershipEvidence[] = [];
+  // Names and ids of the templates that launch kopsdeck's bootstrap (for the group names below).
+  const kopsdeckTemplates = new Set<string | undefined>();
   for (const state of facts.launchTemplates) {
     const name = state.template.LaunchTemplateName ?? state.template.LaunchTemplateId ?? '?';
     const kind = bootstrapKindOfTemplate(state);
+    if (kind === 'kopsdeck') kopsdeckTemplates.add(state.template.LaunchTemplateName).add(state.template.LaunchTemplateId);
     // A version that could not be read proves nothing either way.
     if (kind !== 'kopsdeck' && kind !== 'unreadable') {
       evidence.push({ kind: 'launch-template', resource: name, phrase: `launch template ${name} boots with ${describeBootstrap(kind)}` });
@@ -58,9 +61,6 @@ export function cloudEvidence(facts: CloudFacts): OwnershipEvidence[] {
     }
   }
   // kopsdeck names its groups as kops does: a kops name counts only on a group that launches something else than kopsdeck's bootstrap.
-  const kopsdeckTemplates = new Set(
-    facts.launchTemplates.filter((state) => bootstrapKindOfTemplate(state) === 'kopsdeck').flatMap((state) => [state.template.LaunchTemplateName, state.template.LaunchTemplateId]),
-  );
   for (const group of facts.autoScalingGroups) {
     const name = group.AutoScalingGroupName ?? '?';
     const role = kopsRoleOfGroupName(facts.clusterName, name);

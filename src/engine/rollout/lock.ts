@@ -9,7 +9,7 @@
 // needs an explicit confirmation, because a holder that is only slow would
 // then be acting next to us.
 import { hostname } from 'node:os';
-import { processSpaceId } from '../process-space.js';
+import { mayStillRun, processSpaceId } from '../process-space.js';
 import { ConflictError, type ObjectStore, type ObjectVersion } from '../store/object-store.js';
 
 export const lockKey = (cluster: string): string => `${cluster}/rollout/lock`;
@@ -89,9 +89,9 @@ export interface HeldLock {
 }
 
 /** Stale when the heartbeat is old, or the holder is a process of this process table that no longer exists. */
-export function isStale(lock: LockBody, now: number, staleAfterMs = DEFAULT_STALE_AFTER_MS, space = processSpaceId()): boolean {
+export function isStale(lock: LockBody, now: number, staleAfterMs = DEFAULT_STALE_AFTER_MS): boolean {
   if (now - lock.heartbeatAt > staleAfterMs) return true;
-  return holderIsGone(lock, space);
+  return holderIsGone(lock);
 }
 
 /**
@@ -99,8 +99,8 @@ export function isStale(lock: LockBody, now: number, staleAfterMs = DEFAULT_STAL
  * nobody can be acting under this lock. A holder in another table (another
  * machine, or a container with the same host name) cannot be seen from here.
  */
-export function holderIsGone(lock: LockBody, space = processSpaceId()): boolean {
-  return lock.space !== undefined && lock.space === space && !processAlive(lock.pid);
+export function holderIsGone(lock: LockBody): boolean {
+  return !mayStillRun(lock);
 }
 
 export async function acquireLock(objects: ObjectStore, cluster: string, options: AcquireOptions): Promise<HeldLock> {
@@ -150,13 +150,4 @@ export async function acquireLock(objects: ObjectStore, cluster: string, options
 export async function readLock(objects: ObjectStore, cluster: string): Promise<LockBody | null> {
   const stored = await objects.get(lockKey(cluster));
   return stored ? parseLockBody(stored.body) : null;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

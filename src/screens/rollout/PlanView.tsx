@@ -16,7 +16,7 @@ export function planLines(plan: RolloutPlan, unfinished: RolloutSessionState['un
     const covered = new Set(unfinished.entries.map((e) => e.instance)).size;
     const of = unfinished.planned ? ` of the ${unfinished.planned.length} it set out to replace` : '';
     const next = unfinished.resumesAsStarted
-      ? 'Starting resumes exactly that rollout, with the options it was started with (this plan is what is left of it).'
+      ? 'Starting resumes exactly that rollout, with the force, groups and roles it was started with (this plan is what is left of it).'
       : 'Starting begins a new rollout with the options shown, and first finishes the instances that one left half-done.';
     lines.push(
       '',

@@ -19,6 +19,7 @@ import type { Cluster } from '../../spec/types.js';
 import { TAG_CLUSTER } from '../../cloud/aws/tags.js';
 import { arnPartition, type IamRoleKind } from '../../cloud/aws/iam-names.js';
 import { secretEntry } from '../../pki/layout.js';
+import { clusterConfigBase } from '../../bootstrap/user-data.js';
 import { allow, policy, type PolicyDocument, type PolicyStatement } from './policy-document.js';
 
 export interface RolePolicyInput {
@@ -51,11 +52,12 @@ interface S3Location {
   base: string;
 }
 
+/** The cluster's ConfigBase (the folder its machines read, as their user-data names it), as a bucket and a key prefix. */
 function s3Location(input: RolePolicyInput): S3Location | null {
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(input.stateStore ?? '');
-  if (!match) return null;
-  const prefix = match[2].replace(/\/+$/, '');
-  return { bucketArn: `arn:${input.partition}:s3:::${match[1]}`, base: prefix ? `${prefix}/${input.cluster}` : input.cluster };
+  const configBase = clusterConfigBase(input.stateStore, input.cluster);
+  if (!configBase) return null;
+  const [bucket, ...base] = configBase.slice('s3://'.length).split('/');
+  return { bucketArn: `arn:${input.partition}:s3:::${bucket}`, base: base.join('/') };
 }
 
 const CONTROL_PLANE_READS = ['pki', 'secrets', 'bootstrap', 'addons'];
