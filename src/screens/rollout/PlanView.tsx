@@ -17,7 +17,7 @@ export function planLines(plan: RolloutPlan, unfinished: RolloutSessionState['un
     const of = unfinished.planned ? ` of the ${unfinished.planned.length} it set out to replace` : '';
     const next = unfinished.resumesAsStarted
       ? 'Starting resumes exactly that rollout, with the force, groups and roles it was started with (this plan is what is left of it).'
-      : 'Starting begins a new rollout with the options shown, and first finishes the instances that one left half-done.';
+      : 'Starting begins a new rollout with the options shown; it also finishes the instances that one left half-done, and refuses to start if any of them is outside it.';
     lines.push(
       '',
       `An earlier rolling update ${unfinished.status === 'running' ? 'stopped without finishing (crashed or closed)' : `ended ${unfinished.status}`}` +
