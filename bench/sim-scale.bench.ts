@@ -11,7 +11,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 // Not re-exported by the package root; the model decoder every typed call runs.
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import nodeFetch from 'node-fetch';
-import { noFaults, type SimInstanceInfo } from '../src/sim/contracts.js';
+import { PREBAKED_NODE_IMAGE_ID, noFaults, type SimInstanceInfo } from '../src/sim/contracts.js';
 import { KubeSide } from '../src/sim/kube/kube-side.js';
 
 const NODES = Number(process.env.SIM_BENCH_NODES ?? 5000);
@@ -39,7 +39,7 @@ function instances(count: number): SimInstanceInfo[] {
       instanceId: `i-${n.toString(16).padStart(17, '0')}`,
       zone: `us-east-1${'abc'[n % 3]}`,
       instanceType: n === 0 ? 'm5.large' : 'm5.xlarge',
-      imageId: 'ami-0a1b2c3d4e5f60001',
+      imageId: PREBAKED_NODE_IMAGE_ID,
       privateIp: ip,
       privateDnsName: `ip-${ip.replace(/\./g, '-')}.ec2.internal`,
       userData: `#!/bin/bash\nexport CLUSTER_NAME=${CLUSTER}\nexport INSTANCE_GROUP=${ig}\nexport INSTANCE_GROUP_ROLE=${role}\nexport KUBERNETES_VERSION=1.31.4\n`,

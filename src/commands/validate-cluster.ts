@@ -2,6 +2,9 @@
 // as kops: judge the cluster (instance groups at size, machines joined, nodes
 // Ready, control-plane and system-critical pods, /readyz), retrying until it
 // passes N times in a row or the wait runs out. Exit code 2 when it fails.
+// A machine that has not joined is shown with the last line its bootstrap
+// printed on its console.
+import { explainUnjoinedMachines } from '../engine/health/boot-messages.js';
 import { liveValidator } from '../engine/health/live-validator.js';
 import { waitForValidation } from '../engine/health/wait-for-validation.js';
 import { awsCloudInventory } from '../engine/model/aws-inventory.js';
@@ -54,6 +57,7 @@ export async function validateClusterCommand(ctx: CommandContext, name: string, 
         ctx.warn(`Validation attempt ${attempt.attempt} ${state}`);
       },
     });
+    await explainUnjoinedMachines(clients.ec2, outcome.result);
     ctx.io.stdout.write(terminalSafe(formatValidation(outcome.result, flags.output)));
     if (!outcome.ok) throw new CliError(outcome.reason ?? `cluster ${name} did not pass validation`, EXIT_VALIDATION_FAILED);
   } finally {

@@ -1,4 +1,5 @@
-// The loopback admin API under /sim/: stats, faults and health, as JSON.
+// The loopback admin API under /sim/: stats, faults, health and a kubeadm
+// cluster's etcd members (GET /sim/etcd/<cluster>), as JSON.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimFaults } from './contracts.js';
 import { mergeFaults } from './faults.js';
@@ -8,10 +9,17 @@ export interface AdminDeps {
   stats: SimStatsRecorder;
   faults: SimFaults;
   health: () => Record<string, unknown>;
+  /** A kubeadm cluster's etcd members; undefined for a cluster the simulator does not run. */
+  etcdMembers: (cluster: string) => unknown[] | undefined;
 }
 
 export function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer, deps: AdminDeps): void {
   const route = `${req.method} ${path.replace(/\/+$/, '')}`;
+  const etcd = /^GET \/sim\/etcd\/([^/]+)$/.exec(route);
+  if (etcd) {
+    const members = deps.etcdMembers(decodeURIComponent(etcd[1]));
+    return members ? sendJson(res, 200, { members }) : sendJson(res, 404, { error: `no cluster ${decodeURIComponent(etcd[1])} in this simulator` });
+  }
   switch (route) {
     case 'GET /sim/health':
       return sendJson(res, 200, deps.health());

@@ -2,6 +2,13 @@
 // groups and instances; the Kubernetes side (src/sim/kube) owns API servers,
 // nodes and pods. They meet only here, wired together by src/sim/simulator.ts.
 
+/**
+ * The simulator's own node image, for its tests and benchmarks: its bootstrap
+ * is baked in and reads the `export CLUSTER_NAME=...` lines of the user-data.
+ * Real clusters boot Ubuntu, with nodeup or kopsdeck's cloud-config.
+ */
+export const PREBAKED_NODE_IMAGE_ID = 'ami-0fab0000000000001';
+
 /** Simulated time: runs `speed` times faster than the wall clock; timers fire on it. */
 export interface SimClock {
   readonly speed: number;
@@ -61,6 +68,45 @@ export interface InstanceEnvironment {
   readObject(url: string): { body: string } | { error: string };
   /** The ConfigBase a running control-plane instance of `cluster` was booted with (kops-controller serves it); undefined while none runs. */
   kopsControllerConfigBase(cluster: string): string | undefined;
+  /** What the machine `instanceId` reaches as itself; undefined when no such instance exists. */
+  machine(instanceId: string): MachineReach | undefined;
+  /** Private addresses of the cluster's pending or running control-plane instances (DescribeInstances, as the upkeep asks). */
+  liveControlPlaneIps(cluster: string): string[];
+}
+
+/**
+ * One machine's reach into the AWS world, as itself: S3 through its instance
+ * profile's role (IAM decides), its etcd volume, DNS, its serial console.
+ * Errors read as the machine would see them (e.g. `AccessDenied (403): ...`).
+ */
+export interface MachineReach {
+  /** Its instance profile's role, or why it has no credentials. */
+  role(): { role: string } | { error: string };
+  /** GET of `s3://bucket/key` (or a file:// object of a local store). */
+  read(url: string): { body: string } | { error: string };
+  /** HEAD: whether the object exists, or why the machine cannot tell. */
+  exists(url: string): boolean | { error: string };
+  /** A create-only PUT (If-None-Match: *): `exists` when another machine wrote it first. */
+  create(url: string, body: string): 'created' | 'exists' | { error: string };
+  /** The cluster's etcd volume (k8s.io/etcd/main) attached to it, and whether etcd's data is on it. */
+  etcdVolume(): { id: string; hasData: boolean } | undefined;
+  markEtcdData(volumeId: string): void;
+  /** Whether a host name resolves: a load balancer's DNS name or a Route 53 record. */
+  resolves(host: string): boolean;
+  /** Appends a line to its serial console (GetConsoleOutput). */
+  console(line: string): void;
+}
+
+/** How a machine of a kopsdeck cluster came up: the first control plane, a further one, a one-node control plane on its old data, a worker. */
+export type BootstrapAction = 'init' | 'join-control-plane' | 'restore' | 'join';
+
+export interface BootstrapRecord {
+  cluster: string;
+  instanceId: string;
+  instanceGroup: string;
+  action: BootstrapAction;
+  /** Simulated epoch ms. */
+  at: number;
 }
 
 /** A machine that booted but could not join, and why (as its boot log would say). */
@@ -90,6 +136,8 @@ export interface SimStats {
   recordPdbViolation(violation: PdbViolation): void;
   /** Optional: stands that do not report boot failures (benchmarks, the Kubernetes-only test stand) leave it out. */
   recordBootFailure?(failure: BootFailure): void;
+  /** Optional, as recordBootFailure: a machine that bootstrapped, and how. */
+  recordBootstrap?(record: BootstrapRecord): void;
 }
 
 /** Switchable faults, read by both sides; changed at start or through /sim/faults. */

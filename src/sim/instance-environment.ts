@@ -5,6 +5,16 @@
 import type { InstanceEnvironment } from './contracts.js';
 import type { AwsWorld } from './aws/world/aws-world.js';
 import { parseExports, parseKubeEnv } from './kube/user-data.js';
+import { liveControlPlaneIps, machineReach } from './machine-reach.js';
+import { readCloudConfig } from './kube/cloud-config.js';
+import { bootstrapEnvOf } from './kube/kubeadm-boot.js';
+
+/** What a kopsdeck user-data says the machine is: its cloud-config's bootstrap.env, or the exports of the earlier shell form. */
+function kopsdeckBootstrapValues(userData: string): Record<string, string> | undefined {
+  if (!userData.startsWith('#cloud-config')) return parseExports(userData);
+  const read = readCloudConfig(userData);
+  return 'config' in read ? bootstrapEnvOf(read.config) : undefined;
+}
 
 export function instanceEnvironment(world: () => AwsWorld): InstanceEnvironment {
   return {
@@ -23,11 +33,13 @@ export function instanceEnvironment(world: () => AwsWorld): InstanceEnvironment 
         const script = Buffer.from(instance.userData, 'base64').toString('utf8');
         const env = parseKubeEnv(script);
         if (env?.role === 'ControlPlane' && env.configBase) return env.configBase;
-        // kopsdeck's bootstrap names its ConfigBase in an export.
-        const exports = parseExports(script);
-        if (exports.INSTANCE_GROUP_ROLE === 'ControlPlane' && exports.CONFIG_BASE) return exports.CONFIG_BASE;
+        // kopsdeck's bootstrap names its ConfigBase in bootstrap.env (in an export, before its cloud-config).
+        const values = kopsdeckBootstrapValues(script);
+        if (values?.INSTANCE_GROUP_ROLE === 'ControlPlane' && values.CONFIG_BASE) return values.CONFIG_BASE;
       }
       return undefined;
     },
+    machine: (instanceId) => machineReach(world, instanceId),
+    liveControlPlaneIps: (cluster) => liveControlPlaneIps(world(), cluster),
   };
 }

@@ -1,7 +1,7 @@
 // Scale mode for benchmarks: one large cluster (scale.example.com) seeded
 // directly, its instances already running, so there is no boot to wait for.
 // The Kubernetes side then seeds its nodes and pods in one go.
-import type { SimInstanceInfo } from './contracts.js';
+import { PREBAKED_NODE_IMAGE_ID, type SimInstanceInfo } from './contracts.js';
 import type { AwsWorld } from './aws/world/aws-world.js';
 import type { KubeSide } from './kube/kube-side.js';
 
@@ -33,7 +33,7 @@ export function seedScaleCluster(world: AwsWorld, kube: KubeSide, nodes: number,
       ['#!/bin/bash', `export CLUSTER_NAME=${SCALE_CLUSTER}`, `export INSTANCE_GROUP=${spec.ig}`, `export INSTANCE_GROUP_ROLE=${spec.role}`, `export KUBERNETES_VERSION=${KUBERNETES_VERSION}`, ''].join('\n'),
     ).toString('base64');
     const templateId = world.newId('lt');
-    const data = { imageId: 'ami-0a1b2c3d4e5f60001', instanceType: spec.type, userData };
+    const data = { imageId: PREBAKED_NODE_IMAGE_ID, instanceType: spec.type, userData };
     world.state.launchTemplates[templateId] = { id: templateId, region: REGION, name, createdAt: world.now(), defaultVersion: 1, versions: [{ number: 1, createdAt: world.now(), data }], tags: { ...clusterTags } };
     const groupSubnets = spec.role === 'ControlPlane' ? [subnets[0]] : subnets;
     const tags = [

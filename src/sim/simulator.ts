@@ -124,6 +124,7 @@ async function serveWorld(dir: string, options: SimulatorOptions, releaseLock: (
             stats,
             faults,
             health: () => ({ ok: true, url, apiEndpointUrl: apiEndpoint.url, speed: clock.speed, now: new Date(clock.now()).toISOString(), clusters: kube.clusterNames() }),
+            etcdMembers: (cluster) => kube.world(cluster)?.etcdMembers,
           });
         } else {
           router.handle(req, res, body);

@@ -1,7 +1,8 @@
 // Accounting served under /sim/stats: AWS calls by service and action, the
 // PodDisruptionBudget violations the Kubernetes side reports, and the machines
-// that booted but could not join (with the reason their boot log would give).
-import type { BootFailure, PdbViolation, SimStats } from './contracts.js';
+// that booted but could not join (with the reason their boot log would give),
+// and how the machines of kopsdeck clusters bootstrapped.
+import type { BootFailure, BootstrapRecord, PdbViolation, SimStats } from './contracts.js';
 
 export interface SimStatsReport {
   since: number;
@@ -9,12 +10,15 @@ export interface SimStatsReport {
   awsCallsTotal: number;
   pdbViolations: PdbViolation[];
   bootFailures: BootFailure[];
+  /** kopsdeck clusters' machines that bootstrapped, and how (init, join-control-plane, restore, join). */
+  bootstraps: BootstrapRecord[];
 }
 
 export class SimStatsRecorder implements SimStats {
   private awsCalls = new Map<string, number>();
   private violations: PdbViolation[] = [];
   private bootFailures: BootFailure[] = [];
+  private bootstraps: BootstrapRecord[] = [];
   private since: number;
 
   constructor(private readonly now: () => number) {
@@ -34,10 +38,15 @@ export class SimStatsRecorder implements SimStats {
     this.bootFailures.push(failure);
   }
 
+  recordBootstrap(record: BootstrapRecord): void {
+    this.bootstraps.push(record);
+  }
+
   reset(): void {
     this.awsCalls.clear();
     this.violations = [];
     this.bootFailures = [];
+    this.bootstraps = [];
     this.since = this.now();
   }
 
@@ -45,6 +54,6 @@ export class SimStatsRecorder implements SimStats {
     const awsCalls = Object.fromEntries([...this.awsCalls].sort(([a], [b]) => a.localeCompare(b)));
     let awsCallsTotal = 0;
     for (const count of this.awsCalls.values()) awsCallsTotal += count;
-    return { since: this.since, awsCalls, awsCallsTotal, pdbViolations: [...this.violations], bootFailures: [...this.bootFailures] };
+    return { since: this.since, awsCalls, awsCallsTotal, pdbViolations: [...this.violations], bootFailures: [...this.bootFailures], bootstraps: [...this.bootstraps] };
   }
 }

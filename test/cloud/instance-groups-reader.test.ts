@@ -13,6 +13,7 @@ import { readInstanceGroups, type AwsInstanceGroup } from '../../src/engine/clou
 import { awsCloudInventory } from '../../src/engine/model/aws-inventory.js';
 import { awsRolloutCloud } from '../../src/engine/rollout/aws-rollout-cloud.js';
 import { createNetworkAndTemplate, startFixture, userData, waitFor, type SimFixture } from '../sim/sim-helpers.js';
+import { PREBAKED_NODE_IMAGE_ID } from '../../src/sim/contracts.js';
 
 const CLUSTER = 'reader.example.com';
 const CONTROL_PLANE_GROUP = `control-plane-us-east-1a.masters.${CLUSTER}`;
@@ -27,7 +28,7 @@ describe('reading instance groups and deciding needs-update', () => {
     const out = await f.ec2.send(
       new ec2.CreateLaunchTemplateCommand({
         LaunchTemplateName: `${ig}.${CLUSTER}`,
-        LaunchTemplateData: { ImageId: 'ami-0a1b2c3d4e5f60001', InstanceType: 't3.medium', UserData: userData(CLUSTER, ig) },
+        LaunchTemplateData: { ImageId: PREBAKED_NODE_IMAGE_ID, InstanceType: 't3.medium', UserData: userData(CLUSTER, ig) },
       }),
     );
     return (templates[ig] = out.LaunchTemplate!.LaunchTemplateId!);

@@ -15,6 +15,7 @@ import { isNodeReady } from '../../src/engine/model/node-row.js';
 import type { CloudInventory } from '../../src/engine/model/types.js';
 import { startSimulator } from '../../src/sim/simulator.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
+import { PREBAKED_NODE_IMAGE_ID } from '../../src/sim/contracts.js';
 
 type RunningSimulator = Awaited<ReturnType<typeof startSimulator>>;
 
@@ -134,7 +135,7 @@ async function createInstanceGroup(p: IgParams): Promise<void> {
   await p.ec2.send(
     new CreateLaunchTemplateCommand({
       LaunchTemplateName: groupName,
-      LaunchTemplateData: { ImageId: 'ami-0a1b2c3d4e5f60001', InstanceType: 't3.medium', UserData: Buffer.from(userData).toString('base64') },
+      LaunchTemplateData: { ImageId: PREBAKED_NODE_IMAGE_ID, InstanceType: 't3.medium', UserData: Buffer.from(userData).toString('base64') },
     }),
   );
   const roleTag = p.role === 'ControlPlane' ? 'k8s.io/role/control-plane' : 'k8s.io/role/node';

@@ -17,7 +17,7 @@ import {
 } from '../../src/engine/ownership/index.js';
 
 const CLUSTER = 'demo.example.com';
-const kopsdeckUserData = (ig: string) => renderUserDataBase64({ cluster: CLUSTER, instanceGroup: ig, kubernetesVersion: '1.31.4', role: 'Node' });
+const kopsdeckUserData = (ig: string) => renderUserDataBase64({ cluster: CLUSTER, instanceGroup: ig, kubernetesVersion: '1.31.4', role: 'Node', region: 'us-east-1' });
 const NODEUP = [
   '#!/bin/bash',
   'NODEUP_URL_AMD64=https://artifacts.k8s.io/binaries/kops/1.36.2/linux/amd64/nodeup',

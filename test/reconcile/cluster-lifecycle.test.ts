@@ -10,7 +10,7 @@ import { renderPlan } from '../../src/engine/reconcile/render-plan.js';
 import { countByKind, hasChanges } from '../../src/engine/reconcile/plan.js';
 import type { ApplyEvent } from '../../src/engine/reconcile/apply-plan.js';
 import { AwsCloudProvider } from '../../src/engine/cloud/aws/aws-provider.js';
-import { decodeUserData, parseUserDataExports } from '../../src/engine/bootstrap/user-data.js';
+import { decodeUserData, readBootstrapValues } from '../../src/engine/bootstrap/user-data.js';
 import { PLACEHOLDER_IP } from '../../src/engine/reconcile/tasks/dns.js';
 import type { ClusterBundle, InstanceGroup } from '../../src/engine/spec/types.js';
 import { kopsGroupName } from '../../src/engine/cloud/aws/tags.js';
@@ -126,12 +126,11 @@ test('creating a 3-zone cluster with 3 control-plane nodes makes exactly the exp
     assert.equal(asg.LaunchTemplate?.Version, '$Latest');
     const version = (await h.clients.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: asg.LaunchTemplate!.LaunchTemplateId, Versions: ['$Latest'] }))).LaunchTemplateVersions![0];
     assert.equal(version.LaunchTemplateData?.MetadataOptions?.HttpTokens, 'required');
-    assert.deepEqual(parseUserDataExports(decodeUserData(version.LaunchTemplateData?.UserData)), {
-      CLUSTER_NAME: NAME,
-      INSTANCE_GROUP: ig.metadata.name,
-      INSTANCE_GROUP_ROLE: ig.spec.role,
-      KUBERNETES_VERSION: '1.31.4',
-    });
+    const values = readBootstrapValues(decodeUserData(version.LaunchTemplateData?.UserData))!;
+    assert.deepEqual(
+      { CLUSTER_NAME: values.CLUSTER_NAME, INSTANCE_GROUP: values.INSTANCE_GROUP, INSTANCE_GROUP_ROLE: values.INSTANCE_GROUP_ROLE, KUBERNETES_VERSION: values.KUBERNETES_VERSION, AWS_REGION: values.AWS_REGION },
+      { CLUSTER_NAME: NAME, INSTANCE_GROUP: ig.metadata.name, INSTANCE_GROUP_ROLE: ig.spec.role, KUBERNETES_VERSION: '1.31.4', AWS_REGION: 'us-east-1' },
+    );
   }
 });
 
@@ -174,7 +173,10 @@ test('changing the Kubernetes version creates new launch template versions and n
   const planned = await plan();
   assert.deepEqual(planned.plan.modifies.map((p) => p.task.kind).sort(), Array(6).fill('LaunchTemplate'));
   for (const p of planned.plan.modifies) {
-    assert.deepEqual(p.changes, [{ field: 'UserData', old: 'export KUBERNETES_VERSION=1.31.4', new: 'export KUBERNETES_VERSION=1.32.1' }]);
+    // The kubelet package the script installs; a control plane's kubeadm init configuration names the version too.
+    const [env, init] = ['/etc/kopsdeck/bootstrap.env: KUBERNETES_VERSION=', '/etc/kopsdeck/kubeadm-init.yaml: kubernetesVersion: v'];
+    const lines = (version: string) => [`${env}${version}`, ...(p.task.name.includes('.masters.') ? [`${init}${version}`] : [])].join('; ');
+    assert.deepEqual(p.changes, [{ field: 'UserData', old: lines('1.31.4'), new: lines('1.32.1') }], p.task.name);
   }
   assert.equal(planned.plan.creates.length + planned.plan.deletes.length, 0);
   assert.equal((await applyCluster({ ...bundle, clients: h.clients, clock: h.clock, planned })).ok, true);

@@ -27,13 +27,13 @@ test('workers may read the CA certificate and the bootstrap token, nothing else 
   assert.ok(!doc.Statement.some((s) => asList(s.Action).some((a) => a.startsWith('iam:'))), 'no IAM action');
 });
 
-test('the control plane reads only its own cluster’s prefixes and writes only the bootstrap locks; bastions get no policy', () => {
+test('the control plane reads only its own cluster’s prefixes and writes only the bootstrap locks and the token it renews; bastions get no policy', () => {
   const { cluster } = clusterFixture({ name: NAME, dnsZone: 'example.com' });
   const doc = rolePolicy('masters', rolePolicyInput(cluster, 's3://team-state/clusters'))!;
   const s3 = s3Statements(doc.Statement);
   const resourcesOf = (action: string) => s3.filter((s) => asList(s.Action).includes(action)).flatMap((s) => asList(s.Resource));
   assert.deepEqual(resourcesOf('s3:GetObject').sort(), ['addons', 'bootstrap', 'pki', 'secrets'].map((dir) => `${BASE}/${dir}/*`));
-  assert.deepEqual(resourcesOf('s3:PutObject'), [`${BASE}/bootstrap/*`]);
+  assert.deepEqual(resourcesOf('s3:PutObject'), [`${BASE}/bootstrap/*`, `${BASE}/secrets/bootstrap-token`]);
   assert.ok(s3.flatMap((s) => asList(s.Resource)).every((r) => r === BUCKET || r.startsWith(`${BASE}/`)), 'nothing outside the cluster');
   assert.equal(rolePolicy('bastions', rolePolicyInput(cluster, 's3://team-state/clusters')), null);
   // A store instances cannot reach (file://) grants no S3 at all.

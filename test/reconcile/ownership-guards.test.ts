@@ -22,7 +22,7 @@ function lt(name: string, userData: string): LaunchTemplateState {
   return { template: { LaunchTemplateName: name, LaunchTemplateId: `lt-${name}` }, latest: { LaunchTemplateData: { UserData: userData } } };
 }
 const asg = (name: string): AutoScalingGroup => ({ AutoScalingGroupName: name, LaunchTemplate: { LaunchTemplateId: `lt-${name}` } }) as AutoScalingGroup;
-const kopsdeckData = renderUserDataBase64({ cluster: NAME, instanceGroup: 'old', kubernetesVersion: '1.31.4', role: 'Node' });
+const kopsdeckData = renderUserDataBase64({ cluster: NAME, instanceGroup: 'old', kubernetesVersion: '1.31.4', role: 'Node', region: 'us-east-1' });
 const otherData = Buffer.from('#!/bin/bash\necho made by hand\n').toString('base64');
 
 test("an instance group maps to kops' control-plane group when that is the one that exists", () => {

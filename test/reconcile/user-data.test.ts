@@ -1,31 +1,160 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeUserData, parseUserDataExports, renderUserData, renderUserDataBase64 } from '../../src/engine/bootstrap/user-data.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { gunzipSync } from 'node:zlib';
+import {
+  bootstrapScript,
+  decodeUserData,
+  readBootstrapValues,
+  readableUserData,
+  renderUserData,
+  renderUserDataBase64,
+  type UserDataInput,
+} from '../../src/engine/bootstrap/user-data.js';
+import { bootstrapKindOfScript } from '../../src/engine/ownership/index.js';
+import { decodeKubeadmConfig, findDocument } from '../../src/sim/kube/kubeadm-types.js';
 
-const CONTRACT = /^export ([A-Z_]+)=["']?([^"'\n]*)["']?$/gm;
+const HASH = `sha256:${'ab'.repeat(32)}`;
+const base = (over: Partial<UserDataInput> = {}): UserDataInput => ({
+  cluster: 'demo.example.com',
+  instanceGroup: 'nodes-a',
+  kubernetesVersion: 'v1.36.3',
+  role: 'Node',
+  region: 'eu-west-1',
+  configBase: 's3://state/team/demo.example.com',
+  caCertHash: HASH,
+  kubeadm: { apiHost: 'api.demo.example.com', certSANs: ['api.demo.example.com'], podSubnet: '100.96.0.0/11', serviceSubnet: '100.64.0.0/13', nodeLabels: {}, taints: [], skipKubeProxy: false },
+  ...over,
+});
 
-test('user-data carries the contract lines the simulator parses', () => {
-  const script = renderUserData({ cluster: 'demo.example.com', instanceGroup: 'nodes-a', kubernetesVersion: 'v1.31.2', role: 'Master' });
-  assert.ok(script.startsWith('#!/bin/bash\n'));
-  const found = Object.fromEntries([...script.matchAll(CONTRACT)].map((m) => [m[1], m[2]]));
-  assert.deepEqual(found, {
+type WriteFile = { path: string; content: string; encoding?: string; permissions: string };
+const filesOf = (text: string): Map<string, WriteFile> => new Map((parseYaml(text) as { write_files: WriteFile[] }).write_files.map((f) => [f.path, f]));
+
+test('the user-data is a cloud-config that says who the machine is, where it reads its secrets and which CA to trust', () => {
+  const text = renderUserData(base({ role: 'Master' }));
+  assert.match(text, /^#cloud-config\n# kopsdeck bootstrap: ControlPlane nodes-a of demo.example.com\n/);
+  assert.deepEqual(readBootstrapValues(text), {
     CLUSTER_NAME: 'demo.example.com',
     INSTANCE_GROUP: 'nodes-a',
     INSTANCE_GROUP_ROLE: 'ControlPlane',
-    KUBERNETES_VERSION: '1.31.2',
+    KUBERNETES_VERSION: '1.36.3',
+    AWS_REGION: 'eu-west-1',
+    CONFIG_BASE: 's3://state/team/demo.example.com',
+    API_ENDPOINT: 'api.demo.example.com:443',
+    CA_CERT_HASH: HASH,
   });
-  assert.match(script, /kubeadm\/nodeup bootstrap will replace/);
-  assert.deepEqual(parseUserDataExports(script), found);
+  const doc = parseYaml(text) as { runcmd: string[][] };
+  assert.deepEqual(doc.runcmd, [['/usr/local/sbin/kopsdeck-bootstrap', 'boot']]);
+  const files = filesOf(text);
+  assert.deepEqual([...files.keys()].sort(), [
+    '/etc/kopsdeck/bootstrap.env',
+    '/etc/kopsdeck/kubeadm-init.yaml',
+    '/etc/kopsdeck/kubeadm-join-control-plane.yaml',
+    '/etc/systemd/system/kopsdeck-upkeep.service',
+    '/etc/systemd/system/kopsdeck-upkeep.timer',
+    '/usr/local/sbin/kopsdeck-bootstrap',
+  ]);
+  const script = files.get('/usr/local/sbin/kopsdeck-bootstrap')!;
+  assert.equal(script.encoding, 'gz+b64');
+  assert.equal(gunzipSync(Buffer.from(script.content, 'base64')).toString('utf8'), bootstrapScript(), 'the shipped script, byte for byte');
+  assert.equal(files.get('/etc/kopsdeck/kubeadm-init.yaml')!.permissions, '0600');
 });
 
-test('base64 form round-trips and differs when the version does', () => {
-  const input = { cluster: 'c.k8s.local', instanceGroup: 'nodes', kubernetesVersion: '1.30.0', role: 'Node' as const };
-  const encoded = renderUserDataBase64(input);
-  assert.equal(decodeUserData(encoded), renderUserData(input));
-  assert.notEqual(renderUserDataBase64({ ...input, kubernetesVersion: '1.31.0' }), encoded);
+test('a worker gets only its join configuration, and a bastion no kubeadm at all', () => {
+  assert.deepEqual([...filesOf(renderUserData(base())).keys()].sort(), ['/etc/kopsdeck/bootstrap.env', '/etc/kopsdeck/kubeadm-join.yaml', '/usr/local/sbin/kopsdeck-bootstrap']);
+  assert.deepEqual([...filesOf(renderUserData(base({ role: 'Bastion' }))).keys()].sort(), ['/etc/kopsdeck/bootstrap.env', '/usr/local/sbin/kopsdeck-bootstrap']);
+});
+
+test("the kubeadm configurations decode against kubeadm's v1beta4 types and carry the cluster's facts", () => {
+  const files = filesOf(renderUserData(base({ role: 'ControlPlane', kubeadm: { ...base().kubeadm!, taints: [{ key: 'dedicated', value: 'infra', effect: 'NoSchedule' }], nodeLabels: { 'node.kubernetes.io/pool': 'infra' }, skipKubeProxy: true } })));
+  const init = decodeKubeadmConfig(files.get('/etc/kopsdeck/kubeadm-init.yaml')!.content);
+  assert.deepEqual(init.problems, []);
+  assert.deepEqual(init.documents.map((d) => d.kind), ['ClusterConfiguration', 'InitConfiguration', 'KubeletConfiguration']);
+  const cluster = findDocument(init, 'ClusterConfiguration')!;
+  assert.equal(cluster.kubernetesVersion, 'v1.36.3');
+  assert.equal(cluster.controlPlaneEndpoint, 'api.demo.example.com:443');
+  assert.deepEqual(cluster.networking, { dnsDomain: 'cluster.local', podSubnet: '100.96.0.0/11', serviceSubnet: '100.64.0.0/13' });
+  const initConfig = findDocument(init, 'InitConfiguration')! as { skipPhases: string[]; nodeRegistration: { taints: unknown[]; kubeletExtraArgs: unknown[] } };
+  assert.deepEqual(initConfig.skipPhases, ['addon/kube-proxy']);
+  assert.deepEqual(initConfig.nodeRegistration.taints, [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }, { key: 'dedicated', value: 'infra', effect: 'NoSchedule' }]);
+  assert.deepEqual(initConfig.nodeRegistration.kubeletExtraArgs, [{ name: 'node-labels', value: 'node.kubernetes.io/pool=infra' }]);
+  const join = decodeKubeadmConfig(files.get('/etc/kopsdeck/kubeadm-join-control-plane.yaml')!.content);
+  assert.deepEqual(join.problems, []);
+  const discovery = (findDocument(join, 'JoinConfiguration')!.discovery as { bootstrapToken: Record<string, unknown> }).bootstrapToken;
+  assert.deepEqual(discovery, { apiServerEndpoint: 'api.demo.example.com:443', token: '@BOOTSTRAP_TOKEN@', caCertHashes: [HASH] });
+});
+
+test('nothing secret travels in the user-data: the token is a placeholder the machine fills in, no key is carried', () => {
+  const text = renderUserData(base({ role: 'ControlPlane' }));
+  const all = text + bootstrapScript();
+  assert.doesNotMatch(all, /[a-z0-9]{6}\.[a-z0-9]{16}/, 'no bootstrap token');
+  assert.doesNotMatch(all, /BEGIN [A-Z ]*PRIVATE KEY/);
+  assert.match(text, /token: "@BOOTSTRAP_TOKEN@"/);
+});
+
+test('the same spec renders the same bytes; a changed version changes them and reads as changed lines', () => {
+  assert.equal(renderUserDataBase64(base()), renderUserDataBase64(base()));
+  const before = readableUserData(renderUserData(base()));
+  const after = readableUserData(renderUserData(base({ kubernetesVersion: '1.36.4' })));
+  // A worker's join configuration names no version: only the kubelet package the script installs changes.
+  assert.deepEqual(after.filter((line) => !before.includes(line)), ['/etc/kopsdeck/bootstrap.env: KUBERNETES_VERSION=1.36.4']);
+  assert.equal(decodeUserData(renderUserDataBase64(base())), renderUserData(base()));
+});
+
+test('every role stays under EC2\'s 16 KB user-data limit', () => {
+  for (const role of ['ControlPlane', 'Node', 'Bastion'] as const) {
+    const bytes = Buffer.byteLength(renderUserData(base({ role })), 'utf8');
+    assert.ok(bytes < 16 * 1024, `${role}: ${bytes} bytes`);
+  }
 });
 
 test('values that would need shell quoting are refused', () => {
-  assert.throws(() => renderUserData({ cluster: 'a b', instanceGroup: 'x', kubernetesVersion: '1.30.0', role: 'Node' }), /CLUSTER_NAME/);
-  assert.throws(() => renderUserData({ cluster: 'c', instanceGroup: 'x$(rm)', kubernetesVersion: '1.30.0', role: 'Node' }), /INSTANCE_GROUP/);
+  assert.throws(() => renderUserData(base({ cluster: 'a b' })), /CLUSTER_NAME/);
+  assert.throws(() => renderUserData(base({ instanceGroup: 'x$(rm)' })), /INSTANCE_GROUP/);
+});
+
+test("kopsdeck's earlier shell user-data is still recognised as kopsdeck's, a cloud-config without its marker is not", () => {
+  const earlier = '#!/bin/bash\n# kopsdeck bootstrap. A real kubeadm/nodeup bootstrap will replace the body\nexport CLUSTER_NAME=c\nexport INSTANCE_GROUP=n\nexport INSTANCE_GROUP_ROLE=Node\nexport KUBERNETES_VERSION=1.31.0\n';
+  assert.equal(bootstrapKindOfScript(earlier), 'kopsdeck');
+  assert.equal(bootstrapKindOfScript(renderUserData(base())), 'kopsdeck');
+  assert.equal(bootstrapKindOfScript(renderUserData(base()).replace('# kopsdeck bootstrap', '# someone else')), 'other');
+});
+
+const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+
+test('every role\'s user-data passes `cloud-init schema`', { skip: has('cloud-init') ? false : 'cloud-init is not installed (.ci/run installs it)' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kopsdeck-cloud-init-'));
+  try {
+    for (const role of ['ControlPlane', 'Node', 'Bastion'] as const) {
+      const file = join(dir, `${role}.yaml`);
+      writeFileSync(file, renderUserData(base({ role })));
+      const run = spawnSync('cloud-init', ['schema', '-c', file], { encoding: 'utf8' });
+      assert.equal(run.status, 0, `${role}: ${run.stdout}${run.stderr}`);
+      assert.match(run.stdout, /Valid cloud-config/);
+    }
+    // The check is real: a wrong type is rejected.
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, '#cloud-config\nruncmd: 42\n');
+    assert.notEqual(spawnSync('cloud-init', ['schema', '-c', bad]).status, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the bootstrap script passes shellcheck', { skip: has('shellcheck') ? false : 'shellcheck is not installed (.ci/run installs it)' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kopsdeck-shellcheck-'));
+  try {
+    const file = join(dir, 'kopsdeck-bootstrap');
+    writeFileSync(file, bootstrapScript());
+    const out = spawnSync('shellcheck', ['--shell=bash', '--severity=style', file], { encoding: 'utf8' });
+    assert.equal(out.status, 0, out.stdout);
+    writeFileSync(file, '#!/bin/bash\necho $1\n');
+    assert.notEqual(spawnSync('shellcheck', [file]).status, 0, 'shellcheck does flag an unquoted expansion');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

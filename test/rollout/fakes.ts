@@ -62,6 +62,8 @@ export class FakeWorld {
   readonly store = new ClusterStore(this.objects);
   readonly bundle: ClusterBundle;
   readonly instances = new Map<string, FakeInstance>();
+  /** Nodes left behind by instances that are gone (a dead etcd member's control-plane node, for example). */
+  readonly strayNodes: RolloutNode[] = [];
   readonly versions = new Map<string, string>();
   readonly desired = new Map<string, number>();
   /** Fewest nodes in service (Ready, schedulable) per group, measured after every change. */
@@ -121,9 +123,10 @@ export class FakeWorld {
 
   private launch(group: string): FakeInstance {
     const id = `i-${(++this.seq).toString(16).padStart(8, '0')}`;
-    const instance = { id, group, version: this.versions.get(group)!, detached: false, node: { name: `node-${this.seq}`, instanceId: id, ready: true, unschedulable: false, kubeletVersion: 'v1.31.9' } };
-    this.instances.set(id, instance);
     const role = this.bundle?.instanceGroups.find((ig) => ig.metadata.name === group)?.spec.role;
+    const node = { name: `node-${this.seq}`, instanceId: id, ready: true, unschedulable: false, kubeletVersion: 'v1.31.9', controlPlane: role === 'ControlPlane' };
+    const instance = { id, group, version: this.versions.get(group)!, detached: false, node };
+    this.instances.set(id, instance);
     if (this.targetGroup && role === 'Node') this.loadBalancers.set(id, { targetGroups: [{ arn: this.targetGroup, port: 443 }], classic: [] });
     return instance;
   }
@@ -201,7 +204,7 @@ export class FakeWorld {
   kube(): RolloutKube {
     const byNode = (name: string) => [...this.instances.values()].find((i) => i.node.name === name);
     return {
-      nodesByInstance: async () => new Map([...this.instances.values()].map((i) => [i.id, { ...i.node }])),
+      nodesByInstance: async () => new Map([...[...this.instances.values()].map((i) => ({ ...i.node })), ...this.strayNodes].map((n) => [n.instanceId, n])),
       describePods: async (node): Promise<NodePodRow[]> => [
         { namespace: 'demo', name: `web-${node}`, ownerKind: 'ReplicaSet', ownerName: 'web-abc', ready: true, phase: 'Running', emptyDir: false, disposition: 'evict', pdb: { namespace: 'demo', name: 'web', disruptionsAllowed: 1 } },
         { namespace: 'kube-system', name: `proxy-${node}`, ownerKind: 'DaemonSet', ownerName: 'kube-proxy', ready: true, phase: 'Running', emptyDir: false, disposition: 'skip-daemonset' },

@@ -83,7 +83,7 @@ export async function startRolloutHarness(options: RolloutHarnessOptions): Promi
   const update = async () => {
     const cluster = (await store.getCluster(name))!.value;
     const groups = (await store.listInstanceGroups(name)).map((g) => g.value);
-    const result = await applyCluster({ cluster, instanceGroups: groups, clients, clock });
+    const result = await applyCluster({ cluster, instanceGroups: groups, clients, clock, store: store.objects });
     if (!result.ok) throw new Error(`update cluster failed: ${result.failed.map((f) => f.error.message).join('; ')}`);
   };
   await update();

@@ -108,6 +108,8 @@ test('nodeup user-data: kube_env.yaml is read; the version is the kubelet assetâ
   const environment: InstanceEnvironment = {
     readObject: (url) => (objects.has(url) ? { body: objects.get(url)! } : { error: 'NoSuchKey: The specified key does not exist.' }),
     kopsControllerConfigBase: () => controller,
+    machine: () => undefined,
+    liveControlPlaneIps: () => [],
   };
   assert.deepEqual(nodeupBoot(cpEnv, environment), { kind: 'boot', info: { cluster: 'x.example.com', instanceGroup: 'control-plane-us-east-1a', role: 'ControlPlane', kubernetesVersion: '1.36.3' } });
   assert.equal(nodeupBoot(nodeEnv, environment).kind, 'waiting', 'a node waits for kops-controller');

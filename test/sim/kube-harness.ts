@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { noFaults, type PdbViolation, type SimClock, type SimFaults, type SimInstanceInfo, type SimRandom, type SimStats } from '../../src/sim/contracts.js';
+import { PREBAKED_NODE_IMAGE_ID, noFaults, type PdbViolation, type SimClock, type SimFaults, type SimInstanceInfo, type SimRandom, type SimStats } from '../../src/sim/contracts.js';
 import { KubeSide } from '../../src/sim/kube/kube-side.js';
 import { createSimClock } from '../../src/sim/clock.js';
 import { createSimRandom } from '../../src/sim/random.js';
@@ -118,7 +118,7 @@ export function simInstance(
     instanceId: `i-${n.toString(16).padStart(17, '0')}`,
     zone: options.zone ?? 'us-east-1a',
     instanceType: 't3.medium',
-    imageId: 'ami-0123456789abcdef0',
+    imageId: PREBAKED_NODE_IMAGE_ID,
     privateIp: ip,
     privateDnsName: `ip-${ip.replace(/\./g, '-')}.ec2.internal`,
     userData: [

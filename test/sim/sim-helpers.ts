@@ -82,6 +82,7 @@ export async function rejection(fn: () => Promise<unknown>): Promise<Error & { n
 
 import { CreateLaunchTemplateCommand, CreateSubnetCommand, CreateVpcCommand } from '@aws-sdk/client-ec2';
 import { CreateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import { PREBAKED_NODE_IMAGE_ID } from '../../src/sim/contracts.js';
 
 export function userData(cluster: string, ig: string, role = 'Node', version = '1.31.4'): string {
   const script = ['#!/bin/bash', `export CLUSTER_NAME=${cluster}`, `export INSTANCE_GROUP=${ig}`, `export INSTANCE_GROUP_ROLE=${role}`, `export KUBERNETES_VERSION=${version}`, ''].join('\n');
@@ -100,7 +101,7 @@ export async function createNetworkAndTemplate(f: SimFixture, cluster = 'test.ex
   const template = await f.ec2.send(
     new CreateLaunchTemplateCommand({
       LaunchTemplateName: `${ig}.${cluster}`,
-      LaunchTemplateData: { ImageId: 'ami-0a1b2c3d4e5f60001', InstanceType: 'm5.large', UserData: userData(cluster, ig) },
+      LaunchTemplateData: { ImageId: PREBAKED_NODE_IMAGE_ID, InstanceType: 'm5.large', UserData: userData(cluster, ig) },
     }),
   );
   return { vpcId, subnetIds, templateId: template.LaunchTemplate!.LaunchTemplateId!, templateName: `${ig}.${cluster}` };

@@ -1,8 +1,15 @@
-// The user-data every instance group's launch template carries. Today it only
-// names who the instance is (cluster, instance group, role, Kubernetes
-// version), one `export NAME=value` per line; the simulator boots nodes from
-// exactly these lines. A real kubeadm/nodeup bootstrap replaces the body later
-// without changing this function's signature.
+// The user-data every instance group's launch template carries: a
+// `#cloud-config` that writes what the machine is (bootstrap.env), the kubeadm
+// configuration templates of its role and kopsdeck's bootstrap script, then
+// runs the script (bootstrap/kopsdeck-bootstrap.sh). cloud-init on the
+// channel's Ubuntu image reads it; nothing in it is secret.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { parse as parseYaml, stringify } from 'yaml';
+import { packageRoot } from '../channel/load-channel.js';
+import { kubeadmFiles, type KubeadmInput } from './kubeadm-config.js';
 
 export type BootstrapRole = 'ControlPlane' | 'Node' | 'Bastion' | 'APIServer';
 
@@ -12,13 +19,33 @@ export interface UserDataInput {
   kubernetesVersion: string;
   /** kops roles; the legacy `Master` is written as ControlPlane. */
   role: BootstrapRole | 'Master';
+  /** The AWS region the machine runs in (its S3 and EC2 endpoints). */
+  region: string;
   /**
-   * The cluster's folder in an s3:// state store (s3://bucket/prefix/<cluster>),
-   * where the machine's instance profile may read what its role needs (kops'
-   * ConfigBase). Absent for a local store, which no machine on AWS can read.
+   * The cluster's folder in the state store (kops' ConfigBase), where the
+   * machine reads its secrets with its instance profile: s3://bucket/prefix/<cluster>,
+   * or a file:// folder, which only the simulator's machines can read.
    */
   configBase?: string;
+  /** `sha256:<hex>` of the cluster CA's public key; absent until the CA exists. */
+  caCertHash?: string;
+  /** What kubeadm needs beyond the fields above; absent for a bastion, which joins no cluster. */
+  kubeadm?: Omit<KubeadmInput, 'cluster' | 'kubernetesVersion' | 'caCertHash'>;
 }
+
+/** Where cloud-init writes each file on the machine. */
+export const MACHINE_PATHS = {
+  env: '/etc/kopsdeck/bootstrap.env',
+  init: '/etc/kopsdeck/kubeadm-init.yaml',
+  joinControlPlane: '/etc/kopsdeck/kubeadm-join-control-plane.yaml',
+  join: '/etc/kopsdeck/kubeadm-join.yaml',
+  script: '/usr/local/sbin/kopsdeck-bootstrap',
+  upkeepService: '/etc/systemd/system/kopsdeck-upkeep.service',
+  upkeepTimer: '/etc/systemd/system/kopsdeck-upkeep.timer',
+} as const;
+
+/** The second line of every kopsdeck user-data: what ownership checks recognise. */
+export const USER_DATA_MARKER = '# kopsdeck bootstrap';
 
 /** kops' ConfigBase: the cluster's folder in an s3:// state store; undefined for any other store. */
 export function clusterConfigBase(stateStore: string | undefined, cluster: string): string | undefined {
@@ -28,49 +55,152 @@ export function clusterConfigBase(stateStore: string | undefined, cluster: strin
   return `s3://${match[1]}/${prefix ? `${prefix}/` : ''}${cluster}`;
 }
 
+/** The folder machines read: the s3:// ConfigBase, or a file:// store's cluster folder (the simulator's machines only). */
+export function machineConfigBase(stateStore: string | undefined, cluster: string): string | undefined {
+  if (stateStore?.startsWith('file://')) return `${stateStore.replace(/\/+$/, '')}/${cluster}`;
+  return clusterConfigBase(stateStore, cluster);
+}
+
 const SAFE_VALUE = /^[A-Za-z0-9._\-+:/@]+$/;
 
 export function bootstrapRole(role: UserDataInput['role']): BootstrapRole {
   return role === 'Master' ? 'ControlPlane' : role;
 }
 
-export function renderUserData(input: UserDataInput): string {
-  const version = input.kubernetesVersion.replace(/^v/, '');
-  const exports: [string, string][] = [
+/** The non-secret facts the script sources, one NAME=value per line (a shell and systemd environment file). */
+export function bootstrapEnv(input: UserDataInput): string {
+  const role = bootstrapRole(input.role);
+  const values: [string, string | undefined][] = [
     ['CLUSTER_NAME', input.cluster],
     ['INSTANCE_GROUP', input.instanceGroup],
-    ['INSTANCE_GROUP_ROLE', bootstrapRole(input.role)],
-    ['KUBERNETES_VERSION', version],
+    ['INSTANCE_GROUP_ROLE', role],
+    ['KUBERNETES_VERSION', input.kubernetesVersion.replace(/^v/, '')],
+    ['AWS_REGION', input.region],
+    ['CONFIG_BASE', input.configBase],
+    ['API_ENDPOINT', input.kubeadm ? `${input.kubeadm.apiHost}:443` : undefined],
+    ['CA_CERT_HASH', input.caCertHash],
   ];
-  if (input.configBase) exports.push(['CONFIG_BASE', input.configBase]);
-  for (const [name, value] of exports) {
-    // Values go into a shell script unquoted-safe: refuse anything that would need escaping.
+  const lines: string[] = [];
+  for (const [name, value] of values) {
+    if (value === undefined) continue;
+    // Sourced by a shell: refuse anything that would need quoting.
     if (!SAFE_VALUE.test(value)) throw new Error(`user-data: ${name} has characters a bootstrap script cannot carry: ${JSON.stringify(value)}`);
+    lines.push(`${name}=${value}`);
   }
+  return lines.join('\n') + '\n';
+}
+
+interface WriteFile {
+  path: string;
+  content: string;
+  permissions: string;
+  owner?: string;
+  encoding?: 'gz+b64';
+}
+
+export function renderUserData(input: UserDataInput): string {
+  const role = bootstrapRole(input.role);
+  const files: WriteFile[] = [{ path: MACHINE_PATHS.env, content: bootstrapEnv(input), permissions: '0644' }];
+  const joins = role !== 'Bastion' && input.kubeadm;
+  if (joins) {
+    const kubeadm = kubeadmFiles({ ...input.kubeadm!, cluster: input.cluster, kubernetesVersion: input.kubernetesVersion, caCertHash: input.caCertHash ?? '' }, role === 'ControlPlane' ? 'ControlPlane' : 'Node');
+    if (kubeadm.init) files.push({ path: MACHINE_PATHS.init, content: kubeadm.init, permissions: '0600' });
+    if (kubeadm.joinControlPlane) files.push({ path: MACHINE_PATHS.joinControlPlane, content: kubeadm.joinControlPlane, permissions: '0600' });
+    if (kubeadm.join) files.push({ path: MACHINE_PATHS.join, content: kubeadm.join, permissions: '0600' });
+  }
+  // Compressed: EC2 takes at most 16 KB of user-data, and the script alone is about that.
+  files.push({ path: MACHINE_PATHS.script, content: gzipSync(bootstrapScript(), { level: 9 }).toString('base64'), permissions: '0755', encoding: 'gz+b64' });
+  if (role === 'ControlPlane') files.push(...upkeepUnits());
+  const config = {
+    write_files: files.map((file) => ({ path: file.path, owner: 'root:root', permissions: file.permissions, ...(file.encoding ? { encoding: file.encoding } : {}), content: file.content })),
+    runcmd: [[MACHINE_PATHS.script, 'boot']],
+  };
+  return `#cloud-config\n${USER_DATA_MARKER}: ${role} ${input.instanceGroup} of ${input.cluster}\n${stringify(config, { lineWidth: 0 })}`;
+}
+
+/** Every minute on a control-plane node: node labels and the bootstrap token (the script's `upkeep`). */
+function upkeepUnits(): WriteFile[] {
+  const service = ['[Unit]', 'Description=kopsdeck upkeep: node labels and the bootstrap token', '', '[Service]', 'Type=oneshot', `ExecStart=${MACHINE_PATHS.script} upkeep`, ''].join('\n');
+  const timer = ['[Unit]', 'Description=kopsdeck upkeep, every minute', '', '[Timer]', 'OnBootSec=1min', 'OnUnitActiveSec=1min', '', '[Install]', 'WantedBy=timers.target', ''].join('\n');
   return [
-    '#!/bin/bash',
-    'set -o errexit -o nounset -o pipefail',
-    '',
-    '# kopsdeck bootstrap. A real kubeadm/nodeup bootstrap will replace the body',
-    '# of this script; the exports below are the contract it keeps.',
-    ...exports.map(([name, value]) => `export ${name}=${value}`),
-    '',
-    'echo "kopsdeck: ${INSTANCE_GROUP_ROLE} ${INSTANCE_GROUP} of ${CLUSTER_NAME}, Kubernetes ${KUBERNETES_VERSION}"',
-    '',
-  ].join('\n');
+    { path: MACHINE_PATHS.upkeepService, content: service, permissions: '0644' },
+    { path: MACHINE_PATHS.upkeepTimer, content: timer, permissions: '0644' },
+  ];
+}
+
+let script: string | undefined;
+
+/** bootstrap/kopsdeck-bootstrap.sh, shipped with kopsdeck beside channels/. */
+export function bootstrapScript(): string {
+  script ??= readFileSync(join(packageRoot(), 'bootstrap', 'kopsdeck-bootstrap.sh'), 'utf8');
+  return script;
 }
 
 export function renderUserDataBase64(input: UserDataInput): string {
   return Buffer.from(renderUserData(input), 'utf8').toString('base64');
 }
 
-/** The `export NAME=value` lines of a user-data script, as the contract's regular expression reads them. */
+export function decodeUserData(base64: string | undefined): string {
+  return base64 ? Buffer.from(base64, 'base64').toString('utf8') : '';
+}
+
+/** The `export NAME=value` lines of the shell user-data kopsdeck wrote before its cloud-config. */
 export function parseUserDataExports(script: string): Record<string, string> {
   const found: Record<string, string> = {};
   for (const match of script.matchAll(/^export ([A-Z_]+)=["']?([^"'\n]*)["']?$/gm)) found[match[1]] = match[2];
   return found;
 }
 
-export function decodeUserData(base64: string | undefined): string {
-  return base64 ? Buffer.from(base64, 'base64').toString('utf8') : '';
+/** The NAME=value lines of an environment file. */
+export function parseEnvFile(text: string): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const match of text.matchAll(/^([A-Z_][A-Z0-9_]*)=(.*)$/gm)) found[match[1]] = match[2];
+  return found;
+}
+
+/**
+ * What a kopsdeck user-data says the machine is: bootstrap.env of the
+ * cloud-config, or the export lines of the earlier shell form. Undefined for
+ * any other user-data.
+ */
+export function readBootstrapValues(text: string): Record<string, string> | undefined {
+  if (text.startsWith('#cloud-config')) {
+    let doc: unknown;
+    try {
+      doc = parseYaml(text);
+    } catch {
+      return undefined;
+    }
+    const files = (doc as { write_files?: unknown } | null)?.write_files;
+    if (!Array.isArray(files)) return undefined;
+    const env = files.find((file) => (file as { path?: unknown })?.path === MACHINE_PATHS.env) as { content?: unknown } | undefined;
+    return typeof env?.content === 'string' ? parseEnvFile(env.content) : undefined;
+  }
+  const exports = parseUserDataExports(text);
+  return Object.keys(exports).length ? exports : undefined;
+}
+
+/**
+ * A user-data as lines a person can compare: each file of a cloud-config as
+ * `<path>: <line>` (a compressed file as its SHA-256), anything else as it is.
+ */
+export function readableUserData(text: string): string[] {
+  if (!text.startsWith('#cloud-config')) return text.split('\n');
+  let doc: { write_files?: { path?: string; content?: string; encoding?: string }[]; runcmd?: unknown } | null;
+  try {
+    doc = parseYaml(text) as typeof doc;
+  } catch {
+    return text.split('\n');
+  }
+  const lines: string[] = [];
+  for (const file of doc?.write_files ?? []) {
+    const content = String(file.content ?? '');
+    if (file.encoding) {
+      lines.push(`${file.path}: <${file.encoding}, sha256 ${createHash('sha256').update(content).digest('hex').slice(0, 12)}>`);
+      continue;
+    }
+    for (const line of content.split('\n')) if (line.trim()) lines.push(`${file.path}: ${line}`);
+  }
+  lines.push(`runcmd: ${JSON.stringify(doc?.runcmd ?? [])}`);
+  return lines;
 }

@@ -2,13 +2,13 @@
 // (src/engine/bootstrap/user-data.ts), kops' nodeup, something else, or nothing.
 // Only a template carrying kopsdeck's bootstrap is kopsdeck's to rewrite.
 import type { LaunchTemplateState } from '../cloud/aws/discovery.js';
-import { decodeUserData, parseUserDataExports } from '../bootstrap/user-data.js';
+import { USER_DATA_MARKER, decodeUserData, readBootstrapValues } from '../bootstrap/user-data.js';
 
 export type BootstrapKind = 'kopsdeck' | 'nodeup' | 'other' | 'none' | 'unreadable';
 
-/** The exports every kopsdeck bootstrap carries (the contract renderUserData keeps). */
-const KOPSDECK_EXPORTS = ['CLUSTER_NAME', 'INSTANCE_GROUP', 'INSTANCE_GROUP_ROLE', 'KUBERNETES_VERSION'];
-const KOPSDECK_MARKER = /^# kopsdeck bootstrap\b/m;
+/** The values every kopsdeck bootstrap carries (bootstrap.env, or the exports of its earlier shell form). */
+const KOPSDECK_VALUES = ['CLUSTER_NAME', 'INSTANCE_GROUP', 'INSTANCE_GROUP_ROLE', 'KUBERNETES_VERSION'];
+const KOPSDECK_MARKER = new RegExp(`^${USER_DATA_MARKER}\\b`, 'm');
 
 /** nodeup's bootstrap script: it downloads nodeup and writes its kube_env.yaml. */
 const NODEUP_MARKERS = [/\bkube_env\.yaml\b/, /\bNODEUP_URL(_AMD64|_ARM64)?=/];
@@ -16,8 +16,8 @@ const NODEUP_MARKERS = [/\bkube_env\.yaml\b/, /\bNODEUP_URL(_AMD64|_ARM64)?=/];
 export function bootstrapKindOfScript(script: string): BootstrapKind {
   if (script.trim() === '') return 'none';
   if (NODEUP_MARKERS.some((marker) => marker.test(script))) return 'nodeup';
-  const exports = parseUserDataExports(script);
-  if (KOPSDECK_MARKER.test(script) && KOPSDECK_EXPORTS.every((name) => exports[name])) return 'kopsdeck';
+  const values = readBootstrapValues(script);
+  if (KOPSDECK_MARKER.test(script) && values && KOPSDECK_VALUES.every((name) => values[name])) return 'kopsdeck';
   return 'other';
 }
 

@@ -5,7 +5,7 @@
 import type { ObjectStore } from '../store/object-store.js';
 import { ConflictError } from '../store/object-store.js';
 import { DEFAULT_TOKEN_TTL_MS, generateBootstrapToken, parseBootstrapToken, serialiseBootstrapToken } from './bootstrap-token.js';
-import { certificateExpiry, type CertificateAuthority } from './certificates.js';
+import { caCertHash, certificateExpiry, type CertificateAuthority } from './certificates.js';
 import { importKeyPair } from './keys.js';
 import { listSecretObjects } from './ensure-secrets.js';
 import { SECRETS, objectsOf, secretEntry, secretKey, type SecretName, type SecretType } from './layout.js';
@@ -38,6 +38,12 @@ async function expiryOf(store: ObjectStore, cluster: string, name: SecretName): 
   if (body === undefined) return null;
   if (entry.type === 'BootstrapToken') return new Date(parseBootstrapToken(body, `${store.url}/${key}`).expires);
   return certificateExpiry(body);
+}
+
+/** `sha256:<hex>` of the cluster CA's public key (what machines verify the CA by); undefined while the store has no CA. */
+export async function readCaCertHash(store: ObjectStore, cluster: string): Promise<string | undefined> {
+  const cert = await store.get(secretKey(cluster, secretEntry('ca').publicPath!));
+  return cert ? caCertHash(cert.body) : undefined;
 }
 
 /** The Kubernetes CA, to sign client certificates with; null when the store has none. */

@@ -27,6 +27,7 @@ import type { ReconcileContext } from './task.js';
 import { identityOptionsOf } from './iam/identity-tasks.js';
 import type { SshPublicKey } from '../ssh/public-key.js';
 import { ensureSecrets, planSecrets, type EnsureSecretsResult, type SecretsPlan } from '../pki/ensure-secrets.js';
+import { readCaCertHash } from '../pki/read-secrets.js';
 
 export interface ClusterInput {
   cluster: Cluster;
@@ -51,6 +52,10 @@ export interface ClusterPlan {
    * Absent without a store, and for a kops-made cluster (kops keeps its own).
    */
   secrets?: { store: ObjectStore; plan: SecretsPlan };
+  /** What it was planned from, to plan again once a new cluster's CA exists. */
+  input?: ClusterInput;
+  /** The CA hash the launch templates' user-data carries; undefined when the store had no CA yet. */
+  caCertHash?: string;
 }
 
 export async function planCluster(input: ClusterInput): Promise<ClusterPlan> {
@@ -62,7 +67,7 @@ export async function planCluster(input: ClusterInput): Promise<ClusterPlan> {
   const identity = identityOptionsOf(input);
   identity.catch(() => undefined);
   const dnsType = cluster.spec.topology?.dns?.type ?? 'Public';
-  const [snapshot, loadBalancers, storeFacts, secretsPlan] = await Promise.all([
+  const [snapshot, loadBalancers, storeFacts, secretsPlan, caCertHash] = await Promise.all([
     discoverCluster(clients, {
       clusterName,
       imageRefs: instanceGroups.map((ig) => ig.spec.image),
@@ -72,6 +77,7 @@ export async function planCluster(input: ClusterInput): Promise<ClusterPlan> {
     findLoadBalancers(clients, clusterName),
     input.store ? readStoreFacts(input.store, clusterName) : Promise.resolve({ completedSpec: false }),
     input.store ? planSecrets(input.store, clusterName) : undefined,
+    input.store ? readCaCertHash(input.store, clusterName) : undefined,
   ]);
   await discoverApiAndVolumes(clients, clusterName, loadBalancers, snapshot);
   const ownership = decideOwnership(clusterName, [
@@ -83,7 +89,7 @@ export async function planCluster(input: ClusterInput): Promise<ClusterPlan> {
   if (missingImages.length && ownership.manager === 'kopsdeck') {
     throw new ReconcileSpecError(missingImages.map((ref) => `image ${ref} was not found in region ${clients.region ?? '(default)'}: check the instance group's spec.image`));
   }
-  const tasks = buildClusterTasks(cluster, instanceGroups, { groupNames: existingGroupNames(clusterName, instanceGroups, snapshot), ...(await identity) });
+  const tasks = buildClusterTasks(cluster, instanceGroups, { groupNames: existingGroupNames(clusterName, instanceGroups, snapshot), caCertHash, ...(await identity) });
   const context: ReconcileContext = { clusterName, clients, snapshot, ids: new Map(), clock: input.clock ?? systemClock, signal: input.signal };
   const built = buildPlan(tasks, context);
   const wantedRules = built.tasks.filter((p) => p.task.kind === 'SecurityGroupRule').map((p) => p.desired as RuleDesired);
@@ -99,7 +105,7 @@ export async function planCluster(input: ClusterInput): Promise<ClusterPlan> {
   leftAlone.push(...staleGroups.leftAlone, ...keptRules(staleRules, ownership));
   const plan: Plan = { ...built, modifies, deletes: [...staleGroups.deletions, ...staleRules.deletions], leftAlone };
   const secrets = input.store && secretsPlan && ownership.manager === 'kopsdeck' ? { store: input.store, plan: secretsPlan } : undefined;
-  return { plan, context, ownership, secrets };
+  return { plan, context, ownership, secrets, input, caCertHash };
 }
 
 /** The API load balancer's details (by kops' names) and the cluster's volumes, into the snapshot. */
@@ -172,6 +178,8 @@ export async function applyClusterPlan(planned: ClusterPlan, options: ApplyClust
     // Not inside `onSecrets?.(...)`: an optional call skips its arguments when there is no listener.
     const stored = await storeSecrets(planned.secrets.store, planned.context.clusterName);
     options.onSecrets?.(stored);
+    // A new cluster's CA exists only now: plan again so its machines' user-data carries the CA's hash.
+    if (!planned.caCertHash && planned.input) planned = await planCluster(planned.input);
   }
   const result = await applyPlan(planned.plan, planned.context, options);
   return { ...result, plan: planned.plan };

@@ -1,7 +1,6 @@
 // From a Cluster and its InstanceGroups to the tasks that describe what must
 // exist in AWS (kops' "model builders").
 import type { Cluster, ClusterSubnet, InstanceGroup } from '../spec/types.js';
-import { renderUserDataBase64, bootstrapRole, clusterConfigBase } from '../bootstrap/user-data.js';
 import { TAG_INSTANCE_GROUP, clusterTags, groupNamesOf, kopsGroupName, roleTagKey, type TagMap } from '../cloud/aws/tags.js';
 import type { ClusterSnapshot, LaunchTemplateState } from '../cloud/aws/discovery.js';
 import { autoScalingGroupVerdict, launchTemplateVerdict } from '../ownership/resources.js';
@@ -26,6 +25,7 @@ import { autoscalingGroupDeletion, autoscalingGroupKey, autoscalingGroupTask } f
 import { apiDnsNameTask, dnsZoneTask } from './tasks/dns.js';
 import { identityTasks, sshKeyProblems, type Identities, type IdentityOptions } from './iam/identity-tasks.js';
 import { instanceGroupMachine } from './instance-group-machine.js';
+import { checkBootstrap, instanceGroupUserData, type BootstrapOptions } from './model-bootstrap.js';
 
 /** A spec the reconcile engine cannot act on; every problem is listed. */
 export class ReconcileSpecError extends Error {
@@ -68,7 +68,7 @@ export function checkModel(cluster: Cluster, instanceGroups: InstanceGroup[]): s
     if (ig.spec.minSize > ig.spec.maxSize) problems.push(`instance group ${ig.metadata.name}: minSize ${ig.spec.minSize} is above maxSize ${ig.spec.maxSize}`);
     problems.push(...instanceGroupMachine(ig).problems.map((p) => `instance group ${ig.metadata.name}: ${p}`));
   }
-  problems.push(...checkApiLoadBalancer(cluster, instanceGroups), ...checkEtcdVolumes(cluster, instanceGroups));
+  problems.push(...checkApiLoadBalancer(cluster, instanceGroups), ...checkEtcdVolumes(cluster, instanceGroups), ...checkBootstrap(instanceGroups));
   return problems;
 }
 
@@ -79,6 +79,8 @@ export interface ModelOptions extends IdentityOptions {
    * `<ig>.masters.<cluster>`); kopsdeck's `<ig>.<cluster>` otherwise.
    */
   groupNames?: ReadonlyMap<string, string>;
+  /** `sha256:<hex>` of the cluster CA's public key, which the user-data carries once the CA exists. */
+  caCertHash?: string;
 }
 
 export function buildClusterTasks(cluster: Cluster, instanceGroups: InstanceGroup[], options: ModelOptions = {}): Task[] {
@@ -99,7 +101,7 @@ export function buildClusterTasks(cluster: Cluster, instanceGroups: InstanceGrou
   const subnetsByName = new Map(cluster.spec.subnets.map((s) => [s.name, s]));
   for (const ig of instanceGroups) {
     const resourceName = options.groupNames?.get(ig.metadata.name) ?? kopsGroupName(name, ig.metadata.name, ig.spec.role);
-    tasks.push(...instanceGroupTasks(cluster, ig, subnetsByName, resourceName, identities, clusterConfigBase(options.stateStore, name)));
+    tasks.push(...instanceGroupTasks(cluster, ig, subnetsByName, resourceName, identities, { stateStore: options.stateStore, caCertHash: options.caCertHash }));
   }
   const dnsType = cluster.spec.topology?.dns?.type ?? 'Public';
   // Behind a load balancer, api.<cluster> is an alias to it (model-api.ts).
@@ -135,7 +137,7 @@ function instanceGroupTasks(
   subnets: Map<string, ClusterSubnet>,
   resourceName: string,
   identities: Identities,
-  configBase: string | undefined,
+  bootstrap: BootstrapOptions,
 ): Task[] {
   const clusterName = cluster.metadata.name;
   const tags = instanceGroupTags(clusterName, ig, resourceName);
@@ -145,13 +147,7 @@ function instanceGroupTasks(
     name: resourceName,
     imageRef: ig.spec.image,
     instanceType: ig.spec.machineType,
-    userData: renderUserDataBase64({
-      cluster: clusterName,
-      instanceGroup: ig.metadata.name,
-      kubernetesVersion: cluster.spec.kubernetesVersion,
-      role: bootstrapRole(ig.spec.role),
-      configBase,
-    }),
+    userData: instanceGroupUserData(cluster, ig, bootstrap),
     securityGroupKey: securityGroupKey(clusterName, groupRoleOf(ig.spec.role)),
     additionalSecurityGroupIds: machine.additionalSecurityGroups,
     // kops: public addresses in public (and utility) subnets unless the group says otherwise; never in private ones.

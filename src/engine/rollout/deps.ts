@@ -88,6 +88,8 @@ export interface RolloutNode {
   instanceType?: string;
   /** The node's kops.k8s.io/instancegroup label. */
   instanceGroup?: string;
+  /** A control-plane node (node-role.kubernetes.io/control-plane or master): it runs an etcd member. */
+  controlPlane?: boolean;
   /** The node carries kops' kops.k8s.io/needs-update annotation: replace it even if its instance is up to date. */
   needsUpdateAnnotation?: boolean;
 }

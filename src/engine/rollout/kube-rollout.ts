@@ -41,6 +41,8 @@ export function kubeRollout(client: KubeClient, clock: Clock, options: { nodes?:
   };
 }
 
+const CONTROL_PLANE_LABELS = ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master'];
+
 function byInstance(items: KubeNode[]): Map<string, RolloutNode> {
   const nodes = new Map<string, RolloutNode>();
   for (const node of items) {
@@ -54,6 +56,7 @@ function byInstance(items: KubeNode[]): Map<string, RolloutNode> {
       kubeletVersion: node.status?.nodeInfo?.kubeletVersion,
       instanceType: node.metadata.labels?.['node.kubernetes.io/instance-type'],
       instanceGroup: node.metadata.labels?.[INSTANCE_GROUP_LABEL],
+      controlPlane: CONTROL_PLANE_LABELS.some((label) => node.metadata.labels?.[label] !== undefined),
       needsUpdateAnnotation: hasNeedsUpdateAnnotation(node),
     });
   }

@@ -13,6 +13,7 @@ import { DrainTimeoutError } from '../kube/node-ops.js';
 import { linkedSignal } from '../abort/linked-signal.js';
 import { deregisterPhase, giveBackToLoadBalancers, LoadBalancerStepError } from './load-balancer-step.js';
 import { confirmAll } from './confirm-phase.js';
+import { etcdQuorumRefusal } from './etcd-quorum.js';
 import { uncordonSkipped } from './give-back.js';
 import { needs, runBatchedPhase, runPhase, type RunContext, type WaveMember } from './run-context.js';
 import type { RolloutGroupView, RolloutInstance } from './deps.js';
@@ -140,6 +141,7 @@ async function replace(
 ): Promise<{ done: Promise<void> } | undefined> {
   const kube = ctx.deps.kube;
   await ctx.intents.gate();
+  await refuseToBreakQuorum(ctx, members);
   await runPhase(ctx, members, 'cordon', async (m) => {
     if (!m.node || !kube) return 'no node registered';
     await kube.cordon(m.node);
@@ -212,6 +214,15 @@ async function replace(
     },
     { alongside: afterTerminate },
   );
+}
+
+/** Control-plane members not cordoned yet are taken away only while etcd keeps its quorum without them. */
+async function refuseToBreakQuorum(ctx: RunContext, members: WaveMember[]): Promise<void> {
+  const kube = ctx.deps.kube;
+  const starting = members.filter((m) => m.kind === 'ControlPlane' && needs(m, 'cordon')).map((m) => m.id);
+  if (!kube || starting.length === 0) return;
+  const refusal = etcdQuorumRefusal((await kube.nodesByInstance()).values(), starting);
+  if (refusal) throw new Error(refusal);
 }
 
 /**

@@ -21,6 +21,13 @@ export interface WorldDeps {
   stats: SimStats;
 }
 
+/** An etcd member: its id (hex, as etcdctl prints it), the machine it runs on, and its peer URL. */
+export interface EtcdMember {
+  id: string;
+  instanceId: string;
+  peerUrl: string;
+}
+
 /** What the Kubernetes side remembers about an EC2 instance of this cluster. */
 export interface InstanceRecord {
   instanceId: string;
@@ -49,6 +56,10 @@ export class ClusterWorld {
   private nodeSerial = 0;
   /** Newest Kubernetes version any instance's user-data named. */
   userDataVersion: string | undefined;
+  /** SHA-256 digests of the bootstrap tokens the API accepts (kubeadm's bootstrap-token Secrets in kube-system). */
+  readonly bootstrapTokens = new Set<string>();
+  /** The members of the cluster's etcd, for clusters booted by kubeadm (kops' etcd-manager keeps its own). */
+  etcdMembers: EtcdMember[] = [];
   /** Last healthy count seen per budget, to notice drops below the budget. */
   readonly lastHealthy = new Map<string, number>();
   private kickHandle: NodeJS.Immediate | undefined;
@@ -204,6 +215,8 @@ export class ClusterWorld {
       resourceVersion: this.store.resourceVersion,
       userDataVersion: this.userDataVersion,
       nodeSerial: this.nodeSerial,
+      bootstrapTokens: [...this.bootstrapTokens],
+      etcdMembers: this.etcdMembers,
       instances: [...this.instances.values()],
       due: this.timeline.snapshot(),
       objects,
@@ -215,6 +228,8 @@ export class ClusterWorld {
     this.store.resetRevision(data.resourceVersion);
     this.userDataVersion = data.userDataVersion;
     this.nodeSerial = data.nodeSerial ?? this.store.count('nodes');
+    for (const token of data.bootstrapTokens ?? []) this.bootstrapTokens.add(token);
+    this.etcdMembers = data.etcdMembers ?? [];
     for (const record of data.instances) this.addInstance(record);
     this.timeline.restore(data.due);
     this.kick();
@@ -233,6 +248,8 @@ export interface WorldSnapshot {
   resourceVersion: number;
   userDataVersion: string | undefined;
   nodeSerial?: number;
+  bootstrapTokens?: string[];
+  etcdMembers?: EtcdMember[];
   instances: InstanceRecord[];
   due: DueAction[];
   objects: Record<string, KubeObject[]>;

@@ -8,7 +8,9 @@ import { ClusterWorld, type WorldSnapshot } from './cluster-world.js';
 import { instanceRunning as bootInstance, instanceTerminated as terminateInstance } from './node-lifecycle.js';
 import { seedLarge } from './seed-large.js';
 import { failure, sendStatus } from './status.js';
-import { bootInfoOf, nodeupBoot, parseKubeEnv, type KubeEnv } from './user-data.js';
+import { bootInfoOf, nodeupBoot, parseExports, parseKubeEnv, type KubeEnv } from './user-data.js';
+import { KubeadmMachines } from './kubeadm-machines.js';
+import { PREBAKED_NODE_IMAGE_ID } from '../contracts.js';
 
 /** How often (simulated ms) a waiting nodeup asks kops-controller again. */
 export const NODEUP_RETRY_MS = 10_000;
@@ -38,11 +40,26 @@ export class KubeSide implements NodeLifecycle, Persistent {
   private readonly openWatches = new Set<() => void>();
   /** nodeup runs waiting for kops-controller, by instance id. */
   private readonly waitingNodeup = new Map<string, () => void>();
+  /** Machines booting with kopsdeck's cloud-config and kubeadm. */
+  private readonly kubeadm: KubeadmMachines;
 
   constructor(
     private readonly deps: KubeSideDeps,
     private readonly options: KubeSideOptions = {},
-  ) {}
+  ) {
+    this.kubeadm = new KubeadmMachines({
+      clock: deps.clock,
+      random: deps.random,
+      stats: deps.stats,
+      environment: deps.environment,
+      world: (cluster) => this.worlds.get(cluster),
+      join: (instance, info) => {
+        const world = this.ensureCluster(info.cluster);
+        bootInstance(world, instance, info);
+        return world;
+      },
+    });
+  }
 
   /** Serves one request for `/k8s/<clusterName><path>`; `path` keeps its query string. */
   handle(req: IncomingMessage, res: ServerResponse, clusterName: string, path: string): void {
@@ -79,12 +96,29 @@ export class KubeSide implements NodeLifecycle, Persistent {
     this.ensureCluster(clusterName);
   }
 
+  /**
+   * What boots depends on the user-data and the image: kops' nodeup script,
+   * kopsdeck's cloud-config (kubeadm), or, on the simulator's pre-baked node
+   * image only, `export` lines naming the cluster. On an Ubuntu image those
+   * lines alone install nothing: the machine never joins, and says why.
+   */
   instanceRunning(instance: SimInstanceInfo): void {
-    const kubeEnv = parseKubeEnv(instance.userData ?? '');
+    const userData = instance.userData ?? '';
+    const kubeEnv = parseKubeEnv(userData);
     if (kubeEnv) return this.runNodeup(instance, kubeEnv);
+    if (KubeadmMachines.claims(userData)) return this.kubeadm.boot(instance);
     const boot = bootInfoOf(instance);
     if (!boot) return;
-    bootInstance(this.ensureCluster(boot.cluster), instance, boot);
+    if (instance.imageId === PREBAKED_NODE_IMAGE_ID) return bootInstance(this.ensureCluster(boot.cluster), instance, boot);
+    if (parseExports(userData).CLUSTER_NAME) {
+      this.deps.stats.recordBootFailure?.({
+        cluster: boot.cluster,
+        instanceId: instance.instanceId,
+        instanceGroup: boot.instanceGroup,
+        at: this.deps.clock.now(),
+        reason: 'the user-data is a shell script that only sets variables: on this image nothing installs a kubelet (kopsdeck boots machines with cloud-init and kubeadm: `kopsdeck update cluster --yes` rewrites the launch template)',
+      });
+    }
   }
 
   /** A machine booting with nodeup joins once it has read its config; a failure leaves it NotJoined, with the reason in /sim/stats. */
@@ -106,6 +140,7 @@ export class KubeSide implements NodeLifecycle, Persistent {
   }
 
   instanceTerminated(instanceId: string): void {
+    this.kubeadm.terminated(instanceId, this.worlds.values());
     this.waitingNodeup.get(instanceId)?.();
     this.waitingNodeup.delete(instanceId);
     for (const world of this.worlds.values()) {
@@ -144,6 +179,7 @@ export class KubeSide implements NodeLifecycle, Persistent {
 
   /** Stops timers and ends open watches (so an HTTP server can close). */
   close(): void {
+    this.kubeadm.close();
     for (const cancel of this.waitingNodeup.values()) cancel();
     this.waitingNodeup.clear();
     for (const finish of [...this.openWatches]) finish();

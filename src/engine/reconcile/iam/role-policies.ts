@@ -4,7 +4,8 @@
 // tests/integration/update_cluster/minimal-1.36). What differs from kops, and why:
 // - State store: kops grants s3:Get* on the whole cluster prefix. Here the
 //   control plane may only GetObject under pki/, secrets/, bootstrap/ and
-//   addons/, PutObject the bootstrap lock files under bootstrap/, and list
+//   addons/, PutObject the bootstrap lock files under bootstrap/ and the
+//   bootstrap token (renewed by the control plane), and list
 //   those prefixes (without ListBucket a missing key answers 403, not 404).
 //   Workers may read exactly two objects: the cluster CA certificate and the
 //   bootstrap token, where the pki module keeps them.
@@ -158,7 +159,8 @@ function controlPlanePolicy(input: RolePolicyInput): PolicyDocument {
     const paths = CONTROL_PLANE_READS.map((dir) => `${store.base}/${dir}/*`);
     statements.push(
       allow(['s3:GetObject'], paths.map((path) => `${store.bucketArn}/${path}`)),
-      allow(['s3:PutObject'], [`${store.bucketArn}/${store.base}/bootstrap/*`]),
+      // The bootstrap's lock files, and the workers' token, which the control plane renews before it expires.
+      allow(['s3:PutObject'], [`${store.bucketArn}/${store.base}/bootstrap/*`, `${store.bucketArn}/${store.base}/${secretEntry('bootstrap-token').privatePath}`]),
       allow(['s3:ListBucket'], [store.bucketArn], { StringLike: { 's3:prefix': paths } }),
     );
   }

@@ -21,8 +21,9 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { LaunchTemplateState } from '../../cloud/aws/discovery.js';
 import { fromTagList, toTagList, type TagMap } from '../../cloud/aws/tags.js';
-import { decodeUserData } from '../../bootstrap/user-data.js';
-import { compareFields, compareTags, idOrPending, requireId, taskKey, type FieldChange, type Task } from '../task.js';
+import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { decodeUserData, readableUserData, readBootstrapValues } from '../../bootstrap/user-data.js';
+import { compareFields, compareTags, idOrPending, requireId, taskKey, type FieldChange, type ReconcileContext, type Task } from '../task.js';
 import { applyTagChanges, tagSpecification } from './ec2-tags.js';
 
 export interface RootVolume {
@@ -57,11 +58,28 @@ export interface LaunchTemplateDesired {
   instanceTags: TagMap;
 }
 
+/**
+ * User-data that names the API load balancer's DNS name, known once the load
+ * balancer exists: rendered from the discovery snapshot when it does, else
+ * with a placeholder in the plan and for real when the template is written.
+ */
+export interface DeferredUserData {
+  loadBalancerKey: string;
+  /** base64 user-data for that API host name. */
+  render(apiHost: string): string;
+}
+
+/** base64 user-data, or user-data waiting for the API load balancer's name. */
+export type UserDataSource = string | DeferredUserData;
+
+/** The API host shown in a plan before the load balancer exists (.invalid never resolves). */
+export const PENDING_API_HOST = 'api-load-balancer.pending.invalid';
+
 export interface LaunchTemplateInput {
   name: string;
   imageRef: string;
   instanceType: string;
-  userData: string;
+  userData: UserDataSource;
   securityGroupKey: string;
   additionalSecurityGroupIds?: string[];
   associatePublicIp: boolean;
@@ -87,7 +105,12 @@ export function launchTemplateTask(input: LaunchTemplateInput): Task<LaunchTempl
     key,
     kind: 'LaunchTemplate',
     name: input.name,
-    dependencies: [input.securityGroupKey, ...(input.instanceProfile ? [input.instanceProfile.key] : []), ...(input.sshKeyKey ? [input.sshKeyKey] : [])],
+    dependencies: [
+      input.securityGroupKey,
+      ...(input.instanceProfile ? [input.instanceProfile.key] : []),
+      ...(input.sshKeyKey ? [input.sshKeyKey] : []),
+      ...(typeof input.userData === 'string' ? [] : [input.userData.loadBalancerKey]),
+    ],
     desired: (ctx) => {
       const image = ctx.snapshot.images.get(input.imageRef);
       return {
@@ -95,7 +118,7 @@ export function launchTemplateTask(input: LaunchTemplateInput): Task<LaunchTempl
         imageRef: input.imageRef,
         imageId: image?.ImageId,
         instanceType: input.instanceType,
-        userData: input.userData,
+        userData: plannedUserData(ctx, input.userData),
         httpTokens: input.httpTokens ?? 'required',
         httpPutResponseHopLimit: input.httpPutResponseHopLimit,
         securityGroupIds: [idOrPending(ctx, input.securityGroupKey), ...(input.additionalSecurityGroupIds ?? [])],
@@ -129,7 +152,8 @@ export function launchTemplateTask(input: LaunchTemplateInput): Task<LaunchTempl
     async apply(ctx, change) {
       const { desired } = change;
       if (!desired.imageId) throw new Error(`${key}: image ${desired.imageRef} was not found (DescribeImages)`);
-      const data = templateData({ ...desired, securityGroupIds: [requireId(ctx, input.securityGroupKey), ...desired.securityGroupIds.slice(1)] });
+      const userData = await finalUserData(ctx, input.userData, desired.userData);
+      const data = templateData({ ...desired, userData, securityGroupIds: [requireId(ctx, input.securityGroupKey), ...desired.securityGroupIds.slice(1)] });
       if (!change.actual) {
         const out = await ctx.clients.ec2.send(
           new CreateLaunchTemplateCommand({
@@ -155,6 +179,22 @@ export function launchTemplateTask(input: LaunchTemplateInput): Task<LaunchTempl
 }
 
 const DEFAULT_ROOT_DEVICE = '/dev/sda1';
+
+const loadBalancerDnsName = (ctx: ReconcileContext): string | undefined => ctx.snapshot.apiLoadBalancing?.loadBalancer?.description.DNSName?.toLowerCase();
+
+function plannedUserData(ctx: ReconcileContext, source: UserDataSource): string {
+  if (typeof source === 'string') return source;
+  return source.render(loadBalancerDnsName(ctx) ?? PENDING_API_HOST);
+}
+
+/** The user-data written: a load balancer created during this apply is asked for its DNS name. */
+async function finalUserData(ctx: ReconcileContext, source: UserDataSource, planned: string): Promise<string> {
+  if (typeof source === 'string' || loadBalancerDnsName(ctx)) return planned;
+  const out = await ctx.clients.elbv2.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [requireId(ctx, source.loadBalancerKey)] }));
+  const dnsName = out.LoadBalancers?.[0]?.DNSName;
+  if (!dnsName) throw new Error(`the API load balancer ${source.loadBalancerKey} has no DNS name yet; machines could not reach the API`);
+  return source.render(dnsName.toLowerCase());
+}
 
 function templateData(d: LaunchTemplateDesired): RequestLaunchTemplateData {
   const volume = d.rootVolume;
@@ -223,8 +263,8 @@ function rootVolumeSummary(device: string, v: RootVolume): string {
 /** User-data differences as the lines that changed, readable in a preview. */
 export function diffUserData(desiredBase64: string, actualBase64: string | undefined): FieldChange[] {
   if (desiredBase64 === (actualBase64 ?? '')) return [];
-  const want = decodeUserData(desiredBase64).split('\n');
-  const have = decodeUserData(actualBase64).split('\n');
+  const want = readableUserData(decodeUserData(desiredBase64));
+  const have = readableUserData(decodeUserData(actualBase64));
   const removed = have.filter((line) => !want.includes(line) && line.trim());
   const added = want.filter((line) => !have.includes(line) && line.trim());
   if (removed.length === 0 && added.length === 0) return [{ field: 'UserData', old: '<whitespace differs>', new: '<rewritten>' }];
@@ -232,7 +272,8 @@ export function diffUserData(desiredBase64: string, actualBase64: string | undef
 }
 
 function userDataSummary(base64: string): string {
-  const text = decodeUserData(base64);
-  const exports = [...text.matchAll(/^export ([A-Z_]+)=(.*)$/gm)].map((m) => `${m[1]}=${m[2]}`);
-  return exports.join(' ');
+  const values = readBootstrapValues(decodeUserData(base64)) ?? {};
+  return Object.entries(values)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(' ');
 }

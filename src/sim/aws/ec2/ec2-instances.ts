@@ -110,6 +110,20 @@ export const terminateInstances: Ec2Handler = ({ params, region, world }) => {
   return { instancesSet: changes };
 };
 
+/** The serial console's latest output, base64, as EC2 gives it (only the last 64 KB are kept). */
+export const getConsoleOutput: Ec2Handler = ({ params, region, world }) => {
+  const id = params.str('InstanceId');
+  if (!id) throw new AwsError('MissingParameter', 'The request must contain the parameter InstanceId');
+  const instance = world.instances.visible(region).find((i) => i.id === id);
+  if (!instance) throw new AwsError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+  const output = instance.consoleOutput ?? '';
+  return {
+    instanceId: id,
+    timestamp: new Date(world.now()).toISOString(),
+    ...(output ? { output: Buffer.from(output, 'utf8').toString('base64') } : {}),
+  };
+};
+
 export const describeAvailabilityZones: Ec2Handler = ({ params, region }) => {
   const names = params.strings('ZoneName');
   const filters = filtersOf(params);

@@ -18,6 +18,7 @@ const ACTIONS: Record<string, Ec2Handler> = {
   DescribeImages: instances.describeImages,
   DescribeInstances: instances.describeInstances,
   TerminateInstances: instances.terminateInstances,
+  GetConsoleOutput: instances.getConsoleOutput,
   CreateVpc: vpcs.createVpc,
   DescribeVpcs: vpcs.describeVpcs,
   DeleteVpc: vpcs.deleteVpc,

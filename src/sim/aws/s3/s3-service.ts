@@ -130,15 +130,10 @@ export class S3Service implements AwsService {
     }
     const encryption = requestedEncryption(headers['x-amz-server-side-encryption']);
     const data = isAwsChunked(request.req) ? decodeAwsChunked(request.body) : request.body;
-    const object: S3Object = {
-      body: data.toString('base64'),
-      etag: `"${createHash('md5').update(data).digest('hex')}"`,
-      lastModified: request.world.now(),
+    const object = request.world.putObject(bucket, key, data, {
       contentType: headers['content-type'] ? String(headers['content-type']) : undefined,
       serverSideEncryption: encryption,
-    };
-    bucket.objects[key] = object;
-    request.world.changed();
+    });
     this.empty(request, 200, { etag: object.etag, ...encryptionHeader(object) });
   }
 

@@ -7,7 +7,8 @@ import { InstanceLifecycle } from './instance-lifecycle.js';
 import { LoadBalancing } from './load-balancing.js';
 import { NatGatewayLifecycle } from './nat-gateway-lifecycle.js';
 import { VolumeLifecycle } from './volume-lifecycle.js';
-import { emptyWorldState, type AutoScalingGroup, type AwsWorldState } from './types.js';
+import { createHash } from 'node:crypto';
+import { emptyWorldState, type AutoScalingGroup, type AwsWorldState, type Bucket, type S3Object } from './types.js';
 
 export interface AwsWorldDeps {
   clock: SimClock;
@@ -49,6 +50,14 @@ export class AwsWorld implements Persistent {
 
   changed(): void {
     this.deps.onChange();
+  }
+
+  /** Writes an object as S3 stores a PUT (its ETag is the MD5 of the body). */
+  putObject(bucket: Bucket, key: string, data: Buffer, extra: Pick<S3Object, 'contentType' | 'serverSideEncryption'> = {}): S3Object {
+    const object: S3Object = { body: data.toString('base64'), etag: `"${createHash('md5').update(data).digest('hex')}"`, lastModified: this.now(), ...extra };
+    bucket.objects[key] = object;
+    this.changed();
+    return object;
   }
 
   asgKey(region: string, name: string): string {

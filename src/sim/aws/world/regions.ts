@@ -2,6 +2,7 @@
 // account sees them) and the public images DescribeImages knows. The table is
 // kept apart from src/engine/spec/regions.ts on purpose: the simulator models
 // the cloud independently and never imports the engine.
+import { PREBAKED_NODE_IMAGE_ID } from '../../contracts.js';
 
 const ZONE_LETTERS: Record<string, string> = {
   'us-east-1': 'abcdef',
@@ -83,6 +84,14 @@ export const IMAGES: SimImage[] = [
   image('ami-0a1b2c3d4e5f60003', 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20250228', 'x86_64', '2025-02-28T00:00:00.000Z'),
   image('ami-0a1b2c3d4e5f60004', 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-arm64-server-20250228', 'arm64', '2025-02-28T00:00:00.000Z'),
   image('ami-0a1b2c3d4e5f60005', 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20240927', 'x86_64', '2024-09-27T00:00:00.000Z'),
+  {
+    id: PREBAKED_NODE_IMAGE_ID,
+    name: 'kopsdeck-sim/prebaked-node',
+    ownerId: '123456789012', // ACCOUNT_ID: the simulated account's own image
+    description: 'kopsdeck simulator: a node image with its bootstrap baked in; it reads the export lines of its user-data (the simulator\'s own tests and benchmarks)',
+    architecture: 'x86_64',
+    creationDate: '2026-01-01T00:00:00.000Z',
+  },
 ];
 
 function image(id: string, name: string, architecture: SimImage['architecture'], creationDate: string): SimImage {

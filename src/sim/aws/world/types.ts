@@ -178,6 +178,8 @@ export interface Instance {
   userData?: string;
   asgName?: string;
   tags: Tags;
+  /** The serial console's text (GetConsoleOutput): what the machine's boot printed. */
+  consoleOutput?: string;
 }
 
 export interface AsgTag {

@@ -30,4 +30,6 @@ export interface Volume {
   transitionAt?: number;
   attachment?: VolumeAttachment;
   tags: Tags;
+  /** etcd has written its data here (a control-plane node initialised or joined with it). */
+  holdsEtcdData?: boolean;
 }

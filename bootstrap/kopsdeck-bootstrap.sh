@@ -1,0 +1,456 @@
+#!/bin/bash
+# kopsdeck bootstrap: makes an Ubuntu 24.04 machine a Kubernetes node with
+# kubeadm. cloud-init writes this file, /etc/kopsdeck/bootstrap.env and the
+# kubeadm configurations, then runs it once (see src/engine/bootstrap).
+#
+# Nothing secret travels in the user-data. Certificates, keys and the
+# bootstrap token are read from the cluster's folder in the state store
+# (CONFIG_BASE) with the instance profile's credentials, and the CA read there
+# must match the hash the user-data carries.
+#
+# Control plane, in order: a machine that finds the cluster's API answering
+# joins it; a machine whose etcd volume already holds data (the replacement of
+# a one-node control plane) starts the control plane again on that data; else
+# the machine that creates bootstrap/init-lock first (a create-only write)
+# runs `kubeadm init`, and the others wait for the API and join.
+set -o errexit -o nounset -o pipefail
+
+KOPSDECK_ETC=${KOPSDECK_ETC:-/etc/kopsdeck}
+# shellcheck source=/dev/null
+. "${KOPSDECK_ETC}/bootstrap.env"
+
+# Endpoints and folders, overridable only so this script can be run against
+# stand-ins (the tests run it with a fake instance metadata service and the
+# simulator's S3 and EC2).
+IMDS_ENDPOINT=${IMDS_ENDPOINT:-http://169.254.169.254}
+EC2_ENDPOINT=${EC2_ENDPOINT:-https://ec2.${AWS_REGION}.amazonaws.com}
+ETCD_DATA_DIR=${ETCD_DATA_DIR:-/var/lib/etcd}
+PKI_DIR=${PKI_DIR:-/etc/kubernetes/pki}
+WORK_DIR=${WORK_DIR:-/run/kopsdeck}
+API_WAIT_SECONDS=${API_WAIT_SECONDS:-1800}
+# Renew the workers' bootstrap token when it has less than this left.
+TOKEN_RENEW_SECONDS=${TOKEN_RENEW_SECONDS:-43200}
+
+log() { echo "kopsdeck-bootstrap: $*" >&2; }
+fail() {
+  log "$*"
+  exit 1
+}
+
+# --- instance metadata (IMDSv2) and credentials --------------------------------
+
+imds() {
+  local token
+  token=$(curl -fsS -X PUT "${IMDS_ENDPOINT}/latest/api/token" -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')
+  curl -fsS -H "X-aws-ec2-metadata-token: ${token}" "${IMDS_ENDPOINT}/latest/$1"
+}
+
+json_field() {
+  python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
+}
+
+load_credentials() {
+  local role document
+  role=$(imds meta-data/iam/security-credentials/) || fail "this instance has no instance profile, so it cannot read the cluster's state store"
+  document=$(imds "meta-data/iam/security-credentials/${role}")
+  AWS_ACCESS_KEY_ID=$(json_field AccessKeyId <<<"${document}")
+  AWS_SECRET_ACCESS_KEY=$(json_field SecretAccessKey <<<"${document}")
+  AWS_SESSION_TOKEN=$(json_field Token <<<"${document}")
+}
+
+# curl signs with SigV4; the key pair goes through a config on a pipe, never the command line.
+aws_curl() {
+  local service=$1
+  shift
+  curl -sS --aws-sigv4 "aws:amz:${AWS_REGION}:${service}" \
+    -K <(printf 'user = "%s:%s"\n' "${AWS_ACCESS_KEY_ID}" "${AWS_SECRET_ACCESS_KEY}") \
+    -H "x-amz-security-token: ${AWS_SESSION_TOKEN}" "$@"
+}
+
+# --- the state store -----------------------------------------------------------
+
+STORE_BUCKET=${CONFIG_BASE#s3://}
+STORE_BUCKET=${STORE_BUCKET%%/*}
+STORE_PREFIX=${CONFIG_BASE#s3://"${STORE_BUCKET}"/}
+
+# Virtual-hosted URLs, as AWS recommends; a stand-in S3 is addressed path-style.
+object_url() {
+  if [ -n "${S3_ENDPOINT:-}" ]; then
+    echo "${S3_ENDPOINT}/${STORE_BUCKET}/${STORE_PREFIX}/$1"
+  else
+    echo "https://${STORE_BUCKET}.s3.${AWS_REGION}.amazonaws.com/${STORE_PREFIX}/$1"
+  fi
+}
+
+# s3_get KEY FILE: KEY is relative to the cluster's folder.
+s3_get() {
+  local status
+  status=$(aws_curl s3 -o "$2" -w '%{http_code}' "$(object_url "$1")")
+  [ "${status}" = 200 ] || fail "could not read $1 from ${CONFIG_BASE} (HTTP ${status})"
+}
+
+# s3_exists KEY: 0 when the object exists, 1 when it does not.
+s3_exists() {
+  local status
+  status=$(aws_curl s3 -I -o /dev/null -w '%{http_code}' "$(object_url "$1")")
+  case "${status}" in
+    200) return 0 ;;
+    404) return 1 ;;
+    *) fail "could not check $1 in ${CONFIG_BASE} (HTTP ${status})" ;;
+  esac
+}
+
+# s3_create KEY TEXT: writes only if absent (If-None-Match: *); 1 when another machine wrote it first.
+s3_create() {
+  local status
+  status=$(aws_curl s3 -X PUT -H 'If-None-Match: *' --data-binary "$2" -o /dev/null -w '%{http_code}' "$(object_url "$1")")
+  case "${status}" in
+    200) return 0 ;;
+    412) return 1 ;;
+    *) fail "could not write $1 to ${CONFIG_BASE} (HTTP ${status})" ;;
+  esac
+}
+
+# --- the cluster's CA and secrets ------------------------------------------------
+
+ca_hash() {
+  echo "sha256:$(openssl x509 -pubkey -noout -in "$1" | openssl pkey -pubin -outform der | sha256sum | cut -d' ' -f1)"
+}
+
+fetch_ca() {
+  install -d -m 0755 "${PKI_DIR}"
+  s3_get pki/ca.crt "${PKI_DIR}/ca.crt"
+  local found
+  found=$(ca_hash "${PKI_DIR}/ca.crt")
+  [ "${found}" = "${CA_CERT_HASH}" ] || fail "the CA in ${CONFIG_BASE} has hash ${found}, not the ${CA_CERT_HASH} this machine was made for: refusing to join"
+}
+
+fetch_control_plane_secrets() {
+  install -d -m 0700 "${PKI_DIR}/etcd"
+  local file
+  for file in ca.key front-proxy-ca.crt front-proxy-ca.key etcd/ca.crt etcd/ca.key sa.key sa.pub; do
+    s3_get "pki/${file}" "${PKI_DIR}/${file}"
+  done
+  chmod 0600 "${PKI_DIR}"/*.key "${PKI_DIR}"/etcd/*.key
+}
+
+# The workers' bootstrap token, as kopsdeck stores it (JSON: token, expires, ...).
+bootstrap_token() {
+  s3_get secrets/bootstrap-token "${WORK_DIR}/bootstrap-token.json"
+  json_field token <"${WORK_DIR}/bootstrap-token.json"
+}
+
+node_ip() { imds meta-data/local-ipv4; }
+
+# The kubeadm configuration with the token and this machine's address filled
+# in, readable by root only; the kubelet's provider ID goes in as a kubeadm patch.
+render_kubeadm_config() {
+  local template=$1 token address zone instance
+  token=$(bootstrap_token)
+  address=$(node_ip)
+  zone=$(imds meta-data/placement/availability-zone)
+  instance=$(imds meta-data/instance-id)
+  install -d -m 0700 "${KOPSDECK_ETC}/patches"
+  echo "providerID: aws:///${zone}/${instance}" >"${KOPSDECK_ETC}/patches/kubeletconfiguration+merge.yaml"
+  (
+    umask 077
+    sed -e "s/@BOOTSTRAP_TOKEN@/${token}/" -e "s/@NODE_IP@/${address}/" "${template}" >"${WORK_DIR}/kubeadm.yaml"
+  )
+  echo "${WORK_DIR}/kubeadm.yaml"
+}
+
+# --- packages --------------------------------------------------------------------
+
+install_packages() {
+  local minor=${KUBERNETES_VERSION%.*} version
+  printf 'overlay\nbr_netfilter\n' >/etc/modules-load.d/kubernetes.conf
+  modprobe overlay
+  modprobe br_netfilter
+  printf 'net.ipv4.ip_forward = 1\nnet.bridge.bridge-nf-call-iptables = 1\nnet.bridge.bridge-nf-call-ip6tables = 1\n' >/etc/sysctl.d/99-kubernetes.conf
+  sysctl --system >/dev/null
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q containerd ca-certificates curl gpg nvme-cli
+  install -d -m 0755 /etc/containerd
+  containerd config default | sed 's/SystemdCgroup = false/SystemdCgroup = true/' >/etc/containerd/config.toml
+  systemctl restart containerd
+  install -d -m 0755 /etc/apt/keyrings
+  curl -fsSL "https://pkgs.k8s.io/core:/stable:/v${minor}/deb/Release.key" | gpg --dearmor --yes -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg
+  echo "deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v${minor}/deb/ /" >/etc/apt/sources.list.d/kubernetes.list
+  apt-get update -q
+  version=$(apt-cache madison kubelet | awk -v want="${KUBERNETES_VERSION}-" 'index($3, want) == 1 { print $3; exit }')
+  [ -n "${version}" ] || fail "kubelet ${KUBERNETES_VERSION} is not in pkgs.k8s.io's v${minor} repository"
+  apt-get install -y -q "kubelet=${version}" "kubeadm=${version}" "kubectl=${version}"
+  apt-mark hold kubelet kubeadm kubectl
+}
+
+# --- the etcd volume (control plane) ---------------------------------------------
+
+ec2_call() {
+  aws_curl ec2 --data "Version=2016-11-15&$1" "${EC2_ENDPOINT}/"
+}
+
+# The first <tag> text in an EC2 answer.
+xml_text() {
+  python3 -c '
+import sys, xml.etree.ElementTree as ET
+for element in ET.fromstring(sys.stdin.read()).iter():
+    if element.tag.rsplit("}", 1)[-1] == sys.argv[1] and element.text:
+        print(element.text)
+        break
+' "$1"
+}
+
+attach_etcd_volume() {
+  local zone instance volume device
+  zone=$(imds meta-data/placement/availability-zone)
+  instance=$(imds meta-data/instance-id)
+  volume=$(ec2_call "Action=DescribeVolumes&Filter.1.Name=tag:KubernetesCluster&Filter.1.Value.1=${CLUSTER_NAME}&Filter.2.Name=tag-key&Filter.2.Value.1=k8s.io/etcd/main&Filter.3.Name=availability-zone&Filter.3.Value.1=${zone}&Filter.4.Name=status&Filter.4.Value.1=available" | xml_text volumeId)
+  [ -n "${volume}" ] || fail "no available etcd volume of ${CLUSTER_NAME} in ${zone}: a control-plane node keeps etcd's data only there"
+  ec2_call "Action=AttachVolume&VolumeId=${volume}&InstanceId=${instance}&Device=/dev/xvdu" >/dev/null
+  # Nitro machines show EBS volumes as NVMe devices named after the volume id.
+  device=/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${volume/-/}
+  for _ in $(seq 60); do
+    [ -e "${device}" ] && break
+    sleep 2
+  done
+  [ -e "${device}" ] || fail "etcd volume ${volume} did not appear as ${device}"
+  blkid "${device}" >/dev/null || mkfs.ext4 -q -L etcd "${device}"
+  install -d -m 0700 "${ETCD_DATA_DIR}"
+  echo "${device} ${ETCD_DATA_DIR} ext4 defaults,nofail 0 2" >>/etc/fstab
+  mount "${ETCD_DATA_DIR}"
+}
+
+# --- kubeadm -----------------------------------------------------------------------
+
+api_ready() {
+  curl -fsS --max-time 5 --cacert "${PKI_DIR}/ca.crt" "https://${API_ENDPOINT}/readyz" >/dev/null 2>&1
+}
+
+wait_for_api() {
+  local waited=0
+  until api_ready; do
+    [ "${waited}" -lt "${API_WAIT_SECONDS}" ] || fail "the API at ${API_ENDPOINT} did not answer in ${API_WAIT_SECONDS}s"
+    sleep 10
+    waited=$((waited + 10))
+  done
+}
+
+init_control_plane() {
+  # A data directory carried over on the etcd volume is the cluster itself: keep it.
+  kubeadm init --config "$(render_kubeadm_config "${KOPSDECK_ETC}/kubeadm-init.yaml")" --ignore-preflight-errors=DirAvailable--var-lib-etcd
+  s3_create bootstrap/initialized "$(imds meta-data/instance-id)" || true
+}
+
+join_control_plane() {
+  kubeadm join --config "$(render_kubeadm_config "${KOPSDECK_ETC}/kubeadm-join-control-plane.yaml")"
+}
+
+# --- etcd members ----------------------------------------------------------------------
+
+# Private addresses of the cluster's pending and running control-plane instances.
+live_control_plane_ips() {
+  ec2_call "Action=DescribeInstances&Filter.1.Name=tag:KubernetesCluster&Filter.1.Value.1=${CLUSTER_NAME}&Filter.2.Name=tag-key&Filter.2.Value.1=k8s.io/role/control-plane&Filter.3.Name=instance-state-name&Filter.3.Value.1=pending&Filter.3.Value.2=running" |
+    python3 -c '
+import sys, xml.etree.ElementTree as ET
+root = ET.fromstring(sys.stdin.read())
+if any(e.tag.rsplit("}", 1)[-1] == "Errors" for e in root.iter()):
+    sys.exit(1)
+for element in root.iter():
+    if element.tag.rsplit("}", 1)[-1] == "privateIpAddress" and element.text:
+        print(element.text)
+' | sort -u
+}
+
+# etcdctl inside this node's etcd container, with the health-check client
+# certificate kubeadm made (ETCDCTL may name another etcdctl command line).
+local_etcdctl() {
+  local command
+  if [ -n "${ETCDCTL:-}" ]; then
+    read -r -a command <<<"${ETCDCTL}"
+  else
+    command=(crictl exec "$(crictl ps --name etcd -q | head -n 1)" etcdctl --endpoints https://127.0.0.1:2379
+      --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt
+      --key /etc/kubernetes/pki/etcd/healthcheck-client.key)
+  fi
+  "${command[@]}" "$@"
+}
+
+# remove_stale_etcd_members LIVE_IP...: removes every member whose peer
+# address is no live control-plane instance's (its machine is gone), as the
+# cloud's view says. Never with an empty view: every member would look gone.
+# IDs stay hex text (`-w simple`): JSON output would round them.
+remove_stale_etcd_members() {
+  [ "$#" -gt 0 ] || return 0
+  local id
+  local_etcdctl member list -w simple | python3 -c '
+import sys, urllib.parse
+live = set(sys.argv[1:])
+for line in sys.stdin:
+    fields = [field.strip() for field in line.split(", ")]
+    if len(fields) < 4:
+        continue
+    hosts = {urllib.parse.urlsplit(url).hostname for url in fields[3].split(",") if url}
+    if hosts and not hosts & live:
+        print(fields[0])
+' "$@" |
+    while read -r id; do
+      log "removing etcd member ${id}: no running control-plane instance has its address"
+      local_etcdctl member remove "${id}" >/dev/null
+    done
+}
+
+control_plane() {
+  fetch_control_plane_secrets
+  attach_etcd_volume
+  if api_ready; then
+    log "the API answers: joining the control plane"
+    join_control_plane
+  elif [ -d "${ETCD_DATA_DIR}/member" ]; then
+    log "the etcd volume holds the cluster's data: starting the control plane on it"
+    init_control_plane
+  elif s3_create bootstrap/init-lock "$(imds meta-data/instance-id)"; then
+    if s3_exists bootstrap/initialized; then
+      fail "bootstrap/initialized exists but no API answers and this etcd volume is empty: refusing to start a new, empty cluster"
+    fi
+    log "first control-plane node: kubeadm init"
+    init_control_plane
+  else
+    log "another control-plane node is initialising the cluster: waiting for its API"
+    wait_for_api
+    join_control_plane
+  fi
+  systemctl enable --now kopsdeck-upkeep.timer
+}
+
+worker() {
+  log "waiting for the API at ${API_ENDPOINT}"
+  wait_for_api
+  kubeadm join --config "$(render_kubeadm_config "${KOPSDECK_ETC}/kubeadm-join.yaml")"
+}
+
+# --- upkeep, every minute on each control-plane node (kops-controller's work) -------
+
+# Nodes whose instances are gone are deleted, as the cloud controller manager's
+# node lifecycle controller does: a control-plane node left behind would count
+# as an etcd member that does not vote.
+forget_gone_nodes() {
+  local node provider instance
+  kubectl get nodes -o jsonpath='{range .items[*]}{.metadata.name} {.spec.providerID}{"\n"}{end}' |
+    while read -r node provider; do
+      instance=${provider##*/}
+      [ -n "${instance}" ] || continue
+      if [ "$(ec2_call "Action=DescribeInstances&InstanceId.1=${instance}" | instance_state)" = gone ]; then
+        kubectl delete node "${node}" --wait=false
+      fi
+    done
+}
+
+# "gone" for a terminated (or no longer known) instance; anything else, an
+# error included, keeps the node.
+instance_state() {
+  python3 -c '
+import sys, xml.etree.ElementTree as ET
+root = ET.fromstring(sys.stdin.read())
+name = lambda e: e.tag.rsplit("}", 1)[-1]
+codes = [e.text for e in root.iter() if name(e) == "Code"]
+if codes:
+    print("gone" if codes[0] == "InvalidInstanceID.NotFound" else "error")
+    sys.exit()
+for state in (e for e in root.iter() if name(e) == "instanceState"):
+    value = next((c.text for c in state if name(c) == "name"), "")
+    print("gone" if value in ("shutting-down", "terminated") else value)
+    break
+'
+}
+
+# The instance group and role labels: NodeRestriction forbids a kubelet to set
+# them on itself, so the control plane sets them from the instance's tags.
+label_nodes() {
+  local node provider instance answer group
+  kubectl get nodes -l '!kops.k8s.io/instancegroup' -o jsonpath='{range .items[*]}{.metadata.name} {.spec.providerID}{"\n"}{end}' |
+    while read -r node provider; do
+      instance=${provider##*/}
+      [ -n "${instance}" ] || continue
+      answer=$(ec2_call "Action=DescribeInstances&InstanceId.1=${instance}")
+      group=$(xml_tag_value kops.k8s.io/instancegroup <<<"${answer}")
+      [ -n "${group}" ] || continue
+      if [ -n "$(xml_tag_value k8s.io/role/node <<<"${answer}")" ]; then
+        kubectl label node "${node}" "kops.k8s.io/instancegroup=${group}" node-role.kubernetes.io/node= --overwrite
+      else
+        kubectl label node "${node}" "kops.k8s.io/instancegroup=${group}" --overwrite
+      fi
+    done
+}
+
+# The value of an instance tag in a DescribeInstances answer.
+xml_tag_value() {
+  python3 -c '
+import sys, xml.etree.ElementTree as ET
+name = lambda e: e.tag.rsplit("}", 1)[-1]
+for item in ET.fromstring(sys.stdin.read()).iter():
+    if name(item) != "item":
+        continue
+    fields = {name(child): child.text or "" for child in item}
+    if fields.get("key") == sys.argv[1] and "value" in fields:
+        print(fields["value"])
+        break
+' "$1"
+}
+
+# The store's token is the one workers join with: the cluster must know it,
+# and it is renewed (create-only against the version read) before it expires.
+keep_bootstrap_token() {
+  local token expires left headers etag
+  headers="${WORK_DIR}/bootstrap-token.headers"
+  aws_curl s3 -f -D "${headers}" -o "${WORK_DIR}/bootstrap-token.json" "$(object_url secrets/bootstrap-token)" >/dev/null
+  token=$(json_field token <"${WORK_DIR}/bootstrap-token.json")
+  expires=$(json_field expires <"${WORK_DIR}/bootstrap-token.json")
+  left=$(($(date -d "${expires}" +%s) - $(date +%s)))
+  if [ "${left}" -lt "${TOKEN_RENEW_SECONDS}" ]; then
+    etag=$(awk 'tolower($1) == "etag:" { print $2 }' "${headers}" | tr -d '\r')
+    token=$(kubeadm token generate)
+    expires=$(date -u -d '+24 hours' +%Y-%m-%dT%H:%M:%S.000Z)
+    printf '{"token":"%s","expires":"%s","description":"kopsdeck: joins worker nodes","usages":["signing","authentication"],"groups":["system:bootstrappers:kubeadm:default-node-token"]}\n' "${token}" "${expires}" >"${WORK_DIR}/bootstrap-token.new"
+    [ "$(aws_curl s3 -X PUT -H "If-Match: ${etag}" --data-binary "@${WORK_DIR}/bootstrap-token.new" -o /dev/null -w '%{http_code}' "$(object_url secrets/bootstrap-token)")" = 200 ] || return 0
+    left=86400
+  fi
+  kubeadm token list -o jsonpath='{.token}{"\n"}' | grep -qx "${token}" || kubeadm token create "${token}" --ttl "${left}s" >/dev/null
+}
+
+upkeep() {
+  export KUBECONFIG=/etc/kubernetes/admin.conf
+  local ips
+  load_credentials
+  label_nodes
+  forget_gone_nodes
+  keep_bootstrap_token
+  if ips=$(live_control_plane_ips); then
+    mapfile -t ips <<<"${ips}"
+    remove_stale_etcd_members "${ips[@]}"
+  fi
+}
+
+main() {
+  install -d -m 0700 "${WORK_DIR}"
+  case "${INSTANCE_GROUP_ROLE}" in
+    ControlPlane | Node | APIServer) ;;
+    Bastion)
+      log "a bastion joins no cluster"
+      return 0
+      ;;
+    *) fail "unknown role ${INSTANCE_GROUP_ROLE}" ;;
+  esac
+  load_credentials
+  fetch_ca
+  install_packages
+  if [ "${INSTANCE_GROUP_ROLE}" = ControlPlane ]; then control_plane; else worker; fi
+  log "done: ${INSTANCE_GROUP_ROLE} ${INSTANCE_GROUP} of ${CLUSTER_NAME}, Kubernetes ${KUBERNETES_VERSION}"
+}
+
+case "${1:-boot}" in
+  boot) main ;;
+  upkeep) upkeep ;;
+  source-only) ;;
+  *) fail "usage: $0 [boot|upkeep]" ;;
+esac

@@ -1,0 +1,71 @@
+// The user-data of an instance group's launch template, from the cluster spec:
+// who the machine is, where it reads its secrets, the CA it must find there,
+// and the kubeadm configuration of its role (src/engine/bootstrap).
+import type { Cluster, InstanceGroup } from '../spec/types.js';
+import { regionOfZone } from '../spec/regions.js';
+import { bootstrapRole, machineConfigBase, renderUserDataBase64, type UserDataInput } from '../bootstrap/user-data.js';
+import { kubeletMaySetLabel, parseTaints } from '../bootstrap/kubeadm-config.js';
+import { usesApiLoadBalancer, usesNoneDns } from './firewall.js';
+import { apiLoadBalancerNames } from './model-api.js';
+import { loadBalancerKey } from './tasks/load-balancer.js';
+import type { UserDataSource } from './tasks/launch-template.js';
+
+/** kops' defaults inside nonMasqueradeCIDR 100.64.0.0/10. */
+export const DEFAULT_SERVICE_CIDR = '100.64.0.0/13';
+export const DEFAULT_POD_CIDR = '100.96.0.0/11';
+
+export interface BootstrapOptions {
+  /** The state store's URL: machines read their cluster's folder in it. */
+  stateStore?: string;
+  /** `sha256:<hex>` of the cluster CA's public key, once the CA exists in the store. */
+  caCertHash?: string;
+}
+
+/** Spec problems the bootstrap cannot carry (listed with the model's). */
+export function checkBootstrap(instanceGroups: InstanceGroup[]): string[] {
+  return instanceGroups.flatMap((ig) => parseTaints(taintsOf(ig)).problems.map((p) => `instance group ${ig.metadata.name}: ${p}`));
+}
+
+/**
+ * The user-data of one instance group. Where machines reach the API through
+ * the load balancer's own DNS name (no DNS zone), that name is known once the
+ * load balancer exists, so the user-data is rendered then.
+ */
+export function instanceGroupUserData(cluster: Cluster, ig: InstanceGroup, options: BootstrapOptions): UserDataSource {
+  const render = (apiHost: string) => renderUserDataBase64(userDataInput(cluster, ig, options, apiHost));
+  const name = cluster.metadata.name;
+  if (publishesApiName(cluster) || !usesApiLoadBalancer(cluster)) return render(`api.${name}`);
+  return { loadBalancerKey: loadBalancerKey(apiLoadBalancerNames(name).task), render };
+}
+
+function userDataInput(cluster: Cluster, ig: InstanceGroup, options: BootstrapOptions, apiHost: string): UserDataInput {
+  const name = cluster.metadata.name;
+  const spec = cluster.spec as Cluster['spec'] & { podCIDR?: string; serviceClusterIPRange?: string };
+  const zone = cluster.spec.subnets.find((s) => ig.spec.subnets.includes(s.name))?.zone ?? cluster.spec.subnets[0]?.zone ?? '';
+  const labels = Object.fromEntries(Object.entries(ig.spec.nodeLabels ?? {}).filter(([key]) => kubeletMaySetLabel(key)));
+  return {
+    cluster: name,
+    instanceGroup: ig.metadata.name,
+    kubernetesVersion: cluster.spec.kubernetesVersion,
+    role: bootstrapRole(ig.spec.role),
+    region: regionOfZone(zone) ?? zone.replace(/[a-z]$/, ''),
+    configBase: machineConfigBase(options.stateStore, name),
+    caCertHash: options.caCertHash,
+    kubeadm: {
+      apiHost,
+      certSANs: [`api.${name}`, ...(cluster.spec.api?.publicName ? [cluster.spec.api.publicName] : [])],
+      podSubnet: spec.podCIDR ?? DEFAULT_POD_CIDR,
+      serviceSubnet: spec.serviceClusterIPRange ?? DEFAULT_SERVICE_CIDR,
+      nodeLabels: labels,
+      taints: parseTaints(taintsOf(ig)).taints,
+      skipKubeProxy: cluster.spec.kubeProxy?.enabled === false,
+    },
+  };
+}
+
+/** api.<cluster> resolves: the cluster publishes it in its DNS zone. */
+function publishesApiName(cluster: Cluster): boolean {
+  return Boolean(cluster.spec.dnsZone) && !usesNoneDns(cluster);
+}
+
+const taintsOf = (ig: InstanceGroup): string[] => (Array.isArray(ig.spec.taints) ? ig.spec.taints.filter((t): t is string => typeof t === 'string') : []);

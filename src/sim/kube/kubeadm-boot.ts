@@ -1,0 +1,214 @@
+// kopsdeck's bootstrap (bootstrap/kopsdeck-bootstrap.sh) as the simulator plays
+// it on a machine: the same steps in the same order, each checked against the
+// world as a real machine would meet it. cloud-init writes the files; the
+// instance profile must let the machine read the CA, whose hash must be the
+// one its user-data names; the kubeadm configuration must decode to kubeadm's
+// v1beta4 types and agree with the machine's facts; a control-plane node needs
+// the cluster's secrets and its etcd volume; then it initialises the cluster,
+// joins it, or comes back on its etcd data, and a worker joins with a token
+// the cluster knows. Any step that fails leaves the machine NotJoined, with the
+// reason its console would show.
+import { X509Certificate, createHash } from 'node:crypto';
+import type { BootstrapAction, MachineReach } from '../contracts.js';
+import type { CloudConfig } from './cloud-config.js';
+import { decodeKubeadmConfig, findDocument, kubeadmTokenProblems } from './kubeadm-types.js';
+import type { BootInfo, NodeRole } from './user-data.js';
+
+export const BOOTSTRAP_SCRIPT = '/usr/local/sbin/kopsdeck-bootstrap';
+export const BOOTSTRAP_ENV = '/etc/kopsdeck/bootstrap.env';
+const KUBEADM_FILES = {
+  init: '/etc/kopsdeck/kubeadm-init.yaml',
+  joinControlPlane: '/etc/kopsdeck/kubeadm-join-control-plane.yaml',
+  join: '/etc/kopsdeck/kubeadm-join.yaml',
+};
+const TOKEN_PLACEHOLDER = '@BOOTSTRAP_TOKEN@';
+const CONTROL_PLANE_SECRETS = ['ca.key', 'front-proxy-ca.crt', 'front-proxy-ca.key', 'etcd/ca.crt', 'etcd/ca.key', 'sa.key', 'sa.pub'];
+
+export interface ClusterView {
+  /** The API at this host answers /readyz for the machine: the name resolves and a control-plane node of `cluster` is Ready. */
+  apiAnswers(cluster: string, host: string, reach: MachineReach): boolean;
+  /** The cluster's API accepts this bootstrap token (kubeadm init made it, or the control plane's upkeep added the store's). */
+  knowsToken(cluster: string, token: string, storeToken: string): boolean;
+}
+
+export type KubeadmBoot =
+  | { kind: 'boot'; info: BootInfo; action: BootstrapAction; token: string; etcdVolumeId?: string }
+  | { kind: 'waiting'; reason: string }
+  | { kind: 'failed'; reason: string }
+  /** A bastion: it runs the script and joins no cluster. */
+  | { kind: 'no-node' };
+
+class BootFailed extends Error {}
+const fail = (reason: string): never => {
+  throw new BootFailed(reason);
+};
+
+/** The NAME=value lines of bootstrap.env, or undefined when the cloud-config carries none (not a kopsdeck machine). */
+export function bootstrapEnvOf(config: CloudConfig): Record<string, string> | undefined {
+  const file = config.files.get(BOOTSTRAP_ENV);
+  if (!file) return undefined;
+  return Object.fromEntries([...file.content.matchAll(/^([A-Z_][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+}
+
+export function kubeadmBoot(config: CloudConfig, env: Record<string, string>, reach: MachineReach, cluster: ClusterView): KubeadmBoot {
+  try {
+    return bootSteps(config, env, reach, cluster);
+  } catch (error) {
+    if (error instanceof BootFailed) return { kind: 'failed', reason: error.message };
+    throw error;
+  }
+}
+
+function bootSteps(config: CloudConfig, env: Record<string, string>, reach: MachineReach, cluster: ClusterView): KubeadmBoot {
+  const script = config.files.get(BOOTSTRAP_SCRIPT);
+  if (!script || !config.runcmd.some((argv) => argv[0] === BOOTSTRAP_SCRIPT)) fail(`cloud-init ran, but its runcmd does not run ${BOOTSTRAP_SCRIPT}: nothing installs a kubelet`);
+  if (!/[1357]$/.test(script!.permissions.slice(-3, -2))) fail(`cloud-init wrote ${BOOTSTRAP_SCRIPT} with permissions ${script!.permissions}: it cannot be run`);
+  const facts = requiredFacts(env);
+  if (facts.role === 'Bastion') return { kind: 'no-node' };
+  const found = reach.role();
+  if ('error' in found) fail(found.error);
+  const base = facts.configBase;
+  const caPem = readOrFail(reach, base, 'pki/ca.crt');
+  const caHash = publicKeyHash(caPem);
+  if (caHash !== env.CA_CERT_HASH) fail(`the CA in ${base} has hash ${caHash}, not the ${env.CA_CERT_HASH || '(none)'} this machine was made for: refusing to join`);
+  const files = kubeadmFilesOf(config, facts.role);
+  for (const [path, text] of Object.entries(files)) checkKubeadmFile(path, text, facts, caHash);
+  const storeToken = readToken(reach, base);
+  if (facts.role !== 'ControlPlane') return joinWorker(files[KUBEADM_FILES.join], facts, storeToken, reach, cluster);
+  for (const secret of CONTROL_PLANE_SECRETS) readOrFail(reach, base, `pki/${secret}`);
+  const volume = reach.etcdVolume();
+  if (!volume) fail(`no available etcd volume of ${facts.cluster} in this zone: a control-plane node keeps etcd's data only there`);
+  return controlPlane(files, facts, storeToken, volume!, reach, cluster);
+}
+
+interface Facts {
+  cluster: string;
+  instanceGroup: string;
+  role: NodeRole;
+  version: string;
+  configBase: string;
+  apiEndpoint: string;
+}
+
+function requiredFacts(env: Record<string, string>): Facts {
+  for (const name of ['CLUSTER_NAME', 'INSTANCE_GROUP', 'INSTANCE_GROUP_ROLE', 'KUBERNETES_VERSION', 'AWS_REGION']) {
+    if (!env[name]) fail(`${BOOTSTRAP_ENV} names no ${name}`);
+  }
+  const role = env.INSTANCE_GROUP_ROLE as NodeRole;
+  if (!['ControlPlane', 'Node', 'APIServer', 'Bastion'].includes(role)) fail(`unknown role ${role}`);
+  if (role !== 'Bastion') {
+    if (!env.CONFIG_BASE) fail(`${BOOTSTRAP_ENV} names no CONFIG_BASE: this machine has no state store to read its secrets from`);
+    if (!env.API_ENDPOINT) fail(`${BOOTSTRAP_ENV} names no API_ENDPOINT`);
+  }
+  return { cluster: env.CLUSTER_NAME, instanceGroup: env.INSTANCE_GROUP, role, version: env.KUBERNETES_VERSION, configBase: env.CONFIG_BASE, apiEndpoint: env.API_ENDPOINT };
+}
+
+function readOrFail(reach: MachineReach, base: string, key: string): string {
+  const read = reach.read(`${base}/${key}`);
+  if ('error' in read) fail(`could not read ${key} from ${base}: ${read.error}`);
+  return (read as { body: string }).body;
+}
+
+/** kubeadm's CA pin: SHA-256 of the certificate's DER SubjectPublicKeyInfo. */
+function publicKeyHash(pem: string): string {
+  let der: Buffer;
+  try {
+    der = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
+  } catch {
+    return fail('pki/ca.crt in the state store is not a certificate');
+  }
+  return `sha256:${createHash('sha256').update(der).digest('hex')}`;
+}
+
+function readToken(reach: MachineReach, base: string): string {
+  const body = readOrFail(reach, base, 'secrets/bootstrap-token');
+  let token: unknown;
+  try {
+    token = (JSON.parse(body) as { token?: unknown }).token;
+  } catch {
+    // reported below
+  }
+  if (typeof token !== 'string' || kubeadmTokenProblems(token).length) fail(`secrets/bootstrap-token in ${base} holds no kubeadm token ([a-z0-9]{6}.[a-z0-9]{16})`);
+  return token as string;
+}
+
+function kubeadmFilesOf(config: CloudConfig, role: NodeRole): Record<string, string> {
+  const paths = role === 'ControlPlane' ? [KUBEADM_FILES.init, KUBEADM_FILES.joinControlPlane] : [KUBEADM_FILES.join];
+  const files: Record<string, string> = {};
+  for (const path of paths) {
+    const file = config.files.get(path);
+    if (!file) fail(`cloud-init wrote no ${path}: kubeadm has no configuration`);
+    files[path] = file!.content;
+  }
+  return files;
+}
+
+/** kubeadm reads the file strictly (v1beta4); its values must agree with what the machine is. */
+function checkKubeadmFile(path: string, text: string, facts: Facts, caHash: string): void {
+  const decoded = decodeKubeadmConfig(text);
+  if (decoded.problems.length) fail(`kubeadm: ${path}: ${decoded.problems[0]}${decoded.problems.length > 1 ? ` (and ${decoded.problems.length - 1} more)` : ''}`);
+  const clusterConfig = findDocument(decoded, 'ClusterConfiguration');
+  if (clusterConfig) {
+    if (clusterConfig.clusterName !== facts.cluster) fail(`kubeadm: ${path}: clusterName ${String(clusterConfig.clusterName)} is not ${facts.cluster}`);
+    if (clusterConfig.kubernetesVersion !== `v${facts.version}`) fail(`kubeadm: ${path}: kubernetesVersion ${String(clusterConfig.kubernetesVersion)} is not the installed kubelet's v${facts.version}`);
+    if (clusterConfig.controlPlaneEndpoint !== facts.apiEndpoint) fail(`kubeadm: ${path}: controlPlaneEndpoint ${String(clusterConfig.controlPlaneEndpoint)} is not ${facts.apiEndpoint}`);
+  }
+  const join = findDocument(decoded, 'JoinConfiguration');
+  if (path !== KUBEADM_FILES.init && !join) fail(`kubeadm: ${path} has no JoinConfiguration`);
+  if (path === KUBEADM_FILES.init && (!clusterConfig || !findDocument(decoded, 'InitConfiguration'))) fail(`kubeadm: ${path} needs a ClusterConfiguration and an InitConfiguration`);
+  if (!join) return;
+  const discovery = (join.discovery as { bootstrapToken?: { apiServerEndpoint?: string; caCertHashes?: string[] } } | undefined)?.bootstrapToken;
+  if (!discovery) fail(`kubeadm: ${path}: discovery.bootstrapToken is required`);
+  if (discovery!.apiServerEndpoint !== facts.apiEndpoint) fail(`kubeadm: ${path}: apiServerEndpoint ${String(discovery!.apiServerEndpoint)} is not ${facts.apiEndpoint}`);
+  if (!(discovery!.caCertHashes ?? []).includes(caHash)) {
+    fail(`kubeadm join: cluster CA found in cluster-info ConfigMap is invalid: none of the public keys "${caHash}" are pinned`);
+  }
+  const wantsControlPlane = path === KUBEADM_FILES.joinControlPlane;
+  if (Boolean(join.controlPlane) !== wantsControlPlane) fail(`kubeadm: ${path}: controlPlane must be ${wantsControlPlane ? 'set' : 'absent'} for this role`);
+}
+
+/** The token kubeadm presents: the store's, filled in by the script, or one written into the user-data. */
+function presentedToken(text: string, storeToken: string): string {
+  const decoded = decodeKubeadmConfig(text);
+  const discovery = (findDocument(decoded, 'JoinConfiguration')?.discovery as { bootstrapToken?: { token?: string } } | undefined)?.bootstrapToken;
+  const token = discovery?.token ?? '';
+  return token === TOKEN_PLACEHOLDER ? storeToken : token;
+}
+
+function checkTokenKnown(facts: Facts, token: string, storeToken: string, cluster: ClusterView): void {
+  if (kubeadmTokenProblems(token).length) fail('kubeadm join: the bootstrap token is not of the form [a-z0-9]{6}.[a-z0-9]{16}');
+  if (!cluster.knowsToken(facts.cluster, token, storeToken)) {
+    fail(`kubeadm join: couldn't validate the identity of the API Server: token id "${token.slice(0, 6)}" is invalid for this cluster or it has expired`);
+  }
+}
+
+function info(facts: Facts): BootInfo {
+  return { cluster: facts.cluster, instanceGroup: facts.instanceGroup, role: facts.role, kubernetesVersion: facts.version };
+}
+
+function joinWorker(text: string, facts: Facts, storeToken: string, reach: MachineReach, cluster: ClusterView): KubeadmBoot {
+  const host = facts.apiEndpoint.replace(/:\d+$/, '');
+  if (!cluster.apiAnswers(facts.cluster, host, reach)) return { kind: 'waiting', reason: `waiting for the API at ${facts.apiEndpoint}` };
+  const token = presentedToken(text, storeToken);
+  checkTokenKnown(facts, token, storeToken, cluster);
+  return { kind: 'boot', info: info(facts), action: 'join', token };
+}
+
+function controlPlane(files: Record<string, string>, facts: Facts, storeToken: string, volume: { id: string; hasData: boolean }, reach: MachineReach, cluster: ClusterView): KubeadmBoot {
+  const host = facts.apiEndpoint.replace(/:\d+$/, '');
+  const base = facts.configBase;
+  const boot = (action: BootstrapAction, token: string): KubeadmBoot => ({ kind: 'boot', info: info(facts), action, token, etcdVolumeId: volume.id });
+  if (cluster.apiAnswers(facts.cluster, host, reach)) {
+    const token = presentedToken(files[KUBEADM_FILES.joinControlPlane], storeToken);
+    checkTokenKnown(facts, token, storeToken, cluster);
+    return boot('join-control-plane', token);
+  }
+  if (volume.hasData) return boot('restore', storeToken);
+  const claim = reach.create(`${base}/bootstrap/init-lock`, 'claimed');
+  if (typeof claim === 'object') fail(`could not write bootstrap/init-lock to ${base}: ${claim.error}`);
+  if (claim === 'exists') return { kind: 'waiting', reason: 'another control-plane node is initialising the cluster: waiting for its API' };
+  const initialized = reach.exists(`${base}/bootstrap/initialized`);
+  if (typeof initialized === 'object') fail(`could not check bootstrap/initialized in ${base}: ${initialized.error}`);
+  if (initialized === true) fail('bootstrap/initialized exists but no API answers and this etcd volume is empty: refusing to start a new, empty cluster');
+  return boot('init', storeToken);
+}

@@ -1,0 +1,118 @@
+// The simulator's play of kopsdeck's bootstrap, step by step, on fakes of
+// what a machine reaches: whichever control-plane machine creates the init
+// lock first initialises and the other waits, then joins; a restarted
+// one-node control plane comes back on its volume; and the machine's own
+// facts must agree with its kubeadm files.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { X509Certificate, createHash } from 'node:crypto';
+import { renderUserData } from '../../src/engine/bootstrap/user-data.js';
+import { createCaCertificate } from '../../src/engine/pki/certificates.js';
+import { generateKeyPair } from '../../src/engine/pki/keys.js';
+import type { MachineReach } from '../../src/sim/contracts.js';
+import { readCloudConfig, type CloudConfig } from '../../src/sim/kube/cloud-config.js';
+import { bootstrapEnvOf, kubeadmBoot, type ClusterView } from '../../src/sim/kube/kubeadm-boot.js';
+
+const BASE = 's3://state/c.k8s.local';
+const TOKEN = 'abcdef.0123456789abcdef';
+
+async function world() {
+  const ca = await createCaCertificate(await generateKeyPair(), 'kubernetes', new Date());
+  const hash = `sha256:${createHash('sha256').update(new X509Certificate(ca).publicKey.export({ type: 'spki', format: 'der' })).digest('hex')}`;
+  const objects = new Map<string, string>([[`${BASE}/pki/ca.crt`, ca], [`${BASE}/secrets/bootstrap-token`, JSON.stringify({ token: TOKEN, expires: '2099-01-01T00:00:00Z' })]]);
+  for (const key of ['ca.key', 'front-proxy-ca.crt', 'front-proxy-ca.key', 'etcd/ca.crt', 'etcd/ca.key', 'sa.key', 'sa.pub']) objects.set(`${BASE}/pki/${key}`, 'x');
+  return { objects, hash };
+}
+
+function reachOf(objects: Map<string, string>, volume = { id: 'vol-1', hasData: false }): MachineReach {
+  return {
+    role: () => ({ role: 'masters.c.k8s.local' }),
+    read: (url) => (objects.has(url) ? { body: objects.get(url)! } : { error: 'NoSuchKey (404)' }),
+    exists: (url) => objects.has(url),
+    create: (url, body) => {
+      if (objects.has(url)) return 'exists';
+      objects.set(url, body);
+      return 'created';
+    },
+    etcdVolume: () => volume,
+    markEtcdData: () => undefined,
+    resolves: () => true,
+    console: () => undefined,
+  };
+}
+
+function machine(hash: string, role: 'ControlPlane' | 'Node', edit: (text: string) => string = (t) => t): { config: CloudConfig; env: Record<string, string> } {
+  const text = edit(
+    renderUserData({
+      cluster: 'c.k8s.local',
+      instanceGroup: role === 'Node' ? 'nodes' : 'control-plane-a',
+      kubernetesVersion: '1.36.3',
+      role,
+      region: 'us-east-1',
+      configBase: BASE,
+      caCertHash: hash,
+      kubeadm: { apiHost: 'api.c.k8s.local', certSANs: [], podSubnet: '100.96.0.0/11', serviceSubnet: '100.64.0.0/13', nodeLabels: {}, taints: [], skipKubeProxy: false },
+    }),
+  );
+  const read = readCloudConfig(text);
+  assert.ok('config' in read, JSON.stringify(read));
+  return { config: read.config, env: bootstrapEnvOf(read.config)! };
+}
+
+const cluster = (answers: boolean, knows: string[] = []): ClusterView => ({
+  apiAnswers: () => answers,
+  knowsToken: (_c, token, storeToken) => knows.includes(token) || (answers && token === storeToken),
+});
+
+test('whichever control-plane machine creates the init lock first initialises; the other waits, then joins', async () => {
+  for (const order of [['first', 'second'], ['second', 'first']]) {
+    const { objects, hash } = await world();
+    const m = machine(hash, 'ControlPlane');
+    const outcomes = new Map(order.map((name) => [name, kubeadmBoot(m.config, m.env, reachOf(objects), cluster(false))]));
+    assert.equal(outcomes.get(order[0])!.kind, 'boot');
+    assert.equal((outcomes.get(order[0]) as { action: string }).action, 'init');
+    assert.deepEqual(outcomes.get(order[1]), { kind: 'waiting', reason: 'another control-plane node is initialising the cluster: waiting for its API' });
+    const later = kubeadmBoot(m.config, m.env, reachOf(objects), cluster(true));
+    assert.equal((later as { action: string }).action, 'join-control-plane');
+  }
+});
+
+test('a one-node control plane whose volume holds etcd data comes back on it; with bootstrap/initialized and an empty volume it refuses to start a new cluster', async () => {
+  const { objects, hash } = await world();
+  const m = machine(hash, 'ControlPlane');
+  objects.set(`${BASE}/bootstrap/init-lock`, 'i-old');
+  objects.set(`${BASE}/bootstrap/initialized`, 'i-old');
+  assert.equal((kubeadmBoot(m.config, m.env, reachOf(objects, { id: 'vol-1', hasData: true }), cluster(false)) as { action: string }).action, 'restore');
+  // The lock is held by the old machine: an empty volume waits rather than starting an empty cluster.
+  assert.equal(kubeadmBoot(m.config, m.env, reachOf(objects), cluster(false)).kind, 'waiting');
+  objects.delete(`${BASE}/bootstrap/init-lock`);
+  assert.deepEqual(kubeadmBoot(m.config, m.env, reachOf(objects), cluster(false)), {
+    kind: 'failed',
+    reason: 'bootstrap/initialized exists but no API answers and this etcd volume is empty: refusing to start a new, empty cluster',
+  });
+});
+
+test('a worker waits for the API, then joins with the token from the store', async () => {
+  const { objects, hash } = await world();
+  const w = machine(hash, 'Node');
+  assert.deepEqual(kubeadmBoot(w.config, w.env, reachOf(objects), cluster(false)), { kind: 'waiting', reason: 'waiting for the API at api.c.k8s.local:443' });
+  const joined = kubeadmBoot(w.config, w.env, reachOf(objects), cluster(true));
+  assert.equal(joined.kind, 'boot');
+  assert.equal((joined as { token: string }).token, TOKEN);
+});
+
+test("a machine whose kubeadm files disagree with its facts, or do not decode, does not join", async () => {
+  const { objects, hash } = await world();
+  const cases: [string, (text: string) => string, RegExp][] = [
+    ['another version in kubeadm', (t) => t.replace('kubernetesVersion: v1.36.3', 'kubernetesVersion: v1.35.0'), /kubernetesVersion v1\.35\.0 is not the installed kubelet's v1\.36\.3/],
+    ['another endpoint', (t) => t.replace('controlPlaneEndpoint: api.c.k8s.local:443', 'controlPlaneEndpoint: elsewhere:443'), /controlPlaneEndpoint elsewhere:443 is not api\.c\.k8s\.local:443/],
+    ['an unknown field', (t) => t.replace('certificatesDir:', 'certificateDir:'), /kubeadm: \/etc\/kopsdeck\/kubeadm-init\.yaml: .*certificateDir/],
+    ['no runcmd', (t) => t.replace(/runcmd:[\s\S]*$/, 'runcmd: []\n'), /nothing installs a kubelet/],
+  ];
+  for (const [what, edit, reason] of cases) {
+    const m = machine(hash, 'ControlPlane', edit);
+    const outcome = kubeadmBoot(m.config, m.env, reachOf(new Map(objects)), cluster(false));
+    assert.equal(outcome.kind, 'failed', what);
+    assert.match((outcome as { reason: string }).reason, reason, what);
+  }
+});
