@@ -14,6 +14,8 @@
 # the machine that creates bootstrap/init-lock first (a create-only write)
 # runs `kubeadm init`, and the others wait for the API and join.
 set -o errexit -o nounset -o pipefail
+# A failure inside $(...) stops the script too (bash turns errexit off there otherwise).
+shopt -s inherit_errexit
 
 KOPSDECK_ETC=${KOPSDECK_ETC:-/etc/kopsdeck}
 # shellcheck source=/dev/null
@@ -59,12 +61,15 @@ load_credentials() {
 }
 
 # curl signs with SigV4; the key pair goes through a config on a pipe, never the command line.
+# S3 also wants the payload's hash in x-amz-content-sha256 (older curl does not send it; given, curl signs it).
 aws_curl() {
   local service=$1
+  local payload=()
   shift
+  [ "${service}" != s3 ] || payload=(-H 'x-amz-content-sha256: UNSIGNED-PAYLOAD')
   curl -sS --aws-sigv4 "aws:amz:${AWS_REGION}:${service}" \
     -K <(printf 'user = "%s:%s"\n' "${AWS_ACCESS_KEY_ID}" "${AWS_SECRET_ACCESS_KEY}") \
-    -H "x-amz-security-token: ${AWS_SESSION_TOKEN}" "$@"
+    -H "x-amz-security-token: ${AWS_SESSION_TOKEN}" "${payload[@]}" "$@"
 }
 
 # --- the state store -----------------------------------------------------------
@@ -238,12 +243,57 @@ wait_for_api() {
 
 init_control_plane() {
   # A data directory carried over on the etcd volume is the cluster itself: keep it.
-  kubeadm init --config "$(render_kubeadm_config "${KOPSDECK_ETC}/kubeadm-init.yaml")" --ignore-preflight-errors=DirAvailable--var-lib-etcd
-  s3_create bootstrap/initialized "$(imds meta-data/instance-id)" || true
+  local config
+  config=$(render_kubeadm_config "${KOPSDECK_ETC}/kubeadm-init.yaml")
+  kubeadm init --config "${config}" --ignore-preflight-errors=DirAvailable--var-lib-etcd
+}
+
+# The network add-on pinned in kopsdeck's channel, from upstream: a manifest
+# applied with kubectl, or a helm chart (cilium). Nodes are NotReady until it runs.
+install_network() {
+  export KUBECONFIG=/etc/kubernetes/admin.conf
+  local arch host
+  if [ -z "${NETWORKING:-}" ]; then
+    log "no network add-on named in bootstrap.env: nodes stay NotReady until one is installed"
+    return 0
+  fi
+  log "installing ${NETWORKING} ${CNI_VERSION}"
+  if [ -n "${CNI_MANIFEST:-}" ]; then
+    curl -fsSL --retry 5 -o "${WORK_DIR}/network.yaml" "${CNI_MANIFEST}"
+    # flannel's manifest carries its own pod network: the cluster's is another.
+    [ "${NETWORKING}" != flannel ] || sed -i "s#10.244.0.0/16#${POD_CIDR}#" "${WORK_DIR}/network.yaml"
+    kubectl apply -f "${WORK_DIR}/network.yaml"
+    return 0
+  fi
+  arch=$(dpkg --print-architecture)
+  curl -fsSL --retry 5 "${HELM_URL//@ARCH@/${arch}}" | tar -xz -C "${WORK_DIR}" "linux-${arch}/helm"
+  host=${API_ENDPOINT%:*}
+  # Without kube-proxy (kops' default with cilium) cilium replaces it and reaches the API directly.
+  "${WORK_DIR}/linux-${arch}/helm" install cilium "${CNI_CHART}" --namespace kube-system --set ipam.mode=kubernetes \
+    --set kubeProxyReplacement="${SKIP_KUBE_PROXY:-false}" --set k8sServiceHost="${host}" --set k8sServicePort=443
 }
 
 join_control_plane() {
-  kubeadm join --config "$(render_kubeadm_config "${KOPSDECK_ETC}/kubeadm-join-control-plane.yaml")"
+  local config
+  config=$(render_kubeadm_config "${KOPSDECK_ETC}/kubeadm-join-control-plane.yaml")
+  kubeadm join --config "${config}"
+  upgrade_cluster_if_older
+}
+
+# A rolling update to a new version: a joining control plane takes its
+# components' version from the cluster's kubeadm-config, not from its own
+# files, so the first new control-plane node upgrades the cluster to the
+# version it was made for (its kubelet already runs it).
+upgrade_cluster_if_older() {
+  local running
+  running=$(KUBECONFIG=/etc/kubernetes/admin.conf kubectl -n kube-system get configmap kubeadm-config -o jsonpath='{.data.ClusterConfiguration}' |
+    awk '$1 == "kubernetesVersion:" { print $2 }')
+  [ -n "${running}" ] && [ "${running}" != "v${KUBERNETES_VERSION}" ] || return 0
+  # Only forward: a machine older than the cluster leaves it as it is.
+  if [ "$(printf '%s\n' "${running}" "v${KUBERNETES_VERSION}" | sort -V | tail -n 1)" = "v${KUBERNETES_VERSION}" ]; then
+    log "the cluster runs ${running}: upgrading its control plane to v${KUBERNETES_VERSION}"
+    kubeadm upgrade apply "v${KUBERNETES_VERSION}" --yes
+  fi
 }
 
 # --- etcd members ----------------------------------------------------------------------
@@ -310,23 +360,52 @@ control_plane() {
     log "the etcd volume holds the cluster's data: starting the control plane on it"
     init_control_plane
   elif s3_create bootstrap/init-lock "$(imds meta-data/instance-id)"; then
-    if s3_exists bootstrap/initialized; then
-      fail "bootstrap/initialized exists but no API answers and this etcd volume is empty: refusing to start a new, empty cluster"
-    fi
-    log "first control-plane node: kubeadm init"
-    init_control_plane
+    first_control_plane
   else
     log "another control-plane node is initialising the cluster: waiting for its API"
-    wait_for_api
+    local waited=0
+    until api_ready; do
+      if take_over_stale_init_lock; then
+        log "the machine that held bootstrap/init-lock is gone: this one takes over"
+        first_control_plane
+        return
+      fi
+      [ "${waited}" -lt "${API_WAIT_SECONDS}" ] || fail "the API at ${API_ENDPOINT} did not answer in ${API_WAIT_SECONDS}s"
+      sleep 10
+      waited=$((waited + 10))
+    done
     join_control_plane
   fi
   systemctl enable --now kopsdeck-upkeep.timer
 }
 
+first_control_plane() {
+  if s3_exists bootstrap/initialized; then
+    fail "bootstrap/initialized exists but no API answers and this etcd volume is empty: refusing to start a new, empty cluster"
+  fi
+  log "first control-plane node: kubeadm init"
+  init_control_plane
+  install_network
+  s3_create bootstrap/initialized "$(imds meta-data/instance-id)" || true
+}
+
+# 0 when the machine named in bootstrap/init-lock is gone and this machine
+# wrote its own id over it (If-Match: only over the version it read).
+take_over_stale_init_lock() {
+  local headers=${WORK_DIR}/init-lock.headers holder etag
+  [ "$(aws_curl s3 -D "${headers}" -o "${WORK_DIR}/init-lock" -w '%{http_code}' "$(object_url bootstrap/init-lock)")" = 200 ] || return 1
+  holder=$(cat "${WORK_DIR}/init-lock")
+  [ "$(ec2_call "Action=DescribeInstances&InstanceId.1=${holder}" | instance_state)" = gone ] || return 1
+  etag=$(awk 'tolower($1) == "etag:" { print $2 }' "${headers}" | tr -d '\r')
+  [ "$(aws_curl s3 -X PUT -H "If-Match: ${etag}" --data-binary "$(imds meta-data/instance-id)" -o /dev/null -w '%{http_code}' "$(object_url bootstrap/init-lock)")" = 200 ]
+}
+
 worker() {
   log "waiting for the API at ${API_ENDPOINT}"
   wait_for_api
-  kubeadm join --config "$(render_kubeadm_config "${KOPSDECK_ETC}/kubeadm-join.yaml")"
+  local config
+  config=$(render_kubeadm_config "${KOPSDECK_ETC}/kubeadm-join.yaml")
+  kubeadm join --config "${config}"
 }
 
 # --- upkeep, every minute on each control-plane node (kops-controller's work) -------
@@ -425,7 +504,8 @@ upkeep() {
   label_nodes
   forget_gone_nodes
   keep_bootstrap_token
-  if ips=$(live_control_plane_ips); then
+  # An empty view (no answer, or no instance listed) must remove nothing.
+  if ips=$(live_control_plane_ips) && [ -n "${ips}" ]; then
     mapfile -t ips <<<"${ips}"
     remove_stale_etcd_members "${ips[@]}"
   fi

@@ -12,6 +12,7 @@ import { printApplyEvent } from './apply-progress.js';
 import { CliError, EXIT_VALIDATION_FAILED } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
 import { loadValidCluster, withAwsClients } from './cluster-connection.js';
+import { storeUnreachableByMachines } from '../engine/bootstrap/store-reach.js';
 
 export interface UpdateClusterFlags {
   yes?: boolean;
@@ -38,6 +39,11 @@ export async function updateCluster(ctx: CommandContext, name: string, flags: Up
     }
     const cloudChanges = hasChanges(planned.plan);
     if (!cloudChanges && missingSecrets.length === 0) return;
+    const unreachable = storeUnreachableByMachines(ctx.store().url, session);
+    if (unreachable) {
+      if (flags.yes) throw new CliError(`${unreachable}; nothing was changed.`, 1);
+      ctx.warn(`Warning: ${unreachable}.`);
+    }
     if (!flags.yes) {
       // With -o json stdout stays one JSON document; the hint goes to stderr.
       const hint = `Must specify --yes to apply changes: kopsdeck update cluster ${name} --yes`;

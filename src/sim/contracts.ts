@@ -80,6 +80,7 @@ export interface InstanceEnvironment {
  * Errors read as the machine would see them (e.g. `AccessDenied (403): ...`).
  */
 export interface MachineReach {
+  readonly instanceId: string;
   /** Its instance profile's role, or why it has no credentials. */
   role(): { role: string } | { error: string };
   /** GET of `s3://bucket/key` (or a file:// object of a local store). */
@@ -88,6 +89,10 @@ export interface MachineReach {
   exists(url: string): boolean | { error: string };
   /** A create-only PUT (If-None-Match: *): `exists` when another machine wrote it first. */
   create(url: string, body: string): 'created' | 'exists' | { error: string };
+  /** A PUT over an existing object (the If-Match of what was just read). */
+  overwrite(url: string, body: string): 'written' | { error: string };
+  /** Whether an instance is pending or running (DescribeInstances). */
+  instanceAlive(instanceId: string): boolean;
   /** The cluster's etcd volume (k8s.io/etcd/main) attached to it, and whether etcd's data is on it. */
   etcdVolume(): { id: string; hasData: boolean } | undefined;
   markEtcdData(volumeId: string): void;

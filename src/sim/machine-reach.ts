@@ -6,7 +6,7 @@
 // One leniency, on purpose: a file:// state store on this computer is readable
 // by the simulator's machines (no IAM applies to it), so that clusters in the
 // default local store boot in the simulator. Machines on AWS cannot read it.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MachineReach } from './contracts.js';
@@ -22,6 +22,7 @@ export function machineReach(world: () => AwsWorld, instanceId: string): Machine
   if (!instance) return undefined;
   const s3 = (url: string) => parseS3(url);
   return {
+    instanceId,
     role: () => roleOf(world(), instance),
     read(url) {
       if (url.startsWith('file://')) return readLocal(url);
@@ -55,6 +56,21 @@ export function machineReach(world: () => AwsWorld, instanceId: string): Machine
       if (bucket.objects[target.key]) return 'exists';
       world().putObject(bucket, target.key, Buffer.from(body, 'utf8'));
       return 'created';
+    },
+    overwrite(url, body) {
+      if (url.startsWith('file://')) return writeLocal(url, body);
+      const target = s3(url);
+      if (!target) return { error: `unsupported location "${url}"` };
+      const denied = deny(world(), instance, 's3:PutObject', objectArn(target));
+      if (denied) return { error: denied };
+      const bucket = world().state.buckets[target.bucket];
+      if (!bucket) return { error: 'NoSuchBucket (404)' };
+      world().putObject(bucket, target.key, Buffer.from(body, 'utf8'));
+      return 'written';
+    },
+    instanceAlive(id) {
+      const state = world().state.instances[id]?.state;
+      return state === 'pending' || state === 'running';
     },
     etcdVolume() {
       const volume = Object.values(world().state.volumes).find(
@@ -120,6 +136,15 @@ function readLocal(url: string): { body: string } | { error: string } {
     return { body: readFileSync(fileURLToPath(url), 'utf8') };
   } catch {
     return { error: 'NoSuchKey (404)' };
+  }
+}
+
+function writeLocal(url: string, body: string): 'written' | { error: string } {
+  try {
+    writeFileSync(fileURLToPath(url), body, { mode: 0o600 });
+    return 'written';
+  } catch (error) {
+    return { error: String((error as Error).message) };
   }
 }
 

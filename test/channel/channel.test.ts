@@ -27,6 +27,7 @@ import {
   shippedChannel,
   shippedChannelPath,
   VersionRangeError,
+  findNetworkAddon,
 } from '../../src/engine/channel/index.js';
 
 const includes = (range: string, version: string) => rangeIncludes(parseVersionRange(range), parseSemver(version)!);
@@ -146,4 +147,24 @@ test('the channel file is found from src (tsx) and from a compiled dist/ alike: 
   assert.equal(packageRoot(join(root, 'dist', 'engine', 'channel', 'load-channel.js')), root);
   assert.equal(packageRoot(join(root, 'src', 'engine', 'channel', 'load-channel.ts')), root);
   assert.equal(shippedChannelPath(), join(root, 'channels', 'stable'));
+});
+
+test("the shipped channel pins each networking's add-on (kops 1.36's versions); a kops channel without pins falls back to them", () => {
+  const shipped = shippedChannel();
+  const pinned = Object.fromEntries(['cilium', 'calico', 'flannel', 'amazonvpc', 'kindnet'].map((name) => [name, findNetworkAddon(shipped, shipped, name, '1.36.3')?.version]));
+  assert.deepEqual(pinned, { cilium: '1.18.12', calico: 'v3.31.6', flannel: 'v0.28.9', amazonvpc: 'v1.23.0', kindnet: 'v1.0.1' });
+  assert.equal(findNetworkAddon(shipped, shipped, 'cilium', '1.36.3')?.chart, 'https://helm.cilium.io/cilium-1.18.12.tgz');
+  assert.equal(findNetworkAddon(shipped, shipped, 'weave', '1.36.3'), null);
+  const kops = parseChannel('apiVersion: kops.k8s.io/v1alpha2\nkind: Channel\nspec:\n  images: []\n', 'kops');
+  assert.equal(kops.networking, undefined);
+  assert.equal(findNetworkAddon(kops, shipped, 'calico', '1.35.0')?.version, 'v3.31.6');
+});
+
+test('a network add-on must name exactly one of a manifest and a chart, by https URL, and a chart needs helm', () => {
+  const channel = (entry: string) => () => parseChannel(`kind: Channel\nspec:\n  networking:\n    - ${entry}\n`, 'mine');
+  assert.throws(channel('{ name: calico, version: v1, manifest: "https://x/a.yaml", chart: "https://x/c.tgz", helm: "https://x/h" }'), /spec\.networking\[0\]: set exactly one of manifest and chart/);
+  assert.throws(channel('{ name: calico, version: v1 }'), /set exactly one of manifest and chart/);
+  assert.throws(channel('{ name: cilium, version: v1, chart: "https://x/c.tgz" }'), /spec\.networking\[0\]\.helm: is required with a chart/);
+  assert.throws(channel('{ name: calico, version: v1, manifest: "http://x/a.yaml" }'), /spec\.networking\[0\]\.manifest: must be an https URL/);
+  assert.equal(parseChannel('kind: Channel\nspec:\n  networking:\n    - { name: calico, version: v9, manifest: "https://x/a.yaml" }\n', 'mine').networking![0].version, 'v9');
 });

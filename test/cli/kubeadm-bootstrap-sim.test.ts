@@ -20,6 +20,7 @@ import type { AwsClients } from '../../src/engine/cloud/aws/clients.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
 import type { BootFailure, BootstrapRecord } from '../../src/sim/contracts.js';
 import { cliHarness } from '../helpers/cli-harness.js';
+import { createKubeClient } from '../../src/engine/kube/client.js';
 
 const NAME = 'boot.k8s.local';
 const STATE = 's3://kops-state/clusters';
@@ -61,9 +62,21 @@ after(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
+/** The kube-system DaemonSets of a network add-on, as `name image`. */
+async function networkDaemonSets(cluster: string): Promise<string[]> {
+  const kube = await createKubeClient({ cluster, kubeconfigPath: sim.kubeconfigPath });
+  try {
+    const list = await kube.request<{ items: { metadata: { name: string }; spec: { template: { spec: { containers: { image: string }[] } } } }[] }>('GET', '/apis/apps/v1/namespaces/kube-system/daemonsets');
+    return list.items.filter((d) => d.metadata.name !== 'kube-proxy').map((d) => `${d.metadata.name} ${d.spec.template.spec.containers[0].image}`);
+  } finally {
+    kube.close();
+  }
+}
+
 test('three control-plane nodes started together: one kubeadm init, two control-plane joins; the workers join', async () => {
   const validated = await run(['validate', 'cluster', NAME, '--wait', '20m']);
   assert.equal(validated.code, 0, validated.stdout + validated.stderr);
+  assert.deepEqual(await networkDaemonSets(NAME), ['cilium quay.io/cilium/cilium:v1.18.12'], "the channel's cilium, installed by the first control-plane node");
   const { bootstraps, bootFailures } = await stats();
   assert.deepEqual(bootFailures, []);
   const mine = bootstraps.filter((b) => b.cluster === NAME);
@@ -184,12 +197,14 @@ test('a rolling update of the three control-plane nodes leaves etcd with exactly
 
 test('a one-node control plane replaced by a rolling update comes back on its etcd volume, with the same cluster', async () => {
   const one = 'one.k8s.local';
-  assert.equal((await run(['create', 'cluster', one, '--zones', 'us-east-1b', '--node-count', '1'])).code, 0);
+  assert.equal((await run(['create', 'cluster', one, '--zones', 'us-east-1b', '--node-count', '1', '--networking', 'calico'])).code, 0);
   const applied = await run(['update', 'cluster', one, '--yes']);
   assert.equal(applied.code, 0, applied.stderr);
   const first = await run(['validate', 'cluster', one, '--wait', '20m']);
   assert.equal(first.code, 0, first.stdout + first.stderr);
   const [member] = await etcdMembers(one);
+  // The first control-plane node installed the channel's calico, and no other network runs.
+  assert.deepEqual(await networkDaemonSets(one), ['calico-node docker.io/calico/node:v3.31.6']);
   const rolled = await run(['rolling-update', 'cluster', one, '--yes', '--force', '--instance-group-roles', 'control-plane', '--post-drain-delay', '0s']);
   assert.equal(rolled.code, 0, rolled.stdout + rolled.stderr);
   const [replacement] = await runningInstances(one, 'k8s.io/role/control-plane');

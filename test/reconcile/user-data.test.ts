@@ -158,3 +158,13 @@ test('the bootstrap script passes shellcheck', { skip: has('shellcheck') ? false
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a control plane's user-data names the network add-on it installs; a worker's does not", () => {
+  const networkAddon = { name: 'calico', version: 'v3.31.6', manifest: 'https://raw.githubusercontent.com/projectcalico/calico/v3.31.6/manifests/calico.yaml' };
+  const values = readBootstrapValues(renderUserData(base({ role: 'ControlPlane', networkAddon })))!;
+  assert.deepEqual(
+    { NETWORKING: values.NETWORKING, CNI_VERSION: values.CNI_VERSION, CNI_MANIFEST: values.CNI_MANIFEST, POD_CIDR: values.POD_CIDR, CNI_CHART: values.CNI_CHART },
+    { NETWORKING: 'calico', CNI_VERSION: 'v3.31.6', CNI_MANIFEST: networkAddon.manifest, POD_CIDR: '100.96.0.0/11', CNI_CHART: undefined },
+  );
+  assert.equal(readBootstrapValues(renderUserData(base({ role: 'Node', networkAddon })))!.NETWORKING, undefined);
+});

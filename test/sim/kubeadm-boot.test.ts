@@ -24,8 +24,9 @@ async function world() {
   return { objects, hash };
 }
 
-function reachOf(objects: Map<string, string>, volume = { id: 'vol-1', hasData: false }): MachineReach {
+function reachOf(objects: Map<string, string>, volume = { id: 'vol-1', hasData: false }, instanceId = 'i-self', alive: string[] = []): MachineReach {
   return {
+    instanceId,
     role: () => ({ role: 'masters.c.k8s.local' }),
     read: (url) => (objects.has(url) ? { body: objects.get(url)! } : { error: 'NoSuchKey (404)' }),
     exists: (url) => objects.has(url),
@@ -34,6 +35,11 @@ function reachOf(objects: Map<string, string>, volume = { id: 'vol-1', hasData: 
       objects.set(url, body);
       return 'created';
     },
+    overwrite: (url, body) => {
+      objects.set(url, body);
+      return 'written';
+    },
+    instanceAlive: (id) => alive.includes(id) || id === instanceId,
     etcdVolume: () => volume,
     markEtcdData: () => undefined,
     resolves: () => true,
@@ -65,14 +71,15 @@ const cluster = (answers: boolean, knows: string[] = []): ClusterView => ({
 });
 
 test('whichever control-plane machine creates the init lock first initialises; the other waits, then joins', async () => {
-  for (const order of [['first', 'second'], ['second', 'first']]) {
+  for (const order of [['i-first', 'i-second'], ['i-second', 'i-first']]) {
     const { objects, hash } = await world();
     const m = machine(hash, 'ControlPlane');
-    const outcomes = new Map(order.map((name) => [name, kubeadmBoot(m.config, m.env, reachOf(objects), cluster(false))]));
+    const outcomes = new Map(order.map((id) => [id, kubeadmBoot(m.config, m.env, reachOf(objects, undefined, id, order), cluster(false))]));
+    assert.equal(objects.get(`${BASE}/bootstrap/init-lock`), order[0], 'the lock names the machine that won it');
     assert.equal(outcomes.get(order[0])!.kind, 'boot');
     assert.equal((outcomes.get(order[0]) as { action: string }).action, 'init');
     assert.deepEqual(outcomes.get(order[1]), { kind: 'waiting', reason: 'another control-plane node is initialising the cluster: waiting for its API' });
-    const later = kubeadmBoot(m.config, m.env, reachOf(objects), cluster(true));
+    const later = kubeadmBoot(m.config, m.env, reachOf(objects, undefined, order[1], order), cluster(true));
     assert.equal((later as { action: string }).action, 'join-control-plane');
   }
 });
@@ -83,13 +90,22 @@ test('a one-node control plane whose volume holds etcd data comes back on it; wi
   objects.set(`${BASE}/bootstrap/init-lock`, 'i-old');
   objects.set(`${BASE}/bootstrap/initialized`, 'i-old');
   assert.equal((kubeadmBoot(m.config, m.env, reachOf(objects, { id: 'vol-1', hasData: true }), cluster(false)) as { action: string }).action, 'restore');
-  // The lock is held by the old machine: an empty volume waits rather than starting an empty cluster.
-  assert.equal(kubeadmBoot(m.config, m.env, reachOf(objects), cluster(false)).kind, 'waiting');
-  objects.delete(`${BASE}/bootstrap/init-lock`);
+  // The lock's machine is gone: this one takes the lock, then finds the cluster initialised and its own volume empty.
   assert.deepEqual(kubeadmBoot(m.config, m.env, reachOf(objects), cluster(false)), {
     kind: 'failed',
     reason: 'bootstrap/initialized exists but no API answers and this etcd volume is empty: refusing to start a new, empty cluster',
   });
+});
+
+test('a first control-plane machine that died holding the init lock is replaced: the next one takes the lock over and initialises', async () => {
+  const { objects, hash } = await world();
+  const m = machine(hash, 'ControlPlane');
+  objects.set(`${BASE}/bootstrap/init-lock`, 'i-dead');
+  // While the holder is alive the others wait.
+  assert.equal(kubeadmBoot(m.config, m.env, reachOf(objects, undefined, 'i-next', ['i-dead']), cluster(false)).kind, 'waiting');
+  const outcome = kubeadmBoot(m.config, m.env, reachOf(objects, undefined, 'i-next'), cluster(false));
+  assert.equal((outcome as { action: string }).action, 'init');
+  assert.equal(objects.get(`${BASE}/bootstrap/init-lock`), 'i-next');
 });
 
 test('a worker waits for the API, then joins with the token from the store', async () => {

@@ -107,3 +107,13 @@ test('a burst of random malformed requests of every kind: every one answered, th
   await simAnswers();
   assert.equal((await fetch(`${k.serverUrl(CLUSTER)}/api/v1/nodes`)).status, 200, 'the API still lists nodes');
 });
+
+test('an S3 request without x-amz-content-sha256 is refused 400, as S3 refuses it; with it, it goes on', async () => {
+  const res = await fetch(`${f.sim.url}/no-such-bucket/key`, { headers: awsHeaders('s3') });
+  assert.equal(res.status, 400);
+  assert.match(await res.text(), /<Code>InvalidRequest<\/Code><Message>Missing required header for this request: x-amz-content-sha256<\/Message>/);
+  const signed = await fetch(`${f.sim.url}/no-such-bucket/key`, { headers: { ...awsHeaders('s3'), 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
+  assert.equal(signed.status, 404);
+  assert.match(await signed.text(), /<Code>NoSuchBucket<\/Code>/);
+  await simAnswers();
+});

@@ -29,6 +29,8 @@ export interface UserDataInput {
   configBase?: string;
   /** `sha256:<hex>` of the cluster CA's public key; absent until the CA exists. */
   caCertHash?: string;
+  /** The network add-on the first control-plane node installs (a control plane's user-data only). */
+  networkAddon?: { name: string; version: string; manifest?: string; chart?: string; helm?: string };
   /** What kubeadm needs beyond the fields above; absent for a bastion, which joins no cluster. */
   kubeadm?: Omit<KubeadmInput, 'cluster' | 'kubernetesVersion' | 'caCertHash'>;
 }
@@ -79,6 +81,7 @@ export function bootstrapEnv(input: UserDataInput): string {
     ['CONFIG_BASE', input.configBase],
     ['API_ENDPOINT', input.kubeadm ? `${input.kubeadm.apiHost}:443` : undefined],
     ['CA_CERT_HASH', input.caCertHash],
+    ...networkValues(input),
   ];
   const lines: string[] = [];
   for (const [name, value] of values) {
@@ -88,6 +91,21 @@ export function bootstrapEnv(input: UserDataInput): string {
     lines.push(`${name}=${value}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** What the first control-plane node needs to install the network add-on. */
+function networkValues(input: UserDataInput): [string, string | undefined][] {
+  const addon = input.networkAddon;
+  if (bootstrapRole(input.role) !== 'ControlPlane' || !addon) return [];
+  return [
+    ['NETWORKING', addon.name],
+    ['CNI_VERSION', addon.version],
+    ['CNI_MANIFEST', addon.manifest],
+    ['CNI_CHART', addon.chart],
+    ['HELM_URL', addon.helm],
+    ['POD_CIDR', input.kubeadm?.podSubnet],
+    ['SKIP_KUBE_PROXY', input.kubeadm?.skipKubeProxy ? 'true' : undefined],
+  ];
 }
 
 interface WriteFile {

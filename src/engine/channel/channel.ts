@@ -29,12 +29,31 @@ export interface KopsVersionSpec {
   kubernetesVersion?: Semver;
 }
 
+/**
+ * kopsdeck's own addition to the format (kops keeps these pins in its code,
+ * pkg/model/components): the network add-on a new cluster's first
+ * control-plane node installs, pinned per networking and Kubernetes version.
+ * Exactly one of `manifest` (applied with kubectl) and `chart` (installed with
+ * helm, from `helm`, a URL with @ARCH@ for the machine's architecture) is set.
+ */
+export interface NetworkAddon {
+  /** The spec.networking key: cilium, calico, flannel, amazonvpc, kindnet. */
+  name: string;
+  kubernetesVersion?: VersionRange;
+  version: string;
+  manifest?: string;
+  chart?: string;
+  helm?: string;
+}
+
 export interface Channel {
   /** Where it was read from, as the user named it ("stable", a path, a URL). */
   location: string;
   images: ChannelImage[];
   kubernetesVersions: KubernetesVersionSpec[];
   kopsVersions: KopsVersionSpec[];
+  /** Absent in kops' own channels: kopsdeck then uses its shipped channel's. */
+  networking?: NetworkAddon[];
 }
 
 /** A channel that cannot be read or parsed; the message names the channel and the reason. */
@@ -83,6 +102,7 @@ export function parseChannel(text: string, location: string): Channel {
       kubernetesVersion: reader.version(item, 'kubernetesVersion', path),
     })),
   };
+  if (spec.networking !== undefined) channel.networking = reader.list(spec, 'spec.networking', (item, path) => reader.networkAddon(item, path));
   if (problems.length > 0) throw new ChannelError(location, problems.join('; '));
   return channel;
 }
@@ -131,6 +151,26 @@ class FieldReader {
       this.problems.push(`${path}.${key}: ${error.message}`);
       return undefined;
     }
+  }
+
+  networkAddon(item: Doc, path: string): NetworkAddon {
+    const addon: NetworkAddon = {
+      name: this.requiredString(item, 'name', path),
+      kubernetesVersion: this.range(item, 'kubernetesVersion', path),
+      version: this.requiredString(item, 'version', path),
+      manifest: this.url(item, 'manifest', path),
+      chart: this.url(item, 'chart', path),
+      helm: this.url(item, 'helm', path),
+    };
+    if (Boolean(addon.manifest) === Boolean(addon.chart)) this.problems.push(`${path}: set exactly one of manifest and chart`);
+    if (addon.chart && !addon.helm) this.problems.push(`${path}.helm: is required with a chart (the helm release to install it with)`);
+    return addon;
+  }
+
+  url(item: Doc, key: string, path: string): string | undefined {
+    const text = this.optionalString(item, key, path);
+    if (text !== undefined && !/^https:\/\/[A-Za-z0-9._\-+:/@]+$/.test(text)) this.problems.push(`${path}.${key}: must be an https URL without spaces or quotes`);
+    return text;
   }
 
   version(item: Doc, key: string, path: string): Semver | undefined {

@@ -1,6 +1,6 @@
 // What a channel says about one version: kops' rule is that the first entry
 // whose range holds the version applies (entries are listed newest first).
-import type { Channel, ChannelImage, KubernetesVersionSpec } from './channel.js';
+import type { Channel, ChannelImage, KubernetesVersionSpec, NetworkAddon } from './channel.js';
 import { formatSemver, parseSemver, type Semver } from './semver.js';
 import { rangeIncludes } from './version-range.js';
 
@@ -58,3 +58,11 @@ export function findImage(channel: Channel, provider: string, architecture: Arch
   );
 }
 
+
+/** The network add-on pinned for this networking and Kubernetes version: the channel's, else (a channel without the section, such as kops' own) the shipped one's. */
+export function findNetworkAddon(channel: Channel, shipped: Channel, networking: string, kubernetesVersion: string | Semver): NetworkAddon | null {
+  const version = asSemver(kubernetesVersion);
+  if (!version) return null;
+  const addons = channel.networking ?? shipped.networking ?? [];
+  return addons.find((addon) => addon.name === networking && (!addon.kubernetesVersion || rangeIncludes(addon.kubernetesVersion, version))) ?? null;
+}

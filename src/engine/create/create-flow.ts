@@ -10,6 +10,7 @@ import { applyClusterPlan, planCluster } from '../reconcile/cluster.js';
 import { ReconcileSpecError } from '../reconcile/model.js';
 import { createAwsClients, type AwsClients } from '../cloud/aws/clients.js';
 import { clusterRegion, type CloudAccess } from '../cloud/access.js';
+import { storeUnreachableByMachines } from '../bootstrap/store-reach.js';
 import type { ClusterBundle } from '../spec/types.js';
 import type { ClusterStore } from '../store/cluster-store.js';
 import { ConflictError } from '../store/object-store.js';
@@ -87,6 +88,9 @@ export async function runCreateFlow(input: CreateFlowInput): Promise<CreateOutco
   let clients: AwsClients | undefined;
   try {
     enter('store');
+    // Refused before anything is written: machines that cannot read their secrets would never join.
+    const unreachable = storeUnreachableByMachines(input.store.url, access);
+    if (unreachable) throw new StepFailure('store', `${unreachable}; nothing was created`);
     const sshKey = input.sshPublicKey ? readKeyOrFail(input.sshPublicKey) : undefined;
     const spec = await storeSpec(input);
     stored = true;

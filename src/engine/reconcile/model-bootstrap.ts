@@ -9,6 +9,7 @@ import { usesApiLoadBalancer, usesNoneDns } from './firewall.js';
 import { apiLoadBalancerNames } from './model-api.js';
 import { loadBalancerKey } from './tasks/load-balancer.js';
 import type { UserDataSource } from './tasks/launch-template.js';
+import { findNetworkAddon, loadChannel, shippedChannel, type NetworkAddon } from '../channel/index.js';
 
 /** kops' defaults inside nonMasqueradeCIDR 100.64.0.0/10. */
 export const DEFAULT_SERVICE_CIDR = '100.64.0.0/13';
@@ -19,6 +20,24 @@ export interface BootstrapOptions {
   stateStore?: string;
   /** `sha256:<hex>` of the cluster CA's public key, once the CA exists in the store. */
   caCertHash?: string;
+  /** The network add-on the first control-plane node installs (networkAddonOf). */
+  networkAddon?: NetworkAddon;
+}
+
+/** The spec's networking: its one key (cilium, calico, ...). */
+export const networkingOf = (cluster: Cluster): string | undefined => Object.keys(cluster.spec.networking ?? {})[0];
+
+/**
+ * The network add-on pinned for the cluster's networking and Kubernetes
+ * version: from its channel, else (a channel without pins, or one that cannot
+ * be read now) from the channel shipped with kopsdeck.
+ */
+export async function networkAddonOf(cluster: Cluster): Promise<NetworkAddon | undefined> {
+  const networking = networkingOf(cluster);
+  if (!networking) return undefined;
+  const shipped = shippedChannel();
+  const channel = await loadChannel(cluster.spec.channel).catch(() => shipped);
+  return findNetworkAddon(channel, shipped, networking, cluster.spec.kubernetesVersion) ?? undefined;
 }
 
 /** Spec problems the bootstrap cannot carry (listed with the model's). */
@@ -51,6 +70,7 @@ function userDataInput(cluster: Cluster, ig: InstanceGroup, options: BootstrapOp
     region: regionOfZone(zone) ?? zone.replace(/[a-z]$/, ''),
     configBase: machineConfigBase(options.stateStore, name),
     caCertHash: options.caCertHash,
+    networkAddon: options.networkAddon,
     kubeadm: {
       apiHost,
       certSANs: [`api.${name}`, ...(cluster.spec.api?.publicName ? [cluster.spec.api.publicName] : [])],

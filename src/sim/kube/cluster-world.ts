@@ -7,7 +7,7 @@ import { nameSuffix, uidFrom } from './names.js';
 import { Timeline, type DueAction, type TimedAction } from './timeline.js';
 import { controllerOf, isNodeReady, keyOf, timestamp, type KubeObject } from './types.js';
 import { compareVersions, DEFAULT_KUBERNETES_VERSION, type NodeRole } from './user-data.js';
-import { initialObjects } from './workloads.js';
+import { NETWORK_DAEMONSET_NAMES, initialObjects, networkDaemonSet, type SimNetwork } from './workloads.js';
 import { reconcileControllers, updateWorkloadStatus } from './controllers.js';
 import { POD_START_MS, schedulePending, startPod } from './scheduler.js';
 import { refreshBudgets } from './pdb.js';
@@ -60,6 +60,13 @@ export class ClusterWorld {
   readonly bootstrapTokens = new Set<string>();
   /** The members of the cluster's etcd, for clusters booted by kubeadm (kops' etcd-manager keeps its own). */
   etcdMembers: EtcdMember[] = [];
+  /**
+   * Booted by kubeadm: its nodes turn Ready only once a network add-on runs
+   * (`network`, installed by the first control-plane node), as kubelets report
+   * "cni plugin not initialized" until then.
+   */
+  kubeadm = false;
+  network: SimNetwork | undefined;
   /** Last healthy count seen per budget, to notice drops below the budget. */
   readonly lastHealthy = new Map<string, number>();
   private kickHandle: NodeJS.Immediate | undefined;
@@ -102,12 +109,23 @@ export class ClusterWorld {
     return this.store.put(resource, { ...obj, metadata });
   }
 
-  /** Puts the standard namespaces, system add-ons and demo workloads in place. */
-  seedWorkloads(): void {
-    const initial = initialObjects();
+  /** Puts the standard namespaces, system add-ons (with this network add-on) and demo workloads in place. */
+  seedWorkloads(network?: SimNetwork): void {
+    const initial = initialObjects(network);
     for (const [resource, objects] of Object.entries(initial)) {
       for (const obj of objects as KubeObject[]) if (!this.store.get(resource, keyOf(obj))) this.create(resource, obj);
     }
+  }
+
+  /** The first control-plane node installed this network add-on: its DaemonSet replaces any other network's, and nodes may turn Ready. */
+  installNetwork(network: SimNetwork): void {
+    this.network = network;
+    const wanted = networkDaemonSet(network);
+    // The seeded default (and any other network's) goes; kubeadm init runs before any pod of it could.
+    for (const name of NETWORK_DAEMONSET_NAMES) {
+      if (this.store.get('daemonsets', `kube-system/${name}`)) this.store.remove('daemonsets', `kube-system/${name}`);
+    }
+    this.create('daemonsets', wanted);
   }
 
   /** Runs the controllers soon (once per turn of the event loop, however many changes). */
@@ -217,6 +235,8 @@ export class ClusterWorld {
       nodeSerial: this.nodeSerial,
       bootstrapTokens: [...this.bootstrapTokens],
       etcdMembers: this.etcdMembers,
+      kubeadm: this.kubeadm,
+      network: this.network,
       instances: [...this.instances.values()],
       due: this.timeline.snapshot(),
       objects,
@@ -230,6 +250,8 @@ export class ClusterWorld {
     this.nodeSerial = data.nodeSerial ?? this.store.count('nodes');
     for (const token of data.bootstrapTokens ?? []) this.bootstrapTokens.add(token);
     this.etcdMembers = data.etcdMembers ?? [];
+    this.kubeadm = data.kubeadm ?? false;
+    this.network = data.network;
     for (const record of data.instances) this.addInstance(record);
     this.timeline.restore(data.due);
     this.kick();
@@ -250,6 +272,8 @@ export interface WorldSnapshot {
   nodeSerial?: number;
   bootstrapTokens?: string[];
   etcdMembers?: EtcdMember[];
+  kubeadm?: boolean;
+  network?: SimNetwork;
   instances: InstanceRecord[];
   due: DueAction[];
   objects: Record<string, KubeObject[]>;

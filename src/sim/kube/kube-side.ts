@@ -10,6 +10,7 @@ import { seedLarge } from './seed-large.js';
 import { failure, sendStatus } from './status.js';
 import { bootInfoOf, nodeupBoot, parseExports, parseKubeEnv, type KubeEnv } from './user-data.js';
 import { KubeadmMachines } from './kubeadm-machines.js';
+import type { SimNetwork } from './workloads.js';
 import { PREBAKED_NODE_IMAGE_ID } from '../contracts.js';
 
 /** How often (simulated ms) a waiting nodeup asks kops-controller again. */
@@ -53,8 +54,8 @@ export class KubeSide implements NodeLifecycle, Persistent {
       stats: deps.stats,
       environment: deps.environment,
       world: (cluster) => this.worlds.get(cluster),
-      join: (instance, info) => {
-        const world = this.ensureCluster(info.cluster);
+      join: (instance, info, network) => {
+        const world = this.ensureCluster(info.cluster, network);
         bootInstance(world, instance, info);
         return world;
       },
@@ -186,11 +187,11 @@ export class KubeSide implements NodeLifecycle, Persistent {
     for (const world of this.worlds.values()) world.close();
   }
 
-  private ensureCluster(name: string): ClusterWorld {
+  private ensureCluster(name: string, network?: SimNetwork): ClusterWorld {
     let world = this.worlds.get(name);
     if (!world) {
       world = new ClusterWorld(name, this.deps, this.options.eventWindow);
-      world.seedWorkloads();
+      world.seedWorkloads(network);
       this.worlds.set(name, world);
       this.notify();
     }

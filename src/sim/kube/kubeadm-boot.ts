@@ -204,11 +204,22 @@ function controlPlane(files: Record<string, string>, facts: Facts, storeToken: s
     return boot('join-control-plane', token);
   }
   if (volume.hasData) return boot('restore', storeToken);
-  const claim = reach.create(`${base}/bootstrap/init-lock`, 'claimed');
+  const lock = `${base}/bootstrap/init-lock`;
+  const claim = reach.create(lock, reach.instanceId);
   if (typeof claim === 'object') fail(`could not write bootstrap/init-lock to ${base}: ${claim.error}`);
-  if (claim === 'exists') return { kind: 'waiting', reason: 'another control-plane node is initialising the cluster: waiting for its API' };
+  if (claim === 'exists' && !tookOverStaleLock(reach, lock)) return { kind: 'waiting', reason: 'another control-plane node is initialising the cluster: waiting for its API' };
   const initialized = reach.exists(`${base}/bootstrap/initialized`);
   if (typeof initialized === 'object') fail(`could not check bootstrap/initialized in ${base}: ${initialized.error}`);
   if (initialized === true) fail('bootstrap/initialized exists but no API answers and this etcd volume is empty: refusing to start a new, empty cluster');
   return boot('init', storeToken);
+}
+
+/** The lock's machine is gone: this one writes its id over it (the script's take_over_stale_init_lock). */
+function tookOverStaleLock(reach: MachineReach, lock: string): boolean {
+  const held = reach.read(lock);
+  if ('error' in held || reach.instanceAlive(held.body.trim())) return false;
+  const written = reach.overwrite(lock, reach.instanceId);
+  if (typeof written === 'object') fail(`could not take over bootstrap/init-lock: ${written.error}`);
+  reach.console('kopsdeck-bootstrap: the machine that held bootstrap/init-lock is gone: this one takes over');
+  return true;
 }

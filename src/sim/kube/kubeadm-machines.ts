@@ -8,6 +8,7 @@ import type { ClusterWorld } from './cluster-world.js';
 import { readCloudConfig } from './cloud-config.js';
 import { bootstrapEnvOf, kubeadmBoot, type ClusterView } from './kubeadm-boot.js';
 import type { BootInfo } from './user-data.js';
+import type { SimNetwork } from './workloads.js';
 
 /** How often (simulated ms) a waiting machine tries again, and how long it waits in all (the script's API_WAIT_SECONDS). */
 export const KUBEADM_RETRY_MS = 10_000;
@@ -22,8 +23,8 @@ export interface KubeadmMachinesDeps {
   stats: SimStats;
   environment?: InstanceEnvironment;
   world(cluster: string): ClusterWorld | undefined;
-  /** Creates the cluster's world when it is missing, then registers the machine's Node. */
-  join(instance: SimInstanceInfo, info: BootInfo): ClusterWorld;
+  /** Creates the cluster's world when it is missing (running this network add-on), then registers the machine's Node. */
+  join(instance: SimInstanceInfo, info: BootInfo, network: SimNetwork | undefined): ClusterWorld;
 }
 
 export class KubeadmMachines {
@@ -61,7 +62,13 @@ export class KubeadmMachines {
       this.waiting.set(instance.instanceId, { since, cancel });
       return;
     }
-    const world = this.deps.join(instance, outcome.info);
+    const network = outcome.action === 'init' ? networkOf(env) : undefined;
+    const world = this.deps.join(instance, outcome.info, network);
+    world.kubeadm = true;
+    if (outcome.action === 'init') {
+      if (network) world.installNetwork(network);
+      reach.console(network ? `kopsdeck-bootstrap: installing ${network.name} ${network.version}` : 'kopsdeck-bootstrap: no network add-on named in bootstrap.env: nodes stay NotReady until one is installed');
+    }
     if (outcome.action === 'init' || outcome.action === 'restore') world.bootstrapTokens.add(tokenDigest(outcome.token));
     if (outcome.etcdVolumeId) reach.markEtcdData(outcome.etcdVolumeId);
     if (outcome.action === 'init') reach.create(`${env.CONFIG_BASE}/bootstrap/initialized`, instance.instanceId);
@@ -141,6 +148,12 @@ export class KubeadmMachines {
     reach?.console(`kopsdeck-bootstrap: ${reason}`);
     this.deps.stats.recordBootFailure?.({ cluster, instanceId: instance.instanceId, instanceGroup, at: this.deps.clock.now(), reason });
   }
+}
+
+/** The add-on the script installs after `kubeadm init`: a pinned manifest or chart for the named networking. */
+function networkOf(env: Record<string, string>): SimNetwork | undefined {
+  if (!env.NETWORKING || !env.CNI_VERSION || !(env.CNI_MANIFEST || env.CNI_CHART)) return undefined;
+  return { name: env.NETWORKING, version: env.CNI_VERSION };
 }
 
 /** The world keeps a digest of each token, never the token: world.json is written to disk. */

@@ -60,6 +60,8 @@ function neverReady(world: ClusterWorld, record: InstanceRecord | undefined): bo
 export function markNodeReady(world: ClusterWorld, nodeName: string): void {
   const record = world.instanceOfNode(nodeName);
   if (!world.store.get('nodes', nodeName) || record?.terminated || neverReady(world, record)) return;
+  // A kubeadm cluster without a network add-on: the kubelet keeps reporting "cni plugin not initialized".
+  if (world.kubeadm && !world.network) return;
   world.store.update('nodes', nodeName, (draft) => {
     draft.status = { ...draft.status, conditions: nodeConditions('True', world.now()) };
   });

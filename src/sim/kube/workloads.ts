@@ -113,7 +113,40 @@ export interface InitialObjects {
   poddisruptionbudgets: KubeObject[];
 }
 
-export function initialObjects(): InitialObjects {
+/** The network add-on a cluster runs, as its upstream manifest or chart names its DaemonSet. */
+export interface SimNetwork {
+  name: string;
+  version: string;
+}
+
+const NETWORK_DAEMONSETS: Record<string, { name: string; app: string; image: (version: string) => string }> = {
+  cilium: { name: 'cilium', app: 'cilium', image: (v) => `quay.io/cilium/cilium:v${v.replace(/^v/, '')}` },
+  calico: { name: 'calico-node', app: 'calico-node', image: (v) => `docker.io/calico/node:${v}` },
+  flannel: { name: 'kube-flannel-ds', app: 'flannel', image: (v) => `ghcr.io/flannel-io/flannel:${v}` },
+  amazonvpc: { name: 'aws-node', app: 'aws-node', image: (v) => `602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:${v}` },
+  kindnet: { name: 'kindnet', app: 'kindnet', image: (v) => `registry.k8s.io/networking/kindnet:${v}` },
+};
+
+export function networkDaemonSet(network: SimNetwork): KubeObject {
+  const known = NETWORK_DAEMONSETS[network.name] ?? NETWORK_DAEMONSETS.cilium;
+  return daemonSet({
+    name: known.name,
+    namespace: 'kube-system',
+    labels: { 'k8s-app': known.app },
+    priorityClassName: SYSTEM_NODE_CRITICAL,
+    tolerations: TOLERATE_EVERYTHING,
+    gracePeriod: 1,
+    containers: [container(known.name, known.image(network.version), '25m', '128Mi')],
+  });
+}
+
+/** The names of every network add-on's DaemonSet (in kube-system). */
+export const NETWORK_DAEMONSET_NAMES: readonly string[] = Object.values(NETWORK_DAEMONSETS).map((d) => d.name);
+
+/** Clusters that do not say which network they run (kops' and the simulator's own seeds) run cilium. */
+export const DEFAULT_SIM_NETWORK: SimNetwork = { name: 'cilium', version: '1.16.5' };
+
+export function initialObjects(network: SimNetwork = DEFAULT_SIM_NETWORK): InitialObjects {
   const coredns: WorkloadSpec = {
     name: 'coredns',
     namespace: 'kube-system',
@@ -153,15 +186,7 @@ export function initialObjects(): InitialObjects {
         gracePeriod: 30,
         containers: [container('kube-proxy', 'registry.k8s.io/kube-proxy:v1.30.0', '100m', '50Mi')],
       }),
-      daemonSet({
-        name: 'cilium',
-        namespace: 'kube-system',
-        labels: { 'k8s-app': 'cilium' },
-        priorityClassName: SYSTEM_NODE_CRITICAL,
-        tolerations: TOLERATE_EVERYTHING,
-        gracePeriod: 1,
-        containers: [container('cilium-agent', 'quay.io/cilium/cilium:v1.16.5', '25m', '128Mi')],
-      }),
+      networkDaemonSet(network),
     ],
     deployments: [deployment(coredns), deployment(web), deployment(api)],
     poddisruptionbudgets: [

@@ -5,8 +5,9 @@
 // - State store: kops grants s3:Get* on the whole cluster prefix. Here the
 //   control plane may only GetObject under pki/, secrets/, bootstrap/ and
 //   addons/, PutObject the bootstrap lock files under bootstrap/ and the
-//   bootstrap token (renewed by the control plane), and list
-//   those prefixes (without ListBucket a missing key answers 403, not 404).
+//   bootstrap token (renewed by the control plane), and list the bucket's
+//   key names, as kops allows (without ListBucket a missing key answers 403,
+//   not 404).
 //   Workers may read exactly two objects: the cluster CA certificate and the
 //   bootstrap token, where the pki module keeps them.
 // - No etcd-manager backups (kops' backups/etcd/*), no dns-controller
@@ -161,7 +162,9 @@ function controlPlanePolicy(input: RolePolicyInput): PolicyDocument {
       allow(['s3:GetObject'], paths.map((path) => `${store.bucketArn}/${path}`)),
       // The bootstrap's lock files, and the workers' token, which the control plane renews before it expires.
       allow(['s3:PutObject'], [`${store.bucketArn}/${store.base}/bootstrap/*`, `${store.bucketArn}/${store.base}/${secretEntry('bootstrap-token').privatePath}`]),
-      allow(['s3:ListBucket'], [store.bucketArn], { StringLike: { 's3:prefix': paths } }),
+      // Unconditioned, as kops grants it: S3 answers a missing key with 404 only to a principal that may list the
+      // bucket, and a GET or HEAD carries no s3:prefix a condition could match (the bootstrap checks bootstrap/initialized).
+      allow(['s3:ListBucket'], [store.bucketArn]),
     );
   }
   return policy(statements);

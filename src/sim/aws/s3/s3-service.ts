@@ -57,6 +57,10 @@ export class S3Service implements AwsService {
   }
 
   handle(request: AwsRequest, action: string): void {
+    // S3 signs the payload's hash in its own header; a SigV4 request without it is refused, as on AWS.
+    if (request.req.headers['x-amz-content-sha256'] === undefined) {
+      throw new AwsError('InvalidRequest', 'Missing required header for this request: x-amz-content-sha256', 400);
+    }
     const { bucket: bucketName, key } = targetOf(request);
     const { world } = request;
     const buckets = world.state.buckets;
