@@ -19,6 +19,7 @@ import { KeymapProvider, useCurrentKeymap } from './hooks/useKeymap.js';
 import { RouterProvider, useRouter, type Router } from './hooks/useRouter.js';
 import { ShellContext, type Shell } from './hooks/useShell.js';
 import { useShellState } from './hooks/useShellState.js';
+import { useClusterRegion } from './hooks/useClusterRegion.js';
 import { isTooSmall, MIN_SIZE, useTerminalSize, type TerminalSize } from './hooks/useTerminalSize.js';
 import { commands as screenCommands, renderScreen, screens as defaultScreens, screenTitle, type ScreenTable } from './screens/registry.js';
 import { enableInkRowCache } from './terminal/ink-row-cache.js';
@@ -92,6 +93,7 @@ function Console({ size: injectedSize, screens, commands }: ConsoleProps) {
   const state = useShellState(useCallback(() => exit(), [exit]));
   const { shell } = state;
   const currentCluster = currentClusterOf(router);
+  const region = useClusterRegion(currentCluster);
 
   // Commands and keys read the latest values through a ref: the input handler
   // is subscribed once, and keys can arrive faster than frames.
@@ -176,7 +178,7 @@ function Console({ size: injectedSize, screens, commands }: ConsoleProps) {
             storeUrl={services.storeUrl}
             cluster={currentCluster}
             cloud={services.cloud}
-            region={services.region}
+            region={region}
             simulated={services.simulated}
             width={size.columns}
           />

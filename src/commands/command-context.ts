@@ -2,7 +2,7 @@
 // options and lazily opened services (the state store, the cloud session).
 // Tests build one with in-memory streams.
 import type { ClusterStore } from '../engine/store/cluster-store.js';
-import { openStateStore, resolveStateStoreUrl } from '../engine/store/open-store.js';
+import { openStateStore, resolveStateStoreUrl, stateStoreIsNamed } from '../engine/store/open-store.js';
 import { openCloudSession, type CloudSession, type CloudChoice } from '../startup/cloud-session.js';
 import { awsClientsFor } from '../engine/cloud/access.js';
 import type { AwsClients } from '../engine/cloud/aws/clients.js';
@@ -25,7 +25,8 @@ export interface GlobalOptions {
 }
 
 export class CommandContext {
-  private storeInstance?: ClusterStore;
+  /** By how a missing file:// directory reads ('error' or 'empty'); an s3:// store under 's3'. */
+  private readonly stores = new Map<string, ClusterStore>();
   private session?: Promise<CloudSession>;
   private storeClients?: AwsClients;
 
@@ -42,9 +43,24 @@ export class CommandContext {
     return resolveStateStoreUrl(this.globals.state, this.io.env);
   }
 
-  store(): ClusterStore {
-    this.storeInstance ??= openStateStore(this.stateStoreUrl, { env: this.io.env });
-    return this.storeInstance;
+  /**
+   * The state store. Opening it creates nothing. A file:// store the user named
+   * (--state, KOPS_STATE_STORE) whose directory does not exist fails every read
+   * with "no state store at URL (the directory does not exist)": a mistyped path
+   * is not an empty store. `creating`: the command creates a cluster there, so a
+   * missing directory reads as empty; its first write creates the directory (any
+   * first write does). kopsdeck's own default store always reads as empty until then.
+   */
+  store(options: { creating?: boolean } = {}): ClusterStore {
+    const url = this.stateStoreUrl;
+    const named = stateStoreIsNamed(this.globals.state, this.io.env);
+    const mode = url.startsWith('s3://') ? 's3' : named && !options.creating ? 'error' : 'empty';
+    let store = this.stores.get(mode);
+    if (!store) {
+      store = openStateStore(url, { env: this.io.env, missingDirectory: mode === 'error' ? 'error' : 'empty' });
+      this.stores.set(mode, store);
+    }
+    return store;
   }
 
   /**
@@ -52,10 +68,10 @@ export class CommandContext {
    * session chose (the simulator's S3, or AWS), so it needs the session first.
    */
   async prepareStore(): Promise<void> {
-    if (this.storeInstance || !this.stateStoreUrl.startsWith('s3://')) return;
+    if (this.stores.has('s3') || !this.stateStoreUrl.startsWith('s3://')) return;
     const session = await this.cloud();
     this.storeClients = awsClientsFor(session, session.defaultRegion);
-    this.storeInstance = openStateStore(this.stateStoreUrl, { s3Client: this.storeClients.s3, env: this.io.env });
+    this.stores.set('s3', openStateStore(this.stateStoreUrl, { s3Client: this.storeClients.s3, env: this.io.env }));
   }
 
   /** The cloud (real AWS or the simulator), opened on first use and closed by close(). */

@@ -56,8 +56,8 @@ export async function getInstances(ctx: CommandContext, name: string, output: Ou
   let { snapshot } = result;
   if (result.nodesUnknown) {
     ctx.warn(`Nodes of ${name} not read from the Kubernetes API (${result.nodesUnknown}): instances are listed from the cloud alone; whether each joined is unknown.`);
-    // The table says so per row; json and yaml keep the empty node name.
-    if (output === 'table') snapshot = { ...snapshot, instances: snapshot.instances.map((row) => ({ ...row, nodeName: row.nodeName || '<unknown>' })) };
+    // The table says so per row (a bastion has none to know of); json and yaml keep the empty node name.
+    if (output === 'table') snapshot = { ...snapshot, instances: snapshot.instances.map((row) => ({ ...row, nodeName: row.nodeName || (row.role === 'bastion' ? '' : '<unknown>') })) };
   }
   if (output === 'table' && snapshot.instances.length === 0) {
     return ctx.print(`No instances in ${snapshot.cluster}; \`kopsdeck update cluster ${snapshot.cluster} --yes\` creates them.`);
@@ -82,8 +82,9 @@ interface OpenedCluster {
 }
 
 async function openCluster(ctx: CommandContext, name: string): Promise<OpenedCluster> {
-  const session = await ctx.cloud();
+  // The store first: a store that does not exist is said before the cloud is opened.
   const stored = (await ctx.store().getCluster(name))?.value;
+  const session = await ctx.cloud();
   return { session, stored };
 }
 

@@ -8,6 +8,7 @@ import { registerSpecCommands } from './register-spec-commands.js';
 import { registerCloudCommands } from './register-cloud-commands.js';
 import type { Route } from '../hooks/routes.js';
 import { terminalSafe } from '../engine/output/terminal-safe.js';
+import { MissingStateStoreError } from '../engine/store/file-store.js';
 
 /** What only the real process provides (the console, the simulator); tests may replace it. */
 export interface ProcessHooks {
@@ -66,6 +67,11 @@ function reportError(error: unknown, io: CliIO, debug: boolean): number {
     // Commander already printed its message (or the help / version text).
     const quiet = ['commander.helpDisplayed', 'commander.help', 'commander.version', 'commander.executeSubCommandAsync'];
     return quiet.includes(error.code) ? EXIT_OK : error.exitCode || EXIT_ERROR;
+  }
+  if (error instanceof MissingStateStoreError) {
+    io.stderr.write(`Error: ${terminalSafe(error.message)}\n`);
+    io.stderr.write('Check --state and KOPS_STATE_STORE for a typo; `kopsdeck create cluster` creates the directory when it writes the first cluster there.\n');
+    return EXIT_ERROR;
   }
   if (error instanceof CliError) {
     if (error.message === '') return error.exitCode;

@@ -1,9 +1,12 @@
 // `rolling-update cluster --interactive` in a plain terminal: before each
 // drain, show what it will disrupt and ask on stdin, with the console's keys:
-// y drain, s skip this node, a yes to all remaining, x abort.
+// y drain, s skip this node, a yes to all remaining, x abort. An instance
+// replaced without a drain (a bastion registers no node; --cloudonly) is asked
+// about as a replacement.
 import { createInterface } from 'node:readline';
 import type { ConfirmAnswer, ConfirmFn, ConfirmRequest } from '../engine/rollout/types.js';
 import type { CommandContext } from './command-context.js';
+import { noDrainSentence } from '../engine/rollout/confirm-phase.js';
 
 export function terminalConfirm(ctx: CommandContext, input: NodeJS.ReadableStream = process.stdin): ConfirmFn {
   let yesToAll = false;
@@ -11,12 +14,16 @@ export function terminalConfirm(ctx: CommandContext, input: NodeJS.ReadableStrea
   return async (request) => {
     ctx.print(describeRequest(request));
     if (yesToAll) {
-      ctx.print('  (yes to all: draining without asking)');
+      ctx.print(request.noDrain ? '  (yes to all: replacing without asking)' : '  (yes to all: draining without asking)');
       return 'yes';
     }
     lines ??= new LineReader(input);
     for (;;) {
-      ctx.warn('Drain and replace it? [y]es / [s]kip this node / yes to [a]ll remaining / [x] abort: ');
+      ctx.warn(
+        request.noDrain
+          ? 'Replace it? [y]es / [s]kip this instance / yes to [a]ll remaining / [x] abort: '
+          : 'Drain and replace it? [y]es / [s]kip this node / yes to [a]ll remaining / [x] abort: ',
+      );
       const answer = await lines.next();
       if (answer === null) {
         ctx.warn('No answer (input closed): aborting the rolling update.');
@@ -80,6 +87,9 @@ function parseAnswer(answer: string): ConfirmAnswer | 'all' | null {
 }
 
 export function describeRequest(request: ConfirmRequest): string {
+  const head = `[${request.position}/${request.total}] ${request.instanceId}${request.nodeName ? ` (node ${request.nodeName})` : ''} in ${request.group}: ${request.reason}`;
+  const again = request.earlierRun ? [`  Asked again: ${request.earlierRun}`] : [];
+  if (request.noDrain) return ['', head, ...again, `  ${noDrainSentence(request)}`].join('\n');
   const lines = [
     '',
     `[${request.position}/${request.total}] ${request.instanceId}${request.nodeName ? ` (node ${request.nodeName})` : ''} in ${request.group}: ${request.reason}`,

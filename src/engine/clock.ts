@@ -10,10 +10,13 @@ export interface Clock {
   readonly speed: number;
 }
 
-/** A clock that runs `speed` times faster than the wall clock, starting at `origin`. */
-export function scaledClock(speed = 1, origin = Date.now()): Clock {
+/**
+ * A clock that runs `speed` times faster than the wall clock and read `origin`
+ * at the wall-clock instant `wallStart` (by default: now). A simulator's clock
+ * is followed this way from one reading of its time (cloud-session.ts).
+ */
+export function scaledClock(speed = 1, origin = Date.now(), wallStart = Date.now()): Clock {
   if (!(speed > 0)) throw new Error(`clock speed must be a positive number, got ${speed}`);
-  const wallStart = Date.now();
   return {
     speed,
     now: () => origin + (Date.now() - wallStart) * speed,

@@ -120,7 +120,8 @@ export class LiveClusterSession {
       );
     }
     this.set({ status: 'connecting', step: `Reading the spec of ${this.cluster} from ${this.services.storeUrl}` });
-    const stored = await this.services.store.getCluster(this.cluster).catch(() => null);
+    let storeError: unknown;
+    const stored = await this.services.store.getCluster(this.cluster).catch((error: unknown) => ((storeError = error), null));
     const groups = stored ? await this.services.store.listInstanceGroups(this.cluster).catch(() => []) : [];
     if (attempt !== this.attempt || this.stopped) return;
 
@@ -130,6 +131,15 @@ export class LiveClusterSession {
       kube = await createKubeClient({ cluster: this.cluster, kubeconfigPath: access.kubeconfigPath });
     } catch (error) {
       if (attempt !== this.attempt || this.stopped) return;
+      if (error instanceof KubeConfigError && storeError !== undefined) {
+        return this.fail(
+          `Could not read ${this.cluster} from the state store`,
+          `${messageOf(storeError)}; and the kubeconfig has no context for it (${messageOf(error)})`,
+          `Retrying every ${Math.round(this.retryMs / 1000)} s, or press r.`,
+          true,
+        );
+      }
+      if (error instanceof KubeConfigError && !stored) return this.failUnknown(attempt);
       if (error instanceof KubeConfigError) {
         return this.fail(
           `No kubeconfig context for ${this.cluster}`,
@@ -171,6 +181,21 @@ export class LiveClusterSession {
       live.model.setNotifyInterval(notifyIntervalMs);
       update({ nodesSynced: true, synced: true });
     }, () => undefined);
+  }
+
+  /** In neither the state store nor the kubeconfig: nothing to run would make it readable; say which clusters there are. */
+  private async failUnknown(attempt: number): Promise<void> {
+    const { store, storeUrl } = this.services;
+    const names = await store.listClusters().catch(() => undefined);
+    if (this.stopped || attempt !== this.attempt) return;
+    const others = names?.filter((name) => name !== this.cluster);
+    const hint =
+      others === undefined
+        ? ':clusters lists the clusters in the state store.'
+        : others.length === 0
+          ? 'The state store holds no clusters; :create makes one.'
+          : `The state store holds ${others.join(', ')}: open one with :overview NAME (Tab completes), or :clusters to list them.`;
+    this.fail(`Cluster ${this.cluster} not found`, `${this.cluster} is not in the state store ${storeUrl}, nor is there a kubeconfig context for it.`, hint);
   }
 
   private awsClients(access: CloudAccess, cluster: Parameters<typeof clusterRegion>[0]): AwsClients {

@@ -9,7 +9,7 @@ export type PromptEdit =
   | { kind: 'complete' }
   | { kind: 'ignore' };
 
-export function editPrompt(text: string, press: KeyPress): PromptEdit {
+export function editPrompt(text: string, press: KeyPress, options: { emptyBackspace?: 'close' | 'stay' } = {}): PromptEdit {
   switch (press.name) {
     case 'enter':
       return { kind: 'submit' };
@@ -19,7 +19,8 @@ export function editPrompt(text: string, press: KeyPress): PromptEdit {
       return { kind: 'complete' };
     case 'backspace':
       // Backspace on an empty prompt closes it, as in k9s and vim.
-      return text === '' ? { kind: 'cancel' } : { kind: 'text', text: text.slice(0, -1) };
+      if (text === '') return options.emptyBackspace === 'stay' ? { kind: 'ignore' } : { kind: 'cancel' };
+      return { kind: 'text', text: text.slice(0, -1) };
     case 'ctrl+u':
       return { kind: 'text', text: '' };
     case 'ctrl+w':

@@ -93,7 +93,9 @@ export interface Progress {
 export function progressOf(state: RolloutSessionState, rows: readonly InstanceRow[], now: number): Progress {
   const done = rows.filter((r) => r.status === 'done').length;
   const skipped = rows.filter((r) => r.status === 'skipped').length;
-  const elapsedMs = state.runStartedAt === undefined ? undefined : Math.max(0, now - state.runStartedAt);
+  // Once the run has ended its duration is fixed: the same figure as the result line's.
+  const ended = state.phase === 'ended' ? state.result?.durationMs : undefined;
+  const elapsedMs = ended ?? (state.runStartedAt === undefined ? undefined : Math.max(0, now - state.runStartedAt));
   let etaMs: number | undefined;
   const { eta } = state.view;
   if (eta && state.etaAt !== undefined) etaMs = Math.max(0, eta.remainingMs - (now - state.etaAt));

@@ -381,7 +381,8 @@ export class RolloutSession {
       case 'paused':
         change.notes = addNote(
           state.notes,
-          event.at === 'instance' ? 'Paused after the instance(s) in progress, as asked: p resumes.' : 'Paused: the rollout holds before its next step; p resumes.',
+          // No key in a note: notes outlive the pause (the key bar says what p does while paused).
+          event.at === 'instance' ? 'Paused after the instance(s) in progress, as asked.' : 'Paused: the rollout holds before its next step.',
         );
         break;
       case 'resumed':

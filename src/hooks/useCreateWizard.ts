@@ -1,5 +1,5 @@
 // The create-cluster wizard's state: what it learned from the store and the
-// cloud (taken names, hosted zones, the region's zones), the answers, and
+// cloud (taken names, hosted zones, the region's zones and instance types), the answers, and
 // which step is shown. Answers live in the route's memory, so they survive
 // anything but leaving the wizard; going back and forward never resets them.
 import { useCallback, useEffect, useMemo, useRef } from 'react';
@@ -8,8 +8,10 @@ import {
   answerProblems,
   defaultAnswers,
   defaultZones,
+  listMachineTypes,
   listZones,
   loadWizardEnvironment,
+  type MachineTypeOfferings,
   type StepContext,
   type WizardAnswers,
   type WizardEnvironment,
@@ -25,6 +27,8 @@ export type WizardPhase = 'wizard' | 'review' | 'apply';
 export interface CreateWizard {
   env: AsyncState<WizardEnvironment> & { reload(): void };
   zones: AsyncState<ZoneList> & { reload(): void };
+  /** The instance types the chosen region offers, to check typed machine types against. */
+  machineTypes: AsyncState<MachineTypeOfferings> & { reload(): void };
   /** Undefined until the environment is known (defaults depend on it). */
   answers?: WizardAnswers;
   ctx?: StepContext;
@@ -32,6 +36,8 @@ export interface CreateWizard {
   stepIndex: number;
   step?: WizardStep;
   phase: WizardPhase;
+  /** Ids of the steps the user answered: changed, or accepted by moving on. Leaving loses these. */
+  given: readonly string[];
   /** Replaces the answers (a step's write or pick). */
   update(change: (answers: WizardAnswers) => WizardAnswers): void;
   /** The latest answers, for callbacks that outlive a render. */
@@ -50,9 +56,14 @@ export function useCreateWizard(): CreateWizard {
   const [stored, setAnswers] = useRouteMemory<WizardAnswers | undefined>('create:answers', undefined);
   const [stepIndex, setStepIndex] = useRouteMemory('create:step', 0);
   const [phase, setPhase] = useRouteMemory<WizardPhase>('create:phase', 'wizard');
+  const [given, setGiven] = useRouteMemory<readonly string[]>('create:given', []);
   const wantedRegion = stored?.region ?? env.value?.defaultRegion;
   const zones = useAsync(
     () => (wantedRegion ? listZones(access, wantedRegion) : new Promise<ZoneList>(() => undefined)),
+    [access, wantedRegion],
+  );
+  const machineTypes = useAsync(
+    () => (wantedRegion ? listMachineTypes(access, wantedRegion) : new Promise<MachineTypeOfferings>(() => undefined)),
     [access, wantedRegion],
   );
 
@@ -70,9 +81,16 @@ export function useCreateWizard(): CreateWizard {
   }, [env.status, env.value, zones.status, zones.value, setAnswers]);
 
   const answers = stored;
+  const typesError = machineTypes.status === 'error' ? machineTypes.error.message : undefined;
+  const offered = useMemo<StepContext['machineTypes']>(() => {
+    if (machineTypes.status === 'ready') return machineTypes.value;
+    // listMachineTypes reports the cloud's refusals itself; anything else is said the same way.
+    if (typesError !== undefined && wantedRegion) return { region: wantedRegion, error: typesError };
+    return 'loading';
+  }, [machineTypes.status, machineTypes.value, typesError, wantedRegion]);
   const ctx = useMemo<StepContext | undefined>(
-    () => (env.value ? { env: env.value, zones: zones.value?.zones ?? [] } : undefined),
-    [env.value, zones.value],
+    () => (env.value ? { env: env.value, zones: zones.value?.zones ?? [], machineTypes: offered } : undefined),
+    [env.value, zones.value, offered],
   );
   const steps = useMemo(() => (answers ? activeSteps(answers) : []), [answers]);
   const index = Math.min(stepIndex, Math.max(0, steps.length - 1));
@@ -80,9 +98,18 @@ export function useCreateWizard(): CreateWizard {
   const latest = useRef({ answers, ctx, steps, index });
   latest.current = { answers, ctx, steps, index };
 
+  const markGiven = useCallback(() => {
+    const { steps, index } = latest.current;
+    const id = steps[index]?.id;
+    if (id) setGiven((ids) => (ids.includes(id) ? ids : [...ids, id]));
+  }, [setGiven]);
+
   const update = useCallback(
-    (change: (answers: WizardAnswers) => WizardAnswers) => setAnswers((current) => (current ? change(current) : current)),
-    [setAnswers],
+    (change: (answers: WizardAnswers) => WizardAnswers) => {
+      markGiven();
+      setAnswers((current) => (current ? change(current) : current));
+    },
+    [setAnswers, markGiven],
   );
 
   const next = useCallback((): string | undefined => {
@@ -90,6 +117,7 @@ export function useCreateWizard(): CreateWizard {
     if (!answers || !ctx) return 'still loading';
     const check = steps[index].check(answers, ctx);
     if (check.error) return check.error;
+    markGiven();
     if (index < steps.length - 1) {
       setStepIndex(index + 1);
       return undefined;
@@ -102,7 +130,7 @@ export function useCreateWizard(): CreateWizard {
     }
     setPhase('review');
     return undefined;
-  }, [setStepIndex, setPhase]);
+  }, [setStepIndex, setPhase, markGiven]);
 
   const back = useCallback((): boolean => {
     const { index } = latest.current;
@@ -123,12 +151,14 @@ export function useCreateWizard(): CreateWizard {
   return {
     env,
     zones,
+    machineTypes,
     answers,
     ctx,
     steps,
     stepIndex: index,
     step: steps[index],
     phase,
+    given,
     update,
     latest: () => latest.current.answers,
     next,

@@ -18,6 +18,8 @@ export interface PromptSpec {
   onChange?(text: string): void;
   onSubmit(text: string): void;
   onCancel?(): void;
+  /** Backspace on an empty prompt: 'close' it (the default, as k9s and vim), or 'stay' (a form field: nothing to delete). */
+  emptyBackspace?: 'close' | 'stay';
   /** Tab completion. */
   complete?(text: string): Completion | Promise<Completion>;
   /** Candidates shown while typing, before Tab. */

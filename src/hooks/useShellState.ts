@@ -97,7 +97,7 @@ export function useShellState(quit: () => void): ShellState {
         }
         return;
       }
-      const edit = editPrompt(current.text, press);
+      const edit = editPrompt(current.text, press, { emptyBackspace: current.spec.emptyBackspace });
       switch (edit.kind) {
         case 'text':
           setOverlay({ ...current, text: edit.text, candidates: current.spec.suggest?.(edit.text) ?? [] });

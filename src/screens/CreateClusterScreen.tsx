@@ -1,11 +1,12 @@
 // Guided cluster creation: the wizard (one step per choice), the review (spec,
 // plan and the equivalent command line), then create-and-watch until the
-// cluster validates. Esc before confirming leaves with nothing created.
+// cluster validates. Esc (or q) before confirming leaves with nothing created;
+// once answers are given, it asks first, saying which answers are lost.
 import { Box, Text } from 'ink';
 import { useCallback, useEffect, useMemo } from 'react';
 import { ErrorBox } from '../components/ErrorBox.js';
 import { Loading } from '../components/Loading.js';
-import { buildWizardBundle, expandHome, type CreateFlowSettings } from '../engine/create/index.js';
+import { buildWizardBundle, expandHome, type CreateFlowSettings, type WizardAnswers, type WizardStep } from '../engine/create/index.js';
 import type { KeyAction } from '../hooks/actions.js';
 import { useServices } from '../hooks/services.js';
 import { useBodySize } from '../hooks/useBodySize.js';
@@ -19,6 +20,17 @@ import { ReviewView } from './create-cluster/ReviewView.js';
 import { NOTHING_CREATED, WizardStepView } from './create-cluster/WizardStepView.js';
 
 export const CANCELLED_MESSAGE = 'Cluster creation cancelled: nothing was created.';
+export const DISCARD_QUESTION = 'Discard the answers so far?';
+
+/** The lines of the discard question: which answers go, and that nothing else does. */
+export function discardDetail(how: 'leave' | 'quit', lost: readonly WizardStep[], all: number, answers: WizardAnswers): string[] {
+  const cluster = answers.name.trim() ? ` for ${answers.name.trim()}` : '';
+  const what = lost.length === all ? `all ${all} answers${cluster}` : `what you answered${cluster}: ${lost.map((step) => step.title).join(', ')}`;
+  return [
+    `${how === 'quit' ? 'Quitting kopsdeck' : 'Leaving the wizard'} loses ${what}.`,
+    `Nothing else: ${NOTHING_CREATED} in the state store or the cloud.`,
+  ];
+}
 
 export interface CreateClusterScreenProps {
   /** Timing of the create-and-watch flow (tests shorten it). */
@@ -43,6 +55,20 @@ export function CreateClusterScreen({ settings }: CreateClusterScreenProps) {
     shell.flash(CANCELLED_MESSAGE, 'info');
   }, [leave, shell]);
 
+  // Leaving (Esc) or quitting (q) with answers given asks first; nothing is made before the final confirmation anyway.
+  const { given, steps } = wizard;
+  const lost = useMemo(() => (phase === 'wizard' ? steps.filter((step) => given.includes(step.id)) : steps), [phase, steps, given]);
+  const askFirst = useCallback(
+    (how: 'leave' | 'quit') => {
+      const run = how === 'quit' ? shell.quit : cancel;
+      if (!answers || lost.length === 0) return run();
+      shell.confirm({ message: DISCARD_QUESTION, detail: discardDetail(how, lost, steps.length, answers), onYes: run });
+    },
+    [answers, lost, steps.length, shell, cancel],
+  );
+  const requestCancel = useCallback(() => askFirst('leave'), [askFirst]);
+  const requestQuit = useCallback(() => askFirst('quit'), [askFirst]);
+
   // Confirming moves to the apply phase; the flow starts once, there.
   const { start, state } = creation;
   useEffect(() => {
@@ -63,7 +89,8 @@ export function CreateClusterScreen({ settings }: CreateClusterScreenProps) {
         answers={answers}
         bundle={bundle}
         onBack={() => wizard.goTo(wizard.steps[wizard.steps.length - 1].id)}
-        onCancel={cancel}
+        onCancel={requestCancel}
+        onQuit={requestQuit}
         onCreate={() => wizard.setPhase('apply')}
       />
     );
@@ -84,7 +111,7 @@ export function CreateClusterScreen({ settings }: CreateClusterScreenProps) {
       />
     );
   }
-  return <WizardStepView wizard={wizard} answers={answers} ctx={ctx} onCancel={cancel} />;
+  return <WizardStepView wizard={wizard} answers={answers} ctx={ctx} onCancel={requestCancel} onQuit={requestQuit} />;
 }
 
 function LoadingOrFailed({ actions, error, storeUrl, width }: { actions: KeyAction[]; error?: Error; storeUrl: string; width: number }) {

@@ -1,6 +1,7 @@
 // A cluster's instance groups as the cloud runs them, live: NAME ROLE
 // MACHINETYPE MIN TARGET MAX READY NEEDUPDATE ZONES. A group short of its
 // target is red, one with instances out of date yellow. Enter lists its nodes.
+// A bastion group registers no nodes: its READY counts instances in service.
 import { Box, Text } from 'ink';
 import { LiveGate } from '../components/LiveGate.js';
 import { LiveStatusLine } from '../components/LiveStatusLine.js';
@@ -38,7 +39,8 @@ export function InstanceGroupsScreen({ cluster }: { cluster: string }) {
   const table = useTable({ id: 'instance-groups', rows: snapshot?.instanceGroups ?? noRows, columns, rowKey, height: body.rows - TITLE_ROWS - TABLE_CHROME_ROWS });
   const selected = table.selected;
   const actions: KeyAction[] = [
-    { key: 'enter', label: 'nodes', disabled: !selected, run: () => selected && router.push({ name: 'nodes', cluster, filter: selected.name }) },
+    // Bastions register no nodes: there are none to list.
+    { key: 'enter', label: 'nodes', disabled: !selected || selected.role === 'Bastion', run: () => selected && router.push({ name: 'nodes', cluster, filter: selected.name }) },
     { key: 'n', label: 'all nodes', hidden: true, run: () => router.push({ name: 'nodes', cluster }) },
     { key: 'o', label: 'overview', hidden: true, run: () => router.push({ name: 'cluster', cluster }) },
     { key: 'l', label: 'rolling update', run: () => router.push({ name: 'rollout', cluster }) },
@@ -50,11 +52,13 @@ export function InstanceGroupsScreen({ cluster }: { cluster: string }) {
 
   const groups = snapshot?.instanceGroups;
   const short = groups?.filter((g) => g.ready < g.target).length ?? 0;
+  const bastions = groups?.some((g) => g.role === 'Bastion') ?? false;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
         <Text bold color="cyan">{`InstanceGroups(${cluster})[${groups?.length ?? '…'}]`}</Text>
         {short > 0 ? <Text color="red">{`  ${short} below target`}</Text> : null}
+        {bastions ? <Text dimColor>{'  bastions register no node: their READY counts instances in service'}</Text> : null}
       </Text>
       <LiveStatusLine snapshot={snapshot} />
       <LiveGate cluster={cluster} state={state} ready={ready} width={body.columns}>

@@ -11,7 +11,7 @@ import { TextView, TEXT_VIEW_CHROME_ROWS } from '../components/TextView.js';
 import { systemClock } from '../engine/clock.js';
 import { hasNeedsUpdateAnnotation, withNeedsUpdateAnnotation } from '../engine/kube/needs-update-annotation.js';
 import { cordon, uncordon } from '../engine/kube/node-ops.js';
-import { formatAge, isNodeReady, nodeRoleFromLabels, readyStatus, zoneOf } from '../engine/model/node-row.js';
+import { ageTickMs, formatAge, isNodeReady, nodeRoleFromLabels, readyStatus, zoneOf } from '../engine/model/node-row.js';
 import { renderTextTable } from '../engine/output/text-table.js';
 import type { KeyAction } from '../hooks/actions.js';
 import { useServices } from '../hooks/services.js';
@@ -90,7 +90,7 @@ export function NodeDetailScreen({ cluster, node }: { cluster: string; node: str
   const { session, state, ready, snapshot } = useLiveCluster(cluster, 'nodes');
   const detail = useNodeDetail(state, snapshot, node);
   const clock = services.access?.clock ?? systemClock;
-  const now = useTicker(() => clock.now(), 5000);
+  const now = useTicker(() => clock.now(), ageTickMs(clock));
   const podsComplete = state.status === 'live' && state.synced;
   const lines = useMemo(() => (detail ? describeNode(detail, now, podsComplete) : []), [detail, now, podsComplete]);
   const height = Math.max(1, body.rows - TITLE_ROWS - TEXT_VIEW_CHROME_ROWS);

@@ -8,7 +8,7 @@ import { LiveGate } from '../components/LiveGate.js';
 import { Table, TABLE_CHROME_ROWS } from '../components/Table.js';
 import { systemClock } from '../engine/clock.js';
 import { cordon, uncordon } from '../engine/kube/node-ops.js';
-import { formatAge } from '../engine/model/node-row.js';
+import { ageTickMs, formatAge } from '../engine/model/node-row.js';
 import type { ModelSnapshot, NodeRow } from '../engine/model/types.js';
 import type { KeyAction } from '../hooks/actions.js';
 import { useServices } from '../hooks/services.js';
@@ -21,9 +21,8 @@ import { useTable, type Column } from '../hooks/useTable.js';
 import { LiveStatusLine } from '../components/LiveStatusLine.js';
 
 const TITLE_ROWS = 2;
-const AGE_TICK_MS = 5000;
-
-function nodeColumns(now: number): Column<NodeRow>[] {
+/** The table's columns; AGE is told against `now`, the cluster's clock (the simulator's time on the simulator). */
+export function nodeColumns(now: number): Column<NodeRow>[] {
   return [
     { key: 'name', title: 'NAME', width: 27, grow: 1, sortKey: 'N', value: (n) => n.name },
     {
@@ -56,7 +55,7 @@ export function NodesScreen({ cluster, filter }: { cluster: string; filter?: str
   const body = useBodySize();
   const { session, state, ready, snapshot } = useLiveCluster(cluster, 'nodes');
   const clock = services.access?.clock ?? systemClock;
-  const now = useTicker(() => clock.now(), AGE_TICK_MS);
+  const now = useTicker(() => clock.now(), ageTickMs(clock));
   const columns = useMemo(() => nodeColumns(now), [now]);
   // A drill-down from an instance group arrives with a filter; it seeds the table's once.
   if (filter && !router.entry.memory.has('nodes:filter')) router.entry.memory.set('nodes:filter', filter);

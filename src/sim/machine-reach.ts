@@ -47,26 +47,13 @@ export function machineReach(world: () => AwsWorld, instanceId: string): Machine
     },
     create(url, body) {
       if (url.startsWith('file://')) return createLocal(url, body);
-      const target = s3(url);
-      if (!target) return { error: `unsupported location "${url}"` };
-      const denied = deny(world(), instance, 's3:PutObject', objectArn(target));
-      if (denied) return { error: denied };
-      const bucket = world().state.buckets[target.bucket];
-      if (!bucket) return { error: 'NoSuchBucket (404)' };
-      if (bucket.objects[target.key]) return 'exists';
-      world().putObject(bucket, target.key, Buffer.from(body, 'utf8'));
-      return 'created';
+      const written = putAs(world(), instance, url, body, { onlyIfAbsent: true });
+      return written === 'written' ? 'created' : written;
     },
     overwrite(url, body) {
       if (url.startsWith('file://')) return writeLocal(url, body);
-      const target = s3(url);
-      if (!target) return { error: `unsupported location "${url}"` };
-      const denied = deny(world(), instance, 's3:PutObject', objectArn(target));
-      if (denied) return { error: denied };
-      const bucket = world().state.buckets[target.bucket];
-      if (!bucket) return { error: 'NoSuchBucket (404)' };
-      world().putObject(bucket, target.key, Buffer.from(body, 'utf8'));
-      return 'written';
+      const written = putAs(world(), instance, url, body, { onlyIfAbsent: false });
+      return written === 'exists' ? { error: 'PreconditionFailed (412)' } : written;
     },
     instanceAlive(id) {
       const state = world().state.instances[id]?.state;
@@ -105,6 +92,19 @@ export function liveControlPlaneIps(world: AwsWorld, cluster: string): string[] 
     .filter((i) => (i.state === 'pending' || i.state === 'running') && i.tags.KubernetesCluster === cluster)
     .filter((i) => i.tags['k8s.io/role/control-plane'] !== undefined || i.tags['k8s.io/role/master'] !== undefined)
     .map((i) => i.privateIp);
+}
+
+/** A PutObject as the instance (IAM decides); `exists` when it must not replace an object that is there. */
+function putAs(world: AwsWorld, instance: Instance, url: string, body: string, options: { onlyIfAbsent: boolean }): 'written' | 'exists' | { error: string } {
+  const target = parseS3(url);
+  if (!target) return { error: `unsupported location "${url}"` };
+  const denied = deny(world, instance, 's3:PutObject', objectArn(target));
+  if (denied) return { error: denied };
+  const bucket = world.state.buckets[target.bucket];
+  if (!bucket) return { error: 'NoSuchBucket (404)' };
+  if (options.onlyIfAbsent && bucket.objects[target.key]) return 'exists';
+  world.putObject(bucket, target.key, Buffer.from(body, 'utf8'));
+  return 'written';
 }
 
 function parseS3(url: string): { bucket: string; key: string } | undefined {

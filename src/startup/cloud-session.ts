@@ -4,7 +4,7 @@
 import { scaledClock, systemClock } from '../engine/clock.js';
 import type { CloudAccess } from '../engine/cloud/access.js';
 import { defaultSimulatorDir } from '../engine/paths.js';
-import { connectOrStartSimulator, type SimulatorConnection } from './simulator-connection.js';
+import { connectOrStartSimulator, type SimulatorConnection, type SimulatorTime } from './simulator-connection.js';
 
 export type CloudChoice = 'sim' | 'aws';
 
@@ -58,11 +58,18 @@ async function simulatorSession(env: NodeJS.ProcessEnv): Promise<CloudSession> {
   };
 }
 
-/** How to reach a running simulator (also what tests and benchmarks hand to the engine). */
-export function simulatorAccess(sim: { url: string; speed: number; kubeconfigPath: string; token: string }, defaultRegion = 'us-east-1'): CloudAccess {
+/**
+ * How to reach a running simulator (also what tests and benchmarks hand to the engine).
+ * Its clock follows the simulator's own time, read when connecting: creation
+ * timestamps are in that time, so ages are told by it (every process the same).
+ */
+export function simulatorAccess(
+  sim: { url: string; speed: number; kubeconfigPath: string; token: string; time?: SimulatorTime },
+  defaultRegion = 'us-east-1',
+): CloudAccess {
   return {
     simulated: true,
-    clock: scaledClock(sim.speed),
+    clock: sim.time ? scaledClock(sim.speed, sim.time.simMs, sim.time.wallMs) : scaledClock(sim.speed),
     awsEndpoint: sim.url,
     // The world's token is the key id; the simulator checks no signature, so the secret key is a placeholder.
     awsCredentials: simulatorCredentials(sim.token),

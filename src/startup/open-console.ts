@@ -7,18 +7,24 @@ import { CliError, exitSilently } from '../commands/cli-error.js';
 import type { CommandContext } from '../commands/command-context.js';
 import { seedDemoCluster } from './demo-cluster.js';
 import { rolloutSessionsFor } from '../hooks/rollout-sessions.js';
+import { FileObjectStore } from '../engine/store/file-store.js';
 
 export async function openConsole(ctx: CommandContext, initialRoute?: Route): Promise<void> {
+  // The create wizard may make the store's directory (its first write); any other console only reads,
+  // and a store named by a mistyped path is an error here, not an empty console.
+  const creating = initialRoute?.name === 'create-cluster';
+  const store = ctx.store({ creating });
+  if (!creating && store.objects instanceof FileObjectStore) await store.objects.checkExists();
   if (!process.stdin.isTTY) {
     throw new CliError('The console needs an interactive terminal; in scripts use a subcommand such as `kopsdeck get clusters` (see --help).');
   }
   const session = await ctx.cloud();
-  const demo = await seedDemoCluster(ctx.store(), session, ctx.io.env);
+  const demo = await seedDemoCluster(store, session, ctx.io.env);
   let demoFailure: Error | undefined;
   demo?.cloudReady.catch((error: Error) => (demoFailure = error));
   const services: Services = {
-    store: ctx.store(),
-    storeUrl: ctx.store().url,
+    store,
+    storeUrl: store.url,
     cloud: 'aws',
     simulated: session.simulated,
     region: session.defaultRegion,

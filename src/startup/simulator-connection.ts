@@ -16,10 +16,23 @@ export interface SimulatorConnection {
   kubeconfigPath: string;
   /** The world's access token (src/sim/access-token.ts): every request presents it. */
   token: string;
+  /**
+   * The simulator's own time (its clock runs `speed` times faster than the wall clock
+   * and resumes a saved world where it stopped), read at a wall-clock instant: the
+   * clock creation timestamps and ages are told by.
+   */
+  time?: SimulatorTime;
   /** What the user should know about the simulator's start, each a sentence (only for the process that started it). */
   notices?: string[];
   /** Stops the simulator if this process started it (saving its world); otherwise does nothing. */
   release(): Promise<void>;
+}
+
+export interface SimulatorTime {
+  /** The simulator's epoch ms... */
+  simMs: number;
+  /** ...at this wall-clock epoch ms. */
+  wallMs: number;
 }
 
 interface EndpointRecord {
@@ -54,8 +67,9 @@ export async function connectOrStartSimulator(options: { dir: string; speed?: nu
 /** The simulator another kopsdeck process serves from `dir`, if it still answers. */
 export async function findRunningSimulator(dir: string): Promise<Omit<SimulatorConnection, 'release'> | null> {
   const running = readRecord(join(dir, 'endpoint.json'));
-  if (!running || !(await answers(running.url, running.token))) return null;
-  return { url: running.url, speed: running.speed, kubeconfigPath: running.kubeconfigPath, token: running.token };
+  const health = running ? await readHealth(running.url, running.token) : null;
+  if (!running || !health) return null;
+  return { url: running.url, speed: health.speed ?? running.speed, kubeconfigPath: running.kubeconfigPath, token: running.token, time: health.time };
 }
 
 /** Starts the simulator in this process and records its address for other processes. */
@@ -76,11 +90,14 @@ export async function startRecordedSimulator(options: {
   const record: EndpointRecord = { url: simulator.url, speed, kubeconfigPath: simulator.kubeconfigPath, token: simulator.token, pid: process.pid };
   writeFileAtomic(recordPath, JSON.stringify(record, null, 2) + '\n');
   let released = false;
+  // Its time is read as any client reads it (over HTTP): a restored world resumes at its saved time, not now.
+  const time = (await readHealth(simulator.url, simulator.token))?.time;
   return {
     url: simulator.url,
     speed,
     kubeconfigPath: simulator.kubeconfigPath,
     token: simulator.token,
+    time,
     notices: simulator.notices,
     release: async () => {
       if (released) return;
@@ -100,11 +117,20 @@ function readRecord(path: string): EndpointRecord | null {
   }
 }
 
-async function answers(url: string, token: string): Promise<boolean> {
+/** GET /sim/health: null when the simulator does not answer; else its speed and its time, read halfway through the request. */
+async function readHealth(url: string, token: string): Promise<{ speed?: number; time?: SimulatorTime } | null> {
   try {
+    const sent = Date.now();
     const response = await fetch(`${url}/sim/health`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(1000) });
-    return response.ok;
+    const received = Date.now();
+    if (!response.ok) return null;
+    const body = (await response.json().catch(() => ({}))) as { speed?: unknown; now?: unknown };
+    const simMs = typeof body.now === 'string' ? Date.parse(body.now) : NaN;
+    return {
+      speed: typeof body.speed === 'number' && body.speed > 0 ? body.speed : undefined,
+      time: Number.isFinite(simMs) ? { simMs, wallMs: (sent + received) / 2 } : undefined,
+    };
   } catch {
-    return false;
+    return null;
   }
 }

@@ -1,4 +1,4 @@
-// The bootstrap script's etcd membership step against a real etcd (Debian's
+// The upkeep script's etcd membership step against a real etcd (Debian's
 // etcd-server): three members on 127.0.0.1-3 with client TLS, one of them
 // stopped for good. The script's remove_stale_etcd_members (run by each
 // control-plane node's upkeep with the etcdctl of its etcd container), given
@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { bootstrapScript } from '../../src/engine/bootstrap/user-data.js';
+import { bootstrapScript, upkeepScript } from '../../src/engine/bootstrap/user-data.js';
 import { etcdQuorumRefusal } from '../../src/engine/rollout/etcd-quorum.js';
 
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
@@ -118,11 +118,14 @@ function scriptFunction(call: string, through: number): { status: number | null;
   writeFileSync(join(etc, 'bootstrap.env'), 'CLUSTER_NAME=test.k8s.local\nINSTANCE_GROUP=cp\nINSTANCE_GROUP_ROLE=ControlPlane\nKUBERNETES_VERSION=1.36.3\nAWS_REGION=us-east-1\nCONFIG_BASE=s3://state/test.k8s.local\n');
   const script = join(dir, 'kopsdeck-bootstrap');
   writeFileSync(script, bootstrapScript(), { mode: 0o755 });
-  const run = spawnSync('bash', ['-c', `. "${script}" source-only; ${call}`], {
+  const upkeep = join(dir, 'kopsdeck-upkeep');
+  writeFileSync(upkeep, upkeepScript(), { mode: 0o755 });
+  const run = spawnSync('bash', ['-c', `. "${upkeep}" source-only; ${call}`], {
     encoding: 'utf8',
     env: {
       ...process.env,
       KOPSDECK_ETC: etc,
+      KOPSDECK_BOOTSTRAP: script,
       // The host's etcdctl stands in for the one in the node's etcd container.
       ETCDCTL: `etcdctl --endpoints https://${hosts[through]}:${clientPorts[through]} --cacert ${join(pki, 'etcd/ca.crt')} --cert ${join(dir, 'etcdctl.crt')} --key ${join(dir, 'etcdctl.key')}`,
     },

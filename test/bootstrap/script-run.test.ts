@@ -35,7 +35,7 @@ import { simulatorAccess, simulatorCredentials } from '../../src/startup/cloud-s
 import { startRecordedSimulator, type SimulatorConnection } from '../../src/startup/simulator-connection.js';
 import { awsClientsFor } from '../../src/engine/cloud/access.js';
 import type { AwsClients } from '../../src/engine/cloud/aws/clients.js';
-import { bootstrapScript, MACHINE_PATHS, parseEnvFile } from '../../src/engine/bootstrap/user-data.js';
+import { bootstrapScript, MACHINE_PATHS, parseEnvFile, upkeepScript } from '../../src/engine/bootstrap/user-data.js';
 import { caCertHash } from '../../src/engine/pki/certificates.js';
 import { cliHarness } from '../helpers/cli-harness.js';
 
@@ -64,6 +64,7 @@ let imds: FakeImds;
 
 /** The script as the machines get it, written where bash sources it. */
 const script = join(dir, 'kopsdeck-bootstrap');
+const upkeep = join(dir, 'kopsdeck-upkeep');
 /** /etc/kopsdeck as cloud-init writes it from the control-plane user-data. */
 let etc: string;
 /** The files of that user-data under /etc/kopsdeck, by name. */
@@ -150,14 +151,16 @@ function runScript(calls: string, options: { etc?: string; env?: Record<string, 
   const work = join(runDir, 'work');
   mkdirSync(work, { mode: 0o700 });
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', `. "$SCRIPT" source-only; ${calls}`], {
+    // The upkeep script sources the bootstrap script: every function of both is defined.
+    const child = spawn('bash', ['-c', `. "$UPKEEP" source-only; ${calls}`], {
       // Its own process group, so that a run past its time is ended with its curl and python3.
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: home,
-        SCRIPT: script,
+        UPKEEP: upkeep,
+        KOPSDECK_BOOTSTRAP: script,
         KOPSDECK_ETC: options.etc ?? etc,
         IMDS_ENDPOINT: imds.url,
         S3_ENDPOINT: sim.url,
@@ -229,7 +232,10 @@ before(
     for (const file of ['bootstrap.env', 'kubeadm-init.yaml', 'kubeadm-join-control-plane.yaml']) assert.ok(machineFiles.has(file), `the control-plane user-data writes /etc/kopsdeck/${file}`);
     const shipped = files.find((f) => f.path === MACHINE_PATHS.script)!;
     assert.equal(gunzipSync(Buffer.from(shipped.content, 'base64')).toString('utf8'), bootstrapScript(), 'the user-data carries the script this test runs');
+    const shippedUpkeep = files.find((f) => f.path === MACHINE_PATHS.upkeep)!;
+    assert.equal(gunzipSync(Buffer.from(shippedUpkeep.content, 'base64')).toString('utf8'), upkeepScript(), 'and the upkeep script');
     writeFileSync(script, bootstrapScript(), { mode: 0o755 });
+    writeFileSync(upkeep, upkeepScript(), { mode: 0o755 });
     etc = etcCopy('etc');
     const bootstrapEnv = parseEnvFile(machineFiles.get('bootstrap.env')!);
     assert.equal(bootstrapEnv.CONFIG_BASE, CONFIG_BASE);

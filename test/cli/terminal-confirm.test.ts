@@ -55,3 +55,13 @@ test('closed input (no one to answer) aborts rather than draining', async () => 
   assert.equal(await h.confirm(request(1)), 'abort');
   assert.match(h.err(), /input closed/);
 });
+
+test('a bastion (no node) is asked about as a replacement, never as a drain', async () => {
+  const bastion = { ...request(1), instanceId: 'i-b', nodeName: undefined, group: 'bastions', kind: 'Bastion', reason: 'forced (--force)', evict: [], noDrain: 'bastion' } as ConfirmRequest;
+  const h = harness('a\n');
+  assert.equal(await h.confirm(bastion), 'yes');
+  assert.equal(await h.confirm(request(2)), 'yes');
+  assert.equal(h.out().split('\n').slice(0, 3).join('\n'), '\n[1/3] i-b in bastions: forced (--force)\n  A bastion registers no node, so nothing is drained: kops replaces bastions without a drain.');
+  assert.match(h.err(), /^Replace it\? \[y\]es \/ \[s\]kip this instance \/ yes to \[a\]ll remaining \/ \[x\] abort: \n$/);
+  assert.doesNotMatch(h.out().split('[2/3]')[0], /drain will evict|Left alone/);
+});

@@ -1,6 +1,7 @@
-// Runs the kopsdeck command line in-process against a fresh local state store,
-// capturing what it prints.
-import { mkdtempSync } from 'node:fs';
+// Runs the kopsdeck command line in-process against a fresh local state store
+// (an empty directory: reading a store whose directory does not exist is an
+// error), capturing what it prints.
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/commands/program.js';
@@ -20,6 +21,7 @@ export interface CliHarness {
 export function cliHarness(): CliHarness {
   const home = mkdtempSync(join(tmpdir(), 'kopsdeck-cli-'));
   const stateUrl = 'file://' + join(home, 'state');
+  mkdirSync(join(home, 'state'), { mode: 0o700 });
   return {
     home,
     stateUrl,

@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { gunzipSync } from 'node:zlib';
 import {
   bootstrapScript,
+  upkeepScript,
   decodeUserData,
   readBootstrapValues,
   readableUserData,
@@ -57,6 +58,7 @@ test('the user-data is a cloud-config that says who the machine is, where it rea
     '/etc/systemd/system/kopsdeck-upkeep.service',
     '/etc/systemd/system/kopsdeck-upkeep.timer',
     '/usr/local/sbin/kopsdeck-bootstrap',
+    '/usr/local/sbin/kopsdeck-upkeep',
   ]);
   const script = files.get('/usr/local/sbin/kopsdeck-bootstrap')!;
   assert.equal(script.encoding, 'gz+b64');
@@ -90,7 +92,7 @@ test("the kubeadm configurations decode against kubeadm's v1beta4 types and carr
 
 test('nothing secret travels in the user-data: the token is a placeholder the machine fills in, no key is carried', () => {
   const text = renderUserData(base({ role: 'ControlPlane' }));
-  const all = text + bootstrapScript();
+  const all = text + bootstrapScript() + upkeepScript();
   assert.doesNotMatch(all, /[a-z0-9]{6}\.[a-z0-9]{16}/, 'no bootstrap token');
   assert.doesNotMatch(all, /BEGIN [A-Z ]*PRIVATE KEY/);
   assert.match(text, /token: "@BOOTSTRAP_TOKEN@"/);
@@ -145,12 +147,14 @@ test('every role\'s user-data passes `cloud-init schema`', { skip: has('cloud-in
   }
 });
 
-test('the bootstrap script passes shellcheck', { skip: has('shellcheck') ? false : 'shellcheck is not installed (.ci/run installs it)' }, () => {
+test('the bootstrap and upkeep scripts, as shipped, pass shellcheck', { skip: has('shellcheck') ? false : 'shellcheck is not installed (.ci/run installs it)' }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'kopsdeck-shellcheck-'));
   try {
-    const file = join(dir, 'kopsdeck-bootstrap');
+    const file = join(dir, 'kopsdeck-bootstrap.sh');
     writeFileSync(file, bootstrapScript());
-    const out = spawnSync('shellcheck', ['--shell=bash', '--severity=style', file], { encoding: 'utf8' });
+    writeFileSync(join(dir, 'kopsdeck-upkeep.sh'), upkeepScript());
+    // -x -P: the upkeep script's `source` of the bootstrap script is followed and checked with it.
+    const out = spawnSync('shellcheck', ['--shell=bash', '--severity=style', '-x', '-P', dir, file, join(dir, 'kopsdeck-upkeep.sh')], { encoding: 'utf8' });
     assert.equal(out.status, 0, out.stdout);
     writeFileSync(file, '#!/bin/bash\necho $1\n');
     assert.notEqual(spawnSync('shellcheck', [file]).status, 0, 'shellcheck does flag an unquoted expansion');

@@ -7,8 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { render } from 'ink-testing-library';
 import { ConfirmPanel, confirmPodLines } from '../../src/screens/rollout/ConfirmPanel.js';
-import { BlockedDrain } from '../../src/screens/rollout/RunView.js';
-import { describeNext, describeNow, instanceRows } from '../../src/hooks/rollout-progress.js';
+import { BlockedDrain, RunHeader } from '../../src/screens/rollout/RunView.js';
+import { AbortPanel, detachedNotTerminated } from '../../src/screens/rollout/AbortPanel.js';
+import { describeNext, describeNow, instanceRows, progressOf } from '../../src/hooks/rollout-progress.js';
 import type { RolloutSessionState } from '../../src/hooks/rollout-session.js';
 import { DEFAULT_TIMINGS, initialRolloutView, reduceRollout, type ConfirmPod, type ConfirmRequest, type RolloutEvent, type RolloutPlan } from '../../src/engine/rollout/index.js';
 
@@ -173,4 +174,54 @@ test('a lockstep wave: one sentence for the instances draining together, every h
   assert.equal(rows[0].status, 'skipped');
   assert.equal(rows[0].blocked, undefined);
   assert.deepEqual(rows.filter((r) => r.blocked).map((r) => r.id), ['i-b']);
+});
+
+test('the status tells the truth: no stale "last check passed" once a node is out, skipped is not done, one elapsed time at the end', () => {
+  const now = 10_000_000;
+  const events: RolloutEvent[] = [
+    { type: 'plan', plan, resumed: false },
+    { type: 'validation-attempt', group: 'nodes', attempt: 1, ok: true, consecutivePasses: 1, required: 1, failures: [] },
+  ];
+  assert.equal(stateOf(events, now).view.validation?.ok, true, 'shown while it describes the cluster');
+  events.push({ type: 'step-started', instanceId: 'i-a', group: 'nodes', nodeName: 'node-a', step: 'confirm' });
+  assert.equal(stateOf(events, now).view.validation?.ok, true, 'a question takes nothing out');
+  events.push({ type: 'step-started', instanceId: 'i-a', group: 'nodes', nodeName: 'node-a', step: 'cordon' });
+  assert.equal(stateOf(events, now).view.validation, undefined, 'once node-a is cordoned the last check is no longer current');
+
+  // i-a replaced, i-b skipped, i-c left: one of three replaced, not two.
+  for (const step of ['confirm', 'cordon', 'drain', 'post-drain', 'terminate', 'join', 'validate'] as const) {
+    events.push({ type: 'step-finished', instanceId: 'i-a', group: 'nodes', nodeName: 'node-a', step, durationMs: 1000 });
+  }
+  events.push({ type: 'skipped', instanceId: 'i-b', group: 'nodes', reason: 'you skipped it' });
+  const running = stateOf(events, now);
+  const rows = instanceRows(running, now);
+  const header = render(<RunHeader state={running} progress={progressOf(running, rows, now)} now="" next="" width={200} />);
+  assert.match(header.lastFrame() ?? '', /1 of 3 instances replaced, 1 skipped {2}· {2}elapsed 2m00s/);
+  header.unmount();
+
+  // Ended: the header's elapsed is the result's duration, however long the screen stays open.
+  const ended: RolloutSessionState = {
+    ...running,
+    phase: 'ended',
+    result: { status: 'finished', replaced: ['i-a'], skipped: ['i-b'], durationMs: 95_000 },
+  };
+  assert.equal(progressOf(ended, rows, now + 3_600_000).elapsedMs, 95_000);
+});
+
+test('the abort panel names an instance a surge detached and did not terminate: it keeps running outside its group', () => {
+  const now = 10_000_000;
+  const events: RolloutEvent[] = [{ type: 'plan', plan, resumed: false }];
+  for (const step of ['confirm', 'detach', 'cordon'] as const) {
+    events.push({ type: 'step-started', instanceId: 'i-a', group: 'nodes', nodeName: 'node-a', step }, { type: 'step-finished', instanceId: 'i-a', group: 'nodes', nodeName: 'node-a', step, durationMs: 1000 });
+  }
+  const rows = instanceRows(stateOf(events, now), now);
+  assert.deepEqual(detachedNotTerminated(rows).map((r) => r.id), ['i-a']);
+  const panel = render(<AbortPanel rows={rows} width={400} />);
+  const frame = panel.lastFrame() ?? '';
+  panel.unmount();
+  assert.match(frame, /Detached from its group and still running: i-a \(node-a\); it stays up outside the group \(its replacement is in the group\) until the rolling update runs again, which drains and terminates it\./);
+  assert.match(frame, /Cordoned but not drained right now: node-a\./);
+  const none = render(<AbortPanel rows={instanceRows(stateOf([{ type: 'plan', plan, resumed: false }], now), now)} width={400} />);
+  assert.match(none.lastFrame() ?? '', /No instance is detached from its group and still running\./);
+  none.unmount();
 });

@@ -215,12 +215,12 @@ describe('live views on the simulator', () => {
 });
 
 describe('live views that cannot reach their cluster', () => {
-  test('no kubeconfig context: says so and what to run', async () => {
+  test('no kubeconfig context for a stored cluster: says so and what to run', async () => {
     const empty = join(fx.home, 'empty-kubeconfig');
     writeFileSync(empty, 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n');
-    const app = await open({ name: 'nodes', cluster: 'missing.k8s.local' }, fx.services({ access: { ...fx.access, kubeconfigPath: empty } }));
-    const frame = await app.waitFor('No kubeconfig context for missing.k8s.local');
-    assert.match(frame, /kopsdeck update cluster missing\.k8s\.local --yes/);
+    const app = await open({ name: 'nodes', cluster: fx.name }, fx.services({ access: { ...fx.access, kubeconfigPath: empty } }));
+    const frame = await app.waitFor(`No kubeconfig context for ${fx.name}`);
+    assert.match(frame, /kopsdeck update cluster live\.k8s\.local --yes/);
     await app.close();
   });
 

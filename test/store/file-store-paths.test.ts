@@ -57,11 +57,21 @@ test('get, put, delete and list refuse a key whose path crosses a link; a linked
 
 test('a store URL under /proc or at a device is refused at once with the reason, exit 1', async () => {
   const cli = cliHarness();
+  // Reading creates nothing: there is no store there.
+  for (const [url, reason] of [
+    ['file:///proc/self/kopsdeck-state', /^Error: no state store at file:\/\/\/proc\/self\/kopsdeck-state \(the directory does not exist\)\n/],
+    ['file:///dev/null', /^Error: no state store at file:\/\/\/dev\/null \(\/dev\/null is not a directory\)\n/],
+  ] as const) {
+    const result = await cli.run(['--state', url, 'get', 'clusters']);
+    assert.equal(result.code, 1, url);
+    assert.match(result.stderr, reason);
+  }
+  // Writing would create the directory, and cannot.
   for (const [url, reason] of [
     ['file:///proc/self/kopsdeck-state', /cannot create the state store directory \/proc\/self\/kopsdeck-state: /],
     ['file:///dev/null', /cannot create the state store directory \/dev\/null: \/dev\/null exists and is not a directory/],
   ] as const) {
-    const result = await cli.run(['--state', url, 'get', 'clusters']);
+    const result = await cli.run(['--state', url, 'create', 'cluster', 'a.example.com', '--zones', 'us-east-1a']);
     assert.equal(result.code, 1, url);
     assert.match(result.stderr, reason);
   }

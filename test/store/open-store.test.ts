@@ -21,15 +21,33 @@ test('--state beats KOPS_STATE_STORE, which beats the local default under KOPSDE
   assert.equal(resolveStateStoreUrl('/srv/plain-path', {}), 'file:///srv/plain-path');
 });
 
-test('a file:// store is created on open and works', async (t) => {
+test('opening a file:// store creates nothing; its first write makes the directory', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'kopsdeck-open-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const url = 'file://' + join(dir, 'nested', 'state');
   const store = openStateStore(url);
-  assert.ok((await stat(join(dir, 'nested', 'state'))).isDirectory());
   assert.ok(store.objects instanceof FileObjectStore);
   assert.equal(store.url, url);
   assert.deepEqual(await store.listClusters(), []);
+  await assert.rejects(stat(join(dir, 'nested')), { code: 'ENOENT' });
+  await store.objects.put('a.example.com/config', 'x\n');
+  assert.ok((await stat(join(dir, 'nested', 'state'))).isDirectory());
+  assert.equal((await stat(join(dir, 'nested', 'state'))).mode & 0o777, 0o700);
+  assert.deepEqual(await store.objects.list(''), ['a.example.com/config']);
+});
+
+test("a store opened with missingDirectory 'error' fails reads on a missing directory, saying so, and still writes", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'kopsdeck-open-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const url = 'file://' + join(dir, 'typo');
+  const store = openStateStore(url, { missingDirectory: 'error' });
+  const missing = { name: 'MissingStateStoreError', message: `no state store at ${url} (the directory does not exist)` };
+  await assert.rejects(store.listClusters(), missing);
+  await assert.rejects(store.getCluster('a.example.com'), missing);
+  await assert.rejects(store.objects.delete('a.example.com/config'), missing);
+  await assert.rejects(stat(join(dir, 'typo')), { code: 'ENOENT' });
+  await store.objects.put('a.example.com/config', 'x\n');
+  assert.deepEqual(await store.objects.list(''), ['a.example.com/config']);
 });
 
 test('an s3:// URL opens an S3 store on the given client, bucket and prefix', () => {

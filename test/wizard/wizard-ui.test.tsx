@@ -285,13 +285,16 @@ test('Esc before confirming creates nothing: the store and the simulator are unc
   assert.match(question, /Until you answer y, nothing has been created yet/);
   app.press('n'); // ... no
   await app.waitFor((f) => !f.includes('Create cluster demo.example.com?') && f.includes('Review: demo.example.com'));
-  app.press(keys.escape);
+  app.press(keys.escape); // every answer is given by now: leaving asks first
+  const discard = (await app.waitFor('Discard the answers so far?')).replace(/ ║ ║ /g, ' ');
+  assert.match(discard, /Leaving the wizard loses all 14 answers for demo\.example\.com\./);
+  app.press('y');
   const frame = await app.waitFor('Cluster creation cancelled: nothing was created.');
   assert.match(frame, /Clusters \[1\]/);
   assert.deepEqual(await bench.store.listClusters(), before.clusters);
   assert.deepEqual(await bench.mutatingCalls(), before.calls, 'no AWS call that changes anything');
 
-  // :create opens it too, and Esc from a field (twice: stop editing, then cancel) also leaves.
+  // :create opens it too, and Esc from an untouched field (twice: stop editing, then cancel) leaves at once: no answer is lost.
   app.press(':');
   app.press('create');
   app.press(keys.enter);

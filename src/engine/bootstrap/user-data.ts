@@ -42,6 +42,7 @@ export const MACHINE_PATHS = {
   joinControlPlane: '/etc/kopsdeck/kubeadm-join-control-plane.yaml',
   join: '/etc/kopsdeck/kubeadm-join.yaml',
   script: '/usr/local/sbin/kopsdeck-bootstrap',
+  upkeep: '/usr/local/sbin/kopsdeck-upkeep',
   upkeepService: '/etc/systemd/system/kopsdeck-upkeep.service',
   upkeepTimer: '/etc/systemd/system/kopsdeck-upkeep.timer',
 } as const;
@@ -127,8 +128,8 @@ export function renderUserData(input: UserDataInput): string {
     if (kubeadm.join) files.push({ path: MACHINE_PATHS.join, content: kubeadm.join, permissions: '0600' });
   }
   // Compressed: EC2 takes at most 16 KB of user-data, and the script alone is about that.
-  files.push({ path: MACHINE_PATHS.script, content: gzipSync(bootstrapScript(), { level: 9 }).toString('base64'), permissions: '0755', encoding: 'gz+b64' });
-  if (role === 'ControlPlane') files.push(...upkeepUnits());
+  files.push(compressed(MACHINE_PATHS.script, bootstrapScript()));
+  if (role === 'ControlPlane') files.push(compressed(MACHINE_PATHS.upkeep, upkeepScript()), ...upkeepUnits());
   const config = {
     write_files: files.map((file) => ({ path: file.path, owner: 'root:root', permissions: file.permissions, ...(file.encoding ? { encoding: file.encoding } : {}), content: file.content })),
     runcmd: [[MACHINE_PATHS.script, 'boot']],
@@ -136,9 +137,14 @@ export function renderUserData(input: UserDataInput): string {
   return `#cloud-config\n${USER_DATA_MARKER}: ${role} ${input.instanceGroup} of ${input.cluster}\n${stringify(config, { lineWidth: 0 })}`;
 }
 
-/** Every minute on a control-plane node: node labels and the bootstrap token (the script's `upkeep`). */
+/** An executable script, gzipped (cloud-init's gz+b64). */
+function compressed(path: string, text: string): WriteFile {
+  return { path, content: gzipSync(text, { level: 9 }).toString('base64'), permissions: '0755', encoding: 'gz+b64' };
+}
+
+/** Every minute on a control-plane node: bootstrap/kopsdeck-upkeep.sh. */
 function upkeepUnits(): WriteFile[] {
-  const service = ['[Unit]', 'Description=kopsdeck upkeep: node labels and the bootstrap token', '', '[Service]', 'Type=oneshot', `ExecStart=${MACHINE_PATHS.script} upkeep`, ''].join('\n');
+  const service = ['[Unit]', 'Description=kopsdeck upkeep: node labels, gone nodes, the bootstrap token, etcd members', '', '[Service]', 'Type=oneshot', `ExecStart=${MACHINE_PATHS.upkeep}`, ''].join('\n');
   const timer = ['[Unit]', 'Description=kopsdeck upkeep, every minute', '', '[Timer]', 'OnBootSec=1min', 'OnUnitActiveSec=1min', '', '[Install]', 'WantedBy=timers.target', ''].join('\n');
   return [
     { path: MACHINE_PATHS.upkeepService, content: service, permissions: '0644' },
@@ -146,13 +152,28 @@ function upkeepUnits(): WriteFile[] {
   ];
 }
 
-let script: string | undefined;
+const scripts = new Map<string, string>();
 
-/** bootstrap/kopsdeck-bootstrap.sh, shipped with kopsdeck beside channels/. */
-export function bootstrapScript(): string {
-  script ??= readFileSync(join(packageRoot(), 'bootstrap', 'kopsdeck-bootstrap.sh'), 'utf8');
-  return script;
+/**
+ * A script of bootstrap/ as machines get it: without its comment lines and
+ * blank lines (the shebang and shellcheck directives stay), since EC2 takes
+ * at most 16 KB of user-data. The file in bootstrap/ is the one to read.
+ */
+function shipped(name: string): string {
+  let text = scripts.get(name);
+  if (text === undefined) {
+    const source = readFileSync(join(packageRoot(), 'bootstrap', name), 'utf8');
+    text = source.split('\n').filter((line) => line.trim() !== '' && !/^\s*#(?!!|\s*shellcheck)/.test(line)).join('\n') + '\n';
+    scripts.set(name, text);
+  }
+  return text;
 }
+
+/** bootstrap/kopsdeck-bootstrap.sh, as shipped with kopsdeck beside channels/ (see shipped()). */
+export const bootstrapScript = (): string => shipped('kopsdeck-bootstrap.sh');
+
+/** bootstrap/kopsdeck-upkeep.sh: the control plane's upkeep, which sources the bootstrap script's functions. */
+export const upkeepScript = (): string => shipped('kopsdeck-upkeep.sh');
 
 export function renderUserDataBase64(input: UserDataInput): string {
   return Buffer.from(renderUserData(input), 'utf8').toString('base64');

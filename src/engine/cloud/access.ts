@@ -22,7 +22,7 @@ export interface CloudAccess {
 }
 
 /** The region a cluster lives in: its zones say, else the access's default. */
-export function clusterRegion(cluster: Cluster | undefined, access: CloudAccess): string {
+export function clusterRegion(cluster: Cluster | undefined, access: Pick<CloudAccess, 'defaultRegion'>): string {
   const zone = cluster?.spec.subnets?.[0]?.zone;
   return (zone && regionOfZone(zone)) || access.defaultRegion;
 }

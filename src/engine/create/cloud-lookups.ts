@@ -1,12 +1,14 @@
 // What the wizard reads from the cloud before it asks: the zones of a region
-// (EC2 DescribeAvailabilityZones), the account's Route 53 hosted zones, and the
+// (EC2 DescribeAvailabilityZones), the instance types it offers (EC2
+// DescribeInstanceTypeOfferings), the account's Route 53 hosted zones, and the
 // names already taken in the state store. Read-only: nothing is created here.
-import { DescribeAvailabilityZonesCommand } from '@aws-sdk/client-ec2';
+import { DescribeAvailabilityZonesCommand, paginateDescribeInstanceTypeOfferings } from '@aws-sdk/client-ec2';
 import { paginateListHostedZones } from '@aws-sdk/client-route-53';
 import { awsClientsFor, type CloudAccess } from '../cloud/access.js';
 import { zonesOfRegion } from '../spec/regions.js';
 import type { ClusterStore } from '../store/cluster-store.js';
 import type { HostedZoneInfo, WizardEnvironment } from './answers.js';
+import type { MachineTypeOfferings } from './field-checks.js';
 
 export interface ZoneList {
   zones: string[];
@@ -32,6 +34,29 @@ export async function listZones(access: CloudAccess | undefined, region: string)
     return { zones, source: 'cloud' };
   } catch (error) {
     return { zones: [...zonesOfRegion(region)], source: 'table', error: message(error) };
+  } finally {
+    clients.destroy();
+  }
+}
+
+/**
+ * The instance types EC2 offers in `region`. When the cloud cannot be asked
+ * (no cloud, no permission, an endpoint without the action), the reason comes
+ * back instead and typed machine types are checked by their shape only.
+ */
+export async function listMachineTypes(access: CloudAccess | undefined, region: string): Promise<MachineTypeOfferings> {
+  if (!access) return { region, error: 'no cloud is configured' };
+  const clients = awsClientsFor(access, region);
+  try {
+    const types = new Set<string>();
+    const pages = paginateDescribeInstanceTypeOfferings({ client: clients.ec2 }, { LocationType: 'region', Filters: [{ Name: 'location', Values: [region] }] });
+    for await (const page of pages) {
+      for (const offering of page.InstanceTypeOfferings ?? []) if (offering.InstanceType) types.add(offering.InstanceType);
+    }
+    if (types.size === 0) return { region, error: `EC2 listed no instance types for ${region}` };
+    return { region, types: [...types].sort() };
+  } catch (error) {
+    return { region, error: message(error) };
   } finally {
     clients.destroy();
   }

@@ -1,18 +1,10 @@
 // Tab completion for the wizard's text fields: cluster names under the
-// account's hosted zones, common EC2 machine types, and file paths.
+// account's hosted zones, EC2 machine types (those the region offers, when
+// the cloud listed them), and file paths.
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { GOSSIP_SUFFIX, type HostedZoneInfo } from './answers.js';
-import { expandHome } from './field-checks.js';
-
-export const COMMON_MACHINE_TYPES: readonly string[] = [
-  't3.small', 't3.medium', 't3.large', 't3.xlarge', 't3.2xlarge',
-  't4g.medium', 't4g.large',
-  'm6i.large', 'm6i.xlarge', 'm6i.2xlarge', 'm7i.large', 'm7i.xlarge',
-  'm6g.large', 'm7g.large',
-  'c6i.large', 'c6i.xlarge', 'c7i.large',
-  'r6i.large', 'r6i.xlarge',
-];
+import { COMMON_MACHINE_TYPES, expandHome, type MachineTypeOfferings } from './field-checks.js';
 
 export interface TextCompletion {
   text: string;
@@ -40,8 +32,15 @@ export function completeClusterName(text: string, zones: readonly HostedZoneInfo
   return fromCandidates(text, names);
 }
 
-export function completeMachineType(text: string): TextCompletion {
-  return fromCandidates(text, COMMON_MACHINE_TYPES);
+/**
+ * Common machine types; with the region's offerings, only those it offers, and
+ * once a family is typed (t3.), every size of it the region offers.
+ */
+export function completeMachineType(text: string, offerings?: MachineTypeOfferings): TextCompletion {
+  const offered = offerings?.types;
+  if (!offered) return fromCandidates(text, COMMON_MACHINE_TYPES);
+  const common = COMMON_MACHINE_TYPES.filter((t) => offered.includes(t));
+  return fromCandidates(text, text.includes('.') ? offered : common);
 }
 
 /** Completes a path against the file system (directories get a trailing slash). */

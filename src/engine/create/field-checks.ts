@@ -22,6 +22,16 @@ export interface FieldCheck {
 
 export const MAX_NODES_PER_GROUP = 1000;
 
+/** Machine types offered by Tab, and suggested when the cloud cannot list the region's. */
+export const COMMON_MACHINE_TYPES: readonly string[] = [
+  't3.small', 't3.medium', 't3.large', 't3.xlarge', 't3.2xlarge',
+  't4g.medium', 't4g.large',
+  'm6i.large', 'm6i.xlarge', 'm6i.2xlarge', 'm7i.large', 'm7i.xlarge',
+  'm6g.large', 'm7g.large',
+  'c6i.large', 'c6i.xlarge', 'c7i.large',
+  'r6i.large', 'r6i.xlarge',
+];
+
 export function checkClusterName(name: string, env: WizardEnvironment): FieldCheck {
   const problem = clusterNameProblem(name);
   if (problem) return { error: problem };
@@ -40,10 +50,85 @@ export function checkClusterName(name: string, env: WizardEnvironment): FieldChe
   return { note: `no Route 53 hosted zone of this account holds ${name}: the cluster uses no DNS and its API is reached through its load balancer` };
 }
 
-export function checkMachineType(value: string, role: string): FieldCheck {
+/**
+ * The instance types EC2 offers in a region (DescribeInstanceTypeOfferings),
+ * or why they could not be listed. See listMachineTypes.
+ */
+export interface MachineTypeOfferings {
+  region: string;
+  /** The offered types, sorted; undefined when the cloud could not be asked. */
+  types?: readonly string[];
+  /** Why the cloud could not be asked. */
+  error?: string;
+}
+
+/**
+ * EC2 sizes: nano ... xlarge, 2xlarge ... 224xlarge, metal and metal-24xl. AWS
+ * names every instance type family.size with one of these, so a size outside
+ * them is a typo even when the cloud cannot be asked.
+ */
+const EC2_SIZE = /^(?:nano|micro|small|medium|large|\d*xlarge|metal(?:-\d+xl)?)$/;
+const EC2_SIZES_IN_WORDS = 'nano, micro, small, medium, large, xlarge, 2xlarge, 4xlarge ... or metal';
+
+/** Levenshtein distance, for suggesting close names. */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+
+/**
+ * Up to `count` names from `valid` closest to `typed`: other sizes of the same
+ * family when the family is there, else the nearest names overall (within a
+ * few edits, so that nothing far-fetched is suggested).
+ */
+export function closeMachineTypes(typed: string, valid: readonly string[], count = 3): string[] {
+  const family = typed.split('.')[0];
+  const sameFamily = valid.filter((t) => t.split('.')[0] === family && t !== typed);
+  const pool = sameFamily.length > 0 ? sameFamily : valid.filter((t) => t !== typed);
+  const limit = sameFamily.length > 0 ? Infinity : Math.max(2, Math.floor(typed.length / 3));
+  return pool
+    .map((name) => ({ name, distance: editDistance(typed, name) }))
+    .filter((c) => c.distance <= limit)
+    .sort((x, y) => x.distance - y.distance || x.name.localeCompare(y.name))
+    .slice(0, count)
+    .map((c) => c.name);
+}
+
+const orList = (names: readonly string[]): string => (names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`);
+
+/**
+ * A machine type: its shape, then the region's offerings when the cloud
+ * listed them. `offerings` is 'loading' while they are being listed, and
+ * undefined where nobody asked (the shape and size are still checked).
+ */
+export function checkMachineType(value: string, role: string, offerings?: MachineTypeOfferings | 'loading', region?: string): FieldCheck {
   const text = value.trim();
   if (text === '') return { error: `give a machine type for ${role}, such as t3.medium` };
   if (!isMachineTypeShape(text)) return { error: `"${text}" is not an EC2 instance type; use family.size such as t3.medium or m6i.large` };
+  const where = region ?? (offerings !== undefined && offerings !== 'loading' ? offerings.region : undefined);
+  if (offerings === 'loading' || (offerings && where && offerings.region !== where)) {
+    return { error: `still listing the instance types EC2 offers in ${where ?? 'the region'}; press Enter again in a moment` };
+  }
+  if (offerings?.types) {
+    if (offerings.types.includes(text)) return { note: `${role} run on ${text} instances (offered in ${offerings.region})` };
+    const close = closeMachineTypes(text, offerings.types);
+    const suggestion = close.length > 0 ? `; close names it offers: ${close.join(', ')}` : '';
+    return { error: `EC2 does not offer ${text} in ${offerings.region}${suggestion}` };
+  }
+  const size = text.slice(text.indexOf('.') + 1);
+  if (!EC2_SIZE.test(size)) {
+    const close = closeMachineTypes(text, COMMON_MACHINE_TYPES);
+    const suggestion = close.length > 0 ? `; did you mean ${orList(close)}?` : '';
+    return { error: `"${text}" is not an EC2 instance type: EC2 has no size "${size}" (sizes are ${EC2_SIZES_IN_WORDS})${suggestion}` };
+  }
+  if (offerings?.error) {
+    return { warning: `could not check ${text} against the instance types EC2 offers in ${offerings.region} (${offerings.error}); ${role} run on ${text} instances if it is offered there` };
+  }
   return { note: `${role} run on ${text} instances` };
 }
 

@@ -9,3 +9,4 @@ export * from './cloud-lookups.js';
 export * from './create-flow.js';
 export * from './watch-cluster.js';
 export * from './completions.js';
+export * from './high-availability.js';

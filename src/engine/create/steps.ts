@@ -14,13 +14,21 @@ import {
   checkSshPublicKey,
   parseCount,
   type FieldCheck,
+  type MachineTypeOfferings,
 } from './field-checks.js';
+import { controlPlaneTolerance } from './high-availability.js';
 import { controlPlaneSpread } from './to-options.js';
 
 export interface StepContext {
   env: WizardEnvironment;
   /** The zones of the chosen region, as the cloud lists them. */
   zones: readonly string[];
+  /**
+   * The instance types the chosen region offers ('loading' while they are
+   * listed); absent where nobody asks the cloud (machine types are then
+   * checked by their shape only).
+   */
+  machineTypes?: MachineTypeOfferings | 'loading';
 }
 
 export interface Choice {
@@ -109,7 +117,7 @@ export const WIZARD_STEPS: readonly WizardStep[] = [
     kind: 'multi',
     id: 'zones',
     title: 'Availability zones',
-    explanation: 'Zones are separate data centres; spreading over three survives the loss of one. Space toggles a zone.',
+    explanation: 'Zones are separate data centres: a cluster spread over three, with a control-plane instance in each, can survive the loss of one. Space toggles a zone.',
     choices: (_a, ctx) => ctx.zones.map((z) => ({ value: z, label: z })),
     chosen: (a) => a.zones,
     pick: (a, value) => {
@@ -129,19 +137,17 @@ export const WIZARD_STEPS: readonly WizardStep[] = [
     id: 'controlPlaneCount',
     title: 'Control plane',
     explanation: 'The control plane runs the Kubernetes API and etcd; 3 or 5 instances keep it working when one fails.',
-    choices: () => [
-      { value: '1', label: '1 instance', description: 'no high availability: if it fails, the API is down until it is replaced' },
-      { value: '3', label: '3 instances', description: 'highly available: survives the loss of one instance (or zone)' },
-      { value: '5', label: '5 instances', description: 'highly available: survives the loss of two instances' },
-    ],
+    // What each size survives depends on the zones chosen: 3 instances in 2 zones do not survive the zone holding 2.
+    choices: (a) =>
+      [1, 3, 5].map((n) => {
+        const tolerance = controlPlaneTolerance({ zones: a.zones, controlPlaneCount: n });
+        const description = tolerance.highlyAvailable ? `highly available: ${tolerance.short}` : tolerance.short;
+        return { value: String(n), label: n === 1 ? '1 instance' : `${n} instances`, description };
+      }),
     chosen: (a) => [String(a.controlPlaneCount)],
     pick: (a, value) => ({ ...a, controlPlaneCount: Number(value) }),
-    check: (a) => {
-      const spread = controlPlaneSpread(a);
-      if (a.controlPlaneCount === 1) return { warning: `no high availability: one control-plane instance in ${spread}; if it fails, the API is down until it is replaced` };
-      return { note: `highly available: ${a.controlPlaneCount} instances spread across zones (${spread})` };
-    },
-    summary: (a) => `${a.controlPlaneCount} × ${a.controlPlaneSize}${a.controlPlaneCount === 1 ? ' (no high availability)' : ' (highly available)'}`,
+    check: (a, ctx) => checkControlPlane(a, ctx),
+    summary: (a) => `${a.controlPlaneCount} × ${a.controlPlaneSize}${controlPlaneTolerance(a).highlyAvailable ? ' (highly available)' : ' (no high availability)'}`,
   }),
   text({
     id: 'controlPlaneSize',
@@ -150,7 +156,7 @@ export const WIZARD_STEPS: readonly WizardStep[] = [
     explanation: 'The EC2 instance type for the control plane; t3.medium is enough for small clusters, larger ones need more memory.',
     read: (a) => a.controlPlaneSize,
     write: (a, value) => ({ ...a, controlPlaneSize: value.trim() }),
-    check: (a) => checkMachineType(a.controlPlaneSize, 'control-plane nodes'),
+    check: (a, ctx) => checkMachineType(a.controlPlaneSize, 'control-plane nodes', ctx.machineTypes, a.region),
     summary: (a) => a.controlPlaneSize,
   }),
   select({
@@ -210,7 +216,7 @@ export const WIZARD_STEPS: readonly WizardStep[] = [
     explanation: 'The EC2 instance type for worker nodes, where your workloads run.',
     read: (a) => a.nodeSize,
     write: (a, value) => ({ ...a, nodeSize: value.trim() }),
-    check: (a) => checkMachineType(a.nodeSize, 'worker nodes'),
+    check: (a, ctx) => checkMachineType(a.nodeSize, 'worker nodes', ctx.machineTypes, a.region),
     summary: (a) => a.nodeSize,
   }),
   text({
@@ -287,6 +293,19 @@ export const WIZARD_STEPS: readonly WizardStep[] = [
     summary: (a) => a.adminAccess,
   }),
 ];
+
+function checkControlPlane(a: WizardAnswers, ctx: StepContext): FieldCheck {
+  const spread = controlPlaneSpread(a);
+  if (a.controlPlaneCount === 1) return { warning: `no high availability: one control-plane instance in ${spread}; if it fails, the API is down until it is replaced` };
+  const tolerance = controlPlaneTolerance(a);
+  const line = `${a.controlPlaneCount} instances (${spread}); ${tolerance.sentence}`;
+  if (!tolerance.highlyAvailable) return { warning: line };
+  if (tolerance.zones > 0) return { note: `highly available: ${line}` };
+  // Survives a failed instance, not a failed zone: say how many zones would.
+  const wanted = tolerance.zonesForZoneLoss;
+  const advice = wanted !== undefined && wanted > a.zones.length && wanted <= ctx.zones.length ? `; choose ${wanted} zones (go back to Availability zones) to survive the loss of any one` : '';
+  return { warning: `highly available: ${line}${advice}` };
+}
 
 function checkDns(a: WizardAnswers, ctx: StepContext): FieldCheck {
   const gossip = isGossipClusterName(a.name);

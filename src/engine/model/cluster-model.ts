@@ -251,6 +251,8 @@ export class ClusterModel {
     const igRows: IgRow[] = [];
     const instanceRows: InstanceRow[] = [];
     for (const ig of this.igs.values()) {
+      // A bastion registers no node (kops: bastions are not nodes): it is ready once its instance is in service.
+      const bastion = ig.role === 'Bastion';
       let ready = 0;
       let needUpdate = 0;
       for (const instance of ig.instances) {
@@ -258,7 +260,7 @@ export class ClusterModel {
         const row = node ? this.nodeRows.get(node.metadata.name) : undefined;
         // kops' AdjustNeedUpdate: the node's annotation adds to the cloud's verdict.
         const update = withNeedsUpdateAnnotation({ needsUpdate: instance.needsUpdate, reason: instance.updateReason }, row?.needsUpdateAnnotation ?? false);
-        if (row?.ready) ready += 1;
+        if (bastion ? instance.state === 'InService' && !instance.detached : row?.ready) ready += 1;
         if (update.needsUpdate) needUpdate += 1;
         instanceRows.push({
           id: instance.id,

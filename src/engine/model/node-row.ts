@@ -1,4 +1,5 @@
 // One node -> one row: the facts every view shows, derived once per node event.
+import type { Clock } from '../clock.js';
 import { hasNeedsUpdateAnnotation } from '../kube/needs-update-annotation.js';
 import type { KubeNode } from '../kube/types.js';
 import type { CloudInstance, IgRole, NodeRow } from './types.js';
@@ -95,7 +96,12 @@ export function buildNodeRow(node: KubeNode, pods: number, join: NodeJoin): Node
   };
 }
 
-/** kubectl's AGE: 45s, 12m, 5h, 3d. */
+/** How often (wall ms) a live AGE is redrawn: every 5 s of the cluster's clock (a sped-up simulator's too), at most once a second. */
+export function ageTickMs(clock: Pick<Clock, 'speed'>): number {
+  return Math.max(1000, 5000 / clock.speed);
+}
+
+/** kubectl's AGE: 45s, 12m, 5h, 3d, told against `nowMs` on the clock the creation timestamp was written on. */
 export function formatAge(fromMs: number | undefined, nowMs: number): string {
   if (fromMs === undefined) return '<unknown>';
   const seconds = Math.max(0, Math.floor((nowMs - fromMs) / 1000));

@@ -74,7 +74,7 @@ export interface IgRow {
   min: number;
   target: number;
   max: number;
-  /** Instances whose node joined and is Ready. */
+  /** Instances whose node joined and is Ready; for a bastion group (bastions register no node), instances in service. */
   ready: number;
   needUpdate: number;
   zones: string[];

@@ -124,7 +124,15 @@ export async function confirmRequest(ctx: RunContext, m: WaveMember): Promise<Co
     evict: pods.filter((p) => p.disposition === 'evict').map(toPod),
     leftAlone: pods.filter((p) => p.disposition === 'skip-daemonset' || p.disposition === 'skip-mirror').map(toPod),
     ...(m.askAgain ? { earlierRun: earlierRunSentence(m) } : {}),
+    ...(m.steps.includes('drain') ? {} : { noDrain: m.kind === 'Bastion' ? ('bastion' as const) : ('cloudonly' as const) }),
   };
+}
+
+/** Why nothing is drained before this instance is replaced, in a sentence (undefined: it is drained). */
+export function noDrainSentence(request: Pick<ConfirmRequest, 'noDrain' | 'nodeName'>): string | undefined {
+  if (request.noDrain === 'bastion') return 'A bastion registers no node, so nothing is drained: kops replaces bastions without a drain.';
+  if (request.noDrain === 'cloudonly') return `--cloudonly: ${request.nodeName ? `node ${request.nodeName}` : 'its node'} is not drained before the instance is replaced.`;
+  return undefined;
 }
 
 /** What the earlier run had done to an instance it confirmed, for the question asked again. */

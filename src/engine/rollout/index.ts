@@ -11,5 +11,6 @@ export { connectRollout, type ConnectedRollout } from './connect.js';
 export { awsRolloutCloud, TAG_DETACHED } from './aws-rollout-cloud.js';
 export { kubeRollout } from './kube-rollout.js';
 export { ValidationTimeoutError } from './waits.js';
+export { noDrainSentence } from './confirm-phase.js';
 export type { RolloutDeps, RolloutCloud, RolloutKube, RolloutCloudGroup, RolloutInstance, RolloutNode, Validator } from './deps.js';
 export * from './types.js';

@@ -47,6 +47,9 @@ export interface RolloutView {
   warning?: string;
 }
 
+/** Steps after which a node (or its instance) is out of service. */
+const TAKES_OUT = new Set(['detach', 'cordon', 'drain', 'terminate']);
+
 export const initialRolloutView: RolloutView = { status: 'planning', resumed: false, instances: [] };
 
 export function reduceRollout(view: RolloutView, event: RolloutEvent): RolloutView {
@@ -57,8 +60,11 @@ export function reduceRollout(view: RolloutView, event: RolloutEvent): RolloutVi
       return { ...view, currentGroup: event.group, validation: undefined, waiting: undefined };
     case 'wave-started':
       return { ...view, wave: { group: event.group, wave: event.wave, waves: event.waves } };
-    case 'step-started':
-      return withInstance(view, event.instanceId, event.group, event.nodeName, (i) => ({ ...i, steps: { ...i.steps, [event.step]: { state: 'running' } } }));
+    case 'step-started': {
+      const next = withInstance(view, event.instanceId, event.group, event.nodeName, (i) => ({ ...i, steps: { ...i.steps, [event.step]: { state: 'running' } } }));
+      // Once a node is taken out, the last validation no longer describes the cluster: it is not shown as current.
+      return TAKES_OUT.has(event.step) ? { ...next, validation: undefined } : next;
+    }
     case 'step-finished': {
       const next = withInstance(view, event.instanceId, event.group, event.nodeName, (i) => ({
         ...i,

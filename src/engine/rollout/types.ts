@@ -99,6 +99,12 @@ export interface ConfirmRequest {
   leftAlone: ConfirmPod[];
   /** Set when an earlier run confirmed this instance and stopped before replacing it: what it had done, in a sentence. */
   earlierRun?: string;
+  /**
+   * Set when nothing is drained before the instance is replaced, and why: a
+   * bastion registers no node (kops replaces it without a drain), and
+   * --cloudonly leaves Kubernetes alone. Absent: its node is drained first.
+   */
+  noDrain?: 'bastion' | 'cloudonly';
 }
 
 export type ConfirmAnswer = 'yes' | 'skip' | 'abort';

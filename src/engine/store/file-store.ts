@@ -6,9 +6,12 @@
 // under a per-key lock file created with O_EXCL, so two writers cannot both
 // pass the check. Symbolic links inside the store are never followed: a key
 // whose path crosses one is refused, so that a link planted in the store
-// cannot make kopsdeck read, overwrite or delete a file outside it.
+// cannot make kopsdeck read, overwrite or delete a file outside it. Nothing
+// creates the store's directory but the first write: a store whose directory
+// does not exist reads as empty, or (missingDirectory 'error', a store the user
+// named) fails every read, saying so, since a mistyped path is not an empty store.
 import { createHash, randomBytes } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
+import { constants as fsConstants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { lstat, mkdir, open, readdir, readFile, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,6 +23,19 @@ export interface FileObjectStoreOptions {
   lockTimeoutMs?: number;
   /** A lock file older than this was left by a crashed writer and is removed. */
   staleLockMs?: number;
+  /** When the directory does not exist: reads see an empty store ('empty', the default), or fail with MissingStateStoreError ('error'). */
+  missingDirectory?: 'empty' | 'error';
+}
+
+/** A read from a state store whose directory does not exist (or is not a directory). */
+export class MissingStateStoreError extends Error {
+  constructor(
+    readonly url: string,
+    why: string,
+  ) {
+    super(`no state store at ${url} (${why})`);
+    this.name = 'MissingStateStoreError';
+  }
 }
 
 const VERSION_LENGTH = 16;
@@ -34,12 +50,41 @@ export class FileObjectStore implements ObjectStore {
   readonly root: string;
   private readonly lockTimeoutMs: number;
   private readonly staleLockMs: number;
+  private readonly missingDirectory: 'empty' | 'error';
+  /** The directory was seen (or made): it is not looked for again. */
+  private rootFound = false;
 
   constructor(root: string, options: FileObjectStoreOptions = {}) {
     this.root = resolve(root);
     this.url = pathToFileURL(this.root).href;
     this.lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
     this.staleLockMs = options.staleLockMs ?? 30_000;
+    this.missingDirectory = options.missingDirectory ?? 'empty';
+  }
+
+  /** With missingDirectory 'error': throws MissingStateStoreError unless the store's directory exists. */
+  async checkExists(): Promise<void> {
+    if (this.missingDirectory === 'empty' || this.rootFound) return;
+    let info;
+    try {
+      info = await stat(this.root);
+    } catch (error) {
+      if (isCode(error, 'ENOENT') || isCode(error, 'ENOTDIR')) throw new MissingStateStoreError(this.url, 'the directory does not exist');
+      throw error;
+    }
+    if (!info.isDirectory()) throw new MissingStateStoreError(this.url, `${this.root} is not a directory`);
+    this.rootFound = true;
+  }
+
+  /** The first write makes the store's directory. */
+  private makeRoot(): void {
+    if (this.rootFound) return;
+    try {
+      makeStoreDirectory(this.root);
+    } catch (error) {
+      throw new Error(`cannot create the state store directory ${this.root}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    this.rootFound = true;
   }
 
   /** The file of a key; refused when any part of its path inside the store is a symbolic link. */
@@ -61,12 +106,14 @@ export class FileObjectStore implements ObjectStore {
   }
 
   async get(key: string): Promise<StoredObject | null> {
+    await this.checkExists();
     const body = await readIfExists(await this.pathOf(key));
     return body === null ? null : { body, version: contentVersion(body) };
   }
 
   async put(key: string, body: string, condition: PutOptions = {}): Promise<ObjectVersion> {
     const path = await this.pathOf(key);
+    this.makeRoot();
     const temp = await writeTempFile(path, body, condition.sensitive ? 0o700 : undefined);
     try {
       await this.withLock(path, async () => {
@@ -81,6 +128,7 @@ export class FileObjectStore implements ObjectStore {
   }
 
   async delete(key: string, condition: PutCondition = {}): Promise<void> {
+    await this.checkExists();
     const path = await this.pathOf(key);
     await this.withLock(path, async () => {
       await this.checkCondition(key, path, condition);
@@ -90,6 +138,7 @@ export class FileObjectStore implements ObjectStore {
   }
 
   async list(prefix: string): Promise<string[]> {
+    await this.checkExists();
     const lastSlash = prefix.lastIndexOf('/');
     const startKey = lastSlash >= 0 ? prefix.slice(0, lastSlash) : '';
     if (startKey !== '') {
@@ -200,6 +249,31 @@ export class FileObjectStore implements ObjectStore {
         return;
       }
       current = dirname(current);
+    }
+  }
+}
+
+/**
+ * The store's directory, made level by level (never `mkdir -p`, which loops
+ * forever under /proc on some kernels): each missing level below the nearest
+ * existing directory, which must be a directory.
+ */
+function makeStoreDirectory(dir: string): void {
+  const missing: string[] = [];
+  let current = dir;
+  while (!existsSync(current)) {
+    missing.unshift(current);
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  if (existsSync(current) && !statSync(current).isDirectory()) throw new Error(`${current} exists and is not a directory`);
+  for (const level of missing) {
+    try {
+      mkdirSync(level, { mode: 0o700 });
+    } catch (error) {
+      // Another writer made it meanwhile.
+      if (!isCode(error, 'EEXIST') || !statSync(level).isDirectory()) throw error;
     }
   }
 }

@@ -1,9 +1,9 @@
 // Choosing and opening the state store, as kops does: the --state flag, else
 // KOPS_STATE_STORE, else kopsdeck's local default (a file:// store under the
-// user's data directory, or KOPSDECK_HOME).
+// user's data directory, or KOPSDECK_HOME). Opening creates nothing: a file://
+// store's directory is made by its first write.
 import { S3Client } from '@aws-sdk/client-s3';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { defaultStateStoreUrl } from '../paths.js';
 import { ClusterStore } from './cluster-store.js';
 import { FileObjectStore } from './file-store.js';
@@ -14,6 +14,12 @@ export interface OpenStateStoreOptions {
   /** The S3 client for s3:// stores; by default one is built from the SDK's default chain. */
   s3Client?: S3Client;
   env?: NodeJS.ProcessEnv;
+  /**
+   * A file:// store whose directory does not exist: reads see an empty store
+   * ('empty', the default), or fail saying there is no state store there
+   * ('error': for a store the user named, where that is a mistyped path).
+   */
+  missingDirectory?: 'empty' | 'error';
 }
 
 /** A state store URL that cannot be opened; the message says what to write instead. */
@@ -28,6 +34,11 @@ export class StateStoreUrlError extends Error {
 export function resolveStateStoreUrl(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
   const chosen = flag?.trim() || env.KOPS_STATE_STORE?.trim() || defaultStateStoreUrl(env);
   return isAbsolute(chosen) ? 'file://' + chosen : chosen;
+}
+
+/** The user named the store (--state or KOPS_STATE_STORE) rather than taking kopsdeck's local default. */
+export function stateStoreIsNamed(flag?: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(flag?.trim() || env.KOPS_STATE_STORE?.trim());
 }
 
 /** The directory a file:// URL names; relative forms (file://./state) resolve against the working directory. */
@@ -55,18 +66,9 @@ export function parseS3Url(url: string): { bucket: string; prefix: string } {
   return { bucket, prefix };
 }
 
-/** The raw object store behind a state store URL. file:// directories are created when missing. */
+/** The raw object store behind a state store URL. A missing file:// directory is created by the first write, not here. */
 export function openObjectStore(url: string, options: OpenStateStoreOptions = {}): ObjectStore {
-  if (url.startsWith('file://')) {
-    const dir = fileStoreDirectory(url);
-    try {
-      makeStoreDirectory(dir);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new StateStoreUrlError(`cannot create the state store directory ${dir}: ${reason}`);
-    }
-    return new FileObjectStore(dir);
-  }
+  if (url.startsWith('file://')) return new FileObjectStore(fileStoreDirectory(url), { missingDirectory: options.missingDirectory });
   if (url.startsWith('s3://')) {
     const { bucket, prefix } = parseS3Url(url);
     return new S3ObjectStore(options.s3Client ?? defaultS3Client(options.env ?? process.env), bucket, prefix);
@@ -88,22 +90,4 @@ function defaultS3Client(env: NodeJS.ProcessEnv): S3Client {
 
 export function openStateStore(url: string, options: OpenStateStoreOptions = {}): ClusterStore {
   return new ClusterStore(openObjectStore(url, options));
-}
-
-/**
- * The store's directory, made level by level (never `mkdir -p`, which loops
- * forever under /proc on some kernels): each missing level below the nearest
- * existing directory, which must be a directory.
- */
-function makeStoreDirectory(dir: string): void {
-  const missing: string[] = [];
-  let current = dir;
-  while (!existsSync(current)) {
-    missing.unshift(current);
-    const parent = dirname(current);
-    if (parent === current) break;
-    current = parent;
-  }
-  if (existsSync(current) && !statSync(current).isDirectory()) throw new Error(`${current} exists and is not a directory`);
-  for (const level of missing) mkdirSync(level, { mode: 0o700 });
 }

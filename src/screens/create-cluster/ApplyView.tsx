@@ -200,7 +200,11 @@ function Ready({ cluster, elapsed, kubeconfigPath, context }: { cluster: string;
       <Text>{'  Enter      open the cluster view (instance groups, nodes, health)'}</Text>
       <Text>{`  kubectl --kubeconfig ${kubeconfigPath} --context ${context} get nodes`}</Text>
       <Text>{`  kopsdeck validate cluster ${cluster}`}</Text>
-      <Text>{`  kopsdeck upgrade cluster ${cluster}, then kopsdeck rolling-update cluster ${cluster} --yes to roll an upgrade`}</Text>
+      <Text>{'  To upgrade Kubernetes later, in this order:'}</Text>
+      <Text>{`    1. set the new version: kopsdeck edit cluster ${cluster}  (spec.kubernetesVersion)`}</Text>
+      <Text>{`       or the next recommended one: kopsdeck upgrade cluster ${cluster} --yes`}</Text>
+      <Text>{`    2. kopsdeck update cluster ${cluster} --yes  (writes the new launch templates)`}</Text>
+      <Text>{`    3. kopsdeck rolling-update cluster ${cluster} --yes  (replaces the instances)`}</Text>
     </Box>
   );
 }

@@ -28,6 +28,8 @@ export interface ReviewViewProps {
   bundle: ClusterBundle;
   onBack(): void;
   onCancel(): void;
+  /** q: quit kopsdeck (asks first: the answers would be lost). */
+  onQuit(): void;
   onCreate(): void;
 }
 
@@ -51,7 +53,7 @@ function usePlanText(bundle: ClusterBundle, sshPublicKeyPath: string) {
   }, [bundle, access, store, sshPublicKeyPath]);
 }
 
-export function ReviewView({ answers, bundle, onBack, onCancel, onCreate }: ReviewViewProps) {
+export function ReviewView({ answers, bundle, onBack, onCancel, onQuit, onCreate }: ReviewViewProps) {
   const body = useBodySize();
   const shell = useShell();
   const { storeUrl } = useServices();
@@ -95,6 +97,7 @@ export function ReviewView({ answers, bundle, onBack, onCancel, onCreate }: Revi
     { key: 'left', aliases: ['shift+tab', 'b'], label: 'back to the answers', run: onBack },
     { key: 'r', label: 'recompute plan', hidden: true, run: plan.reload },
     { key: 'escape', label: `cancel (${NOTHING_CREATED})`, run: onCancel },
+    { key: 'q', label: 'quit (asks first)', run: onQuit },
     ...scroll.actions,
   ];
   useScreenActions('Review new cluster', actions);

@@ -1,7 +1,8 @@
 // One step of the create-cluster wizard: its title and one-line explanation,
 // the field (a list to pick from, or text typed on the prompt line), the
 // verdict on the current value, and the answers so far. Enter moves on only
-// when the value is accepted; ← goes back; Esc cancels with nothing created.
+// when the value is accepted; ← goes back; Esc cancels with nothing created
+// (asking first once answers are given); q asks too before quitting.
 import { Box, Text } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import {
@@ -30,6 +31,8 @@ interface StepViewProps {
   answers: WizardAnswers;
   ctx: StepContext;
   onCancel(): void;
+  /** q: quit kopsdeck; asks first when answers would be lost. */
+  onQuit(): void;
 }
 
 export function WizardStepView(props: StepViewProps) {
@@ -58,7 +61,7 @@ export function WizardStepView(props: StepViewProps) {
   );
 }
 
-function stepActions(wizard: CreateWizard, shell: ReturnType<typeof useShell>, onCancel: () => void, extra: KeyAction[]): KeyAction[] {
+function stepActions(wizard: CreateWizard, shell: ReturnType<typeof useShell>, props: Pick<StepViewProps, 'onCancel' | 'onQuit'>, extra: KeyAction[]): KeyAction[] {
   const next = () => {
     const refused = wizard.next();
     if (refused) shell.flash(refused, 'error');
@@ -67,18 +70,22 @@ function stepActions(wizard: CreateWizard, shell: ReturnType<typeof useShell>, o
     { key: 'enter', aliases: ['right', 'tab'], label: 'next', run: next },
     { key: 'left', aliases: ['shift+tab', 'b'], label: 'back', disabled: wizard.stepIndex === 0, run: () => wizard.back() },
     ...extra,
-    { key: 'escape', label: `cancel (${NOTHING_CREATED})`, run: onCancel },
+    { key: 'escape', label: `cancel (${NOTHING_CREATED})`, run: props.onCancel },
+    // Shadows the global q: quitting here would otherwise lose the answers without a word.
+    { key: 'q', label: 'quit', run: props.onQuit },
   ];
 }
 
 function completerFor(step: TextStep, ctx: StepContext): ((text: string) => TextCompletion) | undefined {
   if (step.id === 'name') return (text) => completeClusterName(text, ctx.env.hostedZones);
-  if (step.id === 'controlPlaneSize' || step.id === 'nodeSize') return completeMachineType;
+  if (step.id === 'controlPlaneSize' || step.id === 'nodeSize') {
+    return (text) => completeMachineType(text, ctx.machineTypes === 'loading' ? undefined : ctx.machineTypes);
+  }
   if (step.id === 'sshPublicKey') return completePath;
   return undefined;
 }
 
-function TextStepView({ wizard, answers, ctx, onCancel, step }: StepViewProps & { step: TextStep }) {
+function TextStepView({ wizard, answers, ctx, onCancel, onQuit, step }: StepViewProps & { step: TextStep }) {
   const shell = useShell();
   const [editing, setEditing] = useState(true);
   const latestCtx = useRef(ctx);
@@ -97,6 +104,8 @@ function TextStepView({ wizard, answers, ctx, onCancel, step }: StepViewProps & 
       shell.openPrompt({
         prefix: `${step.label}: `,
         initial,
+        // One Backspace too many must not leave the field: the next letters would be read as commands.
+        emptyBackspace: 'stay',
         onChange: write,
         onSubmit: (text) => {
           write(text);
@@ -123,7 +132,7 @@ function TextStepView({ wizard, answers, ctx, onCancel, step }: StepViewProps & 
     if (editing) openEditor();
   }, [editing, openEditor]);
 
-  const actions = stepActions(wizard, shell, onCancel, [
+  const actions = stepActions(wizard, shell, { onCancel, onQuit }, [
     { key: 'e', aliases: ['i'], label: 'edit', run: () => (editing ? openEditor() : setEditing(true)) },
   ]);
   useScreenActions('New cluster', actions);
@@ -147,7 +156,7 @@ function TextStepView({ wizard, answers, ctx, onCancel, step }: StepViewProps & 
   );
 }
 
-function SelectStepView({ wizard, answers, ctx, onCancel, step, height, width }: StepViewProps & { step: SelectStep; height: number; width: number }) {
+function SelectStepView({ wizard, answers, ctx, onCancel, onQuit, step, height, width }: StepViewProps & { step: SelectStep; height: number; width: number }) {
   const shell = useShell();
   const choices = step.choices(answers, ctx);
   const chosen = step.chosen(answers);
@@ -180,7 +189,7 @@ function SelectStepView({ wizard, answers, ctx, onCancel, step, height, width }:
     };
     extra.push({ key: 'space', aliases: ['x'], label: 'toggle', run: toggle });
   }
-  useScreenActions('New cluster', stepActions(wizard, shell, onCancel, extra));
+  useScreenActions('New cluster', stepActions(wizard, shell, { onCancel, onQuit }, extra));
 
   const check = step.check(answers, ctx);
   return (

@@ -2,6 +2,8 @@
 // (a drain in progress is cancelled). The one choice to make is what happens
 // to a node that is cordoned but not yet drained: uncordon it (the default,
 // nothing is left half-done) or leave it cordoned (to look at it first).
+// Instances a surge detached and did not terminate yet are named: they keep
+// running outside their group until the rollout runs again.
 import { Box, Text } from 'ink';
 import type { InstanceRow } from '../../hooks/rollout-progress.js';
 
@@ -14,9 +16,15 @@ export function cordonedNotDrained(rows: readonly InstanceRow[]): InstanceRow[] 
   });
 }
 
+/** Instances a surge detached from their group that are not terminated yet: they keep running outside it. */
+export function detachedNotTerminated(rows: readonly InstanceRow[]): InstanceRow[] {
+  return rows.filter((r) => r.status !== 'skipped' && r.steps.some((s) => s.step === 'detach' && s.status === 'done') && !r.steps.some((s) => s.step === 'terminate' && s.status === 'done'));
+}
+
 export function AbortPanel({ rows, width }: { rows: readonly InstanceRow[]; width: number }) {
   const cordoned = cordonedNotDrained(rows);
   const names = cordoned.map((r) => r.nodeName ?? r.id).join(', ');
+  const detached = detachedNotTerminated(rows);
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="red" paddingX={1} width={width}>
       <Text bold color="red">
@@ -24,6 +32,11 @@ export function AbortPanel({ rows, width }: { rows: readonly InstanceRow[]; widt
       </Text>
       <Text wrap="truncate-end">
         It stops at the next safe point between steps (a drain in progress is cancelled). Instances already replaced stay replaced; a drained node stays cordoned.
+      </Text>
+      <Text wrap="truncate-end">
+        {detached.length > 0
+          ? `Detached from its group and still running: ${detached.map((r) => (r.nodeName ? `${r.id} (${r.nodeName})` : r.id)).join(', ')}; it stays up outside the group (its replacement is in the group) until the rolling update runs again, which drains and terminates it.`
+          : 'No instance is detached from its group and still running.'}
       </Text>
       <Text wrap="truncate-end">
         {cordoned.length > 0
@@ -46,4 +59,4 @@ export function AbortPanel({ rows, width }: { rows: readonly InstanceRow[]; widt
   );
 }
 
-export const ABORT_PANEL_ROWS = 9;
+export const ABORT_PANEL_ROWS = 10;

@@ -3,11 +3,12 @@
 // PodDisruptionBudget covering each owner's pods and how many disruptions it
 // allows right now), the budgets involved, and the DaemonSet and mirror pods
 // left alone. Keys: y drain, s skip this node, a yes to all remaining,
-// p pause after this node, x abort.
+// p pause after this node, x abort. An instance replaced without a drain (a
+// bastion registers no node; --cloudonly) is asked about as a replacement.
 import { Box, Text } from 'ink';
 import { terminalSafe } from '../../engine/output/terminal-safe.js';
 import type { PdbRef } from '../../engine/kube/node-pods.js';
-import type { ConfirmPod, ConfirmRequest } from '../../engine/rollout/index.js';
+import { noDrainSentence, type ConfirmPod, type ConfirmRequest } from '../../engine/rollout/index.js';
 import type { Scroll } from '../../hooks/useScroll.js';
 
 /** Rows the panel needs besides its list of pods. */
@@ -63,9 +64,10 @@ function budgetWords(pdb: PdbRef | undefined, pods: number, owned: boolean): { t
   return { text };
 }
 
-/** The evicted pods grouped by owner, then the pods left alone: the panel's scrolling part. */
+/** The evicted pods grouped by owner, then the pods left alone: the panel's scrolling part (none without a drain). */
 export function confirmPodLines(request: ConfirmRequest): PodLine[] {
   const lines: PodLine[] = [];
+  if (request.noDrain) return lines;
   if (request.evict.length === 0) lines.push({ text: '  No pods to evict: only DaemonSet or mirror pods run there.', color: 'green' });
   for (const group of groupByOwner(request.evict)) {
     const budgets = new Set(group.pods.map((p) => pdbKey(p.pdb)));
@@ -101,7 +103,38 @@ export interface ConfirmPanelProps {
   width: number;
 }
 
-export function ConfirmPanel({ request, lines, scroll, listRows, remaining, width }: ConfirmPanelProps) {
+export function ConfirmPanel(props: ConfirmPanelProps) {
+  return props.request.noDrain ? <ReplacePanel {...props} /> : <DrainPanel {...props} />;
+}
+
+/** The question for an instance replaced without a drain: which one, why, and the keys. */
+function ReplacePanel({ request, remaining, width }: ConfirmPanelProps) {
+  const what = request.noDrain === 'bastion' ? `bastion instance ${request.instanceId}` : `instance ${request.instanceId}${request.nodeName ? ` (node ${request.nodeName})` : ''}`;
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1} width={width}>
+      <Text bold color="yellow" wrap="truncate-end">
+        {`Replace ${what}?  (instance ${request.position} of ${request.total})`}
+      </Text>
+      <Text wrap="truncate-end">{`Instance ${request.instanceId}  ·  group ${request.group} (${request.kind})  ·  cluster ${request.cluster}`}</Text>
+      {request.earlierRun ? (
+        <Text wrap="truncate-end" color="yellow">{`Asked again: ${request.earlierRun}`}</Text>
+      ) : (
+        <Text wrap="truncate-end">{`Why: ${request.reason}`}</Text>
+      )}
+      <Text wrap="truncate-end">{noDrainSentence(request)}</Text>
+      <Text wrap="truncate-end">
+        <Text bold color="green">y</Text> replace it · <Text bold>s</Text> skip this instance (not replaced) · <Text bold>p</Text> replace it, then pause after it ·{' '}
+        <Text bold color="red">x</Text> abort…
+      </Text>
+      <Text wrap="truncate-end">
+        <Text bold color="yellow">a</Text>
+        {` yes to this instance and all ${remaining} remaining: no more questions, every later replacement and drain starts on its own (asks you to confirm; p still pauses, x still aborts)`}
+      </Text>
+    </Box>
+  );
+}
+
+function DrainPanel({ request, lines, scroll, listRows, remaining, width }: ConfirmPanelProps) {
   const node = request.nodeName ?? '(no node registered)';
   const owners = groupByOwner(request.evict).length;
   const budgets = budgetsInvolved(request);

@@ -33,7 +33,7 @@ export function planLines(plan: RolloutPlan, unfinished: RolloutSessionState['un
         for (const id of wave) {
           const instance = group.instances.find((i) => i.id === id);
           n += 1;
-          const node = instance?.nodeName ?? 'no node';
+          const node = instance?.nodeName ?? (group.kind === 'Bastion' ? 'bastion (registers no node)' : 'no node');
           lines.push(`  ${String(n).padStart(2)}. ${id}  ${node}  ${group.name} wave ${w + 1}/${group.waves.length}  ${instance?.reason ?? ''}`);
         }
       });

@@ -15,7 +15,8 @@ const STATUS_COLORS: Record<string, string> = { running: 'cyan', paused: 'yellow
 
 export function RunHeader({ state, progress, now, next, width }: { state: RolloutSessionState; progress: Progress; now: string; next: string; width: number }) {
   const status = state.phase === 'ended' ? (state.result?.status ?? 'ended') : state.view.status;
-  const counts = `${progress.done + progress.skipped} of ${progress.total} instances done${progress.skipped ? ` (${progress.skipped} skipped)` : ''}`;
+  // A skipped instance was not replaced: it is not counted as done.
+  const counts = `${progress.done} of ${progress.total} instances replaced${progress.skipped ? `, ${progress.skipped} skipped` : ''}`;
   const elapsed = progress.elapsedMs !== undefined ? `  ·  elapsed ${formatDuration(progress.elapsedMs)}` : '';
   const eta = progress.etaMs !== undefined ? `  ·  ETA ${formatDuration(progress.etaMs)}` : '';
   const wave = state.view.wave && state.phase !== 'ended' ? `  ·  ${state.view.wave.group} wave ${state.view.wave.wave}/${state.view.wave.waves}` : '';

@@ -49,7 +49,8 @@ export function rolloutActions(inputs: ActionInputs): KeyAction[] {
     key: 'escape',
     label: 'back (the rollout keeps running)',
     run: () => {
-      shell.flash(`The rolling update of ${cluster} keeps running; :rollout ${cluster} returns to it.${state.view.confirm ? ' A drain question is waiting there.' : ''}`, 'warn');
+      const question = state.view.confirm ? (state.view.confirm.noDrain ? ' A question is waiting there.' : ' A drain question is waiting there.') : '';
+      shell.flash(`The rolling update of ${cluster} keeps running; :rollout ${cluster} returns to it.${question}`, 'warn');
       if (!router.back()) router.push({ name: 'clusters' });
     },
   };
@@ -111,23 +112,28 @@ export function rolloutActions(inputs: ActionInputs): KeyAction[] {
         ...inputs.scroll,
       ];
     }
-    case 'confirm':
+    case 'confirm': {
+      // A bastion (no node) or --cloudonly: the question is a replacement, not a drain.
+      const replaceOnly = Boolean(state.view.confirm?.noDrain);
       return [
-        { key: 'y', label: 'drain', run: () => session.answer('yes') },
-        { key: 's', label: 'skip this node (not replaced)', run: () => session.answer('skip') },
+        { key: 'y', label: replaceOnly ? 'replace' : 'drain', run: () => session.answer('yes') },
+        { key: 's', label: replaceOnly ? 'skip this instance (not replaced)' : 'skip this node (not replaced)', run: () => session.answer('skip') },
         {
           key: 'a',
           label: 'yes to all remaining',
           dangerous: true,
-          confirm: `Yes to all: drain this node and the ${inputs.remaining} remaining without asking again? Every later drain then starts on its own, without showing you its pods (p still pauses, x still aborts).`,
+          confirm: replaceOnly
+            ? `Yes to all: replace this instance and the ${inputs.remaining} remaining without asking again? Every later replacement and drain then starts on its own, without showing you its pods (p still pauses, x still aborts).`
+            : `Yes to all: drain this node and the ${inputs.remaining} remaining without asking again? Every later drain then starts on its own, without showing you its pods (p still pauses, x still aborts).`,
           run: () => session.yesToAll(),
         },
-        { key: 'p', label: 'pause after this node (drains it first)', run: () => session.pauseAfterThis() },
+        { key: 'p', label: replaceOnly ? 'pause after this instance (replaces it first)' : 'pause after this node (drains it first)', run: () => session.pauseAfterThis() },
         abort,
         ...inputs.scroll,
         leave,
         quit,
       ];
+    }
     case 'abort':
       return [
         { key: 'u', label: 'abort, uncordon', run: () => (setAskingAbort(false), session.abort('uncordon')) },

@@ -5,6 +5,7 @@ import { ec2Tags, isoTime } from '../query-protocol.js';
 import { filterResources, pageOf, type Fields } from '../world/filters.js';
 import { ACCOUNT_ID, IMAGES, zoneIdOf, zonesOf, type SimImage } from '../world/regions.js';
 import type { Instance } from '../world/types.js';
+import { INSTANCE_TYPES } from '../world/instance-types.js';
 import { filtersOf, type Ec2Handler } from './ec2-common.js';
 
 const STATE_CODES: Record<Instance['state'], number> = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48 };
@@ -122,6 +123,27 @@ export const getConsoleOutput: Ec2Handler = ({ params, region, world }) => {
     timestamp: new Date(world.now()).toISOString(),
     ...(output ? { output: Buffer.from(output, 'utf8').toString('base64') } : {}),
   };
+};
+
+/** The instance types offered in the region or its zones (the same everywhere in the simulator). */
+export const describeInstanceTypeOfferings: Ec2Handler = ({ params, region }) => {
+  const locationType = params.str('LocationType') ?? 'region';
+  if (!['region', 'availability-zone', 'availability-zone-id'].includes(locationType)) {
+    throw new AwsError('InvalidParameterValue', `Value (${locationType}) for parameter LocationType is invalid. Valid values are region, availability-zone, availability-zone-id.`);
+  }
+  const maxResults = params.int('MaxResults');
+  if (maxResults !== undefined && (maxResults < 5 || maxResults > 1000)) {
+    throw new AwsError('InvalidParameterValue', `Value ( ${maxResults} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`);
+  }
+  const locations = locationType === 'region' ? [region] : zonesOf(region).map((zone) => (locationType === 'availability-zone' ? zone : zoneIdOf(zone)));
+  const offerings = locations.flatMap((location) => INSTANCE_TYPES.map((instanceType) => ({ instanceType, location, tags: {} })));
+  const read: Fields<{ instanceType: string; location: string; tags: Record<string, string> }> = {
+    'instance-type': (o) => [o.instanceType],
+    location: (o) => [o.location],
+  };
+  const matching = filterResources(offerings, filtersOf(params), read);
+  const { page, nextToken } = pageOf(matching, maxResults, params.str('NextToken'));
+  return { instanceTypeOfferingSet: page.map((o) => ({ instanceType: o.instanceType, locationType, location: o.location })), nextToken };
 };
 
 export const describeAvailabilityZones: Ec2Handler = ({ params, region }) => {

@@ -19,6 +19,7 @@ const ACTIONS: Record<string, Ec2Handler> = {
   DescribeInstances: instances.describeInstances,
   TerminateInstances: instances.terminateInstances,
   GetConsoleOutput: instances.getConsoleOutput,
+  DescribeInstanceTypeOfferings: instances.describeInstanceTypeOfferings,
   CreateVpc: vpcs.createVpc,
   DescribeVpcs: vpcs.describeVpcs,
   DeleteVpc: vpcs.deleteVpc,

@@ -1,0 +1,142 @@
+// Leaving the wizard with answers given asks first and says what is lost:
+// Esc Esc on a text step, Esc on the review, and q (which would otherwise quit
+// the console at once, e.g. after one Backspace too many left the field).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cleanup } from 'ink-testing-library';
+import { App } from '../../src/app.js';
+import { CreateClusterScreen } from '../../src/screens/CreateClusterScreen.js';
+import { keys, renderOnTerminal, waitForFrame } from '../console/helpers.js';
+import { flat, renderWizard, startBench, type Bench } from './harness.js';
+
+let bench: Bench;
+const ctrlU = '\x15';
+const left = '\x1b[D';
+
+before(async () => {
+  bench = await startBench();
+});
+after(async () => {
+  cleanup();
+  await bench?.close();
+});
+
+type App = ReturnType<typeof renderWizard>;
+
+/** A folded frame with the dialog's side borders removed, so that its wrapped lines read whole. */
+const unboxed = (frame: string) => frame.replace(/ ║ ║ /g, ' ');
+
+async function atStep(app: App, n: number, title: string): Promise<string> {
+  return app.waitFor((f) => f.includes(`step ${n} of`) && f.includes(title));
+}
+
+test('Esc Esc on a text step with answers given asks first, says what is lost; n stays with every answer, y leaves with nothing created', async () => {
+  const before = { clusters: await bench.store.listClusters(), calls: await bench.mutatingCalls() };
+  const app = renderWizard(bench);
+  await atStep(app, 1, 'Cluster name');
+  await app.waitFor((f) => f.includes('name: ') && f.includes('█'));
+  app.press(ctrlU);
+  app.press('mine.k8s.local');
+  await app.waitFor('name: mine.k8s.local█');
+  app.press(keys.enter);
+  for (const [n, title] of [[2, 'Region'], [3, 'Availability zones'], [4, 'Control plane']] as const) {
+    await atStep(app, n, title);
+    app.press(keys.enter);
+  }
+  await atStep(app, 5, 'Control-plane machine type');
+  await app.waitFor('control-plane machine type: t3.medium█');
+  app.press(keys.escape); // stops editing
+  await app.waitFor('e edits it');
+  app.press(keys.escape); // leaves: asks first
+  const question = unboxed(await app.waitFor('Discard the answers so far?'));
+  assert.match(question, /Leaving the wizard loses what you answered for mine\.k8s\.local: Cluster name, Region, Availability zones, Control plane\./);
+  assert.match(question, /Nothing else: nothing has been created yet in the state store or the cloud\./);
+  app.press('n');
+  let frame = await atStep(app, 5, 'Control-plane machine type');
+  assert.doesNotMatch(frame, /Discard the answers so far\?|cancelled/);
+  app.press(left);
+  frame = await atStep(app, 4, 'Control plane');
+  assert.match(frame, /● 3 instances/);
+  for (const [n, title] of [[3, 'Availability zones'], [2, 'Region'], [1, 'Cluster name']] as const) {
+    app.press(left);
+    frame = await atStep(app, n, title);
+  }
+  assert.match(frame, /name: mine\.k8s\.local/, 'every answer is still there');
+
+  app.press(keys.escape);
+  await app.waitFor('e edits it');
+  app.press(keys.escape);
+  await app.waitFor('Discard the answers so far?');
+  app.press('y');
+  await app.waitFor('Cluster creation cancelled: nothing was created.');
+  assert.deepEqual(await bench.store.listClusters(), before.clusters);
+  assert.deepEqual(await bench.mutatingCalls(), before.calls, 'no AWS call that changes anything');
+  app.unmount();
+});
+
+test('q out of a changed field does not quit: the answers are not lost without a question', async () => {
+  const tree = (
+    <App
+      services={bench.services}
+      initialRoute={{ name: 'create-cluster' }}
+      screens={{ 'create-cluster': { title: () => 'New cluster', render: () => <CreateClusterScreen /> } }}
+    />
+  );
+  const { out, input, instance } = renderOnTerminal(tree, 96, 34);
+  const screen = { lastFrame: () => flat(out.lastFrame()) };
+  let exited = false;
+  void instance.waitUntilExit().then(() => (exited = true));
+  await waitForFrame(screen, 'name: demo.k8s.local█');
+  input.write(keys.backspace.repeat('demo.k8s.local'.length));
+  await waitForFrame(screen, 'name: █');
+  input.write(keys.escape); // out of the field: letters are commands again
+  await waitForFrame(screen, (f) => f.includes('name: (empty)') && !f.includes('█'));
+  input.write('q');
+  const question = unboxed(await waitForFrame(screen, 'Discard the answers so far?'));
+  assert.match(question, /Quitting kopsdeck loses what you answered: Cluster name\./);
+  assert.equal(exited, false, 'q did not quit at once');
+  input.write('n');
+  await waitForFrame(screen, (f) => f.includes('step 1 of') && !f.includes('Discard the answers so far?'));
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(exited, false);
+  // Asked again, y quits.
+  input.write('q');
+  await waitForFrame(screen, 'Discard the answers so far?');
+  input.write('y');
+  const deadline = Date.now() + 4000;
+  while (!exited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(exited, 'y quit');
+});
+
+test('q with no answer given quits at once, as everywhere else', async () => {
+  const tree = (
+    <App
+      services={bench.services}
+      initialRoute={{ name: 'create-cluster' }}
+      screens={{ 'create-cluster': { title: () => 'New cluster', render: () => <CreateClusterScreen /> } }}
+    />
+  );
+  const { out, input, instance } = renderOnTerminal(tree, 96, 34);
+  const screen = { lastFrame: () => flat(out.lastFrame()) };
+  let exited = false;
+  void instance.waitUntilExit().then(() => (exited = true));
+  await waitForFrame(screen, 'name: demo.k8s.local█');
+  input.write(keys.escape); // stop editing, untouched
+  await waitForFrame(screen, 'e edits it');
+  input.write('q');
+  const deadline = Date.now() + 4000;
+  while (!exited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(exited, 'q quit');
+});
+
+test('Backspace on an empty field stays in the field, and the next letters go into it', async () => {
+  const app = renderWizard(bench);
+  await app.waitFor('name: demo.k8s.local█');
+  app.press(keys.backspace.repeat('demo.k8s.local'.length + 1));
+  await new Promise((r) => setTimeout(r, 200));
+  assert.match(app.lastFrame() ?? '', /name: █/, 'still editing the field');
+  assert.doesNotMatch(app.lastFrame() ?? '', /e edits it/);
+  app.press('q'); // a letter, typed into the field
+  await app.waitFor('name: q█');
+  app.unmount();
+});
