@@ -6,14 +6,14 @@ import type { InstanceEnvironment } from './contracts.js';
 import type { AwsWorld } from './aws/world/aws-world.js';
 import { parseExports, parseKubeEnv } from './kube/user-data.js';
 import { liveControlPlaneIps, machineReach } from './machine-reach.js';
-import { readCloudConfig } from './kube/cloud-config.js';
-import { bootstrapEnvOf } from './kube/kubeadm-boot.js';
+import { isCloudConfig, plainCloudConfigFile } from './kube/cloud-config.js';
+import { BOOTSTRAP_ENV, parseEnvLines } from './kube/kubeadm-boot.js';
 
 /** What a kopsdeck user-data says the machine is: its cloud-config's bootstrap.env, or the exports of the earlier shell form. */
 function kopsdeckBootstrapValues(userData: string): Record<string, string> | undefined {
-  if (!userData.startsWith('#cloud-config')) return parseExports(userData);
-  const read = readCloudConfig(userData);
-  return 'config' in read ? bootstrapEnvOf(read.config) : undefined;
+  if (!isCloudConfig(userData)) return parseExports(userData);
+  const env = plainCloudConfigFile(userData, BOOTSTRAP_ENV);
+  return env === undefined ? undefined : parseEnvLines(env);
 }
 
 export function instanceEnvironment(world: () => AwsWorld): InstanceEnvironment {

@@ -39,6 +39,24 @@ export function readCloudConfig(userData: string): CloudConfigRead {
   return { config: { files: files.files, runcmd: runcmd.commands } };
 }
 
+/**
+ * One plain (unencoded) file a cloud-config writes, without decoding the
+ * others: for readers that only need it (the API endpoint asks on each TLS
+ * handshake, and a machine's scripts are compressed).
+ */
+export function plainCloudConfigFile(userData: string, path: string): string | undefined {
+  if (!isCloudConfig(userData)) return undefined;
+  let doc: unknown;
+  try {
+    doc = parseYaml(userData);
+  } catch {
+    return undefined;
+  }
+  const files = (doc as { write_files?: unknown } | null)?.write_files;
+  const file = Array.isArray(files) ? (files.find((f) => (f as { path?: unknown })?.path === path) as { content?: unknown; encoding?: unknown } | undefined) : undefined;
+  return file && file.encoding === undefined && typeof file.content === 'string' ? file.content : undefined;
+}
+
 function readWriteFiles(value: unknown): { files: Map<string, MachineFile> } | { problem: string } {
   const files = new Map<string, MachineFile>();
   if (value === undefined) return { files };

@@ -46,8 +46,12 @@ const fail = (reason: string): never => {
 /** The NAME=value lines of bootstrap.env, or undefined when the cloud-config carries none (not a kopsdeck machine). */
 export function bootstrapEnvOf(config: CloudConfig): Record<string, string> | undefined {
   const file = config.files.get(BOOTSTRAP_ENV);
-  if (!file) return undefined;
-  return Object.fromEntries([...file.content.matchAll(/^([A-Z_][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+  return file ? parseEnvLines(file.content) : undefined;
+}
+
+/** The NAME=value lines of an environment file. */
+export function parseEnvLines(text: string): Record<string, string> {
+  return Object.fromEntries([...text.matchAll(/^([A-Z_][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1], m[2]]));
 }
 
 export function kubeadmBoot(config: CloudConfig, env: Record<string, string>, reach: MachineReach, cluster: ClusterView): KubeadmBoot {
@@ -72,13 +76,15 @@ function bootSteps(config: CloudConfig, env: Record<string, string>, reach: Mach
   const caHash = publicKeyHash(caPem);
   if (caHash !== env.CA_CERT_HASH) fail(`the CA in ${base} has hash ${caHash}, not the ${env.CA_CERT_HASH || '(none)'} this machine was made for: refusing to join`);
   const files = kubeadmFilesOf(config, facts.role);
-  for (const [path, text] of Object.entries(files)) checkKubeadmFile(path, text, facts, caHash);
+  // Each file decoded once: the token its JoinConfiguration presents, by path.
+  const tokens: Record<string, string> = {};
+  for (const [path, text] of Object.entries(files)) tokens[path] = checkKubeadmFile(path, text, facts, caHash);
   const storeToken = readToken(reach, base);
-  if (facts.role !== 'ControlPlane') return joinWorker(files[KUBEADM_FILES.join], facts, storeToken, reach, cluster);
+  if (facts.role !== 'ControlPlane') return joinWorker(tokens[KUBEADM_FILES.join], facts, storeToken, reach, cluster);
   for (const secret of CONTROL_PLANE_SECRETS) readOrFail(reach, base, `pki/${secret}`);
   const volume = reach.etcdVolume();
   if (!volume) fail(`no available etcd volume of ${facts.cluster} in this zone: a control-plane node keeps etcd's data only there`);
-  return controlPlane(files, facts, storeToken, volume!, reach, cluster);
+  return controlPlane(tokens[KUBEADM_FILES.joinControlPlane], facts, storeToken, volume!, reach, cluster);
 }
 
 interface Facts {
@@ -143,8 +149,11 @@ function kubeadmFilesOf(config: CloudConfig, role: NodeRole): Record<string, str
   return files;
 }
 
-/** kubeadm reads the file strictly (v1beta4); its values must agree with what the machine is. */
-function checkKubeadmFile(path: string, text: string, facts: Facts, caHash: string): void {
+/**
+ * kubeadm reads the file strictly (v1beta4); its values must agree with what
+ * the machine is. Returns the token its JoinConfiguration presents ('' without one).
+ */
+function checkKubeadmFile(path: string, text: string, facts: Facts, caHash: string): string {
   const decoded = decodeKubeadmConfig(text);
   if (decoded.problems.length) fail(`kubeadm: ${path}: ${decoded.problems[0]}${decoded.problems.length > 1 ? ` (and ${decoded.problems.length - 1} more)` : ''}`);
   const clusterConfig = findDocument(decoded, 'ClusterConfiguration');
@@ -156,8 +165,8 @@ function checkKubeadmFile(path: string, text: string, facts: Facts, caHash: stri
   const join = findDocument(decoded, 'JoinConfiguration');
   if (path !== KUBEADM_FILES.init && !join) fail(`kubeadm: ${path} has no JoinConfiguration`);
   if (path === KUBEADM_FILES.init && (!clusterConfig || !findDocument(decoded, 'InitConfiguration'))) fail(`kubeadm: ${path} needs a ClusterConfiguration and an InitConfiguration`);
-  if (!join) return;
-  const discovery = (join.discovery as { bootstrapToken?: { apiServerEndpoint?: string; caCertHashes?: string[] } } | undefined)?.bootstrapToken;
+  if (!join) return '';
+  const discovery = (join.discovery as { bootstrapToken?: { apiServerEndpoint?: string; caCertHashes?: string[]; token?: string } } | undefined)?.bootstrapToken;
   if (!discovery) fail(`kubeadm: ${path}: discovery.bootstrapToken is required`);
   if (discovery!.apiServerEndpoint !== facts.apiEndpoint) fail(`kubeadm: ${path}: apiServerEndpoint ${String(discovery!.apiServerEndpoint)} is not ${facts.apiEndpoint}`);
   if (!(discovery!.caCertHashes ?? []).includes(caHash)) {
@@ -165,15 +174,11 @@ function checkKubeadmFile(path: string, text: string, facts: Facts, caHash: stri
   }
   const wantsControlPlane = path === KUBEADM_FILES.joinControlPlane;
   if (Boolean(join.controlPlane) !== wantsControlPlane) fail(`kubeadm: ${path}: controlPlane must be ${wantsControlPlane ? 'set' : 'absent'} for this role`);
+  return discovery!.token ?? '';
 }
 
 /** The token kubeadm presents: the store's, filled in by the script, or one written into the user-data. */
-function presentedToken(text: string, storeToken: string): string {
-  const decoded = decodeKubeadmConfig(text);
-  const discovery = (findDocument(decoded, 'JoinConfiguration')?.discovery as { bootstrapToken?: { token?: string } } | undefined)?.bootstrapToken;
-  const token = discovery?.token ?? '';
-  return token === TOKEN_PLACEHOLDER ? storeToken : token;
-}
+const presentedToken = (token: string, storeToken: string): string => (token === TOKEN_PLACEHOLDER ? storeToken : token);
 
 function checkTokenKnown(facts: Facts, token: string, storeToken: string, cluster: ClusterView): void {
   if (kubeadmTokenProblems(token).length) fail('kubeadm join: the bootstrap token is not of the form [a-z0-9]{6}.[a-z0-9]{16}');
@@ -186,20 +191,20 @@ function info(facts: Facts): BootInfo {
   return { cluster: facts.cluster, instanceGroup: facts.instanceGroup, role: facts.role, kubernetesVersion: facts.version };
 }
 
-function joinWorker(text: string, facts: Facts, storeToken: string, reach: MachineReach, cluster: ClusterView): KubeadmBoot {
+function joinWorker(joinToken: string, facts: Facts, storeToken: string, reach: MachineReach, cluster: ClusterView): KubeadmBoot {
   const host = facts.apiEndpoint.replace(/:\d+$/, '');
   if (!cluster.apiAnswers(facts.cluster, host, reach)) return { kind: 'waiting', reason: `waiting for the API at ${facts.apiEndpoint}` };
-  const token = presentedToken(text, storeToken);
+  const token = presentedToken(joinToken, storeToken);
   checkTokenKnown(facts, token, storeToken, cluster);
   return { kind: 'boot', info: info(facts), action: 'join', token };
 }
 
-function controlPlane(files: Record<string, string>, facts: Facts, storeToken: string, volume: { id: string; hasData: boolean }, reach: MachineReach, cluster: ClusterView): KubeadmBoot {
+function controlPlane(joinToken: string, facts: Facts, storeToken: string, volume: { id: string; hasData: boolean }, reach: MachineReach, cluster: ClusterView): KubeadmBoot {
   const host = facts.apiEndpoint.replace(/:\d+$/, '');
   const base = facts.configBase;
   const boot = (action: BootstrapAction, token: string): KubeadmBoot => ({ kind: 'boot', info: info(facts), action, token, etcdVolumeId: volume.id });
   if (cluster.apiAnswers(facts.cluster, host, reach)) {
-    const token = presentedToken(files[KUBEADM_FILES.joinControlPlane], storeToken);
+    const token = presentedToken(joinToken, storeToken);
     checkTokenKnown(facts, token, storeToken, cluster);
     return boot('join-control-plane', token);
   }
