@@ -63,7 +63,8 @@ function currentClusterOf(router: Router): string | undefined {
 
 function globalActions(shell: Shell, router: Router, openCommandLine: () => void): KeyAction[] {
   return [
-    { key: '?', label: 'help', group: 'Global', run: shell.showHelp },
+    // Essential: when a narrow footer leaves keys out, ? lists them all.
+    { key: '?', label: 'help', group: 'Global', essential: true, run: shell.showHelp },
     { key: ':', label: 'command', group: 'Global', run: openCommandLine },
     { key: 'escape', label: 'back', group: 'Global', disabled: !router.canGoBack, run: () => router.back() },
     { key: 'q', label: 'quit', group: 'Global', run: shell.quit },
@@ -194,6 +195,8 @@ function Console({ size: injectedSize, screens, commands }: ConsoleProps) {
                 globalActions={globals}
                 width={body.columns}
                 height={body.rows}
+                offset={overlay.offset}
+                onLimits={state.setHelpLimits}
               />
             ) : null}
             {overlay?.kind === 'confirm' ? (

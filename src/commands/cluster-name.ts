@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import { Option } from 'commander';
 import { parse } from 'yaml';
-import { kubeconfigPaths } from '../engine/kube/client.js';
+import { kubeconfigPaths } from '../engine/kube/kubeconfig-paths.js';
 import { CliError } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
 

@@ -1,10 +1,11 @@
 // What every subcommand receives: where to write, the environment, the global
 // options and lazily opened services (the state store, the cloud session).
 // Tests build one with in-memory streams.
+// The AWS SDK, the simulator connection and the S3 store are loaded on first
+// use: `--help` and commands on a local store never pay for them.
 import type { ClusterStore } from '../engine/store/cluster-store.js';
-import { openStateStore, resolveStateStoreUrl, stateStoreIsNamed } from '../engine/store/open-store.js';
-import { openCloudSession, type CloudSession, type CloudChoice } from '../startup/cloud-session.js';
-import { awsClientsFor } from '../engine/cloud/access.js';
+import { openFileStateStore, resolveStateStoreUrl, stateStoreIsNamed } from '../engine/store/state-store-url.js';
+import type { CloudSession, CloudChoice } from '../startup/cloud-session.js';
 import type { AwsClients } from '../engine/cloud/aws/clients.js';
 import { terminalSafe } from '../engine/output/terminal-safe.js';
 
@@ -57,7 +58,9 @@ export class CommandContext {
     const mode = url.startsWith('s3://') ? 's3' : named && !options.creating ? 'error' : 'empty';
     let store = this.stores.get(mode);
     if (!store) {
-      store = openStateStore(url, { env: this.io.env, missingDirectory: mode === 'error' ? 'error' : 'empty' });
+      // An s3:// store is opened by prepareStore, before any command runs.
+      if (mode === 's3') throw new Error(`the state store ${url} was used before it was opened`);
+      store = openFileStateStore(url, { missingDirectory: mode === 'error' ? 'error' : 'empty' });
       this.stores.set(mode, store);
     }
     return store;
@@ -70,13 +73,15 @@ export class CommandContext {
   async prepareStore(): Promise<void> {
     if (this.stores.has('s3') || !this.stateStoreUrl.startsWith('s3://')) return;
     const session = await this.cloud();
+    const [{ awsClientsFor }, { openStateStore }] = await Promise.all([import('../engine/cloud/access.js'), import('../engine/store/open-store.js')]);
     this.storeClients = awsClientsFor(session, session.defaultRegion);
     this.stores.set('s3', openStateStore(this.stateStoreUrl, { s3Client: this.storeClients.s3, env: this.io.env }));
   }
 
   /** The cloud (real AWS or the simulator), opened on first use and closed by close(). */
   cloud(): Promise<CloudSession> {
-    this.session ??= openCloudSession({ choice: this.globals.cloud, env: this.io.env }).then((session) => {
+    this.session ??= import('../startup/cloud-session.js').then(async ({ openCloudSession }) => {
+      const session = await openCloudSession({ choice: this.globals.cloud, env: this.io.env });
       for (const notice of session.notices) this.warn(notice);
       return session;
     });

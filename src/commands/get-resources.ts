@@ -1,9 +1,8 @@
-// The kinds `kopsdeck get` can list: one entry each, so adding a kind is one line.
-import type { OutputFormat } from '../engine/output/text-table.js';
+// The kinds `kopsdeck get` can list: one entry each, so adding a kind is one
+// line. Each kind loads its lister when it runs: `get clusters` on a local
+// store never loads the AWS SDK or the Kubernetes client.
+import type { OutputFormat } from '../engine/output/output-format.js';
 import type { CommandContext } from './command-context.js';
-import { getClusters, getInstanceGroups } from './get-spec.js';
-import { getInstances, getNodes } from './get-cluster-resources.js';
-import { getSecrets } from './secrets-commands.js';
 
 export type GetResourceHandler =
   /** Lists what the state store holds across clusters: needs no cluster name. */
@@ -13,10 +12,10 @@ export type GetResourceHandler =
 
 export function getResourceHandlers(): GetResourceHandler[] {
   return [
-    { names: ['clusters', 'cluster'], perCluster: false, run: getClusters },
-    { names: ['instancegroups', 'instancegroup', 'ig'], perCluster: true, run: getInstanceGroups },
-    { names: ['nodes', 'node', 'no'], perCluster: true, run: getNodes },
-    { names: ['instances', 'instance'], perCluster: true, run: getInstances },
-    { names: ['secrets', 'secret'], perCluster: true, run: getSecrets },
+    { names: ['clusters', 'cluster'], perCluster: false, run: async (ctx, output) => (await import('./get-spec.js')).getClusters(ctx, output) },
+    { names: ['instancegroups', 'instancegroup', 'ig'], perCluster: true, run: async (ctx, cluster, output) => (await import('./get-spec.js')).getInstanceGroups(ctx, cluster, output) },
+    { names: ['nodes', 'node', 'no'], perCluster: true, run: async (ctx, cluster, output) => (await import('./get-cluster-resources.js')).getNodes(ctx, cluster, output) },
+    { names: ['instances', 'instance'], perCluster: true, run: async (ctx, cluster, output) => (await import('./get-cluster-resources.js')).getInstances(ctx, cluster, output) },
+    { names: ['secrets', 'secret'], perCluster: true, run: async (ctx, cluster, output) => (await import('./secrets-commands.js')).getSecrets(ctx, cluster, output) },
   ];
 }

@@ -3,9 +3,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT_ERROR, EXIT_OK } from './cli-error.js';
 import { CommandContext, type CliIO, type GlobalOptions } from './command-context.js';
-import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../engine/output/text-table.js';
+import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../engine/output/output-format.js';
 import { registerSpecCommands } from './register-spec-commands.js';
 import { registerCloudCommands } from './register-cloud-commands.js';
+import { clustersForCompletion, COMPLETE_COMMAND, COMPLETION_SHELLS, completeWords, completionScript } from './completion.js';
 import type { Route } from '../hooks/routes.js';
 import { terminalSafe } from '../engine/output/terminal-safe.js';
 import { MissingStateStoreError } from '../engine/store/file-store.js';
@@ -46,10 +47,32 @@ function buildProgram(io: CliIO, hooks: ProcessHooks): { program: Command; conte
     .action(async () => hooks.openConsole(context));
 
   const context = new CommandContext(io, () => program.opts<GlobalOptions>());
-  program.hook('preAction', () => context.prepareStore());
+  // Completion never opens an s3:// store: a Tab must not reach for the cloud.
+  program.hook('preAction', (_program, action) => (isCompletion(action) ? undefined : context.prepareStore()));
   registerSpecCommands(program, () => context, hooks);
   registerCloudCommands(program, () => context);
+  registerCompletion(program, () => context);
   return { program, context };
+}
+
+const isCompletion = (command: Command) => command.name() === 'completion' || command.name() === COMPLETE_COMMAND;
+
+function registerCompletion(program: Command, context: () => CommandContext): void {
+  program
+    .command('completion')
+    .description('print a shell completion script: source <(kopsdeck completion bash), or zsh, or fish')
+    .argument('<shell>', COMPLETION_SHELLS.join(', '))
+    .action((shell: string) => context().print(completionScript(shell).trimEnd()));
+  program
+    .command(COMPLETE_COMMAND, { hidden: true })
+    .description('the candidates for the last of WORDS (used by the completion scripts)')
+    .argument('[words...]')
+    .allowUnknownOption()
+    .helpOption(false)
+    .action(async (words: string[] = []) => {
+      const candidates = await completeWords(program, words, () => clustersForCompletion(context()));
+      if (candidates.length) context().io.stdout.write(candidates.join('\n') + '\n');
+    });
 }
 
 /** `-o table|json|yaml`, shared by every command that prints resources. */

@@ -1,18 +1,13 @@
-// Subcommands that talk to the cloud or the simulator.
+// Subcommands that talk to the cloud or the simulator. Each loads what it
+// runs when it runs (import() in its action): the AWS SDK, the Kubernetes
+// client and the simulator stay unloaded for --help and for other commands.
 import type { Command } from 'commander';
 import type { CommandContext } from './command-context.js';
-import { serveSimulator, untilSignal, type SimFlags } from './sim-command.js';
-import { updateCluster } from './update-cluster.js';
-import { deleteCluster } from './delete-cluster.js';
+import type { SimFlags } from './sim-command.js';
 import { outputOption, parseOutput } from './program.js';
 import { CliError } from './cli-error.js';
-import { rollingUpdateCluster, type RollingUpdateFlags } from './rolling-update.js';
-import { upgradeClusterCommand } from './upgrade-cluster.js';
-import { terminalConfirm } from './terminal-confirm.js';
-import { exportKubeconfig, readAdminFlag } from './export-kubeconfig.js';
-import { rotateBootstrapTokenCommand } from './secrets-commands.js';
-import { parseDuration } from './rolling-update.js';
-import { validateClusterCommand, type ValidateClusterFlags } from './validate-cluster.js';
+import type { RollingUpdateFlags } from './rolling-update.js';
+import type { ValidateClusterFlags } from './validate-cluster.js';
 import { CLUSTER_ARGUMENT_HELP, CLUSTER_ARGUMENT_HELP_NO_KUBECONFIG, clusterNameFor, clusterNameOption } from './cluster-name.js';
 
 /** The cluster named by the argument, --name, KOPS_CLUSTER_NAME or the kubeconfig (see cluster-name.ts). */
@@ -30,6 +25,7 @@ export function registerCloudCommands(program: Command, context: () => CommandCo
     .option('--yes', 'apply the changes (without it: only show them)')
     .addOption(outputOption(['table', 'json']))
     .action(async (name: string | undefined, opts: { name?: string; yes?: boolean; output: string }) => {
+      const { updateCluster } = await import('./update-cluster.js');
       await updateCluster(context(), clusterName(context(), name, opts, 'kopsdeck update cluster NAME [--yes]'), { yes: opts.yes, output: parseOutput(opts.output) });
     });
 
@@ -59,6 +55,7 @@ export function registerCloudCommands(program: Command, context: () => CommandCo
     .addOption(outputOption(['table', 'json']))
     .action(async (name: string | undefined, opts: RollingUpdateFlags & { name?: string; interactive?: boolean; output: string }) => {
       const ctx = context();
+      const [{ rollingUpdateCluster }, { terminalConfirm }] = await Promise.all([import('./rolling-update.js'), import('./terminal-confirm.js')]);
       const flags: RollingUpdateFlags = { ...opts, output: parseOutput(opts.output) as 'table' | 'json' };
       if (opts.interactive) {
         flags.yes = true;
@@ -76,6 +73,7 @@ export function registerCloudCommands(program: Command, context: () => CommandCo
     .option('--kubernetes-version <version>', 'the version to move to (default: the next one)')
     .option('--yes', 'write the change (without it: only show it)')
     .action(async (name: string | undefined, opts: { name?: string; kubernetesVersion?: string; yes?: boolean }) => {
+      const { upgradeClusterCommand } = await import('./upgrade-cluster.js');
       await upgradeClusterCommand(context(), clusterName(context(), name, opts, 'kopsdeck upgrade cluster NAME [--kubernetes-version V] [--yes]'), opts);
     });
 
@@ -89,6 +87,7 @@ export function registerCloudCommands(program: Command, context: () => CommandCo
     .option('--kubeconfig <path>', 'the file to write (default: the first path of KUBECONFIG, else ~/.kube/config)')
     .option('--admin [duration]', "issue an admin client certificate signed by the cluster's CA, valid this long (default 18h)")
     .action(async (name: string | undefined, opts: { name?: string; kubeconfig?: string; admin?: boolean | string }) => {
+      const { exportKubeconfig, readAdminFlag } = await import('./export-kubeconfig.js');
       const { argument, adminLifetimeMs } = readAdminFlag(name, opts.admin);
       const cluster = clusterName(context(), argument, opts, 'kopsdeck export kubeconfig NAME [--admin[=DURATION]]');
       await exportKubeconfig(context(), cluster, { kubeconfig: opts.kubeconfig, adminLifetimeMs });
@@ -103,6 +102,7 @@ export function registerCloudCommands(program: Command, context: () => CommandCo
     .addOption(clusterNameOption())
     .option('--ttl <duration>', 'how long the new token is valid (default 24h, as kubeadm)', '24h')
     .action(async (name: string | undefined, opts: { name?: string; ttl: string }) => {
+      const [{ parseDuration }, { rotateBootstrapTokenCommand }] = await Promise.all([import('./rolling-update.js'), import('./secrets-commands.js')]);
       const ttlMs = parseDuration(opts.ttl, '--ttl');
       if (ttlMs <= 0) throw new CliError(`--ttl must be longer than zero, such as 24h, not "${opts.ttl}".`);
       await rotateBootstrapTokenCommand(context(), clusterName(context(), name, opts, 'kopsdeck rotate bootstrap-token NAME'), ttlMs);
@@ -116,6 +116,7 @@ export function registerCloudCommands(program: Command, context: () => CommandCo
     .addOption(clusterNameOption())
     .option('--yes', 'delete (without it: only list)')
     .action(async (name: string | undefined, opts: { name?: string; yes?: boolean }) => {
+      const { deleteCluster } = await import('./delete-cluster.js');
       await deleteCluster(context(), clusterName(context(), name, opts, 'kopsdeck delete cluster NAME [--yes]', false), { yes: opts.yes });
     });
 
@@ -131,6 +132,7 @@ export function registerCloudCommands(program: Command, context: () => CommandCo
     .addOption(outputOption(['table', 'json']))
     .action(async (name: string | undefined, opts: Omit<ValidateClusterFlags, 'output'> & { name?: string; output: string }) => {
       const output = parseOutput(opts.output) === 'json' ? 'json' : 'table';
+      const { validateClusterCommand } = await import('./validate-cluster.js');
       await validateClusterCommand(context(), clusterName(context(), name, opts, 'kopsdeck validate cluster NAME [--wait 10m]'), { ...opts, output });
     });
 
@@ -147,5 +149,8 @@ export function registerCloudCommands(program: Command, context: () => CommandCo
     .option('--kops-layout <layout>', 'with --kops-cluster: minimal, ha or minimal-dns-none (API behind a load balancer) (default minimal)')
     .option('--kubernetes-version <version>', "with --kops-cluster: the cluster's Kubernetes version (default: the channel's stable)")
     .option('--kops-state <url>', 'with --kops-cluster: the state store, s3://bucket[/prefix] (default s3://kops-state-store)')
-    .action(async (flags: SimFlags) => serveSimulator(context(), flags, untilSignal));
+    .action(async (flags: SimFlags) => {
+      const { serveSimulator, untilSignal } = await import('./sim-command.js');
+      await serveSimulator(context(), flags, untilSignal);
+    });
 }

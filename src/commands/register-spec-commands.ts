@@ -1,10 +1,10 @@
 // Subcommands that work on the spec in the state store: get, create, edit.
+// Each loads what it runs when it runs (import() in its action).
 import { Command, Option } from 'commander';
 import { supportedKubernetesRange } from '../engine/spec/kubernetes-version.js';
 import { CliError } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
-import { createCluster, type CreateClusterFlags } from './create-cluster.js';
-import { editCluster, editInstanceGroup } from './edit-spec.js';
+import type { CreateClusterFlags } from './create-cluster.js';
 import { outputOption, parseOutput } from './program.js';
 import { getResourceHandlers } from './get-resources.js';
 import type { ProcessHooks } from './program.js';
@@ -85,6 +85,7 @@ function registerCreate(program: Command, context: () => CommandContext, hooks?:
       // As kops: the argument, --name or KOPS_CLUSTER_NAME, never the kubeconfig (a new cluster is not in it).
       const named = namedCluster({ argument: name, flag: flags.name }, context().io.env);
       if (named === undefined && flags.zones === undefined) return openWizard(context(), hooks);
+      const { createCluster } = await import('./create-cluster.js');
       await createCluster(context(), named?.name, { ...flags, output: parseOutput(flags.output) });
     });
 }
@@ -100,6 +101,7 @@ function registerEdit(program: Command, context: () => CommandContext): void {
     .option('--set <path=value>', 'set a field without an editor, e.g. spec.kubernetesVersion=1.32.5 (repeatable)', collect, [])
     .action(async (name: string | undefined, opts: { name?: string; set: string[] }) => {
       const cluster = clusterNameFor(context(), { argument: name, flag: opts.name, usage: 'kopsdeck edit cluster NAME' });
+      const { editCluster } = await import('./edit-spec.js');
       await editCluster(context(), cluster, opts.set);
     });
   edit
@@ -111,6 +113,7 @@ function registerEdit(program: Command, context: () => CommandContext): void {
     .option('--set <path=value>', 'set a field without an editor, e.g. spec.maxSize=5 (repeatable)', collect, [])
     .action(async (group: string, opts: { name?: string; set: string[] }) => {
       const cluster = clusterNameFor(context(), { flag: opts.name, usage: `kopsdeck edit ig ${group} --name NAME` });
+      const { editInstanceGroup } = await import('./edit-spec.js');
       await editInstanceGroup(context(), group, cluster, opts.set);
     });
 }

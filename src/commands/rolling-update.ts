@@ -123,7 +123,7 @@ export function describeEvent(event: RolloutEvent): string | undefined {
   const who = (e: { instanceId: string; nodeName?: string }) => (e.nodeName ? `${e.instanceId} (${e.nodeName})` : e.instanceId);
   switch (event.type) {
     case 'lock-taken-over':
-      return `Took over the rollout lock of an earlier run (${event.holder}, pid ${event.pid} on ${event.host}): the ${event.reason.replace(/^process \d+ on \S+ \([^)]*\) /, 'process ')}.`;
+      return `Took over the rollout lock of an earlier run (${event.holder}, pid ${event.pid} on ${event.host}): the ${event.reason.replace(/^process \d+ on \S+ \(.*\) (?=that held it)/, 'process ')}.`;
     case 'plan':
       return `${event.resumed ? 'Resuming' : 'Starting'} rolling update of ${event.plan.cluster}: ${event.plan.totalInstances} instance(s), order ${event.plan.order.join(' -> ') || '(nothing to do)'}, estimated ${formatDuration(event.plan.estimatedMs)}`;
     case 'group-started':
@@ -212,10 +212,11 @@ function list(value: string | string[] | undefined): string[] | undefined {
   return items.length ? items : undefined;
 }
 
+/** Who holds the lock, as a console watching from elsewhere names it: user@host and that it is the CLI. */
 function holderName(): string {
   try {
-    return `${userInfo().username}@${hostname()}`;
+    return `${userInfo().username}@${hostname()} (CLI)`;
   } catch {
-    return hostname();
+    return `${hostname()} (CLI)`;
   }
 }

@@ -4,7 +4,8 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import type { Column, TableModel } from '../hooks/useTable.js';
-import { fit, layoutColumns } from './cells.js';
+import { fit } from './cells.js';
+import { layoutTable } from './table-layout.js';
 
 export interface TableProps<T> {
   table: TableModel<T>;
@@ -26,8 +27,15 @@ const Row = memo(function Row({ text, selected, color }: { text: string; selecte
 });
 
 export function Table<T>({ table, width, emptyMessage = 'Nothing to show.' }: TableProps<T>) {
-  const { columns, sort } = table;
-  const widths = layoutColumns(columns, width);
+  const { sort } = table;
+  // Widths fit the values on screen (none cut to look like another); columns that do not fit are named below.
+  const layout = layoutTable(
+    table.columns,
+    table.columns.map((c) => table.visible.map((row) => c.value(row))),
+    width,
+  );
+  const columns = layout.shown.map((i) => table.columns[i]);
+  const widths = layout.widths;
   const header = columns
     .map((c, i) => {
       if (sort?.column !== c.key) return fit(c.title, widths[i], c.align);
@@ -40,6 +48,7 @@ export function Table<T>({ table, width, emptyMessage = 'Nothing to show.' }: Ta
   const counts = table.filter
     ? `${position}/${table.rows.length} of ${table.totalCount} · filter: ${table.filter}`
     : `${position}/${table.rows.length}`;
+  const hidden = layout.hidden.length ? ` · not shown at this width: ${layout.hidden.join(', ')}` : '';
   return (
     <Box flexDirection="column" width={width}>
       <Text bold wrap="truncate-end">
@@ -55,7 +64,7 @@ export function Table<T>({ table, width, emptyMessage = 'Nothing to show.' }: Ta
         })
       )}
       <Text dimColor wrap="truncate-end">
-        {counts}
+        {counts + hidden}
       </Text>
     </Box>
   );

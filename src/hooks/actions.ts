@@ -8,11 +8,17 @@ export interface KeyAction {
   aliases?: string[];
   /** A short verb phrase for the footer and help: "open", "sort by NAME". */
   label: string;
+  /** The label in fewer words, for the footer of a narrow terminal. */
+  short?: string;
+  /** Kept in the footer however narrow the terminal (abort, help). */
+  essential?: boolean;
   run: () => void;
   /** Dangerous actions (drain, terminate, delete) always go through a y/N confirmation. */
   dangerous?: boolean;
   /** The question the confirmation asks; defaults to "<label>?". */
   confirm?: string;
+  /** Lines under the question: what exactly will happen. */
+  confirmDetail?: string[];
   /** Hidden actions still work and appear in help, but not in the footer. */
   hidden?: boolean;
   /** Heading under which help lists the action; defaults to the screen's title. */
@@ -37,7 +43,7 @@ export function findAction(layers: readonly (readonly KeyAction[])[], name: stri
 /** A stable description of what the footer and help show, so they re-render only when it changes. */
 export function actionsSignature(actions: readonly KeyAction[]): string {
   return actions
-    .map((a) => [a.key, ...(a.aliases ?? []), a.label, a.group ?? '', a.hidden ? 'h' : '', a.dangerous ? 'd' : '', a.disabled ? 'x' : ''].join('\u0001'))
+    .map((a) => [a.key, ...(a.aliases ?? []), a.label, a.short ?? '', a.group ?? '', a.hidden ? 'h' : '', a.dangerous ? 'd' : '', a.disabled ? 'x' : '', a.essential ? 'e' : ''].join('\u0001'))
     .join('\u0002');
 }
 

@@ -3,7 +3,7 @@
 // state and duration), how many are done, the ETA, and, in words, what is
 // happening now and what happens next.
 import { formatDuration, type GroupKind, type InstanceStep, type InstanceView, type RolloutPlan } from '../engine/rollout/index.js';
-import type { RolloutSessionState } from './rollout-session.js';
+import { personWaitedMs, type RolloutSessionState } from './rollout-session.js';
 
 /** stopped: it was running when the rollout ended (aborted, failed). */
 export type StepStatus = 'pending' | 'running' | 'done' | 'stopped';
@@ -86,8 +86,33 @@ export interface Progress {
   total: number;
   /** Clock ms since the run started. */
   elapsedMs?: number;
-  /** Clock ms left: measured by the engine after each wave, the plan's estimate before. */
-  etaMs?: number;
+  /** The time left, while the run goes on: see etaOf. */
+  eta?: Eta;
+}
+
+export interface Eta {
+  /** Clock ms left. */
+  ms: number;
+  /** The wave in progress has taken longer than this run measured (or the plan estimated): ms is what the waves after it take. */
+  overrun: boolean;
+  /** Standing still: the run waits for a person's answer, or for a resume. */
+  heldFor?: 'answer' | 'resume';
+}
+
+/**
+ * The time left: the engine's figure at the start and after each wave (this
+ * run's measured wave times, the plan's estimate until there are some), less
+ * the time worked since. Time spent waiting for a person is not work: the ETA
+ * stands still while a question waits or the run is paused. It never counts
+ * below what the waves after the current one need.
+ */
+export function etaOf(state: RolloutSessionState, now: number): Eta | undefined {
+  const { eta } = state.view;
+  if (state.phase !== 'running' || !eta || state.etaAt === undefined) return undefined;
+  const worked = Math.max(0, now - state.etaAt - (personWaitedMs(state.personWait, now) - state.personWaitAtEta));
+  const afterThisWave = Math.max(0, eta.remainingMs - eta.nextWaveMs);
+  const counted = eta.remainingMs - worked;
+  return { ms: Math.max(afterThisWave, counted), overrun: counted < afterThisWave, heldFor: state.personWait.current?.for };
 }
 
 export function progressOf(state: RolloutSessionState, rows: readonly InstanceRow[], now: number): Progress {
@@ -96,12 +121,7 @@ export function progressOf(state: RolloutSessionState, rows: readonly InstanceRo
   // Once the run has ended its duration is fixed: the same figure as the result line's.
   const ended = state.phase === 'ended' ? state.result?.durationMs : undefined;
   const elapsedMs = ended ?? (state.runStartedAt === undefined ? undefined : Math.max(0, now - state.runStartedAt));
-  let etaMs: number | undefined;
-  const { eta } = state.view;
-  if (eta && state.etaAt !== undefined) etaMs = Math.max(0, eta.remainingMs - (now - state.etaAt));
-  else if (planOf(state) && elapsedMs !== undefined) etaMs = Math.max(0, planOf(state)!.estimatedMs - elapsedMs);
-  if (state.phase === 'ended') etaMs = undefined;
-  return { done, skipped, total: rows.length, elapsedMs, etaMs };
+  return { done, skipped, total: rows.length, elapsedMs, eta: etaOf(state, now) };
 }
 
 const STEP_WORDS: Record<InstanceStep, string> = {

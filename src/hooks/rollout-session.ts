@@ -65,9 +65,40 @@ export interface RolloutSessionState {
   interval?: { group: string; ms: number; startedAt: number };
   /** Clock ms of the latest ETA event. */
   etaAt?: number;
+  /** Time the run has waited for a person (a drain question, a pause): the ETA stands still meanwhile. */
+  personWait: PersonWait;
+  /** personWait.totalMs when the latest ETA came. */
+  personWaitAtEta: number;
   /** The last few things worth telling (skips, uncordons, pauses). */
   notes: readonly string[];
   timings: RolloutTimings;
+}
+
+export interface PersonWait {
+  /** Clock ms of finished waits. */
+  totalMs: number;
+  /** The wait going on now: since when, and for what. */
+  current?: { since: number; for: 'answer' | 'resume' };
+}
+
+/** What the run waits for from a person, if anything: an answer to its question, or a resume. */
+export function personWaitOf(view: RolloutView): 'answer' | 'resume' | undefined {
+  if (view.confirm) return 'answer';
+  if (view.status === 'paused') return 'resume';
+  return undefined;
+}
+
+/** Clock ms waited for a person up to `now`. */
+export function personWaitedMs(wait: PersonWait, now: number): number {
+  return wait.totalMs + (wait.current ? Math.max(0, now - wait.current.since) : 0);
+}
+
+/** The wait after `view`: a finished wait is added to the total, a new one starts its clock. */
+export function nextPersonWait(wait: PersonWait, view: RolloutView, now: number): PersonWait {
+  const waitingFor = personWaitOf(view);
+  if (waitingFor === wait.current?.for) return wait;
+  const totalMs = personWaitedMs(wait, now);
+  return { totalMs, current: waitingFor ? { since: now, for: waitingFor } : undefined };
 }
 
 export interface RolloutSessionOptions {
@@ -106,6 +137,8 @@ export class RolloutSession {
       view: initialRolloutView,
       yesToAll: false,
       stepStarts: new Map(),
+      personWait: { totalMs: 0 },
+      personWaitAtEta: 0,
       notes: [],
       timings: { ...DEFAULT_TIMINGS, ...options.timings },
     };
@@ -195,6 +228,8 @@ export class RolloutSession {
       stepStarts: new Map(),
       interval: undefined,
       etaAt: undefined,
+      personWait: { totalMs: 0 },
+      personWaitAtEta: 0,
       notes: [],
       runStartedAt: this.now(),
     });
@@ -344,7 +379,8 @@ export class RolloutSession {
 
   private onEvent(event: RolloutEvent): void {
     const state = this.current;
-    const change: Partial<RolloutSessionState> = { view: reduceRollout(state.view, event) };
+    const view = reduceRollout(state.view, event);
+    const change: Partial<RolloutSessionState> = { view, personWait: nextPersonWait(state.personWait, view, this.now()) };
     switch (event.type) {
       case 'plan':
         change.plan = event.plan;
@@ -365,6 +401,7 @@ export class RolloutSession {
         break;
       case 'eta':
         change.etaAt = this.now();
+        change.personWaitAtEta = personWaitedMs(change.personWait!, this.now());
         break;
       case 'skipped':
         change.notes = addNote(state.notes, `Skipped ${event.instanceId} (not replaced): ${event.reason}.`);
@@ -401,7 +438,7 @@ export class RolloutSession {
     if (this.run !== run) return;
     this.run = undefined;
     this.pendingAnswer = undefined;
-    this.set({ phase: 'ended', result, interval: undefined });
+    this.set({ phase: 'ended', result, interval: undefined, personWait: { totalMs: personWaitedMs(this.current.personWait, this.now()) } });
   }
 
   private note(text: string): void {

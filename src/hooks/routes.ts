@@ -7,6 +7,10 @@ export type Route =
   | { name: 'instance-groups'; cluster: string }
   | { name: 'nodes'; cluster: string; filter?: string }
   | { name: 'node'; cluster: string; node: string }
+  | { name: 'events'; cluster: string }
+  | { name: 'pods'; cluster: string; node?: string }
+  | { name: 'pod-logs'; cluster: string; namespace: string; pod: string; container?: string }
+  | { name: 'yaml'; cluster: string; kind: 'pod' | 'node'; namespace?: string; object: string }
   | { name: 'create-cluster' }
   | { name: 'rollout'; cluster: string }
   | { name: 'upgrade'; cluster: string };

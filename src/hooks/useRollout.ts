@@ -1,7 +1,8 @@
 // The bridge from a cluster's rollout session (hooks/rollout-session.ts) to
 // the rolling-update screen: hold the session while the screen is mounted,
-// plan on arrival, re-render on every change, and tick once a second while
-// something runs so durations, the ETA and the drain timeout move.
+// re-render on every change, and tick once a second while something runs so
+// durations, the ETA and the drain timeout move. Planning on arrival is the
+// screen's call: not while another process runs a rollout of the cluster.
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { RolloutSession, RolloutSessionState } from './rollout-session.js';
 import { rolloutSessionsFor } from './rollout-sessions.js';
@@ -22,7 +23,6 @@ export function useRollout(cluster: string): RolloutHandle {
   useEffect(() => () => held.release(), [held]);
   const { session } = held;
   const state = useSyncExternalStore(session.subscribe, session.getState);
-  useEffect(() => session.ensurePlanned(), [session]);
   const [, setTick] = useState(0);
   useEffect(() => {
     if (state.phase !== 'running') return;

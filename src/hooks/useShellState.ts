@@ -9,7 +9,7 @@ import { editPrompt } from './prompt.js';
 import type { ConfirmSpec, FlashLevel, PromptSpec, Shell } from './useShell.js';
 
 export type Overlay =
-  | { kind: 'help' }
+  | { kind: 'help'; offset: number }
   | { kind: 'confirm'; spec: ConfirmSpec }
   | { kind: 'prompt'; spec: PromptSpec; text: string; candidates: string[] };
 
@@ -24,6 +24,17 @@ export interface ShellState {
   flash: Flash | undefined;
   /** Routes one keypress; `screen` and `globals` are the current action lists. */
   handleKey(press: KeyPress, screen: readonly KeyAction[], globals: readonly KeyAction[]): void;
+  /** The help tells how far it can scroll (it knows its layout; the keys come here). */
+  setHelpLimits(limits: { maxOffset: number; page: number }): void;
+}
+
+/** Where a key moves the help's first row, or undefined when the key does not scroll it. */
+export function scrolledHelp(offset: number, key: string, limits: { maxOffset: number; page: number }): number | undefined {
+  const moves: Record<string, number> = { down: 1, j: 1, up: -1, k: -1, pagedown: limits.page, space: limits.page, 'ctrl+f': limits.page, pageup: -limits.page, 'ctrl+b': -limits.page };
+  if (key === 'g' || key === 'home') return 0;
+  if (key === 'G' || key === 'end') return limits.maxOffset;
+  if (moves[key] === undefined) return undefined;
+  return Math.min(limits.maxOffset, Math.max(0, offset + moves[key]));
 }
 
 const FLASH_MS = 6000;
@@ -36,6 +47,10 @@ export function useShellState(quit: () => void): ShellState {
   const flashTimer = useRef<NodeJS.Timeout | undefined>(undefined);
   const quitRef = useRef(quit);
   quitRef.current = quit;
+  const helpLimits = useRef({ maxOffset: 0, page: 1 });
+  const setHelpLimits = useCallback((limits: { maxOffset: number; page: number }) => {
+    helpLimits.current = limits;
+  }, []);
 
   const setOverlay = useCallback((next: Overlay | undefined) => {
     overlayRef.current = next;
@@ -57,7 +72,7 @@ export function useShellState(quit: () => void): ShellState {
       },
       confirm: (spec) => setOverlay({ kind: 'confirm', spec }),
       flash: (text, level = 'info') => setFlash({ text, level }),
-      showHelp: () => setOverlay({ kind: 'help' }),
+      showHelp: () => setOverlay({ kind: 'help', offset: 0 }),
       quit: () => quitRef.current(),
     }),
     [setOverlay, setFlash],
@@ -84,7 +99,9 @@ export function useShellState(quit: () => void): ShellState {
   const handleOverlayKey = useCallback(
     (current: Overlay, press: KeyPress) => {
       if (current.kind === 'help') {
-        if (['escape', '?', 'q', 'enter'].includes(press.name)) setOverlay(undefined);
+        if (['escape', '?', 'q', 'enter'].includes(press.name)) return setOverlay(undefined);
+        const offset = scrolledHelp(current.offset, press.name, helpLimits.current);
+        if (offset !== undefined && offset !== current.offset) setOverlay({ kind: 'help', offset });
         return;
       }
       if (current.kind === 'confirm') {
@@ -128,7 +145,7 @@ export function useShellState(quit: () => void): ShellState {
       const action = findAction([screen, globals], press.name);
       if (!action) return;
       if (action.dangerous) {
-        shell.confirm({ message: action.confirm ?? `${action.label}?`, onYes: action.run });
+        shell.confirm({ message: action.confirm ?? `${action.label}?`, detail: action.confirmDetail, onYes: action.run });
       } else {
         action.run();
       }
@@ -136,5 +153,5 @@ export function useShellState(quit: () => void): ShellState {
     [handleOverlayKey, setFlash, shell],
   );
 
-  return { shell, overlay, flash, handleKey };
+  return { shell, overlay, flash, handleKey, setHelpLimits };
 }

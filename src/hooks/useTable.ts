@@ -14,6 +14,8 @@ export interface Column<T> {
   width: number;
   /** Share of the width left over once every column has its minimum. */
   grow?: number;
+  /** When the terminal is too narrow for every column: lower is kept longer (default: by position). */
+  priority?: number;
   align?: 'left' | 'right';
   value(row: T): string;
   /** Sort by this instead of value() (numbers sort numerically). */

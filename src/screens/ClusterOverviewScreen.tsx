@@ -2,15 +2,20 @@
 // the counts (instance groups, instances, nodes Ready/total, pods), the
 // Kubernetes versions the nodes run and how many instances are out of date.
 // Enter on a failure opens what it is about (a node, or the instance groups).
+// Below, the latest Events (warnings of the last minutes first) while there is room.
 import { Box, Text } from 'ink';
+import { eventListRows } from '../components/EventList.js';
+import { LiveEventList } from '../components/LiveEventList.js';
 import { LiveGate } from '../components/LiveGate.js';
 import { LiveStatusLine } from '../components/LiveStatusLine.js';
 import { Table, TABLE_CHROME_ROWS } from '../components/Table.js';
 import type { ValidationFailure, ValidationResult } from '../engine/health/validate-cluster.js';
 import type { ReadyzResult } from '../engine/kube/readyz.js';
+import { byRelevance } from '../engine/model/event-rows.js';
 import type { ModelSnapshot } from '../engine/model/types.js';
 import type { KeyAction } from '../hooks/actions.js';
 import { useBodySize } from '../hooks/useBodySize.js';
+import { useClusterEvents } from '../hooks/useClusterEvents.js';
 import { useClusterValidation } from '../hooks/useClusterValidation.js';
 import { useScreenActions } from '../hooks/useKeymap.js';
 import { useLiveCluster } from '../hooks/useLiveCluster.js';
@@ -18,6 +23,10 @@ import { useRouter, type Router } from '../hooks/useRouter.js';
 import { useTable, type Column } from '../hooks/useTable.js';
 
 const SUMMARY_ROWS = 7;
+/** The Events block takes at most this many rows (title included)... */
+const EVENT_ROWS = 10;
+/** ...and leaves the failures table at least this many. */
+const MIN_FAILURE_ROWS = 3;
 
 const columns: Column<ValidationFailure>[] = [
   { key: 'kind', title: 'KIND', width: 13, sortKey: 'K', value: (f) => f.kind },
@@ -39,12 +48,16 @@ export function ClusterOverviewScreen({ cluster }: { cluster: string }) {
   const { session, state, ready, snapshot } = useLiveCluster(cluster);
   const validation = useClusterValidation(state, snapshot);
   const failures = validation.result?.failures ?? noFailures;
-  const table = useTable({ id: 'failures', rows: failures, columns, rowKey: failureKey, height: body.rows - SUMMARY_ROWS - TABLE_CHROME_ROWS, group: 'Failures' });
+  const events = useClusterEvents(cluster);
+  const failureRows = failures.length > 0 ? TABLE_CHROME_ROWS + Math.min(failures.length, MIN_FAILURE_ROWS) : 0;
+  const eventRows = eventListRows(events.rows.length, Math.min(EVENT_ROWS, body.rows - SUMMARY_ROWS - failureRows));
+  const table = useTable({ id: 'failures', rows: failures, columns, rowKey: failureKey, height: body.rows - SUMMARY_ROWS - eventRows - TABLE_CHROME_ROWS, group: 'Failures' });
   const selected = table.selected;
   const actions: KeyAction[] = [
     { key: 'enter', label: 'open', disabled: !selected || selected.kind === 'APIServer', run: () => selected && drillInto(selected, cluster, router) },
     { key: 'n', label: 'nodes', run: () => router.push({ name: 'nodes', cluster }) },
     { key: 'i', label: 'instance groups', run: () => router.push({ name: 'instance-groups', cluster }) },
+    { key: 'e', label: 'events', run: () => router.push({ name: 'events', cluster }) },
     { key: 's', label: 'spec', run: () => router.push({ name: 'cluster-spec', cluster }) },
     { key: 'R', label: 'rolling update', run: () => router.push({ name: 'rollout', cluster }) },
     { key: 'U', label: 'upgrade', run: () => router.push({ name: 'upgrade', cluster }) },
@@ -71,6 +84,7 @@ export function ClusterOverviewScreen({ cluster }: { cluster: string }) {
             <Summary snapshot={snapshot!} />
             <Verdict cluster={cluster} result={validation.result} readyz={validation.readyz} />
             {failures.length > 0 ? <Table table={table} width={body.columns} /> : null}
+            <LiveEventList events={events} order={byRelevance} title="Events: recent warnings first, then the newest" width={body.columns} rows={eventRows} none="No Events: the API server keeps them an hour after their last occurrence." />
           </Box>
         )}
       </LiveGate>

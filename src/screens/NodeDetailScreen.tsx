@@ -2,7 +2,8 @@
 // with its launch template version against its group's current one (and why
 // it needs an update), and its pods with owner, readiness and the
 // PodDisruptionBudget covering each with how many disruptions it allows now.
-// Live, scrollable; c / u cordon and uncordon it.
+// Live, scrollable; c / u cordon and uncordon it, p lists its pods (the pods
+// screen, scoped to the node), y shows its YAML.
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import { LiveGate } from '../components/LiveGate.js';
@@ -18,9 +19,12 @@ import { useServices } from '../hooks/services.js';
 import { useBodySize } from '../hooks/useBodySize.js';
 import { useScreenActions } from '../hooks/useKeymap.js';
 import { useLiveCluster, useTicker } from '../hooks/useLiveCluster.js';
+import { useObjectEvents } from '../hooks/useClusterEvents.js';
 import { useNodeDetail, type NodeDetail } from '../hooks/useNodeDetail.js';
+import { useRouter } from '../hooks/useRouter.js';
 import { useScroll } from '../hooks/useScroll.js';
 import { useShell } from '../hooks/useShell.js';
+import { nodeEventSection } from './node-events.js';
 
 const TITLE_ROWS = 2;
 
@@ -29,7 +33,8 @@ function table(headers: string[], rows: string[][], empty: string): string[] {
   return renderTextTable(headers, rows, 2).trimEnd().split('\n').map((line) => '  ' + line);
 }
 
-export function describeNode(detail: NodeDetail, now: number, podsComplete = true): string[] {
+/** `events` are the lines of the node's Events section (node-events.ts), shown last, as kubectl describe does. */
+export function describeNode(detail: NodeDetail, now: number, podsComplete = true, events: readonly string[] = []): string[] {
   const { node, group, pods } = detail;
   const labels = node.metadata.labels ?? {};
   const created = node.metadata.creationTimestamp ? Date.parse(node.metadata.creationTimestamp) : undefined;
@@ -66,6 +71,7 @@ export function describeNode(detail: NodeDetail, now: number, podsComplete = tru
       ]),
       'no pods',
     ),
+    ...(events.length ? ['', ...events] : []),
   ];
   return lines;
 }
@@ -86,13 +92,18 @@ function instanceLines({ node, instanceId, instance, group }: NodeDetail): strin
 export function NodeDetailScreen({ cluster, node }: { cluster: string; node: string }) {
   const services = useServices();
   const shell = useShell();
+  const router = useRouter();
   const body = useBodySize();
   const { session, state, ready, snapshot } = useLiveCluster(cluster, 'nodes');
   const detail = useNodeDetail(state, snapshot, node);
   const clock = services.access?.clock ?? systemClock;
   const now = useTicker(() => clock.now(), ageTickMs(clock));
   const podsComplete = state.status === 'live' && state.synced;
-  const lines = useMemo(() => (detail ? describeNode(detail, now, podsComplete) : []), [detail, now, podsComplete]);
+  const events = useObjectEvents(cluster, 'Node', node);
+  const lines = useMemo(
+    () => (detail ? describeNode(detail, now, podsComplete, nodeEventSection(events, now, body.columns)) : []),
+    [detail, now, podsComplete, events, body.columns],
+  );
   const height = Math.max(1, body.rows - TITLE_ROWS - TEXT_VIEW_CHROME_ROWS);
   const scroll = useScroll('node', lines.length, height);
   const kube = state.status === 'live' ? state.kube : undefined;
@@ -108,6 +119,8 @@ export function NodeDetailScreen({ cluster, node }: { cluster: string; node: str
   const actions: KeyAction[] = [
     { key: 'c', label: 'cordon', dangerous: true, confirm: `Cordon node ${node}? No new pods will be scheduled on it.`, disabled: !detail || cordoned, run: () => setCordon(true) },
     { key: 'u', label: 'uncordon', dangerous: true, confirm: `Uncordon node ${node}? Pods may be scheduled on it again.`, disabled: !detail || !cordoned, run: () => setCordon(false) },
+    { key: 'p', label: 'its pods', disabled: !detail, run: () => router.push({ name: 'pods', cluster, node }) },
+    { key: 'y', label: 'YAML', disabled: !detail, run: () => router.push({ name: 'yaml', cluster, kind: 'node', object: node }) },
     { key: 'r', aliases: ['ctrl+r'], label: 'refresh', hidden: true, run: () => void session.refresh() },
     ...scroll.actions,
   ];

@@ -21,27 +21,33 @@ import { useTable, type Column } from '../hooks/useTable.js';
 import { LiveStatusLine } from '../components/LiveStatusLine.js';
 
 const TITLE_ROWS = 2;
-/** The table's columns; AGE is told against `now`, the cluster's clock (the simulator's time on the simulator). */
+/**
+ * The table's columns; AGE is told against `now`, the cluster's clock (the
+ * simulator's time on the simulator). On a narrow terminal the least
+ * important go first (priority): INSTANCE, TAINTS, ROLE, ZONE; NAME, STATUS
+ * and VERSION (what an upgrade changes) stay longest.
+ */
 export function nodeColumns(now: number): Column<NodeRow>[] {
   return [
-    { key: 'name', title: 'NAME', width: 27, grow: 1, sortKey: 'N', value: (n) => n.name },
+    { key: 'name', title: 'NAME', width: 27, grow: 1, priority: 0, sortKey: 'N', value: (n) => n.name },
     {
       key: 'status',
       title: 'STATUS',
-      width: 12,
+      width: 6,
       grow: 3,
+      priority: 1,
       sortKey: 'S',
       value: (n) => n.status,
       color: (n) => (!n.ready ? 'red' : n.unschedulable ? 'yellow' : undefined),
     },
-    { key: 'role', title: 'ROLE', width: 13, sortKey: 'R', value: (n) => n.role || '<none>' },
-    { key: 'ig', title: 'INSTANCEGROUP', width: 24, sortKey: 'I', value: (n) => n.instanceGroup || '<none>' },
-    { key: 'zone', title: 'ZONE', width: 10, sortKey: 'Z', value: (n) => n.zone || '<none>' },
-    { key: 'version', title: 'VERSION', width: 8, sortKey: 'V', value: (n) => n.version },
-    { key: 'pods', title: 'PODS', width: 4, align: 'right', sortKey: 'P', value: (n) => String(n.pods), sortValue: (n) => n.pods },
-    { key: 'taints', title: 'TAINTS', width: 6, grow: 1, sortKey: 'T', value: (n) => n.taints || '<none>' },
-    { key: 'age', title: 'AGE', width: 4, sortKey: 'A', value: (n) => formatAge(n.createdAt, now), sortValue: (n) => -(n.createdAt ?? 0) },
-    { key: 'instance', title: 'INSTANCE', width: 19, value: (n) => n.instanceId || '<none>', color: (n) => (n.needsUpdate ? 'yellow' : undefined) },
+    { key: 'role', title: 'ROLE', width: 13, priority: 7, sortKey: 'R', value: (n) => n.role || '<none>' },
+    { key: 'ig', title: 'INSTANCEGROUP', width: 24, priority: 3, sortKey: 'I', value: (n) => n.instanceGroup || '<none>' },
+    { key: 'zone', title: 'ZONE', width: 10, priority: 6, sortKey: 'Z', value: (n) => n.zone || '<none>' },
+    { key: 'version', title: 'VERSION', width: 7, priority: 2, sortKey: 'V', value: (n) => n.version },
+    { key: 'pods', title: 'PODS', width: 4, priority: 5, align: 'right', sortKey: 'P', value: (n) => String(n.pods), sortValue: (n) => n.pods },
+    { key: 'taints', title: 'TAINTS', width: 6, grow: 1, priority: 8, sortKey: 'T', value: (n) => n.taints || '<none>' },
+    { key: 'age', title: 'AGE', width: 4, priority: 4, sortKey: 'A', value: (n) => formatAge(n.createdAt, now), sortValue: (n) => -(n.createdAt ?? 0) },
+    { key: 'instance', title: 'INSTANCE', width: 19, priority: 9, value: (n) => n.instanceId || '<none>', color: (n) => (n.needsUpdate ? 'yellow' : undefined) },
   ];
 }
 
@@ -72,6 +78,7 @@ export function NodesScreen({ cluster, filter }: { cluster: string; filter?: str
   };
   const actions: KeyAction[] = [
     { key: 'enter', label: 'describe', disabled: !selected, run: () => selected && router.push({ name: 'node', cluster, node: selected.name }) },
+    { key: 'y', label: 'YAML', disabled: !selected, run: () => selected && router.push({ name: 'yaml', cluster, kind: 'node', object: selected.name }) },
     {
       key: 'c',
       label: 'cordon',

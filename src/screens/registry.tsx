@@ -10,7 +10,11 @@ import { CreateClusterScreen } from './CreateClusterScreen.js';
 import { ClusterOverviewScreen } from './ClusterOverviewScreen.js';
 import { InstanceGroupsScreen } from './InstanceGroupsScreen.js';
 import { NodeDetailScreen } from './NodeDetailScreen.js';
+import { EventsScreen } from './EventsScreen.js';
 import { NodesScreen } from './NodesScreen.js';
+import { PodLogsScreen } from './pod-logs/PodLogsScreen.js';
+import { PodsScreen } from './pods/PodsScreen.js';
+import { YamlScreen, yamlTitle } from './YamlScreen.js';
 import { RollingUpdateScreen } from './rollout/RollingUpdateScreen.js';
 import { UpgradeScreen } from './rollout/UpgradeScreen.js';
 import type { CommandContext } from '../hooks/commands.js';
@@ -32,6 +36,13 @@ export const screens: ScreenTable = {
   'instance-groups': { title: (route) => `Instance groups of ${route.cluster}`, render: (route) => <InstanceGroupsScreen cluster={route.cluster} /> },
   nodes: { title: (route) => `Nodes of ${route.cluster}`, render: (route) => <NodesScreen cluster={route.cluster} filter={route.filter} /> },
   node: { title: (route) => `Node ${route.node}`, render: (route) => <NodeDetailScreen cluster={route.cluster} node={route.node} /> },
+  events: { title: (route) => `Events of ${route.cluster}`, render: (route) => <EventsScreen cluster={route.cluster} /> },
+  pods: {
+    title: (route) => (route.node ? `Pods on ${route.node}` : `Pods of ${route.cluster}`),
+    render: (route) => <PodsScreen cluster={route.cluster} node={route.node} />,
+  },
+  'pod-logs': { title: (route) => `Logs of ${route.namespace}/${route.pod}`, render: (route) => <PodLogsScreen route={route} /> },
+  yaml: { title: (route) => `YAML of ${yamlTitle(route)}`, render: (route) => <YamlScreen route={route} /> },
   'create-cluster': { title: () => 'New cluster', render: () => <CreateClusterScreen /> },
   rollout: { title: (route) => `Rolling update of ${route.cluster}`, render: (route) => <RollingUpdateScreen cluster={route.cluster} /> },
   upgrade: { title: (route) => `Upgrade ${route.cluster}`, render: (route) => <UpgradeScreen cluster={route.cluster} /> },
@@ -85,6 +96,8 @@ export const commands: Command[] = [
   },
   clusterScreenCommand('overview', ['ov'], "show a cluster's health, counts and validation, live", (cluster, { router }) => router.push({ name: 'cluster', cluster })),
   clusterScreenCommand('nodes', ['node', 'no'], "list a cluster's nodes, live", (cluster, { router }) => router.push({ name: 'nodes', cluster })),
+  clusterScreenCommand('events', ['event', 'ev'], "list a cluster's Events, newest first, live", (cluster, { router }) => router.push({ name: 'events', cluster })),
+  clusterScreenCommand('pods', ['pod', 'po'], "list a cluster's pods, live", (cluster, { router }) => router.push({ name: 'pods', cluster })),
   clusterScreenCommand('ig', ['instancegroups', 'instancegroup'], "list a cluster's instance groups, live", (cluster, { router }) =>
     router.push({ name: 'instance-groups', cluster }),
   ),

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { cleanup } from 'ink-testing-library';
-import { fit, layoutColumns } from '../../src/components/cells.js';
+import { fit } from '../../src/components/cells.js';
+import { distinctWidth, layoutTable } from '../../src/components/table-layout.js';
 import { ClusterStore } from '../../src/engine/store/cluster-store.js';
 import { commonPrefix, completeCommandLine, runCommandLine, type Command, type CommandContext } from '../../src/hooks/commands.js';
 import { toKeyPresses } from '../../src/hooks/keys.js';
@@ -120,11 +121,27 @@ describe('helpers', () => {
     assert.equal(fit('abc', 0), '');
   });
 
-  test('layoutColumns gives minimums, spreads the rest by weight, shrinks the last columns first', () => {
-    assert.deepEqual(layoutColumns([{ width: 10, grow: 1 }, { width: 5 }, { width: 10, grow: 1 }], 40), [16, 5, 17]);
-    assert.deepEqual(layoutColumns([{ width: 10 }, { width: 10 }, { width: 10 }], 25), [10, 10, 3]);
-    const widths = layoutColumns([{ width: 10, grow: 2 }, { width: 10, grow: 1 }], 100);
-    assert.equal(widths[0] + widths[1] + 1, 100);
+  test('layoutTable gives minimums, spreads the rest by weight, and leaves out whole columns, least important first, naming them', () => {
+    const col = (title: string, width: number, extra: { grow?: number; priority?: number } = {}) => ({ title, width, ...extra });
+    assert.deepEqual(layoutTable([col('A', 10, { grow: 1 }), col('B', 5), col('C', 10, { grow: 1 })], [], 40), { shown: [0, 1, 2], widths: [16, 5, 17], hidden: [] });
+    // Too narrow: the last column goes whole (not cut to 3 cells), and is named.
+    assert.deepEqual(layoutTable([col('A', 10), col('B', 10), col('C', 10)], [], 25), { shown: [0, 1], widths: [10, 10], hidden: ['C'] });
+    // Priorities choose what goes: C (priority 1) stays, B goes.
+    assert.deepEqual(layoutTable([col('A', 10, { priority: 0 }), col('B', 10), col('C', 10, { priority: 1 })], [], 25), { shown: [0, 2], widths: [10, 10], hidden: ['B'] });
+    const wide = layoutTable([col('A', 10, { grow: 2 }), col('B', 10, { grow: 1 })], [], 100);
+    assert.equal(wide.widths[0] + wide.widths[1] + 1, 100);
+  });
+
+  test('no two different values are cut to the same text', () => {
+    // Kubernetes versions during an upgrade: "v1.3…" would make them look alike.
+    assert.equal(distinctWidth(['v1.32.5', 'v1.33.1'], 4), 6);
+    assert.equal(distinctWidth(['v1.32.5', 'v1.32.5'], 4), 4, 'equal values may be cut');
+    // Group names that differ only at the end are shown whole.
+    const names = ['nodes-eu-west-1-spot-a', 'nodes-eu-west-1-spot-b'];
+    const layout = layoutTable([{ title: 'GROUP', width: 10 }, { title: 'AGE', width: 4 }], [names, ['3d', '4d']], 40);
+    assert.deepEqual(layout.widths, [names[0].length, 4]);
+    const cut = new Set(names.map((n) => fit(n, layout.widths[0])));
+    assert.equal(cut.size, 2);
   });
 
   test('scrollWindow moves the window as little as possible', () => {

@@ -38,8 +38,9 @@ const request: ConfirmRequest = {
     pod('web-7d9c-b', 'ReplicaSet', 'web-7d9c', { pdb: web }),
     pod('web-7d9c-a', 'ReplicaSet', 'web-7d9c', { pdb: web, emptyDir: true }),
     pod('web-7d9c-c', 'ReplicaSet', 'web-7d9c', { pdb: web }),
-    pod('db-0', 'StatefulSet', 'db', { pdb: api }),
-    pod('db-1', 'StatefulSet', 'db'),
+    pod('db-0', 'StatefulSet', 'db', { pdb: api, owner: { replicas: 2 } }),
+    pod('db-1', 'StatefulSet', 'db', { owner: { replicas: 2 } }),
+    pod('api-5f-x', 'ReplicaSet', 'api-5f', { pdb: api, owner: { replicas: 4, workload: 'Deployment demo/api' } }),
     pod('lonely', '', ''),
   ],
   leftAlone: [
@@ -55,11 +56,14 @@ test('the evicted pods are grouped by owner with the budget they share, then the
   assert.ok(web >= 0, lines.join('\n'));
   assert.deepEqual(lines.slice(web + 1, web + 4), ['      demo/web-7d9c-a  (its emptyDir data is deleted)', '      demo/web-7d9c-b', '      demo/web-7d9c-c']);
   // Budgets that differ within one owner are said per pod.
-  const db = at('StatefulSet demo/db (2 pods) — budgets differ');
+  const db = at('StatefulSet demo/db (all 2 of its replicas are on this node) — budgets differ');
   assert.ok(db >= 0, lines.join('\n'));
   assert.match(lines[db + 1], /demo\/db-0 {2}PodDisruptionBudget demo\/api allows 0 disruptions now: the drain waits for it/);
   assert.match(lines[db + 2], /demo\/db-1 {2}no PodDisruptionBudget$/);
   assert.ok(at('(no owner) in demo (1 pod) — no PodDisruptionBudget; nothing recreates it') >= 0, lines.join('\n'));
+  // The workload behind a ReplicaSet, and how many of its replicas are here (a ReplicaSet that could not be read says only its pods: web above).
+  assert.ok(at('Deployment demo/api (ReplicaSet api-5f) (1 of its 4 replicas on this node) — PodDisruptionBudget demo/api allows 0 disruptions now') >= 0, lines.join('\n'));
+  assert.equal(confirmPodLines(request).find((l) => l.text.includes('StatefulSet demo/db'))?.color, 'yellow', 'all replicas on one node is a warning');
   const leftAlone = at('Left alone (2 DaemonSet and mirror pods');
   assert.ok(leftAlone > Math.max(web, db));
   assert.ok(at('  kube-system/kube-proxy-x (DaemonSet kube-system/kube-proxy)') > leftAlone);
@@ -73,11 +77,22 @@ test('the panel names the node, the budgets involved with what they allow now, a
   const frame = lastFrame() ?? '';
   unmount();
   assert.match(frame, /Drain node node-1\? {2}\(instance 2 of 5\)/);
-  assert.match(frame, /The drain will evict 6 pods of 3 owners:/);
-  assert.match(frame, /PodDisruptionBudgets involved: demo\/api allows 0 now \(1 pod here\), demo\/web allows 1 now \(3 pods here\)/);
+  assert.match(frame, /The drain will evict 7 pods of 4 owners:/);
+  assert.match(frame, /PodDisruptionBudgets involved: demo\/api allows 0 now \(2 pods here\), demo\/web allows 1 now \(3 pods here\)/);
   assert.match(frame, /y drain and replace it · s skip this node \(not replaced\) · p drain it, then pause after this node · x abort/);
   assert.match(frame, /a yes to this node and all 3 remaining/);
   assert.doesNotMatch(frame, /\bY\b/);
+});
+
+test('at 80 columns the panel says its answers in fewer words, and abort is still among them', () => {
+  const lines = confirmPodLines(request);
+  const scroll = { offset: 0, maxOffset: 0, actions: [] };
+  const { lastFrame, unmount } = render(<ConfirmPanel request={request} lines={lines} scroll={scroll} listRows={lines.length} remaining={3} width={80} />);
+  const frame = lastFrame() ?? '';
+  unmount();
+  assert.match(frame, /│ y drain · s skip \(not replaced\) · p drain, then pause · x abort… +│/);
+  assert.match(frame, /│ a yes to this and all 3 remaining, no more questions \(asks first\) +│/);
+  for (const line of frame.split('\n')) assert.ok(line.length <= 80, `fits in 80 columns: ${line}`);
 });
 
 const plan: RolloutPlan = {
@@ -118,6 +133,8 @@ function stateOf(events: RolloutEvent[], now: number): RolloutSessionState {
     yesToAll: true,
     runStartedAt: now - 120_000,
     stepStarts: starts,
+    personWait: { totalMs: 0 },
+    personWaitAtEta: 0,
     notes: [],
     timings: { ...DEFAULT_TIMINGS, drainTimeoutMs: 10 * 60_000 },
   };

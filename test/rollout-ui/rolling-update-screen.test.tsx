@@ -67,8 +67,18 @@ async function podsOf(node: string) {
         b.metadata.namespace === pod.metadata.namespace &&
         Object.entries(b.spec?.selector?.matchLabels ?? {}).every(([k, v]) => pod.metadata.labels?.[k] === v),
     );
+  // The owner's replicas in all, as its controller object says (spec.replicas; the API defaults it to 1).
+  const replicasOf = async (pod: KubePod) => {
+    const owner = (pod.metadata.ownerReferences ?? []).find((o) => o.controller);
+    if (owner?.kind !== 'ReplicaSet' && owner?.kind !== 'StatefulSet') return undefined;
+    const plural = owner.kind === 'ReplicaSet' ? 'replicasets' : 'statefulsets';
+    const object = await h.kube.request<{ spec?: { replicas?: number } }>('GET', `/apis/apps/v1/namespaces/${pod.metadata.namespace}/${plural}/${owner.name}`);
+    return { owner: owner.name, replicas: object.spec?.replicas ?? 1 };
+  };
+  const evictable = pods.filter(isEvictable);
+  const replicas = await Promise.all(evictable.map(replicasOf));
   return {
-    evict: pods.filter(isEvictable).map((p) => ({ pod: `${p.metadata.namespace}/${p.metadata.name}`, pdb: budgetOf(p) })),
+    evict: evictable.map((p, i) => ({ pod: `${p.metadata.namespace}/${p.metadata.name}`, pdb: budgetOf(p), replicas: replicas[i] })),
     leftAlone: pods.filter((p) => !isEvictable(p)).map((p) => `${p.metadata.namespace}/${p.metadata.name}`),
   };
 }
@@ -79,12 +89,18 @@ async function assertPanelMatchesApi(frame: string, node: string) {
   assert.ok(frame.includes(`Drain node ${node}?`), frame);
   assert.ok(frame.includes(`The drain will evict ${evict.length} pod${evict.length === 1 ? '' : 's'}`), frame);
   const lines = frame.split('\n');
-  for (const { pod, pdb } of evict) {
+  for (const { pod, pdb, replicas } of evict) {
     const at = lines.findIndex((l) => l.includes(`      ${pod}`));
     assert.ok(at >= 0, `${pod} is listed:\n${frame}`);
-    // Its owner's line is the nearest one above with "(N pods) — budget".
-    const owner = lines.slice(0, at).reverse().find((l) => / \(\d+ pods?\) — /.test(l));
+    // Its owner's line is the nearest one above with "(how many here) — budget".
+    const owner = lines.slice(0, at).reverse().find((l) => /\) — (PodDisruptionBudget|no PodDisruptionBudget|budgets differ)/.test(l));
     assert.ok(owner, `${pod} is listed under its owner:\n${frame}`);
+    if (replicas) {
+      // How many replicas the workload has in all, and whether all of them are here.
+      const here = evict.filter((e) => e.replicas?.owner === replicas.owner).length;
+      const words = here >= replicas.replicas ? (here === 1 ? 'its only replica is on this node' : `all ${here} of its replicas are on this node`) : `${here} of its ${replicas.replicas} replicas on this node`;
+      assert.ok(owner.includes(`${replicas.owner}) (${words})`) || owner.includes(`${replicas.owner} (${words})`), `replicas of ${pod}'s owner (${words}): ${owner}`);
+    }
     if (pdb) {
       const allowed = pdb.status?.disruptionsAllowed ?? 0;
       assert.ok(owner.includes(`PodDisruptionBudget ${pdb.metadata.namespace}/${pdb.metadata.name} allows ${allowed} disruption`), `budget of ${pod}: ${owner}`);
@@ -150,7 +166,7 @@ test('drain questions: the panel matches the API; p pauses after that node, s sk
     const skipped = session().getState().view.confirm!;
     const { evict } = await assertPanelMatchesApi(frame, skipped.nodeName!);
     assert.ok(evict.some((p) => p.pdb), 'a worker runs pods covered by a budget');
-    assert.match(frame, /ReplicaSet \S+ \(\d+ pods?\) — PodDisruptionBudget/);
+    assert.match(frame, /ReplicaSet \S+\) \((\d+ of its \d+ replicas|all \d+ of its replicas are|its only replica is) on this node\) — PodDisruptionBudget/);
     view.press('a');
     frame = await view.waitFor('Yes to all: drain this node and the 1 remaining');
     view.press('n');

@@ -74,7 +74,11 @@ test('the rolling update asks to replace the bastion (no drain, no node), then r
   app.press('f');
   let frame = await app.waitFor('Estimated duration', 20_000);
   assert.match(frame, /Order: bastions -> control-plane-us-east-1a -> nodes-us-east-1a/);
-  assert.match(lineOf(frame, `${bastion}  `), /bastion \(registers no node\)\s+bastions wave 1\/1/);
+  assert.match(lineOf(frame, `${bastion}  `), /bastion \(registers no node\)\s+wave 1\/1/);
+  // Under its group's heading.
+  const lines = frame.split('\n');
+  const at = lines.findIndex((l) => l.includes(`${bastion}  `));
+  assert.match(lines.slice(0, at).reverse().find((l) => /^ {2}\S+ \((Bastion|ControlPlane|Node)\)/.test(l)) ?? '', /^ {2}bastions \(Bastion\)/);
   app.press(keys.enter);
 
   // Bastions go first, as kops rolls them: the question is a replacement.

@@ -49,11 +49,11 @@ export interface KubeHarness {
   close(): Promise<void>;
 }
 
-export async function startKubeHarness(options: { speed?: number; eventWindow?: number } = {}): Promise<KubeHarness> {
+export async function startKubeHarness(options: { speed?: number; eventWindow?: number; maxEvents?: number } = {}): Promise<KubeHarness> {
   const clock = testClock(options.speed ?? 100);
   const faults = noFaults();
   const stats = new RecordingStats();
-  const kube = new KubeSide({ clock, random: testRandom(), faults, stats }, { eventWindow: options.eventWindow });
+  const kube = new KubeSide({ clock, random: testRandom(), faults, stats }, { eventWindow: options.eventWindow, maxEvents: options.maxEvents });
   const server: Server = createServer((req, res) => {
     const match = /^\/k8s\/([^/?]+)(.*)$/.exec(req.url ?? '/');
     if (!match) return void res.writeHead(404).end();

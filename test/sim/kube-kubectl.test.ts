@@ -59,6 +59,28 @@ describe('kubectl against the simulator', { skip }, () => {
     assert.match(pods, /^demo\s+web-\S+\s+1\/1\s+Running\s+0\s+/m);
   });
 
+  it('kubectl get events lists what the components recorded, from either API group', async () => {
+    const out = await kubectl('get', 'events', '-A');
+    const lines = out.trim().split('\n');
+    assert.match(lines[0], /^NAMESPACE\s+LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/);
+    assert.match(out, /^demo\s+\S+\s+Normal\s+Scheduled\s+pod\/web-\S+\s+Successfully assigned demo\/web-\S+ to ip-[\d-]+\.ec2\.internal$/m);
+    assert.match(out, /^demo\s+\S+\s+Normal\s+Started\s+pod\/web-\S+\s+Started container web$/m);
+    assert.match(out, /^default\s+\S+\s+Normal\s+NodeReady\s+node\/ip-\S+\s+Node ip-\S+ status is now: NodeReady$/m);
+    assert.match(out, /^demo\s+\S+\s+Warning\s+FailedScheduling\s+pod\/\S+\s+(no nodes available to schedule pods|0\/\d nodes are available: )/m);
+    // -o wide adds the server's priority-1 columns; a field selector narrows to one object.
+    const wide = await kubectl('get', 'events', '-n', 'default', '-o', 'wide', '--field-selector', `involvedObject.name=${firstWorker},reason=Starting`);
+    assert.match(wide.split('\n')[0], /^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+SUBOBJECT\s+SOURCE\s+MESSAGE\s+FIRST SEEN\s+COUNT\s+NAME$/);
+    assert.match(wide, new RegExp(`Normal\\s+Starting\\s+node/${firstWorker.replace(/\./g, '\\.')}\\s+kubelet, ${firstWorker.replace(/\./g, '\\.')}\\s+Starting kubelet\\.\\s+\\S+\\s+1\\s+${firstWorker.replace(/\./g, '\\.')}\\.[0-9a-f]+$`, 'm'));
+    // The same Events through events.k8s.io/v1 (one storage).
+    const v1 = await kubectl('get', 'events.events.k8s.io', '-A', '--no-headers');
+    assert.equal(v1.trim().split('\n').length, lines.length - 1);
+    // kubectl events --for matches the Node's uid too: the node controller's Events carry it; a
+    // kubelet's carry the node's name as uid (kubectl describe node asks for those), as upstream.
+    const forNode = await kubectl('events', '-n', 'default', '--for', `node/${firstWorker}`);
+    assert.match(forNode, /Normal\s+RegisteredNode\s+Node\/ip-\S+\s+Node ip-\S+ event: Registered Node ip-\S+ in Controller/);
+    assert.doesNotMatch(forNode, /NodeReady/);
+  });
+
   it('kubectl cordon marks the node unschedulable', async () => {
     const node = (await core.listNode({ labelSelector: 'node-role.kubernetes.io/node' })).items[0].metadata!.name!;
     assert.match(await kubectl('cordon', node), /cordoned/);

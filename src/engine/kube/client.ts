@@ -10,6 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { KubeStatus } from './types.js';
+import { kubeconfigPaths } from './kubeconfig-paths.js';
+export { kubeconfigPaths } from './kubeconfig-paths.js';
 
 export interface KubeClientOptions {
   /** The cluster name: the context of the same name is used unless `context` is given. */
@@ -40,11 +42,20 @@ export class KubeApiError extends Error {
   }
 }
 
-export function kubeconfigPaths(opts: Pick<KubeClientOptions, 'kubeconfigPath' | 'env'> = {}): string[] {
-  const env = opts.env ?? process.env;
-  const raw = opts.kubeconfigPath ?? env.KUBECONFIG;
-  if (raw) return raw.split(delimiter).filter(Boolean);
-  return [join(env.HOME || homedir(), '.kube', 'config')];
+/** The Status the API server answered with, when the body is one. */
+export function apiStatus(error: KubeApiError): KubeStatus | undefined {
+  try {
+    const status = JSON.parse(error.body) as KubeStatus;
+    return status?.kind === 'Status' ? status : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The API server's own sentence for a failure (its Status message), else the error's message. */
+export function apiMessage(error: unknown): string {
+  if (error instanceof KubeApiError) return apiStatus(error)?.message || error.message;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Loads the kubeconfig and selects the context named after the cluster (or the given context). */
@@ -149,9 +160,9 @@ export class KubeClient {
     return (res.body ? JSON.parse(res.body) : undefined) as T;
   }
 
-  /** Opens a streaming GET (a watch); the caller reads the response until it ends or `signal` fires. */
-  async stream(path: string, signal?: AbortSignal): Promise<http.IncomingMessage> {
-    const res = await this.open('GET', path, { signal }, 0);
+  /** Opens a streaming GET (a watch, a followed log); the caller reads the response until it ends or `signal` fires. */
+  async stream(path: string, signal?: AbortSignal, accept?: string): Promise<http.IncomingMessage> {
+    const res = await this.open('GET', path, { signal, accept }, 0);
     if ((res.statusCode ?? 0) >= 400) {
       const chunks: Buffer[] = [];
       for await (const chunk of res) chunks.push(chunk as Buffer);

@@ -1,11 +1,12 @@
 // What a pod cache keeps of each pod: only the fields the engine reads (names,
-// labels and owners, node, priority, emptyDir volumes, phase, readiness). A
+// labels and owners, node, priority, emptyDir volumes, container names, phase
+// and reason, readiness, restarts and why a container waits or stopped). A
 // full pod is several kilobytes of JSON; at 150,000 pods the difference is
 // most of the console's memory and much of its garbage-collection time.
 // Not kept: apiVersion and kind (every cached pod is a v1 Pod) and the uid (a
 // drain reads pods fresh from the API, uid included; nothing reads a cached
 // one): at 150,000 pods the uid strings alone are 8 MiB of heap.
-import type { ContainerStatus, KubePod, ObjectMeta } from './types.js';
+import type { ContainerState, ContainerStatus, KubePod, ObjectMeta } from './types.js';
 
 const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
 
@@ -67,10 +68,40 @@ function sharedReady(status: string | undefined): { type: string; status: string
   return share(`r\u0002${status}`, () => [Object.freeze({ type: 'Ready', status: intern(status) })]);
 }
 
+/**
+ * A container's state as the pods view reads it: nothing for a running one (the
+ * usual case), the reason for a waiting or terminated one (kubectl's STATUS).
+ */
+function leanState(state: ContainerState | undefined): ContainerState | undefined {
+  if (state?.waiting) return { waiting: { reason: intern(state.waiting.reason) } };
+  if (state?.terminated) {
+    const { reason, exitCode, signal } = state.terminated;
+    return { terminated: { reason: intern(reason), exitCode, signal } };
+  }
+  return undefined;
+}
+
+function stateKey(state: ContainerState | undefined): string {
+  if (state?.waiting) return `w${state.waiting.reason ?? ''}`;
+  if (state?.terminated) return `t${state.terminated.reason ?? ''}/${state.terminated.exitCode ?? ''}/${state.terminated.signal ?? ''}`;
+  return '';
+}
+
 function sharedContainers(statuses: ContainerStatus[] | undefined): ContainerStatus[] | undefined {
   if (!statuses) return undefined;
-  const key = statuses.map((c) => `${c.name}\u0000${c.ready}\u0000${c.restartCount ?? ''}`).join('\u0001');
-  return share(`c\u0002${key}`, () => statuses.map((c) => Object.freeze({ name: intern(c.name), ready: c.ready, restartCount: c.restartCount })));
+  const key = statuses.map((c) => `${c.name}\u0000${c.ready}\u0000${c.restartCount ?? ''}\u0000${stateKey(c.state)}`).join('\u0001');
+  return share(`c\u0002${key}`, () =>
+    statuses.map((c) => {
+      const state = leanState(c.state);
+      return Object.freeze({ name: intern(c.name), ready: c.ready, restartCount: c.restartCount, ...(state ? { state } : {}) });
+    }),
+  );
+}
+
+/** The containers' names only (READY counts them; the logs view asks the API for the rest). */
+function sharedContainerNames(containers: { name: string }[] | undefined): { name: string }[] | undefined {
+  if (!containers) return undefined;
+  return share(`n\u0002${containers.map((c) => c.name).join('\u0001')}`, () => containers.map((c) => Object.freeze({ name: intern(c.name) })));
 }
 
 export function leanPod(pod: KubePod): KubePod {
@@ -95,9 +126,11 @@ export function leanPod(pod: KubePod): KubePod {
       nodeName: intern(pod.spec?.nodeName),
       priorityClassName: intern(pod.spec?.priorityClassName),
       volumes: emptyDirs?.length ? emptyDirs : undefined,
+      containers: sharedContainerNames(pod.spec?.containers),
     },
     status: status && {
       phase: intern(status.phase),
+      reason: intern(status.reason),
       hostIP: intern(status.hostIP),
       conditions: sharedReady(ready?.status),
       containerStatuses: sharedContainers(status.containerStatuses),

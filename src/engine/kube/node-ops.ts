@@ -7,7 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import { linkedSignal } from '../abort/linked-signal.js';
 import type { Clock } from '../clock.js';
-import { KubeApiError, type KubeClient } from './client.js';
+import { apiMessage, KubeApiError, type KubeClient } from './client.js';
 import { describePod, listNodePods, listPdbs, type NodePodRow, type PdbRef } from './node-pods.js';
 import type { KubeNode, KubePod } from './types.js';
 
@@ -166,7 +166,7 @@ async function waitGone(ctx: EvictionContext, pod: KubePod, podPath: string, pod
 
 /** Names the budget behind a refused eviction, with its allowance as the API reports it now. */
 async function blockerOf(ctx: EvictionContext, pod: KubePod, podRef: PodRef, error: unknown): Promise<BlockedPod> {
-  const message = error instanceof KubeApiError ? apiMessage(error) : String((error as Error)?.message ?? error);
+  const message = apiMessage(error);
   if (!(error instanceof KubeApiError) || error.status !== 429) return { pod: podRef, reason: message };
   try {
     const row = describePod(pod, await listPdbs(ctx.client, ctx.signal));
@@ -174,16 +174,6 @@ async function blockerOf(ctx: EvictionContext, pod: KubePod, podRef: PodRef, err
   } catch {
     return { pod: podRef, reason: message };
   }
-}
-
-function apiMessage(error: KubeApiError): string {
-  try {
-    const status = JSON.parse(error.body) as { message?: string };
-    if (status.message) return status.message;
-  } catch {
-    // not a Status body
-  }
-  return error.message;
 }
 
 function evictionBody(pod: PodRef) {

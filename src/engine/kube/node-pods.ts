@@ -5,6 +5,7 @@ import type { KubeClient } from './client.js';
 import { withQuery } from './informer.js';
 import { isDaemonSetPod, isMirrorPod, isPodReady, podOwner, selectorMatches, usesEmptyDir } from './selectors.js';
 import type { KubeList, KubePdb, KubePod } from './types.js';
+import { ownerKey, readWorkloadReplicas, type WorkloadReplicas } from './workload-replicas.js';
 
 export interface PdbRef {
   namespace: string;
@@ -27,6 +28,8 @@ export interface NodePodRow {
   /** What a drain does with it: evicted, or left alone (DaemonSet, mirror, already finished). */
   disposition: DrainDisposition;
   pdb?: PdbRef;
+  /** How many replicas its owner has in all (and the Deployment behind a ReplicaSet), when the owner could be read. */
+  owner?: WorkloadReplicas;
 }
 
 export async function listNodePods(client: KubeClient, nodeName: string, signal?: AbortSignal): Promise<KubePod[]> {
@@ -80,10 +83,17 @@ export function describePod(pod: KubePod, pdbs: KubePdb[]): NodePodRow {
   };
 }
 
-/** The pods on a node, sorted by namespace then name, with their owners and budgets. */
+/** The pods on a node, sorted by namespace then name, with their owners, the owners' replicas and budgets. */
 export async function describeNodePods(client: KubeClient, nodeName: string, signal?: AbortSignal): Promise<NodePodRow[]> {
   const [pods, pdbs] = await Promise.all([listNodePods(client, nodeName, signal), listPdbs(client, signal)]);
-  return pods
-    .map((pod) => describePod(pod, pdbs))
+  const rows = pods.map((pod) => describePod(pod, pdbs));
+  // Only the pods a drain evicts need their owner's replicas.
+  const owners = rows.filter((r) => r.disposition === 'evict' && r.ownerKind).map((r) => ({ namespace: r.namespace, kind: r.ownerKind, name: r.ownerName }));
+  const replicas = await readWorkloadReplicas(client, owners, signal);
+  return rows
+    .map((row) => {
+      const owner = row.ownerKind ? replicas.get(ownerKey({ namespace: row.namespace, kind: row.ownerKind, name: row.ownerName })) : undefined;
+      return owner ? { ...row, owner } : row;
+    })
     .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
 }

@@ -45,10 +45,17 @@ export interface KubeNode extends KubeObject {
   };
 }
 
+export interface ContainerState {
+  running?: { startedAt?: string };
+  waiting?: { reason?: string };
+  terminated?: { reason?: string; exitCode?: number; signal?: number };
+}
+
 export interface ContainerStatus {
   name: string;
   ready: boolean;
   restartCount?: number;
+  state?: ContainerState;
 }
 
 export interface KubePod extends KubeObject {
@@ -56,9 +63,12 @@ export interface KubePod extends KubeObject {
     nodeName?: string;
     priorityClassName?: string;
     volumes?: { name: string; emptyDir?: object }[];
+    containers?: { name: string; image?: string }[];
   };
   status?: {
     phase?: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown' | string;
+    /** Why the pod is in this phase, when the kubelet or a controller says (Evicted, NodeLost, ...). */
+    reason?: string;
     hostIP?: string;
     conditions?: { type: string; status: string }[];
     containerStatuses?: ContainerStatus[];
@@ -92,4 +102,6 @@ export interface KubeStatus {
   message?: string;
   reason?: string;
   code?: number;
+  /** e.g. an eviction's refusal names the budget in a cause. */
+  details?: { causes?: { reason?: string; message?: string }[] };
 }

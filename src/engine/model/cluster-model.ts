@@ -22,7 +22,7 @@ interface InstanceEntry {
 export class ClusterModel {
   private readonly nodes = new Map<string, KubeNode>();
   private readonly nodeByInstance = new Map<string, string>();
-  private readonly nodeRows = new SortedRows<NodeRow>();
+  private readonly nodeRows = new SortedRows<NodeRow>((row) => row.name);
   /** Running (not finished) pods per node name; '' holds unscheduled pods. */
   private readonly podsByNode = new Map<string, Map<string, KubePod>>();
   private readonly critical = new Map<string, KubePod>();

@@ -7,13 +7,8 @@ import { stringify } from 'yaml';
 import { displayWidth, padEndToWidth } from './display-width.js';
 import { terminalSafe } from './terminal-safe.js';
 
-export type OutputFormat = 'table' | 'json' | 'yaml';
-
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'yaml'];
-
-export function isOutputFormat(value: string): value is OutputFormat {
-  return (OUTPUT_FORMATS as readonly string[]).includes(value);
-}
+export { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from './output-format.js';
+import type { OutputFormat } from './output-format.js';
 
 export function renderTextTable(headers: string[], rawRows: string[][], gap = 3): string {
   const rows = rawRows.map((row) => row.map((cell) => terminalSafe(cell ?? '')));

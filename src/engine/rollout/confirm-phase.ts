@@ -39,7 +39,9 @@ export async function confirmAll(
     const started = ctx.deps.clock.now();
     ctx.emit({ type: 'step-started', instanceId: m.id, group: m.group, nodeName: m.node, step: 'confirm' });
     ctx.emit({ type: 'confirm', request });
+    const asked = ctx.deps.clock.now();
     const answer = ctx.confirm ? await ctx.confirm(request) : 'yes';
+    ctx.intents.waitedForPerson(ctx.deps.clock.now() - asked);
     ctx.emit({ type: 'confirmed', instanceId: m.id, answer });
     if (answer === 'abort') {
       ctx.intents.abort(`aborted at the confirmation of ${m.node ?? m.id}`);
@@ -111,6 +113,7 @@ export async function confirmRequest(ctx: RunContext, m: WaveMember): Promise<Co
     disposition: p.disposition,
     emptyDir: p.emptyDir,
     pdb: p.pdb,
+    ...(p.owner ? { owner: p.owner } : {}),
   });
   return {
     cluster: ctx.cluster,

@@ -62,7 +62,13 @@ function isComplete(p: InstanceProgress, steps: readonly string[]): boolean {
   return steps.every((s) => p.done.includes(s as never));
 }
 
-export async function runGroup(ctx: RunContext, work: GroupWork, onWaveFinished: (ms: number) => void): Promise<void> {
+/** A wave once over: the clock ms it worked (waits for a person left out, its interval in) and how many it replaced. */
+export interface FinishedWave {
+  workMs: number;
+  replaced: number;
+}
+
+export async function runGroup(ctx: RunContext, work: GroupWork, onWaveFinished: (wave: FinishedWave) => void): Promise<void> {
   const { group, waves } = work;
   if (waves.length === 0) return;
   const { clock } = ctx.deps;
@@ -84,6 +90,8 @@ export async function runGroup(ctx: RunContext, work: GroupWork, onWaveFinished:
   await taintGroup(ctx, group.name, waves.flat());
   for (const [index, members] of waves.entries()) {
     const waveStarted = clock.now();
+    const waitedBefore = ctx.intents.waitedForPersonMs;
+    const replacedBefore = ctx.replaced.length;
     // A wave cut short by "pause after this node" goes on with the rest of its instances once resumed.
     let pending = members;
     while (pending.length > 0) {
@@ -91,7 +99,6 @@ export async function runGroup(ctx: RunContext, work: GroupWork, onWaveFinished:
       ctx.emit({ type: 'wave-started', group: group.name, wave: index + 1, waves: waves.length, instances: pending.map((m) => m.id) });
       pending = await runWave(ctx, pending);
     }
-    onWaveFinished(clock.now() - waveStarted);
     if (index < waves.length - 1) {
       const ms = intervalOf(ctx, group.kind);
       if (ms > 0) {
@@ -100,6 +107,8 @@ export async function runGroup(ctx: RunContext, work: GroupWork, onWaveFinished:
         await clock.sleep(ms, ctx.signal);
       }
     }
+    // The plan's estimate of a wave includes its interval: so does what is measured.
+    onWaveFinished({ workMs: clock.now() - waveStarted - (ctx.intents.waitedForPersonMs - waitedBefore), replaced: ctx.replaced.length - replacedBefore });
   }
   ctx.emit({ type: 'group-finished', group: group.name, durationMs: clock.now() - started });
 }

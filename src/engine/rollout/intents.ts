@@ -38,8 +38,23 @@ export class Intents {
   private readonly controller = new AbortController();
   private readonly draining = new Map<string, Draining>();
   cordoned: AbortCordoned = 'uncordon';
+  /** Clock ms the run has spent waiting on a person (a drain question, a pause): not the cluster's time, so not the ETA's. */
+  private personWaitMs = 0;
 
-  constructor(private readonly emit: (event: RolloutEvent) => void) {}
+  constructor(
+    private readonly emit: (event: RolloutEvent) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Clock ms spent so far waiting for a person: answers and pauses. */
+  get waitedForPersonMs(): number {
+    return this.personWaitMs;
+  }
+
+  /** Counts time the run waited for a person's answer. */
+  waitedForPerson(ms: number): void {
+    this.personWaitMs += Math.max(0, ms);
+  }
 
   /** Fires on abort: cancels drains and waits. */
   get signal(): AbortSignal {
@@ -108,7 +123,9 @@ export class Intents {
         this.emit({ type: 'paused', at: 'instance' });
       }
     }
+    const heldSince = this.now();
     while (this.paused && !this.abortRequested) await new Promise<void>((resolve) => this.resumeWaiters.push(resolve));
+    this.waitedForPerson(this.now() - heldSince);
     if (this.abortReason !== undefined) throw new AbortRequestedError(this.abortReason);
   }
 

@@ -35,6 +35,13 @@ export interface JournalDocument {
   kind: 'RolloutJournal';
   cluster: string;
   runId: string;
+  /**
+   * The run writing this journal now: runId is the run that began the
+   * rollout, and a resumed one keeps it. Equal to the lock's runId while that
+   * run holds the lock, so a console watching from another process knows the
+   * journal it reads is that run's. Absent in journals of older versions.
+   */
+  writerRunId?: string;
   status: RolloutStatus;
   reason?: string;
   startedAt: number;
@@ -185,7 +192,7 @@ export class RolloutJournal {
     const previous = stored ? parseJournal(stored.body, key) : null;
     const continuation = continuationOf(previous, request);
     if (stored && continuation.mode === 'resume') {
-      const doc: JournalDocument = { ...continuation.previous, status: 'running', reason: undefined, updatedAt: now };
+      const doc: JournalDocument = { ...continuation.previous, writerRunId: runId, status: 'running', reason: undefined, updatedAt: now };
       const version = await objects.put(key, serialize(doc), { ifVersion: stored.version });
       return new RolloutJournal(objects, doc, version, true);
     }
@@ -194,6 +201,7 @@ export class RolloutJournal {
       kind: 'RolloutJournal',
       cluster,
       runId,
+      writerRunId: runId,
       status: 'running',
       startedAt: now,
       updatedAt: now,

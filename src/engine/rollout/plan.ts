@@ -174,9 +174,10 @@ export function estimateGroupMs(group: PlannedGroup, timings: RolloutTimings, es
   return group.waves.length * perWave;
 }
 
-export function renderPlanTable(plan: RolloutPlan): string {
+/** kops' table of groups; `gap` spaces between columns (3 as kops prints it; less where the width is short). */
+export function renderPlanTable(plan: RolloutPlan, gap = 3): string {
   const rows = plan.groups.map((g) => [g.name, g.status, String(g.needUpdate), String(g.ready), String(g.min), String(g.target), String(g.max), String(g.nodes)]);
-  return renderTextTable(['NAME', 'STATUS', 'NEEDUPDATE', 'READY', 'MIN', 'TARGET', 'MAX', 'NODES'], rows);
+  return renderTextTable(['NAME', 'STATUS', 'NEEDUPDATE', 'READY', 'MIN', 'TARGET', 'MAX', 'NODES'], rows, gap);
 }
 
 /** The plan in words: order, waves and the estimate, under the table. */

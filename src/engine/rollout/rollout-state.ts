@@ -35,7 +35,7 @@ export interface RolloutView {
   validation?: { group: string; attempt: number; ok: boolean; consecutivePasses: number; required: number; failures: ValidationFailure[] };
   waiting?: { group: string; want: number; ready: number; joining: number };
   confirm?: ConfirmRequest;
-  eta?: { remainingMs: number; doneInstances: number; totalInstances: number };
+  eta?: { remainingMs: number; nextWaveMs: number; doneInstances: number; totalInstances: number };
   /** The api.<cluster> record after the last control-plane replacement (DNS clusters). */
   apiRecord?: { record: string; values: string[]; changed: boolean };
   reason?: string;
@@ -99,7 +99,7 @@ export function reduceRollout(view: RolloutView, event: RolloutEvent): RolloutVi
     case 'api-record':
       return { ...view, apiRecord: { record: event.record, values: event.values, changed: event.changed } };
     case 'eta':
-      return { ...view, eta: { remainingMs: event.remainingMs, doneInstances: event.doneInstances, totalInstances: event.totalInstances } };
+      return { ...view, eta: { remainingMs: event.remainingMs, nextWaveMs: event.nextWaveMs, doneInstances: event.doneInstances, totalInstances: event.totalInstances } };
     case 'paused':
       return { ...view, status: 'paused', pausedAt: event.at ?? 'step' };
     case 'resumed':

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { ConflictError } from '../store/object-store.js';
 import type { RolloutDeps } from './deps.js';
-import { groupWork, runGroup, type GroupWork } from './group-runner.js';
+import { groupWork, runGroup, type FinishedWave, type GroupWork } from './group-runner.js';
 import { uncordonSkipped } from './give-back.js';
 import { AbortRequestedError, Intents } from './intents.js';
 import { continuationOf, normalizeRequest, readJournal, RolloutJournal, type InstanceProgress, type JournalDocument, type RolloutRequest } from './journal.js';
@@ -75,7 +75,7 @@ export function startRollout(deps: RolloutDeps, options: RolloutOptions): Rollou
       }
     }
   };
-  const intents = new Intents(emit);
+  const intents = new Intents(emit, () => deps.clock.now());
   // Started on the next tick so listeners subscribed right after start see everything.
   const done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => execute(deps, options, runId, intents, emit));
   return {
@@ -159,7 +159,8 @@ async function execute(deps: RolloutDeps, options: RolloutOptions, runId: string
     ctx.counter.total = work.reduce((sum, w) => sum + w.waves.flat().length, 0);
     emit({ type: 'plan', plan, resumed: journal.resumed });
     const eta = etaTracker(ctx, work, plan);
-    for (const w of work) await runGroup(ctx, w, (ms) => eta.waveFinished(w.group.kind, ms));
+    eta.announce();
+    for (const w of work) await runGroup(ctx, w, (wave) => eta.waveFinished(w.group.kind, wave));
     await journal.setStatus('finished', clock.now());
     return finish('finished');
   } catch (error) {
@@ -247,7 +248,13 @@ function describeRequest(request: RolloutRequest | undefined): string {
   return parts.length ? parts.join(' ') : 'all instance groups';
 }
 
-/** ETA from measured wave times (per group kind), the plan's estimates until something is measured. */
+/**
+ * ETA from this run's measured waves (per group kind; only waves that
+ * replaced something, and without the time spent waiting for a person), the
+ * plan's estimates until something is measured. Each estimate also says what
+ * the next wave should take, so a screen can count down within it and know
+ * when the wave runs longer than measured.
+ */
 function etaTracker(ctx: RunContext, work: GroupWork[], plan: RolloutPlan) {
   const remaining: { kind: GroupKind; estimate: number }[] = work.flatMap((w) => {
     const perWave = estimateGroupMs({ ...w.group, waves: [[]] }, ctx.timings, DEFAULT_ESTIMATES, ctx.cloudOnly);
@@ -259,13 +266,23 @@ function etaTracker(ctx: RunContext, work: GroupWork[], plan: RolloutPlan) {
     const pick = own.length ? own : all;
     return pick.length ? pick.reduce((a, b) => a + b, 0) / pick.length : undefined;
   };
+  const waveMs = (w: { kind: GroupKind; estimate: number }) => measured(w.kind) ?? w.estimate;
   const total = plan.totalInstances;
+  const announce = () =>
+    ctx.emit({
+      type: 'eta',
+      remainingMs: remaining.reduce((sum, w) => sum + waveMs(w), 0),
+      nextWaveMs: remaining.length ? waveMs(remaining[0]) : 0,
+      doneInstances: ctx.replaced.length + ctx.skipped.length,
+      totalInstances: Math.max(total, ctx.counter.total),
+    });
   return {
-    waveFinished(kind: GroupKind, ms: number) {
-      ctx.waveDurations.set(kind, [...(ctx.waveDurations.get(kind) ?? []), ms]);
+    announce,
+    waveFinished(kind: GroupKind, wave: FinishedWave) {
+      // A wave whose instances were all skipped says nothing about how long a replacement takes.
+      if (wave.replaced > 0) ctx.waveDurations.set(kind, [...(ctx.waveDurations.get(kind) ?? []), wave.workMs]);
       remaining.shift();
-      const remainingMs = remaining.reduce((sum, w) => sum + (measured(w.kind) ?? w.estimate), 0);
-      ctx.emit({ type: 'eta', remainingMs, doneInstances: ctx.replaced.length + ctx.skipped.length, totalInstances: Math.max(total, ctx.counter.total) });
+      announce();
     },
   };
 }

@@ -2,6 +2,7 @@
 // settings of a group, the plan, what the confirm callback is asked, and the
 // events the state machine emits (for the console screen and for -o json).
 import type { PdbRef } from '../kube/node-pods.js';
+import type { WorkloadReplicas } from '../kube/workload-replicas.js';
 import type { DrainProgress, BlockedPod } from '../kube/node-ops.js';
 import type { ValidationFailure } from '../health/validate-cluster.js';
 
@@ -81,6 +82,8 @@ export interface ConfirmPod {
   disposition: string;
   emptyDir: boolean;
   pdb?: PdbRef;
+  /** Its owner's replicas in all (and the Deployment behind a ReplicaSet), when known. */
+  owner?: WorkloadReplicas;
 }
 
 export interface ConfirmRequest {
@@ -171,7 +174,8 @@ export type RolloutEvent =
   | { type: 'tainted'; group: string; nodes: string[] }
   /** After a control-plane replacement is running: api.<cluster> now lists these addresses. */
   | { type: 'api-record'; group: string; record: string; previous: string[]; values: string[]; changed: boolean }
-  | { type: 'eta'; remainingMs: number; doneInstances: number; totalInstances: number }
+  /** remainingMs: clock ms of work left (waits for a person not counted); nextWaveMs: the part of it the next wave should take. */
+  | { type: 'eta'; remainingMs: number; nextWaveMs: number; doneInstances: number; totalInstances: number }
   /** at: a step boundary (pause), or before the next instance (a pause scheduled after the current one). */
   | { type: 'paused'; at?: 'step' | 'instance' }
   /** A pause after the instance(s) in progress was scheduled (or cancelled): it holds before the next one starts. */

@@ -6,6 +6,7 @@
 // p pause after this node, x abort. An instance replaced without a drain (a
 // bastion registers no node; --cloudonly) is asked about as a replacement.
 import { Box, Text } from 'ink';
+import { fitPieces, type Piece } from '../../components/fit-pieces.js';
 import { terminalSafe } from '../../engine/output/terminal-safe.js';
 import type { PdbRef } from '../../engine/kube/node-pods.js';
 import { noDrainSentence, type ConfirmPod, type ConfirmRequest } from '../../engine/rollout/index.js';
@@ -64,6 +65,21 @@ function budgetWords(pdb: PdbRef | undefined, pods: number, owned: boolean): { t
   return { text };
 }
 
+/** The owner, with the Deployment behind a ReplicaSet first: "Deployment demo/web (ReplicaSet web-7d9c)". */
+function ownerWords(group: OwnerGroup): string {
+  const pod = group.pods[0];
+  return pod.owner?.workload ? `${pod.owner.workload} (${pod.ownerKind} ${pod.ownerName})` : group.owner;
+}
+
+/** How many of the owner's replicas are on this node: all of them means the drain takes the whole workload away at once unless a budget holds it. */
+function replicasWords(group: OwnerGroup): { text: string; color?: string } {
+  const here = group.pods.length;
+  const replicas = group.pods[0].owner?.replicas;
+  if (replicas === undefined) return { text: plural(here, 'pod') };
+  if (here >= replicas) return { text: `${here === 1 ? 'its only replica is' : `all ${here} of its replicas are`} on this node`, color: 'yellow' };
+  return { text: `${here} of its ${replicas} replicas on this node` };
+}
+
 /** The evicted pods grouped by owner, then the pods left alone: the panel's scrolling part (none without a drain). */
 export function confirmPodLines(request: ConfirmRequest): PodLine[] {
   const lines: PodLine[] = [];
@@ -74,7 +90,8 @@ export function confirmPodLines(request: ConfirmRequest): PodLine[] {
     const owned = Boolean(group.pods[0].ownerKind);
     const shared = budgets.size === 1;
     const words = shared ? budgetWords(group.pods[0].pdb, group.pods.length, owned) : { text: 'budgets differ (each pod below)', color: undefined };
-    lines.push({ text: `  ${group.owner} (${plural(group.pods.length, 'pod')}) — ${words.text}`, bold: true, color: words.color });
+    const replicas = replicasWords(group);
+    lines.push({ text: `  ${ownerWords(group)} (${replicas.text}) — ${words.text}`, bold: true, color: words.color ?? replicas.color });
     for (const pod of group.pods) {
       const own = shared ? '' : `  ${budgetWords(pod.pdb, 1, owned).text}`;
       const emptyDir = pod.emptyDir ? '  (its emptyDir data is deleted)' : '';
@@ -122,14 +139,27 @@ function ReplacePanel({ request, remaining, width }: ConfirmPanelProps) {
         <Text wrap="truncate-end">{`Why: ${request.reason}`}</Text>
       )}
       <Text wrap="truncate-end">{noDrainSentence(request)}</Text>
-      <Text wrap="truncate-end">
-        <Text bold color="green">y</Text> replace it · <Text bold>s</Text> skip this instance (not replaced) · <Text bold>p</Text> replace it, then pause after it ·{' '}
-        <Text bold color="red">x</Text> abort…
-      </Text>
-      <Text wrap="truncate-end">
-        <Text bold color="yellow">a</Text>
-        {` yes to this instance and all ${remaining} remaining: no more questions, every later replacement and drain starts on its own (asks you to confirm; p still pauses, x still aborts)`}
-      </Text>
+      <ChoiceLine
+        width={width - 4}
+        choices={[
+          { key: 'y', color: 'green', long: 'replace it', essential: true },
+          { key: 's', long: 'skip this instance (not replaced)', short: 'skip (not replaced)', essential: true },
+          { key: 'p', long: 'replace it, then pause after it', short: 'replace, then pause' },
+          { key: 'x', color: 'red', long: 'abort…', essential: true },
+        ]}
+      />
+      <ChoiceLine
+        width={width - 4}
+        choices={[
+          {
+            key: 'a',
+            color: 'yellow',
+            long: `yes to this instance and all ${remaining} remaining: no more questions, every later replacement and drain starts on its own (asks you to confirm; p still pauses, x still aborts)`,
+            short: `yes to this and all ${remaining} remaining, no more questions (asks first)`,
+            essential: true,
+          },
+        ]}
+      />
     </Box>
   );
 }
@@ -169,14 +199,50 @@ function DrainPanel({ request, lines, scroll, listRows, remaining, width }: Conf
       <Text dimColor wrap="truncate-end">
         {more > 0 || scroll.offset > 0 ? `${more} more line(s) below; j/k scroll` : ' '}
       </Text>
-      <Text wrap="truncate-end">
-        <Text bold color="green">y</Text> drain and replace it · <Text bold>s</Text> skip this node (not replaced) · <Text bold>p</Text> drain it, then pause after this node ·{' '}
-        <Text bold color="red">x</Text> abort…
-      </Text>
-      <Text wrap="truncate-end">
-        <Text bold color="yellow">a</Text>
-        {` yes to this node and all ${remaining} remaining: no more questions, every later drain starts on its own (asks you to confirm; p still pauses, x still aborts)`}
-      </Text>
+      <ChoiceLine
+        width={width - 4}
+        choices={[
+          { key: 'y', color: 'green', long: 'drain and replace it', short: 'drain', essential: true },
+          { key: 's', long: 'skip this node (not replaced)', short: 'skip (not replaced)', essential: true },
+          { key: 'p', long: 'drain it, then pause after this node', short: 'drain, then pause' },
+          { key: 'x', color: 'red', long: 'abort…', essential: true },
+        ]}
+      />
+      <ChoiceLine
+        width={width - 4}
+        choices={[
+          {
+            key: 'a',
+            color: 'yellow',
+            long: `yes to this node and all ${remaining} remaining: no more questions, every later drain starts on its own (asks you to confirm; p still pauses, x still aborts)`,
+            short: `yes to this and all ${remaining} remaining, no more questions (asks first)`,
+            essential: true,
+          },
+        ]}
+      />
     </Box>
+  );
+}
+
+interface Choice extends Piece {
+  key: string;
+  color?: string;
+}
+
+/** The answers a question takes, each after its key, said shorter when the panel is narrow (the keys that matter always shown). */
+function ChoiceLine({ choices, width }: { choices: readonly Choice[]; width: number }) {
+  const pieces = choices.map((c) => ({ long: `${c.key} ${c.long}`, short: `${c.key} ${c.short ?? c.long}`, essential: c.essential }));
+  return (
+    <Text wrap="truncate-end">
+      {fitPieces(pieces, width, ' · ').map(({ index, text }, i) => (
+        <Text key={choices[index].key}>
+          {i > 0 ? ' · ' : ''}
+          <Text bold color={choices[index].color}>
+            {choices[index].key}
+          </Text>
+          {text.slice(choices[index].key.length)}
+        </Text>
+      ))}
+    </Text>
   );
 }

@@ -6,12 +6,22 @@ import { TextView, TEXT_VIEW_CHROME_ROWS } from '../../components/TextView.js';
 import { describePlan, renderPlanTable, type RolloutPlan } from '../../engine/rollout/index.js';
 import type { RolloutSessionState } from '../../hooks/rollout-session.js';
 import type { Scroll } from '../../hooks/useScroll.js';
+import { displayWidth } from '../../engine/output/display-width.js';
 
 export const PLAN_VIEW_CHROME_ROWS = 3 + TEXT_VIEW_CHROME_ROWS;
 
-/** The plan as lines (the scrolling part of the view). */
-export function planLines(plan: RolloutPlan, unfinished: RolloutSessionState['unfinished']): string[] {
-  const lines = [...renderPlanTable(plan).trimEnd().split('\n'), '', ...describePlan(plan)];
+/** kops' table with the widest gap between columns that fits `width` (every column kept). */
+function planTableLines(plan: RolloutPlan, width: number): string[] {
+  for (const gap of [3, 2]) {
+    const lines = renderPlanTable(plan, gap).trimEnd().split('\n');
+    if (Math.max(...lines.map(displayWidth)) <= width) return lines;
+  }
+  return renderPlanTable(plan, 1).trimEnd().split('\n');
+}
+
+/** The plan as lines (the scrolling part of the view), for a view `width` columns wide. */
+export function planLines(plan: RolloutPlan, unfinished: RolloutSessionState['unfinished'], width = Infinity): string[] {
+  const lines = [...planTableLines(plan, width), '', ...describePlan(plan)];
   if (unfinished) {
     const covered = new Set(unfinished.entries.map((e) => e.instance)).size;
     const of = unfinished.planned ? ` of the ${unfinished.planned.length} it set out to replace` : '';
@@ -25,16 +35,18 @@ export function planLines(plan: RolloutPlan, unfinished: RolloutSessionState['un
     );
   }
   if (plan.totalInstances > 0) {
-    lines.push('', 'Instances, in the order they will be replaced:');
+    lines.push('', 'Instances, in the order they will be replaced, by group:');
     let n = 0;
     for (const name of plan.order) {
       const group = plan.groups.find((g) => g.name === name)!;
+      // The group's name on a line of its own: an instance's line is never cut in the middle of it.
+      if (group.waves.length > 0) lines.push(`  ${group.name} (${group.kind})`);
       group.waves.forEach((wave, w) => {
         for (const id of wave) {
           const instance = group.instances.find((i) => i.id === id);
           n += 1;
           const node = instance?.nodeName ?? (group.kind === 'Bastion' ? 'bastion (registers no node)' : 'no node');
-          lines.push(`  ${String(n).padStart(2)}. ${id}  ${node}  ${group.name} wave ${w + 1}/${group.waves.length}  ${instance?.reason ?? ''}`);
+          lines.push(`  ${String(n).padStart(3)}. ${id}  ${node}  wave ${w + 1}/${group.waves.length}  ${instance?.reason ?? ''}`);
         }
       });
     }

@@ -2,9 +2,11 @@
 // the order, the estimate), then the live run, with the drain question
 // before every drain. The run lives in a session above the router
 // (hooks/rollout-session.ts): leaving this screen does not stop it, and
-// coming back shows it where it is.
+// coming back shows it where it is. A rollout another process runs (the CLI,
+// another console) is watched instead, read-only (hooks/rollout-watch.ts),
+// until it ends or stops.
 import { Box, Text } from 'ink';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { Loading } from '../../components/Loading.js';
 import { describeNext, describeNow, instanceRows, progressOf, resultLine } from '../../hooks/rollout-progress.js';
@@ -12,19 +14,35 @@ import type { RolloutSessionState } from '../../hooks/rollout-session.js';
 import { useBodySize } from '../../hooks/useBodySize.js';
 import { useScreenActions } from '../../hooks/useKeymap.js';
 import { useRollout } from '../../hooks/useRollout.js';
+import { useRolloutWatch } from '../../hooks/useRolloutWatch.js';
+import { watchRows } from '../../hooks/rollout-watch-progress.js';
 import { useRouter } from '../../hooks/useRouter.js';
 import { useScroll } from '../../hooks/useScroll.js';
 import { useShell } from '../../hooks/useShell.js';
 import { AbortPanel, ABORT_PANEL_ROWS } from './AbortPanel.js';
 import { ConfirmPanel, confirmPodLines, CONFIRM_CHROME_ROWS } from './ConfirmPanel.js';
 import { planLines, PlanView } from './PlanView.js';
-import { modeOf, rolloutActions } from './rollout-actions.js';
+import { modeOf, rolloutActions, watchActions } from './rollout-actions.js';
 import { BlockedDrain, blockedDrainRows, Notes, RunHeader, StepList, ValidationLine } from './RunView.js';
+import { RolloutEvents, rolloutEventsHeight } from './RolloutEvents.js';
+import { WatchView } from './WatchView.js';
 
 const HEADER_ROWS = 3;
 
 export function RollingUpdateScreen({ cluster }: { cluster: string }) {
   const { session, state, now } = useRollout(cluster);
+  // While this console runs its own rollout the lock is its own: nothing to watch.
+  const ownRun = state.phase === 'running';
+  const watching = useRolloutWatch(cluster, !ownRun);
+  const other = !ownRun && watching.state.other.kind !== 'none' ? watching.state.other : undefined;
+  // Until the first look nobody knows whether a plan would be offered next to a live run.
+  const firstLook = !ownRun && !watching.state.looked;
+  const watchedRows = useMemo(() => watchRows(watching.state.watched, watching.state.kinds, now), [watching.state, now]);
+  // Plans on arrival once nothing else runs (a plan made next to a live run would show it as crashed).
+  const nothingToWatch = watching.state.looked && watching.state.other.kind === 'none';
+  useEffect(() => {
+    if (nothingToWatch) session.ensurePlanned();
+  }, [session, nothingToWatch]);
   const router = useRouter();
   const shell = useShell();
   const body = useBodySize();
@@ -40,7 +58,7 @@ export function RollingUpdateScreen({ cluster }: { cluster: string }) {
 
   // The part that scrolls: the plan's lines, or the pods of the drain question.
   const plan = state.phase === 'plan' ? state.plan : undefined;
-  const lines = useMemo(() => (plan ? planLines(plan, state.unfinished) : []), [plan, state.unfinished]);
+  const lines = useMemo(() => (plan ? planLines(plan, state.unfinished, width) : []), [plan, state.unfinished, width]);
   const podLines = useMemo(() => (request ? confirmPodLines(request) : []), [request]);
   const confirmRows = Math.max(3, Math.min(podLines.length, Math.floor(body.rows * 0.6) - CONFIRM_CHROME_ROWS));
   const planScroll = useScroll('rollout-plan', lines.length, Math.max(1, body.rows - 5));
@@ -49,7 +67,7 @@ export function RollingUpdateScreen({ cluster }: { cluster: string }) {
   // Lockstep waves drain several nodes at once: every held-up drain is shown; s skips the first.
   const blockedRows = rows.filter((r) => r.blocked && r.status === 'active' && !r.skipping);
   const keepWaiting = () => setWaitingFor(new Set([...waitingFor, ...blockedRows.map((r) => r.id)]));
-  const actions = rolloutActions({
+  const actions = other ? watchActions(other, watching.watch, session) : firstLook ? [] : rolloutActions({
     mode,
     state,
     session,
@@ -62,6 +80,12 @@ export function RollingUpdateScreen({ cluster }: { cluster: string }) {
     keepWaiting,
   });
   useScreenActions(`Rolling update of ${cluster}`, actions, { cluster });
+
+  if (firstLook) return <Loading label={`Looking for a rolling update of ${cluster} in another process…`} />;
+  if (other) {
+    const { watched, error } = watching.state;
+    return <WatchView cluster={cluster} other={other} watched={watched} rows={watchedRows} error={error} now={now} wallNow={Date.now()} width={width} height={body.rows} />;
+  }
 
   if (mode === 'loading') return <Loading label={`${state.step ?? 'Planning'}…`} />;
   if (mode === 'problem') {
@@ -101,7 +125,8 @@ export function RollingUpdateScreen({ cluster }: { cluster: string }) {
       {ended}
       {panel}
       {showValidation ? <ValidationLine state={state} width={width} /> : null}
-      <StepList rows={rows} height={body.rows - used - notes} width={width} />
+      <StepList rows={rows} height={body.rows - used - notes - rolloutEventsHeight(body.rows - used - notes)} width={width} />
+      <RolloutEvents cluster={cluster} rows={rows} space={body.rows - used - notes} width={width} />
       <Notes notes={state.notes} width={width} />
     </Box>
   );

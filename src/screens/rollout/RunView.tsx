@@ -4,29 +4,49 @@
 // line of steps per instance, in the order they go.
 import { Box, Text } from 'ink';
 import { fit } from '../../components/cells.js';
-import { StepChips, type Chip } from '../../components/StepChips.js';
+import { fitPieces, type Piece } from '../../components/fit-pieces.js';
+import { compactChips, StepChips, type Chip } from '../../components/StepChips.js';
 import { formatDuration } from '../../engine/rollout/index.js';
 import type { BlockedPod } from '../../engine/kube/node-ops.js';
-import { drainTimeLeft, type InstanceRow, type Progress } from '../../hooks/rollout-progress.js';
+import { drainTimeLeft, type Eta, type InstanceRow, type Progress } from '../../hooks/rollout-progress.js';
 import type { RolloutSessionState } from '../../hooks/rollout-session.js';
 import { terminalSafe } from '../../engine/output/terminal-safe.js';
 
 const STATUS_COLORS: Record<string, string> = { running: 'cyan', paused: 'yellow', aborting: 'red', finished: 'green', failed: 'red', aborted: 'yellow', interrupted: 'yellow', planning: 'cyan' };
 
+/**
+ * Status, progress, elapsed time and ETA on one line, then what happens now
+ * and next. On a narrow terminal the line says the same in fewer words and
+ * leaves out the cluster's name (the console's header shows it) and the wave,
+ * never the status, the counts, the times or "yes to all".
+ */
 export function RunHeader({ state, progress, now, next, width }: { state: RolloutSessionState; progress: Progress; now: string; next: string; width: number }) {
   const status = state.phase === 'ended' ? (state.result?.status ?? 'ended') : state.view.status;
-  // A skipped instance was not replaced: it is not counted as done.
-  const counts = `${progress.done} of ${progress.total} instances replaced${progress.skipped ? `, ${progress.skipped} skipped` : ''}`;
-  const elapsed = progress.elapsedMs !== undefined ? `  ·  elapsed ${formatDuration(progress.elapsedMs)}` : '';
-  const eta = progress.etaMs !== undefined ? `  ·  ETA ${formatDuration(progress.etaMs)}` : '';
-  const wave = state.view.wave && state.phase !== 'ended' ? `  ·  ${state.view.wave.group} wave ${state.view.wave.wave}/${state.view.wave.waves}` : '';
+  const skipped = progress.skipped ? `, ${progress.skipped} skipped` : '';
+  const wave = state.view.wave && state.phase !== 'ended' ? state.view.wave : undefined;
+  const pieces: (Piece & { color?: string; bold?: boolean })[] = [
+    { long: `Rolling update of ${state.cluster}`, short: '', color: 'cyan', bold: true },
+    { long: status.toUpperCase(), essential: true, color: STATUS_COLORS[status], bold: true },
+    // A skipped instance was not replaced: it is not counted as done.
+    { long: `${progress.done} of ${progress.total} instances replaced${skipped}`, short: `${progress.done}/${progress.total} replaced${skipped}`, essential: true },
+    ...(progress.elapsedMs !== undefined ? [{ long: `elapsed ${formatDuration(progress.elapsedMs)}`, essential: true }] : []),
+    ...(progress.eta ? [{ long: etaText(progress.eta), short: etaText(progress.eta, 'short'), essential: true }] : []),
+    ...(state.yesToAll ? [{ long: 'yes to all', essential: true, color: 'yellow' }] : []),
+    ...(wave ? [{ long: `${wave.group} wave ${wave.wave}/${wave.waves}`, short: `wave ${wave.wave}/${wave.waves}` }] : []),
+  ];
+  const shown = fitPieces(pieces, width, '  ·  ', ' · ');
+  const separator = shown.length === pieces.length ? '  ·  ' : ' · ';
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
-        <Text bold color="cyan">{`Rolling update of ${state.cluster}  `}</Text>
-        <Text bold color={STATUS_COLORS[status]}>{status.toUpperCase()}</Text>
-        {`  ·  ${counts}${elapsed}${eta}${wave}`}
-        {state.yesToAll ? <Text color="yellow">{'  ·  yes to all'}</Text> : null}
+        {shown.map(({ index, text }, i) => (
+          <Text key={index}>
+            {i > 0 ? separator : ''}
+            <Text bold={pieces[index].bold} color={pieces[index].color}>
+              {text}
+            </Text>
+          </Text>
+        ))}
       </Text>
       <Text wrap="truncate-end">
         <Text bold>Now: </Text>
@@ -38,6 +58,18 @@ export function RunHeader({ state, progress, now, next, width }: { state: Rollou
       </Text>
     </Box>
   );
+}
+
+/** The ETA in words: what is left, and why it stands still or cannot be trusted; `short` says it in fewer columns. */
+export function etaText(eta: Eta, form: 'long' | 'short' = 'long'): string {
+  const short = form === 'short';
+  const held =
+    eta.heldFor === 'answer' ? (short ? ', held for your answer' : ' (stopped: waiting for your answer)')
+    : eta.heldFor === 'resume' ? (short ? ', held: paused' : ' (stopped while paused)')
+    : '';
+  if (!eta.overrun) return `ETA ${formatDuration(eta.ms)}${held}`;
+  if (eta.ms === 0) return short ? `ETA: last wave late${held}` : `ETA: this last wave is taking longer than estimated${held}`;
+  return short ? `ETA >${formatDuration(eta.ms)} (wave late)${held}` : `ETA over ${formatDuration(eta.ms)}: this wave is taking longer than estimated${held}`;
 }
 
 const MAX_BLOCKED_NODES = 3;
@@ -178,7 +210,7 @@ export function StepList({ rows, height, width }: { rows: readonly InstanceRow[]
         per === 1 ? (
           <Text key={row.id} wrap="truncate-end">
             {who(row)}
-            <StepChips chips={chipsOf(row)} />
+            <StepChips chips={compactChips(chipsOf(row), width - idWidth - nodeWidth - 2)} />
           </Text>
         ) : (
           <Box key={row.id} flexDirection="column">
@@ -188,7 +220,7 @@ export function StepList({ rows, height, width }: { rows: readonly InstanceRow[]
             </Text>
             <Text wrap="truncate-end">
               {'   '}
-              <StepChips chips={chipsOf(row)} />
+              <StepChips chips={compactChips(chipsOf(row), width - 3)} />
             </Text>
           </Box>
         ),

@@ -1,7 +1,9 @@
 // The rolling-update screen's keys, as data: one list per moment (the plan,
 // a drain question, the abort question, the run, the result). The same list
 // drives dispatch, the footer and the `?` help.
+import type { OtherRun } from '../../engine/rollout/index.js';
 import type { KeyAction } from '../../hooks/actions.js';
+import type { RolloutWatch } from '../../hooks/rollout-watch.js';
 import type { RolloutSession, RolloutSessionState } from '../../hooks/rollout-session.js';
 import type { Router } from '../../hooks/useRouter.js';
 import type { Shell } from '../../hooks/useShell.js';
@@ -48,6 +50,7 @@ export function rolloutActions(inputs: ActionInputs): KeyAction[] {
   const leave: KeyAction = {
     key: 'escape',
     label: 'back (the rollout keeps running)',
+    short: 'back',
     run: () => {
       const question = state.view.confirm ? (state.view.confirm.noDrain ? ' A question is waiting there.' : ' A drain question is waiting there.') : '';
       shell.flash(`The rolling update of ${cluster} keeps running; :rollout ${cluster} returns to it.${question}`, 'warn');
@@ -62,25 +65,28 @@ export function rolloutActions(inputs: ActionInputs): KeyAction[] {
     run: () => void session.interrupt('the console was quit').finally(() => shell.quit()),
   };
   const pause: KeyAction = state.view.status === 'paused'
-    ? { key: 'p', label: 'resume', run: () => session.resume() }
-    : { key: 'p', label: 'pause (after the current step)', run: () => session.pause() };
+    ? { key: 'p', label: 'resume', essential: true, run: () => session.resume() }
+    : { key: 'p', label: 'pause (after the current step)', short: 'pause', essential: true, run: () => session.pause() };
   const scheduled = state.view.pauseAfterCurrent === true;
   const pauseAfter: KeyAction = {
     key: 'P',
     label: scheduled ? 'cancel the pause after the current instance' : 'pause after the current instance(s)',
+    short: scheduled ? 'cancel pause after' : 'pause after',
     hidden: state.view.status === 'paused',
     disabled: state.view.status === 'paused',
     run: () => session.setPauseAfterCurrent(!scheduled),
   };
-  const abort: KeyAction = { key: 'x', label: 'abort…', run: () => setAskingAbort(true) };
+  const abort: KeyAction = { key: 'x', label: 'abort…', essential: true, run: () => setAskingAbort(true) };
   const stuck = inputs.blocked[0];
   const stuckName = stuck ? (stuck.nodeName ?? stuck.id) : '';
   const blockedKeys: KeyAction[] = stuck
     ? [
-        { key: 'w', label: 'keep waiting', run: inputs.keepWaiting },
+        { key: 'w', label: 'keep waiting', short: 'wait', run: inputs.keepWaiting },
         {
           key: 's',
           label: `skip ${stuckName} (uncordon, not replaced)`,
+          short: `skip ${stuckName}`,
+          essential: true,
           run: () => {
             if (!session.skipDrain(stuck.id)) shell.flash(`The drain of ${stuckName} is no longer in progress: nothing to skip.`, 'warn');
           },
@@ -106,8 +112,8 @@ export function rolloutActions(inputs: ActionInputs): KeyAction[] {
     case 'plan': {
       const nothing = (state.plan?.totalInstances ?? 0) === 0;
       return [
-        { key: 'enter', label: 'start (asks before each drain)', disabled: nothing, run: () => void session.start() },
-        { key: 'f', label: state.force ? 'force: on → off' : 'force: off → on', run: () => session.setForce(!state.force) },
+        { key: 'enter', label: 'start (asks before each drain)', short: 'start', essential: true, disabled: nothing, run: () => void session.start() },
+        { key: 'f', label: state.force ? 'force: on → off' : 'force: off → on', short: state.force ? 'force off' : 'force on', run: () => session.setForce(!state.force) },
         { key: 'r', aliases: ['ctrl+r'], label: 'plan again', run: () => session.replan() },
         ...inputs.scroll,
       ];
@@ -116,18 +122,19 @@ export function rolloutActions(inputs: ActionInputs): KeyAction[] {
       // A bastion (no node) or --cloudonly: the question is a replacement, not a drain.
       const replaceOnly = Boolean(state.view.confirm?.noDrain);
       return [
-        { key: 'y', label: replaceOnly ? 'replace' : 'drain', run: () => session.answer('yes') },
-        { key: 's', label: replaceOnly ? 'skip this instance (not replaced)' : 'skip this node (not replaced)', run: () => session.answer('skip') },
+        { key: 'y', label: replaceOnly ? 'replace' : 'drain', essential: true, run: () => session.answer('yes') },
+        { key: 's', label: replaceOnly ? 'skip this instance (not replaced)' : 'skip this node (not replaced)', short: 'skip', essential: true, run: () => session.answer('skip') },
         {
           key: 'a',
           label: 'yes to all remaining',
+          short: 'yes to all',
           dangerous: true,
           confirm: replaceOnly
             ? `Yes to all: replace this instance and the ${inputs.remaining} remaining without asking again? Every later replacement and drain then starts on its own, without showing you its pods (p still pauses, x still aborts).`
             : `Yes to all: drain this node and the ${inputs.remaining} remaining without asking again? Every later drain then starts on its own, without showing you its pods (p still pauses, x still aborts).`,
           run: () => session.yesToAll(),
         },
-        { key: 'p', label: replaceOnly ? 'pause after this instance (replaces it first)' : 'pause after this node (drains it first)', run: () => session.pauseAfterThis() },
+        { key: 'p', label: replaceOnly ? 'pause after this instance (replaces it first)' : 'pause after this node (drains it first)', short: 'then pause', run: () => session.pauseAfterThis() },
         abort,
         ...inputs.scroll,
         leave,
@@ -136,14 +143,36 @@ export function rolloutActions(inputs: ActionInputs): KeyAction[] {
     }
     case 'abort':
       return [
-        { key: 'u', label: 'abort, uncordon', run: () => (setAskingAbort(false), session.abort('uncordon')) },
-        { key: 'l', label: 'abort, leave cordoned', run: () => (setAskingAbort(false), session.abort('leave-cordoned')) },
-        { key: 'n', aliases: ['escape'], label: 'keep running', run: () => setAskingAbort(false) },
+        { key: 'u', label: 'abort, uncordon', essential: true, run: () => (setAskingAbort(false), session.abort('uncordon')) },
+        { key: 'l', label: 'abort, leave cordoned', essential: true, run: () => (setAskingAbort(false), session.abort('leave-cordoned')) },
+        { key: 'n', aliases: ['escape'], label: 'keep running', essential: true, run: () => setAskingAbort(false) },
         quit,
       ];
     case 'running':
       return [...blockedKeys, pause, pauseAfter, abort, leave, quit];
     case 'ended':
-      return [{ key: 'r', aliases: ['ctrl+r'], label: 'plan again (resumes if unfinished)', run: () => session.replan() }];
+      return [{ key: 'r', aliases: ['ctrl+r'], label: 'plan again (resumes if unfinished)', short: 'plan again', essential: true, run: () => session.replan() }];
   }
+}
+
+/**
+ * Watching another process's run: only keys that work here. Nothing that
+ * starts, resumes or breaks: that run holds the lock (Esc, going back, is
+ * global). Once it ended or stopped, r plans here (a resume if unfinished).
+ */
+export function watchActions(other: OtherRun, watch: Pick<RolloutWatch, 'refresh' | 'dismiss'>, session: Pick<RolloutSession, 'replan'>): KeyAction[] {
+  if (other.kind === 'none') return [];
+  if (other.kind === 'live') return [{ key: 'r', aliases: ['ctrl+r'], label: 'look again now', run: () => void watch.refresh() }];
+  const label = other.kind === 'stopped' ? 'plan its resume' : 'plan again';
+  return [
+    {
+      key: 'r',
+      aliases: ['ctrl+r'],
+      label,
+      run: () => {
+        watch.dismiss();
+        session.replan();
+      },
+    },
+  ];
 }

@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClusterWorld } from './cluster-world.js';
 import { evictPod } from './eviction.js';
+import { servePodLog } from './pod-log-endpoint.js';
 import { BodyError, readJson } from './http-body.js';
 import { listObjects, parseFilter, watchObjects } from './list-watch.js';
 import {
@@ -14,7 +15,7 @@ import {
   replaceObject,
   type ObjectRequest,
 } from './object-handlers.js';
-import { apiGroupDoc, apiGroupListDoc, apiVersionsDoc, findResource, resourceListDoc } from './resources.js';
+import { apiGroupDoc, apiGroupListDoc, apiVersionsDoc, findResource, resourceListDoc, serves } from './resources.js';
 import { SelectorError } from './selectors.js';
 import { tryDecodeUri } from '../uri.js';
 import { badRequest, failure, sendJson, sendStatus, sendText } from './status.js';
@@ -122,14 +123,19 @@ export async function routeApi(world: ClusterWorld, req: IncomingMessage, res: S
   }
 }
 
+/** The discovery verb a method needs (GET covers get, list and watch alike). */
+const VERBS: Record<string, string> = { GET: 'get', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
+
 async function dispatch(world: ClusterWorld, r: ObjectRequest, method: string, req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void> {
   const notAllowed = () => sendStatus(res, failure(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`));
   if (r.subresource === 'eviction') return method === 'POST' ? evictPod(world, r, res, await readJson(req)) : notAllowed();
+  if (r.subresource === 'log') return method === 'GET' ? servePodLog(world, r, res, ctx.openWatches) : notAllowed();
+  if (!serves(r.def, VERBS[method] ?? '')) return notAllowed();
   switch (method) {
     case 'GET':
       if (r.name) return getObject(world, r, res);
-      if (isWatch(r.query)) return watchObjects(world, r.def, parseFilter(r.namespace, r.query), r.query, r.accept, res, ctx.openWatches);
-      return listObjects(world, r.def, parseFilter(r.namespace, r.query), r.query, r.accept, res);
+      if (isWatch(r.query)) return watchObjects(world, r.def, parseFilter(r.namespace, r.query, r.def.fieldPaths), r.query, r.accept, res, ctx.openWatches);
+      return listObjects(world, r.def, parseFilter(r.namespace, r.query, r.def.fieldPaths), r.query, r.accept, res);
     case 'POST':
       return r.name ? notAllowed() : createObject(world, r, res, await readJson(req));
     case 'PUT':

@@ -87,25 +87,44 @@ function mergeSorted(a: string[], b: string[]): string[] {
   return out;
 }
 
+/** Recent changes a watch can resume from, and the revision at or below which they are no longer retained. */
+interface WatchLog {
+  events: StoredEvent[];
+  compacted: number;
+  readonly window: number;
+}
+
 export class ApiStore {
   private rv = 0;
-  /** Events at or below this revision are no longer retained. */
-  private compacted = 0;
   private readonly tables = new Map<string, Map<string, Holder>>();
   private readonly sorted = new Map<string, SortedKeys>();
   private readonly indexes = new Map<string, Map<string, Index>>();
   private readonly observers = new Map<string, Observer[]>();
-  private events: StoredEvent[] = [];
+  /** The window every resource shares, unless it has one of its own (ownWindow). */
+  private readonly shared: WatchLog;
+  private readonly ownLogs = new Map<string, WatchLog>();
   private readonly listeners = new Set<(event: StoredEvent) => void>();
 
-  constructor(private readonly eventWindow = DEFAULT_EVENT_WINDOW) {}
+  constructor(eventWindow = DEFAULT_EVENT_WINDOW) {
+    this.shared = { events: [], compacted: 0, window: eventWindow };
+  }
 
   get resourceVersion(): number {
     return this.rv;
   }
 
-  get compactedRevision(): number {
-    return this.compacted;
+  /** Changes at or below this revision can no longer be replayed to a watch of `resource`. */
+  compactedRevision(resource?: string): number {
+    return this.logOf(resource).compacted;
+  }
+
+  /**
+   * Gives a resource a watch window of its own, as the API server's watch
+   * cache is per resource: a chatty one (Events) then cannot push the changes
+   * of nodes and pods out of theirs, which would make their watchers relist.
+   */
+  ownWindow(resource: string, size: number): void {
+    this.ownLogs.set(resource, { events: [], compacted: this.rv, window: size });
   }
 
   defineIndex(resource: string, name: string, fn: IndexFn): void {
@@ -240,8 +259,7 @@ export class ApiStore {
       this.reindex(resource, key, before, stored);
     }
     this.sorted.delete(resource);
-    this.events = [];
-    this.compacted = this.rv;
+    this.restartWindows();
   }
 
   /** Serialises every object of a resource now, so its first LIST is only concatenation. */
@@ -252,21 +270,26 @@ export class ApiStore {
   /** Restores the counter after a restart; older watches must relist. */
   resetRevision(rv: number): void {
     this.rv = Math.max(this.rv, rv);
-    this.events = [];
-    this.compacted = this.rv;
+    this.restartWindows();
   }
 
-  /** Events newer than `rv`, or undefined when some of them are no longer retained. */
-  eventsAfter(rv: number): StoredEvent[] | undefined {
-    if (rv < this.compacted) return undefined;
+  /**
+   * Changes newer than `rv` (of `resource` when it has a window of its own,
+   * else of every resource sharing the common one), or undefined when some of
+   * them are no longer retained.
+   */
+  eventsAfter(rv: number, resource?: string): StoredEvent[] | undefined {
+    const log = this.logOf(resource);
+    if (rv < log.compacted) return undefined;
+    const events = log.events;
     let low = 0;
-    let high = this.events.length;
+    let high = events.length;
     while (low < high) {
       const mid = (low + high) >> 1;
-      if (this.events[mid].rv <= rv) low = mid + 1;
+      if (events[mid].rv <= rv) low = mid + 1;
       else high = mid;
     }
-    return this.events.slice(low);
+    return events.slice(low);
   }
 
   subscribe(listener: (event: StoredEvent) => void): () => void {
@@ -311,12 +334,24 @@ export class ApiStore {
     }
   }
 
+  private logOf(resource: string | undefined): WatchLog {
+    return (resource !== undefined && this.ownLogs.get(resource)) || this.shared;
+  }
+
+  private restartWindows(): void {
+    for (const log of [this.shared, ...this.ownLogs.values()]) {
+      log.events = [];
+      log.compacted = this.rv;
+    }
+  }
+
   private emit(event: StoredEvent): void {
-    this.events.push(event);
-    if (this.events.length >= this.eventWindow * 2) {
-      const drop = this.events.length - this.eventWindow;
-      this.compacted = this.events[drop - 1].rv;
-      this.events = this.events.slice(drop);
+    const log = this.logOf(event.resource);
+    log.events.push(event);
+    if (log.events.length >= log.window * 2) {
+      const drop = log.events.length - log.window;
+      log.compacted = log.events[drop - 1].rv;
+      log.events = log.events.slice(drop);
     }
     for (const listener of this.listeners) listener(event);
   }

@@ -13,6 +13,8 @@ import { POD_START_MS, schedulePending, startPod } from './scheduler.js';
 import { refreshBudgets } from './pdb.js';
 import { removePodNow } from './pod-lifecycle.js';
 import { markNodeReady, registerNode, removeNode } from './node-lifecycle.js';
+import { ClusterEvents } from './cluster-events.js';
+import { DEFAULT_MAX_EVENTS } from './event-recorder.js';
 
 export interface WorldDeps {
   clock: SimClock;
@@ -51,6 +53,8 @@ export class ClusterWorld {
   readonly timeline: Timeline;
   /** Pods per controller, kept current from store changes. */
   readonly tally: PodTally;
+  /** Kubernetes Events, as the simulated components record them. */
+  readonly events: ClusterEvents;
   private readonly instances = new Map<string, InstanceRecord>();
   private readonly instancesByNode = new Map<string, InstanceRecord>();
   private nodeSerial = 0;
@@ -76,16 +80,21 @@ export class ClusterWorld {
     readonly name: string,
     readonly deps: WorldDeps,
     eventWindow = DEFAULT_EVENT_WINDOW,
+    maxEvents = DEFAULT_MAX_EVENTS,
   ) {
     this.store = new ApiStore(eventWindow);
+    this.store.ownWindow('events', eventWindow);
     this.store.defineIndex('pods', 'node', (pod) => pod.spec?.nodeName || undefined);
     this.store.defineIndex('pods', 'unscheduled', (pod) => (pod.spec?.nodeName ? undefined : 'yes'));
     this.store.defineIndex('pods', 'owner', (pod) => controllerOf(pod)?.uid);
     this.store.defineIndex('pods', 'namespace', (pod) => pod.metadata.namespace);
     this.tally = new PodTally(this.store);
     this.timeline = new Timeline(deps.clock, (action) => this.run(action));
-    // Every change may give a controller or the scheduler something to do.
-    this.store.subscribe(() => this.kick());
+    // Every change may give a controller or the scheduler something to do; an Event never does.
+    this.store.subscribe((change) => {
+      if (change.resource !== 'events') this.kick();
+    });
+    this.events = new ClusterEvents(this, maxEvents);
   }
 
   now(): number {
@@ -202,6 +211,7 @@ export class ClusterWorld {
   schedulePodStart(pod: KubeObject): void {
     const delay = POD_START_MS + Math.floor(this.deps.random.next() * POD_START_MS);
     this.timeline.in(delay, { kind: 'startPod', key: keyOf(pod), uid: pod.metadata.uid! });
+    this.events.podStarting(pod);
   }
 
   private run(action: TimedAction): void {
@@ -246,6 +256,7 @@ export class ClusterWorld {
   restore(data: WorldSnapshot): void {
     for (const [resource, objects] of Object.entries(data.objects)) this.store.bulkLoad(resource, objects, true);
     this.store.resetRevision(data.resourceVersion);
+    this.events.recorder.resync();
     this.userDataVersion = data.userDataVersion;
     this.nodeSerial = data.nodeSerial ?? this.store.count('nodes');
     for (const token of data.bootstrapTokens ?? []) this.bootstrapTokens.add(token);
@@ -260,6 +271,7 @@ export class ClusterWorld {
   close(): void {
     this.closed = true;
     this.timeline.stopTimers();
+    this.events.recorder.close();
     if (this.kickHandle) clearImmediate(this.kickHandle);
     this.kickHandle = undefined;
   }

@@ -85,7 +85,10 @@ function createPod(world: ClusterWorld, owner: KubeObject, nodeName?: string): K
     pod = { ...pod, status: boundStatus(pod, hostIP, world.now()) };
   }
   const created = world.create('pods', pod);
-  if (nodeName && isNodeReady(world.store.get('nodes', nodeName)!)) world.schedulePodStart(created);
+  if (!nodeName) return created;
+  // The DaemonSet controller names the node; kube-scheduler binds the pod there.
+  world.events.scheduled(created, nodeName);
+  if (isNodeReady(world.store.get('nodes', nodeName)!)) world.schedulePodStart(created);
   return created;
 }
 

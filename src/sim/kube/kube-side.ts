@@ -28,6 +28,8 @@ export interface KubeSideDeps {
 export interface KubeSideOptions {
   /** Watch events kept per cluster; older resourceVersions get 410 Gone. */
   eventWindow?: number;
+  /** Kubernetes Events kept per cluster at most (event-recorder.ts DEFAULT_MAX_EVENTS by default). */
+  maxEvents?: number;
 }
 
 interface KubeSnapshot {
@@ -155,7 +157,7 @@ export class KubeSide implements NodeLifecycle, Persistent {
    */
   seedLargeCluster(name: string, nodes: SimInstanceInfo[], podsPerNode: number): void {
     this.worlds.get(name)?.close();
-    const world = new ClusterWorld(name, this.deps, this.options.eventWindow);
+    const world = new ClusterWorld(name, this.deps, this.options.eventWindow, this.options.maxEvents);
     this.worlds.set(name, world);
     seedLarge(world, nodes, podsPerNode);
     this.notify();
@@ -171,7 +173,7 @@ export class KubeSide implements NodeLifecycle, Persistent {
     for (const world of this.worlds.values()) world.close();
     this.worlds.clear();
     for (const saved of snapshot.clusters) {
-      const world = new ClusterWorld(saved.name, this.deps, this.options.eventWindow);
+      const world = new ClusterWorld(saved.name, this.deps, this.options.eventWindow, this.options.maxEvents);
       world.restore(saved);
       this.worlds.set(saved.name, world);
     }
@@ -190,7 +192,7 @@ export class KubeSide implements NodeLifecycle, Persistent {
   private ensureCluster(name: string, network?: SimNetwork): ClusterWorld {
     let world = this.worlds.get(name);
     if (!world) {
-      world = new ClusterWorld(name, this.deps, this.options.eventWindow);
+      world = new ClusterWorld(name, this.deps, this.options.eventWindow, this.options.maxEvents);
       world.seedWorkloads(network);
       this.worlds.set(name, world);
       this.notify();

@@ -4,7 +4,7 @@ import type { ServerResponse } from 'node:http';
 import { jsonBytesOf, jsonOf, type ApiStore, type Holder, type StoredEvent } from './api-store.js';
 import type { ClusterWorld } from './cluster-world.js';
 import { writeJsonList } from './http-body.js';
-import { apiVersionOf, type ResourceDef } from './resources.js';
+import { apiVersionOf, storeOf, type ResourceDef } from './resources.js';
 import {
   matchesFields,
   matchesLabels,
@@ -23,12 +23,19 @@ export interface Filter {
   fields: FieldRequirement[];
 }
 
-export function parseFilter(namespace: string | undefined, query: URLSearchParams): Filter {
+/** `fieldPaths` maps a group's own field paths to the stored form's (events.k8s.io's regarding.name is involvedObject.name). */
+export function parseFilter(namespace: string | undefined, query: URLSearchParams, fieldPaths?: Readonly<Record<string, string>>): Filter {
+  const fields = parseFieldSelector(query.get('fieldSelector'));
   return {
     namespace,
     labels: parseLabelSelector(query.get('labelSelector')),
-    fields: parseFieldSelector(query.get('fieldSelector')),
+    fields: fieldPaths ? fields.map((f) => ({ ...f, path: fieldPaths[f.path] ?? f.path })) : fields,
   };
+}
+
+/** An object's JSON as this resource serves it: the cached stored form, or this group's form of it. */
+export function servedJson(def: ResourceDef, holder: Holder): string {
+  return def.served ? JSON.stringify(def.served(holder.obj)) : jsonOf(holder);
 }
 
 export function matches(filter: Filter, obj: KubeObject): boolean {
@@ -85,9 +92,10 @@ const EXPIRED_CONTINUE =
 
 export function listObjects(world: ClusterWorld, def: ResourceDef, filter: Filter, query: URLSearchParams, accept: string | undefined, res: ServerResponse): Promise<void> | void {
   const store = world.store;
+  const table = storeOf(def);
   const limit = Math.max(0, Number(query.get('limit') ?? 0) || 0);
   let listRv = store.resourceVersion;
-  const keys = candidateKeys(store, def.name, filter);
+  const keys = candidateKeys(store, table, filter);
   // Where this page starts in `keys`: an index, not a copy of the rest (a
   // 150,000-pod list paged by 500 would otherwise copy the tail 300 times).
   let start = 0;
@@ -95,7 +103,7 @@ export function listObjects(world: ClusterWorld, def: ResourceDef, filter: Filte
   if (continueText) {
     const token = decodeContinue(continueText);
     if (!token) return sendStatus(res, badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)'));
-    if (token.rv < store.compactedRevision) return sendStatus(res, expired(EXPIRED_CONTINUE));
+    if (token.rv < store.compactedRevision(table)) return sendStatus(res, expired(EXPIRED_CONTINUE));
     listRv = token.rv;
     start = lowerBound(keys, token.start);
     if (keys[start] === token.start) start++;
@@ -104,7 +112,7 @@ export function listObjects(world: ClusterWorld, def: ResourceDef, filter: Filte
   const holders: Holder[] = [];
   let next = start;
   while (next < keys.length) {
-    const holder = store.holder(def.name, keys[next++]);
+    const holder = store.holder(table, keys[next++]);
     if (!holder || (!unfiltered && !matches(filter, holder.obj))) continue;
     holders.push(holder);
     if (limit > 0 && holders.length >= limit) break;
@@ -115,11 +123,17 @@ export function listObjects(world: ClusterWorld, def: ResourceDef, filter: Filte
     if (unfiltered) metadata.remainingItemCount = keys.length - next;
   }
   if (wantsTable(accept)) {
-    const table = tableWriter(def.name, metadata, world.now(), includeObjectOf(query.get('includeObject')));
-    return writeJsonList(res, table.head, holders.map(table.row), table.tail);
+    const writer = tableWriter(table, metadata, world.now(), includeObjectOf(query.get('includeObject')), (h) => servedJson(def, h));
+    return writeJsonList(res, writer.head, holders.map(writer.row), writer.tail);
   }
   const head = `{"kind":"${def.kind}List","apiVersion":"${apiVersionOf(def)}","metadata":${JSON.stringify(metadata)},"items":[`;
-  return writeJsonList(res, head, holders.map((h) => ({ text: jsonOf(h), bytes: jsonBytesOf(h) })), ']}');
+  const item = def.served
+    ? (h: Holder) => {
+        const text = servedJson(def, h);
+        return { text, bytes: Buffer.byteLength(text) };
+      }
+    : (h: Holder) => ({ text: jsonOf(h), bytes: jsonBytesOf(h) });
+  return writeJsonList(res, head, holders.map(item), ']}');
 }
 
 function keyOfHolder(holder: Holder): string {
@@ -138,6 +152,7 @@ export function watchObjects(
   openWatches: Set<() => void>,
 ): void {
   const store = world.store;
+  const resource = storeOf(def);
   const rvText = query.get('resourceVersion') ?? '';
   const sendInitial = query.get('sendInitialEvents') === 'true';
   const bookmarks = query.get('allowWatchBookmarks') === 'true' || query.get('allowWatchBookmarks') === '1';
@@ -154,8 +169,9 @@ export function watchObjects(
     if (!res.destroyed) res.write(`{"type":"${type}","object":${objectJson}}\n`);
   };
   const send = (type: WatchEventType, holder: Holder) => {
-    if (!asTable) return write(type, jsonOf(holder));
-    const table = tableOf(def.name, [holder.obj], { resourceVersion: holder.obj.metadata.resourceVersion }, world.now(), include);
+    if (!asTable) return write(type, servedJson(def, holder));
+    const served = def.served ? def.served(holder.obj) : holder.obj;
+    const table = tableOf(resource, [holder.obj], { resourceVersion: holder.obj.metadata.resourceVersion }, world.now(), include, [served]);
     write(type, JSON.stringify(table));
   };
   const bookmark = (annotations?: Record<string, string>) => {
@@ -163,7 +179,7 @@ export function watchObjects(
     write('BOOKMARK', JSON.stringify({ kind: def.kind, apiVersion: apiVersionOf(def), metadata }));
   };
   const deliver = (event: StoredEvent) => {
-    if (event.resource !== def.name) return;
+    if (event.resource !== resource) return;
     const now = matches(filter, event.holder.obj);
     const before = event.previous !== undefined && matches(filter, event.previous);
     if (event.type === 'ADDED') {
@@ -176,17 +192,17 @@ export function watchObjects(
   };
 
   if (startRv !== undefined && !sendInitial) {
-    const missed = store.eventsAfter(startRv);
+    const missed = store.eventsAfter(startRv, resource);
     if (!missed) {
-      const status = expired(`too old resource version: ${startRv} (${store.compactedRevision + 1})`);
+      const status = expired(`too old resource version: ${startRv} (${store.compactedRevision(resource) + 1})`);
       write('ERROR', JSON.stringify(status));
       res.end();
       return;
     }
     for (const event of missed) deliver(event);
   } else {
-    for (const key of candidateKeys(store, def.name, filter)) {
-      const holder = store.holder(def.name, key);
+    for (const key of candidateKeys(store, resource, filter)) {
+      const holder = store.holder(resource, key);
       if (holder && matches(filter, holder.obj)) send('ADDED', holder);
     }
     if (sendInitial) bookmark({ 'k8s.io/initial-events-end': 'true' });

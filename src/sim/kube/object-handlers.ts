@@ -5,7 +5,7 @@ import { jsonOf } from './api-store.js';
 import type { ClusterWorld } from './cluster-world.js';
 import { applyPatch } from './patch.js';
 import { deletePod, removePodsOnNode } from './pod-lifecycle.js';
-import { apiVersionOf, type ResourceDef } from './resources.js';
+import { apiVersionOf, storeOf, type ResourceDef } from './resources.js';
 import { alreadyExists, badRequest, conflict, failure, notFound, sendJson, sendStatus } from './status.js';
 import { includeObjectOf, tableOf, wantsTable } from './tables.js';
 import { controllerOf, keyOf, objectKey, type KubeObject } from './types.js';
@@ -28,10 +28,13 @@ function isDryRun(query: URLSearchParams): boolean {
 }
 
 export function sendObject(world: ClusterWorld, r: ObjectRequest, res: ServerResponse, obj: KubeObject, code = 200): void {
+  const served = r.def.served;
   if (wantsTable(r.accept)) {
-    const table = tableOf(r.def.name, [obj], { resourceVersion: obj.metadata.resourceVersion }, world.now(), includeObjectOf(r.query.get('includeObject')));
+    const include = includeObjectOf(r.query.get('includeObject'));
+    const table = tableOf(storeOf(r.def), [obj], { resourceVersion: obj.metadata.resourceVersion }, world.now(), include, [served ? served(obj) : obj]);
     return sendJson(res, code, table);
   }
+  if (served) return sendJson(res, code, JSON.stringify(served(obj)));
   const holder = world.store.holder(r.def.name, keyOf(obj));
   sendJson(res, code, holder && holder.obj === obj ? jsonOf(holder) : JSON.stringify(obj));
 }
@@ -41,7 +44,7 @@ function missing(r: ObjectRequest): ReturnType<typeof notFound> {
 }
 
 export function getObject(world: ClusterWorld, r: ObjectRequest, res: ServerResponse): void {
-  const obj = world.store.get(r.def.name, objectKey(r.namespace, r.name!));
+  const obj = world.store.get(storeOf(r.def), objectKey(r.namespace, r.name!));
   if (!obj) return sendStatus(res, missing(r));
   sendObject(world, r, res, obj);
 }

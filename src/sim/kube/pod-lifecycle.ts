@@ -29,6 +29,7 @@ export function deletePod(world: ClusterWorld, namespace: string, name: string, 
     // Already terminating: a shorter grace period may bring the end forward.
     if (Date.parse(pod.metadata.deletionTimestamp) <= dueAt) return pod;
   }
+  if (!pod.metadata.deletionTimestamp) world.events.podKilling(pod);
   const updated = world.store.update('pods', key, (draft) => {
     draft.metadata.deletionTimestamp = timestamp(dueAt);
     draft.metadata.deletionGracePeriodSeconds = grace;

@@ -1,5 +1,7 @@
 // The resources this API server serves, and the discovery documents built
 // from them (legacy discovery: kubectl and client-node fall back to it).
+import { EVENTS_V1_FIELDS, toEventsV1 } from './event-objects.js';
+import type { KubeObject } from './types.js';
 
 export interface ResourceDef {
   group: string; // '' for the core group
@@ -12,6 +14,14 @@ export interface ResourceDef {
   categories?: string[];
   /** Subresources served under <name>/<sub>. */
   subresources?: { name: string; kind: string; verbs: string[]; group?: string; version?: string }[];
+  /** The store table behind it when it is another group's view of the same objects (events.k8s.io Events are core Events: one storage upstream). */
+  storage?: string;
+  /** This group's form of a stored object. */
+  served?: (obj: KubeObject) => KubeObject;
+  /** Field selector paths of this group's form, and the stored form's paths they select on. */
+  fieldPaths?: Readonly<Record<string, string>>;
+  /** The verbs served, when not all of them (a read-only view). */
+  verbs?: string[];
 }
 
 const READ_WRITE = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -40,6 +50,7 @@ export const RESOURCES: ResourceDef[] = [
     subresources: [
       { name: 'eviction', kind: 'Eviction', verbs: ['create'], group: 'policy', version: 'v1' },
       { name: 'status', kind: 'Pod', verbs: ['get', 'patch', 'update'] },
+      { name: 'log', kind: 'Pod', verbs: ['get'] },
     ],
   },
   { group: '', version: 'v1', name: 'events', singularName: 'event', kind: 'Event', namespaced: true, shortNames: ['ev'] },
@@ -74,6 +85,20 @@ export const RESOURCES: ResourceDef[] = [
     categories: ['all'],
   },
   {
+    group: 'events.k8s.io',
+    version: 'v1',
+    name: 'events',
+    singularName: 'event',
+    kind: 'Event',
+    namespaced: true,
+    shortNames: ['ev'],
+    storage: 'events',
+    served: toEventsV1,
+    fieldPaths: EVENTS_V1_FIELDS,
+    // Read here; the simulated components write their Events straight into the store.
+    verbs: ['get', 'list', 'watch'],
+  },
+  {
     group: 'policy',
     version: 'v1',
     name: 'poddisruptionbudgets',
@@ -84,6 +109,16 @@ export const RESOURCES: ResourceDef[] = [
     subresources: [{ name: 'status', kind: 'PodDisruptionBudget', verbs: ['get', 'patch', 'update'] }],
   },
 ];
+
+/** The store table a resource's objects are kept in. */
+export function storeOf(def: ResourceDef): string {
+  return def.storage ?? def.name;
+}
+
+/** Whether `verb` (get, list, watch, create, update, patch, delete) is served on this resource. */
+export function serves(def: ResourceDef, verb: string): boolean {
+  return (def.verbs ?? READ_WRITE).includes(verb);
+}
 
 export function apiVersionOf(def: ResourceDef): string {
   return def.group ? `${def.group}/${def.version}` : def.version;
@@ -134,7 +169,7 @@ export function resourceListDoc(group: string, version: string): unknown | undef
       singularName: def.singularName,
       namespaced: def.namespaced,
       kind: def.kind,
-      verbs: READ_WRITE,
+      verbs: def.verbs ?? READ_WRITE,
       ...(def.shortNames ? { shortNames: def.shortNames } : {}),
       ...(def.categories ? { categories: def.categories } : {}),
     });

@@ -41,7 +41,8 @@ export function schedulable(world: ClusterWorld, node: KubeObject): boolean {
 export function schedulePending(world: ClusterWorld): void {
   const pendingKeys = world.store.byIndex('pods', 'unscheduled', 'yes').sort();
   if (pendingKeys.length === 0) return;
-  const nodes = world.nodes().filter((node) => schedulable(world, node));
+  const allNodes = world.nodes();
+  const nodes = allNodes.filter((node) => schedulable(world, node));
   const load = new Map<string, number>();
   for (const node of nodes) load.set(node.metadata.name, world.store.indexSize('pods', 'node', node.metadata.name));
   const ownerSpread = new Map<string, Map<string, number>>();
@@ -68,7 +69,7 @@ export function schedulePending(world: ClusterWorld): void {
       }
     }
     if (!best) {
-      markUnschedulable(world, pod, nodes.length);
+      markUnschedulable(world, pod, unschedulableMessage(world, pod, allNodes, load));
       continue;
     }
     const nodeName = best.metadata.name;
@@ -92,18 +93,46 @@ function avoided(pod: KubeObject, node: KubeObject): number {
   return taints.filter((taint) => taint.effect === 'PreferNoSchedule' && !tolerates(pod.spec?.tolerations, taint)).length;
 }
 
-function markUnschedulable(world: ClusterWorld, pod: KubeObject, candidates: number): void {
-  const already = (pod.status?.conditions as { type: string; status: string }[] | undefined)?.some(
-    (c) => c.type === 'PodScheduled' && c.status === 'False',
-  );
-  if (already) return;
-  const message =
-    candidates === 0
-      ? '0/0 nodes are available: no Ready, schedulable nodes.'
-      : `0/${candidates} nodes are available: the pod does not tolerate the nodes' taints or they are full.`;
+/** Why a node cannot take the pod, as the first failing filter of kube-scheduler says it (NodeUnschedulable, TaintToleration, NodeResourcesFit). */
+function nodeUnavailable(world: ClusterWorld, pod: KubeObject, node: KubeObject, load: Map<string, number>): string {
+  const name = node.metadata.name;
+  const untolerated = (taint: Taint) => `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`;
+  if (node.spec?.unschedulable && !tolerates(pod.spec?.tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) {
+    return 'node(s) were unschedulable';
+  }
+  // The node lifecycle controller taints a lost node unreachable and a NotReady one not-ready.
+  if (world.instanceOfNode(name)?.terminated) return untolerated({ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' });
+  if (!isNodeReady(node)) return untolerated({ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' });
+  const taint = ((node.spec?.taints as Taint[] | undefined) ?? []).find((t) => t.effect !== 'PreferNoSchedule' && !tolerates(pod.spec?.tolerations, t));
+  if (taint) return untolerated(taint);
+  return (load.get(name) ?? world.store.indexSize('pods', 'node', name)) >= 110 ? 'Too many pods' : 'node(s) were unschedulable';
+}
+
+/** "n reason" parts sorted as text, as kube-scheduler's FitError lists them. */
+function histogram(reasons: string[]): string {
+  const counts = new Map<string, number>();
+  for (const reason of reasons) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  return [...counts].map(([reason, count]) => `${count} ${reason}`).sort().join(', ');
+}
+
+/** kube-scheduler's FailedScheduling message: every node's reason, then what preemption could do. */
+export function unschedulableMessage(world: ClusterWorld, pod: KubeObject, nodes: KubeObject[], load: Map<string, number>): string {
+  if (nodes.length === 0) return 'no nodes available to schedule pods';
+  const reasons = nodes.map((node) => nodeUnavailable(world, pod, node, load));
+  // Only a full node could be freed by preempting lower-priority pods; the simulator's pods never qualify.
+  const preemption = reasons.map((r) => (r === 'Too many pods' ? 'No preemption victims found for incoming pod' : 'Preemption is not helpful for scheduling'));
+  const total = nodes.length;
+  return `0/${total} nodes are available: ${histogram(reasons)}. preemption: 0/${total} nodes are available: ${histogram(preemption)}.`;
+}
+
+function markUnschedulable(world: ClusterWorld, pod: KubeObject, message: string): void {
+  const current = (pod.status?.conditions as { type: string; status: string; message?: string }[] | undefined)?.find((c) => c.type === 'PodScheduled');
+  // Told again only when the verdict changes: the real scheduler retries with back-off, not on every change in the cluster.
+  if (current?.status === 'False' && current.message === message) return;
   world.store.update('pods', keyOf(pod), (draft) => {
     draft.status = unschedulableStatus(draft, world.now(), message);
   });
+  world.events.failedScheduling(pod, message);
 }
 
 export function bindPod(world: ClusterWorld, pod: KubeObject, node: KubeObject): void {
@@ -114,7 +143,9 @@ export function bindPod(world: ClusterWorld, pod: KubeObject, node: KubeObject):
     draft.spec = { ...draft.spec, nodeName: node.metadata.name };
     draft.status = boundStatus(draft, hostIP, world.now());
   });
-  if (bound && isNodeReady(node)) world.schedulePodStart(bound);
+  if (!bound) return;
+  world.events.scheduled(bound, node.metadata.name);
+  if (isNodeReady(node)) world.schedulePodStart(bound);
 }
 
 function podIpOn(world: ClusterWorld, node: KubeObject | undefined, pod: KubeObject): string {
@@ -130,7 +161,8 @@ export function startPod(world: ClusterWorld, key: string, uid: string): void {
   if (!pod || pod.metadata.uid !== uid || pod.metadata.deletionTimestamp || pod.status?.phase !== 'Pending') return;
   const node = world.store.get('nodes', pod.spec?.nodeName ?? '');
   if (!node || !isNodeReady(node) || world.instanceOfNode(node.metadata.name)?.terminated) return;
-  world.store.update('pods', key, (draft) => {
+  const started = world.store.update('pods', key, (draft) => {
     draft.status = runningStatus(draft, podIpOn(world, node, draft), world.now());
   });
+  if (started) world.events.podStarted(started);
 }

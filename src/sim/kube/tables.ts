@@ -2,6 +2,7 @@
 // ...;as=Table) and prints column by column.
 import { jsonOf, metadataJsonOf, type Holder } from './api-store.js';
 import type { JsonPiece } from './http-body.js';
+import { eventSourceText } from './event-objects.js';
 import type { KubeObject } from './types.js';
 import { conditionStatus } from './types.js';
 
@@ -93,6 +94,34 @@ function podReady(pod: KubeObject): string {
   return `${statuses.filter((c) => c.ready).length}/${total}`;
 }
 
+/** translateTimestampSince: a missing time is "<unknown>". */
+function since(text: unknown, now: number): string {
+  const ms = typeof text === 'string' ? Date.parse(text) : NaN;
+  return Number.isNaN(ms) ? '<unknown>' : humanDuration(now - ms);
+}
+
+/** kubectl's event times: first seen from firstTimestamp (or eventTime), last seen from the series, lastTimestamp, or first seen. */
+function eventFirstSeen(e: KubeObject, now: number): string {
+  return since(e.firstTimestamp ?? e.eventTime, now);
+}
+
+function eventLastSeen(e: KubeObject, now: number): string {
+  const series = e.series as { lastObservedTime?: string } | undefined;
+  if (series) return since(series.lastObservedTime, now);
+  return e.lastTimestamp ? since(e.lastTimestamp, now) : eventFirstSeen(e, now);
+}
+
+function eventTarget(e: KubeObject): string {
+  const ref = (e.involvedObject ?? {}) as { kind?: string; name?: string };
+  const kind = (ref.kind ?? '').toLowerCase();
+  return ref.name ? `${kind}/${ref.name}` : kind;
+}
+
+function eventCount(e: KubeObject): number {
+  const series = e.series as { count?: number } | undefined;
+  return series?.count ?? ((e.count as number | undefined) || 1);
+}
+
 function podRestarts(pod: KubeObject): number {
   const statuses = (pod.status?.containerStatuses as { restartCount?: number }[] | undefined) ?? [];
   return statuses.reduce((sum, c) => sum + (c.restartCount ?? 0), 0);
@@ -167,6 +196,19 @@ const COLUMNS: Record<string, Column[]> = {
     ageColumn,
   ],
   namespaces: [nameColumn, str('Status', 0, 'The status of the namespace', (n) => n.status?.phase ?? 'Active'), ageColumn],
+  // The API server's own event printer: the same for core/v1 and events.k8s.io/v1 (one storage).
+  events: [
+    str('Last Seen', 0, 'Time when the most recent occurrence of this event was recorded.', eventLastSeen),
+    str('Type', 0, 'Type of this event (Normal, Warning), new types could be added in the future', (e) => (e.type as string | undefined) ?? ''),
+    str('Reason', 0, "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.", (e) => (e.reason as string | undefined) ?? ''),
+    str('Object', 0, 'The object that this event is about.', eventTarget),
+    str('Subobject', 1, 'If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement.', (e) => (e.involvedObject as { fieldPath?: string } | undefined)?.fieldPath ?? ''),
+    str('Source', 1, 'The component reporting this event. Should be a short machine understandable string.', eventSourceText),
+    str('Message', 0, 'A human-readable description of the status of this operation.', (e) => ((e.message as string | undefined) ?? '').trim()),
+    str('First Seen', 1, 'The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)', eventFirstSeen),
+    { name: 'Count', type: 'string', priority: 1, description: 'The number of times this event has occurred.', cell: eventCount },
+    { ...nameColumn, priority: 1 },
+  ],
 };
 
 const PARTIAL_METADATA_HEAD = '{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":';
@@ -179,12 +221,14 @@ export function includeObjectOf(value: string | null): IncludeObject {
   return value === 'None' || value === 'Object' ? value : 'Metadata';
 }
 
+/** `shown` are the objects as this group serves them (when it is a view of another's storage); cells read the stored ones. */
 export function tableOf(
   resource: string,
   objects: KubeObject[],
   listMeta: Record<string, unknown>,
   now: number,
   include: IncludeObject,
+  shown: KubeObject[] = objects,
 ): unknown {
   const columns = COLUMNS[resource] ?? [nameColumn, ageColumn];
   return {
@@ -192,9 +236,9 @@ export function tableOf(
     apiVersion: 'meta.k8s.io/v1',
     metadata: listMeta,
     columnDefinitions: columns.map(({ cell: _cell, ...def }) => ({ format: '', ...def })),
-    rows: objects.map((obj) => ({
+    rows: objects.map((obj, i) => ({
       cells: columns.map((c) => c.cell(obj, now)),
-      ...(include === 'None' ? {} : { object: include === 'Object' ? obj : partialMetadata(obj) }),
+      ...(include === 'None' ? {} : { object: include === 'Object' ? shown[i] : partialMetadata(obj) }),
     })),
   };
 }
@@ -212,7 +256,13 @@ export interface TableWriter {
  * the bytes JSON.stringify(tableOf(...)) gives for the same objects, but each
  * row's object (or its metadata) comes from the stored object's cached JSON.
  */
-export function tableWriter(resource: string, listMeta: Record<string, unknown>, now: number, include: IncludeObject): TableWriter {
+export function tableWriter(
+  resource: string,
+  listMeta: Record<string, unknown>,
+  now: number,
+  include: IncludeObject,
+  objectJson: (holder: Holder) => string = jsonOf,
+): TableWriter {
   const columns = COLUMNS[resource] ?? [nameColumn, ageColumn];
   const empty = JSON.stringify(tableOf(resource, [], listMeta, now, include));
   const tail = ']}';
@@ -221,7 +271,7 @@ export function tableWriter(resource: string, listMeta: Record<string, unknown>,
     const cells = `{"cells":${JSON.stringify(columns.map((c) => c.cell(holder.obj, now)))}`;
     let text: string;
     if (include === 'None') text = `${cells}}`;
-    else if (include === 'Object') text = `${cells},"object":${jsonOf(holder)}}`;
+    else if (include === 'Object') text = `${cells},"object":${objectJson(holder)}}`;
     else text = `${cells},"object":${PARTIAL_METADATA_HEAD}${metadataJsonOf(holder)}}}`;
     return { text, bytes: Buffer.byteLength(text) };
   };

@@ -1,0 +1,47 @@
+// Commands load only what they use (issue 16): `--help` and `get clusters` on
+// a local store never load the AWS SDK, the Kubernetes client, Ink, React or
+// the simulator. The built CLI runs as a user runs it, with a module hook
+// that records every module Node loads.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ensureBuiltFrom } from '../helpers/tmux.js';
+
+const HEAVY = ['/node_modules/@aws-sdk/', '/node_modules/@kubernetes/client-node/', '/node_modules/ink/', '/node_modules/react/', '/dist/sim/', '/dist/screens/'];
+
+/** The modules a run of the built CLI loads, as file URLs. */
+function modulesLoadedBy(args: string[], home: string): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'kopsdeck-loads-'));
+  try {
+    const log = join(dir, 'loaded.txt');
+    writeFileSync(join(dir, 'hooks.mjs'), "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { appendFileSync(process.env.LOAD_LOG, url + '\\n'); return next(url, context); }\n");
+    writeFileSync(join(dir, 'register.mjs'), "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n");
+    writeFileSync(log, '');
+    execFileSync(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, resolve('dist/cli.js'), ...args], {
+      env: { ...process.env, LOAD_LOG: log, KOPSDECK_HOME: home, KOPS_STATE_STORE: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('--help and get clusters on a local store load none of the heavy dependencies', () => {
+  ensureBuiltFrom('dist/cli.js', ['src']);
+  const home = mkdtempSync(join(tmpdir(), 'kopsdeck-home-'));
+  try {
+    for (const args of [['--help'], ['get', 'clusters'], ['rolling-update', '--help']]) {
+      const loaded = modulesLoadedBy(args, home);
+      assert.ok(loaded.some((url) => url.includes('/node_modules/commander/')), `the hook saw the modules of ${args.join(' ')}`);
+      const heavy = loaded.filter((url) => HEAVY.some((part) => url.includes(part)));
+      assert.deepEqual(heavy, [], `kopsdeck ${args.join(' ')} loads only what it uses`);
+    }
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+});
