@@ -58,6 +58,8 @@ process.stdout.write('started\\n');
 
 /** The console in its own process: plain node (not tsx), the dist/ code, --expose-gc for the live-heap figure. */
 function startConsoleProbe(env: Record<string, string>) {
+  // As a user waits: from the moment the process is launched, before Node itself starts.
+  const launchedAt = performance.now();
   const child: ChildProcess = fork(PROBE, [], {
     execArgv: ['--expose-gc'],
     env: { ...process.env, NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production', ...env },
@@ -85,6 +87,7 @@ function startConsoleProbe(env: Record<string, string>) {
     return message as Extract<ProbeMessage, { type: T }>;
   }
   return {
+    launchedAt,
     next,
     measure: (seconds: number) => child.send({ type: 'measure', seconds }),
     stop: () => void (child.exitCode === null && child.kill('SIGTERM')),
@@ -109,7 +112,8 @@ try {
   console.log(`React build: ${process.env.BENCH_NODE_ENV ?? 'production'}; console process (plain node, dist/) with its code loaded, before any data: RSS ${loaded.memory.rss} MiB, live heap ${loaded.memory.heapUsed} MiB (loaded in ${loaded.loadMs.toFixed(0)} ms)`);
 
   const first = await probe.next('first-frame');
-  console.log(`first full frame of the nodes screen:        ${first.ms.toFixed(0)} ms after start (target 1500 ms)`);
+  const fromLaunch = performance.now() - probe.launchedAt;
+  console.log(`first full frame of the nodes screen:        ${fromLaunch.toFixed(0)} ms from the process's launch, as a user waits (target 1000 ms); ${first.ms.toFixed(0)} ms of it after the code had loaded`);
   console.log(`  CPU until then: ${first.cpuMs.toFixed(0)} ms; RSS ${first.rss} MiB`);
 
   const synced = await probe.next('synced');

@@ -129,6 +129,7 @@ function Console({ size: injectedSize, screens, commands }: ConsoleProps) {
   // fast typing, key repeat, a paste).
   const queue = useRef<KeyPress[]>([]);
   const draining = useRef(false);
+  const { handleKey } = state;
   const handleOne = useCallback(
     (press: KeyPress) => {
       // Below the minimum size nothing is shown, so only quitting makes sense.
@@ -136,9 +137,9 @@ function Console({ size: injectedSize, screens, commands }: ConsoleProps) {
         if (press.name === 'q' || press.name === 'ctrl+c') shell.quit();
         return;
       }
-      state.handleKey(press, keymap.current.actions, globalsRef.current);
+      handleKey(press, keymap.current.actions, globalsRef.current);
     },
-    [state.handleKey, keymap, shell],
+    [handleKey, keymap, shell],
   );
   const drain = useCallback(() => {
     const next = queue.current.shift();

@@ -3,12 +3,13 @@
 // kubeconfig, as kops does. With --admin a client certificate is issued by the
 // cluster's CA (export-admin-kubeconfig.ts); without it the entries are those
 // of the session's kubeconfig (the simulator's), copied as they are.
+import { kubeconfigWritePath } from '../engine/kube/kubeconfig-paths.js';
 import { DEFAULT_ADMIN_LIFETIME_MS } from '../engine/pki/admin-credentials.js';
 import { CliError } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
 import { exportAdminKubeconfig } from './export-admin-kubeconfig.js';
 import { parseDuration } from './rolling-update.js';
-import { firstKubeconfigPath, mergeIntoKubeconfig, readKubeconfig, type KubeconfigEntries, type KubeconfigFile } from './kubeconfig-file.js';
+import { mergeIntoKubeconfig, readKubeconfig, type KubeconfigEntries, type KubeconfigFile } from './kubeconfig-file.js';
 
 export interface ExportKubeconfigFlags {
   kubeconfig?: string;
@@ -17,7 +18,7 @@ export interface ExportKubeconfigFlags {
 }
 
 export async function exportKubeconfig(ctx: CommandContext, name: string, flags: ExportKubeconfigFlags): Promise<void> {
-  const target = flags.kubeconfig ?? firstKubeconfigPath(ctx.io.env);
+  const target = flags.kubeconfig ?? kubeconfigWritePath({ env: ctx.io.env });
   if (flags.adminLifetimeMs !== undefined) return exportAdminKubeconfig(ctx, name, target, flags.adminLifetimeMs);
   const session = await ctx.cloud();
   const source = session.kubeconfigPath;

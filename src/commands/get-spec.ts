@@ -4,6 +4,7 @@ import type { Cluster, InstanceGroup } from '../engine/spec/types.js';
 import { renderData, renderTextTable, type OutputFormat } from '../engine/output/text-table.js';
 import { CliError, EXIT_ERROR } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
+import { errorMessage } from '../engine/error-message.js';
 
 export async function getClusters(ctx: CommandContext, output: OutputFormat): Promise<void> {
   const store = ctx.store();
@@ -16,7 +17,7 @@ export async function getClusters(ctx: CommandContext, output: OutputFormat): Pr
       const found = await store.getCluster(name);
       if (found) clusters.push(found.value);
     } catch (error) {
-      unreadable.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      unreadable.push(`${name}: ${errorMessage(error)}`);
     }
   }
   if (output !== 'table') ctx.print(renderData(clusters, output));

@@ -4,8 +4,6 @@
 // temporary file renamed over the old one.
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../engine/fs/atomic-write.js';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import { parse, stringify, YAMLError } from 'yaml';
 import { CliError } from './cli-error.js';
 
@@ -41,12 +39,6 @@ function merge(target: KubeconfigFile, entries: KubeconfigEntries, current: stri
     contexts: replace(target.contexts, entries.contexts),
     'current-context': current,
   };
-}
-
-/** The first path of KUBECONFIG, else ~/.kube/config, as kubectl writes. */
-export function firstKubeconfigPath(env: NodeJS.ProcessEnv): string {
-  const first = env.KUBECONFIG?.split(delimiter).find(Boolean);
-  return first ?? join(homedir(), '.kube', 'config');
 }
 
 export function readKubeconfig(path: string): KubeconfigFile {

@@ -10,6 +10,7 @@ import { clustersForCompletion, COMPLETE_COMMAND, COMPLETION_SHELLS, completeWor
 import type { Route } from '../hooks/routes.js';
 import { terminalSafe } from '../engine/output/terminal-safe.js';
 import { MissingStateStoreError } from '../engine/store/file-store.js';
+import { errorMessage } from '../engine/error-message.js';
 
 /** What only the real process provides (the console, the simulator); tests may replace it. */
 export interface ProcessHooks {
@@ -103,7 +104,7 @@ function reportError(error: unknown, io: CliIO, debug: boolean): number {
     if (debug && error.stack) io.stderr.write(error.stack + '\n');
     return error.exitCode;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   io.stderr.write(`Error: ${terminalSafe(firstSentence(message))}\n`);
   if (debug && error instanceof Error && error.stack) io.stderr.write(error.stack + '\n');
   else io.stderr.write('(run again with --debug for details)\n');

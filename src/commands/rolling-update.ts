@@ -3,8 +3,8 @@
 // event per line. Ctrl-C asks the rollout to abort safely (a node cordoned
 // but not drained is uncordoned); a second Ctrl-C is left to the process.
 // Exit codes: 0 done, 1 failed, 2 the cluster did not validate, 3 aborted.
-import { hostname, userInfo } from 'node:os';
 import { connectRollout } from '../engine/rollout/connect.js';
+import { lockHolderName } from '../engine/rollout/lock.js';
 import { describePlan, formatDuration, renderPlanTable } from '../engine/rollout/plan.js';
 import { planRollout, startRollout } from '../engine/rollout/run-rollout.js';
 import type { ConfirmFn, RolloutEvent, RolloutResult, RolloutTimings } from '../engine/rollout/types.js';
@@ -60,7 +60,7 @@ export async function rollingUpdateCluster(ctx: CommandContext, name: string, fl
       if (plan.totalInstances > 0) ctx.print('\nMust specify --yes to rolling-update.');
       return;
     }
-    const run = startRollout(connected.deps, { ...options, confirm: flags.confirm, holder: holderName(), breakStaleLock: flags.breakStaleLock });
+    const run = startRollout(connected.deps, { ...options, confirm: flags.confirm, holder: lockHolderName('CLI'), breakStaleLock: flags.breakStaleLock });
     run.subscribe((event) => (json ? ctx.print(JSON.stringify(event)) : printEvent(ctx, event)));
     const onInterrupt = () => run.abort({ reason: 'interrupted (Ctrl-C)' });
     process.once('SIGINT', onInterrupt);
@@ -210,13 +210,4 @@ function list(value: string | string[] | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   const items = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
   return items.length ? items : undefined;
-}
-
-/** Who holds the lock, as a console watching from elsewhere names it: user@host and that it is the CLI. */
-function holderName(): string {
-  try {
-    return `${userInfo().username}@${hostname()} (CLI)`;
-  } catch {
-    return `${hostname()} (CLI)`;
-  }
 }

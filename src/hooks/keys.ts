@@ -89,5 +89,6 @@ export function displayKey(name: string): string {
 export function isPrintable(press: KeyPress): boolean {
   const { key, input } = press;
   if (key.ctrl || key.meta || key.escape || key.return || key.tab) return false;
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
   return input.length > 0 && !/[\u0000-\u001f\u007f]/.test(input);
 }

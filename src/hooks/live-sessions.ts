@@ -14,6 +14,7 @@ import type { InstanceGroup } from '../engine/spec/types.js';
 import type { Services } from './services.js';
 import { perServices } from './per-services.js';
 import { takeHold } from './holds.js';
+import { errorMessage } from '../engine/error-message.js';
 
 export type LiveSessionState =
   | { status: 'connecting'; step: string }
@@ -87,7 +88,7 @@ export class LiveClusterSession {
     const attempt = ++this.attempt;
     this.connect(attempt).catch((error: unknown) => {
       if (attempt !== this.attempt || this.stopped) return;
-      this.fail('Could not open the live view of ' + this.cluster, messageOf(error), 'Press r to retry, or Esc to go back.');
+      this.fail('Could not open the live view of ' + this.cluster, errorMessage(error), 'Press r to retry, or Esc to go back.');
     });
   }
 
@@ -134,7 +135,7 @@ export class LiveClusterSession {
       if (error instanceof KubeConfigError && storeError !== undefined) {
         return this.fail(
           `Could not read ${this.cluster} from the state store`,
-          `${messageOf(storeError)}; and the kubeconfig has no context for it (${messageOf(error)})`,
+          `${errorMessage(storeError)}; and the kubeconfig has no context for it (${errorMessage(error)})`,
           `Retrying every ${Math.round(this.retryMs / 1000)} s, or press r.`,
           true,
         );
@@ -143,7 +144,7 @@ export class LiveClusterSession {
       if (error instanceof KubeConfigError) {
         return this.fail(
           `No kubeconfig context for ${this.cluster}`,
-          messageOf(error),
+          errorMessage(error),
           `Run \`kopsdeck update cluster ${this.cluster} --yes\` first (it creates the cluster and its context); retrying every ${Math.round(this.retryMs / 1000)} s, or press r.`,
           true,
         );
@@ -277,6 +278,3 @@ export class LiveSessions {
  */
 export const liveSessionsFor = perServices((services: Services, options?: LiveSessionOptions) => new LiveSessions(services, options));
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -3,6 +3,7 @@
 // and whether it may be broken).
 import { KubeConfigError } from '../engine/kube/client.js';
 import type { LockBody } from '../engine/rollout/index.js';
+import { errorMessage } from '../engine/error-message.js';
 
 export class NoCloudError extends Error {
   constructor() {
@@ -31,7 +32,7 @@ export function planProblem(cluster: string, error: unknown): RolloutProblem {
       hint: `A rolling update drains nodes through the Kubernetes API: run \`kopsdeck update cluster ${cluster} --yes\` (or export the kubeconfig), then press r.`,
     };
   }
-  return { title: `Could not plan the rolling update of ${cluster}`, message: messageOf(error), hint: 'Press r to try again, or Esc to go back.' };
+  return { title: `Could not plan the rolling update of ${cluster}`, message: errorMessage(error), hint: 'Press r to try again, or Esc to go back.' };
 }
 
 export function lockProblem(cluster: string, lock: LockBody, stale: boolean): RolloutProblem {
@@ -61,6 +62,3 @@ export function lockProblem(cluster: string, lock: LockBody, stale: boolean): Ro
 }
 
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

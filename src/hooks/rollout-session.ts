@@ -4,7 +4,6 @@
 // a running rollout stays here until it ends, so leaving its screen loses
 // nothing (and a pending drain question waits for an answer: nothing drains
 // without one).
-import { hostname, userInfo } from 'node:os';
 import type { AwsClients } from '../engine/cloud/aws/clients.js';
 import { awsClientsFor, clusterRegion } from '../engine/cloud/access.js';
 import {
@@ -13,6 +12,7 @@ import {
   initialRolloutView,
   holderIsGone,
   isStale,
+  lockHolderName,
   planRollout,
   readJournal,
   readLock,
@@ -23,7 +23,6 @@ import {
   type ConfirmFn,
   type ConnectedRollout,
   type JournalDocument,
-  type LockBody,
   type RolloutEvent,
   type RolloutPlan,
   type RolloutRequest,
@@ -34,6 +33,7 @@ import {
 } from '../engine/rollout/index.js';
 import type { Services } from './services.js';
 import { lockProblem, NoCloudError, planProblem, type RolloutProblem } from './rollout-problems.js';
+import { errorMessage } from '../engine/error-message.js';
 export type { RolloutProblem } from './rollout-problems.js';
 
 export type RolloutPhase = 'idle' | 'planning' | 'plan' | 'running' | 'ended' | 'error';
@@ -244,14 +244,14 @@ export class RolloutSession {
       signal: this.stopper.signal,
       confirm: this.confirm,
       timings: this.options.timings,
-      holder: this.options.holder ?? holderName(),
+      holder: this.options.holder ?? lockHolderName('console'),
       breakStaleLock: options.breakStaleLock,
     });
     this.run = run;
     run.subscribe((event) => this.onEvent(event));
     void run.done.then(
       (result) => this.finished(run, result),
-      (error: unknown) => this.finished(run, { status: 'failed', reason: messageOf(error), replaced: [], skipped: [], durationMs: 0 }),
+      (error: unknown) => this.finished(run, { status: 'failed', reason: errorMessage(error), replaced: [], skipped: [], durationMs: 0 }),
     );
   }
 
@@ -462,14 +462,3 @@ function addNote(notes: readonly string[], text: string): string[] {
   return [...notes, text].slice(-MAX_NOTES);
 }
 
-function holderName(): string {
-  try {
-    return `${userInfo().username}@${hostname()} (console)`;
-  } catch {
-    return `${hostname()} (console)`;
-  }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

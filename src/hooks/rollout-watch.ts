@@ -20,6 +20,7 @@ import {
   type WatchedRollout,
 } from '../engine/rollout/index.js';
 import type { Services } from './services.js';
+import { errorMessage } from '../engine/error-message.js';
 
 /** Wall ms between looks. */
 export const WATCH_POLL_MS = 2_000;
@@ -107,7 +108,7 @@ export class RolloutWatch {
       const [lock, journal] = await Promise.all([
         readLock(objects, this.cluster),
         readJournal(objects, this.cluster).catch((error: unknown) => {
-          journalError = messageOf(error);
+          journalError = errorMessage(error);
           return null;
         }),
       ]);
@@ -121,7 +122,7 @@ export class RolloutWatch {
       this.set({ looked: true, other, watched, kinds, lookedAt: Date.now(), error: journalError });
     } catch (error) {
       // An unreachable store: say so, keep what was last seen.
-      this.set({ looked: true, error: messageOf(error) });
+      this.set({ looked: true, error: errorMessage(error) });
     }
   }
 
@@ -136,6 +137,3 @@ export class RolloutWatch {
   }
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -5,6 +5,7 @@ import type { ClusterStore } from '../engine/store/cluster-store.js';
 import { useServices } from './services.js';
 import { useAsync } from './useAsync.js';
 import { useRouteMemory } from './useRouter.js';
+import { errorMessage } from '../engine/error-message.js';
 
 export interface ClusterSummary {
   name: string;
@@ -30,7 +31,7 @@ async function summarise(store: ClusterStore, name: string): Promise<ClusterSumm
       instanceGroups: groups.length,
     };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     return { name, cloud: '?', zones: [], kubernetesVersion: '?', instanceGroups: 0, problem: message };
   }
 }

@@ -49,6 +49,7 @@ export function useClusterValidation(state: LiveSessionState, snapshot: ModelSna
       controller.abort();
       clearTimeout(timer);
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- a new kube client (not a new snapshot of the same cluster) starts the /readyz polling again
   }, [live?.kube, readyzInterval, generation]);
 
   const latest = useRef({ live, readyz });
@@ -65,6 +66,7 @@ export function useClusterValidation(state: LiveSessionState, snapshot: ModelSna
       if (!live || !readyz) return;
       setResult(validateCluster(live.live.model.cluster, live.live.model, readyz, { specInstanceGroups: live.specGroups }));
     }, delay);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- runs on each new model version; the timer reads the latest values through `latest`
   }, [snapshot?.version, readyz, minInterval]);
   useEffect(() => () => clearTimeout(timer.current), []);
 

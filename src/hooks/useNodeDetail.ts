@@ -5,13 +5,14 @@
 import { useEffect, useMemo, useState } from 'react';
 import { listPdbs, describePod, type NodePodRow } from '../engine/kube/node-pods.js';
 import type { KubeNode, KubePdb } from '../engine/kube/types.js';
-import { instanceIdOf } from '../engine/model/node-row.js';
+import { instanceIdOf } from '../engine/kube/provider-id.js';
 import type { CloudInstance, IgCloudState, ModelSnapshot } from '../engine/model/types.js';
 import type { LiveSessionState } from './live-sessions.js';
 
 export interface NodeDetail {
   node: KubeNode;
-  instanceId: string;
+  /** Undefined when the node's providerID names no EC2 instance. */
+  instanceId?: string;
   instance?: CloudInstance;
   group?: IgCloudState;
   pods: NodePodRow[];
@@ -39,6 +40,7 @@ export function useNodeDetail(state: LiveSessionState, snapshot: ModelSnapshot |
       controller.abort();
       clearTimeout(timer);
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- a new kube client (not a new snapshot of the same cluster) starts the PDB polling again
   }, [live?.kube, pdbIntervalMs]);
 
   const model = live?.live.model;
@@ -53,5 +55,6 @@ export function useNodeDetail(state: LiveSessionState, snapshot: ModelSnapshot |
       .map((pod) => describePod(pod, pdbs.items))
       .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
     return { node, instanceId, instance: joined?.instance, group: joined?.ig, pods, pdbError: pdbs.error };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the snapshot's version is the model's change counter (the model itself is mutable)
   }, [snapshot?.version, model, nodeName, pdbs]);
 }

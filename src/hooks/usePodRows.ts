@@ -35,6 +35,7 @@ export function usePodRows(live: LiveCluster | undefined, snapshot: ModelSnapsho
   }, [live]);
 
   // Any model change may be a pod's; view() hands back the same array when no pod changed.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the version is the model's change counter: view() is read again on each new version
   const rows = useMemo(() => source?.view() ?? noRows, [source, snapshot?.version]);
   return { rows, listed };
 }

@@ -7,6 +7,7 @@ import { findAction, type KeyAction } from './actions.js';
 import type { KeyPress } from './keys.js';
 import { editPrompt } from './prompt.js';
 import type { ConfirmSpec, FlashLevel, PromptSpec, Shell } from './useShell.js';
+import { errorMessage } from '../engine/error-message.js';
 
 export type Overlay =
   | { kind: 'help'; offset: number }
@@ -90,7 +91,7 @@ export function useShellState(quit: () => void): ShellState {
           setOverlay({ ...now, text: completion.text, candidates: completion.candidates });
           if (completion.text !== text) spec.onChange?.(completion.text);
         },
-        (error: unknown) => setFlash({ text: `Completion failed: ${String(error)}`, level: 'error' }),
+        (error: unknown) => setFlash({ text: `Completion failed: ${errorMessage(error)}`, level: 'error' }),
       );
     },
     [setOverlay, setFlash],

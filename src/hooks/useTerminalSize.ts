@@ -17,15 +17,17 @@ function measure(stdout: NodeJS.WriteStream): TerminalSize {
 export function useTerminalSize(injected?: TerminalSize): TerminalSize {
   const { stdout } = useStdout();
   const [live, setLive] = useState<TerminalSize>(() => measure(stdout));
+  // Whether a size is injected, not which one: a new injected size needs no new listener.
+  const isInjected = injected !== undefined;
   useEffect(() => {
-    if (injected) return;
+    if (isInjected) return;
     const onResize = () => setLive(measure(stdout));
     onResize();
     stdout.on('resize', onResize);
     return () => {
       stdout.off('resize', onResize);
     };
-  }, [stdout, injected !== undefined]);
+  }, [stdout, isInjected]);
   return injected ?? live;
 }
 

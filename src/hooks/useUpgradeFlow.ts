@@ -14,6 +14,7 @@ import { loadChannel } from '../engine/channel/load-channel.js';
 import { recommendedKubernetesVersion } from '../engine/channel/lookups.js';
 import { compareVersions, minorOf } from '../engine/spec/versions.js';
 import { useServices } from './services.js';
+import { errorMessage } from '../engine/error-message.js';
 
 export interface VersionChoice {
   version: string;
@@ -83,7 +84,7 @@ export function useUpgradeFlow(cluster: string, onApplied: () => void): UpgradeF
   const set = useCallback((next: UpgradeStage) => live.current && setStage(next), []);
 
   const fail = useCallback(
-    (title: string, error: unknown, hint: string, retry: () => void) => set({ stage: 'problem', title, message: error instanceof Error ? error.message : String(error), hint, retry }),
+    (title: string, error: unknown, hint: string, retry: () => void) => set({ stage: 'problem', title, message: errorMessage(error), hint, retry }),
     [set],
   );
 

@@ -12,7 +12,8 @@ import { TextView, TEXT_VIEW_CHROME_ROWS } from '../components/TextView.js';
 import { systemClock } from '../engine/clock.js';
 import { hasNeedsUpdateAnnotation, withNeedsUpdateAnnotation } from '../engine/kube/needs-update-annotation.js';
 import { cordon, uncordon } from '../engine/kube/node-ops.js';
-import { ageTickMs, formatAge, isNodeReady, nodeRoleFromLabels, readyStatus, zoneOf } from '../engine/model/node-row.js';
+import { readinessWord } from '../engine/kube/node-readiness.js';
+import { ageTickMs, formatAge, nodeRoleFromLabels, zoneOf } from '../engine/model/node-row.js';
 import { renderTextTable } from '../engine/output/text-table.js';
 import type { KeyAction } from '../hooks/actions.js';
 import { useServices } from '../hooks/services.js';
@@ -38,7 +39,7 @@ export function describeNode(detail: NodeDetail, now: number, podsComplete = tru
   const { node, group, pods } = detail;
   const labels = node.metadata.labels ?? {};
   const created = node.metadata.creationTimestamp ? Date.parse(node.metadata.creationTimestamp) : undefined;
-  const status = `${isNodeReady(node) ? 'Ready' : readyStatus(node) === 'Unknown' ? 'Unknown' : 'NotReady'}${node.spec?.unschedulable ? ',SchedulingDisabled' : ''}`;
+  const status = `${readinessWord(node)}${node.spec?.unschedulable ? ',SchedulingDisabled' : ''}`;
   const lines = [
     `Status ${status}   Role ${nodeRoleFromLabels(node) || '<none>'}   Instance group ${group?.name ?? labels['kops.k8s.io/instancegroup'] ?? '<none>'}   Zone ${zoneOf(node) || '<none>'}   Kubelet ${node.status?.nodeInfo?.kubeletVersion ?? '?'}   Age ${formatAge(created, now)}`,
     '',
@@ -84,7 +85,7 @@ function instanceLines({ node, instanceId, instance, group }: NodeDetail): strin
   const update = withNeedsUpdateAnnotation({ needsUpdate: instance.needsUpdate, reason: instance.updateReason }, hasNeedsUpdateAnnotation(node));
   const verdict = update.needsUpdate ? `NEEDS UPDATE: ${update.reason ?? 'out of date'}` : 'up to date';
   return [
-    `  ${instance.id}   ${instance.state}   ${instance.instanceType ?? group.machineType ?? ''}   ${instance.zone ?? ''}   ${instance.privateIp ?? ''}`.trimEnd(),
+    `  ${instance.id}   ${instance.lifecycleState}   ${instance.instanceType ?? group.machineType ?? ''}   ${instance.zone ?? ''}   ${instance.privateIp ?? ''}`.trimEnd(),
     `  Launch template version ${mine}; group ${group.groupName} is at version ${current}: ${verdict}`,
   ];
 }

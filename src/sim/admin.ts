@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimFaults } from './contracts.js';
 import { mergeFaults } from './faults.js';
 import type { SimStatsRecorder } from './stats.js';
+import { errorMessage } from '../engine/error-message.js';
 
 export interface AdminDeps {
   stats: SimStatsRecorder;
@@ -37,7 +38,7 @@ export function handleAdmin(req: IncomingMessage, res: ServerResponse, path: str
         patch = JSON.parse(body.toString('utf8') || '{}');
         mergeFaults(deps.faults, patch);
       } catch (error) {
-        return sendJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
+        return sendJson(res, 400, { error: errorMessage(error) });
       }
       return sendJson(res, 200, deps.faults);
     }

@@ -6,13 +6,15 @@
 // One leniency, on purpose: a file:// state store on this computer is readable
 // by the simulator's machines (no IAM applies to it), so that clusters in the
 // default local store boot in the simulator. Machines on AWS cannot read it.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MachineReach } from './contracts.js';
 import { roleAllows, type RequestContext } from './aws/iam/policy-evaluation.js';
 import type { AwsWorld } from './aws/world/aws-world.js';
 import type { Instance } from './aws/world/types.js';
+import { errorMessage } from '../engine/error-message.js';
+import { createFileExclusive, writeFileAtomic } from '../engine/fs/atomic-write.js';
 
 /** EC2 keeps the last 64 KB of a console. */
 const CONSOLE_LIMIT = 64 * 1024;
@@ -141,10 +143,11 @@ function readLocal(url: string): { body: string } | { error: string } {
 
 function writeLocal(url: string, body: string): 'written' | { error: string } {
   try {
-    writeFileSync(fileURLToPath(url), body, { mode: 0o600 });
+    // As kopsdeck's own file store writes: a reader (another machine booting) sees the old object or the new, never half.
+    writeFileAtomic(fileURLToPath(url), body);
     return 'written';
   } catch (error) {
-    return { error: String((error as Error).message) };
+    return { error: errorMessage(error) };
   }
 }
 
@@ -152,11 +155,8 @@ function createLocal(url: string, body: string): 'created' | 'exists' | { error:
   const path = fileURLToPath(url);
   try {
     mkdirSync(dirname(path), { recursive: true });
-    const fd = openSync(path, 'wx', 0o600);
-    writeSync(fd, body);
-    closeSync(fd);
-    return 'created';
+    return createFileExclusive(path, body) ? 'created' : 'exists';
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EEXIST' ? 'exists' : { error: String((error as Error).message) };
+    return { error: errorMessage(error) };
   }
 }

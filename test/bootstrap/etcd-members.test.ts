@@ -174,7 +174,7 @@ test("the rollout's quorum rule agrees with etcd: with one member down of three,
   await until('c healthy', () => etcdctl(2, ['endpoint', 'health']).status === 0);
   assert.deepEqual(memberNames(0), ['a', 'b', 'c']);
   await stopMember('c');
-  const nodes = names.map((name, i) => ({ name, instanceId: `i-${name}`, ready: members.has(name), unschedulable: false, controlPlane: true }));
+  const nodes = names.map((name) => ({ name, instanceId: `i-${name}`, ready: members.has(name), unschedulable: false, controlPlane: true }));
   assert.match(etcdQuorumRefusal(nodes, ['i-b']) ?? '', /left with 1 healthy of 3 members, below its quorum of 2/);
   // What the rule prevents: with b gone too, etcd takes no writes.
   await stopMember('b');

@@ -120,6 +120,7 @@ describe('terminal safety', () => {
     try {
       const result = await fx.cli(['get', 'nodes', '--name', fx.name]);
       assert.equal(result.code, 0, result.stderr);
+      // eslint-disable-next-line no-control-regex -- no control character may reach the terminal
       assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(result.stdout), JSON.stringify(result.stdout));
       assert.ok(result.stdout.includes('evil\\u001b]0;pwned\\u0007\\u001b[2J\\u009b31m'), result.stdout);
       // JSON keeps the value exactly, escaped by JSON itself.

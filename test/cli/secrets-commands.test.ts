@@ -158,7 +158,7 @@ test('export kubeconfig --admin writes a 0600 kubeconfig with a client certifica
   assert.match(openssl(['x509', '-noout', '-subject', '-in', certFile]), /^subject=O = kubeadm:cluster-admins, CN = kubecfg-/);
   const notAfter = Date.parse(new X509Certificate(certPem).validTo);
   assert.ok(notAfter >= before + 2 * 3600_000 - 1000 && notAfter <= after + 2 * 3600_000, new X509Certificate(certPem).validTo);
-  assert.match(exported.stdout, /^kubeconfig: context "secrets\.example\.com" written to .*\/kube\/config \(now the current context\)\.\n  server: https:\/\/api\.secrets\.example\.com \(spec\.api\.publicName\)\n  user: kubecfg-\S+ in group kubeadm:cluster-admins, a certificate signed by the cluster's CA, valid until \d{4}-/);
+  assert.match(exported.stdout, /^kubeconfig: context "secrets\.example\.com" written to .*\/kube\/config \(now the current context\)\.\n {2}server: https:\/\/api\.secrets\.example\.com \(spec\.api\.publicName\)\n {2}user: kubecfg-\S+ in group kubeadm:cluster-admins, a certificate signed by the cluster's CA, valid until \d{4}-/);
 
   // Bare --admin is kops' 18h, and the cluster may follow it.
   const defaults = await run(['export', 'kubeconfig', '--admin', NAME, '--kubeconfig', kubeconfig]);

@@ -1,8 +1,9 @@
 // The one reader of auto scaling groups (cloud/aws/instance-groups.ts) against
 // the simulator, through the real SDK clients: kops' needs-update rules for
-// $Latest, $Default, a numbered version, a group moved to another template, a
-// mixed-instances group, a detached instance; and the three views mapped from
-// it (console inventory, cloud provider, rollout cloud) agreeing.
+// $Latest, $Default, no version at all (AWS launches the default one), a
+// numbered version, a group moved to another template, a mixed-instances
+// group, a detached instance; and the views mapped from it (the console's
+// model, the cloud provider, the rollout cloud) agreeing.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as as from '@aws-sdk/client-auto-scaling';
@@ -11,6 +12,7 @@ import { AwsCloudProvider } from '../../src/engine/cloud/aws/aws-provider.js';
 import { createAwsClients, type AwsClients } from '../../src/engine/cloud/aws/clients.js';
 import { readInstanceGroups, type AwsInstanceGroup } from '../../src/engine/cloud/aws/instance-groups.js';
 import { awsCloudInventory } from '../../src/engine/model/aws-inventory.js';
+import { ClusterModel } from '../../src/engine/model/cluster-model.js';
 import { awsRolloutCloud } from '../../src/engine/rollout/aws-rollout-cloud.js';
 import { createNetworkAndTemplate, startFixture, userData, waitFor, type SimFixture } from '../sim/sim-helpers.js';
 import { PREBAKED_NODE_IMAGE_ID } from '../../src/sim/contracts.js';
@@ -62,6 +64,8 @@ describe('reading instance groups and deciding needs-update', () => {
     const node = (ig: string) => ({ 'kops.k8s.io/instancegroup': ig, 'k8s.io/role/node': '1' });
     await group(`latest.${CLUSTER}`, 2, { LaunchTemplate: { LaunchTemplateId: await template('latest'), Version: '$Latest' } }, node('latest'));
     await group(`default.${CLUSTER}`, 1, { LaunchTemplate: { LaunchTemplateId: await template('default'), Version: '$Default' } }, node('default'));
+    // No Version at all: AWS launches the template's default version, not its latest.
+    await group(`noversion.${CLUSTER}`, 1, { LaunchTemplate: { LaunchTemplateId: await template('noversion') } }, node('noversion'));
     await group(`pinned.${CLUSTER}`, 1, { LaunchTemplate: { LaunchTemplateId: await template('pinned'), Version: '1' } }, node('pinned'));
     await template('moved-to');
     await group(`moved.${CLUSTER}`, 1, { LaunchTemplate: { LaunchTemplateId: await template('moved'), Version: '$Latest' } }, node('moved'));
@@ -71,7 +75,7 @@ describe('reading instance groups and deciding needs-update', () => {
     await group(CONTROL_PLANE_GROUP, 1, { LaunchTemplate: { LaunchTemplateId: await template('control-plane'), Version: '$Latest' } }, { 'k8s.io/role/master': '1' });
     await waitFor('every member InService', async () => {
       const groups = await read();
-      return groups.length === 6 && groups.every((g) => g.instances.length === g.desiredCapacity && g.instances.every((i) => i.lifecycleState === 'InService'));
+      return groups.length === 7 && groups.every((g) => g.instances.length === g.desiredCapacity && g.instances.every((i) => i.lifecycleState === 'InService'));
     });
   });
   after(async () => {
@@ -89,6 +93,7 @@ describe('reading instance groups and deciding needs-update', () => {
         ['latest', `latest.${CLUSTER}`, 'Node', '1', false],
         ['mixed', `mixed.${CLUSTER}`, 'Node', '1', true],
         ['moved', `moved.${CLUSTER}`, 'Node', '1', false],
+        ['noversion', `noversion.${CLUSTER}`, 'Node', '1', false],
         ['pinned', `pinned.${CLUSTER}`, 'Node', '1', false],
       ],
     );
@@ -99,8 +104,8 @@ describe('reading instance groups and deciding needs-update', () => {
     ]);
   });
 
-  it('a new template version: $Latest and a mixed-instances group need an update, $Default and a pinned version do not', async () => {
-    for (const ig of ['latest', 'default', 'pinned', 'mixed']) await newVersion(ig);
+  it('a new template version: $Latest and a mixed-instances group need an update, $Default, no version and a pinned version do not', async () => {
+    for (const ig of ['latest', 'default', 'noversion', 'pinned', 'mixed']) await newVersion(ig);
     const groups = await read();
     const stale = [true, 'launch template version 1 != 2'];
     assert.equal(named(groups, 'latest').launchTemplate?.version, '2');
@@ -109,15 +114,23 @@ describe('reading instance groups and deciding needs-update', () => {
     assert.deepEqual(verdicts(named(groups, 'mixed')), [stale, stale]);
     assert.deepEqual([named(groups, 'default').launchTemplate?.requested, named(groups, 'default').launchTemplate?.version], ['$Default', '1']);
     assert.deepEqual(verdicts(named(groups, 'default')), [[false, '']]);
+    // The rollout's old reader took a missing version for $Latest and wanted this member replaced.
+    assert.equal(named(groups, 'noversion').launchTemplate?.version, '1');
+    assert.deepEqual(verdicts(named(groups, 'noversion')), [[false, '']]);
+    const rollout = (await awsRolloutCloud(clients).listGroups(CLUSTER)).find((g) => g.name === 'noversion')!;
+    assert.deepEqual([rollout.currentVersion, rollout.instances.map((i) => i.needsUpdate)], ['1', [false]]);
     assert.deepEqual(verdicts(named(groups, 'pinned')), [[false, '']]);
   });
 
-  it('$Default follows the default version; a pinned group follows its number', async () => {
+  it('$Default and no version follow the default version; a pinned group follows its number', async () => {
     await f.ec2.send(new ec2.ModifyLaunchTemplateCommand({ LaunchTemplateId: templates.default, DefaultVersion: '2' }));
+    await f.ec2.send(new ec2.ModifyLaunchTemplateCommand({ LaunchTemplateId: templates.noversion, DefaultVersion: '2' }));
     await f.asg.send(new as.UpdateAutoScalingGroupCommand({ AutoScalingGroupName: `pinned.${CLUSTER}`, LaunchTemplate: { LaunchTemplateId: templates.pinned, Version: '2' } }));
     const groups = await read();
     assert.equal(named(groups, 'default').launchTemplate?.version, '2');
     assert.deepEqual(verdicts(named(groups, 'default')), [[true, 'launch template version 1 != 2']]);
+    assert.equal(named(groups, 'noversion').launchTemplate?.version, '2');
+    assert.deepEqual(verdicts(named(groups, 'noversion')), [[true, 'launch template version 1 != 2']]);
     assert.deepEqual(verdicts(named(groups, 'pinned')), [[true, 'launch template version 1 != 2']]);
   });
 
@@ -135,27 +148,44 @@ describe('reading instance groups and deciding needs-update', () => {
     await awsRolloutCloud(clients).detach(latest.groupName, [leaving]);
     const after = named(await read(), 'latest');
     const found = after.instances.find((i) => i.id === leaving);
-    assert.deepEqual([found?.member, found?.detached, found?.lifecycleState, found?.needsUpdate, found?.updateReason], [false, true, 'Detached', true, 'detached by a surge']);
-    assert.equal(found?.ec2?.InstanceId, leaving);
+    assert.deepEqual(
+      [found?.member, found?.detached, found?.lifecycleState, found?.needsUpdate, found?.updateReason, found?.instanceGroup],
+      [false, true, 'Detached', true, 'detached by a surge', 'latest'],
+    );
+    assert.ok(found?.privateIp && found.state === 'running', 'what EC2 says of the detached instance');
   });
 
-  it('the console inventory, the cloud provider and the rollout cloud map the same verdicts', async () => {
+  it("the console's view and the rollout's view of the cluster agree: same instances, needs-update, roles, detached ones included", async () => {
     const groups = await read();
-    const expected = (g: AwsInstanceGroup, members: boolean) =>
-      g.instances.filter((i) => !members || i.member).map((i) => [i.id, i.needsUpdate, i.member ? false : true]);
+    assert.ok(groups.some((g) => g.instances.some((i) => i.detached)), 'the detach above left a detached instance to compare');
+    assert.ok(groups.some((g) => g.instances.some((i) => i.needsUpdate)) && groups.some((g) => g.instances.some((i) => !i.needsUpdate)));
+    // The console: its inventory (what validate reads too) through the model, as the screens show it.
     const inventory = await awsCloudInventory(clients).listInstanceGroups(CLUSTER);
+    const model = new ClusterModel(CLUSTER);
+    model.setCloud(inventory, Date.now());
+    const rows = model.snapshot().instances;
+    const rollout = awsRolloutCloud(clients);
+    const rolloutGroups = await rollout.listGroups(CLUSTER);
     const provider = await new AwsCloudProvider(clients).listInstanceGroups(CLUSTER);
-    const rollout = await awsRolloutCloud(clients).listGroups(CLUSTER);
-    for (const g of groups) {
-      const console = inventory.find((x) => x.name === g.name)!;
-      assert.deepEqual(console.instances.map((i) => [i.id, i.needsUpdate, i.detached]), expected(g, false), `inventory ${g.name}`);
-      assert.equal(console.role, g.role);
-      const cloud = provider.find((x) => x.name === g.name)!;
-      assert.deepEqual(cloud.instances.map((i) => [i.id, i.needsUpdate, false]), expected(g, true), `provider ${g.name}`);
-      assert.ok(cloud.instances.every((i) => ['pending', 'running'].includes(i.state ?? '') && i.privateIp), 'the provider adds what EC2 says of each member');
-      const roll = rollout.find((x) => x.name === g.name)!;
-      assert.deepEqual(roll.instances.map((i) => [i.id, i.needsUpdate, i.detached]), expected(g, false), `rollout ${g.name}`);
-      assert.equal(roll.currentVersion, g.launchTemplate?.version);
+    assert.deepEqual(rolloutGroups.map((g) => g.name).sort(), inventory.map((g) => g.name).sort());
+    for (const console of inventory) {
+      const roll = rolloutGroups.find((g) => g.name === console.name)!;
+      assert.equal(roll.role, console.role, `role of ${console.name}`);
+      assert.equal(roll.currentVersion, console.launchTemplateVersion ?? null);
+      const seenByConsole = console.instances.map((i) => {
+        const row = rows.find((r) => r.id === i.id)!;
+        return [i.id, row.status === 'NeedsUpdate', i.detached, row.launchTemplateVersion];
+      });
+      const seenByRollout = roll.instances.map((i) => [i.id, i.needsUpdate, i.detached, i.launchTemplateVersion ?? '']);
+      assert.deepEqual(seenByRollout, seenByConsole, `instances of ${console.name}`);
+      // A wave's fresh look at one group goes through the same reader, with the same detached rule.
+      const look = await rollout.lookAtGroup(CLUSTER, roll);
+      assert.deepEqual(look?.instances.map((i) => [i.id, i.detached]), roll.instances.map((i) => [i.id, i.detached]), `look at ${console.name}`);
+      // The provider is the same reader with EC2's details added: the very instances, detached ones too.
+      const cloud = provider.find((g) => g.name === console.name)!;
+      assert.equal(cloud.role, console.role);
+      assert.deepEqual(cloud.instances.map((i) => [i.id, i.needsUpdate, i.detached, i.member]), console.instances.map((i) => [i.id, i.needsUpdate, i.detached, i.member]));
+      assert.ok(cloud.instances.every((i) => ['pending', 'running'].includes(i.state ?? '') && i.privateIp), 'the provider adds what EC2 says of each instance');
     }
   });
 });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { CloudPoller } from '../../src/engine/model/cloud-poller.js';
 import { ClusterModel } from '../../src/engine/model/cluster-model.js';
 import type { IgCloudState } from '../../src/engine/model/types.js';
+import { instance } from './fixtures.js';
 import { instantClock } from './instant-clock.js';
 
 function group(instances: number): IgCloudState {
@@ -16,7 +17,7 @@ function group(instances: number): IgCloudState {
     maxSize: instances,
     targetSize: instances,
     zones: ['us-east-1a'],
-    instances: Array.from({ length: instances }, (_, i) => ({ id: `i-${i}`, state: 'InService', needsUpdate: false })),
+    instances: Array.from({ length: instances }, (_, i) => instance(`i-${i}`, { instanceGroup: 'nodes' })),
   };
 }
 

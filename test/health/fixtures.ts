@@ -63,7 +63,18 @@ export function controlPlanePods(nodeName: string, skip: string[] = []): KubePod
 }
 
 export function instance(id: string, opts: Partial<CloudInstance> = {}): CloudInstance {
-  return { id, zone: 'us-east-1a', instanceType: 't3.medium', state: 'InService', launchTemplateVersion: '1', needsUpdate: false, ...opts };
+  return {
+    id,
+    instanceGroup: '', // filled in by ig()
+    zone: 'us-east-1a',
+    instanceType: 't3.medium',
+    lifecycleState: 'InService',
+    launchTemplateVersion: '1',
+    needsUpdate: false,
+    detached: false,
+    member: true,
+    ...opts,
+  };
 }
 
 export function ig(name: string, role: string, instances: CloudInstance[], opts: Partial<IgCloudState> = {}): IgCloudState {
@@ -77,7 +88,8 @@ export function ig(name: string, role: string, instances: CloudInstance[], opts:
     targetSize: instances.length,
     zones: ['us-east-1a'],
     launchTemplateVersion: '1',
-    instances,
+    // An instance names its group, as the reader gives it.
+    instances: instances.map((i) => ({ ...i, instanceGroup: i.instanceGroup || name })),
     ...opts,
   };
 }

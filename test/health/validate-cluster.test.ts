@@ -51,7 +51,7 @@ test('an instance group below its target size, with a machine that has not joine
 test('a bastion and a warm-pool instance are not machines that should have joined, as kops has it', () => {
   const m = model();
   const groups = m.instanceGroups();
-  groups[1] = { ...groups[1], instances: [...groups[1].instances, instance('i-warm', { state: 'Warmed:Stopped' })] };
+  groups[1] = { ...groups[1], instances: [...groups[1].instances, instance('i-warm', { lifecycleState: 'Warmed:Stopped' })] };
   m.setCloud([...groups, ig('bastions', 'Bastion', [instance('i-bastion')])], 1);
   const result = validateCluster(CLUSTER, m, READY);
   assert.deepEqual(messages(result), []);

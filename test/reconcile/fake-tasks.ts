@@ -72,3 +72,16 @@ export function throttlingError(): Error {
   error.name = 'Throttling';
   return error;
 }
+
+/** What EC2 answers while something still uses the resource (the SDK does not retry it; the task does). */
+export function dependencyViolation(): Error {
+  const error = new Error('resource sg-1 has a dependent object');
+  error.name = 'DependencyViolation';
+  return error;
+}
+
+/** A fixed sequence of "random" numbers, repeated, for deterministic jitter. */
+export function sequenceRandom(values: number[]): () => number {
+  let i = 0;
+  return () => values[i++ % values.length];
+}

@@ -6,7 +6,8 @@ import { planCluster, applyCluster } from '../../src/engine/reconcile/cluster.js
 import { planDelete, deleteCluster } from '../../src/engine/reconcile/delete.js';
 import { hasChanges } from '../../src/engine/reconcile/plan.js';
 import type { ApplyEvent } from '../../src/engine/reconcile/apply-plan.js';
-import { awsCallStats, clusterFixture, simFaults, startHarness } from './sim-harness.js';
+import { isThrottlingError } from '../../src/engine/cloud/aws/errors.js';
+import { awsCallStats, clusterFixture, resetAwsCallStats, simFaults, startHarness } from './sim-harness.js';
 
 test('with 30% of AWS calls throttled the apply still completes', async () => {
   const h = await startHarness({ speed: 100 });
@@ -21,6 +22,33 @@ test('with 30% of AWS calls throttled the apply still completes', async () => {
     await simFaults(h.sim, { throttleRate: 0 });
     const again = await planCluster({ cluster, instanceGroups, clients: h.clients, clock: h.clock });
     assert.equal(hasChanges(again.plan), false, 'everything was created exactly once');
+  } finally {
+    await h.close();
+  }
+});
+
+test('a throttled task makes at most the SDK attempts for its call: the task does not retry on top', async () => {
+  // 3 SDK attempts (the default 8 would spend a minute of real backoff on throttling).
+  const sdkAttempts = 3;
+  const h = await startHarness({ speed: 100, maxAttempts: sdkAttempts });
+  try {
+    const { cluster, instanceGroups } = clusterFixture({ name: 'always-throttled.k8s.local', controlPlaneCount: 1, nodeCount: 1 });
+    const planned = await planCluster({ cluster, instanceGroups, clients: h.clients, clock: h.clock });
+    await resetAwsCallStats(h.sim);
+    await simFaults(h.sim, { throttleRate: 1 });
+    const events: ApplyEvent[] = [];
+    const result = await applyCluster({ cluster, instanceGroups, clients: h.clients, clock: h.clock, planned, retryBaseMs: 100, onEvent: (e) => events.push(e) });
+    await simFaults(h.sim, { throttleRate: 0 });
+    const stats = await awsCallStats(h.sim);
+    const started = events.filter((e) => e.type === 'task-started');
+    assert.equal(result.ok, false);
+    assert.ok(started.length > 0);
+    assert.deepEqual(events.filter((e) => e.type === 'task-retrying'), [], 'throttling is left to the SDK');
+    assert.deepEqual(started.map((e) => e.type === 'task-started' && e.attempt), started.map(() => 1), 'one task attempt each');
+    assert.equal(result.failed.length, started.length);
+    for (const { key, error } of result.failed) assert.ok(isThrottlingError(error), `${key}: ${error.name}`);
+    // Each started task stopped at its first call, made sdkAttempts times (not sdkAttempts x task retries).
+    assert.equal(stats.awsCallsTotal, sdkAttempts * started.length, JSON.stringify(stats.awsCalls));
   } finally {
     await h.close();
   }
@@ -50,7 +78,9 @@ test('a fault half-way leaves what was made findable, and a re-run converges', a
     assert.equal(first.ok, false);
     assert.ok(first.done.length >= 6, 'some tasks finished before the outage');
     assert.ok(first.failed.length > 0);
-    assert.ok(events.some((e) => e.type === 'task-retrying'), 'server errors are retried before giving up');
+    // Server errors were retried by the SDK (two attempts here), not again by the task.
+    assert.ok(first.failed.every((f) => f.error.name === 'InternalError'), first.failed.map((f) => `${f.key}: ${f.error.name}`).join('\n'));
+    assert.ok(!events.some((e) => e.type === 'task-retrying' && e.error.name === 'InternalError'), 'server errors are left to the SDK');
     await simFaults(h.sim, { serverErrorRate: 0 });
     const rerun = await planCluster({ cluster, instanceGroups, clients: h.clients, clock: h.clock });
     // What the first run made is found, not made again.

@@ -4,7 +4,8 @@ import { buildPlan, hasChanges, orderByDependencies, planToJson } from '../../sr
 import { renderPlan, renderResourceTable } from '../../src/engine/reconcile/render-plan.js';
 import { applyPlan, type ApplyEvent } from '../../src/engine/reconcile/apply-plan.js';
 import { compareFields, compareTags } from '../../src/engine/reconcile/task.js';
-import { fakeContext, fakeTask, fakeWorld, throttlingError } from './fake-tasks.js';
+import { dependencyViolation, fakeContext, fakeTask, fakeWorld, sequenceRandom, throttlingError } from './fake-tasks.js';
+import { isTaskRetryable, jitteredBackoff } from '../../src/engine/reconcile/task-retry.js';
 
 test('orderByDependencies puts dependencies first and refuses cycles and unknown names', () => {
   const items = [
@@ -90,28 +91,85 @@ test('applyPlan respects the concurrency bound', async () => {
   assert.equal(world.existing.size, 10);
 });
 
-test('a throttled task is retried with task-retrying events; a hard failure skips only its dependants', async () => {
+test('a DependencyViolation is retried by the task with jittered delays; a hard failure skips only its dependants', async () => {
   const world = fakeWorld();
   const hard = new Error('boom');
   hard.name = 'InvalidParameterValue';
   const tasks = [
-    fakeTask(world, 'flaky', 1, { failures: [throttlingError(), throttlingError()] }),
+    fakeTask(world, 'flaky', 1, { failures: [dependencyViolation(), dependencyViolation()] }),
     fakeTask(world, 'broken', 1, { failures: [hard] }),
     fakeTask(world, 'child', 1, { deps: ['broken'] }),
     fakeTask(world, 'grandchild', 1, { deps: ['child'] }),
     fakeTask(world, 'independent', 1),
   ];
   const events: ApplyEvent[] = [];
-  const result = await applyPlan(buildPlan(tasks, fakeContext()), fakeContext(), { onEvent: (e) => events.push(e), retryBaseMs: 10 });
+  // Full jitter: each delay is the draw times the doubling cap (10, then 20).
+  const random = sequenceRandom([0.9, 0.15]);
+  const result = await applyPlan(buildPlan(tasks, fakeContext()), fakeContext(), { onEvent: (e) => events.push(e), retryBaseMs: 10, random });
   assert.equal(result.ok, false);
   assert.deepEqual(result.failed.map((f) => f.key), ['VPC/broken']);
   assert.deepEqual(result.skipped.sort(), ['VPC/child', 'VPC/grandchild']);
   assert.deepEqual(result.done.sort(), ['VPC/flaky', 'VPC/independent']);
   const retries = events.filter((e) => e.type === 'task-retrying');
-  assert.deepEqual(retries.map((e) => (e.type === 'task-retrying' ? [e.task.name, e.attempt] : [])), [['flaky', 1], ['flaky', 2]]);
+  assert.deepEqual(retries.map((e) => (e.type === 'task-retrying' ? [e.task.name, e.attempt, e.error.name, e.delayMs] : [])), [
+    ['flaky', 1, 'DependencyViolation', 9],
+    ['flaky', 2, 'DependencyViolation', 3],
+  ]);
   assert.ok(events.some((e) => e.type === 'task-failed' && e.task.name === 'broken'));
   // A re-run finds what was made and finishes the rest.
   const rerun = await applyPlan(buildPlan(tasks, fakeContext()), fakeContext());
   assert.equal(rerun.ok, true);
   assert.deepEqual(rerun.done.sort(), ['VPC/broken', 'VPC/child', 'VPC/grandchild']);
+});
+
+test('throttling and 5xx reaching a task are not retried by it: the SDK already spent its attempts', async () => {
+  const world = fakeWorld();
+  const serverError = Object.assign(new Error('An internal error has occurred'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } });
+  const tasks = [
+    fakeTask(world, 'throttled', 1, { failures: [throttlingError()] }),
+    fakeTask(world, 'server', 1, { failures: [serverError] }),
+  ];
+  const events: ApplyEvent[] = [];
+  const result = await applyPlan(buildPlan(tasks, fakeContext()), fakeContext(), { onEvent: (e) => events.push(e), retryBaseMs: 10 });
+  assert.deepEqual(result.failed.map((f) => [f.key, f.error.name]).sort(), [['VPC/server', 'InternalError'], ['VPC/throttled', 'Throttling']]);
+  assert.equal(events.filter((e) => e.type === 'task-retrying').length, 0);
+  assert.equal(events.filter((e) => e.type === 'task-started').length, 2, 'one attempt each');
+});
+
+test('a task still failing with DependencyViolation stops once its retry budget is spent', async () => {
+  const world = fakeWorld();
+  const failures = Array.from({ length: 1000 }, dependencyViolation);
+  const events: ApplyEvent[] = [];
+  const budget = 30_000;
+  const result = await applyPlan(buildPlan([fakeTask(world, 'stuck', 1, { failures })], fakeContext()), fakeContext(), {
+    onEvent: (e) => events.push(e),
+    retryBudgetMs: budget,
+    random: () => 0.99,
+  });
+  assert.deepEqual(result.failed.map((f) => [f.key, f.error.name]), [['VPC/stuck', 'DependencyViolation']]);
+  const delays = events.flatMap((e) => (e.type === 'task-retrying' ? [e.delayMs] : []));
+  assert.ok(delays.length >= 2, 'it was retried before giving up');
+  assert.ok(delays.reduce((a, b) => a + b, 0) <= budget, `the delays fit in the budget: ${delays.join(', ')}`);
+  assert.ok(delays.every((d, i) => d < Math.min(20_000, 1000 * 2 ** i)), 'each delay is below its doubling cap');
+});
+
+test('isTaskRetryable keeps to what the SDK does not retry; jitteredBackoff draws below a doubling cap', () => {
+  const make = (name: string, message = '', status?: number) => Object.assign(new Error(message), { name, ...(status ? { $metadata: { httpStatusCode: status } } : {}) });
+  for (const code of ['DependencyViolation', 'InvalidGroup.InUse', 'VolumeInUse', 'ResourceInUse', 'InvalidIPAddress.InUse']) {
+    assert.ok(isTaskRetryable(make(code, '', 400), 'delete'), code);
+  }
+  // Not visible yet right after a create: retried for creates and modifies, "gone" for a delete.
+  assert.ok(isTaskRetryable(make('InvalidGroup.NotFound', "The security group 'sg-1' does not exist", 400), 'create'));
+  assert.ok(!isTaskRetryable(make('InvalidGroup.NotFound', '', 400), 'delete'));
+  // IAM propagation, as EC2 and Auto Scaling word it.
+  assert.ok(isTaskRetryable(make('ValidationError', 'Invalid IamInstanceProfile: nodes.example.com', 400), 'create'));
+  assert.ok(isTaskRetryable(make('InvalidParameterValue', 'Value (nodes) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name', 400), 'create'));
+  // Left to the SDK, or not transient at all.
+  for (const error of [make('Throttling', 'Rate exceeded', 400), make('RequestLimitExceeded', '', 503), make('InternalError', '', 500), make('ServiceUnavailable', '', 503), make('TimeoutError'), make('InvalidParameterValue', 'bad', 400), make('AccessDenied', '', 403)]) {
+    assert.ok(!isTaskRetryable(error, 'create'), error.name);
+  }
+  assert.equal(jitteredBackoff(1, 1000, () => 0.5), 500);
+  assert.equal(jitteredBackoff(3, 1000, () => 0.5), 2000);
+  assert.equal(jitteredBackoff(10, 1000, () => 0.5), 10_000, 'the cap stops at 20 s');
+  assert.equal(jitteredBackoff(2, 1000, () => 0), 0);
 });

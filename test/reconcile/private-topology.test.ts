@@ -55,7 +55,7 @@ test('the plan lists an Elastic IP, a NAT gateway and a default route for every 
   }
   const rendered = renderPlan(planned.plan);
   assert.match(rendered, new RegExp(`NatGateway/us-east-1a\\.private\\.k8s\\.local\\n(    .*\\n)*    Subnet +<Subnet/utility-us-east-1a\\.${NAME.replace(/\./g, '\\.')}>`));
-  assert.match(rendered, /Route\/private-us-east-1b-0\.0\.0\.0\/0\n(    .*\n)*    NatGateway +<NatGateway\/us-east-1b\.private\.k8s\.local>/);
+  assert.match(rendered, /Route\/private-us-east-1b-0\.0\.0\.0\/0\n( {4}.*\n)* {4}NatGateway +<NatGateway\/us-east-1b\.private\.k8s\.local>/);
 });
 
 test('apply creates tagged NAT gateways in the utility subnets and routes each private table through its zone', async () => {

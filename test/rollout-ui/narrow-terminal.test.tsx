@@ -12,6 +12,8 @@ import type { KeyAction } from '../../src/hooks/actions.js';
 import { rolloutSessionsFor } from '../../src/hooks/rollout-sessions.js';
 import type { Services } from '../../src/hooks/services.js';
 import { scrolledHelp } from '../../src/hooks/useShellState.js';
+import type { InstanceRow } from '../../src/hooks/rollout-progress.js';
+import { StepList } from '../../src/screens/rollout/RunView.js';
 import { keys, renderApp } from '../console/helpers.js';
 import { consoleServicesFor, startRolloutHarness, type RolloutHarness } from '../rollout/sim-harness.js';
 
@@ -99,4 +101,16 @@ test('help taller than the screen scrolls, and says where it is', () => {
   assert.equal(scrolledHelp(limits.maxOffset, 'j', limits), limits.maxOffset, 'no scrolling past the end');
   assert.equal(scrolledHelp(0, 'k', limits), 0);
   assert.equal(scrolledHelp(0, 'x', limits), undefined, 'other keys do not scroll');
+});
+
+test('the step list never cuts two group names to the same text', () => {
+  const row = (id: string, group: string): InstanceRow => ({ id, group, kind: 'Node', nodeName: `node-${id}`, status: 'waiting', steps: [{ step: 'confirm', status: 'pending' }], evicted: 0 });
+  const groups = ['nodes-eu-west-1-spot-instances-large-a', 'nodes-eu-west-1-spot-instances-large-b'];
+  const view = render(<StepList rows={[row('i-1', groups[0]), row('i-2', groups[1])]} height={10} width={80} />);
+  const frame = view.lastFrame() ?? '';
+  view.unmount();
+  const shown = frame.split('\n').filter((l) => l.startsWith('i-')).map((l) => l.trim().split(/\s+/).at(-1));
+  assert.equal(shown.length, 2, frame);
+  assert.notEqual(shown[0], shown[1], `told apart:\n${frame}`);
+  assertFits(frame, 80);
 });

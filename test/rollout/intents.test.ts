@@ -151,7 +151,7 @@ test('a resumed run does not retry a skipped drain; a skip cut short before its 
   const kube = deps.kube!;
   deps.kube = {
     ...kube,
-    uncordon: async (node) => {
+    uncordon: async () => {
       crash.abort(new Error('killed before the uncordon'));
       throw new Error('killed before the uncordon');
     },

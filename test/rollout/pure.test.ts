@@ -159,11 +159,3 @@ test('roles are read as kops reads --instance-group-roles, anything else is not 
   for (const [text, kind] of cases) assert.equal(parseRolloutRole(text), kind, text);
 });
 
-test('a group that names no launch template version launches the default one, as AWS does', async () => {
-  const { resolveVersion } = await import('../../src/engine/cloud/aws/aws-provider.js');
-  assert.equal(resolveVersion(undefined, 5, 3), '3');
-  assert.equal(resolveVersion('$Default', 5, 3), '3');
-  assert.equal(resolveVersion('$Latest', 5, 3), '5');
-  assert.equal(resolveVersion('4', 5, 3), '4');
-  assert.equal(resolveVersion(undefined, 5, undefined), null);
-});

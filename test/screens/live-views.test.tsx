@@ -179,6 +179,7 @@ describe('live views on the simulator', () => {
     const [worker] = (await fx.nodes()).filter((n) => !n.metadata.name.includes('control') && n.metadata.labels?.['node-role.kubernetes.io/node'] !== undefined);
     const path = `/api/v1/nodes/${worker.metadata.name}`;
     await fx.kube.request('PATCH', path, { body: { spec: { taints: [{ key: 'evil\u001b]0;pwned\u0007\u001b[2J', effect: 'PreferNoSchedule' }] } }, contentType: 'application/strategic-merge-patch+json' });
+    // eslint-disable-next-line no-control-regex -- control characters (but Ink's own colour codes) are what this looks for
     const raw = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f]|\u001b(?!\[[0-9;]*m)/;
     try {
       const app = await open({ name: 'nodes', cluster: fx.name });

@@ -183,7 +183,7 @@ describe('pods, logs and YAML on the simulator', () => {
     const refused = (await app.waitFor('Eviction of default/lonely refused, nothing was done')).replace(/\s+/g, ' ');
     assert.match(refused, /Cannot evict pod as it would violate the pod's disruption budget\. The disruption budget lonely needs 1 healthy pods and has 1 currently\./);
     assert.equal((await readPod('lonely'))?.metadata.deletionTimestamp, undefined, 'a refused eviction leaves the pod');
-    assert.match(app.lastFrame() ?? '', /<esc> dismiss message  <\/> filter  <\?> help/);
+    assert.match(app.lastFrame() ?? '', /<esc> dismiss message {2}<\/> filter {2}<\?> help/);
 
     app.press(keys.escape); // dismisses the message
     await app.waitFor((f) => !f.includes('refused') && f.includes('filter: lonely'));

@@ -85,7 +85,19 @@ describe('simulated AutoScaling', () => {
     await inService(f, name, 2);
     const detached = await f.ec2.send(new ec2.DescribeInstancesCommand({ InstanceIds: [members[0].InstanceId!] }));
     assert.equal(detached.Reservations![0].Instances![0].State?.Name, 'running', 'a detached instance keeps running');
-    await f.ec2.send(new ec2.TerminateInstancesCommand({ InstanceIds: [members[0].InstanceId!] }));
+    assert.equal((await groupNamed(f, name))?.DesiredCapacity, 2, 'decremented: no replacement');
+    // Without decrementing, the group keeps its size: a replacement launches for the detached instance.
+    const kept = members[1].InstanceId!;
+    await f.asg.send(new as.DetachInstancesCommand({ AutoScalingGroupName: name, InstanceIds: [kept], ShouldDecrementDesiredCapacity: false }));
+    assert.equal((await groupNamed(f, name))?.DesiredCapacity, 2, 'not decremented');
+    const replaced = await waitFor('a replacement in service', async () => {
+      const now = (await groupNamed(f, name))?.Instances ?? [];
+      const settled = now.length === 2 && now.every((i) => i.LifecycleState === 'InService') && !now.some((i) => i.InstanceId === kept);
+      return settled ? now : undefined;
+    });
+    assert.ok(replaced.every((i) => i.InstanceId !== members[0].InstanceId && i.InstanceId !== kept), 'both detached instances are out of the group');
+    assert.ok(replaced.some((i) => !members.some((m) => m.InstanceId === i.InstanceId)), 'a new instance replaced the one detached without decrementing');
+    await f.ec2.send(new ec2.TerminateInstancesCommand({ InstanceIds: [members[0].InstanceId!, kept] }));
   });
 
   it('updates a group: sizes and the launch template version it launches from', async () => {

@@ -65,7 +65,7 @@ describe('simulated pod logs', () => {
       return linesOf(log).length >= 7 ? log : undefined;
     });
     const lines = linesOf(text);
-    assert.match(lines[0], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ INFO  starting web 1\.27 \(image nginx:1\.27\)$/);
+    assert.match(lines[0], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ INFO {2}starting web 1\.27 \(image nginx:1\.27\)$/);
     assert.match(lines[1], new RegExp(`running in pod demo/${pod.metadata!.name} on node ${pod.spec!.nodeName!.replace(/\./g, '\\.')}$`));
     assert.match(lines[2], new RegExp(`listening on ${pod.status!.podIP!.replace(/\./g, '\\.')}:\\d+$`));
     assert.match(lines[4], /INFO {2}\d+ requests? in the last 15s, p50 \d+ms, uptime 15s$/);

@@ -6,6 +6,7 @@
 import { parse as parseYaml } from 'yaml';
 import { parseSemver, type Semver } from './semver.js';
 import { parseVersionRange, VersionRangeError, type VersionRange } from './version-range.js';
+import { errorMessage } from '../error-message.js';
 
 export interface ChannelImage {
   name: string;
@@ -76,7 +77,7 @@ export function parseChannel(text: string, location: string): Channel {
   try {
     doc = parseYaml(text);
   } catch (error) {
-    throw new ChannelError(location, `it is not valid YAML (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+    throw new ChannelError(location, `it is not valid YAML (${errorMessage(error).split('\n')[0]})`);
   }
   const problems: string[] = [];
   if (!isDoc(doc)) throw new ChannelError(location, 'it is not a channel: expected a mapping with a spec');

@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ChannelError, parseChannel, type Channel } from './channel.js';
+import { errorMessage } from '../error-message.js';
 
 export const STABLE_CHANNEL = 'stable';
 export const KOPS_CHANNEL_BASE = 'https://raw.githubusercontent.com/kubernetes/kops/master/channels/';
@@ -103,5 +104,5 @@ async function fetchText(name: string, url: string, fetchFn: typeof fetch): Prom
 
 function messageOf(error: unknown): string {
   const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return (error instanceof Error ? error.message : String(error)) + cause;
+  return errorMessage(error) + cause;
 }

@@ -9,6 +9,7 @@ import { zonesOfRegion } from '../spec/regions.js';
 import type { ClusterStore } from '../store/cluster-store.js';
 import type { HostedZoneInfo, WizardEnvironment } from './answers.js';
 import type { MachineTypeOfferings } from './field-checks.js';
+import { errorMessage } from '../error-message.js';
 
 export interface ZoneList {
   zones: string[];
@@ -17,8 +18,6 @@ export interface ZoneList {
   /** Why the cloud could not be asked, when it could not. */
   error?: string;
 }
-
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** The available zones of `region`, from the cloud when there is access to one. */
 export async function listZones(access: CloudAccess | undefined, region: string): Promise<ZoneList> {
@@ -33,7 +32,7 @@ export async function listZones(access: CloudAccess | undefined, region: string)
       .sort();
     return { zones, source: 'cloud' };
   } catch (error) {
-    return { zones: [...zonesOfRegion(region)], source: 'table', error: message(error) };
+    return { zones: [...zonesOfRegion(region)], source: 'table', error: errorMessage(error) };
   } finally {
     clients.destroy();
   }
@@ -56,7 +55,7 @@ export async function listMachineTypes(access: CloudAccess | undefined, region: 
     if (types.size === 0) return { region, error: `EC2 listed no instance types for ${region}` };
     return { region, types: [...types].sort() };
   } catch (error) {
-    return { region, error: message(error) };
+    return { region, error: errorMessage(error) };
   } finally {
     clients.destroy();
   }
@@ -88,7 +87,7 @@ export async function loadWizardEnvironment(store: ClusterStore, access: CloudAc
     access
       ? listHostedZones(access).then(
           (hostedZones) => ({ hostedZones, error: undefined as string | undefined }),
-          (error: unknown) => ({ hostedZones: [] as HostedZoneInfo[], error: message(error) }),
+          (error: unknown) => ({ hostedZones: [] as HostedZoneInfo[], error: errorMessage(error) }),
         )
       : Promise.resolve({ hostedZones: [] as HostedZoneInfo[], error: undefined }),
   ]);

@@ -20,6 +20,7 @@ import { kubeconfigPaths } from '../kube/client.js';
 import { watchClusterUntilValid } from './watch-cluster.js';
 import { readSshPublicKeyFile, SshKeyError, type SshPublicKey } from '../ssh/public-key.js';
 import { storeSshPublicKey } from '../ssh/key-store.js';
+import { errorMessage } from '../error-message.js';
 
 export type CreatePhase = 'store' | 'plan' | 'apply' | 'connect' | 'boot';
 
@@ -143,7 +144,7 @@ export async function runCreateFlow(input: CreateFlowInput): Promise<CreateOutco
     return { ok: true, kubeconfigPath, context: name };
   } catch (error) {
     if (signal?.aborted) return { ok: false, phase, cancelled: true, stored };
-    const failure = error instanceof StepFailure ? error : new StepFailure(phase, error instanceof Error ? error.message : String(error));
+    const failure = error instanceof StepFailure ? error : new StepFailure(phase, errorMessage(error));
     onEvent({ type: 'failed', phase: failure.phase, message: failure.message, details: failure.details });
     return { ok: false, phase: failure.phase, message: failure.message, details: failure.details, stored };
   } finally {

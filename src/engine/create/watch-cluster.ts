@@ -11,6 +11,7 @@ import { awsCloudInventory } from '../model/aws-inventory.js';
 import { startLiveCluster } from '../model/live-cluster.js';
 import type { ModelSnapshot } from '../model/types.js';
 import type { InstanceGroup } from '../spec/types.js';
+import { errorMessage } from '../error-message.js';
 
 export interface WatchInput {
   cluster: string;
@@ -86,7 +87,7 @@ async function connect(input: WatchInput, deadline: number): Promise<{ client: K
     try {
       return { client: await createKubeClient({ cluster: input.cluster, kubeconfigPath: access.kubeconfigPath }) };
     } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
+      last = errorMessage(error);
     }
     if (access.clock.now() >= deadline) {
       return { ok: false, reason: `the Kubernetes API of ${input.cluster} could not be reached`, details: [last] };

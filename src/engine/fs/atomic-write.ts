@@ -28,9 +28,18 @@ export function createFileExclusive(path: string, text: string, mode = 0o600): b
   return true;
 }
 
+/**
+ * A fresh name beside `path` for the temporary file of an atomic write:
+ * hidden (a leading dot, which the file store's listing skips), unguessable,
+ * and naming the writing process.
+ */
+export function temporaryPathBeside(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+}
+
 export function writeFileAtomic(path: string, text: string, mode = 0o600): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  const temporary = temporaryPathBeside(path);
   const fd = openSync(temporary, 'wx', mode);
   try {
     try {

@@ -5,7 +5,8 @@
 // and ready; plus the API server's /readyz. Messages match kops' wording.
 import type { ReadyzResult } from '../kube/readyz.js';
 import type { KubeNode, KubePod } from '../kube/types.js';
-import { isNodeReady, nodeRoleFromLabels, readyStatus, roleOfIg, zoneOf } from '../model/node-row.js';
+import { isNodeReady, readyStatus } from '../kube/node-readiness.js';
+import { nodeRoleFromLabels, roleOfIg, zoneOf } from '../model/node-row.js';
 import type { IgCloudState, IgRole } from '../model/types.js';
 
 /** What validation reads; ClusterModel satisfies it. */
@@ -94,7 +95,7 @@ export function validateCluster(cluster: string, source: ValidationSource, ready
 function validateGroups(groups: IgCloudState[], source: ValidationSource, failures: ValidationFailure[], nodes: ValidationNode[]): KubeNode[] {
   const ready: KubeNode[] = [];
   for (const ig of groups) {
-    const members = ig.instances.filter((i) => !i.detached && !isLeaving(i.state) && !isWarm(i.state));
+    const members = ig.instances.filter((i) => !i.detached && !isLeaving(i.lifecycleState) && !isWarm(i.lifecycleState));
     if (members.length < ig.targetSize) {
       failures.push({
         kind: 'InstanceGroup',
@@ -105,7 +106,7 @@ function validateGroups(groups: IgCloudState[], source: ValidationSource, failur
     }
     const role = roleOfIg(ig.role) || 'node';
     for (const instance of ig.instances) {
-      if (isLeaving(instance.state) || isWarm(instance.state)) continue;
+      if (isLeaving(instance.lifecycleState) || isWarm(instance.lifecycleState)) continue;
       const node = source.nodeOfInstance(instance.id);
       if (!node) {
         if (ig.role !== 'Bastion' && !instance.detached) {

@@ -7,10 +7,10 @@ import { KubeConfig } from '@kubernetes/client-node';
 import http from 'node:http';
 import https from 'node:https';
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter } from 'node:path';
 import type { KubeStatus } from './types.js';
 import { kubeconfigPaths } from './kubeconfig-paths.js';
+import { errorMessage } from '../error-message.js';
 export { kubeconfigPaths } from './kubeconfig-paths.js';
 
 export interface KubeClientOptions {
@@ -55,7 +55,7 @@ export function apiStatus(error: KubeApiError): KubeStatus | undefined {
 /** The API server's own sentence for a failure (its Status message), else the error's message. */
 export function apiMessage(error: unknown): string {
   if (error instanceof KubeApiError) return apiStatus(error)?.message || error.message;
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 /** Loads the kubeconfig and selects the context named after the cluster (or the given context). */

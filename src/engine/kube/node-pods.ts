@@ -3,7 +3,8 @@
 // covers it with how many disruptions that budget allows right now.
 import type { KubeClient } from './client.js';
 import { withQuery } from './informer.js';
-import { isDaemonSetPod, isMirrorPod, isPodReady, podOwner, selectorMatches, usesEmptyDir } from './selectors.js';
+import { selectorMatches } from './label-selector.js';
+import { isDaemonSetPod, isMirrorPod, isPodReady, podOwner, usesEmptyDir } from './selectors.js';
 import type { KubeList, KubePdb, KubePod } from './types.js';
 import { ownerKey, readWorkloadReplicas, type WorkloadReplicas } from './workload-replicas.js';
 

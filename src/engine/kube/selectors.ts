@@ -1,33 +1,6 @@
-// Label selectors (matchLabels + matchExpressions) as the API server applies
-// them, so a PodDisruptionBudget can be matched to pods on our side.
-import type { KubePod, LabelSelector } from './types.js';
-
-export function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string> = {}): boolean {
-  // A PDB with a null selector selects nothing; an empty one ({}) selects everything in its namespace.
-  if (!selector) return false;
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== value) return false;
-  for (const expr of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, expr.key);
-    const values = expr.values ?? [];
-    switch (expr.operator) {
-      case 'In':
-        if (!has || !values.includes(labels[expr.key])) return false;
-        break;
-      case 'NotIn':
-        if (has && values.includes(labels[expr.key])) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
+// What the engine asks of a pod: its owner, whether it is a mirror or DaemonSet
+// pod, ready, finished, or uses emptyDir (what a drain must know about it).
+import type { KubePod } from './types.js';
 
 /** The pod's controller (or first) owner, e.g. { kind: 'ReplicaSet', name: 'web-5d9c' }. */
 export function podOwner(pod: KubePod): { kind: string; name: string } | undefined {

@@ -8,7 +8,8 @@ import { withNeedsUpdateAnnotation } from '../kube/needs-update-annotation.js';
 import { isFinished } from '../kube/selectors.js';
 import type { KubeNode, KubePod } from '../kube/types.js';
 import { ChangeNotifier, type NotifierOptions } from './change-notifier.js';
-import { buildNodeRow, instanceIdOf, roleOfIg } from './node-row.js';
+import { instanceIdOf } from '../kube/provider-id.js';
+import { buildNodeRow, roleOfIg } from './node-row.js';
 import { SortedRows } from './sorted-rows.js';
 import type { CloudInstance, IgCloudState, IgRow, InstanceRow, ModelCounts, ModelSnapshot, NodeRow } from './types.js';
 
@@ -260,14 +261,14 @@ export class ClusterModel {
         const row = node ? this.nodeRows.get(node.metadata.name) : undefined;
         // kops' AdjustNeedUpdate: the node's annotation adds to the cloud's verdict.
         const update = withNeedsUpdateAnnotation({ needsUpdate: instance.needsUpdate, reason: instance.updateReason }, row?.needsUpdateAnnotation ?? false);
-        if (bastion ? instance.state === 'InService' && !instance.detached : row?.ready) ready += 1;
+        if (bastion ? instance.lifecycleState === 'InService' && !instance.detached : row?.ready) ready += 1;
         if (update.needsUpdate) needUpdate += 1;
         instanceRows.push({
           id: instance.id,
           nodeName: node?.metadata.name ?? '',
           status: update.needsUpdate ? 'NeedsUpdate' : 'UpToDate',
           role: roleOfIg(ig.role) || ig.role,
-          state: instance.state,
+          state: instance.lifecycleState,
           internalIp: row?.internalIp || instance.privateIp || '',
           instanceGroup: ig.name,
           machineType: instance.instanceType ?? ig.machineType ?? '',

@@ -9,6 +9,7 @@ import { ClusterModel } from './cluster-model.js';
 import { leanNode } from './lean-node.js';
 import { startLiveCluster, type LiveCluster } from './live-cluster.js';
 import type { CloudInventory, ModelSnapshot } from './types.js';
+import { errorMessage } from '../error-message.js';
 
 export interface LoadOnceOptions {
   cluster: string;
@@ -113,6 +114,6 @@ async function listNodes(kube: KubeClient, timeoutMs: number): Promise<{ nodes: 
     const list = await kube.request<KubeList<KubeNode>>('GET', '/api/v1/nodes', { timeoutMs });
     return { nodes: list.items.map(leanNode) };
   } catch (error) {
-    return { nodes: [], error: (error as Error).message ?? String(error) };
+    return { nodes: [], error: errorMessage(error) };
   }
 }

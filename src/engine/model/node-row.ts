@@ -1,27 +1,10 @@
 // One node -> one row: the facts every view shows, derived once per node event.
 import type { Clock } from '../clock.js';
 import { hasNeedsUpdateAnnotation } from '../kube/needs-update-annotation.js';
+import { isNodeReady, readinessWord } from '../kube/node-readiness.js';
+import { instanceIdOf } from '../kube/provider-id.js';
 import type { KubeNode } from '../kube/types.js';
 import type { CloudInstance, IgRole, NodeRow } from './types.js';
-
-/** kops' test: Ready is True and the network is not reported unavailable. */
-export function isNodeReady(node: KubeNode): boolean {
-  const conditions = node.status?.conditions ?? [];
-  const ready = conditions.find((c) => c.type === 'Ready');
-  const network = conditions.find((c) => c.type === 'NetworkUnavailable');
-  return ready?.status === 'True' && network?.status !== 'True';
-}
-
-export function readyStatus(node: KubeNode): string {
-  return node.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
-}
-
-/** The EC2 instance id from the providerID (aws:///us-east-1a/i-0abc). */
-export function instanceIdOf(node: KubeNode): string {
-  const providerId = node.spec?.providerID ?? '';
-  const last = providerId.slice(providerId.lastIndexOf('/') + 1);
-  return last.startsWith('i-') ? last : '';
-}
 
 export function zoneOf(node: KubeNode): string {
   const labels = node.metadata.labels ?? {};
@@ -74,7 +57,7 @@ export interface NodeJoin {
 export function buildNodeRow(node: KubeNode, pods: number, join: NodeJoin): NodeRow {
   const ready = isNodeReady(node);
   const unschedulable = node.spec?.unschedulable === true;
-  const readiness = readyStatus(node) === 'Unknown' ? 'Unknown' : ready ? 'Ready' : 'NotReady';
+  const readiness = readinessWord(node);
   const created = node.metadata.creationTimestamp ? Date.parse(node.metadata.creationTimestamp) : NaN;
   const annotated = hasNeedsUpdateAnnotation(node);
   return {
@@ -89,7 +72,7 @@ export function buildNodeRow(node: KubeNode, pods: number, join: NodeJoin): Node
     pods,
     taints: taintsText(node),
     createdAt: Number.isFinite(created) ? created : undefined,
-    instanceId: instanceIdOf(node),
+    instanceId: instanceIdOf(node) ?? '',
     internalIp: internalIpOf(node),
     needsUpdate: join.instance ? join.instance.needsUpdate || annotated : false,
     needsUpdateAnnotation: annotated,

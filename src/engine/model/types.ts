@@ -1,11 +1,16 @@
 // The combined cluster model's data: what the cloud says (instance groups as
 // auto scaling groups, their instances and launch template versions) joined
-// with what Kubernetes says (nodes, pods).
+// with what Kubernetes says (nodes, pods). An instance is the cloud's own
+// CloudInstance (cloud/provider.ts), as the one reader of the groups gives it:
+// the console shows what the rollout acts on.
+import type { CloudInstance } from '../cloud/provider.js';
+
+export type { CloudInstance };
 
 /**
  * The seam to the cloud: anything that can list a cluster's instance groups as
- * they exist in the cloud. The reconcile engine's AWS provider satisfies it, and
- * so does awsCloudInventory() in ./aws-inventory.ts (AutoScaling + EC2, batched).
+ * they exist in the cloud. On AWS, awsCloudInventory() in ./aws-inventory.ts,
+ * mapped from the one reader of the groups (AutoScaling + EC2, batched).
  */
 export interface CloudInventory {
   listInstanceGroups(cluster: string, signal?: AbortSignal): Promise<IgCloudState[]>;
@@ -28,21 +33,6 @@ export interface IgCloudState {
   /** The group's current launch template version (resolved, never $Latest). */
   launchTemplateVersion?: string;
   instances: CloudInstance[];
-}
-
-export interface CloudInstance {
-  id: string;
-  zone?: string;
-  instanceType?: string;
-  /** The auto scaling lifecycle state: Pending, InService, Terminating, Detached, ... */
-  state: string;
-  launchTemplateVersion?: string;
-  /** Its launch template or version differs from the group's current one, or it was detached by a surge (the cloud's verdict; the model adds the node's annotation). */
-  needsUpdate: boolean;
-  /** Why, when it needs an update, e.g. "launch template version 1 != 2". */
-  updateReason?: string;
-  detached?: boolean;
-  privateIp?: string;
 }
 
 export interface NodeRow {

@@ -8,7 +8,6 @@ import { displayWidth, padEndToWidth } from './display-width.js';
 import { terminalSafe } from './terminal-safe.js';
 
 export { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from './output-format.js';
-import type { OutputFormat } from './output-format.js';
 
 export function renderTextTable(headers: string[], rawRows: string[][], gap = 3): string {
   const rows = rawRows.map((row) => row.map((cell) => terminalSafe(cell ?? '')));

@@ -1,8 +1,11 @@
 // Applying a plan: changed tasks run as soon as the changed tasks they depend
 // on are done, independent ones in parallel (bounded). A failing task is
-// retried when the error is transient (throttling, 5xx); a task that still
-// fails stops only its dependants. Deletions run after, dependants first.
-import { errorCode, isRetryableError } from '../cloud/aws/errors.js';
+// retried only for what the SDK does not retry itself (a dependency still in
+// use, a resource not visible yet: see task-retry.ts), with jittered
+// exponential backoff within a time budget; a task that still fails stops
+// only its dependants. Deletions run after, dependants first.
+import { errorCode } from '../cloud/aws/errors.js';
+import { DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_BUDGET_MS, isTaskRetryable, jitteredBackoff } from './task-retry.js';
 import type { Plan, PlannedTask } from './plan.js';
 import type { Clock } from '../clock.js';
 import type { DeletionTask, ReconcileContext, TaskKind } from './task.js';
@@ -26,10 +29,17 @@ export interface ApplyOptions {
   onEvent?: (event: ApplyEvent) => void;
   /** Tasks in flight at once. */
   concurrency?: number;
-  /** Attempts per task (transient errors only). */
+  /**
+   * Attempts per task at most, first included (default: no count, only the
+   * time budget). Throttling and 5xx are never retried here: the SDK has.
+   */
   maxAttempts?: number;
-  /** First retry delay (clock ms); doubles each time up to 20 s. */
+  /** Cap of the first retry's delay (clock ms); the cap doubles each time up to 20 s, the delay is a uniform draw below it. */
   retryBaseMs?: number;
+  /** Clock ms from a task's first attempt after which it is not retried again (default 5 minutes). */
+  retryBudgetMs?: number;
+  /** Uniform random numbers in [0, 1) for the jitter (default Math.random; tests inject one). */
+  random?: () => number;
 }
 
 export interface ApplyResult {
@@ -148,8 +158,10 @@ export async function runJobs(jobs: Job[], ctx: RunEnv, options: ApplyOptions, r
 }
 
 async function runWithRetries(job: Job, ctx: RunEnv, options: ApplyOptions): Promise<void> {
-  const maxAttempts = options.maxAttempts ?? 6;
-  const base = options.retryBaseMs ?? 1000;
+  const maxAttempts = options.maxAttempts ?? Infinity;
+  const base = options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS;
+  const random = options.random ?? Math.random;
+  const giveUpAt = ctx.clock.now() + (options.retryBudgetMs ?? DEFAULT_RETRY_BUDGET_MS);
   for (let attempt = 1; ; attempt++) {
     ctx.signal?.throwIfAborted();
     options.onEvent?.({ type: 'task-started', task: job.ref, attempt });
@@ -160,8 +172,10 @@ async function runWithRetries(job: Job, ctx: RunEnv, options: ApplyOptions): Pro
       return;
     } catch (caught) {
       const error = asError(caught);
-      if (attempt >= maxAttempts || !isRetryableError(error) || ctx.signal?.aborted) throw error;
-      const delayMs = Math.min(20_000, base * 2 ** (attempt - 1));
+      if (attempt >= maxAttempts || !isTaskRetryable(caught, job.ref.action) || ctx.signal?.aborted) throw error;
+      const delayMs = jitteredBackoff(attempt, base, random);
+      // Bounded in total: no retry that would start after the budget.
+      if (ctx.clock.now() + delayMs > giveUpAt) throw error;
       options.onEvent?.({ type: 'task-retrying', task: job.ref, attempt, error, delayMs });
       await ctx.clock.sleep(delayMs, ctx.signal);
     }

@@ -266,7 +266,9 @@ export async function deleteCluster(plan: DeletePlan, options: DeleteOptions): P
     job('vpc', v.name, v.id, [...before, ...subnetKeys, ...gatewayKeys, ...tableKeys], () => ignoreNotFound(clients.ec2.send(new DeleteVpcCommand({ VpcId: v.id }))));
   }
   const result: ApplyResult = { ok: true, done: [], failed: [], skipped: [], ids: new Map() };
-  await runJobs(jobs, env, { maxAttempts: 10, ...options }, result);
+  // A group or volume still in use (DependencyViolation, VolumeInUse, ...) is
+  // retried by runJobs within its time budget, not a count of attempts.
+  await runJobs(jobs, env, options, result);
   result.ok = result.failed.length === 0 && result.skipped.length === 0;
   return result;
 }

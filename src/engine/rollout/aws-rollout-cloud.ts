@@ -1,71 +1,63 @@
 // RolloutCloud on AWS: the groups as the one reader (cloud/aws/instance-groups.ts)
 // finds them, with the instances an earlier surge detached from them (found by
-// kops' detached tag); a cheaper look at one group for each wave; detach that
-// tags first; termination through the group or, for detached instances that no
-// group owns any more, through EC2. A wave's instances are detached and
+// kops' detached tag); the same reader narrowed to one group for each wave's
+// look; detach that tags first; termination through the group or, for
+// detached instances that no group owns or replaces any more, through EC2. A wave's instances are detached and
 // terminated with as few calls as the APIs allow (CreateTags and
 // TerminateInstances take 1000 ids, DetachInstances 20). Load-balancer
 // deregistration before a drain is cloud/aws/load-balancers.ts.
-import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { CreateTagsCommand, DescribeInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { AwsCloudProvider } from '../cloud/aws/aws-provider.js';
 import type { AwsClients } from '../cloud/aws/clients.js';
 import { inBatches } from '../cloud/aws/batches.js';
 import { readInstanceGroups } from '../cloud/aws/instance-groups.js';
 import { putBackIntoLoadBalancers, takeOutOfLoadBalancers } from '../cloud/aws/load-balancers.js';
-import { TAG_DETACHED, clusterFilter } from '../cloud/aws/tags.js';
-import type { CloudProvider } from '../cloud/provider.js';
-import type { RolloutCloud, RolloutGroupView } from './deps.js';
+import { TAG_DETACHED } from '../cloud/aws/tags.js';
+import type { CloudInstance, CloudProvider } from '../cloud/provider.js';
+import type { RolloutCloud, RolloutGroupView, RolloutInstance } from './deps.js';
 
 export { TAG_DETACHED };
 
 /** Most ids one CreateTags or TerminateInstances call accepts. */
 const EC2_BATCH = 1000;
-const LIVE_STATES = ['pending', 'running', 'stopping', 'stopped'];
+/** Terminating members are on their way out already: nothing for the rollout to do (kops skips them too). */
 const gone = (lifecycleState: string) => /^Terminat/.test(lifecycleState);
+
+/**
+ * The rollout's part of the one CloudInstance. Detached means leaving or gone
+ * from the group (Detaching, Detached, or found by the detached tag): no group
+ * replaces it or counts it, so it is drained and terminated directly.
+ */
+function toRolloutInstance(instance: CloudInstance): RolloutInstance {
+  const { id, lifecycleState, launchTemplateVersion, needsUpdate, detached } = instance;
+  return { id, lifecycleState, launchTemplateVersion, needsUpdate, detached };
+}
 
 export function awsRolloutCloud(clients: AwsClients, provider: CloudProvider = new AwsCloudProvider(clients)): RolloutCloud {
   return {
     async listGroups(cluster) {
-      // Members and the instances detached from each group, needs-update decided, as the console sees them.
+      // The reader's groups and instances as they are: members and the instances detached from each group, needs-update decided, as the console sees them.
       const groups = await readInstanceGroups(clients, cluster);
       return groups.map((g) => ({
         name: g.name,
         groupName: g.groupName,
-        role: g.role ?? 'Unknown',
+        role: g.role,
         minSize: g.minSize,
         maxSize: g.maxSize,
         desiredCapacity: g.desiredCapacity,
         currentVersion: g.launchTemplate?.version ?? null,
-        instances: g.instances
-          .filter((i) => !gone(i.lifecycleState))
-          // A member still leaving is the group's to terminate; only one the group no longer lists is detached here.
-          .map((i) => ({ id: i.id, lifecycleState: i.lifecycleState, launchTemplateVersion: i.launchTemplateVersion, needsUpdate: i.needsUpdate, detached: !i.member })),
+        instances: g.instances.filter((i) => !gone(i.lifecycleState)).map(toRolloutInstance),
       }));
     },
     async lookAtGroup(cluster, group) {
-      // Two small calls: the one auto scaling group, and only the instances detached from it.
-      const [described, detached] = await Promise.all([
-        clients.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [group.groupName] })),
-        clients.ec2.send(
-          new DescribeInstancesCommand({
-            Filters: [...clusterFilter(cluster), { Name: `tag:${TAG_DETACHED}`, Values: [group.groupName] }, { Name: 'instance-state-name', Values: LIVE_STATES }],
-          }),
-        ),
-      ]);
-      const asg = described.AutoScalingGroups?.find((g) => g.AutoScalingGroupName === group.groupName);
-      if (!asg) return undefined;
+      // The same reader narrowed to the one group: its members and only the instances detached from it.
+      const [found] = await readInstanceGroups(clients, cluster, { groupName: group.groupName });
+      if (!found) return undefined;
       const view: RolloutGroupView = {
         name: group.name,
-        desiredCapacity: asg.DesiredCapacity ?? 0,
-        instances: (asg.Instances ?? [])
-          .filter((i) => !gone(i.LifecycleState ?? ''))
-          .map((i) => ({ id: i.InstanceId!, lifecycleState: i.LifecycleState ?? 'Unknown', detached: false })),
+        desiredCapacity: found.desiredCapacity,
+        instances: found.instances.filter((i) => !gone(i.lifecycleState)).map(({ id, lifecycleState, detached }) => ({ id, lifecycleState, detached })),
       };
-      const members = new Set(view.instances.map((i) => i.id));
-      for (const instance of (detached.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
-        if (!members.has(instance.InstanceId!)) view.instances.push({ id: instance.InstanceId!, lifecycleState: 'Detached', detached: true });
-      }
       return view;
     },
     async detach(groupName, instanceIds) {

@@ -15,7 +15,7 @@ export interface RolloutInstance {
   lifecycleState: string;
   launchTemplateVersion: string | null;
   needsUpdate: boolean;
-  /** Taken out of its group by an earlier surge (tagged so), awaiting its drain. */
+  /** Leaving or gone from its group (Detaching, Detached, or tagged by an earlier surge's detach): drained and terminated directly. */
   detached: boolean;
 }
 

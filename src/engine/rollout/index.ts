@@ -4,7 +4,7 @@ export { buildRolloutPlan, renderPlanTable, describePlan, formatDuration, update
 export { resolveSettings, parseIntOrPercent, settingsProblem } from './settings.js';
 export { makeWaves, orderGroups, prioritizeInstances, kindOfRole, type Wave } from './ordering.js';
 export { RolloutJournal, readJournal, replayJournal, stepsFor, nextStep, journalKey, type JournalEntry, type JournalDocument, type InstanceProgress, type RolloutRequest } from './journal.js';
-export { acquireLock, readLock, isStale, holderIsGone, lockKey, RolloutLockedError, DEFAULT_STALE_AFTER_MS, type LockBody } from './lock.js';
+export { acquireLock, readLock, isStale, holderIsGone, lockHolderName, lockKey, RolloutLockedError, DEFAULT_STALE_AFTER_MS, type LockBody } from './lock.js';
 export { nextOtherRun, processJudge, journalOfRun, describeHolder, type OtherRun, type StopCause, type Sighting, type HolderJudge } from './other-run.js';
 export { foldJournal, watchedCounts, type WatchedRollout, type WatchedInstance, type FoldOptions } from './journal-watch.js';
 export { reduceRollout, initialRolloutView, type RolloutView, type InstanceView } from './rollout-state.js';

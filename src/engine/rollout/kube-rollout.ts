@@ -8,8 +8,10 @@ import type { Informer } from '../kube/informer.js';
 import { excludeFromLoadBalancers, includeInLoadBalancers } from '../kube/node-labels.js';
 import { cordon, drain, uncordon } from '../kube/node-ops.js';
 import { hasNeedsUpdateAnnotation } from '../kube/needs-update-annotation.js';
+import { isNodeReady } from '../kube/node-readiness.js';
 import { describeNodePods } from '../kube/node-pods.js';
 import { taintScheduledForUpdate } from '../kube/node-taints.js';
+import { instanceIdOf } from '../kube/provider-id.js';
 import type { KubeList, KubeNode } from '../kube/types.js';
 import type { RolloutKube, RolloutNode } from './deps.js';
 
@@ -51,7 +53,8 @@ function byInstance(items: KubeNode[]): Map<string, RolloutNode> {
     nodes.set(instanceId, {
       name: node.metadata.name,
       instanceId,
-      ready: node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+      // Validation's rule, so a replacement counts as back only when validation would pass it.
+      ready: isNodeReady(node),
       unschedulable: node.spec?.unschedulable === true,
       kubeletVersion: node.status?.nodeInfo?.kubeletVersion,
       instanceType: node.metadata.labels?.['node.kubernetes.io/instance-type'],
@@ -61,10 +64,4 @@ function byInstance(items: KubeNode[]): Map<string, RolloutNode> {
     });
   }
   return nodes;
-}
-
-/** `aws:///us-east-1a/i-0abc` -> `i-0abc`. */
-export function instanceIdOf(node: KubeNode): string | undefined {
-  const id = node.spec?.providerID?.split('/').pop();
-  return id && id.startsWith('i-') ? id : undefined;
 }

@@ -15,6 +15,7 @@ import type { Deregistration, LoadBalancerMembership } from './deps.js';
 import type { TakenOut } from './journal.js';
 import { kindOfRole } from './ordering.js';
 import { needs, runPhase, type RunContext, type WaveMember } from './run-context.js';
+import { errorMessage } from '../error-message.js';
 
 /** The deregister step failed: the rollout stops and the wave's nodes stay cordoned. */
 export class LoadBalancerStepError extends Error {
@@ -95,7 +96,7 @@ export async function deregisterPhase(ctx: RunContext, members: WaveMember[]): P
       return { note: `${wasAdded ? 'labelled' : 'already labelled'} excluded from load balancers; ${what}`, record: { loadBalancers: record } };
     } catch (error) {
       if (ctx.signal.aborted) throw error;
-      throw new LoadBalancerStepError(`could not take node ${m.node} (${m.id}) out of its load balancers: ${(error as Error).message ?? String(error)}`);
+      throw new LoadBalancerStepError(`could not take node ${m.node} (${m.id}) out of its load balancers: ${errorMessage(error)}`);
     }
   });
 }

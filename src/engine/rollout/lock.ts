@@ -8,11 +8,24 @@
 // closed laptop, or a live process that stopped beating) is stale; breaking it
 // needs an explicit confirmation, because a holder that is only slow would
 // then be acting next to us.
-import { hostname } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { mayStillRun, processSpaceId } from '../process-space.js';
 import { ConflictError, type ObjectStore, type ObjectVersion } from '../store/object-store.js';
 
 export const lockKey = (cluster: string): string => `${cluster}/rollout/lock`;
+
+/**
+ * The holder a lock names, as a console watching from elsewhere shows it:
+ * user@host and which front end runs the rollout (the console or the CLI).
+ */
+export function lockHolderName(frontEnd: 'console' | 'CLI'): string {
+  try {
+    return `${userInfo().username}@${hostname()} (${frontEnd})`;
+  } catch {
+    // userInfo throws for a uid with no passwd entry (common in containers): the host alone still tells people apart.
+    return `${hostname()} (${frontEnd})`;
+  }
+}
 
 /** Wall ms after which a lock whose heartbeat has not moved is stale. */
 export const DEFAULT_STALE_AFTER_MS = 5 * 60_000;

@@ -19,6 +19,7 @@ import { acquireLock, RolloutLockedError, type HeldLock } from './lock.js';
 import { buildRolloutPlan, DEFAULT_ESTIMATES, estimateGroupMs } from './plan.js';
 import type { RunContext } from './run-context.js';
 import { DEFAULT_TIMINGS, type AbortCordoned, type ConfirmFn, type GroupKind, type RolloutEvent, type RolloutPlan, type RolloutResult, type RolloutTimings } from './types.js';
+import { errorMessage } from '../error-message.js';
 
 export interface RolloutOptions {
   cluster: string;
@@ -164,7 +165,7 @@ async function execute(deps: RolloutDeps, options: RolloutOptions, runId: string
     await journal.setStatus('finished', clock.now());
     return finish('finished');
   } catch (error) {
-    const reason = (error as Error)?.message ?? String(error);
+    const reason = errorMessage(error);
     if (intents.abortRequested) {
       await ctx?.journal.setStatus('aborted', clock.now(), reason).catch(() => undefined);
       return finish('aborted', reason);

@@ -6,6 +6,7 @@ import { parseAllDocuments, stringify, type Document } from 'yaml';
 import { checkClusterShape, checkInstanceGroupShape, describe, isRecord } from './shape.js';
 import { fail, ok, prefixErrors, specError, type SpecError, type SpecResult } from './spec-error.js';
 import type { Cluster, ClusterBundle, InstanceGroup } from './types.js';
+import { errorMessage } from '../error-message.js';
 
 const MAX_INPUT_CHARS = 4 * 1024 * 1024;
 
@@ -40,7 +41,7 @@ export function parseYamlDocuments(text: unknown): SpecResult<unknown[]> {
 }
 
 function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return message.split('\n')[0].replace(/:$/, '');
 }
 

@@ -10,13 +10,15 @@
 // creates the store's directory but the first write: a store whose directory
 // does not exist reads as empty, or (missingDirectory 'error', a store the user
 // named) fails every read, saying so, since a mistyped path is not an empty store.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { constants as fsConstants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { lstat, mkdir, open, readdir, readFile, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkKey } from './keys.js';
 import { ConflictError, type ObjectStore, type ObjectVersion, type PutCondition, type PutOptions, type StoredObject } from './object-store.js';
+import { errorMessage } from '../error-message.js';
+import { temporaryPathBeside } from '../fs/atomic-write.js';
 
 export interface FileObjectStoreOptions {
   /** How long a writer waits for another writer's lock before giving up. */
@@ -82,7 +84,7 @@ export class FileObjectStore implements ObjectStore {
     try {
       makeStoreDirectory(this.root);
     } catch (error) {
-      throw new Error(`cannot create the state store directory ${this.root}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`cannot create the state store directory ${this.root}: ${errorMessage(error)}`);
     }
     this.rootFound = true;
   }
@@ -280,7 +282,7 @@ function makeStoreDirectory(dir: string): void {
 
 /** Files are created 0600 (the store holds secrets); `dirMode` applies to directories this write creates. */
 async function writeTempFile(path: string, body: string, dirMode?: number): Promise<string> {
-  const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const temp = temporaryPathBeside(path);
   for (let attempt = 0; ; attempt++) {
     try {
       await mkdir(dirname(path), { recursive: true, mode: dirMode });

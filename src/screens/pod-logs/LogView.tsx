@@ -35,6 +35,7 @@ export function LogView({ route, kube, container }: LogViewProps) {
   const request = useMemo<PodLogRequest>(
     // The previous run is over: its log is read whole, not followed.
     () => ({ namespace: route.namespace, name: route.pod, container, previous, follow: !previous, tailLines: MAX_LOG_LINES }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `reading` is a counter: bumping it makes a new request object, which reads the log again
     [route.namespace, route.pod, container, previous, reading],
   );
   const log = usePodLog(kube, request);

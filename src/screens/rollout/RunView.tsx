@@ -11,6 +11,7 @@ import type { BlockedPod } from '../../engine/kube/node-ops.js';
 import { drainTimeLeft, type Eta, type InstanceRow, type Progress } from '../../hooks/rollout-progress.js';
 import type { RolloutSessionState } from '../../hooks/rollout-session.js';
 import { terminalSafe } from '../../engine/output/terminal-safe.js';
+import { distinctTruncate } from '../../engine/output/distinct-truncate.js';
 
 const STATUS_COLORS: Record<string, string> = { running: 'cyan', paused: 'yellow', aborting: 'red', finished: 'green', failed: 'red', aborted: 'yellow', interrupted: 'yellow', planning: 'cyan' };
 
@@ -196,6 +197,10 @@ export function StepList({ rows, height, width }: { rows: readonly InstanceRow[]
   const idWidth = 20;
   const nodeWidth = 28;
   const range = rows.length > fits ? `   (${offset + 1}-${offset + shown.length} of ${rows.length})` : '';
+  // Group names cut to the room left on the line, never two of them to the same text.
+  const groups = [...new Set(rows.map((r) => r.group))];
+  const cutGroups = distinctTruncate(groups, Math.max(1, width - idWidth - nodeWidth - 2), 'middle');
+  const groupText = new Map(groups.map((g, i) => [g, cutGroups[i]]));
   const who = (row: InstanceRow) => (
     <Text bold={row.status === 'active'} dimColor={row.status === 'done'}>
       {`${fit(row.id, idWidth)} ${fit(row.nodeName ?? '(no node)', nodeWidth)} `}
@@ -216,7 +221,7 @@ export function StepList({ rows, height, width }: { rows: readonly InstanceRow[]
           <Box key={row.id} flexDirection="column">
             <Text wrap="truncate-end">
               {who(row)}
-              <Text dimColor>{row.group}</Text>
+              <Text dimColor>{groupText.get(row.group)}</Text>
             </Text>
             <Text wrap="truncate-end">
               {'   '}

@@ -5,21 +5,15 @@ import { jsonBytesOf, jsonOf, type ApiStore, type Holder, type StoredEvent } fro
 import type { ClusterWorld } from './cluster-world.js';
 import { writeJsonList } from './http-body.js';
 import { apiVersionOf, storeOf, type ResourceDef } from './resources.js';
-import {
-  matchesFields,
-  matchesLabels,
-  parseFieldSelector,
-  parseLabelSelector,
-  type FieldRequirement,
-  type Requirement,
-} from './selectors.js';
-import { badRequest, expired, sendJson, sendStatus } from './status.js';
+import { labelsMatch, type LabelRequirement } from '../../engine/kube/label-selector.js';
+import { matchesFields, parseFieldSelector, parseLabelSelector, type FieldRequirement } from './selectors.js';
+import { badRequest, expired, sendStatus } from './status.js';
 import { includeObjectOf, tableOf, tableWriter, wantsTable } from './tables.js';
 import { objectKey, type KubeObject, type WatchEventType } from './types.js';
 
 export interface Filter {
   namespace?: string;
-  labels: Requirement[];
+  labels: LabelRequirement[];
   fields: FieldRequirement[];
 }
 
@@ -40,7 +34,7 @@ export function servedJson(def: ResourceDef, holder: Holder): string {
 
 export function matches(filter: Filter, obj: KubeObject): boolean {
   if (filter.namespace && obj.metadata.namespace !== filter.namespace) return false;
-  return matchesLabels(filter.labels, obj.metadata.labels) && matchesFields(filter.fields, obj);
+  return labelsMatch(filter.labels, obj.metadata.labels) && matchesFields(filter.fields, obj);
 }
 
 function lowerBound(keys: string[], target: string): number {

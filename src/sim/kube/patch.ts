@@ -3,6 +3,7 @@
 // $patch directives, for the fields we serve) and JSON patch (RFC 6902).
 
 import jsonPatch, { type Operation } from 'fast-json-patch';
+import { errorMessage } from '../../engine/error-message.js';
 
 type Json = unknown;
 type JsonObject = Record<string, Json>;
@@ -121,6 +122,6 @@ export function applyJsonPatch(target: JsonObject, ops: Json[]): JsonObject {
   try {
     return jsonPatch.applyPatch(target, ops as Operation[], true, false, true).newDocument as JsonObject;
   } catch (error) {
-    throw new PatchError(error instanceof Error ? error.message.split('\n')[0] : String(error));
+    throw new PatchError(errorMessage(error).split('\n')[0]);
   }
 }

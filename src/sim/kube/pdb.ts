@@ -1,8 +1,8 @@
 // PodDisruptionBudget arithmetic as the disruption controller does it
 // (expected, healthy, desired, allowed), the status it writes, the eviction
 // verdict, and the accounting of moments a budget was broken.
+import { labelsMatch, requirementsOf, selectorMatches } from '../../engine/kube/label-selector.js';
 import type { ClusterWorld } from './cluster-world.js';
-import { matchesLabels, requirementsOf } from './selectors.js';
 import { failure, type StatusBody } from './status.js';
 import { controllerOf, isPodReady, keyOf, objectKey, timestamp, type KubeObject } from './types.js';
 
@@ -26,10 +26,11 @@ function isIntegerValue(value: unknown): boolean {
 
 export function podsOfBudget(world: ClusterWorld, pdb: KubeObject): KubeObject[] {
   const requirements = requirementsOf(pdb.spec?.selector);
+  if (!requirements) return [];
   return world.store
     .objectsByIndex('pods', 'namespace', pdb.metadata.namespace!)
     .filter((pod) => pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed')
-    .filter((pod) => matchesLabels(requirements, pod.metadata.labels));
+    .filter((pod) => labelsMatch(requirements, pod.metadata.labels));
 }
 
 /** The desired scale of the controllers behind these pods (Deployment over its ReplicaSet). */
@@ -128,7 +129,7 @@ export function budgetsCovering(world: ClusterWorld, pod: KubeObject): KubeObjec
   const found: KubeObject[] = [];
   for (const pdb of world.store.values('poddisruptionbudgets')) {
     if (pdb.metadata.namespace !== pod.metadata.namespace) continue;
-    if (matchesLabels(requirementsOf(pdb.spec?.selector), pod.metadata.labels)) found.push(pdb);
+    if (selectorMatches(pdb.spec?.selector, pod.metadata.labels)) found.push(pdb);
   }
   return found;
 }

@@ -1,10 +1,10 @@
-// Label selectors (=, ==, !=, in, notin, exists, !exists) and field selectors
-// (=, ==, != on dotted paths such as spec.nodeName), as the API server accepts them.
+// The string forms of selectors in a list or watch query: label selectors
+// (=, ==, !=, in, notin, exists, !exists), parsed into the engine's label
+// requirements and matched by its one matcher (engine/kube/label-selector.ts,
+// pure), and field selectors (=, ==, != on dotted paths such as spec.nodeName),
+// as the API server accepts them.
+import type { LabelRequirement } from '../../engine/kube/label-selector.js';
 import type { KubeObject } from './types.js';
-
-export type Requirement =
-  | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'exists' | '!exists' };
 
 export interface FieldRequirement {
   path: string;
@@ -32,12 +32,12 @@ function splitTopLevel(text: string): string[] {
   return parts.map((p) => p.trim()).filter((p) => p.length > 0);
 }
 
-export function parseLabelSelector(text: string | null | undefined): Requirement[] {
+export function parseLabelSelector(text: string | null | undefined): LabelRequirement[] {
   if (!text) return [];
   return splitTopLevel(text).map(parseLabelRequirement);
 }
 
-function parseLabelRequirement(part: string): Requirement {
+function parseLabelRequirement(part: string): LabelRequirement {
   const set = /^([^\s!=(),]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(part);
   if (set) {
     const values = set[3].split(',').map((v) => v.trim()).filter((v) => v.length > 0);
@@ -51,43 +51,6 @@ function parseLabelRequirement(part: string): Requirement {
   if (absent) return { key: absent[1], op: '!exists' };
   if (/^[^\s!=(),]+$/.test(part)) return { key: part, op: 'exists' };
   throw new SelectorError(`unable to parse requirement: ${part}`);
-}
-
-export function matchesLabels(requirements: Requirement[], labels: Record<string, string> | undefined): boolean {
-  for (const req of requirements) {
-    const value = labels?.[req.key];
-    switch (req.op) {
-      case 'in':
-        if (value === undefined || !req.values.includes(value)) return false;
-        break;
-      case 'notin':
-        if (value !== undefined && req.values.includes(value)) return false;
-        break;
-      case 'exists':
-        if (value === undefined) return false;
-        break;
-      case '!exists':
-        if (value !== undefined) return false;
-        break;
-    }
-  }
-  return true;
-}
-
-/** A metav1.LabelSelector object (matchLabels, matchExpressions) as requirements. */
-export function requirementsOf(selector: {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-} | undefined): Requirement[] {
-  const reqs: Requirement[] = [];
-  for (const [key, value] of Object.entries(selector?.matchLabels ?? {})) reqs.push({ key, op: 'in', values: [value] });
-  for (const expr of selector?.matchExpressions ?? []) {
-    const op = expr.operator.toLowerCase();
-    if (op === 'in' || op === 'notin') reqs.push({ key: expr.key, op, values: expr.values ?? [] });
-    else if (op === 'exists') reqs.push({ key: expr.key, op: 'exists' });
-    else if (op === 'doesnotexist') reqs.push({ key: expr.key, op: '!exists' });
-  }
-  return reqs;
 }
 
 export function parseFieldSelector(text: string | null | undefined): FieldRequirement[] {

@@ -65,6 +65,11 @@ export function conditionStatus(obj: KubeObject, type: string): string | undefin
   return conditions?.find((c) => c.type === type)?.status;
 }
 
+/**
+ * The simulated control plane's view (scheduler, node controller), which reads the
+ * Ready condition alone, as Kubernetes' does: not kops' validation rule, which also
+ * holds back a node whose network is unavailable (engine/kube/node-readiness.ts).
+ */
 export function isNodeReady(node: KubeObject): boolean {
   return conditionStatus(node, 'Ready') === 'True';
 }

@@ -6,13 +6,11 @@ import {
   SetDesiredCapacityCommand,
   TerminateInstanceInAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
-import type { CloudInstance, CloudInstanceGroup, CloudProvider, OwnedResourceRow } from '../provider.js';
+import type { CloudInstanceGroup, CloudProvider, OwnedResourceRow } from '../provider.js';
 import { inBatches } from './batches.js';
 import type { AwsClients } from './clients.js';
-import { readInstanceGroups, type AwsGroupInstance } from './instance-groups.js';
+import { readInstanceGroups } from './instance-groups.js';
 import { planDelete } from '../../reconcile/delete.js';
-
-export { resolveVersion } from './needs-update.js';
 
 /** Most ids one DetachInstances call accepts. */
 const DETACH_BATCH = 20;
@@ -20,19 +18,19 @@ const DETACH_BATCH = 20;
 export class AwsCloudProvider implements CloudProvider {
   constructor(private readonly clients: AwsClients) {}
 
-  /** Members only (instances detached by a surge are the rollout's business: RolloutCloud lists them). */
+  /** The reader's groups with EC2's view of every instance; detached instances included and marked, as everywhere else. */
   async listInstanceGroups(clusterName: string): Promise<CloudInstanceGroup[]> {
     const groups = await readInstanceGroups(this.clients, clusterName, { ec2Details: true });
     return groups.map((group) => ({
       name: group.name,
       groupName: group.groupName,
-      role: group.role ?? 'Unknown',
+      role: group.role,
       minSize: group.minSize,
       maxSize: group.maxSize,
       desiredCapacity: group.desiredCapacity,
       launchTemplateId: group.launchTemplate?.id,
       currentVersion: group.launchTemplate?.version ?? null,
-      instances: group.instances.filter((i) => i.member).map((i) => toCloudInstance(group.name, i)),
+      instances: group.instances,
     }));
   }
 
@@ -57,23 +55,4 @@ export class AwsCloudProvider implements CloudProvider {
   async listClusterResources(clusterName: string): Promise<OwnedResourceRow[]> {
     return (await planDelete({ clusterName, clients: this.clients })).resources;
   }
-}
-
-function toCloudInstance(instanceGroup: string, instance: AwsGroupInstance): CloudInstance {
-  const ec2 = instance.ec2;
-  return {
-    id: instance.id,
-    instanceGroup,
-    lifecycleState: instance.lifecycleState,
-    healthStatus: instance.healthStatus ?? 'Unknown',
-    zone: instance.zone,
-    state: ec2?.State?.Name,
-    privateIp: ec2?.PrivateIpAddress,
-    privateDnsName: ec2?.PrivateDnsName,
-    publicIp: ec2?.PublicIpAddress,
-    launchTemplateVersion: instance.launchTemplateVersion,
-    needsUpdate: instance.needsUpdate,
-    updateReason: instance.updateReason,
-    launchTime: ec2?.LaunchTime,
-  };
 }

@@ -3,7 +3,9 @@
 // SDK itself honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> (checked in
 // @smithy/core getEndpointUrlConfig), so an endpoint is passed only when the
 // caller gives one explicitly. Adaptive retries make throttling slow us down
-// instead of failing us.
+// instead of failing us. They are the only retries of throttling, 5xx and
+// network errors: the reconcile tasks retry just what the SDK does not
+// (reconcile/task-retry.ts), so a call is sent at most maxAttempts times.
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { Route53Client } from '@aws-sdk/client-route-53';

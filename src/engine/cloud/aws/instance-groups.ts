@@ -3,44 +3,25 @@
 // the numbers of the launch templates they name as $Latest / $Default (one
 // DescribeLaunchTemplates for all), and the instances an earlier surge
 // detached (one DescribeInstances on kops' detached tag). Each member gets a
-// needs-update verdict (needs-update.ts). The number of calls grows with
-// pages, never with instances.
+// needs-update verdict (needs-update.ts), and every instance comes out as the
+// one CloudInstance type (cloud/provider.ts) that the console's model and the
+// rollout map from. The number of calls grows with pages, never with instances;
+// a wave's look at one group asks for that group alone, with the same rules.
 import { DescribeAutoScalingGroupsCommand, type AutoScalingGroup, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand, DescribeLaunchTemplatesCommand, type EC2Client, type Filter, type Instance } from '@aws-sdk/client-ec2';
 import { inBatches } from './batches.js';
 import { DETACHED_REASON, groupTemplate, groupTemplateSpec, isLeaving, memberVerdict, type GroupTemplate, type TemplateNumbers } from './needs-update.js';
+import type { CloudInstance, GroupRole } from '../provider.js';
 import { TAG_CLUSTER, TAG_DETACHED, TAG_INSTANCE_GROUP, clusterFilter, fromTagList, instanceGroupOfGroupName, kopsRoleOfGroupName, type TagMap } from './tags.js';
 
 export type InstanceGroupClients = { autoscaling: AutoScalingClient; ec2: EC2Client };
-
-export type GroupRole = 'ControlPlane' | 'APIServer' | 'Node' | 'Bastion';
-
-export interface AwsGroupInstance {
-  id: string;
-  /** Auto scaling lifecycle state (Pending, InService, Terminating, Detaching, ...), or Detached when found by tag. */
-  lifecycleState: string;
-  healthStatus?: string;
-  zone?: string;
-  instanceType?: string;
-  launchTemplateId?: string;
-  /** The launch template version it was launched from, as AWS reports it. */
-  launchTemplateVersion: string | null;
-  needsUpdate: boolean;
-  updateReason?: string;
-  /** Leaving or gone from the group: a Detaching/Detached member, or an instance found by kops' detached tag. */
-  detached: boolean;
-  /** Listed by the group (false: found by the detached tag only). */
-  member: boolean;
-  /** EC2's view of it: for detached instances always, for members when asked (ec2Details). */
-  ec2?: Instance;
-}
 
 export interface AwsInstanceGroup {
   /** The kops instance group (its tag, else its name in the group's name). */
   name: string;
   groupName: string;
-  /** From the role tags (master counts as control plane, as in kops), else from a kops group name. */
-  role?: GroupRole;
+  /** From the role tags (master counts as control plane, as in kops), else from a kops group name, else Node (kops' default role). */
+  role: GroupRole;
   minSize: number;
   maxSize: number;
   desiredCapacity: number;
@@ -49,13 +30,15 @@ export interface AwsInstanceGroup {
   /** What new instances launch from; undefined for a group without a launch template. */
   launchTemplate?: GroupTemplate;
   /** Members first, then instances detached from the group. */
-  instances: AwsGroupInstance[];
+  instances: CloudInstance[];
 }
 
 export interface ReadInstanceGroupsOptions {
   signal?: AbortSignal;
   /** Also describe every member in EC2 (addresses, state, launch time): one more paginated call. */
   ec2Details?: boolean;
+  /** Only this auto scaling group (a wave's fresh look): smaller calls, same rules. */
+  groupName?: string;
 }
 
 const ROLE_TAGS: [string, GroupRole][] = [
@@ -73,10 +56,12 @@ const NOT_TERMINATED = ['pending', 'running', 'shutting-down', 'stopping', 'stop
 const FILTER_VALUES = 200;
 
 export async function readInstanceGroups(clients: InstanceGroupClients, cluster: string, options: ReadInstanceGroupsOptions = {}): Promise<AwsInstanceGroup[]> {
-  const { signal } = options;
-  const detachedFilter = [...clusterFilter(cluster), { Name: 'tag-key', Values: [TAG_DETACHED] }, { Name: 'instance-state-name', Values: LIVE_STATES }];
+  const { signal, groupName } = options;
+  // For one group, only the instances detached from it (the tag's value is the group's name).
+  const detachedTag = groupName ? { Name: `tag:${TAG_DETACHED}`, Values: [groupName] } : { Name: 'tag-key', Values: [TAG_DETACHED] };
+  const detachedFilter = [...clusterFilter(cluster), detachedTag, { Name: 'instance-state-name', Values: LIVE_STATES }];
   const [groups, detached, details] = await Promise.all([
-    describeClusterGroups(clients.autoscaling, cluster, signal),
+    describeClusterGroups(clients.autoscaling, cluster, groupName, signal),
     describeInstances(clients.ec2, detachedFilter, signal),
     options.ec2Details ? describeInstances(clients.ec2, [...clusterFilter(cluster), { Name: 'instance-state-name', Values: NOT_TERMINATED }], signal) : [],
   ]);
@@ -91,14 +76,12 @@ export async function readInstanceGroups(clients: InstanceGroupClients, cluster:
  * Groups tagged with the cluster. The filter is a request, the tag is the
  * truth; a group being deleted is skipped, as kops' FindAutoscalingGroups does.
  */
-async function describeClusterGroups(client: AutoScalingClient, cluster: string, signal?: AbortSignal): Promise<AutoScalingGroup[]> {
+async function describeClusterGroups(client: AutoScalingClient, cluster: string, groupName: string | undefined, signal?: AbortSignal): Promise<AutoScalingGroup[]> {
   const found: AutoScalingGroup[] = [];
+  const which = groupName ? { AutoScalingGroupNames: [groupName] } : { Filters: [{ Name: `tag:${TAG_CLUSTER}`, Values: [cluster] }] };
   let token: string | undefined;
   do {
-    const page = await client.send(
-      new DescribeAutoScalingGroupsCommand({ Filters: [{ Name: `tag:${TAG_CLUSTER}`, Values: [cluster] }], NextToken: token, MaxRecords: 100 }),
-      { abortSignal: signal },
-    );
+    const page = await client.send(new DescribeAutoScalingGroupsCommand({ ...which, NextToken: token, MaxRecords: 100 }), { abortSignal: signal });
     for (const group of page.AutoScalingGroups ?? []) {
       if (fromTagList(group.Tags)[TAG_CLUSTER] === cluster && !group.Status) found.push(group);
     }
@@ -155,10 +138,13 @@ function toGroup(group: AutoScalingGroup, cluster: string, numbers: Map<string, 
   // An id names one template; a name found by the filter may belong to a newer one of that name.
   const known = spec?.LaunchTemplateId ? numbers.get(spec.LaunchTemplateId) : numbers.get(spec?.LaunchTemplateName ?? '');
   const current = groupTemplate(group, known);
-  const instances = (group.Instances ?? []).map((member): AwsGroupInstance => {
+  const name = tags[TAG_INSTANCE_GROUP] ?? instanceGroupOfGroupName(cluster, groupName) ?? groupName;
+  const instances = (group.Instances ?? []).map((member): CloudInstance => {
     const verdict = memberVerdict(member, current);
     return {
+      ...ec2Fields(ec2ById.get(member.InstanceId ?? '')),
       id: member.InstanceId ?? '',
+      instanceGroup: name,
       lifecycleState: member.LifecycleState ?? 'Unknown',
       healthStatus: member.HealthStatus,
       zone: member.AvailabilityZone,
@@ -169,13 +155,12 @@ function toGroup(group: AutoScalingGroup, cluster: string, numbers: Map<string, 
       updateReason: verdict.reason,
       detached: isLeaving(member.LifecycleState),
       member: true,
-      ec2: ec2ById.get(member.InstanceId ?? ''),
     };
   });
   return {
-    name: tags[TAG_INSTANCE_GROUP] ?? instanceGroupOfGroupName(cluster, groupName) ?? groupName,
+    name,
     groupName,
-    role: ROLE_TAGS.find(([tag]) => tag in tags)?.[1] ?? kopsRoleOfGroupName(cluster, groupName),
+    role: ROLE_TAGS.find(([tag]) => tag in tags)?.[1] ?? kopsRoleOfGroupName(cluster, groupName) ?? 'Node',
     minSize: group.MinSize ?? 0,
     maxSize: group.MaxSize ?? 0,
     desiredCapacity: group.DesiredCapacity ?? 0,
@@ -198,7 +183,9 @@ function addDetached(groups: AwsInstanceGroup[], detached: Instance[]): void {
     const tags = fromTagList(instance.Tags);
     const group = groups.find((g) => g.groupName === tags[TAG_DETACHED]) ?? groups.find((g) => g.name === tags[TAG_INSTANCE_GROUP]);
     group?.instances.push({
+      ...ec2Fields(instance),
       id: instance.InstanceId,
+      instanceGroup: group.name,
       lifecycleState: 'Detached',
       zone: instance.Placement?.AvailabilityZone,
       instanceType: instance.InstanceType,
@@ -208,7 +195,18 @@ function addDetached(groups: AwsInstanceGroup[], detached: Instance[]): void {
       updateReason: DETACHED_REASON,
       detached: true,
       member: false,
-      ec2: instance,
     });
   }
+}
+
+/** What EC2 says of an instance, in the cloud-neutral shape; nothing when EC2 was not asked. */
+function ec2Fields(instance: Instance | undefined): Pick<CloudInstance, 'state' | 'privateIp' | 'privateDnsName' | 'publicIp' | 'launchTime'> {
+  if (!instance) return {};
+  return {
+    state: instance.State?.Name,
+    privateIp: instance.PrivateIpAddress,
+    privateDnsName: instance.PrivateDnsName,
+    publicIp: instance.PublicIpAddress,
+    launchTime: instance.LaunchTime,
+  };
 }

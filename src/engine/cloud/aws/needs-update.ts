@@ -34,8 +34,11 @@ export interface UpdateVerdict {
 
 export const DETACHED_REASON = 'detached by a surge';
 
+/** The part of an auto scaling group that says what it launches. */
+export type GroupLaunchSettings = Pick<AutoScalingGroup, 'LaunchTemplate' | 'MixedInstancesPolicy'>;
+
 /** The group's launch template specification: its own, or its MixedInstancesPolicy's (kops reads both). */
-export function groupTemplateSpec(group: AutoScalingGroup): { spec: LaunchTemplateSpecification; mixedInstances: boolean } | undefined {
+export function groupTemplateSpec(group: GroupLaunchSettings): { spec: LaunchTemplateSpecification; mixedInstances: boolean } | undefined {
   if (group.LaunchTemplate) return { spec: group.LaunchTemplate, mixedInstances: false };
   const mixed = group.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
   return mixed ? { spec: mixed, mixedInstances: true } : undefined;
@@ -52,7 +55,7 @@ export function resolveVersion(version: string | undefined, latest: number | und
 }
 
 /** The group's template with its version resolved from `numbers` (what DescribeLaunchTemplates said of it). */
-export function groupTemplate(group: AutoScalingGroup, numbers: TemplateNumbers | undefined): GroupTemplate | undefined {
+export function groupTemplate(group: GroupLaunchSettings, numbers: TemplateNumbers | undefined): GroupTemplate | undefined {
   const found = groupTemplateSpec(group);
   if (!found) return undefined;
   const { spec, mixedInstances } = found;

@@ -153,9 +153,9 @@ export const describeAvailabilityZones: Ec2Handler = ({ params, region }) => {
   const read: Fields<{ zone: string }> = {
   'zone-name': ({ zone }) => [zone],
   'zone-id': ({ zone }) => [zoneIdOf(zone)],
-  'region-name': ({ zone }) => [region],
-  state: ({ zone }) => ['available'],
-  'zone-type': ({ zone }) => ['availability-zone'],
+  'region-name': () => [region],
+  state: () => ['available'],
+  'zone-type': () => ['availability-zone'],
 };
   const matching = filterResources(zones.filter((z) => (names.length === 0 || names.includes(z.zone))), filters, read);
   return {

@@ -46,7 +46,7 @@ const readGateway: Fields<InternetGateway> = {
   'internet-gateway-id': (gateway) => [gateway.id],
   'attachment.vpc-id': (gateway) => gateway.attachedVpcIds,
   'attachment.state': (gateway) => gateway.attachedVpcIds.length ? ['available'] : [],
-  'owner-id': (gateway) => [ACCOUNT_ID],
+  'owner-id': () => [ACCOUNT_ID],
 };
 
 const readRouteTable: Fields<RouteTable> = {

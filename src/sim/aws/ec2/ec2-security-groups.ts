@@ -64,7 +64,7 @@ const readGroup: Fields<SecurityGroup> = {
   'group-name': (group) => [group.name],
   'vpc-id': (group) => [group.vpcId],
   description: (group) => [group.description],
-  'owner-id': (group) => [ACCOUNT_ID],
+  'owner-id': () => [ACCOUNT_ID],
 };
 
 /** Rules without ids, read from IpPermissions (or the legacy flat CidrIp/IpProtocol form). */

@@ -45,9 +45,9 @@ const readVpc: Fields<Vpc> = {
   cidr: (vpc) => [vpc.cidr],
   'cidr-block': (vpc) => [vpc.cidr],
   'cidr-block-association.cidr-block': (vpc) => [vpc.cidr],
-  state: (vpc) => ['available'],
-  'is-default': (vpc) => ['false'],
-  'owner-id': (vpc) => [ACCOUNT_ID],
+  state: () => ['available'],
+  'is-default': () => ['false'],
+  'owner-id': () => [ACCOUNT_ID],
 };
 
 const readSubnet: Fields<Subnet> = {
@@ -58,8 +58,8 @@ const readSubnet: Fields<Subnet> = {
   'cidr-block': (subnet) => [subnet.cidr],
   cidr: (subnet) => [subnet.cidr],
   cidrBlock: (subnet) => [subnet.cidr],
-  state: (subnet) => ['available'],
-  'default-for-az': (subnet) => ['false'],
+  state: () => ['available'],
+  'default-for-az': () => ['false'],
 };
 
 export const createVpc: Ec2Handler = ({ params, region, world }) => {

@@ -1,7 +1,6 @@
 // S3 over REST, path-style (/bucket/key): buckets and objects with quoted-MD5
 // ETags and conditional requests (If-None-Match: * and If-Match), which is
 // what makes the state store safe for two editors.
-import { createHash } from 'node:crypto';
 import { AwsError } from '../aws-error.js';
 import { tryDecodeUri } from '../../uri.js';
 import { sendXml, type AwsRequest, type AwsService } from '../aws-service.js';
