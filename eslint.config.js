@@ -10,7 +10,11 @@ import globals from 'globals';
 
 // ---------------------------------------------------------------------------
 // Layers. Dependencies point one way:
-//   cli -> startup, commands -> app/console -> screens -> components -> hooks -> engine
+//   cli -> commands -> startup, app/console -> screens -> components -> hooks
+//        -> sessions, input, navigation -> engine
+// Sessions (src/sessions) are the UI-free controllers the hooks subscribe to:
+// engine only, no React or Ink. src/input (key presses, key actions, prompt
+// editing) may name Ink's key type; src/navigation (routes) is plain data.
 // The engine imports no UI (no Ink, no React, nothing above it); the simulator
 // (src/sim) is imported only by start-up code (src/startup, src/cli.tsx and the
 // `kopsdeck sim` subcommand that serves it) and by tests and benchmarks.
@@ -37,7 +41,15 @@ const LAYER = {
   components: ['components'],
   terminal: ['terminal'],
   hooks: ['hooks'],
+  sessions: ['sessions'],
+  input: ['input'],
+  navigation: ['navigation'],
+  // Inside the engine: the cloud seam is what reconcile builds on, never the reverse.
+  reconcile: ['reconcile'],
 };
+
+/** Where a layer name lives, for messages (top-level src folders unless named here). */
+const LAYER_PATH = { reconcile: 'src/engine/reconcile' };
 
 /**
  * One config object per layer (their file sets do not overlap, since a later
@@ -46,7 +58,7 @@ const LAYER = {
  */
 function layer(name, files, forbidden, { ui = false, ignores = [] } = {}) {
   const names = forbidden.flatMap((l) => LAYER[l]);
-  const shown = names.map((n) => (LAYER.shell.includes(n) ? `src/${n}.tsx` : `src/${n}`));
+  const shown = names.map((n) => LAYER_PATH[n] ?? (LAYER.shell.includes(n) ? `src/${n}.tsx` : `src/${n}`));
   const message = `${name} may not import ${shown.join(', ')}${ui ? ', React or Ink' : ''} (see "Layers" in the README's Development section)`;
   const source = layerSource(names);
   return {
@@ -78,15 +90,25 @@ function layer(name, files, forbidden, { ui = false, ignores = [] } = {}) {
   };
 }
 
+const ENGINE_FORBIDS = ['sim', 'startup', 'commands', 'shell', 'screens', 'components', 'terminal', 'hooks', 'sessions', 'input', 'navigation'];
+
 const layers = [
-  layer('src/engine', ['src/engine/**'], ['sim', 'startup', 'commands', 'shell', 'screens', 'components', 'terminal', 'hooks'], { ui: true }),
+  layer('src/engine', ['src/engine/**'], ENGINE_FORBIDS, { ui: true, ignores: ['src/engine/cloud/**'] }),
+  layer('src/engine/cloud', ['src/engine/cloud/**'], [...ENGINE_FORBIDS, 'reconcile'], { ui: true }),
   // The simulator builds on the engine's types and parsers, never on the UI.
-  layer('src/sim', ['src/sim/**'], ['startup', 'commands', 'shell', 'screens', 'components', 'terminal', 'hooks'], { ui: true }),
+  layer('src/sim', ['src/sim/**'], ['startup', 'commands', 'shell', 'screens', 'components', 'terminal', 'hooks', 'sessions', 'input', 'navigation'], { ui: true }),
+  layer('src/sessions', ['src/sessions/**'], ['sim', 'startup', 'commands', 'shell', 'screens', 'components', 'terminal', 'hooks', 'input', 'navigation'], { ui: true }),
+  layer('src/input', ['src/input/**'], ['sim', 'startup', 'commands', 'shell', 'screens', 'components', 'terminal', 'hooks', 'sessions', 'navigation']),
+  layer('src/navigation', ['src/navigation/**'], ['sim', 'startup', 'commands', 'shell', 'screens', 'components', 'terminal', 'hooks', 'sessions', 'input'], { ui: true }),
   layer('src/hooks', ['src/hooks/**'], ['sim', 'startup', 'commands', 'shell', 'screens', 'components', 'terminal']),
   layer('src/components', ['src/components/**'], ['sim', 'startup', 'commands', 'shell', 'screens', 'terminal']),
   layer('src/screens', ['src/screens/**'], ['sim', 'startup', 'commands', 'shell', 'terminal']),
-  layer('src/terminal', ['src/terminal/**'], ['sim', 'startup', 'commands', 'shell', 'screens', 'components', 'hooks']),
+  layer('src/terminal', ['src/terminal/**'], ['sim', 'startup', 'commands', 'shell', 'screens', 'components', 'hooks', 'sessions', 'input', 'navigation']),
   layer('src/app.tsx, src/console.tsx', ['src/app.tsx', 'src/console.tsx'], ['sim', 'startup', 'commands']),
+  // Start-up chooses real AWS or the simulator and opens the cloud session;
+  // subcommands (src/commands, opening the console included) build on it, so
+  // start-up never imports them back.
+  layer('src/startup', ['src/startup/**'], ['commands']),
   // `kopsdeck sim` serves the simulator: it is start-up code, like src/startup.
   layer('src/commands', ['src/commands/**'], ['sim'], { ignores: ['src/commands/sim-command.ts'] }),
 ];

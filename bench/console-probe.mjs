@@ -36,9 +36,9 @@ const { render, Box, Text } = await import('ink');
 const { createElement, useEffect, useState } = await import('react');
 const { App } = await import('../dist/app.js');
 const { openStateStore } = await import('../dist/engine/store/open-store.js');
-const { liveSessionsFor } = await import('../dist/hooks/live-sessions.js');
+const { liveSessionsFor } = await import('../dist/sessions/live-sessions.js');
 const { simulatorAccess } = await import('../dist/startup/cloud-session.js');
-await import('../dist/startup/open-console.js');
+await import('../dist/commands/open-console.js');
 
 const MiB = (bytes) => Math.round(bytes / 1048576);
 const send = (message) => process.send(message);

@@ -9,10 +9,10 @@ import { Header, HEADER_ROWS } from './components/Header.js';
 import { HelpOverlay } from './components/HelpOverlay.js';
 import { FOOTER_ROWS, KeyHints, type Hint } from './components/KeyHints.js';
 import { TooSmall } from './components/TooSmall.js';
-import type { KeyAction } from './hooks/actions.js';
-import { commandNamesMatching, completeCommandLine, runCommandLine, type Command, type CommandContext } from './hooks/commands.js';
-import { toKeyPresses, type KeyPress } from './hooks/keys.js';
-import { routeCluster, type Route } from './hooks/routes.js';
+import type { KeyAction } from './input/actions.js';
+import { commandNamesMatching, completeCommandLine, runCommandLine, type Command, type CommandContext } from './screens/command-line.js';
+import { toKeyPresses, type KeyPress } from './input/keys.js';
+import { routeCluster, type Route } from './navigation/routes.js';
 import { ServicesProvider, useServices, type Services } from './hooks/services.js';
 import { BodySizeContext } from './hooks/useBodySize.js';
 import { KeymapProvider, useCurrentKeymap } from './hooks/useKeymap.js';
@@ -22,10 +22,6 @@ import { useShellState } from './hooks/useShellState.js';
 import { useClusterRegion } from './hooks/useClusterRegion.js';
 import { isTooSmall, MIN_SIZE, useTerminalSize, type TerminalSize } from './hooks/useTerminalSize.js';
 import { commands as screenCommands, renderScreen, screens as defaultScreens, screenTitle, type ScreenTable } from './screens/registry.js';
-import { enableInkRowCache } from './terminal/ink-row-cache.js';
-
-// Before any frame: Ink alone rebuilds every cell of every frame (see ink-row-cache.ts).
-await enableInkRowCache();
 
 export interface AppProps {
   services: Services;

@@ -16,7 +16,7 @@ const io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
 const code = await runCli(process.argv.slice(2), io, {
   openConsole: async (ctx, initialRoute) => {
     // Loaded only when the console opens, so one-shot commands start fast.
-    const { openConsole } = await loadInteractively(() => import('./startup/open-console.js'));
+    const { openConsole } = await loadInteractively(() => import('./commands/open-console.js'));
     await openConsole(ctx, initialRoute);
   },
 });

@@ -3,7 +3,7 @@
 // cursor) however the session ends: q, Ctrl-C, a crash, SIGTERM or SIGHUP.
 import { render, type RenderOptions } from 'ink';
 import { App } from './app.js';
-import type { Route } from './hooks/routes.js';
+import type { Route } from './navigation/routes.js';
 import type { Services } from './hooks/services.js';
 import type { ScreenTable } from './screens/registry.js';
 

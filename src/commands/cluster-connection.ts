@@ -3,7 +3,7 @@
 import type { AwsClients } from '../engine/cloud/aws/clients.js';
 import { awsClientsFor, clusterRegion } from '../engine/cloud/access.js';
 import type { Cluster, InstanceGroup } from '../engine/spec/types.js';
-import { checkCluster, storedContext } from '../engine/spec/validate-cluster.js';
+import { checkCluster, storedContext } from '../engine/spec/check-cluster-spec.js';
 import type { CloudSession } from '../startup/cloud-session.js';
 import { CliError, specInvalid } from './cli-error.js';
 import type { CommandContext } from './command-context.js';

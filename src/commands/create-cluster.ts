@@ -8,7 +8,7 @@ import { applyNodeMaxSize } from '../engine/create/to-options.js';
 import { buildClusterSpec, type ClusterOptions } from '../engine/spec/defaults.js';
 import { serialiseClusterFile } from '../engine/spec/parse.js';
 import { NETWORKING_NAMES, type NetworkingName } from '../engine/spec/types.js';
-import { checkCluster } from '../engine/spec/validate-cluster.js';
+import { checkCluster } from '../engine/spec/check-cluster-spec.js';
 import { shippedChannel } from '../engine/channel/load-channel.js';
 import { ConflictError } from '../engine/store/object-store.js';
 import { renderData, type OutputFormat } from '../engine/output/text-table.js';

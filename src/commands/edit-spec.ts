@@ -10,7 +10,7 @@ import { parseCluster, parseInstanceGroup, serialiseResource } from '../engine/s
 import { applySettings } from '../engine/spec/set-path.js';
 import { formatSpecErrors, type SpecError, type SpecResult } from '../engine/spec/spec-error.js';
 import type { Cluster, InstanceGroup } from '../engine/spec/types.js';
-import { checkCluster, storedContext, type SpecCheck } from '../engine/spec/validate-cluster.js';
+import { checkCluster, storedContext, type SpecCheck } from '../engine/spec/check-cluster-spec.js';
 import { ConflictError } from '../engine/store/object-store.js';
 import type { Versioned } from '../engine/store/cluster-store.js';
 import { CliError, specInvalid } from './cli-error.js';

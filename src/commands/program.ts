@@ -7,7 +7,7 @@ import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../engine/out
 import { registerSpecCommands } from './register-spec-commands.js';
 import { registerCloudCommands } from './register-cloud-commands.js';
 import { clustersForCompletion, COMPLETE_COMMAND, COMPLETION_SHELLS, completeWords, completionScript } from './completion.js';
-import type { Route } from '../hooks/routes.js';
+import type { Route } from '../navigation/routes.js';
 import { terminalSafe } from '../engine/output/terminal-safe.js';
 import { MissingStateStoreError } from '../engine/store/file-store.js';
 import { errorMessage } from '../engine/error-message.js';

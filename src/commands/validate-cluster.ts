@@ -7,8 +7,8 @@
 import { explainUnjoinedMachines } from '../engine/health/boot-messages.js';
 import { liveValidator } from '../engine/health/live-validator.js';
 import { waitForValidation } from '../engine/health/wait-for-validation.js';
-import { awsCloudInventory } from '../engine/model/aws-inventory.js';
-import { startLiveCluster } from '../engine/model/live-cluster.js';
+import { awsCloudInventory } from '../engine/live-model/aws-inventory.js';
+import { startLiveCluster } from '../engine/live-model/live-cluster.js';
 import { formatValidation } from '../engine/output/validate-report.js';
 import { CliError, EXIT_VALIDATION_FAILED } from './cli-error.js';
 import { awsClientsFor, clusterRegion, loadValidCluster } from './cluster-connection.js';

@@ -3,7 +3,7 @@
 // no room for a title and one Event (the block collapses on a small terminal).
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
-import type { EventRow } from '../engine/model/event-rows.js';
+import type { EventRow } from '../engine/live-model/event-rows.js';
 import { terminalSafe } from '../engine/output/terminal-safe.js';
 import { formatEventLines } from './event-lines.js';
 

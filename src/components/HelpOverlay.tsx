@@ -3,8 +3,8 @@
 // scrolls (j/k, PgDn/PgUp, g/G) and says how much is left.
 import { Box, Text } from 'ink';
 import { useLayoutEffect } from 'react';
-import { groupActions, type KeyAction } from '../hooks/actions.js';
-import { displayKey } from '../hooks/keys.js';
+import { groupActions, type KeyAction } from '../input/actions.js';
+import { displayKey } from '../input/keys.js';
 import { padEndToWidth, truncateToWidth } from '../engine/output/display-width.js';
 
 export interface HelpOverlayProps {

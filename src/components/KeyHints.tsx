@@ -2,7 +2,7 @@
 // line. When they do not all fit, each says less (its short label), then the
 // optional ones are left out from the end; essential keys (abort, help) stay.
 import { Text } from 'ink';
-import { displayKey } from '../hooks/keys.js';
+import { displayKey } from '../input/keys.js';
 import { fitPieces } from './fit-pieces.js';
 
 export interface Hint {

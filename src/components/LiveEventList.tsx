@@ -1,8 +1,8 @@
 // An EventList fed by a cluster's live Event feed (useClusterEvents), with
 // ages that move on the feed's clock: the tick re-renders this block only.
 import { useMemo } from 'react';
-import { ageTickMs } from '../engine/model/node-row.js';
-import type { EventRow } from '../engine/model/event-rows.js';
+import { ageTickMs } from '../engine/live-model/node-row.js';
+import type { EventRow } from '../engine/live-model/event-rows.js';
 import type { ClusterEvents } from '../hooks/useClusterEvents.js';
 import { useTicker } from '../hooks/useLiveCluster.js';
 import { EventList } from './EventList.js';

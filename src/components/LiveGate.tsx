@@ -3,7 +3,7 @@
 // Once the cluster's caches have synced it renders its children.
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
-import type { LiveSessionState } from '../hooks/live-sessions.js';
+import type { LiveSessionState } from '../sessions/live-sessions.js';
 import { useTicker } from '../hooks/useLiveCluster.js';
 import { ErrorBox } from './ErrorBox.js';
 import { Loading } from './Loading.js';

@@ -1,7 +1,7 @@
 // One line under a live screen's title: that the view is live, or why part of
 // it may be stale (the Kubernetes watch or the cloud poll failing, retried).
 import { Text } from 'ink';
-import type { ModelSnapshot } from '../engine/model/types.js';
+import type { ModelSnapshot } from '../engine/live-model/types.js';
 
 export function LiveStatusLine({ snapshot }: { snapshot: ModelSnapshot | undefined }) {
   if (!snapshot) return <Text> </Text>;

@@ -6,8 +6,8 @@
 import { displayWidth, padEndToWidth } from '../engine/output/display-width.js';
 import { distinctTruncate } from '../engine/output/distinct-truncate.js';
 import { terminalSafe } from '../engine/output/terminal-safe.js';
-import { objectText, isWarning, type EventRow } from '../engine/model/event-rows.js';
-import { formatAge } from '../engine/model/node-row.js';
+import { objectText, isWarning, type EventRow } from '../engine/live-model/event-rows.js';
+import { formatAge } from '../engine/live-model/node-row.js';
 
 export interface EventLine {
   /** The Event's key (namespace/name), for React keys. */

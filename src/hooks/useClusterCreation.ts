@@ -6,7 +6,7 @@ import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { runCreateFlow, type CreateEvent, type CreateFlowSettings, type CreatePhase } from '../engine/create/index.js';
 import type { TaskRef } from '../engine/reconcile/apply-plan.js';
 import type { ValidationAttempt } from '../engine/health/wait-for-validation.js';
-import type { ModelSnapshot } from '../engine/model/types.js';
+import type { ModelSnapshot } from '../engine/live-model/types.js';
 import type { ClusterBundle } from '../engine/spec/types.js';
 import { useServices } from './services.js';
 

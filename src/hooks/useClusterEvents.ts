@@ -3,8 +3,8 @@
 // few times a second), and hand over the rows a screen selects, newest first.
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { systemClock, type Clock } from '../engine/clock.js';
-import { aboutObject, type EventRow } from '../engine/model/event-rows.js';
-import { eventSessionsFor, type EventSessionState } from './event-sessions.js';
+import { aboutObject, type EventRow } from '../engine/live-model/event-rows.js';
+import { eventSessionsFor, type EventSessionState } from '../sessions/event-sessions.js';
 import { useServices } from './services.js';
 
 export interface ClusterEvents {

@@ -1,12 +1,12 @@
-// kops' cluster validation, live, for the overview: the engine's validateCluster
+// kops' cluster validation, live, for the overview: the engine's validateClusterHealth
 // judged over the live model (re-judged when the model changes, at most once a
 // second: at 5,000 nodes a judgement walks every node) and the API server's
 // /readyz (asked every few seconds).
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { validateCluster, type ValidationResult } from '../engine/health/validate-cluster.js';
+import { validateClusterHealth, type ValidationResult } from '../engine/health/validate-cluster-health.js';
 import { checkReadyz, type ReadyzResult } from '../engine/kube/readyz.js';
-import type { ModelSnapshot } from '../engine/model/types.js';
-import type { LiveSessionState } from './live-sessions.js';
+import type { ModelSnapshot } from '../engine/live-model/types.js';
+import type { LiveSessionState } from '../sessions/live-sessions.js';
 
 export interface ValidationOptions {
   /** Wall ms between /readyz checks; default 5 s. */
@@ -64,7 +64,7 @@ export function useClusterValidation(state: LiveSessionState, snapshot: ModelSna
       lastRun.current = Date.now();
       const { live, readyz } = latest.current;
       if (!live || !readyz) return;
-      setResult(validateCluster(live.live.model.cluster, live.live.model, readyz, { specInstanceGroups: live.specGroups }));
+      setResult(validateClusterHealth(live.live.model.cluster, live.live.model, readyz, { specInstanceGroups: live.specGroups }));
     }, delay);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- runs on each new model version; the timer reads the latest values through `latest`
   }, [snapshot?.version, readyz, minInterval]);

@@ -1,7 +1,7 @@
 // The `/` filter, k9s style: `/` opens a prompt that filters as you type, Enter
 // keeps the filter, Esc in the prompt (or Esc later) clears it.
 import { useMemo } from 'react';
-import type { KeyAction } from './actions.js';
+import type { KeyAction } from '../input/actions.js';
 import { useRouteMemory } from './useRouter.js';
 import { useShell } from './useShell.js';
 

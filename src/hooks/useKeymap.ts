@@ -3,7 +3,7 @@
 // reads the latest list from a ref (fresh closures, no re-subscription), and the
 // footer and help re-render only when what they show actually changes.
 import { createContext, createElement, useContext, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { actionsSignature, type KeyAction } from './actions.js';
+import { actionsSignature, type KeyAction } from '../input/actions.js';
 
 /** What the current screen is pointing at, for commands such as `:spec` without an argument. */
 export interface ScreenContext {

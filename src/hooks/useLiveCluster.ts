@@ -4,9 +4,9 @@
 // incrementally and hands over at most once per notification interval (so a
 // burst of watch events costs one frame).
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
-import type { LiveCluster } from '../engine/model/live-cluster.js';
-import type { ModelSnapshot } from '../engine/model/types.js';
-import { liveSessionsFor, type LiveClusterSession, type LiveSessionState } from './live-sessions.js';
+import type { LiveCluster } from '../engine/live-model/live-cluster.js';
+import type { ModelSnapshot } from '../engine/live-model/types.js';
+import { liveSessionsFor, type LiveClusterSession, type LiveSessionState } from '../sessions/live-sessions.js';
 import { useServices } from './services.js';
 
 export interface LiveClusterView {

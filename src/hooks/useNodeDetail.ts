@@ -6,8 +6,8 @@ import { useEffect, useMemo, useState } from 'react';
 import { listPdbs, describePod, type NodePodRow } from '../engine/kube/node-pods.js';
 import type { KubeNode, KubePdb } from '../engine/kube/types.js';
 import { instanceIdOf } from '../engine/kube/provider-id.js';
-import type { CloudInstance, IgCloudState, ModelSnapshot } from '../engine/model/types.js';
-import type { LiveSessionState } from './live-sessions.js';
+import type { CloudInstance, IgCloudState, ModelSnapshot } from '../engine/live-model/types.js';
+import type { LiveSessionState } from '../sessions/live-sessions.js';
 
 export interface NodeDetail {
   node: KubeNode;

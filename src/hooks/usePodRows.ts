@@ -2,9 +2,9 @@
 // model/pod-rows.ts). They are re-read when the model notifies, so a burst of
 // pod events costs one frame, as on the nodes screen.
 import { useEffect, useMemo, useState } from 'react';
-import type { LiveCluster } from '../engine/model/live-cluster.js';
-import { PodRows, type PodRow } from '../engine/model/pod-rows.js';
-import type { ModelSnapshot } from '../engine/model/types.js';
+import type { LiveCluster } from '../engine/live-model/live-cluster.js';
+import { PodRows, type PodRow } from '../engine/live-model/pod-rows.js';
+import type { ModelSnapshot } from '../engine/live-model/types.js';
 
 export interface PodRowsView {
   rows: readonly PodRow[];

@@ -4,8 +4,9 @@
 // durations, the ETA and the drain timeout move. Planning on arrival is the
 // screen's call: not while another process runs a rollout of the cluster.
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { RolloutSession, RolloutSessionState } from './rollout-session.js';
-import { rolloutSessionsFor } from './rollout-sessions.js';
+import type { RolloutSession } from '../sessions/rollout-session.js';
+import type { RolloutSessionState } from '../sessions/rollout-session-state.js';
+import { rolloutSessionsFor } from '../sessions/rollout-sessions.js';
 import { useServices } from './services.js';
 
 export interface RolloutHandle {

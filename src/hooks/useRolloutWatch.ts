@@ -2,7 +2,7 @@
 // rolling-update screen: one watch per mounted screen, polling while enabled
 // (not while this console runs its own rollout: then the lock is its own).
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { RolloutWatch, type RolloutWatchState } from './rollout-watch.js';
+import { RolloutWatch, type RolloutWatchState } from '../sessions/rollout-watch.js';
 import { useServices } from './services.js';
 
 export function useRolloutWatch(cluster: string, enabled: boolean): { watch: RolloutWatch; state: RolloutWatchState } {

@@ -2,7 +2,7 @@
 // Each history entry keeps a small memory (selected row, scroll position) so
 // Esc returns to the screen as the user left it.
 import { createContext, createElement, useCallback, useContext, useMemo, useReducer, useState, type ReactNode } from 'react';
-import { sameRoute, type Route } from './routes.js';
+import { sameRoute, type Route } from '../navigation/routes.js';
 
 export interface HistoryEntry {
   id: number;

@@ -1,7 +1,7 @@
 // Scrolling a block of lines (a YAML view, a log): offset plus the key actions
 // that move it, with the same keys as tables.
 import { useMemo } from 'react';
-import type { KeyAction } from './actions.js';
+import type { KeyAction } from '../input/actions.js';
 import { useRouteMemory } from './useRouter.js';
 
 export interface Scroll {

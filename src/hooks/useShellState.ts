@@ -3,9 +3,9 @@
 // screen's actions, then the global ones. State lives in a ref as well as in
 // React state so that keys arriving faster than frames see the latest overlay.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { findAction, type KeyAction } from './actions.js';
-import type { KeyPress } from './keys.js';
-import { editPrompt } from './prompt.js';
+import { findAction, type KeyAction } from '../input/actions.js';
+import type { KeyPress } from '../input/keys.js';
+import { editPrompt } from '../input/prompt.js';
 import type { ConfirmSpec, FlashLevel, PromptSpec, Shell } from './useShell.js';
 import { errorMessage } from '../engine/error-message.js';
 

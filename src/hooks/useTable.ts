@@ -2,7 +2,7 @@
 // the same object when rows change live) and the window of visible rows. The
 // actions it returns go into the screen's useScreenActions list.
 import { useMemo, useRef } from 'react';
-import type { KeyAction } from './actions.js';
+import type { KeyAction } from '../input/actions.js';
 import { matchesFilter, useFilter } from './useFilter.js';
 import { useRouteMemory } from './useRouter.js';
 import { clamp } from './useScroll.js';

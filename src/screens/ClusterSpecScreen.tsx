@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import { ErrorBox } from '../components/ErrorBox.js';
 import { Loading } from '../components/Loading.js';
 import { TextView, TEXT_VIEW_CHROME_ROWS } from '../components/TextView.js';
-import type { KeyAction } from '../hooks/actions.js';
+import type { KeyAction } from '../input/actions.js';
 import { useBodySize } from '../hooks/useBodySize.js';
 import { ClusterNotFoundError, useClusterSpec } from '../hooks/useClusterSpec.js';
 import { useScreenActions } from '../hooks/useKeymap.js';

@@ -4,7 +4,7 @@ import { Box, Text } from 'ink';
 import { ErrorBox } from '../components/ErrorBox.js';
 import { Loading } from '../components/Loading.js';
 import { Table, TABLE_CHROME_ROWS } from '../components/Table.js';
-import type { KeyAction } from '../hooks/actions.js';
+import type { KeyAction } from '../input/actions.js';
 import { useServices } from '../hooks/services.js';
 import { useBodySize } from '../hooks/useBodySize.js';
 import { useClusterSummaries, type ClusterSummary } from '../hooks/useClusterSummaries.js';

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo } from 'react';
 import { ErrorBox } from '../components/ErrorBox.js';
 import { Loading } from '../components/Loading.js';
 import { buildWizardBundle, expandHome, type CreateFlowSettings, type WizardAnswers, type WizardStep } from '../engine/create/index.js';
-import type { KeyAction } from '../hooks/actions.js';
+import type { KeyAction } from '../input/actions.js';
 import { useServices } from '../hooks/services.js';
 import { useBodySize } from '../hooks/useBodySize.js';
 import { useClusterCreation } from '../hooks/useClusterCreation.js';

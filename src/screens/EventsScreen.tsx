@@ -5,10 +5,10 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import { Table, TABLE_CHROME_ROWS } from '../components/Table.js';
-import { isWarning, objectText, type EventRow } from '../engine/model/event-rows.js';
-import { ageTickMs, formatAge } from '../engine/model/node-row.js';
+import { isWarning, objectText, type EventRow } from '../engine/live-model/event-rows.js';
+import { ageTickMs, formatAge } from '../engine/live-model/node-row.js';
 import { terminalSafe } from '../engine/output/terminal-safe.js';
-import type { KeyAction } from '../hooks/actions.js';
+import type { KeyAction } from '../input/actions.js';
 import { useBodySize } from '../hooks/useBodySize.js';
 import { useClusterEvents } from '../hooks/useClusterEvents.js';
 import { useScreenActions } from '../hooks/useKeymap.js';

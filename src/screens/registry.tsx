@@ -1,9 +1,9 @@
 // Every screen, by route name: its title and how to render it, plus the `:`
-// commands that open screens. A new screen adds a Route member (hooks/routes.ts),
+// commands that open screens. A new screen adds a Route member (navigation/routes.ts),
 // an entry here and, usually, a command.
 import type { ReactElement } from 'react';
-import type { Command } from '../hooks/commands.js';
-import type { Route, RouteName } from '../hooks/routes.js';
+import type { Command } from './command-line.js';
+import type { Route, RouteName } from '../navigation/routes.js';
 import { ClusterSpecScreen } from './ClusterSpecScreen.js';
 import { ClustersScreen } from './ClustersScreen.js';
 import { CreateClusterScreen } from './CreateClusterScreen.js';
@@ -17,7 +17,7 @@ import { PodsScreen } from './pods/PodsScreen.js';
 import { YamlScreen, yamlTitle } from './YamlScreen.js';
 import { RollingUpdateScreen } from './rollout/RollingUpdateScreen.js';
 import { UpgradeScreen } from './rollout/UpgradeScreen.js';
-import type { CommandContext } from '../hooks/commands.js';
+import type { CommandContext } from './command-line.js';
 
 export interface ScreenEntry<N extends RouteName> {
   title(route: Extract<Route, { name: N }>): string;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../../src/commands/program.js';
-import { openConsole } from '../../src/startup/open-console.js';
+import { openConsole } from '../../src/commands/open-console.js';
 import { cliHarness, type CliResult } from '../helpers/cli-harness.js';
 
 const NO_SIM = { KOPSDECK_CLOUD: 'aws', AWS_REGION: 'us-east-1' };

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { formatAge } from '../../src/engine/model/node-row.js';
-import type { NodeRow } from '../../src/engine/model/types.js';
+import { formatAge } from '../../src/engine/live-model/node-row.js';
+import type { NodeRow } from '../../src/engine/live-model/types.js';
 import { nodeColumns } from '../../src/screens/NodesScreen.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
 import { openCloudSession, simulatorAccess, type CloudSession } from '../../src/startup/cloud-session.js';

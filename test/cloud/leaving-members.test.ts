@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { DescribeAutoScalingGroupsCommand, type AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand, DescribeLaunchTemplatesCommand } from '@aws-sdk/client-ec2';
 import type { AwsClients } from '../../src/engine/cloud/aws/clients.js';
-import { awsCloudInventory } from '../../src/engine/model/aws-inventory.js';
+import { awsCloudInventory } from '../../src/engine/live-model/aws-inventory.js';
 import { awsRolloutCloud } from '../../src/engine/rollout/aws-rollout-cloud.js';
 
 const CLUSTER = 'leaving.example.com';

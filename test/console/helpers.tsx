@@ -10,6 +10,12 @@ import { buildClusterSpec } from '../../src/engine/spec/index.js';
 import { ClusterStore } from '../../src/engine/store/cluster-store.js';
 import { ConflictError, type ObjectStore, type ObjectVersion, type PutCondition, type StoredObject } from '../../src/engine/store/object-store.js';
 import type { Services } from '../../src/hooks/services.js';
+import { enableInkRowCache } from '../../src/terminal/ink-row-cache.js';
+
+// The console's start-up (commands/open-console.ts) patches Ink before the
+// first frame; tests that render <App> directly do the same, so they draw
+// frames as the console does.
+await enableInkRowCache();
 
 export const keys = {
   enter: '\r',

@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { test } from 'node:test';
 import { errorMessage } from '../../src/engine/error-message.js';
 import type { KubeClient } from '../../src/engine/kube/client.js';
-import { loadCloudFirst } from '../../src/engine/model/load-once.js';
+import { loadCloudFirst } from '../../src/engine/live-model/load-once.js';
 import { lockHolderName } from '../../src/engine/rollout/lock.js';
 import { instantClock } from '../health/instant-clock.js';
 

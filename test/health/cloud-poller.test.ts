@@ -2,9 +2,9 @@
 // floor proportional to the instance count for very large ones.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CloudPoller } from '../../src/engine/model/cloud-poller.js';
-import { ClusterModel } from '../../src/engine/model/cluster-model.js';
-import type { IgCloudState } from '../../src/engine/model/types.js';
+import { CloudPoller } from '../../src/engine/live-model/cloud-poller.js';
+import { ClusterModel } from '../../src/engine/live-model/cluster-model.js';
+import type { IgCloudState } from '../../src/engine/live-model/types.js';
 import { instance } from './fixtures.js';
 import { instantClock } from './instant-clock.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClusterModel } from '../../src/engine/model/cluster-model.js';
+import { ClusterModel } from '../../src/engine/live-model/cluster-model.js';
 import { formatNodes, formatInstanceGroups, formatInstances } from '../../src/engine/output/get-output.js';
 import { controlPlanePods, ig, instance, node, pod } from './fixtures.js';
 

@@ -1,6 +1,6 @@
 // Hand-made Kubernetes and cloud objects for the pure tests (model, validation, output).
 import type { KubeNode, KubePod } from '../../src/engine/kube/types.js';
-import type { CloudInstance, IgCloudState } from '../../src/engine/model/types.js';
+import type { CloudInstance, IgCloudState } from '../../src/engine/live-model/types.js';
 
 let rv = 1;
 

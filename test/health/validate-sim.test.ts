@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { TerminateInstanceInAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { liveValidator } from '../../src/engine/health/live-validator.js';
 import { waitForValidation } from '../../src/engine/health/wait-for-validation.js';
-import type { ValidationResult } from '../../src/engine/health/validate-cluster.js';
-import { startLiveCluster, type LiveCluster } from '../../src/engine/model/live-cluster.js';
+import type { ValidationResult } from '../../src/engine/health/validate-cluster-health.js';
+import { startLiveCluster, type LiveCluster } from '../../src/engine/live-model/live-cluster.js';
 import { startSimCluster, until, type SimCluster } from '../helpers/sim-cluster.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
 

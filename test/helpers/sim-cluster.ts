@@ -10,9 +10,9 @@ import { CreateLaunchTemplateCommand, CreateSubnetCommand, CreateVpcCommand, EC2
 import { scaledClock, type Clock } from '../../src/engine/clock.js';
 import { createKubeClient, type KubeClient } from '../../src/engine/kube/client.js';
 import type { KubeList, KubeNode } from '../../src/engine/kube/types.js';
-import { awsCloudInventory } from '../../src/engine/model/aws-inventory.js';
+import { awsCloudInventory } from '../../src/engine/live-model/aws-inventory.js';
 import { isNodeReady } from '../../src/engine/kube/node-readiness.js';
-import type { CloudInventory } from '../../src/engine/model/types.js';
+import type { CloudInventory } from '../../src/engine/live-model/types.js';
 import { startSimulator } from '../../src/sim/simulator.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
 import { PREBAKED_NODE_IMAGE_ID } from '../../src/sim/contracts.js';

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { scaledClock } from '../../src/engine/clock.js';
 import { createKubeClient, type KubeClient } from '../../src/engine/kube/client.js';
-import { EventFeed } from '../../src/engine/model/event-feed.js';
-import { aboutObject, compareNewestFirst, eventRowOf, onNodes, rolloutEvents, warningsFirst } from '../../src/engine/model/event-rows.js';
+import { EventFeed } from '../../src/engine/live-model/event-feed.js';
+import { aboutObject, compareNewestFirst, eventRowOf, onNodes, rolloutEvents, warningsFirst } from '../../src/engine/live-model/event-rows.js';
 import { simInstance, startKubeHarness, waitFor, type KubeHarness } from '../sim/kube-harness.js';
 
 describe('EventFeed on the simulator', () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { leanPod } from '../../src/engine/kube/lean-pod.js';
 import { isPodReady } from '../../src/engine/kube/selectors.js';
 import type { KubePod } from '../../src/engine/kube/types.js';
-import { leanNode } from '../../src/engine/model/lean-node.js';
+import { leanNode } from '../../src/engine/live-model/lean-node.js';
 
 function wirePod(name: string, node: string, ready: boolean): KubePod {
   return JSON.parse(

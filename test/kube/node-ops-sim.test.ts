@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describeNodePods } from '../../src/engine/kube/node-pods.js';
 import { cordon, drain, DrainTimeoutError, uncordon, type DrainProgress } from '../../src/engine/kube/node-ops.js';
 import type { KubeNode, KubePod, KubeList } from '../../src/engine/kube/types.js';
-import { startLiveCluster, type LiveCluster } from '../../src/engine/model/live-cluster.js';
+import { startLiveCluster, type LiveCluster } from '../../src/engine/live-model/live-cluster.js';
 import { startSimCluster, until, type SimCluster } from '../helpers/sim-cluster.js';
 
 let cluster: SimCluster;

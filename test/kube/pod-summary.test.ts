@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { leanPod } from '../../src/engine/kube/lean-pod.js';
 import { summarizePod } from '../../src/engine/kube/pod-status.js';
 import type { ContainerStatus, KubePod } from '../../src/engine/kube/types.js';
-import { buildPodRow } from '../../src/engine/model/pod-rows.js';
+import { buildPodRow } from '../../src/engine/live-model/pod-rows.js';
 import { kubectlYaml } from '../../src/engine/output/object-yaml.js';
 
 function pod(statuses: Partial<ContainerStatus>[], extra: { phase?: string; reason?: string; deleting?: boolean; containers?: number; ready?: boolean } = {}): KubePod {

@@ -9,8 +9,8 @@ import { render } from 'ink-testing-library';
 import { ConfirmPanel, confirmPodLines } from '../../src/screens/rollout/ConfirmPanel.js';
 import { BlockedDrain, RunHeader } from '../../src/screens/rollout/RunView.js';
 import { AbortPanel, detachedNotTerminated } from '../../src/screens/rollout/AbortPanel.js';
-import { describeNext, describeNow, instanceRows, progressOf } from '../../src/hooks/rollout-progress.js';
-import type { RolloutSessionState } from '../../src/hooks/rollout-session.js';
+import { describeNext, describeNow, instanceRows, progressOf } from '../../src/screens/rollout/rollout-progress.js';
+import type { RolloutSessionState } from '../../src/sessions/rollout-session-state.js';
 import { DEFAULT_TIMINGS, initialRolloutView, reduceRollout, type ConfirmPod, type ConfirmRequest, type RolloutEvent, type RolloutPlan } from '../../src/engine/rollout/index.js';
 
 const web = { namespace: 'demo', name: 'web', disruptionsAllowed: 1 };

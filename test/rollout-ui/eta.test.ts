@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { startRollout } from '../../src/engine/rollout/run-rollout.js';
 import { initialRolloutView, reduceRollout } from '../../src/engine/rollout/rollout-state.js';
 import { DEFAULT_TIMINGS, type RolloutEvent } from '../../src/engine/rollout/types.js';
-import { etaOf } from '../../src/hooks/rollout-progress.js';
-import { nextPersonWait, personWaitedMs, type RolloutSessionState } from '../../src/hooks/rollout-session.js';
+import { etaOf } from '../../src/screens/rollout/rollout-progress.js';
+import { nextPersonWait, personWaitedMs, type RolloutSessionState } from '../../src/sessions/rollout-session-state.js';
 import { etaText } from '../../src/screens/rollout/RunView.js';
 import { FakeWorld } from '../rollout/fakes.js';
 

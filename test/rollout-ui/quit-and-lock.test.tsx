@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { processSpaceId } from '../../src/engine/process-space.js';
 import { lockKey, readJournal, readLock } from '../../src/engine/rollout/index.js';
 import { upgradeCluster } from '../../src/engine/rollout/upgrade.js';
-import { rolloutSessionsFor } from '../../src/hooks/rollout-sessions.js';
+import { rolloutSessionsFor } from '../../src/sessions/rollout-sessions.js';
 import type { Services } from '../../src/hooks/services.js';
 import { keys, renderApp, waitUntil } from '../console/helpers.js';
 import { consoleServicesFor, startRolloutHarness, type RolloutHarness } from '../rollout/sim-harness.js';

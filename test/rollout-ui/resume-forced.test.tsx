@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readJournal } from '../../src/engine/rollout/index.js';
-import { rolloutSessionsFor } from '../../src/hooks/rollout-sessions.js';
+import { rolloutSessionsFor } from '../../src/sessions/rollout-sessions.js';
 import type { Services } from '../../src/hooks/services.js';
 import { planLines } from '../../src/screens/rollout/PlanView.js';
 import { waitUntil } from '../console/helpers.js';

@@ -5,9 +5,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { upgradeCluster } from '../../src/engine/rollout/upgrade.js';
-import { eventSessionsFor } from '../../src/hooks/event-sessions.js';
-import type { RolloutSession } from '../../src/hooks/rollout-session.js';
-import { rolloutSessionsFor } from '../../src/hooks/rollout-sessions.js';
+import { eventSessionsFor } from '../../src/sessions/event-sessions.js';
+import type { RolloutSession } from '../../src/sessions/rollout-session.js';
+import { rolloutSessionsFor } from '../../src/sessions/rollout-sessions.js';
 import type { Services } from '../../src/hooks/services.js';
 import { keys, renderApp, waitUntil } from '../console/helpers.js';
 import { consoleServicesFor, startRolloutHarness, type RolloutHarness } from '../rollout/sim-harness.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { journalKey, lockKey, type JournalDocument, type LockBody } from '../../src/engine/rollout/index.js';
 import type { HolderJudge } from '../../src/engine/rollout/other-run.js';
 import { ClusterStore } from '../../src/engine/store/cluster-store.js';
-import { RolloutWatch } from '../../src/hooks/rollout-watch.js';
+import { RolloutWatch } from '../../src/sessions/rollout-watch.js';
 import { makeServices, MemoryObjectStore, seedCluster } from '../console/helpers.js';
 
 const NAME = 'watched.k8s.local';

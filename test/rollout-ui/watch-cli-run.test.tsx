@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readJournal, readLock, type LockBody } from '../../src/engine/rollout/index.js';
-import { rolloutSessionsFor } from '../../src/hooks/rollout-sessions.js';
+import { rolloutSessionsFor } from '../../src/sessions/rollout-sessions.js';
 import { renderApp, waitUntil } from '../console/helpers.js';
 import { startLiveFixture, type LiveFixture } from '../screens/live-fixture.js';
 

@@ -7,7 +7,7 @@ import { ClusterStore } from '../../src/engine/store/cluster-store.js';
 import { buildClusterSpec } from '../../src/engine/spec/defaults.js';
 import type { ClusterBundle } from '../../src/engine/spec/types.js';
 import type { LoadBalancerMembership, RolloutCloud, RolloutCloudGroup, RolloutDeps, RolloutKube, RolloutNode } from '../../src/engine/rollout/deps.js';
-import type { ValidationResult } from '../../src/engine/health/validate-cluster.js';
+import type { ValidationResult } from '../../src/engine/health/validate-cluster-health.js';
 import { DrainTimeoutError } from '../../src/engine/kube/node-ops.js';
 import type { NodePodRow } from '../../src/engine/kube/node-pods.js';
 import { instantClock } from '../health/instant-clock.js';

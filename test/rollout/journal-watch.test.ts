@@ -8,7 +8,7 @@ import { foldJournal, watchedCounts } from '../../src/engine/rollout/journal-wat
 import type { JournalDocument, JournalEntry } from '../../src/engine/rollout/journal.js';
 import type { LockBody } from '../../src/engine/rollout/lock.js';
 import { nextOtherRun, type HolderJudge, type OtherRun } from '../../src/engine/rollout/other-run.js';
-import { lastRecordLine, watchNext, watchNow, watchRows, watchStatus } from '../../src/hooks/rollout-watch-progress.js';
+import { lastRecordLine, watchNext, watchNow, watchRows, watchStatus } from '../../src/screens/rollout/rollout-watch-progress.js';
 
 const CP = 'control-plane-us-east-1a';
 const NODES = 'nodes-us-east-1a';

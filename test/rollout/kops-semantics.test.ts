@@ -12,7 +12,7 @@ import { isRelevantFailure, validateUntilHealthy, ValidationTimeoutError } from 
 import { startRollout, type RolloutOptions } from '../../src/engine/rollout/run-rollout.js';
 import type { RunContext } from '../../src/engine/rollout/run-context.js';
 import type { RolloutEvent } from '../../src/engine/rollout/types.js';
-import type { ValidationFailure, ValidationResult } from '../../src/engine/health/validate-cluster.js';
+import type { ValidationFailure, ValidationResult } from '../../src/engine/health/validate-cluster-health.js';
 import { DEFAULT_TIMINGS } from '../../src/engine/rollout/types.js';
 import { instantClock } from '../health/instant-clock.js';
 import { FakeWorld } from './fakes.js';

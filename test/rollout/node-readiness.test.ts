@@ -1,14 +1,14 @@
 // The rollout counts a replacement as back only when validation would pass
 // its node: kops' rule (Ready True, NetworkUnavailable not True) in both,
-// over kubeRollout (the real seam) on a fake API and over validateCluster on
+// over kubeRollout (the real seam) on a fake API and over validateClusterHealth on
 // the same node. A node Ready but with its network unavailable used to be
 // counted as joined by the rollout while validation rejected it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { validateCluster } from '../../src/engine/health/validate-cluster.js';
+import { validateClusterHealth } from '../../src/engine/health/validate-cluster-health.js';
 import type { KubeClient } from '../../src/engine/kube/client.js';
 import type { KubeNode } from '../../src/engine/kube/types.js';
-import { ClusterModel } from '../../src/engine/model/cluster-model.js';
+import { ClusterModel } from '../../src/engine/live-model/cluster-model.js';
 import type { RolloutGroupView } from '../../src/engine/rollout/deps.js';
 import { kubeRollout } from '../../src/engine/rollout/kube-rollout.js';
 import type { RunContext } from '../../src/engine/rollout/run-context.js';
@@ -41,7 +41,7 @@ function validationOf(replacement: KubeNode): boolean {
   model.applyNode({ type: 'add', object: node('cp1', { instanceId: 'i-cp1', role: 'control-plane' }) });
   model.applyNode({ type: 'add', object: replacement });
   for (const pod of controlPlanePods('cp1')) model.applyPod({ type: 'add', object: pod });
-  return validateCluster(CLUSTER, model, { ok: true, status: 200, message: 'ok' }).ok;
+  return validateClusterHealth(CLUSTER, model, { ok: true, status: 200, message: 'ok' }).ok;
 }
 
 test('the rollout and validation agree on a node: Ready with its network unavailable is not back, Ready with it available is', async () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatEventLines } from '../../src/components/event-lines.js';
-import type { EventRow } from '../../src/engine/model/event-rows.js';
+import type { EventRow } from '../../src/engine/live-model/event-rows.js';
 import { displayWidth } from '../../src/engine/output/display-width.js';
 import { distinctTruncate, truncateMiddle } from '../../src/engine/output/distinct-truncate.js';
 

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { cleanup } from 'ink-testing-library';
-import type { Route } from '../../src/hooks/routes.js';
+import type { Route } from '../../src/navigation/routes.js';
 import type { Services } from '../../src/hooks/services.js';
-import { eventSessionsFor } from '../../src/hooks/event-sessions.js';
-import { liveSessionsFor } from '../../src/hooks/live-sessions.js';
+import { eventSessionsFor } from '../../src/sessions/event-sessions.js';
+import { liveSessionsFor } from '../../src/sessions/live-sessions.js';
 import { keys, renderApp } from '../console/helpers.js';
 import { startLiveFixture, type LiveFixture } from './live-fixture.js';
 

@@ -10,9 +10,9 @@ import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { cleanup } from 'ink-testing-library';
 import { awsClientsFor } from '../../src/engine/cloud/access.js';
 import type { KubeNode } from '../../src/engine/kube/types.js';
-import type { Route } from '../../src/hooks/routes.js';
+import type { Route } from '../../src/navigation/routes.js';
 import type { Services } from '../../src/hooks/services.js';
-import { liveSessionsFor } from '../../src/hooks/live-sessions.js';
+import { liveSessionsFor } from '../../src/sessions/live-sessions.js';
 import { keys, renderApp } from '../console/helpers.js';
 import { startLiveFixture, type LiveFixture } from './live-fixture.js';
 

@@ -7,10 +7,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { cleanup } from 'ink-testing-library';
-import { formatAge } from '../../src/engine/model/node-row.js';
+import { formatAge } from '../../src/engine/live-model/node-row.js';
 import type { KubePod } from '../../src/engine/kube/types.js';
-import type { Route } from '../../src/hooks/routes.js';
-import { liveSessionsFor } from '../../src/hooks/live-sessions.js';
+import type { Route } from '../../src/navigation/routes.js';
+import { liveSessionsFor } from '../../src/sessions/live-sessions.js';
 import { keys, renderApp } from '../console/helpers.js';
 import { until } from '../helpers/sim-cluster.js';
 import { startLiveFixture, type LiveFixture } from './live-fixture.js';

@@ -10,7 +10,7 @@ import { after, test } from 'node:test';
 import { cleanup } from 'ink-testing-library';
 import { systemClock } from '../../src/engine/clock.js';
 import { ClusterStore } from '../../src/engine/store/cluster-store.js';
-import { liveSessionsFor } from '../../src/hooks/live-sessions.js';
+import { liveSessionsFor } from '../../src/sessions/live-sessions.js';
 import type { Services } from '../../src/hooks/services.js';
 import { keys, makeServices, MemoryObjectStore, renderApp, seedCluster } from '../console/helpers.js';
 

@@ -5,7 +5,7 @@ import {
   defaultKubernetesVersion,
   isControlPlaneRole,
   topologyOf,
-  validateCluster,
+  checkClusterSpec,
 } from '../../src/engine/spec/index.js';
 
 const NOBLE_AMD64 = '099720109477/ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20260714';
@@ -25,7 +25,7 @@ test('a 3-zone HA public cluster has the groups a kops user expects and validate
       ['nodes-us-east-1c', 'Node', 1, 1, 'us-east-1c'],
     ],
   );
-  assert.deepEqual(validateCluster(cluster, instanceGroups), []);
+  assert.deepEqual(checkClusterSpec(cluster, instanceGroups), []);
   assert.deepEqual(
     cluster.spec.subnets.map((s) => [s.name, s.type, s.cidr]),
     [
@@ -65,7 +65,7 @@ test('a 3-zone HA public cluster has the groups a kops user expects and validate
 
 test('private topology adds utility /22s and a bastion group in them', () => {
   const { cluster, instanceGroups } = buildClusterSpec({ name: 'priv.example.com', zones, topology: 'private', bastion: true, networking: 'calico' });
-  assert.deepEqual(validateCluster(cluster, instanceGroups), []);
+  assert.deepEqual(checkClusterSpec(cluster, instanceGroups), []);
   assert.deepEqual(
     cluster.spec.subnets.map((s) => `${s.name}:${s.type}:${s.cidr}`),
     [
@@ -101,7 +101,7 @@ test('node count is spread across zones, earlier zones taking the remainder', ()
 
 test('an even control-plane count is built as asked and refused by validation', () => {
   const { cluster, instanceGroups } = buildClusterSpec({ name: 'demo.example.com', zones, controlPlaneCount: 2, topology: 'public' });
-  const errors = validateCluster(cluster, instanceGroups);
+  const errors = checkClusterSpec(cluster, instanceGroups);
   assert.ok(errors.some((e) => e.path === 'instanceGroups' && /2 control-plane instances/.test(e.message)), JSON.stringify(errors));
 });
 
@@ -112,7 +112,7 @@ test('three control planes in one zone get numbered groups and distinct etcd mem
     ['control-plane-eu-west-1a-1', 'control-plane-eu-west-1a-2', 'control-plane-eu-west-1a-3'],
   );
   assert.deepEqual(cluster.spec.etcdClusters[0].etcdMembers.map((m) => m.name), ['a-1', 'a-2', 'a-3']);
-  assert.deepEqual(validateCluster(cluster, instanceGroups), []);
+  assert.deepEqual(checkClusterSpec(cluster, instanceGroups), []);
 });
 
 test('explicit control-plane zones, sizes, version, access and image are honoured', () => {
@@ -127,7 +127,7 @@ test('explicit control-plane zones, sizes, version, access and image are honoure
     dnsZone: 'dev.example.com',
     topology: 'public',
   });
-  assert.deepEqual(validateCluster(cluster, instanceGroups), []);
+  assert.deepEqual(checkClusterSpec(cluster, instanceGroups), []);
   const cps = instanceGroups.filter((ig) => isControlPlaneRole(ig.spec.role));
   assert.deepEqual(cps.map((ig) => [ig.metadata.name, ig.spec.machineType]), [
     ['control-plane-us-west-2b', 'm6i.large'],
@@ -146,7 +146,7 @@ test('explicit control-plane zones, sizes, version, access and image are honoure
 test('more zones than eighths of the network are carved finer, still inside and disjoint', () => {
   const many = ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d', 'us-east-1e', 'us-east-1f'];
   const { cluster, instanceGroups } = buildClusterSpec({ name: 'wide.example.com', zones: many, topology: 'private', networkCIDR: '10.0.0.0/16' });
-  assert.deepEqual(validateCluster(cluster, instanceGroups), []);
+  assert.deepEqual(checkClusterSpec(cluster, instanceGroups), []);
   const { cluster: eight } = buildClusterSpec({ name: 'x.example.com', zones: [...many, 'us-east-1a', 'us-east-1b'], topology: 'public' });
   assert.equal(eight.spec.subnets[0].cidr, '172.20.16.0/20');
 });

@@ -15,7 +15,7 @@ import {
   kubernetesVersionWarnings,
   recommendedVersions,
   storedContext,
-  validateCluster,
+  checkClusterSpec,
 } from '../../src/engine/spec/index.js';
 
 const channel = shippedChannel();
@@ -28,7 +28,7 @@ test('the supported range is 1.31.0 to 1.36.x; outside it, or unparsable, is ref
   assert.equal(kubernetesVersionError('2.0.0'), 'Kubernetes 2.0.0 is not supported yet; kopsdeck supports 1.31.0 to 1.36.x, as kops 1.36 does');
   assert.match(kubernetesVersionError('latest')!, /"latest" is not a Kubernetes version like 1\.36\.3/);
   for (const bad of ['1.30.2', '1.37.0']) {
-    const errors = validateCluster(bundleOn(bad).cluster, bundleOn(bad).instanceGroups);
+    const errors = checkClusterSpec(bundleOn(bad).cluster, bundleOn(bad).instanceGroups);
     assert.ok(errors.some((e) => e.path === 'spec.kubernetesVersion' && /supports 1\.31\.0 to 1\.36\.x/.test(e.message)), `${bad}: ${JSON.stringify(errors)}`);
   }
 });
@@ -49,7 +49,7 @@ test('below the recommended patch, or on a deprecated minor, it warns; it does n
   const checked = checkCluster(b.cluster, b.instanceGroups, { channel });
   assert.deepEqual(checked.errors, []);
   assert.deepEqual(checked.warnings.map((w) => w.path), ['spec.kubernetesVersion', 'spec.kubernetesVersion']);
-  assert.deepEqual(validateCluster(b.cluster, b.instanceGroups), [], 'validateCluster returns the errors only');
+  assert.deepEqual(checkClusterSpec(b.cluster, b.instanceGroups), [], 'checkClusterSpec returns the errors only');
 });
 
 test("a stored cluster's version is a warning even outside the range; a version being set is checked in full", () => {
@@ -71,7 +71,7 @@ test("new clusters get the channel's version for kops 1.36, and the image of eac
   assert.equal(image('ControlPlane'), '099720109477/ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20260714', 't3 is amd64');
   const older = buildClusterSpec({ name: 'old.example.com', zones: ['us-east-1a'], topology: 'public', kubernetesVersion: '1.31.14', nodeSize: 't4g.small' });
   assert.equal(older.instanceGroups.find((ig) => ig.spec.role === 'Node')!.spec.image, '099720109477/ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-arm64-server-20260714', 'the channel gives jammy below 1.32');
-  assert.deepEqual(validateCluster(older.cluster, older.instanceGroups), []);
+  assert.deepEqual(checkClusterSpec(older.cluster, older.instanceGroups), []);
   assert.deepEqual(
     recommendedVersions().map((r) => `${r.version}${r.newest ? ' newest' : ''}${r.deprecated ? ' deprecated' : ''}`),
     ['1.36.3 newest', '1.35.7', '1.34.10', '1.33.13', '1.32.13 deprecated', '1.31.14 deprecated'],
@@ -99,12 +99,12 @@ test('networking, access lists and regions as kops 1.36 takes them', () => {
   assert.deepEqual(b.cluster.spec.kubernetesApiAccess, ['pl-0123456789abcdef0', '203.0.113.0/24']);
   // Cilium NodePort with kube-proxy left unset is what kops accepts too; explicitly on is refused.
   delete b.cluster.spec.kubeProxy;
-  assert.deepEqual(validateCluster(b.cluster, b.instanceGroups), []);
+  assert.deepEqual(checkClusterSpec(b.cluster, b.instanceGroups), []);
   b.cluster.spec.kubeProxy = {};
-  assert.equal(validateCluster(b.cluster, b.instanceGroups)[0].path, 'spec.kubeProxy.enabled');
+  assert.equal(checkClusterSpec(b.cluster, b.instanceGroups)[0].path, 'spec.kubeProxy.enabled');
   // A zone the table does not list in a region it knows: refused when set, a warning when already stored (accounts differ).
   const z = buildClusterSpec({ name: 'z.example.com', zones: ['us-west-1a'], topology: 'public' });
-  assert.match(validateCluster(z.cluster, z.instanceGroups)[0].message, /zone us-west-1a does not exist; us-west-1 has us-west-1b, us-west-1c/);
+  assert.match(checkClusterSpec(z.cluster, z.instanceGroups)[0].message, /zone us-west-1a does not exist; us-west-1 has us-west-1b, us-west-1c/);
   const zoned = checkCluster(z.cluster, z.instanceGroups, storedContext(z.cluster));
   assert.deepEqual(zoned.errors, []);
   assert.match(zoned.warnings[0].message, /zone us-west-1a is not one kopsdeck knows \(us-west-1 has us-west-1b, us-west-1c\)/);

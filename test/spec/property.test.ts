@@ -11,7 +11,7 @@ import {
   parseInstanceGroup,
   serialiseCluster,
   serialiseClusterFile,
-  validateCluster,
+  checkClusterSpec,
   validateInstanceGroup,
   type SpecError,
   type SpecResult,
@@ -91,7 +91,7 @@ test('parsers never throw on values that are not text at all', () => {
 test('validators never throw on arbitrary values and return a list of errors', () => {
   fc.assert(
     fc.property(exotic, fc.oneof(exotic, fc.array(exotic)), exotic, (cluster, groups, group) => {
-      assertErrorList(validateCluster(cluster, groups));
+      assertErrorList(checkClusterSpec(cluster, groups));
       assertErrorList(validateInstanceGroup(group, cluster));
       assertErrorList(validateInstanceGroup(group));
     }),
@@ -115,7 +115,7 @@ test('every built spec for known zones and an odd control plane validates clean 
   fc.assert(
     fc.property(optionsArb, fc.boolean(), (options, bastion) => {
       const bundle = buildClusterSpec({ name: 'prop.example.com', ...options, bastion: bastion && options.topology === 'private' });
-      assert.deepEqual(validateCluster(bundle.cluster, bundle.instanceGroups), []);
+      assert.deepEqual(checkClusterSpec(bundle.cluster, bundle.instanceGroups), []);
       const again = parseClusterFile(serialiseClusterFile(bundle));
       assert.ok(again.ok);
       assert.deepEqual(again.value, bundle);
@@ -147,7 +147,7 @@ test('mutated valid specs never make the parser or validator throw', () => {
   fc.assert(
     fc.property(fc.nat(paths.length - 1), exotic, fc.boolean(), (index, replacement, remove) => {
       const mutated = mutate(structuredClone(base), paths[index], replacement, remove);
-      assertErrorList(validateCluster(mutated?.cluster, mutated?.instanceGroups));
+      assertErrorList(checkClusterSpec(mutated?.cluster, mutated?.instanceGroups));
       let text: string;
       try {
         text = stringify(mutated?.cluster);
@@ -156,7 +156,7 @@ test('mutated valid specs never make the parser or validator throw', () => {
       }
       const parsed = parseCluster(text);
       assertResult(parsed);
-      if (parsed.ok) assertErrorList(validateCluster(parsed.value, mutated?.instanceGroups));
+      if (parsed.ok) assertErrorList(checkClusterSpec(parsed.value, mutated?.instanceGroups));
     }),
     { numRuns: 200 },
   );

@@ -10,7 +10,7 @@ import {
   serialiseCluster,
   serialiseClusterFile,
   serialiseInstanceGroup,
-  validateCluster,
+  checkClusterSpec,
 } from '../../src/engine/spec/index.js';
 
 const fixture = readFileSync(fileURLToPath(new URL('./fixtures/kops-cluster.yaml', import.meta.url)), 'utf8');
@@ -67,7 +67,7 @@ test('instance group extras (mixedInstancesPolicy, taints, user data) survive', 
 
 test('the realistic fixture validates clean (Master is accepted as a control-plane role)', () => {
   const { cluster, instanceGroups } = parsedFixture();
-  assert.deepEqual(validateCluster(cluster, instanceGroups), []);
+  assert.deepEqual(checkClusterSpec(cluster, instanceGroups), []);
   assert.equal(instanceGroups.length, 5);
 });
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   buildClusterSpec,
-  validateCluster,
+  checkClusterSpec,
   validateInstanceGroup,
   type ClusterBundle,
 } from '../../src/engine/spec/index.js';
@@ -72,14 +72,14 @@ const cases: Case[] = [
 
 test('the unbroken spec is valid', () => {
   const b = valid();
-  assert.deepEqual(validateCluster(b.cluster, b.instanceGroups), []);
+  assert.deepEqual(checkClusterSpec(b.cluster, b.instanceGroups), []);
 });
 
 for (const c of cases) {
   test(`invalid: ${c.name}`, () => {
     const b = valid();
     c.mutate(b);
-    const errors = validateCluster(b.cluster, b.instanceGroups, c.region ? { region: c.region } : {});
+    const errors = checkClusterSpec(b.cluster, b.instanceGroups, c.region ? { region: c.region } : {});
     const match = errors.find((e) => e.path === c.path && c.message.test(e.message));
     assert.ok(match, `expected ${c.path} ~ ${c.message}; got ${JSON.stringify(errors, null, 1)}`);
   });
@@ -92,7 +92,7 @@ test('every problem is reported at once', () => {
   b.cluster.spec.subnets[1].zone = 'us-east-1q';
   ig(b, 'nodes-us-east-1a').spec.minSize = 9;
   b.cluster.spec.kubernetesVersion = '2.0.0';
-  const paths = validateCluster(b.cluster, b.instanceGroups).map((e) => e.path);
+  const paths = checkClusterSpec(b.cluster, b.instanceGroups).map((e) => e.path);
   for (const expected of ['metadata.name', 'spec.subnets[2].cidr', 'spec.subnets[1].zone', 'instanceGroups[nodes-us-east-1a].spec.minSize', 'spec.kubernetesVersion']) {
     assert.ok(paths.includes(expected), `missing ${expected} in ${paths.join(', ')}`);
   }
@@ -100,7 +100,7 @@ test('every problem is reported at once', () => {
 
 test('gossip names ending in .k8s.local are accepted', () => {
   const b = buildClusterSpec({ name: 'lab.k8s.local', zones: ['eu-west-1a'], topology: 'public' });
-  assert.deepEqual(validateCluster(b.cluster, b.instanceGroups), []);
+  assert.deepEqual(checkClusterSpec(b.cluster, b.instanceGroups), []);
   assert.equal(b.cluster.spec.topology.dns.type, 'None');
   assert.ok(b.cluster.spec.api.loadBalancer);
 });
@@ -123,7 +123,7 @@ test('odd values in odd places (null-prototype objects, shared references) are r
   spec.etcdClusters[0].etcdMembers[1].name = weird;
   spec.subnets[0].name = weird;
   (ig(b, 'nodes-us-east-1a').spec as any).subnets = [weird, weird];
-  const errors = validateCluster(b.cluster, b.instanceGroups);
+  const errors = checkClusterSpec(b.cluster, b.instanceGroups);
   assert.ok(errors.some((e) => e.path === 'spec.etcdClusters[0].etcdMembers[1].name' && /a mapping is used twice/.test(e.message)), JSON.stringify(errors));
   assert.ok(errors.some((e) => e.path === 'instanceGroups[nodes-us-east-1a].spec.subnets[1]' && /listed twice/.test(e.message)));
 });

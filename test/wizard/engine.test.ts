@@ -22,7 +22,7 @@ import {
   type WizardEnvironment,
 } from '../../src/engine/create/index.js';
 import { serialiseClusterFile } from '../../src/engine/spec/parse.js';
-import { validateCluster } from '../../src/engine/spec/validate-cluster.js';
+import { checkClusterSpec } from '../../src/engine/spec/check-cluster-spec.js';
 import { defaultKubernetesVersion } from '../../src/engine/spec/kubernetes-version.js';
 import { cliHarness } from '../helpers/cli-harness.js';
 
@@ -63,7 +63,7 @@ test('the defaults: a valid, highly available cluster over three zones, newest s
   assert.equal(answers.kubernetesVersion, '1.36.3');
   assert.deepEqual(answerProblems(answers, ctxOf(noZones)), []);
   const bundle = buildWizardBundle(answers);
-  assert.deepEqual(validateCluster(bundle.cluster, bundle.instanceGroups), []);
+  assert.deepEqual(checkClusterSpec(bundle.cluster, bundle.instanceGroups), []);
   const groups = bundle.instanceGroups.map((ig) => `${ig.metadata.name}:${ig.spec.role}:${ig.spec.minSize}-${ig.spec.maxSize}`);
   assert.deepEqual(groups, [
     'control-plane-us-east-1a:ControlPlane:1-1',
@@ -110,7 +110,7 @@ test("the review's command line, run as is, produces the wizard's spec (every ch
   set('adminAccess', '203.0.113.0/24, 198.51.100.7/32');
   assert.deepEqual(answerProblems(a, ctxOf(withZones)), []);
   const bundle = buildWizardBundle(a);
-  assert.deepEqual(validateCluster(bundle.cluster, bundle.instanceGroups), []);
+  assert.deepEqual(checkClusterSpec(bundle.cluster, bundle.instanceGroups), []);
   assert.deepEqual(bundle.cluster.spec.kubernetesApiAccess, ['203.0.113.0/24', '198.51.100.7/32']);
   assert.equal(bundle.cluster.spec.dnsZone, 'example.com');
   const nodes = bundle.instanceGroups.filter((ig) => ig.spec.role === 'Node').map((ig) => [ig.spec.machineType, ig.spec.minSize, ig.spec.maxSize]);

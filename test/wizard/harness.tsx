@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { CloudAccess } from '../../src/engine/cloud/access.js';
 import { ClusterStore } from '../../src/engine/store/cluster-store.js';
 import { FileObjectStore } from '../../src/engine/store/file-store.js';
-import type { Route } from '../../src/hooks/routes.js';
+import type { Route } from '../../src/navigation/routes.js';
 import type { Services } from '../../src/hooks/services.js';
 import type { CreateFlowSettings } from '../../src/engine/create/index.js';
 import { CreateClusterScreen } from '../../src/screens/CreateClusterScreen.js';

@@ -57,12 +57,6 @@ export interface CloudInstanceGroup {
   instances: CloudInstance[];
 }
 
-export interface OwnedResourceRow {
-  type: string;
-  name: string;
-  id: string;
-}
-
 export interface CloudProvider {
   /** Instance groups' groups, their members and the instances detached from them, with versions; a few calls whatever the instance count. */
   listInstanceGroups(clusterName: string): Promise<CloudInstanceGroup[]>;
@@ -71,6 +65,4 @@ export interface CloudProvider {
   terminateInstance(instanceId: string, options: { decrementDesiredCapacity: boolean }): Promise<void>;
   /** Takes instances out of their group (surge: the group launches replacements unless decremented). */
   detachInstances(groupName: string, instanceIds: readonly string[], options: { decrementDesiredCapacity: boolean }): Promise<void>;
-  /** Everything the cluster owns, by tags (what `delete cluster` would remove). */
-  listClusterResources(clusterName: string): Promise<OwnedResourceRow[]>;
 }

@@ -14,7 +14,7 @@ import { storeUnreachableByMachines } from '../bootstrap/store-reach.js';
 import type { ClusterBundle } from '../spec/types.js';
 import type { ClusterStore } from '../store/cluster-store.js';
 import { ConflictError } from '../store/object-store.js';
-import type { ModelSnapshot } from '../model/types.js';
+import type { ModelSnapshot } from '../live-model/types.js';
 import type { ValidationAttempt } from '../health/wait-for-validation.js';
 import { kubeconfigPaths } from '../kube/client.js';
 import { watchClusterUntilValid } from './watch-cluster.js';

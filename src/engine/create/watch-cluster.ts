@@ -7,9 +7,9 @@ import type { CloudAccess } from '../cloud/access.js';
 import { liveValidator } from '../health/live-validator.js';
 import { waitForValidation, type ValidationAttempt } from '../health/wait-for-validation.js';
 import { createKubeClient, type KubeClient } from '../kube/client.js';
-import { awsCloudInventory } from '../model/aws-inventory.js';
-import { startLiveCluster } from '../model/live-cluster.js';
-import type { ModelSnapshot } from '../model/types.js';
+import { awsCloudInventory } from '../live-model/aws-inventory.js';
+import { startLiveCluster } from '../live-model/live-cluster.js';
+import type { ModelSnapshot } from '../live-model/types.js';
 import type { InstanceGroup } from '../spec/types.js';
 import { errorMessage } from '../error-message.js';
 

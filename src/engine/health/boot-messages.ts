@@ -3,7 +3,7 @@
 // "has not yet joined" failures. kopsdeck's bootstrap prefixes each of its
 // lines with `kopsdeck-bootstrap:`; other consoles are not quoted.
 import { GetConsoleOutputCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import type { ValidationResult } from './validate-cluster.js';
+import type { ValidationResult } from './validate-cluster-health.js';
 
 const PREFIX = 'kopsdeck-bootstrap:';
 /** At most this many consoles are read per validation: a large failing group must not cost a call per machine. */

@@ -3,8 +3,8 @@
 import type { Clock } from '../clock.js';
 import type { KubeClient } from '../kube/client.js';
 import { checkReadyz } from '../kube/readyz.js';
-import type { LiveCluster } from '../model/live-cluster.js';
-import { validateCluster, type ValidateOptions, type ValidationResult } from './validate-cluster.js';
+import type { LiveCluster } from '../live-model/live-cluster.js';
+import { validateClusterHealth, type ValidateOptions, type ValidationResult } from './validate-cluster-health.js';
 
 export interface LiveValidatorOptions extends ValidateOptions {
   live: LiveCluster;
@@ -21,7 +21,7 @@ export function liveValidator(opts: LiveValidatorOptions): (signal?: AbortSignal
     await Promise.race([opts.live.synced, opts.clock.sleep(opts.syncTimeoutMs ?? 30_000, signal).catch(() => undefined)]);
     await opts.live.refreshCloud().catch(() => undefined);
     const readyz = await checkReadyz(opts.kube, signal);
-    const result = validateCluster(opts.live.model.cluster, opts.live.model, readyz, opts);
+    const result = validateClusterHealth(opts.live.model.cluster, opts.live.model, readyz, opts);
     if (!opts.live.isSynced()) {
       result.failures.push({ kind: 'APIServer', name: 'watch', message: 'the node and pod caches have not synced with the Kubernetes API yet' });
       result.ok = false;

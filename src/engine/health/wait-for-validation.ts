@@ -2,7 +2,7 @@
 // gate: validate repeatedly until N consecutive passes, or give up at the
 // deadline with the last result (so the caller can say exactly what failed).
 import type { Clock } from '../clock.js';
-import type { ValidationResult } from './validate-cluster.js';
+import type { ValidationResult } from './validate-cluster-health.js';
 
 export interface ValidationAttempt {
   attempt: number;

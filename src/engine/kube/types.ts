@@ -2,7 +2,7 @@
 // (JSON strings, not the generated client's Date objects). Lean on purpose:
 // the caches hold 150,000 pods, and every declared field is a promise we read it.
 // src/sim/kube/types.ts declares the server's own shapes apart on purpose (the
-// simulator never imports the engine).
+// simulator imports only pure engine helpers, not these client-side types).
 
 export interface ObjectMeta {
   name: string;

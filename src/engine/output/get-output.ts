@@ -1,7 +1,7 @@
 // Rows and text for `kopsdeck get nodes|instances|ig`, from a model snapshot.
 import { stringify } from 'yaml';
-import { formatAge } from '../model/node-row.js';
-import type { IgRow, InstanceRow, ModelSnapshot, NodeRow } from '../model/types.js';
+import { formatAge } from '../live-model/node-row.js';
+import type { IgRow, InstanceRow, ModelSnapshot, NodeRow } from '../live-model/types.js';
 import { renderTextTable, type OutputFormat } from './text-table.js';
 
 export const NODE_COLUMNS = ['NAME', 'STATUS', 'ROLE', 'INSTANCEGROUP', 'ZONE', 'VERSION', 'PODS', 'TAINTS', 'AGE', 'INSTANCE'];

@@ -1,7 +1,7 @@
 // `kopsdeck validate cluster` output in kops' sections: INSTANCE GROUPS, NODE
 // STATUS, VALIDATION ERRORS, then "Your cluster X is ready" or "Validation Failed".
 import { stringify } from 'yaml';
-import type { ValidationResult } from '../health/validate-cluster.js';
+import type { ValidationResult } from '../health/validate-cluster-health.js';
 import { renderTextTable, type OutputFormat } from './text-table.js';
 
 export function formatValidation(result: ValidationResult, format: OutputFormat): string {

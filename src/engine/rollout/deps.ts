@@ -3,7 +3,7 @@
 // validator. aws-rollout-cloud.ts and kube-rollout.ts implement them over the
 // real clients; the unit tests use fakes.
 import type { Clock } from '../clock.js';
-import type { ValidationResult } from '../health/validate-cluster.js';
+import type { ValidationResult } from '../health/validate-cluster-health.js';
 import type { DrainProgress, DrainResult } from '../kube/node-ops.js';
 import type { NodePodRow } from '../kube/node-pods.js';
 import type { ClusterStore } from '../store/cluster-store.js';

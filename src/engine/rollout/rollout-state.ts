@@ -3,7 +3,7 @@
 // validation checks, what is being waited for, drains that are blocked, the
 // pending confirmation, and the ETA. A hook keeps one of these per run.
 import type { BlockedPod } from '../kube/node-ops.js';
-import type { ValidationFailure } from '../health/validate-cluster.js';
+import type { ValidationFailure } from '../health/validate-cluster-health.js';
 import type { ConfirmRequest, InstanceStep, RolloutEvent, RolloutPlan, RolloutResult } from './types.js';
 
 export type StepState = 'pending' | 'running' | 'done';

@@ -4,7 +4,7 @@
 import type { PdbRef } from '../kube/node-pods.js';
 import type { WorkloadReplicas } from '../kube/workload-replicas.js';
 import type { DrainProgress, BlockedPod } from '../kube/node-ops.js';
-import type { ValidationFailure } from '../health/validate-cluster.js';
+import type { ValidationFailure } from '../health/validate-cluster-health.js';
 
 /**
  * Per instance, in order. `detach` only when the instance surges; bastions skip cordon..post-drain.

@@ -6,7 +6,7 @@ import { linkedSignal } from '../abort/linked-signal.js';
 import type { RolloutGroupView, RolloutKube, RolloutNode } from './deps.js';
 import type { RunContext } from './run-context.js';
 import type { GroupKind } from './types.js';
-import type { ValidationFailure } from '../health/validate-cluster.js';
+import type { ValidationFailure } from '../health/validate-cluster-health.js';
 
 /** The cluster did not come back to health in time: the rollout stops here. */
 export class ValidationTimeoutError extends Error {

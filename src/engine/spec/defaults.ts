@@ -2,7 +2,7 @@
 // would write for a set of options: the same names, CIDRs and defaults, so a
 // kops user recognises every field. The Kubernetes version and the machine
 // images come from the channel. The builder never fails; it builds what was
-// asked and validateCluster says what is wrong with it, so the CLI and the
+// asked and checkClusterSpec says what is wrong with it, so the CLI and the
 // wizard report every problem at once.
 import type { Channel } from '../channel/channel.js';
 import { architectureOfMachineType } from '../channel/architecture.js';

@@ -4,7 +4,7 @@ export * from './spec-error.js';
 export * from './parse.js';
 export * from './defaults.js';
 export * from './set-path.js';
-export * from './validate-cluster.js';
+export * from './check-cluster-spec.js';
 export * from './validate-instance-group.js';
 export * from './versions.js';
 export * from './kubernetes-version.js';

@@ -5,8 +5,8 @@
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import type { CreatePhase } from '../../engine/create/index.js';
-import type { ModelSnapshot } from '../../engine/model/types.js';
-import type { KeyAction } from '../../hooks/actions.js';
+import type { ModelSnapshot } from '../../engine/live-model/types.js';
+import type { KeyAction } from '../../input/actions.js';
 import { useBodySize } from '../../hooks/useBodySize.js';
 import type { ClusterCreation, TaskProgress } from '../../hooks/useClusterCreation.js';
 import { useScreenActions } from '../../hooks/useKeymap.js';

@@ -11,10 +11,10 @@ import { renderPlan, summarizePlan } from '../../engine/reconcile/render-plan.js
 import { formatSpecErrors } from '../../engine/spec/spec-error.js';
 import { serialiseClusterFile } from '../../engine/spec/parse.js';
 import type { ClusterBundle } from '../../engine/spec/types.js';
-import { checkCluster } from '../../engine/spec/validate-cluster.js';
+import { checkCluster } from '../../engine/spec/check-cluster-spec.js';
 import { shippedChannel } from '../../engine/channel/load-channel.js';
 import { TextView, TEXT_VIEW_CHROME_ROWS } from '../../components/TextView.js';
-import type { KeyAction } from '../../hooks/actions.js';
+import type { KeyAction } from '../../input/actions.js';
 import { useServices } from '../../hooks/services.js';
 import { useAsync } from '../../hooks/useAsync.js';
 import { useBodySize } from '../../hooks/useBodySize.js';

@@ -16,7 +16,7 @@ import {
   type WizardAnswers,
   type WizardStep,
 } from '../../engine/create/index.js';
-import type { KeyAction } from '../../hooks/actions.js';
+import type { KeyAction } from '../../input/actions.js';
 import { useBodySize } from '../../hooks/useBodySize.js';
 import type { CreateWizard } from '../../hooks/useCreateWizard.js';
 import { useScreenActions } from '../../hooks/useKeymap.js';

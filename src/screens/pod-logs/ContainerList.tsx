@@ -4,8 +4,8 @@
 import { Box, Text } from 'ink';
 import { Table, TABLE_CHROME_ROWS } from '../../components/Table.js';
 import type { ContainerInfo } from '../../engine/kube/pod-containers.js';
-import type { KeyAction } from '../../hooks/actions.js';
-import type { Route } from '../../hooks/routes.js';
+import type { KeyAction } from '../../input/actions.js';
+import type { Route } from '../../navigation/routes.js';
 import { useBodySize } from '../../hooks/useBodySize.js';
 import { useScreenActions } from '../../hooks/useKeymap.js';
 import { useRouter } from '../../hooks/useRouter.js';

@@ -8,7 +8,7 @@ import { Loading } from '../../components/Loading.js';
 import { apiMessage } from '../../engine/kube/client.js';
 import { containersOf, type PodWithContainers } from '../../engine/kube/pod-containers.js';
 import { podPath } from '../../engine/kube/pod-ops.js';
-import type { Route } from '../../hooks/routes.js';
+import type { Route } from '../../navigation/routes.js';
 import { useAsync } from '../../hooks/useAsync.js';
 import { useBodySize } from '../../hooks/useBodySize.js';
 import { useScreenActions } from '../../hooks/useKeymap.js';

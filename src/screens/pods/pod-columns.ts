@@ -2,8 +2,8 @@
 // OWNER: NAMESPACE NAME READY STATUS RESTARTS NODE AGE OWNER. AGE is told
 // against the cluster's clock (the simulator's time on the simulator), as on
 // the nodes screen.
-import { formatAge } from '../../engine/model/node-row.js';
-import type { PodRow } from '../../engine/model/pod-rows.js';
+import { formatAge } from '../../engine/live-model/node-row.js';
+import type { PodRow } from '../../engine/live-model/pod-rows.js';
 import type { Column } from '../../hooks/useTable.js';
 
 /** Where a pod is on its way: yellow while it starts or stops, red when something is wrong. */

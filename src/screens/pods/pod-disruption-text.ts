@@ -2,7 +2,7 @@
 // brings it back (its controller, the kubelet of a static pod, nobody) and
 // whether its PodDisruptionBudget has a say (an eviction asks it; a delete
 // does not).
-import type { PodRow } from '../../engine/model/pod-rows.js';
+import type { PodRow } from '../../engine/live-model/pod-rows.js';
 
 export function podRefText(row: Pick<PodRow, 'namespace' | 'name'>): string {
   return `${row.namespace}/${row.name}`;

@@ -5,7 +5,7 @@
 // Instances a surge detached and did not terminate yet are named: they keep
 // running outside their group until the rollout runs again.
 import { Box, Text } from 'ink';
-import type { InstanceRow } from '../../hooks/rollout-progress.js';
+import type { InstanceRow } from './rollout-progress.js';
 
 /** Nodes cordoned (or being cordoned) whose drain has not finished. */
 export function cordonedNotDrained(rows: readonly InstanceRow[]): InstanceRow[] {

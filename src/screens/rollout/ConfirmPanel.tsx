@@ -139,27 +139,7 @@ function ReplacePanel({ request, remaining, width }: ConfirmPanelProps) {
         <Text wrap="truncate-end">{`Why: ${request.reason}`}</Text>
       )}
       <Text wrap="truncate-end">{noDrainSentence(request)}</Text>
-      <ChoiceLine
-        width={width - 4}
-        choices={[
-          { key: 'y', color: 'green', long: 'replace it', essential: true },
-          { key: 's', long: 'skip this instance (not replaced)', short: 'skip (not replaced)', essential: true },
-          { key: 'p', long: 'replace it, then pause after it', short: 'replace, then pause' },
-          { key: 'x', color: 'red', long: 'abort…', essential: true },
-        ]}
-      />
-      <ChoiceLine
-        width={width - 4}
-        choices={[
-          {
-            key: 'a',
-            color: 'yellow',
-            long: `yes to this instance and all ${remaining} remaining: no more questions, every later replacement and drain starts on its own (asks you to confirm; p still pauses, x still aborts)`,
-            short: `yes to this and all ${remaining} remaining, no more questions (asks first)`,
-            essential: true,
-          },
-        ]}
-      />
+      <Answers drain={false} remaining={remaining} width={width} />
     </Box>
   );
 }
@@ -199,12 +179,23 @@ function DrainPanel({ request, lines, scroll, listRows, remaining, width }: Conf
       <Text dimColor wrap="truncate-end">
         {more > 0 || scroll.offset > 0 ? `${more} more line(s) below; j/k scroll` : ' '}
       </Text>
+      <Answers drain remaining={remaining} width={width} />
+    </Box>
+  );
+}
+
+/** The answers to the question, on two lines: for a drain, or for a replacement without one. */
+function Answers({ drain, remaining, width }: { drain: boolean; remaining: number; width: number }) {
+  const it = drain ? 'node' : 'instance';
+  const later = drain ? 'every later drain starts on its own' : 'every later replacement and drain starts on its own';
+  return (
+    <>
       <ChoiceLine
         width={width - 4}
         choices={[
-          { key: 'y', color: 'green', long: 'drain and replace it', short: 'drain', essential: true },
-          { key: 's', long: 'skip this node (not replaced)', short: 'skip (not replaced)', essential: true },
-          { key: 'p', long: 'drain it, then pause after this node', short: 'drain, then pause' },
+          { key: 'y', color: 'green', long: drain ? 'drain and replace it' : 'replace it', short: drain ? 'drain' : 'replace it', essential: true },
+          { key: 's', long: `skip this ${it} (not replaced)`, short: 'skip (not replaced)', essential: true },
+          { key: 'p', long: drain ? 'drain it, then pause after this node' : 'replace it, then pause after it', short: drain ? 'drain, then pause' : 'replace, then pause' },
           { key: 'x', color: 'red', long: 'abort…', essential: true },
         ]}
       />
@@ -214,13 +205,13 @@ function DrainPanel({ request, lines, scroll, listRows, remaining, width }: Conf
           {
             key: 'a',
             color: 'yellow',
-            long: `yes to this node and all ${remaining} remaining: no more questions, every later drain starts on its own (asks you to confirm; p still pauses, x still aborts)`,
+            long: `yes to this ${it} and all ${remaining} remaining: no more questions, ${later} (asks you to confirm; p still pauses, x still aborts)`,
             short: `yes to this and all ${remaining} remaining, no more questions (asks first)`,
             essential: true,
           },
         ]}
       />
-    </Box>
+    </>
   );
 }
 

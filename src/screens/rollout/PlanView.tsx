@@ -4,7 +4,7 @@
 import { Box, Text } from 'ink';
 import { TextView, TEXT_VIEW_CHROME_ROWS } from '../../components/TextView.js';
 import { describePlan, renderPlanTable, type RolloutPlan } from '../../engine/rollout/index.js';
-import type { RolloutSessionState } from '../../hooks/rollout-session.js';
+import type { RolloutSessionState } from '../../sessions/rollout-session-state.js';
 import type { Scroll } from '../../hooks/useScroll.js';
 import { displayWidth } from '../../engine/output/display-width.js';
 

@@ -1,21 +1,21 @@
 // The supervised rolling update of one cluster: first the plan (kops' table,
 // the order, the estimate), then the live run, with the drain question
 // before every drain. The run lives in a session above the router
-// (hooks/rollout-session.ts): leaving this screen does not stop it, and
+// (sessions/rollout-session.ts): leaving this screen does not stop it, and
 // coming back shows it where it is. A rollout another process runs (the CLI,
-// another console) is watched instead, read-only (hooks/rollout-watch.ts),
+// another console) is watched instead, read-only (sessions/rollout-watch.ts),
 // until it ends or stops.
 import { Box, Text } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { Loading } from '../../components/Loading.js';
-import { describeNext, describeNow, instanceRows, progressOf, resultLine } from '../../hooks/rollout-progress.js';
-import type { RolloutSessionState } from '../../hooks/rollout-session.js';
+import { describeNext, describeNow, instanceRows, progressOf, resultLine } from './rollout-progress.js';
+import type { RolloutSessionState } from '../../sessions/rollout-session-state.js';
 import { useBodySize } from '../../hooks/useBodySize.js';
 import { useScreenActions } from '../../hooks/useKeymap.js';
 import { useRollout } from '../../hooks/useRollout.js';
 import { useRolloutWatch } from '../../hooks/useRolloutWatch.js';
-import { watchRows } from '../../hooks/rollout-watch-progress.js';
+import { watchRows } from './rollout-watch-progress.js';
 import { useRouter } from '../../hooks/useRouter.js';
 import { useScroll } from '../../hooks/useScroll.js';
 import { useShell } from '../../hooks/useShell.js';

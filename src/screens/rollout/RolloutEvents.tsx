@@ -6,8 +6,8 @@
 // the steps too few, so a small terminal keeps the header and the keys.
 import { useCallback } from 'react';
 import { LiveEventList } from '../../components/LiveEventList.js';
-import { rolloutEvents, type EventRow } from '../../engine/model/event-rows.js';
-import type { InstanceRow } from '../../hooks/rollout-progress.js';
+import { rolloutEvents, type EventRow } from '../../engine/live-model/event-rows.js';
+import type { InstanceRow } from './rollout-progress.js';
 import { useClusterEvents } from '../../hooks/useClusterEvents.js';
 
 /** At most a title and four Events... */

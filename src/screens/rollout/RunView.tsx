@@ -8,8 +8,8 @@ import { fitPieces, type Piece } from '../../components/fit-pieces.js';
 import { compactChips, StepChips, type Chip } from '../../components/StepChips.js';
 import { formatDuration } from '../../engine/rollout/index.js';
 import type { BlockedPod } from '../../engine/kube/node-ops.js';
-import { drainTimeLeft, type Eta, type InstanceRow, type Progress } from '../../hooks/rollout-progress.js';
-import type { RolloutSessionState } from '../../hooks/rollout-session.js';
+import { drainTimeLeft, type Eta, type InstanceRow, type Progress } from './rollout-progress.js';
+import type { RolloutSessionState } from '../../sessions/rollout-session-state.js';
 import { terminalSafe } from '../../engine/output/terminal-safe.js';
 import { distinctTruncate } from '../../engine/output/distinct-truncate.js';
 
@@ -36,7 +36,9 @@ export function RunHeader({ state, progress, now, next, width }: { state: Rollou
     ...(wave ? [{ long: `${wave.group} wave ${wave.wave}/${wave.waves}`, short: `wave ${wave.wave}/${wave.waves}` }] : []),
   ];
   const shown = fitPieces(pieces, width, '  ·  ', ' · ');
-  const separator = shown.length === pieces.length ? '  ·  ' : ' · ';
+  // The short form of the line is joined by narrower separators, as fitPieces measured it.
+  const compact = shown.length < pieces.length || shown.some((p) => p.text !== pieces[p.index].long);
+  const separator = compact ? ' · ' : '  ·  ';
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">

@@ -5,9 +5,9 @@
 // what r does here.
 import { Box, Text } from 'ink';
 import { watchedCounts, type OtherRun, type WatchedRollout } from '../../engine/rollout/index.js';
-import type { InstanceRow } from '../../hooks/rollout-progress.js';
-import { holderLine, lastRecordLine, requestLine, watchNext, watchNow, watchStatus } from '../../hooks/rollout-watch-progress.js';
-import { WATCH_POLL_MS } from '../../hooks/rollout-watch.js';
+import type { InstanceRow } from './rollout-progress.js';
+import { holderLine, lastRecordLine, requestLine, watchNext, watchNow, watchStatus } from './rollout-watch-progress.js';
+import { WATCH_POLL_MS } from '../../sessions/rollout-watch.js';
 import { StepList } from './RunView.js';
 
 const WIDE = 120;

@@ -2,9 +2,10 @@
 // a drain question, the abort question, the run, the result). The same list
 // drives dispatch, the footer and the `?` help.
 import type { OtherRun } from '../../engine/rollout/index.js';
-import type { KeyAction } from '../../hooks/actions.js';
-import type { RolloutWatch } from '../../hooks/rollout-watch.js';
-import type { RolloutSession, RolloutSessionState } from '../../hooks/rollout-session.js';
+import type { KeyAction } from '../../input/actions.js';
+import type { RolloutWatch } from '../../sessions/rollout-watch.js';
+import type { RolloutSession } from '../../sessions/rollout-session.js';
+import type { RolloutSessionState } from '../../sessions/rollout-session-state.js';
 import type { Router } from '../../hooks/useRouter.js';
 import type { Shell } from '../../hooks/useShell.js';
 

@@ -1,7 +1,8 @@
 // Shapes shared by the simulated Kubernetes API server. Objects are plain JSON
 // and treated as immutable once stored: a change makes a new object, so the
 // store, watch events and cached JSON can share them safely. Declared apart
-// from src/engine/kube/types.ts on purpose: the simulator never imports the engine.
+// from src/engine/kube/types.ts on purpose: these are the server's own shapes,
+// and the simulator imports only pure engine helpers, not the client's types.
 
 export interface OwnerReference {
   apiVersion: string;

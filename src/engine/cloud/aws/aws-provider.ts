@@ -6,11 +6,10 @@ import {
   SetDesiredCapacityCommand,
   TerminateInstanceInAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
-import type { CloudInstanceGroup, CloudProvider, OwnedResourceRow } from '../provider.js';
+import type { CloudInstanceGroup, CloudProvider } from '../provider.js';
 import { inBatches } from './batches.js';
 import type { AwsClients } from './clients.js';
 import { readInstanceGroups } from './instance-groups.js';
-import { planDelete } from '../../reconcile/delete.js';
 
 /** Most ids one DetachInstances call accepts. */
 const DETACH_BATCH = 20;
@@ -50,9 +49,5 @@ export class AwsCloudProvider implements CloudProvider {
         new DetachInstancesCommand({ AutoScalingGroupName: groupName, InstanceIds, ShouldDecrementDesiredCapacity: options.decrementDesiredCapacity }),
       );
     }
-  }
-
-  async listClusterResources(clusterName: string): Promise<OwnedResourceRow[]> {
-    return (await planDelete({ clusterName, clients: this.clients })).resources;
   }
 }

@@ -1,7 +1,9 @@
 // The regions and zones the simulator serves (AWS's commercial regions, as an
 // account sees them) and the public images DescribeImages knows. The table is
 // kept apart from src/engine/spec/regions.ts on purpose: the simulator models
-// the cloud independently and never imports the engine.
+// the cloud on its own, so the engine's table is checked against it rather than
+// copied into it (the simulator imports only pure engine helpers, parsers and
+// such, never the engine's view of the cloud).
 import { PREBAKED_NODE_IMAGE_ID } from '../../contracts.js';
 
 const ZONE_LETTERS: Record<string, string> = {

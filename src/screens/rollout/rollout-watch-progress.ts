@@ -3,7 +3,7 @@
 // holder, its request, and, in words, where it is as far as its journal tells
 // and what this console can do about it. Only what the lock and the journal
 // say: questions, pauses, drain progress and validation stay in that process.
-import { describeHolder, formatDuration, type GroupKind, type InstanceStep, type OtherRun, type RolloutRequest, type WatchedRollout } from '../engine/rollout/index.js';
+import { describeHolder, formatDuration, type GroupKind, type InstanceStep, type OtherRun, type RolloutRequest, type WatchedRollout } from '../../engine/rollout/index.js';
 import type { InstanceRow, StepCell } from './rollout-progress.js';
 
 /** One row per instance the journal has, in the order they started. */

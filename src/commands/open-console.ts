@@ -1,13 +1,14 @@
 // `kopsdeck` with no subcommand: open the cloud session (the simulator by
 // default), build the console's services and run it full-screen.
 import { runConsole } from '../console.js';
-import type { Route } from '../hooks/routes.js';
-import type { Services } from '../hooks/services.js';
-import { CliError, exitSilently } from '../commands/cli-error.js';
-import type { CommandContext } from '../commands/command-context.js';
-import { seedDemoCluster } from './demo-cluster.js';
-import { rolloutSessionsFor } from '../hooks/rollout-sessions.js';
+import type { Route } from '../navigation/routes.js';
+import type { Services } from '../sessions/services.js';
+import { CliError, exitSilently } from './cli-error.js';
+import type { CommandContext } from './command-context.js';
+import { seedDemoCluster } from '../startup/demo-cluster.js';
+import { rolloutSessionsFor } from '../sessions/rollout-sessions.js';
 import { FileObjectStore } from '../engine/store/file-store.js';
+import { enableInkRowCache } from '../terminal/ink-row-cache.js';
 
 export async function openConsole(ctx: CommandContext, initialRoute?: Route): Promise<void> {
   // The create wizard may make the store's directory (its first write); any other console only reads,
@@ -30,6 +31,9 @@ export async function openConsole(ctx: CommandContext, initialRoute?: Route): Pr
     region: session.defaultRegion,
     access: session,
   };
+  // Before the first frame, here rather than when app.tsx is imported: Ink alone
+  // rebuilds every cell of every frame (see terminal/ink-row-cache.ts).
+  await enableInkRowCache();
   const result = await runConsole(services, { debug: ctx.globals.debug, initialRoute });
   // However the console ended (q, a signal, a crash of the screen), a rollout it ran stops as a crash
   // would, but lets go of its lock: running it again resumes from its journal without breaking anything.

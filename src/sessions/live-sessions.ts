@@ -8,12 +8,12 @@
 import type { AwsClients } from '../engine/cloud/aws/clients.js';
 import { awsClientsFor, clusterRegion, type CloudAccess } from '../engine/cloud/access.js';
 import { createKubeClient, KubeConfigError, type KubeClient } from '../engine/kube/client.js';
-import { awsCloudInventory } from '../engine/model/aws-inventory.js';
-import { startLiveCluster, type LiveCluster } from '../engine/model/live-cluster.js';
+import { awsCloudInventory } from '../engine/live-model/aws-inventory.js';
+import { startLiveCluster, type LiveCluster } from '../engine/live-model/live-cluster.js';
 import type { InstanceGroup } from '../engine/spec/types.js';
 import type { Services } from './services.js';
 import { perServices } from './per-services.js';
-import { takeHold } from './holds.js';
+import { GracefulSessions } from './session-registry.js';
 import { errorMessage } from '../engine/error-message.js';
 
 export type LiveSessionState =
@@ -222,53 +222,10 @@ export class LiveClusterSession {
   }
 }
 
-interface Entry {
-  session: LiveClusterSession;
-  holders: number;
-  stopTimer?: NodeJS.Timeout;
-}
-
 /** The sessions of one console (one Services value), by cluster name. */
-export class LiveSessions {
-  private readonly entries = new Map<string, Entry>();
-
-  constructor(
-    private readonly services: Services,
-    private readonly options: LiveSessionOptions = {},
-  ) {}
-
-  /** Takes a hold on the cluster's session (starting it if needed); call the returned function to let go. */
-  acquire(cluster: string): { session: LiveClusterSession; release: () => void } {
-    let entry = this.entries.get(cluster);
-    if (!entry) {
-      entry = { session: new LiveClusterSession(cluster, this.services, this.options), holders: 0 };
-      this.entries.set(cluster, entry);
-      entry.session.start();
-    }
-    clearTimeout(entry.stopTimer);
-    const held = entry;
-    const release = takeHold(held, () => {
-      held.stopTimer = setTimeout(() => this.close(cluster, held), this.options.graceMs ?? 1500);
-      held.stopTimer.unref?.();
-    });
-    return { session: held.session, release };
-  }
-
-  /** The session if one is open (for tests and commands). */
-  peek(cluster: string): LiveClusterSession | undefined {
-    return this.entries.get(cluster)?.session;
-  }
-
-  /** Stops every session now (the console is closing). */
-  async closeAll(): Promise<void> {
-    await Promise.all([...this.entries.entries()].map(([cluster, entry]) => this.close(cluster, entry)));
-  }
-
-  private async close(cluster: string, entry: Entry): Promise<void> {
-    clearTimeout(entry.stopTimer);
-    if (this.entries.get(cluster) !== entry) return;
-    this.entries.delete(cluster);
-    await entry.session.stop();
+export class LiveSessions extends GracefulSessions<LiveClusterSession> {
+  constructor(services: Services, options: LiveSessionOptions = {}) {
+    super((cluster) => new LiveClusterSession(cluster, services, options), options.graceMs);
   }
 }
 

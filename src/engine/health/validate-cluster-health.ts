@@ -6,8 +6,8 @@
 import type { ReadyzResult } from '../kube/readyz.js';
 import type { KubeNode, KubePod } from '../kube/types.js';
 import { isNodeReady, readyStatus } from '../kube/node-readiness.js';
-import { nodeRoleFromLabels, roleOfIg, zoneOf } from '../model/node-row.js';
-import type { IgCloudState, IgRole } from '../model/types.js';
+import { nodeRoleFromLabels, roleOfIg, zoneOf } from '../live-model/node-row.js';
+import type { IgCloudState, IgRole } from '../live-model/types.js';
 
 /** What validation reads; ClusterModel satisfies it. */
 export interface ValidationSource {
@@ -64,7 +64,7 @@ export interface ValidateOptions {
 
 export const CONTROL_PLANE_POD_APPS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
 
-export function validateCluster(cluster: string, source: ValidationSource, readyz: ReadyzResult, opts: ValidateOptions = {}): ValidationResult {
+export function validateClusterHealth(cluster: string, source: ValidationSource, readyz: ReadyzResult, opts: ValidateOptions = {}): ValidationResult {
   const failures: ValidationFailure[] = [];
   const nodes: ValidationNode[] = [];
   if (!readyz.ok) failures.push({ kind: 'APIServer', name: 'readyz', message: `the Kubernetes API server is not ready: ${readyz.message}` });

@@ -16,90 +16,22 @@ import {
   planRollout,
   readJournal,
   readLock,
-  reduceRollout,
   startRollout,
   type AbortCordoned,
   type ConfirmAnswer,
   type ConfirmFn,
   type ConnectedRollout,
-  type JournalDocument,
   type RolloutEvent,
-  type RolloutPlan,
   type RolloutRequest,
   type RolloutResult,
   type RolloutRun,
   type RolloutTimings,
-  type RolloutView,
 } from '../engine/rollout/index.js';
 import type { Services } from './services.js';
-import { lockProblem, NoCloudError, planProblem, type RolloutProblem } from './rollout-problems.js';
+import { lockProblem, NoCloudError, planProblem } from './rollout-problems.js';
 import { errorMessage } from '../engine/error-message.js';
 export type { RolloutProblem } from './rollout-problems.js';
-
-export type RolloutPhase = 'idle' | 'planning' | 'plan' | 'running' | 'ended' | 'error';
-
-
-export interface RolloutSessionState {
-  cluster: string;
-  phase: RolloutPhase;
-  force: boolean;
-  /** What planning is doing right now. */
-  step?: string;
-  /** The plan shown before starting, then the run's own. */
-  plan?: RolloutPlan;
-  /** An earlier run that did not finish: starting resumes it. */
-  unfinished?: Pick<JournalDocument, 'status' | 'reason' | 'entries' | 'planned'> & {
-    /** The plan is that rollout's own request, so starting continues exactly it. */
-    resumesAsStarted: boolean;
-  };
-  problem?: RolloutProblem;
-  view: RolloutView;
-  result?: RolloutResult;
-  /** The user answered "yes to all remaining": later drains are not asked about. */
-  yesToAll: boolean;
-  /** Clock ms. */
-  runStartedAt?: number;
-  /** Clock ms each running step started, by `${instanceId}/${step}`. */
-  stepStarts: ReadonlyMap<string, number>;
-  /** The wait between waves, while it lasts. */
-  interval?: { group: string; ms: number; startedAt: number };
-  /** Clock ms of the latest ETA event. */
-  etaAt?: number;
-  /** Time the run has waited for a person (a drain question, a pause): the ETA stands still meanwhile. */
-  personWait: PersonWait;
-  /** personWait.totalMs when the latest ETA came. */
-  personWaitAtEta: number;
-  /** The last few things worth telling (skips, uncordons, pauses). */
-  notes: readonly string[];
-  timings: RolloutTimings;
-}
-
-export interface PersonWait {
-  /** Clock ms of finished waits. */
-  totalMs: number;
-  /** The wait going on now: since when, and for what. */
-  current?: { since: number; for: 'answer' | 'resume' };
-}
-
-/** What the run waits for from a person, if anything: an answer to its question, or a resume. */
-export function personWaitOf(view: RolloutView): 'answer' | 'resume' | undefined {
-  if (view.confirm) return 'answer';
-  if (view.status === 'paused') return 'resume';
-  return undefined;
-}
-
-/** Clock ms waited for a person up to `now`. */
-export function personWaitedMs(wait: PersonWait, now: number): number {
-  return wait.totalMs + (wait.current ? Math.max(0, now - wait.current.since) : 0);
-}
-
-/** The wait after `view`: a finished wait is added to the total, a new one starts its clock. */
-export function nextPersonWait(wait: PersonWait, view: RolloutView, now: number): PersonWait {
-  const waitingFor = personWaitOf(view);
-  if (waitingFor === wait.current?.for) return wait;
-  const totalMs = personWaitedMs(wait, now);
-  return { totalMs, current: waitingFor ? { since: now, for: waitingFor } : undefined };
-}
+import { addNote, foldRolloutEvent, personWaitedMs, type RolloutSessionState } from './rollout-session-state.js';
 
 export interface RolloutSessionOptions {
   /** Shorter waits (tests); kops' defaults otherwise. */
@@ -107,8 +39,6 @@ export interface RolloutSessionOptions {
   /** Who holds the rollout lock, for others to see. */
   holder?: string;
 }
-
-const MAX_NOTES = 4;
 
 export class RolloutSession {
   private current: RolloutSessionState;
@@ -378,60 +308,7 @@ export class RolloutSession {
   }
 
   private onEvent(event: RolloutEvent): void {
-    const state = this.current;
-    const view = reduceRollout(state.view, event);
-    const change: Partial<RolloutSessionState> = { view, personWait: nextPersonWait(state.personWait, view, this.now()) };
-    switch (event.type) {
-      case 'plan':
-        change.plan = event.plan;
-        break;
-      case 'step-started': {
-        const starts = new Map(state.stepStarts);
-        starts.set(`${event.instanceId}/${event.step}`, this.now());
-        change.stepStarts = starts;
-        change.interval = undefined;
-        break;
-      }
-      case 'wave-started':
-      case 'group-started':
-        change.interval = undefined;
-        break;
-      case 'interval':
-        change.interval = { group: event.group, ms: event.ms, startedAt: this.now() };
-        break;
-      case 'eta':
-        change.etaAt = this.now();
-        change.personWaitAtEta = personWaitedMs(change.personWait!, this.now());
-        break;
-      case 'skipped':
-        change.notes = addNote(state.notes, `Skipped ${event.instanceId} (not replaced): ${event.reason}.`);
-        break;
-      case 'uncordoned':
-        change.notes = addNote(state.notes, `Uncordoned ${event.nodeName}: ${event.reason ?? 'the rollout stopped before it was drained'}.`);
-        break;
-      case 'skip-requested':
-        change.notes = addNote(state.notes, `Skipping ${event.nodeName}: cancelling its drain, then uncordoning it.`);
-        break;
-      case 'pause-after-current':
-        if (event.scheduled) change.notes = addNote(state.notes, 'The rollout pauses once the instance(s) in progress are replaced and validated.');
-        break;
-      case 'paused':
-        change.notes = addNote(
-          state.notes,
-          // No key in a note: notes outlive the pause (the key bar says what p does while paused).
-          event.at === 'instance' ? 'Paused after the instance(s) in progress, as asked.' : 'Paused: the rollout holds before its next step.',
-        );
-        break;
-      case 'resumed':
-        change.notes = addNote(state.notes, 'Resumed.');
-        break;
-      case 'lock-taken-over':
-        change.notes = addNote(state.notes, `Took over the rollout lock: ${event.reason}.`);
-        break;
-      default:
-        break;
-    }
-    this.set(change);
+    this.set(foldRolloutEvent(this.current, event, () => this.now()));
   }
 
   private finished(run: RolloutRun, result: RolloutResult): void {
@@ -457,8 +334,4 @@ export class RolloutSession {
   }
 }
 
-
-function addNote(notes: readonly string[], text: string): string[] {
-  return [...notes, text].slice(-MAX_NOTES);
-}
 

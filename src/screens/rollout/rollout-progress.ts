@@ -2,8 +2,8 @@
 // row per instance in the order the plan will take them (with each step's
 // state and duration), how many are done, the ETA, and, in words, what is
 // happening now and what happens next.
-import { formatDuration, type GroupKind, type InstanceStep, type InstanceView, type RolloutPlan } from '../engine/rollout/index.js';
-import { personWaitedMs, type RolloutSessionState } from './rollout-session.js';
+import { formatDuration, type GroupKind, type InstanceStep, type InstanceView, type RolloutPlan } from '../../engine/rollout/index.js';
+import { personWaitedMs, type RolloutSessionState } from '../../sessions/rollout-session-state.js';
 
 /** stopped: it was running when the rollout ended (aborted, failed). */
 export type StepStatus = 'pending' | 'running' | 'done' | 'stopped';

@@ -1,5 +1,5 @@
 // One instance of something per Services value (a console session), made on
-// first use: the registries of live cluster sessions and of rollouts.
+// first use: the registries of live cluster sessions, of event feeds and of rollouts.
 import type { Services } from './services.js';
 
 export function perServices<T, O>(make: (services: Services, options?: O) => T): (services: Services, options?: O) => T {

@@ -1,9 +1,9 @@
 // The `:` command line: commands are data (name, aliases, what it does), parsed
 // and completed here; the screen registry contributes the commands that open screens.
-import type { Router } from './useRouter.js';
-import type { Shell, Completion } from './useShell.js';
-import type { Services } from './services.js';
-import type { ScreenContext } from './useKeymap.js';
+import type { Router } from '../hooks/useRouter.js';
+import type { Shell, Completion } from '../hooks/useShell.js';
+import type { Services } from '../hooks/services.js';
+import type { ScreenContext } from '../hooks/useKeymap.js';
 
 export interface CommandContext {
   router: Router;

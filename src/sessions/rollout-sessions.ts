@@ -4,50 +4,41 @@
 // its result for when its screen is opened again.
 import type { Services } from './services.js';
 import { perServices } from './per-services.js';
-import { takeHold } from './holds.js';
+import { SessionRegistry, type SessionEntry } from './session-registry.js';
 import { RolloutSession, type RolloutSessionOptions } from './rollout-session.js';
-
-interface Entry {
-  session: RolloutSession;
-  holders: number;
-}
 
 /** Sessions by cluster, for one console (one Services value). */
 export class RolloutSessions {
-  private readonly entries = new Map<string, Entry>();
+  private readonly registry: SessionRegistry<RolloutSession>;
 
-  constructor(
-    private readonly services: Services,
-    private readonly options: RolloutSessionOptions = {},
-  ) {}
+  constructor(services: Services, options: RolloutSessionOptions = {}) {
+    this.registry = new SessionRegistry<RolloutSession>({
+      make: (cluster) => new RolloutSession(cluster, services, options),
+      idle: (cluster, entry) => this.closeIfIdle(cluster, entry),
+    });
+  }
 
   /** Holds the cluster's session while a screen shows it. */
   acquire(cluster: string): { session: RolloutSession; release(): void } {
-    let entry = this.entries.get(cluster);
-    if (!entry) {
-      entry = { session: new RolloutSession(cluster, this.services, this.options), holders: 0 };
-      this.entries.set(cluster, entry);
-    }
-    const held = entry;
-    return { session: held.session, release: takeHold(held, () => this.closeIfIdle(cluster, held)) };
+    return this.registry.acquire(cluster);
   }
 
   /** The session if one exists (tests, commands, other screens). */
   peek(cluster: string): RolloutSession | undefined {
-    return this.entries.get(cluster)?.session;
+    return this.registry.peek(cluster);
   }
 
   /** Clusters whose rollout is running now. */
   running(): string[] {
-    return [...this.entries.entries()].filter(([, e]) => e.session.running).map(([cluster]) => cluster);
+    return this.registry.all().filter(([, e]) => e.session.running).map(([cluster]) => cluster);
   }
 
   /** Stops every running rollout at once (the console is closing), letting go of their locks. */
   async interruptAll(reason: string): Promise<void> {
-    await Promise.all([...this.entries.values()].map((entry) => entry.session.interrupt(reason)));
+    await Promise.all(this.registry.all().map(([, entry]) => entry.session.interrupt(reason)));
   }
 
-  private closeIfIdle(cluster: string, entry: Entry): void {
+  private closeIfIdle(cluster: string, entry: SessionEntry<RolloutSession>): void {
     if (entry.holders > 0) return;
     if (entry.session.running) {
       // Nobody is looking, but the run goes on: close once it ends.
@@ -58,9 +49,9 @@ export class RolloutSessions {
       });
       return;
     }
-    if (this.entries.get(cluster) !== entry) return;
+    if (!this.registry.isCurrent(cluster, entry)) return;
     // An ended rollout keeps its result for when its screen is opened again.
-    if (entry.session.getState().phase !== 'ended') this.entries.delete(cluster);
+    if (entry.session.getState().phase !== 'ended') this.registry.drop(cluster, entry);
     void entry.session.close();
   }
 }

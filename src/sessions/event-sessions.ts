@@ -5,8 +5,8 @@
 // caches, and a feed costs one watch.
 import type { Clock } from '../engine/clock.js';
 import { createKubeClient, type KubeClient } from '../engine/kube/client.js';
-import { EventFeed } from '../engine/model/event-feed.js';
-import { takeHold } from './holds.js';
+import { EventFeed } from '../engine/live-model/event-feed.js';
+import { GracefulSessions } from './session-registry.js';
 import { perServices } from './per-services.js';
 import type { Services } from './services.js';
 
@@ -87,47 +87,10 @@ export class EventSession {
   }
 }
 
-interface Entry {
-  session: EventSession;
-  holders: number;
-  stopTimer?: NodeJS.Timeout;
-}
-
 /** The Event feeds of one console (one Services value), by cluster name. */
-export class EventSessions {
-  private readonly entries = new Map<string, Entry>();
-
-  constructor(
-    private readonly services: Services,
-    private readonly options: EventSessionOptions = {},
-  ) {}
-
-  /** Takes a hold on the cluster's feed (starting it if needed); call release to let go. */
-  acquire(cluster: string): { session: EventSession; release: () => void } {
-    let entry = this.entries.get(cluster);
-    if (!entry) {
-      entry = { session: new EventSession(cluster, this.services, this.options), holders: 0 };
-      this.entries.set(cluster, entry);
-      entry.session.start();
-    }
-    clearTimeout(entry.stopTimer);
-    const held = entry;
-    const release = takeHold(held, () => {
-      held.stopTimer = setTimeout(() => void this.close(cluster, held), this.options.graceMs ?? 1500);
-      held.stopTimer.unref?.();
-    });
-    return { session: held.session, release };
-  }
-
-  async closeAll(): Promise<void> {
-    await Promise.all([...this.entries.entries()].map(([cluster, entry]) => this.close(cluster, entry)));
-  }
-
-  private async close(cluster: string, entry: Entry): Promise<void> {
-    clearTimeout(entry.stopTimer);
-    if (this.entries.get(cluster) !== entry) return;
-    this.entries.delete(cluster);
-    await entry.session.stop();
+export class EventSessions extends GracefulSessions<EventSession> {
+  constructor(services: Services, options: EventSessionOptions = {}) {
+    super((cluster) => new EventSession(cluster, services, options), options.graceMs);
   }
 }
 

@@ -39,7 +39,7 @@ export function storedContext(stored: unknown): Pick<ValidationContext, 'storedK
 }
 
 /** The errors of checkCluster: what makes the spec unacceptable. */
-export function validateCluster(cluster: unknown, instanceGroups: unknown, context: ValidationContext = {}): SpecError[] {
+export function checkClusterSpec(cluster: unknown, instanceGroups: unknown, context: ValidationContext = {}): SpecError[] {
   return checkCluster(cluster, instanceGroups, context).errors;
 }
 
