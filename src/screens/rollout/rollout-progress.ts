@@ -124,7 +124,8 @@ export function progressOf(state: RolloutSessionState, rows: readonly InstanceRo
   return { done, skipped, total: rows.length, elapsedMs, eta: etaOf(state, now) };
 }
 
-const STEP_WORDS: Record<InstanceStep, string> = {
+/** Each step in words, for "what happens next" (a watched run in another process says confirm for the answer). */
+export const STEP_WORDS: Record<InstanceStep, string> = {
   confirm: 'your answer',
   detach: 'detach (a replacement launches first)',
   cordon: 'cordon',

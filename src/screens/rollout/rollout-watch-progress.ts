@@ -4,7 +4,7 @@
 // and what this console can do about it. Only what the lock and the journal
 // say: questions, pauses, drain progress and validation stay in that process.
 import { describeHolder, formatDuration, type GroupKind, type InstanceStep, type OtherRun, type RolloutRequest, type WatchedRollout } from '../../engine/rollout/index.js';
-import type { InstanceRow, StepCell } from './rollout-progress.js';
+import { STEP_WORDS as OWN_RUN_STEP_WORDS, type InstanceRow, type StepCell } from './rollout-progress.js';
 
 /** One row per instance the journal has, in the order they started. */
 export function watchRows(watched: WatchedRollout | undefined, kinds: ReadonlyMap<string, GroupKind>, now: number): InstanceRow[] {
@@ -55,17 +55,8 @@ export function requestLine(watched: WatchedRollout | undefined): string {
   return parts.join('; ') + resumed;
 }
 
-const STEP_WORDS: Record<InstanceStep, string> = {
-  confirm: 'confirm',
-  detach: 'detach (its replacement launches first)',
-  cordon: 'cordon',
-  deregister: 'take it out of its load balancers',
-  drain: 'drain',
-  'post-drain': 'post-drain delay',
-  terminate: 'terminate',
-  join: 'wait for the replacement to join',
-  validate: 'validate the cluster',
-};
+// The answer is given in the process that runs the rollout, not here.
+const STEP_WORDS: Record<InstanceStep, string> = { ...OWN_RUN_STEP_WORDS, confirm: 'confirm' };
 
 /** The step under way, in a sentence about the instance(s). */
 const NOW_WORDS: Record<InstanceStep, (who: string) => string> = {
