@@ -6,6 +6,8 @@ import { createInterface } from 'node:readline';
 
 export interface SimulatorProcess {
   url: string;
+  /** The simulator's directory: KOPSDECK_SIM_DIR for a kopsdeck process that should use it. */
+  dir: string;
   kubeconfigPath: string;
   /** The world's token, read from the file the simulator names (it never prints the token). */
   token: string;
@@ -28,6 +30,7 @@ export async function startSimulatorProcess(dir: string, nodes: number, podsPerN
   if (!values.AWS_ENDPOINT_URL || !values.KUBECONFIG || !values.SIM_TOKEN_FILE) throw new Error('the simulator exited before printing its endpoints');
   return {
     url: values.AWS_ENDPOINT_URL,
+    dir,
     kubeconfigPath: values.KUBECONFIG,
     token: readFileSync(values.SIM_TOKEN_FILE, 'utf8').trim(),
     stop: () => new Promise<void>((resolve) => {

@@ -3,11 +3,11 @@
 // sent by a separate process): time to the first full frame, frame render
 // time from Ink's onRender (median, p95), the console process's CPU share and
 // resident memory. The console runs as `kopsdeck` runs it: its own plain-node
-// process (bench/console-probe.mjs) on the built dist/ code, React's production
+// process (bench/console-probe.mjs) bundled as the CLI is, React's production
 // build (BENCH_NODE_ENV=development measures the other); so build first
 // (`npm run bench` does). Three processes: the simulator, the event source and
 // the console, so no figure includes another's work. Prints figures; asserts nothing.
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,11 @@ const PODS_PER_NODE = Number(process.env.BENCH_PODS_PER_NODE ?? 30);
 const EVENTS_PER_SECOND = Number(process.env.BENCH_EVENTS_PER_SECOND ?? 50);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 20);
 const CLUSTER = 'scale.example.com';
-const PROBE = fileURLToPath(new URL('./console-probe.mjs', import.meta.url));
+// The probe is bundled as the CLI is (scripts/bundle.mjs), so its load time is the one a user waits for.
+const PROBE_DIR = 'dist/bench-probe';
+const REACT_BUILD = process.env.BENCH_NODE_ENV ?? 'production';
+execFileSync(process.execPath, ['scripts/bundle.mjs', fileURLToPath(new URL('./console-probe.mjs', import.meta.url)), PROBE_DIR, REACT_BUILD], { stdio: 'inherit' });
+const PROBE = join(PROBE_DIR, 'console-probe.js');
 
 interface Memory {
   rss: number;
@@ -56,13 +60,13 @@ process.stdout.write('started\\n');
   return { started, stop: () => child.kill('SIGTERM') };
 }
 
-/** The console in its own process: plain node (not tsx), the dist/ code, --expose-gc for the live-heap figure. */
+/** The console in its own process: plain node (not tsx), the bundled code, --expose-gc for the live-heap figure. */
 function startConsoleProbe(env: Record<string, string>) {
   // As a user waits: from the moment the process is launched, before Node itself starts.
   const launchedAt = performance.now();
   const child: ChildProcess = fork(PROBE, [], {
-    execArgv: ['--expose-gc'],
-    env: { ...process.env, NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production', ...env },
+    execArgv: ['--expose-gc', ...(process.env.PROBE_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROBE_CPU_PROF}`] : [])],
+    env: { ...process.env, NODE_ENV: REACT_BUILD, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const queue: ProbeMessage[] = [];
@@ -109,7 +113,7 @@ const probe = startConsoleProbe({
 let events: ReturnType<typeof startEventSource> | undefined;
 try {
   const loaded = await probe.next('loaded');
-  console.log(`React build: ${process.env.BENCH_NODE_ENV ?? 'production'}; console process (plain node, dist/) with its code loaded, before any data: RSS ${loaded.memory.rss} MiB, live heap ${loaded.memory.heapUsed} MiB (loaded in ${loaded.loadMs.toFixed(0)} ms)`);
+  console.log(`React build: ${REACT_BUILD}; console process (plain node, bundled) with its code loaded, before any data: RSS ${loaded.memory.rss} MiB, live heap ${loaded.memory.heapUsed} MiB (loaded in ${loaded.loadMs.toFixed(0)} ms)`);
 
   const first = await probe.next('first-frame');
   const fromLaunch = performance.now() - probe.launchedAt;

@@ -1,5 +1,6 @@
 // The console being measured by console-nodes.bench.ts, in a process of its
-// own that runs what `node dist/cli.js` runs: plain node, the built dist/ code,
+// own that runs what `node dist/cli.js` runs: plain node, bundled as the CLI is
+// (console-nodes.bench.ts bundles this file with scripts/bundle.mjs's options),
 // React's production build. It renders <App> on the nodes screen on a fake
 // 160x50 terminal and reports to the parent over IPC (process.send):
 //   { type: 'loaded', rss, memory }            code loaded, before any data
@@ -31,14 +32,18 @@ const config = {
 
 const start = performance.now();
 // What `node dist/cli.js` has loaded when the console runs: the command line, then the console.
-await import('../dist/commands/program.js');
+await import('../src/commands/program.ts');
 const { render, Box, Text } = await import('ink');
-const { createElement, useEffect, useState } = await import('react');
-const { App } = await import('../dist/app.js');
-const { openStateStore } = await import('../dist/engine/store/open-store.js');
-const { liveSessionsFor } = await import('../dist/sessions/live-sessions.js');
-const { simulatorAccess } = await import('../dist/startup/cloud-session.js');
-await import('../dist/commands/open-console.js');
+// React is CommonJS: bundled, its exports are the namespace's default.
+const react = await import('react');
+const { createElement, useEffect, useState } = react.default ?? react;
+const { App } = await import('../src/app.tsx');
+const { openStateStore } = await import('../src/engine/store/open-store.ts');
+const { liveSessionsFor } = await import('../src/sessions/live-sessions.ts');
+const { simulatorAccess } = await import('../src/startup/cloud-session.ts');
+await import('../src/commands/open-console.ts');
+// As openConsole does before it renders.
+await (await import('../src/terminal/ink-row-cache.ts')).enableInkRowCache();
 
 const MiB = (bytes) => Math.round(bytes / 1048576);
 const send = (message) => process.send(message);

@@ -8,8 +8,12 @@ import { runCli } from './commands/program.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // React's development build (what an unset NODE_ENV selects) records a diff of
 // every render's props for its profiler, kept without bound, and is several
-// times slower; set before the console (and React) is first imported.
-process.env.NODE_ENV ??= 'production';
+// times slower; set before the console (and React) is first imported. The
+// bundle users run has it fixed at build time (scripts/bundle.mjs), where
+// `process.env.NODE_ENV` is a constant: hence the indirection, which also keeps
+// the variable for the processes kopsdeck starts.
+const environment = process.env;
+environment.NODE_ENV ??= 'production';
 
 const io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
 

@@ -11,6 +11,7 @@ import {
   DEFAULT_TIMINGS,
   initialRolloutView,
   holderIsGone,
+  personWaitedMs,
   isStale,
   lockHolderName,
   planRollout,
@@ -31,7 +32,7 @@ import type { Services } from './services.js';
 import { lockProblem, NoCloudError, planProblem } from './rollout-problems.js';
 import { errorMessage } from '../engine/error-message.js';
 export type { RolloutProblem } from './rollout-problems.js';
-import { addNote, foldRolloutEvent, personWaitedMs, type RolloutSessionState } from './rollout-session-state.js';
+import { addNote, foldRolloutEvent, type RolloutSessionState } from './rollout-session-state.js';
 
 export interface RolloutSessionOptions {
   /** Shorter waits (tests); kops' defaults otherwise. */
@@ -66,9 +67,6 @@ export class RolloutSession {
       force: false,
       view: initialRolloutView,
       yesToAll: false,
-      stepStarts: new Map(),
-      personWait: { totalMs: 0 },
-      personWaitAtEta: 0,
       notes: [],
       timings: { ...DEFAULT_TIMINGS, ...options.timings },
     };
@@ -155,13 +153,7 @@ export class RolloutSession {
       result: undefined,
       problem: undefined,
       yesToAll: false,
-      stepStarts: new Map(),
-      interval: undefined,
-      etaAt: undefined,
-      personWait: { totalMs: 0 },
-      personWaitAtEta: 0,
       notes: [],
-      runStartedAt: this.now(),
     });
     this.stopper = new AbortController();
     const run = startRollout(deps, {
@@ -308,14 +300,16 @@ export class RolloutSession {
   }
 
   private onEvent(event: RolloutEvent): void {
-    this.set(foldRolloutEvent(this.current, event, () => this.now()));
+    this.set(foldRolloutEvent(this.current, event));
   }
 
   private finished(run: RolloutRun, result: RolloutResult): void {
     if (this.run !== run) return;
     this.run = undefined;
     this.pendingAnswer = undefined;
-    this.set({ phase: 'ended', result, interval: undefined, personWait: { totalMs: personWaitedMs(this.current.personWait, this.now()) } });
+    // A run that stopped without its last events (interrupted) waits for nothing any more.
+    const { view } = this.current;
+    this.set({ phase: 'ended', result, view: { ...view, interval: undefined, personWait: { totalMs: personWaitedMs(view.personWait, this.now()) } } });
   }
 
   private note(text: string): void {

@@ -22,6 +22,8 @@
 //
 // KOPSDECK_INK_ROW_CACHE=off leaves Ink as it is (for comparison or diagnosis).
 
+import { importInkOutputModule } from './ink-output-module.js';
+
 interface Clip {
   x1?: number;
   x2?: number;
@@ -182,8 +184,7 @@ export function installInkRowCache(Output: OutputClass): () => void {
 /** Ink's Output class, from the Ink this process loaded (it is not exported; the pinned 6.8 keeps it in build/output.js). */
 export async function loadInkOutputClass(): Promise<OutputClass | undefined> {
   try {
-    const module = (await import(new URL('./output.js', import.meta.resolve('ink')).href)) as { default?: OutputClass };
-    const Output = module.default;
+    const Output = (await importInkOutputModule()).default as OutputClass | undefined;
     return typeof Output?.prototype?.get === 'function' ? Output : undefined;
   } catch {
     return undefined; // a different Ink layout: run it as it is

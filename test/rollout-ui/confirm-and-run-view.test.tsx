@@ -11,7 +11,7 @@ import { BlockedDrain, RunHeader } from '../../src/screens/rollout/RunView.js';
 import { AbortPanel, detachedNotTerminated } from '../../src/screens/rollout/AbortPanel.js';
 import { describeNext, describeNow, instanceRows, progressOf } from '../../src/screens/rollout/rollout-progress.js';
 import type { RolloutSessionState } from '../../src/sessions/rollout-session-state.js';
-import { DEFAULT_TIMINGS, initialRolloutView, reduceRollout, type ConfirmPod, type ConfirmRequest, type RolloutEvent, type RolloutPlan } from '../../src/engine/rollout/index.js';
+import { DEFAULT_TIMINGS, initialRolloutView, reduceRollout, type ConfirmPod, type ConfirmRequest, type RolloutEvent, type RolloutEventBody, type RolloutPlan } from '../../src/engine/rollout/index.js';
 
 const web = { namespace: 'demo', name: 'web', disruptionsAllowed: 1 };
 const api = { namespace: 'demo', name: 'api', disruptionsAllowed: 0 };
@@ -121,36 +121,32 @@ const plan: RolloutPlan = {
   ],
 };
 
-function stateOf(events: RolloutEvent[], now: number): RolloutSessionState {
-  const starts = new Map<string, number>();
-  for (const e of events) if (e.type === 'step-started') starts.set(`${e.instanceId}/${e.step}`, now - 60_000);
+/** The state after these events: the run started two minutes before `now`, every later event a minute before it. */
+function stateOf(events: RolloutEventBody[], now: number): RolloutSessionState {
+  const timed = events.map((e, i): RolloutEvent => ({ ...e, time: i === 0 ? now - 120_000 : now - 60_000 }));
   return {
     cluster: 'c.example.com',
     phase: 'running',
     force: false,
     plan,
-    view: events.reduce(reduceRollout, initialRolloutView),
+    view: timed.reduce(reduceRollout, initialRolloutView),
     yesToAll: true,
-    runStartedAt: now - 120_000,
-    stepStarts: starts,
-    personWait: { totalMs: 0 },
-    personWaitAtEta: 0,
     notes: [],
     timings: { ...DEFAULT_TIMINGS, drainTimeoutMs: 10 * 60_000 },
   };
 }
 
 test('a lockstep wave: one sentence for the instances draining together, every held-up drain shown with its time left', () => {
-  const started = (id: string, step: 'confirm' | 'detach' | 'cordon' | 'drain'): RolloutEvent => ({ type: 'step-started', instanceId: id, group: 'nodes', nodeName: `node-${id.slice(2)}`, step });
-  const finished = (id: string, step: 'confirm' | 'detach' | 'cordon'): RolloutEvent => ({ type: 'step-finished', instanceId: id, group: 'nodes', nodeName: `node-${id.slice(2)}`, step, durationMs: 1000 });
-  const blocked = (id: string, pdb: typeof api | undefined, reason: string): RolloutEvent => ({
+  const started = (id: string, step: 'confirm' | 'detach' | 'cordon' | 'drain'): RolloutEventBody => ({ type: 'step-started', instanceId: id, group: 'nodes', nodeName: `node-${id.slice(2)}`, step });
+  const finished = (id: string, step: 'confirm' | 'detach' | 'cordon'): RolloutEventBody => ({ type: 'step-finished', instanceId: id, group: 'nodes', nodeName: `node-${id.slice(2)}`, step, durationMs: 1000 });
+  const blocked = (id: string, pdb: typeof api | undefined, reason: string): RolloutEventBody => ({
     type: 'drain-blocked',
     instanceId: id,
     nodeName: `node-${id.slice(2)}`,
     blocked: [{ pod: { namespace: 'demo', name: `p-${id}` }, pdb, reason }],
     message: reason,
   });
-  const events: RolloutEvent[] = [{ type: 'plan', plan, resumed: false }, { type: 'wave-started', group: 'nodes', wave: 1, waves: 2, instances: ['i-a', 'i-b'] }];
+  const events: RolloutEventBody[] = [{ type: 'plan', plan, resumed: false }, { type: 'wave-started', group: 'nodes', wave: 1, waves: 2, instances: ['i-a', 'i-b'] }];
   for (const step of ['confirm', 'detach', 'cordon'] as const) {
     events.push(started('i-a', step), started('i-b', step), finished('i-a', step), finished('i-b', step));
   }
@@ -195,7 +191,7 @@ test('a lockstep wave: one sentence for the instances draining together, every h
 
 test('the status tells the truth: no stale "last check passed" once a node is out, skipped is not done, one elapsed time at the end', () => {
   const now = 10_000_000;
-  const events: RolloutEvent[] = [
+  const events: RolloutEventBody[] = [
     { type: 'plan', plan, resumed: false },
     { type: 'validation-attempt', group: 'nodes', attempt: 1, ok: true, consecutivePasses: 1, required: 1, failures: [] },
   ];
@@ -227,7 +223,7 @@ test('the status tells the truth: no stale "last check passed" once a node is ou
 
 test('the abort panel names an instance a surge detached and did not terminate: it keeps running outside its group', () => {
   const now = 10_000_000;
-  const events: RolloutEvent[] = [{ type: 'plan', plan, resumed: false }];
+  const events: RolloutEventBody[] = [{ type: 'plan', plan, resumed: false }];
   for (const step of ['confirm', 'detach', 'cordon'] as const) {
     events.push({ type: 'step-started', instanceId: 'i-a', group: 'nodes', nodeName: 'node-a', step }, { type: 'step-finished', instanceId: 'i-a', group: 'nodes', nodeName: 'node-a', step, durationMs: 1000 });
   }

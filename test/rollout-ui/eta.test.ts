@@ -6,9 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRollout } from '../../src/engine/rollout/run-rollout.js';
 import { initialRolloutView, reduceRollout } from '../../src/engine/rollout/rollout-state.js';
-import { DEFAULT_TIMINGS, type RolloutEvent } from '../../src/engine/rollout/types.js';
+import { DEFAULT_TIMINGS, type RolloutEvent, type RolloutEventBody } from '../../src/engine/rollout/types.js';
 import { etaOf } from '../../src/screens/rollout/rollout-progress.js';
-import { nextPersonWait, personWaitedMs, type RolloutSessionState } from '../../src/sessions/rollout-session-state.js';
+import type { RolloutSessionState } from '../../src/sessions/rollout-session-state.js';
 import { etaText } from '../../src/screens/rollout/RunView.js';
 import { FakeWorld } from '../rollout/fakes.js';
 
@@ -37,6 +37,13 @@ test('the engine measures waves without the time a question waited for its answe
     assert.ok(eta.remainingMs < HOUR, `remaining ${eta.remainingMs} ms after ${eta.doneInstances} done counts no waiting for answers`);
   }
   assert.equal(etas.at(-1)!.remainingMs, 0, 'nothing left at the end');
+  // Every event carries the rollout clock's time: in order, and a question's step spans the hour it waited.
+  assert.ok(events.every((e, i) => i === 0 || e.time >= events[i - 1].time), 'event times never go back');
+  const asked = events.find((e) => e.type === 'step-started' && e.step === 'confirm')!;
+  const answered = events.find((e) => e.type === 'step-finished' && e.step === 'confirm')!;
+  assert.ok(answered.time - asked.time >= HOUR, `the question's events are an hour apart (${answered.time - asked.time} ms)`);
+  const view = events.reduce(reduceRollout, initialRolloutView);
+  assert.ok(view.personWait.totalMs >= 4 * HOUR, `four answers waited for are folded as time waited for a person (${view.personWait.totalMs} ms)`);
 });
 
 test('a wave whose only instance was skipped does not count as a measured replacement', async () => {
@@ -57,34 +64,14 @@ test('a wave whose only instance was skipped does not count as a measured replac
 
 const NODE_WAVE_MS = 10 * 60_000;
 
-/** A session state after these events, each at its clock ms. */
-function stateAt(timeline: [number, RolloutEvent][]): RolloutSessionState {
-  let view = initialRolloutView;
-  let state: RolloutSessionState = {
-    cluster: 'c.example.com',
-    phase: 'running',
-    force: false,
-    view,
-    yesToAll: false,
-    runStartedAt: 0,
-    stepStarts: new Map(),
-    personWait: { totalMs: 0 },
-    personWaitAtEta: 0,
-    notes: [],
-    timings: DEFAULT_TIMINGS,
-  };
-  for (const [at, event] of timeline) {
-    view = reduceRollout(view, event);
-    // As the session folds each event: the wait for a person starts and stops with the view.
-    const wait = nextPersonWait(state.personWait, view, at);
-    state = { ...state, view, personWait: wait };
-    if (event.type === 'eta') state = { ...state, etaAt: at, personWaitAtEta: personWaitedMs(wait, at) };
-  }
-  return state;
+/** A session state after these events, each at its clock ms (the engine's reducer folds their times). */
+function stateAt(timeline: [number, RolloutEventBody][]): RolloutSessionState {
+  const view = timeline.reduce((folded, [time, event]) => reduceRollout(folded, { ...event, time } as RolloutEvent), initialRolloutView);
+  return { cluster: 'c.example.com', phase: 'running', force: false, view, yesToAll: false, notes: [], timings: DEFAULT_TIMINGS };
 }
 
-const eta = (remainingMs: number, done: number): RolloutEvent => ({ type: 'eta', remainingMs, nextWaveMs: NODE_WAVE_MS, doneInstances: done, totalInstances: 3 });
-const question = (id: string): RolloutEvent => ({
+const eta = (remainingMs: number, done: number): RolloutEventBody => ({ type: 'eta', remainingMs, nextWaveMs: NODE_WAVE_MS, doneInstances: done, totalInstances: 3 });
+const question = (id: string): RolloutEventBody => ({
   type: 'confirm',
   request: { instanceId: id, group: 'nodes', nodeName: `node-${id}`, position: 1, total: 3, reason: 'r', pods: [] } as never,
 });
@@ -103,14 +90,14 @@ test('the ETA stands still while a question waits for an answer, and says so', (
 });
 
 test('the ETA counts again once answered, and stands still while paused', () => {
-  const answered: RolloutEvent = { type: 'confirmed', instanceId: 'i-a', answer: 'yes' } as RolloutEvent;
+  const answered: RolloutEventBody = { type: 'confirmed', instanceId: 'i-a', answer: 'yes' };
   const state = stateAt([
     [0, eta(3 * NODE_WAVE_MS, 0)],
     [0, question('i-a')],
     [600_000, answered],
     [660_000, { type: 'paused', at: 'step' }],
   ]);
-  assert.equal(state.personWait.current?.for, 'resume');
+  assert.equal(state.view.personWait.current?.for, 'resume');
   // Ten minutes of waiting for the answer, a minute of work, then paused: 29 minutes left however long the pause.
   assert.equal(etaOf(state, 660_000)!.ms, 3 * NODE_WAVE_MS - 60_000);
   assert.equal(etaOf(state, 5_000_000)!.ms, 3 * NODE_WAVE_MS - 60_000);

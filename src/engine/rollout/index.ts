@@ -7,7 +7,7 @@ export { RolloutJournal, readJournal, replayJournal, stepsFor, nextStep, journal
 export { acquireLock, readLock, isStale, holderIsGone, lockHolderName, lockKey, RolloutLockedError, DEFAULT_STALE_AFTER_MS, type LockBody } from './lock.js';
 export { nextOtherRun, processJudge, journalOfRun, describeHolder, type OtherRun, type StopCause, type Sighting, type HolderJudge } from './other-run.js';
 export { foldJournal, watchedCounts, type WatchedRollout, type WatchedInstance, type FoldOptions } from './journal-watch.js';
-export { reduceRollout, initialRolloutView, type RolloutView, type InstanceView } from './rollout-state.js';
+export { reduceRollout, initialRolloutView, personWaitOf, personWaitedMs, type RolloutView, type InstanceView, type PersonWait } from './rollout-state.js';
 export { upgradeCluster, checkUpgrade, proposedUpgrade, UpgradeRefusedError } from './upgrade.js';
 export { connectRollout, type ConnectedRollout } from './connect.js';
 export { awsRolloutCloud, TAG_DETACHED } from './aws-rollout-cloud.js';

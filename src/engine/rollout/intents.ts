@@ -4,7 +4,7 @@
 // makes it throw and cancels the waits in progress (drains, sleeps) through
 // signal. A skip cancels only that instance's drain, through its own signal.
 import { linkedSignal } from '../abort/linked-signal.js';
-import type { AbortCordoned, RolloutEvent } from './types.js';
+import type { AbortCordoned, RolloutEventBody } from './types.js';
 
 /** Thrown at a gate once abort was asked for. */
 export class AbortRequestedError extends Error {
@@ -42,7 +42,7 @@ export class Intents {
   private personWaitMs = 0;
 
   constructor(
-    private readonly emit: (event: RolloutEvent) => void,
+    private readonly emit: (event: RolloutEventBody) => void,
     private readonly now: () => number = Date.now,
   ) {}
 

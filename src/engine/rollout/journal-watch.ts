@@ -79,6 +79,9 @@ export function foldJournal(doc: JournalDocument, options: FoldOptions): Watched
     resumed,
     instances: instances.map((i) => i.view),
     currentGroup: last?.group,
+    startedAt: doc.startedAt,
+    // The journal records steps, not the other process's questions and pauses.
+    personWait: { totalMs: 0 },
   };
   return { view, instances, request: doc.request, notStarted: (doc.planned ?? []).filter((id) => !started.has(id)), last };
 }

@@ -1,7 +1,9 @@
 // The rollout as a screen shows it, folded from the event stream by a pure
-// reducer: per instance a step list with states and durations, the current
-// validation checks, what is being waited for, drains that are blocked, the
-// pending confirmation, and the ETA. A hook keeps one of these per run.
+// reducer: per instance a step list with states, start times and durations,
+// the current validation checks, what is being waited for, drains that are
+// blocked, the pending confirmation, the ETA and the time spent waiting for a
+// person. Events carry their time, so the fold needs no clock and gives the
+// same view wherever it runs. A session keeps one of these per run.
 import type { BlockedPod } from '../kube/node-ops.js';
 import type { ValidationFailure } from '../health/validate-cluster-health.js';
 import type { ConfirmRequest, InstanceStep, RolloutEvent, RolloutPlan, RolloutResult } from './types.js';
@@ -12,7 +14,8 @@ export interface InstanceView {
   id: string;
   group: string;
   nodeName?: string;
-  steps: Partial<Record<InstanceStep, { state: StepState; durationMs?: number }>>;
+  /** startedAt: clock ms the step started. */
+  steps: Partial<Record<InstanceStep, { state: StepState; startedAt?: number; durationMs?: number }>>;
   skipped: boolean;
   /** Why it was skipped (at its question, or during its drain). */
   skipReason?: string;
@@ -35,7 +38,14 @@ export interface RolloutView {
   validation?: { group: string; attempt: number; ok: boolean; consecutivePasses: number; required: number; failures: ValidationFailure[] };
   waiting?: { group: string; want: number; ready: number; joining: number };
   confirm?: ConfirmRequest;
-  eta?: { remainingMs: number; nextWaveMs: number; doneInstances: number; totalInstances: number };
+  /** at: clock ms of the estimate; personWaitedMs: the run's wait for a person then (the ETA counts work time only). */
+  eta?: { remainingMs: number; nextWaveMs: number; doneInstances: number; totalInstances: number; at: number; personWaitedMs: number };
+  /** Clock ms of the run's first event. */
+  startedAt?: number;
+  /** The wait between waves, while it lasts. */
+  interval?: { group: string; ms: number; startedAt: number };
+  /** Time the run has waited for a person (a drain question, a pause): the ETA stands still meanwhile. */
+  personWait: PersonWait;
   /** The api.<cluster> record after the last control-plane replacement (DNS clusters). */
   apiRecord?: { record: string; values: string[]; changed: boolean };
   reason?: string;
@@ -47,12 +57,51 @@ export interface RolloutView {
   warning?: string;
 }
 
+export interface PersonWait {
+  /** Clock ms of finished waits. */
+  totalMs: number;
+  /** The wait going on now: since when, and for what. */
+  current?: { since: number; for: 'answer' | 'resume' };
+}
+
 /** Steps after which a node (or its instance) is out of service. */
 const TAKES_OUT = new Set(['detach', 'cordon', 'drain', 'terminate']);
 
-export const initialRolloutView: RolloutView = { status: 'planning', resumed: false, instances: [] };
+export const initialRolloutView: RolloutView = { status: 'planning', resumed: false, instances: [], personWait: { totalMs: 0 } };
 
 export function reduceRollout(view: RolloutView, event: RolloutEvent): RolloutView {
+  const next = reduceEvent(view, event);
+  return {
+    ...next,
+    startedAt: next.startedAt ?? event.time,
+    interval: event.type === 'interval' ? { group: event.group, ms: event.ms, startedAt: event.time } : INTERVAL_ENDS.has(event.type) ? undefined : next.interval,
+    personWait: nextPersonWait(next.personWait, next, event.time),
+  };
+}
+
+/** What the run waits for from a person, if anything: an answer to its question, or a resume. */
+export function personWaitOf(view: RolloutView): 'answer' | 'resume' | undefined {
+  if (view.confirm) return 'answer';
+  if (view.status === 'paused') return 'resume';
+  return undefined;
+}
+
+/** Clock ms waited for a person up to `now`. */
+export function personWaitedMs(wait: PersonWait, now: number): number {
+  return wait.totalMs + (wait.current ? Math.max(0, now - wait.current.since) : 0);
+}
+
+/** The wait after `view`: a finished wait is added to the total, a new one starts its clock. */
+function nextPersonWait(wait: PersonWait, view: RolloutView, now: number): PersonWait {
+  const waitingFor = personWaitOf(view);
+  if (waitingFor === wait.current?.for) return wait;
+  return { totalMs: personWaitedMs(wait, now), current: waitingFor ? { since: now, for: waitingFor } : undefined };
+}
+
+/** Events after which the wait between waves is over. */
+const INTERVAL_ENDS = new Set<RolloutEvent['type']>(['step-started', 'wave-started', 'group-started', 'finished']);
+
+function reduceEvent(view: RolloutView, event: RolloutEvent): RolloutView {
   switch (event.type) {
     case 'plan':
       return { ...view, status: 'running', plan: event.plan, resumed: event.resumed };
@@ -61,7 +110,7 @@ export function reduceRollout(view: RolloutView, event: RolloutEvent): RolloutVi
     case 'wave-started':
       return { ...view, wave: { group: event.group, wave: event.wave, waves: event.waves } };
     case 'step-started': {
-      const next = withInstance(view, event.instanceId, event.group, event.nodeName, (i) => ({ ...i, steps: { ...i.steps, [event.step]: { state: 'running' } } }));
+      const next = withInstance(view, event.instanceId, event.group, event.nodeName, (i) => ({ ...i, steps: { ...i.steps, [event.step]: { state: 'running', startedAt: event.time } } }));
       // Once a node is taken out, the last validation no longer describes the cluster: it is not shown as current.
       return TAKES_OUT.has(event.step) ? { ...next, validation: undefined } : next;
     }
@@ -69,7 +118,7 @@ export function reduceRollout(view: RolloutView, event: RolloutEvent): RolloutVi
       const next = withInstance(view, event.instanceId, event.group, event.nodeName, (i) => ({
         ...i,
         blocked: event.step === 'drain' ? undefined : i.blocked,
-        steps: { ...i.steps, [event.step]: { state: 'done', durationMs: event.durationMs } },
+        steps: { ...i.steps, [event.step]: { state: 'done', startedAt: i.steps[event.step]?.startedAt, durationMs: event.durationMs } },
       }));
       return event.step === 'confirm' ? { ...next, confirm: undefined } : next;
     }
@@ -99,7 +148,17 @@ export function reduceRollout(view: RolloutView, event: RolloutEvent): RolloutVi
     case 'api-record':
       return { ...view, apiRecord: { record: event.record, values: event.values, changed: event.changed } };
     case 'eta':
-      return { ...view, eta: { remainingMs: event.remainingMs, nextWaveMs: event.nextWaveMs, doneInstances: event.doneInstances, totalInstances: event.totalInstances } };
+      return {
+        ...view,
+        eta: {
+          remainingMs: event.remainingMs,
+          nextWaveMs: event.nextWaveMs,
+          doneInstances: event.doneInstances,
+          totalInstances: event.totalInstances,
+          at: event.time,
+          personWaitedMs: personWaitedMs(view.personWait, event.time),
+        },
+      };
     case 'paused':
       return { ...view, status: 'paused', pausedAt: event.at ?? 'step' };
     case 'resumed':

@@ -4,7 +4,7 @@ import { linkedSignal } from '../abort/linked-signal.js';
 import type { RolloutDeps } from './deps.js';
 import type { Intents } from './intents.js';
 import type { RolloutJournal, InstanceProgress, JournalEntry } from './journal.js';
-import type { ConfirmFn, GroupKind, InstanceStep, RolloutEvent, RolloutTimings } from './types.js';
+import type { ConfirmFn, GroupKind, InstanceStep, RolloutEventBody, RolloutTimings } from './types.js';
 
 export interface RunContext {
   deps: RolloutDeps;
@@ -14,7 +14,7 @@ export interface RunContext {
   intents: Intents;
   /** Fires on abort, on the caller's signal, or when the lock is lost. */
   signal: AbortSignal;
-  emit(event: RolloutEvent): void;
+  emit(event: RolloutEventBody): void;
   confirm?: ConfirmFn;
   cloudOnly: boolean;
   /** Confirm positions across the whole rollout. */

@@ -18,7 +18,7 @@ import { continuationOf, normalizeRequest, readJournal, RolloutJournal, type Ins
 import { acquireLock, RolloutLockedError, type HeldLock } from './lock.js';
 import { buildRolloutPlan, DEFAULT_ESTIMATES, estimateGroupMs } from './plan.js';
 import type { RunContext } from './run-context.js';
-import { DEFAULT_TIMINGS, type AbortCordoned, type ConfirmFn, type GroupKind, type RolloutEvent, type RolloutPlan, type RolloutResult, type RolloutTimings } from './types.js';
+import { DEFAULT_TIMINGS, type AbortCordoned, type ConfirmFn, type GroupKind, type RolloutEvent, type RolloutEventBody, type RolloutPlan, type RolloutResult, type RolloutTimings } from './types.js';
 import { errorMessage } from '../error-message.js';
 
 export interface RolloutOptions {
@@ -66,7 +66,8 @@ export function startRollout(deps: RolloutDeps, options: RolloutOptions): Rollou
   const runId = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
   const listeners = new Set<(event: RolloutEvent) => void>();
   const events: RolloutEvent[] = [];
-  const emit = (event: RolloutEvent) => {
+  const emit = (body: RolloutEventBody) => {
+    const event: RolloutEvent = { ...body, time: deps.clock.now() };
     events.push(event);
     for (const listener of listeners) {
       try {
@@ -104,7 +105,7 @@ export function startRollout(deps: RolloutDeps, options: RolloutOptions): Rollou
   };
 }
 
-async function execute(deps: RolloutDeps, options: RolloutOptions, runId: string, intents: Intents, emit: (e: RolloutEvent) => void): Promise<RolloutResult> {
+async function execute(deps: RolloutDeps, options: RolloutOptions, runId: string, intents: Intents, emit: (e: RolloutEventBody) => void): Promise<RolloutResult> {
   const { clock } = deps;
   const started = clock.now();
   const lockLost = new AbortController();

@@ -144,7 +144,8 @@ export const DEFAULT_TIMINGS: RolloutTimings = {
 
 export type RolloutStatus = 'running' | 'paused' | 'finished' | 'failed' | 'aborted';
 
-export type RolloutEvent =
+/** What happened, as an engine part says it; startRollout stamps each with its time (RolloutEvent). */
+export type RolloutEventBody =
   /** The lock of a run that is gone (its process died on this host) was taken over. */
   | { type: 'lock-taken-over'; holder: string; pid: number; host: string; runId: string; reason: string }
   | { type: 'plan'; plan: RolloutPlan; resumed: boolean }
@@ -184,6 +185,9 @@ export type RolloutEvent =
   | { type: 'aborting'; reason: string }
   | { type: 'uncordoned'; instanceId: string; nodeName: string; reason?: string }
   | { type: 'finished'; status: RolloutResult['status']; reason?: string; durationMs: number; replaced: number; skipped: number };
+
+/** An event as a run sends it to listeners: with the rollout clock's ms when it happened, so folding it needs no clock. */
+export type RolloutEvent = RolloutEventBody & { time: number };
 
 export interface RolloutResult {
   /** interrupted: stopped by the caller's signal (as a crash would), the journal left as it was. */

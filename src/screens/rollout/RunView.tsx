@@ -8,7 +8,7 @@ import { fitPieces, type Piece } from '../../components/fit-pieces.js';
 import { compactChips, StepChips, type Chip } from '../../components/StepChips.js';
 import { formatDuration } from '../../engine/rollout/index.js';
 import type { BlockedPod } from '../../engine/kube/node-ops.js';
-import { drainTimeLeft, type Eta, type InstanceRow, type Progress } from './rollout-progress.js';
+import { drainTimeLeft, runStatusOf, type Eta, type InstanceRow, type Progress } from './rollout-progress.js';
 import type { RolloutSessionState } from '../../sessions/rollout-session-state.js';
 import { terminalSafe } from '../../engine/output/terminal-safe.js';
 import { distinctTruncate } from '../../engine/output/distinct-truncate.js';
@@ -22,7 +22,7 @@ const STATUS_COLORS: Record<string, string> = { running: 'cyan', paused: 'yellow
  * never the status, the counts, the times or "yes to all".
  */
 export function RunHeader({ state, progress, now, next, width }: { state: RolloutSessionState; progress: Progress; now: string; next: string; width: number }) {
-  const status = state.phase === 'ended' ? (state.result?.status ?? 'ended') : state.view.status;
+  const status = runStatusOf(state);
   const skipped = progress.skipped ? `, ${progress.skipped} skipped` : '';
   const wave = state.view.wave && state.phase !== 'ended' ? state.view.wave : undefined;
   const pieces: (Piece & { color?: string; bold?: boolean })[] = [

@@ -2,8 +2,8 @@
 // row per instance in the order the plan will take them (with each step's
 // state and duration), how many are done, the ETA, and, in words, what is
 // happening now and what happens next.
-import { formatDuration, type GroupKind, type InstanceStep, type InstanceView, type RolloutPlan } from '../../engine/rollout/index.js';
-import { personWaitedMs, type RolloutSessionState } from '../../sessions/rollout-session-state.js';
+import { formatDuration, personWaitedMs, type GroupKind, type InstanceStep, type InstanceView, type RolloutPlan, type RolloutView } from '../../engine/rollout/index.js';
+import type { RolloutSessionState } from '../../sessions/rollout-session-state.js';
 
 /** stopped: it was running when the rollout ended (aborted, failed). */
 export type StepStatus = 'pending' | 'running' | 'done' | 'stopped';
@@ -41,6 +41,24 @@ function shownSteps(kind: GroupKind, view: InstanceView | undefined): InstanceSt
   return steps;
 }
 
+/**
+ * The run's status, one answer from the three places that know part of it:
+ * the session's phase (has the run ended here), the result (how it ended) and
+ * the engine's view (where a live run is).
+ */
+export function runStatusOf(state: RolloutSessionState): RolloutView['status'] | 'ended' {
+  if (state.phase === 'ended') return state.result?.status ?? 'ended';
+  return state.view.status;
+}
+
+const OVER = new Set<string>(['finished', 'failed', 'aborted', 'interrupted', 'ended']);
+
+/** The run has ended, or its last event said how it ends (the lock is being let go). */
+export function runIsOver(state: RolloutSessionState): boolean {
+  return OVER.has(runStatusOf(state));
+}
+
+/** The plan on screen: a run's own (from its first event), else the one made before starting. */
 export function planOf(state: RolloutSessionState): RolloutPlan | undefined {
   return state.view.plan ?? state.plan;
 }
@@ -48,7 +66,7 @@ export function planOf(state: RolloutSessionState): RolloutPlan | undefined {
 export function instanceRows(state: RolloutSessionState, now: number): InstanceRow[] {
   const plan = planOf(state);
   const views = new Map(state.view.instances.map((i) => [i.id, i]));
-  const over = state.phase === 'ended' || ['finished', 'failed', 'aborted', 'interrupted'].includes(state.view.status);
+  const over = runIsOver(state);
   const rows: InstanceRow[] = [];
   const seen = new Set<string>();
   const add = (id: string, group: string, kind: GroupKind, nodeName: string | undefined, reason: string | undefined) => {
@@ -58,7 +76,7 @@ export function instanceRows(state: RolloutSessionState, now: number): InstanceR
       const s = view?.steps[step];
       if (!s) return { step, status: 'pending' };
       if (s.state === 'done') return { step, status: 'done', ms: s.durationMs };
-      const started = state.stepStarts.get(`${id}/${step}`);
+      const started = s.startedAt;
       if (s.state !== 'running') return { step, status: 'pending' };
       return { step, status: over ? 'stopped' : 'running', ms: started === undefined || over ? undefined : Math.max(0, now - started) };
     });
@@ -107,12 +125,12 @@ export interface Eta {
  * below what the waves after the current one need.
  */
 export function etaOf(state: RolloutSessionState, now: number): Eta | undefined {
-  const { eta } = state.view;
-  if (state.phase !== 'running' || !eta || state.etaAt === undefined) return undefined;
-  const worked = Math.max(0, now - state.etaAt - (personWaitedMs(state.personWait, now) - state.personWaitAtEta));
+  const { eta, personWait } = state.view;
+  if (state.phase !== 'running' || !eta) return undefined;
+  const worked = Math.max(0, now - eta.at - (personWaitedMs(personWait, now) - eta.personWaitedMs));
   const afterThisWave = Math.max(0, eta.remainingMs - eta.nextWaveMs);
   const counted = eta.remainingMs - worked;
-  return { ms: Math.max(afterThisWave, counted), overrun: counted < afterThisWave, heldFor: state.personWait.current?.for };
+  return { ms: Math.max(afterThisWave, counted), overrun: counted < afterThisWave, heldFor: personWait.current?.for };
 }
 
 export function progressOf(state: RolloutSessionState, rows: readonly InstanceRow[], now: number): Progress {
@@ -120,7 +138,8 @@ export function progressOf(state: RolloutSessionState, rows: readonly InstanceRo
   const skipped = rows.filter((r) => r.status === 'skipped').length;
   // Once the run has ended its duration is fixed: the same figure as the result line's.
   const ended = state.phase === 'ended' ? state.result?.durationMs : undefined;
-  const elapsedMs = ended ?? (state.runStartedAt === undefined ? undefined : Math.max(0, now - state.runStartedAt));
+  const { startedAt } = state.view;
+  const elapsedMs = ended ?? (startedAt === undefined ? undefined : Math.max(0, now - startedAt));
   return { done, skipped, total: rows.length, elapsedMs, eta: etaOf(state, now) };
 }
 
@@ -155,9 +174,9 @@ export function describeNow(state: RolloutSessionState, rows: readonly InstanceR
     const text = together.length > 1 ? togetherText(state, together, running.step, now) : runningText(state, active, running, now);
     return paused + text + pauseAfterText(state);
   }
-  if (state.interval) {
-    const left = Math.max(0, state.interval.ms - (now - state.interval.startedAt));
-    return `${paused}Waiting ${formatDuration(left)} before the next wave of ${state.interval.group} (interval).`;
+  if (view.interval) {
+    const left = Math.max(0, view.interval.ms - (now - view.interval.startedAt));
+    return `${paused}Waiting ${formatDuration(left)} before the next wave of ${view.interval.group} (interval).`;
   }
   if (view.validation && !view.validation.ok) return `${paused}Validating the cluster before ${view.currentGroup ?? 'the next group'}: ${validationWords(state)}`;
   if (view.status === 'planning') return 'Taking the rollout lock and reading the journal…';
@@ -245,7 +264,7 @@ function validationWords(state: RolloutSessionState): string {
 
 /** Clock ms left before a blocked drain times out. */
 export function drainTimeLeft(state: RolloutSessionState, row: Pick<InstanceRow, 'id'>, now: number): number {
-  const started = state.stepStarts.get(`${row.id}/drain`);
+  const started = state.view.instances.find((i) => i.id === row.id)?.steps.drain?.startedAt;
   if (started === undefined) return state.timings.drainTimeoutMs;
   return Math.max(0, state.timings.drainTimeoutMs - (now - started));
 }
@@ -257,7 +276,7 @@ export function describeNext(state: RolloutSessionState, rows: readonly Instance
       ? 'Nothing: the rollout is over. r plans again (to check that nothing is left), Esc goes back.'
       : 'Nothing runs now. Fix the cause if there is one, then r plans again: a re-run resumes exactly where this one stopped.';
   }
-  if (['finished', 'failed', 'aborted', 'interrupted'].includes(state.view.status)) return 'Nothing: the rollout has ended.';
+  if (runIsOver(state)) return 'Nothing: the rollout has ended.';
   if (state.view.status === 'aborting') return 'The rollout stops; a node cordoned but not drained is uncordoned unless you chose to leave it cordoned.';
   const active = rows.filter((r) => r.status === 'active');
   const waiting = rows.find((r) => r.status === 'waiting');

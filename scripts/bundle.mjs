@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// The CLI as users run it: esbuild bundles src/cli.tsx and everything it
+// imports into dist/cli.js, each dynamically imported command or the console
+// in its own chunk under dist/chunks/. Why: Node 20 resolves, reads and
+// compiles every module file on its own, and the AWS SDK, the Kubernetes
+// client and Ink are thousands of files; bundled, only the code a command uses
+// is loaded, in a few files (the console's code loads about three times faster,
+// see bench/startup.bench.ts and bench/console-nodes.bench.ts). tsc still
+// type-checks and writes the module-per-file dist/ that tests and benchmarks
+// import; this runs after it and replaces dist/cli.js with the bundle's entry.
+// dist/bundle-meta.json (esbuild's metafile) says which sources each output
+// holds: test/cli/lazy-loading.test.ts reads it.
+import { build } from 'esbuild';
+import { realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** Ink's build/output.js, imported by path: Ink's exports map does not list it. */
+const INK_OUTPUT = 'kopsdeck:ink-output';
+
+/**
+ * The Ink row cache patches Ink's Output class (src/terminal/ink-row-cache.ts).
+ * Bundled, the class to patch is the bundle's own copy, so the module that
+ * finds it is replaced by a static import of the very file the bundled Ink uses.
+ */
+const inkOutputPlugin = {
+  name: 'ink-output',
+  setup(bundle) {
+    bundle.onLoad({ filter: /[\\/]src[\\/]terminal[\\/]ink-output-module\.ts$/ }, () => ({
+      contents: `export function importInkOutputModule() { return import('${INK_OUTPUT}'); }\n`,
+      loader: 'ts',
+    }));
+    // The real path, as esbuild resolves Ink's own imports: a symlinked node_modules would otherwise give two copies.
+    bundle.onResolve({ filter: new RegExp(`^${INK_OUTPUT}$`) }, () => ({ path: realpathSync(resolve('node_modules/ink/build/output.js')) }));
+  },
+};
+
+/** esbuild options shared by the CLI's bundle and the console benchmark's probe. */
+export function bundleOptions({ entryPoints, outdir, nodeEnv = 'production' }) {
+  return {
+    entryPoints,
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // The AWS SDK's ES module build ("module"), unlike its CommonJS one, lets
+    // esbuild keep only the commands kopsdeck sends (EC2 alone has hundreds).
+    mainFields: ['module', 'main'],
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    // Whitespace and syntax only: names stay, so a --debug stack trace still reads.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    // React's production build, fixed at build time (src/cli.tsx selects it at
+    // run time for the unbundled code): the development build is left out.
+    define: { 'process.env.NODE_ENV': JSON.stringify(nodeEnv) },
+    // Ink imports React's devtools only when DEV=true, and they are not installed.
+    external: ['react-devtools-core'],
+    // Bundled CommonJS packages (the AWS SDK, commander) call require() for Node's own modules.
+    banner: { js: "import { createRequire as __kopsdeckRequire } from 'node:module'; const require = __kopsdeckRequire(import.meta.url);" },
+    plugins: [inkOutputPlugin],
+    metafile: true,
+    logLevel: 'warning',
+  };
+}
+
+export async function bundleCli() {
+  // Chunk names carry a content hash: the last build's would otherwise pile up.
+  rmSync('dist/chunks', { recursive: true, force: true });
+  const result = await build(bundleOptions({ entryPoints: ['src/cli.tsx'], outdir: 'dist' }));
+  writeFileSync('dist/bundle-meta.json', JSON.stringify(result.metafile));
+}
+
+/**
+ * Another entry bundled the same way (`node scripts/bundle.mjs ENTRY OUTDIR
+ * [NODE_ENV]`): the console benchmark's probe, which can measure React's
+ * development build too.
+ */
+async function bundleEntry(entry, outdir, nodeEnv) {
+  rmSync(outdir, { recursive: true, force: true });
+  await build(bundleOptions({ entryPoints: [entry], outdir, nodeEnv }));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const [entry, outdir, nodeEnv] = process.argv.slice(2);
+  await (entry && outdir ? bundleEntry(entry, outdir, nodeEnv) : bundleCli());
+}
