@@ -1,10 +1,20 @@
 // Errors a subcommand reports to the user: one clear sentence on stderr and an
-// exit code (1 error, 2 validation failed), never a stack trace unless --debug.
+// exit code, never a stack trace unless --debug. The exit codes are a contract
+// with pipelines (README "In pipelines"): a code keeps its meaning once shipped.
 import type { SpecError } from '../engine/spec/spec-error.js';
 
+/** Done, or (without --yes) nothing to change. */
 export const EXIT_OK = 0;
+/** An error: bad input, a failure; the message says what was done and what was not. */
 export const EXIT_ERROR = 1;
+/** The cluster did not validate, or a spec is not valid. */
 export const EXIT_VALIDATION_FAILED = 2;
+/** A rolling update was aborted (Ctrl-C, x in the console); re-running resumes it. */
+export const EXIT_ABORTED = 3;
+/** `update cluster` without --yes: the plan has changes that --yes would make (as `terraform plan -detailed-exitcode` exits 2). */
+export const EXIT_CHANGES_PENDING = 4;
+/** `rolling-update cluster` without --yes: instances need replacing, and --yes would replace them. */
+export const EXIT_ROLLOUT_PENDING = 5;
 
 export class CliError extends Error {
   constructor(

@@ -30,6 +30,8 @@ export async function openConsole(ctx: CommandContext, initialRoute?: Route): Pr
     simulated: session.simulated,
     region: session.defaultRegion,
     access: session,
+    // Loaded on first use: the simulator's code is not needed until a rehearsal starts.
+    openRehearsalWorld: async (input) => (await import('../startup/rehearsal-world.js')).rehearsalWorldOpener()(input),
   };
   // Before the first frame, here rather than when app.tsx is imported: Ink alone
   // rebuilds every cell of every frame (see terminal/ink-row-cache.ts).

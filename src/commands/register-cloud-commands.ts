@@ -1,7 +1,7 @@
 // Subcommands that talk to the cloud or the simulator. Each loads what it
 // runs when it runs (import() in its action): the AWS SDK, the Kubernetes
 // client and the simulator stay unloaded for --help and for other commands.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CommandContext } from './command-context.js';
 import type { SimFlags } from './sim-command.js';
 import { outputOption, parseOutput } from './program.js';
@@ -20,13 +20,21 @@ export function registerCloudCommands(program: Command, context: () => CommandCo
   update
     .command('cluster')
     .description('show the cloud changes the spec needs, and apply them with --yes')
+    .addHelpText('after', '\nExit codes (--target direct): 0 applied (--yes), or nothing to change; 4 changes pending (without --yes; a cluster kops made: 0, kopsdeck applies nothing); 1 error; 2 the spec is not valid.\n-o json: the plan as one document (formatVersion, changesPending, summary, changes by task key, deletions); see README "In pipelines".')
     .argument('[name]', CLUSTER_ARGUMENT_HELP)
     .addOption(clusterNameOption())
     .option('--yes', 'apply the changes (without it: only show them)')
     .addOption(outputOption(['table', 'json']))
-    .action(async (name: string | undefined, opts: { name?: string; yes?: boolean; output: string }) => {
+    .addOption(new Option('--target <target>', 'direct: change the cloud; terraform: write a Terraform module instead').choices(['direct', 'terraform']).default('direct'))
+    .option('--out <dir>', 'with --target terraform: the folder for kubernetes.tf and data/ (default out/terraform)')
+    .action(async (name: string | undefined, opts: { name?: string; yes?: boolean; output: string; target: 'direct' | 'terraform'; out?: string }) => {
       const { updateCluster } = await import('./update-cluster.js');
-      await updateCluster(context(), clusterName(context(), name, opts, 'kopsdeck update cluster NAME [--yes]'), { yes: opts.yes, output: parseOutput(opts.output) });
+      await updateCluster(context(), clusterName(context(), name, opts, 'kopsdeck update cluster NAME [--yes]'), {
+        yes: opts.yes,
+        output: parseOutput(opts.output),
+        target: opts.target,
+        out: opts.out,
+      });
     });
 
   const rolling = program.command('rolling-update').description('replace out-of-date instances, node by node');
@@ -34,6 +42,7 @@ export function registerCloudCommands(program: Command, context: () => CommandCo
   rolling
     .command('cluster')
     .description('show which instances need replacing, and roll them with --yes (or --interactive)')
+    .addHelpText('after', '\nExit codes: 0 rolled (--yes), or nothing to replace; 5 instances need replacing (without --yes); 1 error; 2 the cluster did not validate; 3 aborted (run it again to resume).')
     .argument('[name]', CLUSTER_ARGUMENT_HELP)
     .addOption(clusterNameOption())
     .option('--yes', 'perform the rolling update (without it: only show the plan)')
@@ -52,6 +61,7 @@ export function registerCloudCommands(program: Command, context: () => CommandCo
     .option('--control-plane-interval <duration>', 'pause between control-plane nodes (default 15s)')
     .option('--bastion-interval <duration>', 'pause between bastions (default 15s)')
     .option('--break-stale-lock', 'take over the rollout lock left by a process that is gone')
+    .option('--rehearse', 'rehearse the plan in a private simulator and report the predicted timeline, blocked drains and unavailable pods (the cluster is only read)')
     .addOption(outputOption(['table', 'json']))
     .action(async (name: string | undefined, opts: RollingUpdateFlags & { name?: string; interactive?: boolean; output: string }) => {
       const ctx = context();
@@ -124,6 +134,7 @@ export function registerCloudCommands(program: Command, context: () => CommandCo
   validate
     .command('cluster')
     .description('validate a cluster: instance groups at size, nodes joined and Ready, system pods, the API server (exit code 2 when it fails)')
+    .addHelpText('after', '\nExit codes: 0 the cluster is valid; 2 it did not validate (within --wait); 1 error.\n-o json: cluster, ok, failures, tolerated, instanceGroups, nodes; see README "In pipelines".')
     .argument('[name]', CLUSTER_ARGUMENT_HELP)
     .addOption(clusterNameOption())
     .option('--wait <duration>', 'keep validating until it passes or this much time has passed, e.g. 10m')

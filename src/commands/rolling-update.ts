@@ -2,17 +2,18 @@
 // prints it; with --yes, the rollout, as progress lines or (-o json) one JSON
 // event per line. Ctrl-C asks the rollout to abort safely (a node cordoned
 // but not drained is uncordoned); a second Ctrl-C is left to the process.
-// Exit codes: 0 done, 1 failed, 2 the cluster did not validate, 3 aborted.
+// Exit codes: 0 done (without --yes: nothing to replace), 1 failed, 2 the
+// cluster did not validate, 3 aborted, 5 (without --yes) instances need replacing.
 import { connectRollout } from '../engine/rollout/connect.js';
 import { lockHolderName } from '../engine/rollout/lock.js';
 import { describePlan, formatDuration, renderPlanTable } from '../engine/rollout/plan.js';
 import { planRollout, startRollout } from '../engine/rollout/run-rollout.js';
 import type { ConfirmFn, RolloutEvent, RolloutResult, RolloutTimings } from '../engine/rollout/types.js';
-import { CliError, EXIT_ERROR, EXIT_VALIDATION_FAILED } from './cli-error.js';
+import { CliError, EXIT_ABORTED, EXIT_ERROR, EXIT_ROLLOUT_PENDING, EXIT_VALIDATION_FAILED, exitSilently } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
 import { awsClientsFor, clusterRegion, loadValidCluster } from './cluster-connection.js';
 
-export const EXIT_ABORTED = 3;
+export { EXIT_ABORTED };
 
 export interface RollingUpdateFlags {
   yes?: boolean;
@@ -32,6 +33,8 @@ export interface RollingUpdateFlags {
   controlPlaneInterval?: string;
   bastionInterval?: string;
   breakStaleLock?: boolean;
+  /** Rehearse the plan in a private simulator instead (rehearse.ts); the cluster is only read. */
+  rehearse?: boolean;
   /** The console's (or --interactive's) question before each drain; absent: yes to all. */
   confirm?: ConfirmFn;
 }
@@ -53,12 +56,19 @@ export async function rollingUpdateCluster(ctx: CommandContext, name: string, fl
       failOnValidateError: booleanFlag(flags.failOnValidateError, '--fail-on-validate-error'),
       failOnDrainError: booleanFlag(flags.failOnDrainError, '--fail-on-drain-error'),
     };
+    if (flags.rehearse) {
+      const { rehearseFromCommand } = await import('./rehearse.js');
+      return await rehearseFromCommand(ctx, { name, connected, clients, kubeconfigPath: session.kubeconfigPath, options, json, yes: flags.yes });
+    }
     if (!flags.yes) {
       const plan = await planRollout(connected.deps, options);
       if (json) ctx.print(JSON.stringify({ type: 'plan', plan }));
       else ctx.print([renderPlanTable(plan), '', ...describePlan(plan)].join('\n'));
-      if (plan.totalInstances > 0) ctx.print('\nMust specify --yes to rolling-update.');
-      return;
+      if (plan.totalInstances === 0) return;
+      // With -o json stdout stays one JSON line; the hint goes to stderr.
+      if (json) ctx.warn('Must specify --yes to rolling-update.');
+      else ctx.print('\nMust specify --yes to rolling-update.');
+      throw exitSilently(EXIT_ROLLOUT_PENDING);
     }
     const run = startRollout(connected.deps, { ...options, confirm: flags.confirm, holder: lockHolderName('CLI'), breakStaleLock: flags.breakStaleLock });
     run.subscribe((event) => (json ? ctx.print(JSON.stringify(event)) : printEvent(ctx, event)));

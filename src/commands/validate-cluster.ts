@@ -2,6 +2,7 @@
 // as kops: judge the cluster (instance groups at size, machines joined, nodes
 // Ready, control-plane and system-critical pods, /readyz), retrying until it
 // passes N times in a row or the wait runs out. Exit code 2 when it fails.
+// -o json is a stable document for pipelines (validationJson; README "In pipelines").
 // A machine that has not joined is shown with the last line its bootstrap
 // printed on its console.
 import { explainUnjoinedMachines } from '../engine/health/boot-messages.js';
@@ -10,6 +11,7 @@ import { waitForValidation } from '../engine/health/wait-for-validation.js';
 import { awsCloudInventory } from '../engine/live-model/aws-inventory.js';
 import { startLiveCluster } from '../engine/live-model/live-cluster.js';
 import { formatValidation } from '../engine/output/validate-report.js';
+import type { ValidationFailure, ValidationResult } from '../engine/health/validate-cluster-health.js';
 import { CliError, EXIT_VALIDATION_FAILED } from './cli-error.js';
 import { awsClientsFor, clusterRegion, loadValidCluster } from './cluster-connection.js';
 import type { CommandContext } from './command-context.js';
@@ -58,11 +60,29 @@ export async function validateClusterCommand(ctx: CommandContext, name: string, 
       },
     });
     await explainUnjoinedMachines(clients.ec2, outcome.result);
-    ctx.io.stdout.write(terminalSafe(formatValidation(outcome.result, flags.output)));
+    const report = flags.output === 'json' ? JSON.stringify(validationJson(outcome.result), null, 2) + '\n' : formatValidation(outcome.result, flags.output);
+    ctx.io.stdout.write(terminalSafe(report));
     if (!outcome.ok) throw new CliError(outcome.reason ?? `cluster ${name} did not pass validation`, EXIT_VALIDATION_FAILED);
   } finally {
     await live.stop();
     kube.close();
     clients.destroy();
   }
+}
+
+/**
+ * `validate cluster -o json`, field by field, so that a field added inside the
+ * engine does not appear (or move) in what pipelines read. `ok` is true
+ * exactly when the exit code is 0.
+ */
+export function validationJson(result: ValidationResult) {
+  const failure = (f: ValidationFailure) => ({ kind: f.kind, name: f.name, message: f.message, instanceGroup: f.instanceGroup ?? null });
+  return {
+    cluster: result.cluster,
+    ok: result.ok,
+    failures: result.failures.map(failure),
+    tolerated: result.tolerated.map(failure),
+    instanceGroups: result.instanceGroups.map((g) => ({ name: g.name, role: g.role, machineType: g.machineType, min: g.min, max: g.max, target: g.target, zones: g.zones })),
+    nodes: result.nodes.map((n) => ({ name: n.name, role: n.role, status: n.status, zone: n.zone, hostname: n.hostname, instanceGroup: n.instanceGroup })),
+  };
 }

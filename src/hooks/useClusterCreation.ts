@@ -2,12 +2,14 @@
 // state: the store write, each reconcile task, the instances and nodes coming
 // up, the validation attempts, elapsed time, and the outcome (ready, or what
 // failed, with retry). Leaving the screen stops the flow (what exists stays).
+// Also the review's other way out, the cluster written as Terraform.
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { runCreateFlow, type CreateEvent, type CreateFlowSettings, type CreatePhase } from '../engine/create/index.js';
 import type { TaskRef } from '../engine/reconcile/apply-plan.js';
 import type { ValidationAttempt } from '../engine/health/wait-for-validation.js';
 import type { ModelSnapshot } from '../engine/live-model/types.js';
 import type { ClusterBundle } from '../engine/spec/types.js';
+import { writeNewClusterTerraform, type NewClusterTerraformResult } from '../engine/terraform/new-cluster-terraform.js';
 import { useServices } from './services.js';
 
 export type TaskState = 'pending' | 'running' | 'retrying' | 'done' | 'failed' | 'skipped';
@@ -176,4 +178,37 @@ export function useClusterCreation(bundle: ClusterBundle | undefined, settings?:
 
   const elapsedMs = startedAt.current === undefined ? 0 : (endedAt.current ?? Date.now()) - startedAt.current;
   return { state, elapsedMs, available: Boolean(access), start, retry, stop };
+}
+
+export interface TerraformWrite {
+  status: 'idle' | 'running' | 'failed' | 'done';
+  error?: string;
+  result?: NewClusterTerraformResult;
+  /** Writes the spec and secrets to the store and the module to `outDir`; nothing in the cloud. */
+  write(outDir: string): void;
+}
+
+/** The review's "write as Terraform" (engine/terraform/new-cluster-terraform.ts), as state for the screen. */
+export function useTerraformWrite(bundle: ClusterBundle | undefined, sshPublicKey?: string): TerraformWrite {
+  const { store, access } = useServices();
+  const [state, setState] = useState<Omit<TerraformWrite, 'write'>>({ status: 'idle' });
+  const mounted = useRef(true);
+  useEffect(
+    () => () => {
+      mounted.current = false;
+    },
+    [],
+  );
+  const write = useCallback(
+    (outDir: string) => {
+      if (!bundle || !access) return;
+      setState({ status: 'running' });
+      writeNewClusterTerraform({ bundle, store, access, sshPublicKey, outDir }).then(
+        (result) => mounted.current && setState({ status: 'done', result }),
+        (error: unknown) => mounted.current && setState({ status: 'failed', error: error instanceof Error ? error.message : String(error) }),
+      );
+    },
+    [bundle, store, access, sshPublicKey],
+  );
+  return { ...state, write };
 }

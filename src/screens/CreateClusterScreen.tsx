@@ -54,6 +54,14 @@ export function CreateClusterScreen({ settings }: CreateClusterScreenProps) {
     leave();
     shell.flash(CANCELLED_MESSAGE, 'info');
   }, [leave, shell]);
+  // Written as Terraform (the review's other way out): the spec is stored, the cloud untouched.
+  const written = useCallback(
+    (message: string) => {
+      leave();
+      shell.flash(message, 'info');
+    },
+    [leave, shell],
+  );
 
   // Leaving (Esc) or quitting (q) with answers given asks first; nothing is made before the final confirmation anyway.
   const { given, steps } = wizard;
@@ -92,6 +100,7 @@ export function CreateClusterScreen({ settings }: CreateClusterScreenProps) {
         onCancel={requestCancel}
         onQuit={requestQuit}
         onCreate={() => wizard.setPhase('apply')}
+        onWritten={written}
       />
     );
   }

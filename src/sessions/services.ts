@@ -4,6 +4,7 @@
 // the UI-free sessions can name it.
 import type { ClusterStore } from '../engine/store/cluster-store.js';
 import type { CloudAccess } from '../engine/cloud/access.js';
+import type { OpenRehearsalWorld } from '../engine/rehearse/run-rehearsal.js';
 
 export interface Services {
   store: ClusterStore;
@@ -16,4 +17,6 @@ export interface Services {
   region?: string;
   /** How to reach the cloud and the clusters' Kubernetes APIs (endpoints, credentials, clock, kubeconfig). */
   access?: CloudAccess;
+  /** Starts a private simulator for a rehearsal (start-up code provides it; absent: no rehearsals). */
+  openRehearsalWorld?: OpenRehearsalWorld;
 }

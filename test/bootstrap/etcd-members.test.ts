@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { bootstrapScript, upkeepScript } from '../../src/engine/bootstrap/user-data.js';
 import { etcdQuorumRefusal } from '../../src/engine/rollout/etcd-quorum.js';
+import { until as poll } from '../helpers/wait.js';
 
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 const missing = ['etcd', 'etcdctl', 'openssl', 'curl', 'python3'].filter((tool) => !has(tool));
@@ -95,13 +96,7 @@ function etcdctl(index: number, args: string[], timeout = '5s'): { status: numbe
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const until = (what: string, check: () => boolean, timeoutMs = 20_000) => poll(what, check, timeoutMs, 100);
 
 /** Member names from `etcdctl member list -w simple` (IDs stay hex text: JSON would round them). */
 const memberNames = (index: number) =>

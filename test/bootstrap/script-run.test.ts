@@ -38,6 +38,7 @@ import type { AwsClients } from '../../src/engine/cloud/aws/clients.js';
 import { bootstrapScript, MACHINE_PATHS, parseEnvFile, upkeepScript } from '../../src/engine/bootstrap/user-data.js';
 import { caCertHash } from '../../src/engine/pki/certificates.js';
 import { cliHarness } from '../helpers/cli-harness.js';
+import { until as poll, type NotYet } from '../helpers/wait.js';
 
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 const missing = ['bash', 'curl', 'openssl', 'python3', 'sha256sum'].filter((tool) => !has(tool));
@@ -75,15 +76,7 @@ let worker: Instance;
 /** The store's CA, as kopsdeck wrote it. */
 let caPem: string;
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const until = <T,>(what: string, check: () => Promise<T | NotYet>, timeoutMs = 60_000) => poll(what, check, timeoutMs, 100);
 
 async function storeObject(key: string): Promise<string> {
   const object = await clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: storeKey(key) }));

@@ -27,6 +27,7 @@ import { generateKeyPair } from '../../src/engine/pki/keys.js';
 import { createCaCertificate } from '../../src/engine/pki/certificates.js';
 import { cliHarness } from '../helpers/cli-harness.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
+import { waitFor } from '../helpers/wait.js';
 
 const NAME = 'admin.k8s.local';
 const STATE = 's3://kops-state/clusters';
@@ -58,15 +59,7 @@ function throughSimulator(edit: (doc: KubeconfigDoc) => void = () => {}): CoreV1
 
 /** The API answers once the control plane has booted; bounded in time. */
 async function untilServed<T>(call: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      return await call();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
+  return (await waitFor(async () => ({ value: await call() }), { describe: 'the API to answer', timeoutMs: 60_000, intervalMs: 250, retryErrors: true })).value;
 }
 
 /** An HTTP status from the API, or a Node error code from the connection. */

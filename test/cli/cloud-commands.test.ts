@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { EXIT_CHANGES_PENDING } from '../../src/commands/cli-error.js';
 import { cliHarness } from '../helpers/cli-harness.js';
 
 const env = { KOPSDECK_SIM_SPEED: '100', KOPSDECK_CLOUD: 'sim' };
@@ -14,7 +15,7 @@ test('update shows the plan without --yes and creates nothing; --yes applies; a 
   assert.equal((await cli.run(['create', 'cluster', 'cloud.example.com', '--zones', 'us-east-1a'], env)).code, 0);
 
   const preview = await cli.run(['update', 'cluster', 'cloud.example.com'], env);
-  assert.equal(preview.code, 0, preview.stderr);
+  assert.equal(preview.code, EXIT_CHANGES_PENDING, preview.stderr);
   assert.match(preview.stdout, /^Will create resources:/m);
   assert.match(preview.stdout, /VPC\/cloud\.example\.com/);
   assert.match(preview.stdout, /Must specify --yes to apply changes/);

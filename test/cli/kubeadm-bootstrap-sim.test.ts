@@ -21,6 +21,7 @@ import { simAdminFetch } from '../../src/sim/admin-client.js';
 import type { BootFailure, BootstrapRecord } from '../../src/sim/contracts.js';
 import { cliHarness } from '../helpers/cli-harness.js';
 import { createKubeClient } from '../../src/engine/kube/client.js';
+import { until as poll, type NotYet } from '../helpers/wait.js';
 
 const NAME = 'boot.k8s.local';
 const STATE = 's3://kops-state/clusters';
@@ -37,15 +38,7 @@ interface Stats {
 }
 const stats = async (): Promise<Stats> => (await (await simAdminFetch(sim, '/sim/stats')).json()) as Stats;
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const until = <T,>(what: string, check: () => Promise<T | NotYet>, timeoutMs = 60_000) => poll(what, check, timeoutMs, 100);
 
 before(async () => {
   sim = await startRecordedSimulator({ dir: join(home, 'sim'), speed: 300 });

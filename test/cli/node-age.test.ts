@@ -5,13 +5,13 @@
 // same node, and a node created simulated minutes ago is not `0s`.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { formatAge } from '../../src/engine/live-model/node-row.js';
 import type { NodeRow } from '../../src/engine/live-model/types.js';
 import { nodeColumns } from '../../src/screens/NodesScreen.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
 import { openCloudSession, simulatorAccess, type CloudSession } from '../../src/startup/cloud-session.js';
 import { startLiveFixture, type LiveFixture } from '../screens/live-fixture.js';
+import { waitFor } from '../helpers/wait.js';
 
 test("a simulator's clock follows the simulator's time read at a wall instant, not this process's start", () => {
   const wallMs = Date.now();
@@ -61,11 +61,7 @@ describe('AGE on the simulator', () => {
     assert.equal(rows.length, 2);
     // Until the youngest node is 3 simulated minutes old (a second or two of wall time at this speed).
     const youngest = Math.max(...rows.map((row) => row.createdAt!));
-    const deadline = Date.now() + 20_000;
-    while ((await simNow()) - youngest < 3 * 60_000) {
-      assert.ok(Date.now() < deadline, 'the simulated clock advances');
-      await sleep(100);
-    }
+    await waitFor(async () => (await simNow()) - youngest >= 3 * 60_000, { describe: 'the simulated clock to advance 3 minutes past the youngest node', timeoutMs: 20_000, intervalMs: 100 });
 
     const simBefore = await simNow();
     const consoleBefore = new Map(rows.map((row) => [row.name, consoleAge(row)]));

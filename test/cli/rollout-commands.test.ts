@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import type { KubeClient } from '../../src/engine/kube/client.js';
 import type { RolloutEvent } from '../../src/engine/rollout/types.js';
 import { startRecordedSimulator, type SimulatorConnection } from '../../src/startup/simulator-connection.js';
+import { EXIT_ROLLOUT_PENDING } from '../../src/commands/cli-error.js';
 import { cliHarness, type CliResult } from '../helpers/cli-harness.js';
 import { connectKube, listNodes, waitForReadyNodes } from '../helpers/sim-cluster.js';
 
@@ -70,7 +71,7 @@ test('upgrade -> update -> rolling-update: the plan as kops prints it, then --ye
   assert.equal(updated.code, 0, updated.stderr);
 
   const plan = await cli(['rolling-update', 'cluster', NAME]);
-  assert.equal(plan.code, 0, plan.stderr);
+  assert.equal(plan.code, EXIT_ROLLOUT_PENDING, plan.stderr);
   const lines = plan.stdout.split('\n');
   assert.match(lines[0], /^NAME\s+STATUS\s+NEEDUPDATE\s+READY\s+MIN\s+TARGET\s+MAX\s+NODES$/);
   assert.match(plan.stdout, /^control-plane-us-east-1a\s+NeedsUpdate\s+1\s+0\s+1\s+1\s+1\s+1$/m);
@@ -99,7 +100,7 @@ test('upgrade -> update -> rolling-update: the plan as kops prints it, then --ye
 test('--instance-group-roles reads kops spellings and rolls only those groups; unknown roles and groups are refused', async () => {
   for (const role of ['control-plane', 'ControlPlane', 'masters']) {
     const plan = await cli(['rolling-update', 'cluster', NAME, '--force', '--instance-group-roles', role]);
-    assert.equal(plan.code, 0, plan.stderr);
+    assert.equal(plan.code, EXIT_ROLLOUT_PENDING, plan.stderr);
     assert.match(plan.stdout, /control-plane-us-east-1a\s+NeedsUpdate/, role);
     assert.doesNotMatch(plan.stdout, /nodes-us-east-1a/, `${role}: no worker group in the plan`);
   }

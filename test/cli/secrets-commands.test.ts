@@ -25,6 +25,7 @@ import { S3ObjectStore } from '../../src/engine/store/s3-store.js';
 import { issueCertificate, loadClusterCa, TOKEN_PATTERN } from '../../src/engine/pki/index.js';
 import { importKeyPair } from '../../src/engine/pki/keys.js';
 import { seedKopsCluster } from '../../src/sim/seed/seed-kops.js';
+import { EXIT_CHANGES_PENDING } from '../../src/commands/cli-error.js';
 import { cliHarness, type CliResult } from '../helpers/cli-harness.js';
 import { OPENSSL_MISSING, openssl } from '../pki/openssl.js';
 
@@ -69,10 +70,10 @@ after(async () => {
 });
 
 test('the preview says which secrets will be generated and writes none of them', () => {
-  assert.equal(preview.code, 0, preview.stderr);
+  assert.equal(preview.code, EXIT_CHANGES_PENDING, preview.stderr);
   assert.match(preview.stdout, /^Secrets: ca, front-proxy-ca, etcd-ca, service-account, bootstrap-token will be generated and kept in file:\/\/.*\/secrets\.example\.com\/ \(pki\/, secrets\/\)\.$/m);
   assert.match(preview.stdout, /Must specify --yes to apply changes/);
-  assert.equal(previewJson.code, 0, previewJson.stderr);
+  assert.equal(previewJson.code, EXIT_CHANGES_PENDING, previewJson.stderr);
   assert.deepEqual(JSON.parse(previewJson.stdout).secrets, { toGenerate: SECRET_NAMES });
   assert.match(previewJson.stderr, /Must specify --yes/);
   assert.equal(writtenByPreview, false, 'no pki/ or secrets/ after the previews');

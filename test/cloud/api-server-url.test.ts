@@ -9,7 +9,7 @@ import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balan
 import { createAwsClients, type AwsClients } from '../../src/engine/cloud/aws/clients.js';
 import { apiServerUrl, ApiServerNotFoundError } from '../../src/engine/cloud/aws/api-server-url.js';
 import { buildClusterSpec } from '../../src/engine/spec/defaults.js';
-import { createNetworkAndTemplate, startFixture, type SimFixture } from '../sim/sim-helpers.js';
+import { createNetworkAndTemplate, startFixture, type SimFixture } from '../helpers/sim-aws.js';
 import { createNetworkLoadBalancer, elbClients, type ElbClients } from '../sim/elb-helpers.js';
 import { simulatorCredentials } from '../../src/startup/cloud-session.js';
 

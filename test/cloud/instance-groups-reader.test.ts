@@ -14,7 +14,7 @@ import { readInstanceGroups, type AwsInstanceGroup } from '../../src/engine/clou
 import { awsCloudInventory } from '../../src/engine/live-model/aws-inventory.js';
 import { ClusterModel } from '../../src/engine/live-model/cluster-model.js';
 import { awsRolloutCloud } from '../../src/engine/rollout/aws-rollout-cloud.js';
-import { createNetworkAndTemplate, startFixture, userData, waitFor, type SimFixture } from '../sim/sim-helpers.js';
+import { createNetworkAndTemplate, startFixture, userData, waitFor, type SimFixture } from '../helpers/sim-aws.js';
 import { PREBAKED_NODE_IMAGE_ID } from '../../src/sim/contracts.js';
 
 const CLUSTER = 'reader.example.com';

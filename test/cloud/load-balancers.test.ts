@@ -9,7 +9,7 @@ import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import * as elb from '@aws-sdk/client-elastic-load-balancing';
 import { scaledClock } from '../../src/engine/clock.js';
 import { LoadBalancerDeregistrationError, putBackIntoLoadBalancers, takeOutOfLoadBalancers, type LoadBalancerClients } from '../../src/engine/cloud/aws/load-balancers.js';
-import { createGroup, createNetworkAndTemplate, rejection, startFixture, waitFor, type SimFixture } from '../sim/sim-helpers.js';
+import { createGroup, createNetworkAndTemplate, rejection, startFixture, waitFor, type SimFixture } from '../helpers/sim-aws.js';
 import { createNetworkLoadBalancer, elbClients, targetStates, type ElbClients } from '../sim/elb-helpers.js';
 
 const SPEED = 100;

@@ -12,6 +12,7 @@ import { ClusterStore } from '../../src/engine/store/cluster-store.js';
 import { FileObjectStore } from '../../src/engine/store/file-store.js';
 import { useScreenActions } from '../../src/hooks/useKeymap.js';
 import { keys, makeServices, MemoryObjectStore, renderApp, renderOnTerminal, seedCluster, waitForFrame } from './helpers.js';
+import { waitFor } from '../helpers/wait.js';
 
 after(() => cleanup());
 
@@ -191,8 +192,7 @@ describe('navigation', () => {
     input.write(':');
     input.write('q');
     input.write(keys.enter);
-    const deadline = Date.now() + 4000;
-    while (!exited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => exited, { describe: ':q to end the app', timeoutMs: 4000, intervalMs: 10 }).catch(() => undefined);
     assert.ok(exited, ':q ended the app');
   });
 
@@ -203,8 +203,7 @@ describe('navigation', () => {
       let exited = false;
       void instance.waitUntilExit().then(() => (exited = true));
       input.write(key);
-      const deadline = Date.now() + 4000;
-      while (!exited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await waitFor(() => exited, { describe: `${name} to end the app`, timeoutMs: 4000, intervalMs: 10 }).catch(() => undefined);
       assert.ok(exited, `${name} ended the app`);
     });
   }

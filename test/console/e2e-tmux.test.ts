@@ -12,6 +12,7 @@ import { ClusterStore } from '../../src/engine/store/cluster-store.js';
 import { FileObjectStore } from '../../src/engine/store/file-store.js';
 import { seedCluster } from './helpers.js';
 import { ensureBuilt } from '../helpers/tmux.js';
+import { until as poll } from '../helpers/wait.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const socket = `kopsdeck-e2e-${process.pid}`;
@@ -26,11 +27,9 @@ const screen = () => tmux('capture-pane', '-p', '-t', 'e2e');
 const flags = () => tmux('display-message', '-p', '-t', 'e2e', '#{alternate_on} #{cursor_flag}').trim();
 
 async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${screen()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await poll(what, check, timeoutMs, 100).catch((error: Error) => {
+    throw new Error(`${error.message}; screen:\n${screen()}`);
+  });
 }
 
 describe('console in a real terminal (tmux)', { skip: hasTmux ? false : 'tmux is not installed' }, () => {

@@ -11,6 +11,7 @@ import { ClusterStore } from '../../src/engine/store/cluster-store.js';
 import { ConflictError, type ObjectStore, type ObjectVersion, type PutCondition, type StoredObject } from '../../src/engine/store/object-store.js';
 import type { Services } from '../../src/hooks/services.js';
 import { enableInkRowCache } from '../../src/terminal/ink-row-cache.js';
+import { waitForFrame } from '../helpers/frames.js';
 
 // The console's start-up (commands/open-console.ts) patches Ink before the
 // first frame; tests that render <App> directly do the same, so they draw
@@ -77,32 +78,7 @@ export async function seedCluster(store: ClusterStore, name: string, zones: stri
   await store.createCluster(bundle.cluster, bundle.instanceGroups);
 }
 
-export interface Frames {
-  lastFrame(): string | undefined;
-}
-
-/** Polls until the last frame satisfies `check`; fails with the frame after `timeoutMs`. */
-export async function waitForFrame(frames: Frames, check: string | ((frame: string) => boolean), timeoutMs = 4000): Promise<string> {
-  const test = typeof check === 'string' ? (f: string) => f.includes(check) : check;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const frame = frames.lastFrame() ?? '';
-    if (test(frame)) return frame;
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${typeof check === 'string' ? JSON.stringify(check) : 'a frame'}; last frame:\n${frame}`);
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/** Waits until `condition()` holds, bounded. */
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 4000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { waitForFrame, waitUntil, type Frames } from '../helpers/frames.js';
 
 export function renderApp(props: AppProps) {
   const view = render(<App {...props} />);

@@ -16,6 +16,7 @@ import type { CloudInventory } from '../../src/engine/live-model/types.js';
 import { startSimulator } from '../../src/sim/simulator.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
 import { PREBAKED_NODE_IMAGE_ID } from '../../src/sim/contracts.js';
+import { until } from './wait.js';
 
 type RunningSimulator = Awaited<ReturnType<typeof startSimulator>>;
 
@@ -183,13 +184,4 @@ export async function putSimFaults(sim: { url: string; token: string }, patch: R
   if (!res.ok) throw new Error(`PUT /sim/faults: ${res.status} ${await res.text()}`);
 }
 
-/** Polls `check` until it returns a value (not undefined), within a wall-clock bound. */
-export async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000, everyMs = 20): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
+export { until } from './wait.js';

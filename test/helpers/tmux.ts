@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { waitFor } from './wait.js';
 
 export function tmuxAvailable(): boolean {
   return spawnSync('tmux', ['-V']).status === 0;
@@ -73,26 +74,18 @@ export class TmuxSession {
 
   /** Polls the screen until `pattern` shows up; fails with the last screen after `timeoutMs`. */
   async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
     let last = '';
-    while (Date.now() < deadline) {
-      last = this.screen();
-      if (pattern.test(last)) return last;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`timed out waiting for ${pattern} on the screen:\n${last}`);
+    return waitFor(() => ((last = this.screen()), pattern.test(last) ? last : undefined), { describe: `${pattern} on the screen`, timeoutMs, intervalMs: 100 }).catch(() => {
+      throw new Error(`timed out waiting for ${pattern} on the screen:\n${last}`);
+    });
   }
 
   /** Polls until `pattern` is no longer on the screen. */
   async waitForGone(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
     let last = '';
-    while (Date.now() < deadline) {
-      last = this.screen();
-      if (!pattern.test(last)) return last;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`timed out waiting for ${pattern} to leave the screen:\n${last}`);
+    return waitFor(() => ((last = this.screen()), pattern.test(last) ? undefined : last), { describe: `${pattern} to leave the screen`, timeoutMs, intervalMs: 100 }).catch(() => {
+      throw new Error(`timed out waiting for ${pattern} to leave the screen:\n${last}`);
+    });
   }
 
   close(): void {

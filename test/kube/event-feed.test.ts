@@ -8,7 +8,7 @@ import { scaledClock } from '../../src/engine/clock.js';
 import { createKubeClient, type KubeClient } from '../../src/engine/kube/client.js';
 import { EventFeed } from '../../src/engine/live-model/event-feed.js';
 import { aboutObject, compareNewestFirst, eventRowOf, onNodes, rolloutEvents, warningsFirst } from '../../src/engine/live-model/event-rows.js';
-import { simInstance, startKubeHarness, waitFor, type KubeHarness } from '../sim/kube-harness.js';
+import { simInstance, startKubeHarness, waitFor, type KubeHarness } from '../helpers/sim-kube.js';
 
 describe('EventFeed on the simulator', () => {
   const cluster = 'feed.example.com';

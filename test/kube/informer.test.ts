@@ -5,16 +5,11 @@ import { createKubeClient, KubeConfigError } from '../../src/engine/kube/client.
 import { Informer, type InformerEvent } from '../../src/engine/kube/informer.js';
 import type { KubeNode } from '../../src/engine/kube/types.js';
 import { FakeKubeApi } from './fake-kube-api.js';
+import { until as poll } from '../helpers/wait.js';
 
 const node = (name: string, extra: Record<string, unknown> = {}) => ({ metadata: { name, ...extra } });
 
-async function until(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+const until = (what: string, check: () => boolean, timeoutMs = 5000) => poll(what, check, timeoutMs, 5);
 
 async function withInformer(fn: (api: FakeKubeApi, informer: Informer<KubeNode>, events: InformerEvent<KubeNode>[]) => Promise<void>, pageSize = 0) {
   const api = await new FakeKubeApi().start();

@@ -12,7 +12,7 @@ import { apiRecordRefresher } from '../../src/engine/rollout/api-record.js';
 import { openStateStore } from '../../src/engine/store/open-store.js';
 import type { ClusterStore } from '../../src/engine/store/cluster-store.js';
 import type { Cluster } from '../../src/engine/spec/types.js';
-import { clusterFixture, startHarness, waitFor, type Harness } from '../reconcile/sim-harness.js';
+import { clusterFixture, startHarness, waitFor, type Harness } from '../helpers/sim-reconcile.js';
 
 const NAME = 'dnsapi.example.com';
 let h: Harness;

@@ -12,7 +12,7 @@ import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import { applyCluster, planCluster } from '../../src/engine/reconcile/cluster.js';
 import { apiServerUrl } from '../../src/engine/cloud/aws/api-server-url.js';
 import { resourceName32 } from '../../src/engine/cloud/aws/kops-names.js';
-import { clusterFixture, startHarness, type Harness } from './sim-harness.js';
+import { clusterFixture, startHarness, type Harness } from '../helpers/sim-reconcile.js';
 import { tagMap } from './cluster-resources.js';
 
 let h: Harness;

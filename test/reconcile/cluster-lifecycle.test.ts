@@ -14,7 +14,7 @@ import { decodeUserData, readBootstrapValues } from '../../src/engine/bootstrap/
 import { PLACEHOLDER_IP } from '../../src/engine/reconcile/tasks/dns.js';
 import type { ClusterBundle, InstanceGroup } from '../../src/engine/spec/types.js';
 import { kopsGroupName } from '../../src/engine/cloud/aws/tags.js';
-import { clusterFixture, startHarness, waitFor, type Harness } from './sim-harness.js';
+import { clusterFixture, startHarness, waitFor, type Harness } from '../helpers/sim-reconcile.js';
 import { clusterVolumes, ruleLines } from './cluster-resources.js';
 
 const NAME = 'demo.example.com';

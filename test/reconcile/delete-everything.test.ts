@@ -11,7 +11,7 @@ import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetInstanceProfileCommand, GetRoleCommand } from '@aws-sdk/client-iam';
 import { applyCluster, planCluster } from '../../src/engine/reconcile/cluster.js';
 import { deleteCluster, planDelete } from '../../src/engine/reconcile/delete.js';
-import { clusterFixture, startHarness, testSshKey, type Harness } from './sim-harness.js';
+import { clusterFixture, startHarness, testSshKey, type Harness } from '../helpers/sim-reconcile.js';
 
 const NAME = 'wipe.k8s.local';
 const OWNED = { Key: `kubernetes.io/cluster/${NAME}`, Value: 'owned' };

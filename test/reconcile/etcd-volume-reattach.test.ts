@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { DescribeAutoScalingGroupsCommand, TerminateInstanceInAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import type { Volume } from '@aws-sdk/client-ec2';
 import { applyCluster, planCluster } from '../../src/engine/reconcile/cluster.js';
-import { clusterFixture, startHarness, waitFor, type Harness } from './sim-harness.js';
+import { clusterFixture, startHarness, waitFor, type Harness } from '../helpers/sim-reconcile.js';
 import { clusterVolumes, tagMap } from './cluster-resources.js';
 
 const NAME = 'etcd.example.com';

@@ -8,7 +8,7 @@ import { AuthorizeSecurityGroupIngressCommand, DescribeSecurityGroupsCommand } f
 import { applyCluster, planCluster } from '../../src/engine/reconcile/cluster.js';
 import { ingressRules, type RuleDesired } from '../../src/engine/reconcile/tasks/security-group.js';
 import type { ClusterBundle } from '../../src/engine/spec/types.js';
-import { clusterFixture, startHarness, type Harness } from './sim-harness.js';
+import { clusterFixture, startHarness, type Harness } from '../helpers/sim-reconcile.js';
 
 const NAME = 'rules.example.com';
 let h: Harness;

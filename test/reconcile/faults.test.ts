@@ -7,7 +7,7 @@ import { planDelete, deleteCluster } from '../../src/engine/reconcile/delete.js'
 import { hasChanges } from '../../src/engine/reconcile/plan.js';
 import type { ApplyEvent } from '../../src/engine/reconcile/apply-plan.js';
 import { isThrottlingError } from '../../src/engine/cloud/aws/errors.js';
-import { awsCallStats, clusterFixture, resetAwsCallStats, simFaults, startHarness } from './sim-harness.js';
+import { awsCallStats, clusterFixture, resetAwsCallStats, simFaults, startHarness } from '../helpers/sim-reconcile.js';
 
 test('with 30% of AWS calls throttled the apply still completes', async () => {
   const h = await startHarness({ speed: 100 });

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyCluster, planCluster } from '../../src/engine/reconcile/cluster.js';
-import { clusterFixture, startHarness, type Harness } from './sim-harness.js';
+import { clusterFixture, startHarness, type Harness } from '../helpers/sim-reconcile.js';
 import { ruleLines } from './cluster-resources.js';
 
 let h: Harness;

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planCluster } from '../../src/engine/reconcile/cluster.js';
 import { countByKind } from '../../src/engine/reconcile/plan.js';
-import { clusterFixture, startHarness, testSshKey, type Harness } from './sim-harness.js';
+import { clusterFixture, startHarness, testSshKey, type Harness } from '../helpers/sim-reconcile.js';
 
 /** minimal-1.36: one zone, one control-plane node, one worker group; DNS API (api.dns), an SSH key. */
 const KOPS_MINIMAL_136: Record<string, number> = {

@@ -10,7 +10,7 @@ import { GetInstanceProfileCommand, GetRolePolicyCommand } from '@aws-sdk/client
 import { applyCluster, planCluster } from '../../src/engine/reconcile/cluster.js';
 import { rolePolicy, rolePolicyInput } from '../../src/engine/reconcile/iam/role-policies.js';
 import type { PolicyStatement } from '../../src/engine/reconcile/iam/policy-document.js';
-import { clusterFixture, startHarness, testSshKey, type Harness } from './sim-harness.js';
+import { clusterFixture, startHarness, testSshKey, type Harness } from '../helpers/sim-reconcile.js';
 
 const NAME = 'machines.example.com';
 const BUCKET = 'arn:aws:s3:::team-state';

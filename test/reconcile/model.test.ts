@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildClusterTasks, ReconcileSpecError } from '../../src/engine/reconcile/model.js';
 import { countByKind } from '../../src/engine/reconcile/plan.js';
-import { clusterFixture } from './sim-harness.js';
+import { clusterFixture } from '../helpers/sim-reconcile.js';
 
 test('a private topology gets utility subnets on the public table and one private table per zone', () => {
   const { cluster, instanceGroups } = clusterFixture({ name: 'private.example.com', topology: 'private', controlPlaneCount: 3, nodeCount: 3, bastion: true });

@@ -10,7 +10,7 @@ import { emptyClusterSnapshot, type LaunchTemplateState } from '../../src/engine
 import { buildClusterTasks, existingGroupNames, staleInstanceGroupDeletions } from '../../src/engine/reconcile/model.js';
 import { isRemovableExtraRule } from '../../src/engine/reconcile/tasks/security-group.js';
 import type { ClusterOwnership } from '../../src/engine/ownership/types.js';
-import { clusterFixture } from './sim-harness.js';
+import { clusterFixture } from '../helpers/sim-reconcile.js';
 
 const NAME = 'guards.example.com';
 const bundle = clusterFixture({ name: NAME, zones: ['us-east-1a'], controlPlaneCount: 1, nodeCount: 1 });

@@ -11,7 +11,7 @@ import { buildClusterTasks, ReconcileSpecError } from '../../src/engine/reconcil
 import { countByKind, hasChanges } from '../../src/engine/reconcile/plan.js';
 import { renderPlan } from '../../src/engine/reconcile/render-plan.js';
 import type { ClusterBundle } from '../../src/engine/spec/types.js';
-import { clusterFixture, startHarness, type Harness } from './sim-harness.js';
+import { clusterFixture, startHarness, type Harness } from '../helpers/sim-reconcile.js';
 
 const NAME = 'private.k8s.local';
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];

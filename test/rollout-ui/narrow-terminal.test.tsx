@@ -15,7 +15,7 @@ import { scrolledHelp } from '../../src/hooks/useShellState.js';
 import type { InstanceRow } from '../../src/screens/rollout/rollout-progress.js';
 import { StepList } from '../../src/screens/rollout/RunView.js';
 import { keys, renderApp } from '../console/helpers.js';
-import { consoleServicesFor, startRolloutHarness, type RolloutHarness } from '../rollout/sim-harness.js';
+import { consoleServicesFor, startRolloutHarness, type RolloutHarness } from '../helpers/sim-rollout.js';
 
 const NAME = 'narrow.k8s.local';
 let h: RolloutHarness;

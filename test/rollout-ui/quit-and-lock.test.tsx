@@ -14,7 +14,7 @@ import { upgradeCluster } from '../../src/engine/rollout/upgrade.js';
 import { rolloutSessionsFor } from '../../src/sessions/rollout-sessions.js';
 import type { Services } from '../../src/hooks/services.js';
 import { keys, renderApp, waitUntil } from '../console/helpers.js';
-import { consoleServicesFor, startRolloutHarness, type RolloutHarness } from '../rollout/sim-harness.js';
+import { consoleServicesFor, startRolloutHarness, type RolloutHarness } from '../helpers/sim-rollout.js';
 
 const NAME = 'quit.k8s.local';
 let h: RolloutHarness;

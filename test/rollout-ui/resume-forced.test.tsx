@@ -9,7 +9,7 @@ import { rolloutSessionsFor } from '../../src/sessions/rollout-sessions.js';
 import type { Services } from '../../src/hooks/services.js';
 import { planLines } from '../../src/screens/rollout/PlanView.js';
 import { waitUntil } from '../console/helpers.js';
-import { consoleServicesFor, startRolloutHarness, type RolloutHarness } from '../rollout/sim-harness.js';
+import { consoleServicesFor, startRolloutHarness, type RolloutHarness } from '../helpers/sim-rollout.js';
 
 const NAME = 'resume.k8s.local';
 let h: RolloutHarness;

@@ -15,7 +15,7 @@ import type { RolloutSession } from '../../src/sessions/rollout-session.js';
 import { rolloutSessionsFor } from '../../src/sessions/rollout-sessions.js';
 import type { Services } from '../../src/hooks/services.js';
 import { keys, renderApp, waitUntil } from '../console/helpers.js';
-import { consoleServicesFor, startRolloutHarness, type RolloutHarness } from '../rollout/sim-harness.js';
+import { consoleServicesFor, startRolloutHarness, type RolloutHarness } from '../helpers/sim-rollout.js';
 
 const SPEED = 400;
 const NAME = 'ui.k8s.local';
@@ -149,15 +149,25 @@ test('drain questions: the panel matches the API; p pauses after that node, s sk
     assert.match(frame, /Next: .*on yes: cordon → take it out of its load balancers → drain/);
     assert.match(frame, /y drain and replace it · s skip this node \(not replaced\) · p drain it, then pause after this node · x abort/);
     assert.match(frame, /a yes to this node and all 2 remaining/);
+    // Every state the session passes through while paused is checked, not one sample after a sleep.
+    const whilePaused: { confirm: unknown; workers: number }[] = [];
+    const unsubscribe = session().subscribe(() => {
+      const { view: now } = session().getState();
+      if (now.status === 'paused') whilePaused.push({ confirm: now.confirm, workers: now.instances.filter((i) => i.group === 'nodes-us-east-1a').length });
+    });
     view.press('p');
     frame = await view.waitFor((f) => f.includes('PAUSED') && !f.includes('Drain node'), 40_000);
     assert.equal(session().getState().view.pausedAt, 'instance');
     assert.equal(stepsOf(first.instanceId).validate?.state, 'done', 'the node was replaced and validated before the pause');
     assert.match(frame, /Paused after the instance\(s\) in progress, as asked/);
-    // Long enough in simulated time for a question and a detach if the gate did not hold.
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // A paused run does nothing by design, so no event can prove it has held: the pause is held for a span of the
+    // run's own (simulated) clock long enough for a question and a detach if the gate did not hold, watched throughout.
+    const pausedAt = h.clock.now();
+    await waitUntil(() => h.clock.now() - pausedAt >= 160_000, '160 s of simulated time paused', 5_000);
+    unsubscribe();
     assert.equal(session().getState().view.confirm, undefined, 'no question while paused');
     assert.equal(session().getState().view.instances.filter((i) => i.group === 'nodes-us-east-1a').length, 0, 'no worker touched while paused');
+    assert.deepEqual(whilePaused.filter((s) => s.confirm !== undefined || s.workers > 0), [], 'no question and no worker touched at any moment of the pause');
     view.press('p');
 
     // The first worker: its demo pods under their owners and budgets, as the API has them; a asks first, n declines; then skip it.

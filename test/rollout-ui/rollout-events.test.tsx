@@ -10,7 +10,7 @@ import type { RolloutSession } from '../../src/sessions/rollout-session.js';
 import { rolloutSessionsFor } from '../../src/sessions/rollout-sessions.js';
 import type { Services } from '../../src/hooks/services.js';
 import { keys, renderApp, waitUntil } from '../console/helpers.js';
-import { consoleServicesFor, startRolloutHarness, type RolloutHarness } from '../rollout/sim-harness.js';
+import { consoleServicesFor, startRolloutHarness, type RolloutHarness } from '../helpers/sim-rollout.js';
 
 const NAME = 'evrun.k8s.local';
 const TITLE = 'Events: the nodes being replaced, new nodes, warnings';

@@ -14,6 +14,7 @@ import { readJournal, readLock, type LockBody } from '../../src/engine/rollout/i
 import { rolloutSessionsFor } from '../../src/sessions/rollout-sessions.js';
 import { renderApp, waitUntil } from '../console/helpers.js';
 import { startLiveFixture, type LiveFixture } from '../screens/live-fixture.js';
+import { until as poll, type NotYet } from '../helpers/wait.js';
 
 let fx: LiveFixture;
 before(async () => {
@@ -22,15 +23,7 @@ before(async () => {
 after(async () => fx?.stop());
 
 /** Wall-clock bounded polling of an async condition. */
-async function until<T>(what: string, check: () => Promise<T | undefined | null>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = <T,>(what: string, check: () => Promise<T | NotYet>, timeoutMs: number) => poll(what, check, timeoutMs, 50);
 
 const replacedOf = (frame: string) => Number(/(\d+) of 3 instances replaced/.exec(frame)?.[1] ?? NaN);
 
@@ -89,9 +82,13 @@ test('a CLI rolling update is watched live and read-only, to its end', { timeout
     // Keys that would start, answer, pause or abort do nothing here.
     for (const key of ['\r', 'y', 's', 'p', 'x', 'b']) view.press(key);
     const session = rolloutSessionsFor(services).peek(fx.name)!;
-    await new Promise((r) => setTimeout(r, 300));
+    // Keys are read in order: once ? (pressed after them) has opened the help, every one of them has been handled.
+    view.press('?');
+    await view.waitFor('Help: ', 20_000);
+    view.press('\x1b');
+    const watched = await view.waitFor((f) => !f.includes('Help: '), 20_000);
     assert.notEqual(session.getState().phase, 'running', 'the console started nothing');
-    assert.match(view.lastFrame() ?? '', /RUNNING in another process/);
+    assert.match(watched, /RUNNING in another process/);
 
     // Progress moves while watching: a step under way, and the count of replaced instances going up.
     await view.waitFor((f) => /Now: Post-drain delay after ip-/.test(f) && /Last record: drain of ip-/.test(f) && /Request: forced \(every instance, up to date or not\); all instance groups/.test(f), 30_000);

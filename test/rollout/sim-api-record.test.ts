@@ -7,7 +7,7 @@ import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { findHostedZone, listRecordsNamed } from '../../src/engine/cloud/aws/discovery.js';
 import { startRollout } from '../../src/engine/rollout/run-rollout.js';
 import type { RolloutEvent } from '../../src/engine/rollout/types.js';
-import { startRolloutHarness, type RolloutHarness } from './sim-harness.js';
+import { startRolloutHarness, type RolloutHarness } from '../helpers/sim-rollout.js';
 
 let h: RolloutHarness;
 before(async () => {

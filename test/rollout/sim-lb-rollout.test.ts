@@ -15,7 +15,7 @@ import type { KubeNode } from '../../src/engine/kube/types.js';
 import { readJournal } from '../../src/engine/rollout/journal.js';
 import { startRollout } from '../../src/engine/rollout/run-rollout.js';
 import type { RolloutEvent } from '../../src/engine/rollout/types.js';
-import { startRolloutHarness, until, type RolloutHarness } from './sim-harness.js';
+import { startRolloutHarness, until, type RolloutHarness } from '../helpers/sim-rollout.js';
 
 let h: RolloutHarness;
 let subnets: { vpcId: string; ids: string[] };

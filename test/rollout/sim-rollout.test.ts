@@ -9,7 +9,7 @@ import { startRollout, type RolloutOptions } from '../../src/engine/rollout/run-
 import { readJournal, stepsFor } from '../../src/engine/rollout/journal.js';
 import type { RolloutEvent } from '../../src/engine/rollout/types.js';
 import type { KubeNode } from '../../src/engine/kube/types.js';
-import { startRolloutHarness, type RolloutHarness } from './sim-harness.js';
+import { startRolloutHarness, type RolloutHarness } from '../helpers/sim-rollout.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
 
 const SPEED = 200;

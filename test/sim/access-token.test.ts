@@ -15,7 +15,7 @@ import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { startRecordedSimulator, type SimulatorConnection } from '../../src/startup/simulator-connection.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
 import { TOKEN_FILE } from '../../src/sim/access-token.js';
-import { tempDir } from './sim-helpers.js';
+import { tempDir } from '../helpers/sim-aws.js';
 
 let sim: SimulatorConnection;
 let dir: string;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as as from '@aws-sdk/client-auto-scaling';
 import * as ec2 from '@aws-sdk/client-ec2';
-import { createGroup, createNetworkAndTemplate, rejection, startFixture, waitFor, type SimFixture } from './sim-helpers.js';
+import { createGroup, createNetworkAndTemplate, rejection, startFixture, waitFor, type SimFixture } from '../helpers/sim-aws.js';
 
 async function groupNamed(f: SimFixture, name: string) {
   const out = await f.asg.send(new as.DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));

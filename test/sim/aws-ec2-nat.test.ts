@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as ec2 from '@aws-sdk/client-ec2';
-import { rejection, startFixture, waitFor, type SimFixture } from './sim-helpers.js';
+import { rejection, startFixture, waitFor, type SimFixture } from '../helpers/sim-aws.js';
 
 const CLUSTER = 'nat.example.com';
 const tagged = (resourceType: ec2.ResourceType, name: string): ec2.TagSpecification[] => [

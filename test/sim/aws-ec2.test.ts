@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as ec2 from '@aws-sdk/client-ec2';
-import { clientConfig, rejection, startFixture, type SimFixture } from './sim-helpers.js';
+import { clientConfig, rejection, startFixture, type SimFixture } from '../helpers/sim-aws.js';
 
 describe('simulated EC2', () => {
   let f: SimFixture;

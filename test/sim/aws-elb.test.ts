@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import * as as from '@aws-sdk/client-auto-scaling';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import * as elb from '@aws-sdk/client-elastic-load-balancing';
-import { createGroup, createNetworkAndTemplate, rejection, startFixture, tempDir, waitFor, type SimFixture } from './sim-helpers.js';
+import { createGroup, createNetworkAndTemplate, rejection, startFixture, tempDir, waitFor, type SimFixture } from '../helpers/sim-aws.js';
 import { createNetworkLoadBalancer, elbClients, targetStates, type ElbClients } from './elb-helpers.js';
 
 type Net = Awaited<ReturnType<typeof createNetworkAndTemplate>>;

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import * as iam from '@aws-sdk/client-iam';
 import * as ec2 from '@aws-sdk/client-ec2';
 import * as as from '@aws-sdk/client-auto-scaling';
-import { clientConfig, createGroup, createNetworkAndTemplate, rejection, startFixture, waitFor, type SimFixture } from './sim-helpers.js';
+import { clientConfig, createGroup, createNetworkAndTemplate, rejection, startFixture, waitFor, type SimFixture } from '../helpers/sim-aws.js';
 
 const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
 const POLICY = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' }] });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as as from '@aws-sdk/client-auto-scaling';
 import * as ec2 from '@aws-sdk/client-ec2';
-import { createNetworkAndTemplate, rejection, startFixture, waitFor, type SimFixture } from './sim-helpers.js';
+import { createNetworkAndTemplate, rejection, startFixture, waitFor, type SimFixture } from '../helpers/sim-aws.js';
 
 const CLUSTER = 'mixed.example.com';
 const NAME = `spot.${CLUSTER}`;

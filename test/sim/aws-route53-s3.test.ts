@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import * as r53 from '@aws-sdk/client-route-53';
 import * as s3 from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { rejection, startFixture, waitFor, type SimFixture } from './sim-helpers.js';
+import { rejection, startFixture, waitFor, type SimFixture } from '../helpers/sim-aws.js';
 
 describe('simulated Route 53', () => {
   let f: SimFixture;

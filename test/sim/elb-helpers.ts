@@ -5,7 +5,7 @@
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import * as elb from '@aws-sdk/client-elastic-load-balancing';
 import * as ec2 from '@aws-sdk/client-ec2';
-import { clientConfig, type SimFixture } from './sim-helpers.js';
+import { clientConfig, type SimFixture } from '../helpers/sim-aws.js';
 
 export interface ElbClients {
   elbv2: elbv2.ElasticLoadBalancingV2Client;

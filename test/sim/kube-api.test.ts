@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CoreV1Api, PatchStrategy, PolicyV1Api, Watch, setHeaderOptions, type V1Node, type V1Pod } from '@kubernetes/client-node';
 import { KubeSide } from '../../src/sim/kube/kube-side.js';
-import { simInstance, startKubeHarness, testRandom, waitFor, type KubeHarness } from './kube-harness.js';
+import { simInstance, startKubeHarness, testRandom, waitFor, type KubeHarness } from '../helpers/sim-kube.js';
 
 const isReady = (node: V1Node) => node.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
 const podReady = (pod: V1Pod) => pod.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' && !pod.metadata?.deletionTimestamp;

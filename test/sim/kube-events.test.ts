@@ -8,7 +8,7 @@ import { CoreV1Api, EventsV1Api, PatchStrategy, Watch, setHeaderOptions, type Co
 import { ApiStore } from '../../src/sim/kube/api-store.js';
 import { EVENT_TTL_MS, EventRecorder } from '../../src/sim/kube/event-recorder.js';
 import type { SimClock } from '../../src/sim/contracts.js';
-import { simInstance, startKubeHarness, waitFor, type KubeHarness } from './kube-harness.js';
+import { simInstance, startKubeHarness, waitFor, type KubeHarness } from '../helpers/sim-kube.js';
 
 const isReady = (conditions: { type: string; status: string }[] | undefined) => conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 

@@ -6,7 +6,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { CoreV1Api, PolicyV1Api, Watch, type V1PodDisruptionBudget } from '@kubernetes/client-node';
-import { simInstance, startKubeHarness, waitFor, type KubeHarness } from './kube-harness.js';
+import { simInstance, startKubeHarness, waitFor, type KubeHarness } from '../helpers/sim-kube.js';
 
 const run = promisify(execFile);
 const kubectlMissing = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).error !== undefined;

@@ -15,7 +15,7 @@ import { listObjects, parseFilter } from '../../src/sim/kube/list-watch.js';
 import { findResource } from '../../src/sim/kube/resources.js';
 import { tableOf, tableWriter, type IncludeObject } from '../../src/sim/kube/tables.js';
 import { keyOf, type KubeObject } from '../../src/sim/kube/types.js';
-import { simInstance, startKubeHarness, waitFor, type KubeHarness } from './kube-harness.js';
+import { simInstance, startKubeHarness, waitFor, type KubeHarness } from '../helpers/sim-kube.js';
 
 interface Captured {
   status: number;

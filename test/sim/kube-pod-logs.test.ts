@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { CoreV1Api, Log, PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
-import { simInstance, startKubeHarness, waitFor, type KubeHarness } from './kube-harness.js';
+import { simInstance, startKubeHarness, waitFor, type KubeHarness } from '../helpers/sim-kube.js';
 
 const CLUSTER = 'logs.example.com';
 const kubectlMissing = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).error !== undefined;

@@ -8,7 +8,7 @@ import { createKubeClient, type KubeClient } from '../../src/engine/kube/client.
 import { SCHEDULED_FOR_UPDATE_TAINT, taintScheduledForUpdate } from '../../src/engine/kube/node-taints.js';
 import { setUnschedulable } from '../../src/engine/kube/node-ops.js';
 import type { KubeList, KubeNode, KubeObject } from '../../src/engine/kube/types.js';
-import { simInstance, startKubeHarness, waitFor, type KubeHarness } from './kube-harness.js';
+import { simInstance, startKubeHarness, waitFor, type KubeHarness } from '../helpers/sim-kube.js';
 
 const CLUSTER = 'taints.example.com';
 let h: KubeHarness;

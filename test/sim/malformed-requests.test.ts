@@ -7,8 +7,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { simInstance, startKubeHarness, waitFor, type KubeHarness } from './kube-harness.js';
-import { startFixture, type SimFixture } from './sim-helpers.js';
+import { simInstance, startKubeHarness, waitFor, type KubeHarness } from '../helpers/sim-kube.js';
+import { startFixture, type SimFixture } from '../helpers/sim-aws.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
 
 let f: SimFixture;

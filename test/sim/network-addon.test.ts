@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { noFaults } from '../../src/sim/contracts.js';
 import { ClusterWorld } from '../../src/sim/kube/cluster-world.js';
 import { markNodeReady, registerNode } from '../../src/sim/kube/node-lifecycle.js';
-import { RecordingStats, testClock, testRandom } from './kube-harness.js';
+import { RecordingStats, testClock, testRandom } from '../helpers/sim-kube.js';
 
 function worldWithNode(): ClusterWorld {
   const world = new ClusterWorld('net.k8s.local', { clock: testClock(1), random: testRandom(), faults: noFaults(), stats: new RecordingStats() });

@@ -7,8 +7,9 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
-import { tempDir } from './sim-helpers.js';
+import { tempDir } from '../helpers/sim-aws.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
+import { waitFor } from '../helpers/wait.js';
 
 describe('kopsdeck sim', () => {
   it('prints AWS_ENDPOINT_URL, KUBECONFIG and SIM_TOKEN_FILE, serves, and saves on SIGTERM', async () => {
@@ -23,10 +24,7 @@ describe('kopsdeck sim', () => {
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     try {
-      const deadline = Date.now() + 20_000;
-      while (stdout.split('\n').length < 3 && Date.now() < deadline && child.exitCode === null) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await waitFor(() => stdout.split('\n').length >= 3 || child.exitCode !== null, { describe: 'three lines from the simulator', timeoutMs: 20_000, intervalMs: 50 }).catch(() => undefined);
       const lines = stdout.trimEnd().split('\n');
       assert.equal(lines.length, 3, `three lines, got: ${stdout} ${stderr}`);
       assert.match(lines[0], /^AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:\d+$/);

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import * as as from '@aws-sdk/client-auto-scaling';
 import * as ec2 from '@aws-sdk/client-ec2';
 import { parse } from 'yaml';
-import { clientConfig, createGroup, createNetworkAndTemplate, startFixture, tempDir, waitFor } from './sim-helpers.js';
+import { clientConfig, createGroup, createNetworkAndTemplate, startFixture, tempDir, waitFor } from '../helpers/sim-aws.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
 
 async function json(sim: { url: string; token: string }, path: string, init?: RequestInit): Promise<any> {

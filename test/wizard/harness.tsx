@@ -78,3 +78,29 @@ export function renderWizard(bench: Bench, opts: { initialRoute?: Route; setting
     screens: { 'create-cluster': { title: () => 'New cluster', render: () => <CreateClusterScreen settings={settings} /> } },
   }));
 }
+
+type WizardApp = ReturnType<typeof renderWizard>;
+
+/**
+ * Presses Enter at step `n` and returns the frame once that Enter has surely
+ * been handled, without sleeping: a later key, read after it, must show its
+ * effect first. In an open text field that key is `~` (typed, seen, then
+ * erased); on a choice list it is `?` (the help seen, then closed). If Enter
+ * moved on instead, the frame returned shows the step it moved to.
+ */
+export async function pressEnterAndSettle(app: WizardApp, n: number): Promise<string> {
+  const atStep = (f: string) => f.includes(`step ${n} of`);
+  const editing = (app.lastFrame() ?? '').includes('█');
+  app.press('\r');
+  if (editing) {
+    app.press('~');
+    const probed = await app.waitFor((f) => f.includes('~█') || !atStep(f));
+    if (!probed.includes('~█')) return probed;
+    app.press('\x7f');
+    return app.waitFor((f) => !f.includes('~█'));
+  }
+  app.press('?');
+  await app.waitFor('Help: New cluster');
+  app.press('\x1b');
+  return app.waitFor((f) => !f.includes('Help: New cluster'));
+}

@@ -12,7 +12,7 @@ import { cleanup } from 'ink-testing-library';
 import { awsClientsFor } from '../../src/engine/cloud/access.js';
 import { defaultKubernetesVersion } from '../../src/engine/spec/kubernetes-version.js';
 import { keys, renderApp, seedCluster } from '../console/helpers.js';
-import { SIZE, folded, renderWizard, startBench, type Bench } from './harness.js';
+import { SIZE, folded, pressEnterAndSettle, renderWizard, startBench, type Bench } from './harness.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
 
 let bench: Bench;
@@ -56,9 +56,8 @@ async function typeInto(app: App, label: string, text: string): Promise<string> 
 async function refused(app: App, n: number, reason: RegExp): Promise<void> {
   const frame = await app.waitFor((f) => reason.test(f));
   assert.match(frame, /✗/);
-  app.press(keys.enter);
-  await new Promise((r) => setTimeout(r, 100));
-  assert.match(app.lastFrame() ?? '', new RegExp(`step ${n} of`), 'Enter did not move on');
+  const after = await pressEnterAndSettle(app, n);
+  assert.match(after, new RegExp(`step ${n} of`), 'Enter did not move on');
 }
 
 test('defaults accepted at every step lead to a review of the spec, the plan and the command line', async () => {

@@ -5,6 +5,7 @@
 import type { AwsClients } from '../cloud/aws/clients.js';
 import type { ClusterSnapshot } from '../cloud/aws/discovery.js';
 import type { Clock } from '../clock.js';
+import type { TerraformContext, TerraformResource } from '../terraform/types.js';
 
 export type TaskKind =
   | 'VPC'
@@ -75,6 +76,14 @@ export interface Task<D = unknown, A = unknown> {
   describe(desired: D): Record<string, string>;
   /** Creates or modifies the resource; returns its cloud id. */
   apply(ctx: ReconcileContext, change: TaskChange<D, A>): Promise<string>;
+  /**
+   * The resources this task is in a Terraform module (kops' RenderTerraform):
+   * the same desired state apply() makes, with other tasks' resources named
+   * by reference. Empty when the resource exists outside the module. Every
+   * task of the cluster model has one; `--target terraform` refuses a plan
+   * with a task that has none.
+   */
+  terraform?(t: TerraformContext, desired: D): TerraformResource[];
 }
 
 /** A resource the cluster owns that the spec no longer wants. */

@@ -1,8 +1,12 @@
 // The wizard's review: the equivalent command line, then the Cluster and
 // InstanceGroup YAML and the plan of cloud resources ("Will create
-// resources:"), each scrollable. Nothing exists until the user confirms.
+// resources:"), each scrollable. Nothing exists until the user confirms:
+// create (the cloud resources, then watch the cluster come up), or write as
+// Terraform (the spec and secrets to the state store, the module to a folder,
+// nothing in the cloud).
+import { resolve } from 'node:path';
 import { Box, Text } from 'ink';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { awsClientsFor, clusterRegion } from '../../engine/cloud/access.js';
 import { createClusterArgs, expandHome, wrapCommandLine, type WizardAnswers } from '../../engine/create/index.js';
 import { readSshPublicKeyFile } from '../../engine/ssh/public-key.js';
@@ -21,6 +25,7 @@ import { useBodySize } from '../../hooks/useBodySize.js';
 import { useScreenActions } from '../../hooks/useKeymap.js';
 import { useScroll } from '../../hooks/useScroll.js';
 import { useShell } from '../../hooks/useShell.js';
+import { useTerraformWrite } from '../../hooks/useClusterCreation.js';
 import { NOTHING_CREATED } from './WizardStepView.js';
 
 export interface ReviewViewProps {
@@ -31,7 +36,13 @@ export interface ReviewViewProps {
   /** q: quit kopsdeck (asks first: the answers would be lost). */
   onQuit(): void;
   onCreate(): void;
+  /** The cluster was written as Terraform: leave the wizard, saying where. */
+  onWritten(message: string): void;
+  /** Where "write as Terraform" puts kubernetes.tf and data/ (default: out/terraform under the working folder, as the CLI). */
+  terraformOut?: string;
 }
+
+export const DEFAULT_CONSOLE_TERRAFORM_OUT = 'out/terraform';
 
 type Pane = 'spec' | 'plan';
 
@@ -53,7 +64,7 @@ function usePlanText(bundle: ClusterBundle, sshPublicKeyPath: string) {
   }, [bundle, access, store, sshPublicKeyPath]);
 }
 
-export function ReviewView({ answers, bundle, onBack, onCancel, onQuit, onCreate }: ReviewViewProps) {
+export function ReviewView({ answers, bundle, onBack, onCancel, onQuit, onCreate, onWritten, terraformOut }: ReviewViewProps) {
   const body = useBodySize();
   const shell = useShell();
   const { storeUrl } = useServices();
@@ -64,6 +75,10 @@ export function ReviewView({ answers, bundle, onBack, onCancel, onQuit, onCreate
   const warnings = useMemo(() => formatSpecErrors(checked.warnings), [checked]);
   const specLines = useMemo(() => lines(serialiseClusterFile(bundle)), [bundle]);
   const plan = usePlanText(bundle, answers.sshPublicKey);
+  const terraform = useTerraformWrite(bundle, answers.sshPublicKey ? expandHome(answers.sshPublicKey) : undefined);
+  const outDir = useMemo(() => resolve(terraformOut ?? DEFAULT_CONSOLE_TERRAFORM_OUT), [terraformOut]);
+  const busy = terraform.status === 'running';
+  const failureText = terraform.status === 'failed' ? `Could not write Terraform: ${terraform.error}` : '';
   const planLines =
     plan.status === 'error'
       ? [`Could not compute the plan: ${plan.error.message}`, 'Press r to try again.']
@@ -71,14 +86,34 @@ export function ReviewView({ answers, bundle, onBack, onCancel, onQuit, onCreate
         ? lines(plan.value.text)
         : ['Computing the plan: looking for what already exists in the cloud…'];
 
-  const fixedRows = 4 + command.length + (problems.length ? problems.length + 1 : 0) + warnings.length;
+  const fixedRows = 4 + command.length + (problems.length ? problems.length + 1 : 0) + warnings.length + (busy ? 1 : 0) + (failureText ? Math.ceil(failureText.length / Math.max(1, body.columns)) : 0);
   const height = Math.max(3, body.rows - fixedRows - TEXT_VIEW_CHROME_ROWS);
   const specScroll = useScroll('review-spec', specLines.length, height, 'Review');
   const planScroll = useScroll('review-plan', planLines.length, height, 'Review');
   const scroll = pane === 'spec' ? specScroll : planScroll;
 
   const name = bundle.cluster.metadata.name;
+  useEffect(() => {
+    const done = terraform.result;
+    if (terraform.status !== 'done' || !done) return;
+    // One line in the flash: where first, then what it did and did not do.
+    onWritten(`Terraform for ${name} written to ${done.outDir} (${done.resources} resources); the spec and secrets are in ${done.storeUrl}, nothing was created in the cloud.`);
+  }, [terraform.status, terraform.result, name, onWritten]);
+  const writeTerraform = () => {
+    if (busy) return;
+    if (problems.length > 0) return shell.flash(`The spec has ${problems.length} problem(s); go back (←) and change the answers.`, 'error');
+    shell.confirm({
+      message: `Write ${name} as Terraform?`,
+      detail: [
+        `It writes the spec and the cluster's secrets to ${storeUrl},`,
+        `and kubernetes.tf and data/ to ${outDir}.`,
+        'Nothing is created in the cloud: your Terraform applies the module.',
+      ],
+      onYes: () => terraform.write(outDir),
+    });
+  };
   const create = () => {
+    if (busy) return;
     if (problems.length > 0) return shell.flash(`The spec has ${problems.length} problem(s); go back (←) and change the answers.`, 'error');
     shell.confirm({
       message: `Create cluster ${name}?`,
@@ -93,6 +128,7 @@ export function ReviewView({ answers, bundle, onBack, onCancel, onQuit, onCreate
   };
   const actions: KeyAction[] = [
     { key: 'enter', aliases: ['c'], label: 'create', run: create },
+    { key: 't', label: 'write as Terraform', run: writeTerraform },
     { key: 'tab', label: pane === 'spec' ? 'show plan' : 'show spec', run: () => setPane(pane === 'spec' ? 'plan' : 'spec') },
     { key: 'left', aliases: ['shift+tab', 'b'], label: 'back to the answers', run: onBack },
     { key: 'r', label: 'recompute plan', hidden: true, run: plan.reload },
@@ -123,6 +159,8 @@ export function ReviewView({ answers, bundle, onBack, onCancel, onQuit, onCreate
           ))}
         </Box>
       ) : null}
+      {busy ? <Text color="cyan">{`Writing ${name} as Terraform to ${outDir}…`}</Text> : null}
+      {failureText ? <Text color="red" wrap="wrap">{failureText}</Text> : null}
       {warnings.map((w, i) => (
         <Text key={i} color="yellow" wrap="truncate-end">{`Warning: ${w}`}</Text>
       ))}

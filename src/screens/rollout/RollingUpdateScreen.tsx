@@ -22,7 +22,9 @@ import { useShell } from '../../hooks/useShell.js';
 import { AbortPanel, ABORT_PANEL_ROWS } from './AbortPanel.js';
 import { ConfirmPanel, confirmPodLines, CONFIRM_CHROME_ROWS } from './ConfirmPanel.js';
 import { planLines, PlanView } from './PlanView.js';
-import { modeOf, rolloutActions, watchActions } from './rollout-actions.js';
+import { modeOf, rehearsalActions, rolloutActions, watchActions } from './rollout-actions.js';
+import { useRehearsal } from '../../hooks/useRehearsal.js';
+import { rehearsalLines, RehearsalView } from './RehearsalView.js';
 import { BlockedDrain, blockedDrainRows, Notes, RunHeader, StepList, ValidationLine } from './RunView.js';
 import { RolloutEvents, rolloutEventsHeight } from './RolloutEvents.js';
 import { WatchView } from './WatchView.js';
@@ -62,12 +64,19 @@ export function RollingUpdateScreen({ cluster }: { cluster: string }) {
   const podLines = useMemo(() => (request ? confirmPodLines(request) : []), [request]);
   const confirmRows = Math.max(3, Math.min(podLines.length, Math.floor(body.rows * 0.6) - CONFIRM_CHROME_ROWS));
   const planScroll = useScroll('rollout-plan', lines.length, Math.max(1, body.rows - 5));
+  const rehearsal = useRehearsal(cluster);
+  const rehearsing = mode === 'plan' && rehearsal.state.phase !== 'idle';
+  const reportLines = useMemo(() => rehearsalLines(rehearsal.state), [rehearsal.state]);
+  const reportScroll = useScroll('rollout-rehearsal', reportLines.length, Math.max(1, body.rows - 4));
+  const startRehearsal = () => {
+    if (plan) void rehearsal.session.start(plan);
+  };
   const podScroll = useScroll('rollout-pods', podLines.length, confirmRows, 'Pods');
 
   // Lockstep waves drain several nodes at once: every held-up drain is shown; s skips the first.
   const blockedRows = rows.filter((r) => r.blocked && r.status === 'active' && !r.skipping);
   const keepWaiting = () => setWaitingFor(new Set([...waitingFor, ...blockedRows.map((r) => r.id)]));
-  const actions = other ? watchActions(other, watching.watch, session) : firstLook ? [] : rolloutActions({
+  const actions = other ? watchActions(other, watching.watch, session) : firstLook ? [] : rehearsing ? rehearsalActions(rehearsal.state.phase, () => rehearsal.session.close(), startRehearsal, reportScroll.actions) : rolloutActions({
     mode,
     state,
     session,
@@ -78,6 +87,7 @@ export function RollingUpdateScreen({ cluster }: { cluster: string }) {
     scroll: mode === 'plan' ? planScroll.actions : mode === 'confirm' ? podScroll.actions : [],
     blocked: mode === 'running' ? blockedRows : [],
     keepWaiting,
+    rehearsal: { available: rehearsal.session.available, start: startRehearsal },
   });
   useScreenActions(`Rolling update of ${cluster}`, actions, { cluster });
 
@@ -92,6 +102,7 @@ export function RollingUpdateScreen({ cluster }: { cluster: string }) {
     const p = state.problem!;
     return <ErrorBox title={p.title} error={p.message} hint={p.hint} width={width} />;
   }
+  if (rehearsing) return <RehearsalView cluster={cluster} state={rehearsal.state} lines={reportLines} scroll={reportScroll} width={width} height={body.rows} />;
   if (mode === 'plan' && plan) return <PlanView state={state} plan={plan} lines={lines} scroll={planScroll} width={width} height={body.rows} />;
 
   const progress = progressOf(state, rows, now);

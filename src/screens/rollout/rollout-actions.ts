@@ -43,6 +43,8 @@ export interface ActionInputs {
   blocked: readonly { id: string; nodeName?: string }[];
   /** The blocked-drain panel is folded to one line ("keep waiting" was chosen). */
   keepWaiting(): void;
+  /** The rehearsal of the plan (h): absent or unavailable, no h key. */
+  rehearsal?: { available: boolean; start(): void };
 }
 
 export function rolloutActions(inputs: ActionInputs): KeyAction[] {
@@ -116,6 +118,7 @@ export function rolloutActions(inputs: ActionInputs): KeyAction[] {
         { key: 'enter', label: 'start (asks before each drain)', short: 'start', essential: true, disabled: nothing, run: () => void session.start() },
         { key: 'f', label: state.force ? 'force: on → off' : 'force: off → on', short: state.force ? 'force off' : 'force on', run: () => session.setForce(!state.force) },
         { key: 'r', aliases: ['ctrl+r'], label: 'plan again', run: () => session.replan() },
+        ...rehearseKey(inputs.rehearsal, nothing),
         ...inputs.scroll,
       ];
     }
@@ -175,5 +178,28 @@ export function watchActions(other: OtherRun, watch: Pick<RolloutWatch, 'refresh
         session.replan();
       },
     },
+  ];
+}
+
+/** h on the plan: rehearse it in a private simulator (the cluster is only read); only where the console can start one. */
+function rehearseKey(rehearsal: ActionInputs['rehearsal'], nothing: boolean): KeyAction[] {
+  if (!rehearsal?.available) return [];
+  return [
+    {
+      key: 'h',
+      label: 'rehearse in a private simulator: predicted timeline, blocked drains, unavailable pods (the cluster is only read)',
+      short: 'rehearse',
+      disabled: nothing,
+      run: rehearsal.start,
+    },
+  ];
+}
+
+/** While the rehearsal (or its report) is shown: back to the plan, run it again, scroll. */
+export function rehearsalActions(phase: string, close: () => void, again: () => void, scroll: KeyAction[]): KeyAction[] {
+  return [
+    { key: 'escape', label: 'back to the plan', short: 'plan', essential: true, run: close },
+    { key: 'h', label: 'rehearse again', short: 'again', disabled: phase === 'running', hidden: phase === 'running', run: again },
+    ...scroll,
   ];
 }

@@ -8,6 +8,7 @@ import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balan
 import { apiRecordName, normalizeDnsName } from '../../cloud/aws/discovery.js';
 import { compareFields, idOrPending, requireId, taskKey, type ReconcileContext, type Task } from '../task.js';
 import { dnsZoneKey } from './dns.js';
+import { blocks } from '../../terraform/hcl.js';
 
 export interface AliasDesired {
   zoneId: string;
@@ -63,5 +64,17 @@ export function apiAliasTask(cluster: string, zoneName: string, loadBalancerKey:
       );
       return `${name} ${type}`;
     },
+    terraform: (t) => [
+      {
+        type: 'aws_route53_record',
+        name: taskName,
+        body: {
+          alias: blocks({ evaluate_target_health: false, name: t.ref(loadBalancerKey, 'dns_name'), zone_id: t.ref(loadBalancerKey, 'zone_id') }),
+          name: name.replace(/\.$/, ''),
+          type,
+          zone_id: t.ref(zoneKey, 'zone_id'),
+        },
+      },
+    ],
   };
 }

@@ -13,6 +13,8 @@ import {
 import type { TagMap } from '../../cloud/aws/tags.js';
 import { isNotFoundError } from '../../cloud/aws/errors.js';
 import { compareFields, compareTags, idOrPending, requireId, show, taskKey, type DeletionTask, type FieldChange, type Task } from '../task.js';
+import { blocks } from '../../terraform/hcl.js';
+import type { TerraformContext, TerraformOutput, TerraformResource } from '../../terraform/types.js';
 
 export const LATEST_VERSION = '$Latest';
 
@@ -125,6 +127,33 @@ export function autoscalingGroupTask(input: AutoscalingGroupInput): Task<Autosca
       }
       return input.name;
     },
+    terraform: (t, d) => [autoscalingGroupTerraform(t, input, d)],
+  };
+}
+
+/** kops' aws_autoscaling_group: the template at latest_version, one propagated `tag` block per tag. */
+function autoscalingGroupTerraform(t: TerraformContext, input: AutoscalingGroupInput, d: AutoscalingGroupDesired): TerraformResource {
+  const template = (attribute: string) => t.ref(input.launchTemplateKey, attribute);
+  const subnets = input.subnetKeys.map((k) => t.ref(k, 'id'));
+  const id = t.ref(autoscalingGroupKey(input.name), 'id');
+  const role = Object.keys(d.tags).find((k) => k.startsWith('k8s.io/role/'))?.slice('k8s.io/role/'.length);
+  const prefix = role === 'control-plane' ? 'master' : role;
+  const outputs: TerraformOutput[] = prefix ? [{ name: `${prefix}_autoscaling_group_ids`, value: id, list: true }] : [];
+  if (role === 'node') outputs.push(...subnets.map((value) => ({ name: 'node_subnet_ids', value, list: true })));
+  const tags = Object.keys(d.tags).sort().map((key) => ({ key, propagate_at_launch: true, value: d.tags[key] }));
+  return {
+    type: 'aws_autoscaling_group',
+    name: input.name,
+    body: {
+      launch_template: blocks({ id: template('id'), version: template('latest_version') }),
+      max_size: d.maxSize,
+      min_size: d.minSize,
+      name: input.name,
+      tag: blocks(...tags),
+      target_group_arns: input.targetGroupKeys?.length ? input.targetGroupKeys.map((k) => t.ref(k, 'id')) : undefined,
+      vpc_zone_identifier: subnets,
+    },
+    outputs,
   };
 }
 

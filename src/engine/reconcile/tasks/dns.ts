@@ -7,6 +7,7 @@ import type { Instance } from '@aws-sdk/client-ec2';
 import { apiRecordName, normalizeDnsName } from '../../cloud/aws/discovery.js';
 import { compareFields, idOrPending, requireId, taskKey, type ReconcileContext, type Task } from '../task.js';
 import { vpcKey } from './vpc.js';
+import { blocks } from '../../terraform/hcl.js';
 
 export const PLACEHOLDER_IP = '203.0.113.123';
 export const API_RECORD_TTL = 60;
@@ -38,6 +39,17 @@ export function dnsZoneTask(cluster: string, zoneName: string, privateZone: bool
         }),
       );
       return zoneIdOf(out.HostedZone!);
+    },
+    // A zone that exists is the module's input, as in kops (records name it by id); a missing one is made.
+    terraform: (t, d) => {
+      if (t.existing(dnsZoneKey(zoneName))) return [];
+      return [
+        {
+          type: 'aws_route53_zone',
+          name,
+          body: { comment: `Created by kopsdeck for ${cluster}`, name: d.name, vpc: d.private ? blocks({ vpc_id: t.ref(vpcKey(cluster), 'id') }) : undefined },
+        },
+      ];
     },
   };
 }
@@ -96,5 +108,12 @@ export function apiDnsNameTask(cluster: string, zoneName: string, usePrivateAddr
       );
       return name;
     },
+    terraform: (t, d) => [
+      {
+        type: 'aws_route53_record',
+        name: name.replace(/\.$/, ''),
+        body: { name: name.replace(/\.$/, ''), records: d.values, ttl: d.ttl, type: 'A', zone_id: t.ref(zoneKey, 'zone_id') },
+      },
+    ],
   };
 }

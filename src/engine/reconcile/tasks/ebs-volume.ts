@@ -77,5 +77,12 @@ export function ebsVolumeTask(name: string, desired: EbsVolumeDesired): Task<Ebs
       await applyTagChanges(ctx, change.actual.VolumeId!, d.tags, change.changes);
       return change.actual.VolumeId!;
     },
+    terraform: (_t, d) => [
+      {
+        type: 'aws_ebs_volume',
+        name,
+        body: { availability_zone: d.zone, encrypted: d.encrypted, iops: d.iops, kms_key_id: d.kmsKeyId, size: d.sizeGiB, tags: d.tags, throughput: d.throughput, type: d.volumeType },
+      },
+    ],
   };
 }

@@ -33,5 +33,6 @@ export function elasticIpTask(cluster: string, zone: string): Task<ElasticIpDesi
       await applyTagChanges(ctx, id, change.desired.tags, change.changes);
       return id;
     },
+    terraform: (_t, d) => [{ type: 'aws_eip', name, body: { domain: 'vpc', tags: d.tags } }],
   };
 }

@@ -53,6 +53,7 @@ export function instanceProfileTask(name: string, roleName: string, tags: TagMap
       await addRoleWhenKnown(ctx, name, desired.roleName);
       return arn;
     },
+    terraform: (t, d) => [{ type: 'aws_iam_instance_profile', name, body: { name, role: t.ref(iamRoleKey(d.roleName), 'name'), tags: d.tags } }],
   };
 }
 

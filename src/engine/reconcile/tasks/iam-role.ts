@@ -7,6 +7,8 @@ import type { IamRoleState } from '../../cloud/aws/discovery-iam.js';
 import { fromTagList, type TagMap } from '../../cloud/aws/tags.js';
 import { compareTags, taskKey, type FieldChange, type ReconcileContext, type Task } from '../task.js';
 import { grantLines, normalisePolicyText, stableJson, type PolicyDocument } from '../iam/policy-document.js';
+import { dataFile, type TerraformOutput } from '../../terraform/types.js';
+import type { HclExpr } from '../../terraform/hcl.js';
 
 export interface IamRoleDesired {
   name: string;
@@ -57,7 +59,21 @@ export function iamRoleTask(name: string, assumeRolePolicy: PolicyDocument, tags
       if (tags.length) await ctx.clients.iam.send(new TagRoleCommand({ RoleName: name, Tags: tags }));
       return change.actual.role!.Arn!;
     },
+    terraform: (t, d) => {
+      const policyFile = dataFile('aws_iam_role', name, 'policy', prettyPolicy(d.assumeRolePolicy));
+      const ref = (attribute: string) => t.ref(iamRoleKey(name), attribute);
+      return [{ type: 'aws_iam_role', name, body: { assume_role_policy: policyFile.value, name, tags: d.tags }, files: [policyFile.file], outputs: roleOutputs(name, ref) }];
+    },
   };
+}
+
+/** A policy document in data/, indented for review (IAM compares documents, not their layout). */
+const prettyPolicy = (document: string): string => `${JSON.stringify(JSON.parse(document), null, 2)}\n`;
+
+/** kops' masters_role_arn, masters_role_name (nodes_, bastions_ likewise). */
+function roleOutputs(name: string, ref: (attribute: string) => HclExpr): TerraformOutput[] {
+  const kind = ['masters', 'nodes', 'bastions'].find((k) => name.startsWith(`${k}.`));
+  return kind ? [{ name: `${kind}_role_arn`, value: ref('arn') }, { name: `${kind}_role_name`, value: ref('name') }] : [];
 }
 
 export function iamRolePolicyTask(name: string, document: PolicyDocument): Task<IamRolePolicyDesired, IamRoleState> {
@@ -81,6 +97,10 @@ export function iamRolePolicyTask(name: string, document: PolicyDocument): Task<
       const { desired } = change;
       await ctx.clients.iam.send(new PutRolePolicyCommand({ RoleName: desired.roleName, PolicyName: desired.policyName, PolicyDocument: desired.document }));
       return name;
+    },
+    terraform: (t, d) => {
+      const policyFile = dataFile('aws_iam_role_policy', name, 'policy', prettyPolicy(d.document));
+      return [{ type: 'aws_iam_role_policy', name, body: { name: d.policyName, policy: policyFile.value, role: t.ref(iamRoleKey(d.roleName), 'name') }, files: [policyFile.file] }];
     },
   };
 }

@@ -43,6 +43,7 @@ export function internetGatewayTask(cluster: string): Task<InternetGatewayDesire
       await applyTagChanges(ctx, id, change.desired.tags, change.changes);
       return id;
     },
+    terraform: (t, d) => [{ type: 'aws_internet_gateway', name: cluster, body: { tags: d.tags, vpc_id: t.ref(vpcKey(cluster), 'id') } }],
   };
 }
 

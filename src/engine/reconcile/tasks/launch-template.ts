@@ -25,6 +25,7 @@ import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balan
 import { decodeUserData, readableUserData, readBootstrapValues } from '../../bootstrap/user-data.js';
 import { compareFields, compareTags, idOrPending, requireId, taskKey, type FieldChange, type ReconcileContext, type Task } from '../task.js';
 import { applyTagChanges, tagSpecification } from './ec2-tags.js';
+import { launchTemplateTerraform } from './launch-template-terraform.js';
 
 export interface RootVolume {
   size: number;
@@ -175,6 +176,7 @@ export function launchTemplateTask(input: LaunchTemplateInput): Task<LaunchTempl
       await applyTagChanges(ctx, id, desired.tags, change.changes);
       return id;
     },
+    terraform: (t, desired) => [launchTemplateTerraform(t, input, desired)],
   };
 }
 

@@ -17,6 +17,7 @@ import type { TagMap } from '../../cloud/aws/tags.js';
 import { compareFields, compareTags, idOrPending, requireId, taskKey, type Task } from '../task.js';
 import { refuseImmutable } from './ec2-tags.js';
 import { addChangedTags, changedAttributes, compareAttributes, keyValues } from './elbv2-common.js';
+import { blocks } from '../../terraform/hcl.js';
 
 export type LoadBalancerScheme = 'internet-facing' | 'internal';
 const CROSS_ZONE = 'load_balancing.cross_zone.enabled';
@@ -105,6 +106,21 @@ export function loadBalancerTask(input: LoadBalancerInput): Task<LoadBalancerDes
       await addChangedTags(ctx, arn, d.tags, change.changes);
       return arn;
     },
+    terraform: (t, d) => [
+      {
+        type: 'aws_lb',
+        name: input.taskName,
+        body: {
+          enable_cross_zone_load_balancing: input.crossZone,
+          internal: d.scheme === 'internal',
+          load_balancer_type: 'network',
+          name: d.name,
+          security_groups: [t.ref(input.securityGroupKey, 'id')],
+          subnet_mapping: blocks(...input.subnetKeys.map((k) => ({ subnet_id: t.ref(k, 'id') }))),
+          tags: d.tags,
+        },
+      },
+    ],
   };
 }
 
@@ -155,5 +171,17 @@ export function listenerTask(input: { taskName: string; port: number; loadBalanc
       );
       return out.Listeners![0].ListenerArn!;
     },
+    terraform: (t, d) => [
+      {
+        type: 'aws_lb_listener',
+        name,
+        body: {
+          default_action: blocks({ target_group_arn: t.ref(input.targetGroupKey, 'id'), type: 'forward' }),
+          load_balancer_arn: t.ref(input.loadBalancerKey, 'id'),
+          port: d.port,
+          protocol: d.protocol,
+        },
+      },
+    ],
   };
 }

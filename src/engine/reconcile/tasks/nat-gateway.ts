@@ -62,6 +62,9 @@ export function natGatewayTask(cluster: string, zone: string, utilitySubnetKey: 
       await applyTagChanges(ctx, id, change.desired.tags, change.changes);
       return id;
     },
+    terraform: (t, d) => [
+      { type: 'aws_nat_gateway', name, body: { allocation_id: t.ref(addressKey, 'id'), subnet_id: t.ref(utilitySubnetKey, 'id'), tags: d.tags } },
+    ],
   };
 }
 

@@ -15,6 +15,7 @@ import { applyTagChanges, nameTagIs, tagSpecification, tagsOf } from './ec2-tags
 import { internetGatewayKey } from './internet-gateway.js';
 import { natGatewayKey } from './nat-gateway.js';
 import { vpcKey } from './vpc.js';
+import { terraformLabel } from '../../terraform/types.js';
 
 export interface RouteTableDesired {
   vpcId: string;
@@ -53,6 +54,14 @@ export function routeTableTask(cluster: string, privateZone?: string): Task<Rout
       await applyTagChanges(ctx, change.actual.RouteTableId!, change.desired.tags, change.changes);
       return change.actual.RouteTableId!;
     },
+    terraform: (t, d) => [
+      {
+        type: 'aws_route_table',
+        name,
+        body: { tags: d.tags, vpc_id: t.ref(vpcKey(cluster), 'id') },
+        outputs: [{ name: privateZone ? `route_table_private-${privateZone}_id` : 'route_table_public_id', value: t.ref(routeTableKey(cluster, privateZone), 'id') }],
+      },
+    ],
   };
 }
 
@@ -97,8 +106,19 @@ export function internetRouteTask(cluster: string): Task<RouteDesired, FoundRout
       else await ctx.clients.ec2.send(new CreateRouteCommand(input));
       return `${input.RouteTableId}:${cidr}`;
     },
+    terraform: (t) => [
+      {
+        type: 'aws_route',
+        name: cidr,
+        label: routeLabel(cidr),
+        body: { destination_cidr_block: cidr, gateway_id: t.ref(internetGatewayKey(cluster), 'id'), route_table_id: t.ref(tableKey, 'id') },
+      },
+    ],
   };
 }
+
+/** kops labels routes `route-<name>`: route-0-0-0-0--0, route-private-<zone>-0-0-0-0--0. */
+const routeLabel = (name: string): string => terraformLabel(`route-${name}`);
 
 export interface NatRouteDesired {
   routeTableId: string;
@@ -138,6 +158,14 @@ export function natRouteTask(cluster: string, zone: string): Task<NatRouteDesire
       else await ctx.clients.ec2.send(new CreateRouteCommand(input));
       return `${input.RouteTableId}:${cidr}`;
     },
+    terraform: (t) => [
+      {
+        type: 'aws_route',
+        name,
+        label: routeLabel(name),
+        body: { destination_cidr_block: cidr, nat_gateway_id: t.ref(gatewayKey, 'id'), route_table_id: t.ref(tableKey, 'id') },
+      },
+    ],
   };
 }
 
@@ -179,5 +207,6 @@ export function routeTableAssociationTask(cluster: string, subnetName: string, s
       const out = await ctx.clients.ec2.send(new AssociateRouteTableCommand({ RouteTableId: routeTableId, SubnetId: requireId(ctx, subnetKey) }));
       return out.AssociationId!;
     },
+    terraform: (t) => [{ type: 'aws_route_table_association', name: subnetName, body: { route_table_id: t.ref(tableKey, 'id'), subnet_id: t.ref(subnetKey, 'id') } }],
   };
 }

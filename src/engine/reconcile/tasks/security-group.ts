@@ -14,6 +14,8 @@ import { errorCode } from '../../cloud/aws/errors.js';
 import { compareFields, compareTags, idOrPending, requireId, taskKey, type DeletionTask, type ReconcileContext, type Task } from '../task.js';
 import { applyTagChanges, tagSpecification, tagsOf } from './ec2-tags.js';
 import { vpcKey } from './vpc.js';
+import type { TerraformOutput } from '../../terraform/types.js';
+import type { HclExpr } from '../../terraform/hcl.js';
 
 export type GroupRole = 'masters' | 'nodes' | 'bastions';
 /** The instance groups' security groups, and the API load balancer's (kops' `api-elb.<cluster>`). */
@@ -68,7 +70,35 @@ export function securityGroupTask(cluster: string, role: SecurityGroupRole): Tas
       await applyTagChanges(ctx, change.actual.GroupId!, change.desired.tags, change.changes);
       return change.actual.GroupId!;
     },
+    terraform: (t, d) => [
+      {
+        type: 'aws_security_group',
+        name,
+        body: { description: d.description, name, tags: d.tags, vpc_id: t.ref(vpcKey(cluster), 'id') },
+        outputs: groupOutputs(role, t.ref(securityGroupKey(cluster, role), 'id')),
+      },
+    ],
   };
+}
+
+/** kops' master_security_group_ids, node_security_group_ids, bastion_security_group_ids. */
+function groupOutputs(role: SecurityGroupRole, id: HclExpr): TerraformOutput[] {
+  const prefix = { masters: 'master', nodes: 'node', bastions: 'bastion', 'api-elb': undefined }[role];
+  return prefix ? [{ name: `${prefix}_security_group_ids`, value: id, list: true }] : [];
+}
+
+/**
+ * kops' name for a rule in Terraform (pkg/model/awsmodel/firewall.go
+ * generateName): `from-<source>-<direction>-<protocol>-<from>to<to>-<destination>`,
+ * from the rule's own fields, so two rules never share one.
+ */
+export function ruleTerraformName(cluster: string, rule: RuleSpec): string {
+  const group = securityGroupName(cluster, rule.group);
+  const target = rule.sourceGroup ? securityGroupName(cluster, rule.sourceGroup) : (rule.cidr ?? rule.prefixListId ?? '0.0.0.0/0');
+  const all = rule.protocol === '-1';
+  const [from, to] = all ? [0, 0] : [rule.fromPort ?? 0, rule.toPort ?? 0];
+  const [src, dst] = rule.egress ? [group, target] : [target, group];
+  return `from-${src}-${rule.egress ? 'egress' : 'ingress'}-${all ? 'all' : rule.protocol}-${from}to${to}-${dst}`;
 }
 
 /** One rule: a protocol and port range, from (or, egress, to) a CIDR, a managed prefix list or another group. */
@@ -143,6 +173,28 @@ export function ruleTask(cluster: string, rule: RuleSpec): Task<RuleDesired, Rul
         if (errorCode(error) !== 'InvalidPermission.Duplicate') throw error;
       }
       return ruleId(change.desired.groupId.startsWith('<') ? want : change.desired);
+    },
+    terraform: (t, d) => {
+      const all = d.protocol === '-1';
+      const ipv6 = d.cidr?.includes(':');
+      const name = ruleTerraformName(cluster, rule);
+      return [
+        {
+          type: 'aws_security_group_rule',
+          name,
+          body: {
+            cidr_blocks: d.cidr && !ipv6 ? [d.cidr] : undefined,
+            ipv6_cidr_blocks: d.cidr && ipv6 ? [d.cidr] : undefined,
+            prefix_list_ids: d.prefixListId ? [d.prefixListId] : undefined,
+            source_security_group_id: sourceKey ? t.ref(sourceKey, 'id') : undefined,
+            from_port: all ? 0 : (d.fromPort ?? 0),
+            to_port: all ? 0 : (d.toPort ?? 0),
+            protocol: d.protocol,
+            security_group_id: t.ref(groupKey, 'id'),
+            type: d.egress ? 'egress' : 'ingress',
+          },
+        },
+      ];
     },
   };
 }

@@ -7,6 +7,7 @@ import { fromTagList, toTagList, type TagMap } from '../../cloud/aws/tags.js';
 import type { SshPublicKey } from '../../ssh/public-key.js';
 import { compareTags, taskKey, type Task } from '../task.js';
 import { changedTags } from './iam-role.js';
+import { dataFile, terraformLabel } from '../../terraform/types.js';
 
 export interface SshKeyDesired {
   name: string;
@@ -43,6 +44,12 @@ export function sshKeyTask(name: string, key: SshPublicKey, tags: TagMap): Task<
         }),
       );
       return out.KeyPairId!;
+    },
+    // kops labels the key pair and names its file without the fingerprint's colons.
+    terraform: (_t, d) => {
+      const plain = name.replace(/:/g, '');
+      const key = dataFile('aws_key_pair', plain, 'public_key', d.publicKey);
+      return [{ type: 'aws_key_pair', name, label: terraformLabel(plain), body: { key_name: name, public_key: key.value, tags: d.tags }, files: [key.file] }];
     },
   };
 }

@@ -64,5 +64,13 @@ export function subnetTask(cluster: string, subnet: ClusterSubnet): Task<SubnetD
       await applyTagChanges(ctx, id, desired.tags, change.changes);
       return id;
     },
+    terraform: (t, d) => [
+      {
+        type: 'aws_subnet',
+        name,
+        body: { availability_zone: d.zone, cidr_block: d.cidr, tags: d.tags, vpc_id: t.ref(vpcKey(cluster), 'id') },
+        outputs: [{ name: `subnet_${subnet.name}_id`, value: t.ref(key, 'id') }],
+      },
+    ],
   };
 }

@@ -15,6 +15,7 @@ import type { TagMap } from '../../cloud/aws/tags.js';
 import { compareFields, compareTags, idOrPending, requireId, taskKey, type Task } from '../task.js';
 import { refuseImmutable } from './ec2-tags.js';
 import { addChangedTags, changedAttributes, compareAttributes, keyValues } from './elbv2-common.js';
+import { blocks } from '../../terraform/hcl.js';
 
 export interface HealthCheckSpec {
   protocol: 'TCP';
@@ -126,6 +127,33 @@ export function targetGroupTask(input: TargetGroupInput): Task<TargetGroupDesire
       if (attributes.length) await ctx.clients.elbv2.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: arn, Attributes: attributes }));
       await addChangedTags(ctx, arn, d.tags, change.changes);
       return arn;
+    },
+    // The attributes as the provider's arguments; one the provider has no argument for stops the render rather than being lost.
+    terraform: (t, d) => {
+      const { 'deregistration_delay.timeout_seconds': delay, 'deregistration_delay.connection_termination.enabled': termination, 'preserve_client_ip.enabled': preserve, ...rest } = d.attributes;
+      if (Object.keys(rest).length) throw new Error(`TargetGroup/${name}: attributes ${Object.keys(rest).join(', ')} have no Terraform argument here`);
+      return [
+        {
+          type: 'aws_lb_target_group',
+          name,
+          body: {
+            connection_termination: termination,
+            deregistration_delay: delay,
+            health_check: blocks({
+              healthy_threshold: d.healthCheck.healthyThreshold,
+              interval: d.healthCheck.intervalSeconds,
+              protocol: d.healthCheck.protocol,
+              unhealthy_threshold: d.healthCheck.unhealthyThreshold,
+            }),
+            name,
+            port: d.port,
+            preserve_client_ip: preserve,
+            protocol: d.protocol,
+            tags: d.tags,
+            vpc_id: t.ref(input.vpcKey, 'id'),
+          },
+        },
+      ];
     },
   };
 }

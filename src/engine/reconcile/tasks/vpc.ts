@@ -4,6 +4,8 @@ import type { VpcWithAttributes } from '../../cloud/aws/discovery.js';
 import { clusterTags, type TagMap } from '../../cloud/aws/tags.js';
 import { compareFields, compareTags, taskKey, type Task } from '../task.js';
 import { applyTagChanges, nameTagIs, nonTagChanges, refuseImmutable, tagSpecification, tagsOf } from './ec2-tags.js';
+import { expr } from '../../terraform/hcl.js';
+import { terraformLabel } from '../../terraform/types.js';
 
 export interface VpcDesired {
   cidr: string;
@@ -47,5 +49,17 @@ export function vpcTask(cluster: string, cidr: string): Task<VpcDesired, VpcWith
       await applyTagChanges(ctx, id, desired.tags, change.changes);
       return id;
     },
+    // DNS support is AWS's default, written out as kops does.
+    terraform: (_t, d) => [
+      {
+        type: 'aws_vpc',
+        name: cluster,
+        body: { cidr_block: d.cidr, enable_dns_hostnames: d.enableDnsHostnames, enable_dns_support: true, tags: d.tags },
+        outputs: [
+          { name: 'vpc_id', value: expr(`aws_vpc.${terraformLabel(cluster)}.id`) },
+          { name: 'vpc_cidr_block', value: expr(`aws_vpc.${terraformLabel(cluster)}.cidr_block`) },
+        ],
+      },
+    ],
   };
 }

@@ -54,20 +54,9 @@ export async function startFixture(options: SimulatorOptions = {}, keepDir = fal
   };
 }
 
-/** Polls `check` until it returns a truthy value; fails after `timeoutMs` of wall time. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+/** Polls `check` until it returns a truthy value (a throwing check counts as not yet); fails after `timeoutMs` of wall time. */
+export function waitFor<T>(what: string, check: () => Promise<T | NotYet>, timeoutMs = 10_000): Promise<T> {
+  return untilNoError(what, check, timeoutMs);
 }
 
 /** Runs `fn`, which must reject; returns the error for assertions. */
@@ -83,6 +72,7 @@ export async function rejection(fn: () => Promise<unknown>): Promise<Error & { n
 import { CreateLaunchTemplateCommand, CreateSubnetCommand, CreateVpcCommand } from '@aws-sdk/client-ec2';
 import { CreateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { PREBAKED_NODE_IMAGE_ID } from '../../src/sim/contracts.js';
+import { untilNoError, type NotYet } from './wait.js';
 
 export function userData(cluster: string, ig: string, role = 'Node', version = '1.31.4'): string {
   const script = ['#!/bin/bash', `export CLUSTER_NAME=${cluster}`, `export INSTANCE_GROUP=${ig}`, `export INSTANCE_GROUP_ROLE=${role}`, `export KUBERNETES_VERSION=${version}`, ''].join('\n');

@@ -9,9 +9,10 @@ import { createAwsClients, type AwsClients } from '../../src/engine/cloud/aws/cl
 import { buildClusterSpec, type ClusterOptions } from '../../src/engine/spec/defaults.js';
 import type { ClusterBundle } from '../../src/engine/spec/types.js';
 import { scaledClock, type Clock } from '../../src/engine/clock.js';
-import { putSimFaults } from '../helpers/sim-cluster.js';
+import { putSimFaults } from './sim-cluster.js';
 import { parseSshPublicKey, type SshPublicKey } from '../../src/engine/ssh/public-key.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
+import { until, type NotYet } from './wait.js';
 
 /** An image the simulator knows (its catalogue is Canonical's, by owner/name). */
 export const SIM_IMAGE = '099720109477/ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20250305';
@@ -70,15 +71,9 @@ export async function resetAwsCallStats(sim: RunningSimulator): Promise<void> {
   await simAdminFetch(sim, '/sim/stats/reset', { method: 'POST' });
 }
 
-/** Polls `check` until it returns a value, on the harness clock, up to `timeoutMs` of wall time. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** Polls `check` until it returns a truthy value, up to `timeoutMs` of wall time. */
+export function waitFor<T>(what: string, check: () => Promise<T | NotYet>, timeoutMs = 60_000): Promise<T> {
+  return until(what, check, timeoutMs, 100);
 }
 
 /** A fresh ed25519 public key, as `ssh-keygen` writes it, for clusters that get a key pair. */

@@ -11,6 +11,7 @@ import { PREBAKED_NODE_IMAGE_ID, noFaults, type PdbViolation, type SimClock, typ
 import { KubeSide } from '../../src/sim/kube/kube-side.js';
 import { createSimClock } from '../../src/sim/clock.js';
 import { createSimRandom } from '../../src/sim/random.js';
+import { untilNoError, type NotYet } from './wait.js';
 
 export interface TestClock extends SimClock {
   stop(): void;
@@ -133,18 +134,7 @@ export function simInstance(
   };
 }
 
-/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs` (wall). */
-export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+/** Polls `check` until it returns a truthy value (a throwing check counts as not yet), or fails after `timeoutMs` (wall). */
+export function waitFor<T>(what: string, check: () => T | NotYet | Promise<T | NotYet>, timeoutMs = 20_000): Promise<T> {
+  return untilNoError(what, check, timeoutMs);
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { scaledClock, type Clock } from '../../src/engine/clock.js';
 import { createAwsClients, type AwsClients } from '../../src/engine/cloud/aws/clients.js';
-import { createKubeClient, type KubeClient } from '../../src/engine/kube/client.js';
+import type { KubeClient } from '../../src/engine/kube/client.js';
 import type { KubeList, KubeNode, KubePod } from '../../src/engine/kube/types.js';
 import { applyCluster } from '../../src/engine/reconcile/cluster.js';
 import { connectRollout, type ConnectedRollout } from '../../src/engine/rollout/connect.js';
@@ -20,6 +20,8 @@ import { simAdminFetch } from '../../src/sim/admin-client.js';
 import { simulatorCredentials } from '../../src/startup/cloud-session.js';
 import type { CloudAccess } from '../../src/engine/cloud/access.js';
 import type { Services } from '../../src/hooks/services.js';
+import { until } from './wait.js';
+import { connectKube, listNodes } from './sim-cluster.js';
 
 export const SIM_IMAGE = '099720109477/ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20250305';
 
@@ -87,8 +89,8 @@ export async function startRolloutHarness(options: RolloutHarnessOptions): Promi
     if (!result.ok) throw new Error(`update cluster failed: ${result.failed.map((f) => f.error.message).join('; ')}`);
   };
   await update();
-  const kube = await until('a kubeconfig context', () => createKubeClient({ cluster: name, kubeconfigPath: sim.kubeconfigPath }).catch(() => undefined), 20_000);
-  const nodes = async () => (await kube.request<KubeList<KubeNode>>('GET', '/api/v1/nodes').catch(() => ({ items: [] as KubeNode[] }) as KubeList<KubeNode>)).items;
+  const kube = await connectKube(name, sim.kubeconfigPath, 20_000);
+  const nodes = () => listNodes(kube);
   const harness: RolloutHarness = {
     name,
     sim,
@@ -144,16 +146,7 @@ export async function startRolloutHarness(options: RolloutHarnessOptions): Promi
   return harness;
 }
 
-/** Polls `check` (wall-clock bounded) until it returns something. */
-export async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+export { until } from './wait.js';
 
 /** The console's services for a harness's cluster: its store, and its simulator as the cloud. */
 export function consoleServicesFor(h: RolloutHarness): Services {

@@ -1,0 +1,23 @@
+// What a rehearsal approximates, each a sentence a person can weigh.
+import type { RolloutPlan } from '../rollout/types.js';
+import type { ClusterShape } from './types.js';
+
+export function rehearsalNotes(shape: ClusterShape, plan: RolloutPlan): string[] {
+  const notes: string[] = [];
+  const j = shape.joinTimes;
+  if (j.launchToRegisterMs === undefined && j.registerToReadyMs === undefined) {
+    notes.push("Boot and join times were not measured from the cluster's nodes: the simulator's boot model is assumed.");
+  } else {
+    notes.push(`Boot and join times measured on ${j.samples} node(s) are shown beside the simulator's; the rehearsal ran with the simulator's boot model, not the measured one.`);
+  }
+  for (const group of plan.groups) {
+    if (group.instances.length > 0 && group.instances.length < group.target) {
+      notes.push(`${group.name}: ${group.instances.length} of ${group.target} instance(s) need replacing; the rehearsal replaced all ${group.target}.`);
+    }
+  }
+  const modelled = shape.workloads.filter((w) => w.sourceKind !== w.kind);
+  if (modelled.length) notes.push(`${modelled.length} workload(s) (${[...new Set(modelled.map((w) => w.sourceKind))].join(', ')}) were modelled as Deployments with the same replicas.`);
+  if (shape.barePods) notes.push(`${shape.barePods} pod(s) without a controller were not copied (a drain would evict them for good).`);
+  notes.push('The simulator schedules by taints, tolerations and a 110-pod limit per node, not by resource requests, node selectors or affinity.');
+  return notes;
+}

@@ -1,0 +1,154 @@
+// Puts a cluster shape's workloads onto a freshly built rehearsal cluster
+// (through its Kubernetes API, never the source's): node taints, Deployments
+// and DaemonSets from scheduling-only templates, PodDisruptionBudgets, and
+// each workload's pods on the nodes that stand for the source's nodes.
+import type { Clock } from '../clock.js';
+import type { KubeClient } from '../kube/client.js';
+import type { KubeList, KubeNode, KubeObject, KubePod } from '../kube/types.js';
+import { isNodeReady } from '../kube/node-readiness.js';
+import type { RolloutPlan } from '../rollout/types.js';
+import type { ClusterShape, ShapePdb, ShapeWorkload } from './types.js';
+
+export const PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
+
+/**
+ * Source node name -> the rehearsal node standing for it: within each instance
+ * group, the nodes in the order their rollouts replace them (so the node the
+ * source drains first is the one the rehearsal drains first), then the rest
+ * in name order.
+ */
+export function mapNodes(shape: ClusterShape, rehearsalNodes: KubeNode[], sourcePlan: RolloutPlan, rehearsalPlan: RolloutPlan): Map<string, string> {
+  const byGroup = new Map<string, string[]>();
+  for (const node of rehearsalNodes) {
+    const group = node.metadata.labels?.['kops.k8s.io/instancegroup'] ?? '';
+    byGroup.set(group, [...(byGroup.get(group) ?? []), node.metadata.name]);
+  }
+  const map = new Map<string, string>();
+  for (const group of shape.groups) {
+    const source = inRolloutOrder(group.nodes, sourcePlan, group.name);
+    const mine = inRolloutOrder(byGroup.get(group.name) ?? [], rehearsalPlan, group.name);
+    source.forEach((node, i) => {
+      if (mine[i]) map.set(node, mine[i]);
+    });
+  }
+  return map;
+}
+
+function inRolloutOrder(nodes: string[], plan: RolloutPlan, group: string): string[] {
+  const planned = (plan.groups.find((g) => g.name === group)?.instances ?? []).map((i) => i.nodeName).filter((n): n is string => Boolean(n) && nodes.includes(n!));
+  return [...planned, ...nodes.filter((n) => !planned.includes(n)).sort()];
+}
+
+export interface ReplicateOptions {
+  kube: KubeClient;
+  clock: Clock;
+  shape: ClusterShape;
+  nodeMap: Map<string, string>;
+  /** Wall ms to wait for a workload's pods to be placed. */
+  timeoutMs?: number;
+}
+
+export async function replicateWorkloads(o: ReplicateOptions): Promise<void> {
+  await copyTaints(o);
+  await removeSeeded(o.kube);
+  const namespaces = new Set([...o.shape.workloads.map((w) => w.namespace), ...o.shape.pdbs.map((p) => p.namespace)]);
+  for (const ns of namespaces) await createIgnoringConflict(o.kube, '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  for (const pdb of o.shape.pdbs) await createIgnoringConflict(o.kube, `/apis/policy/v1/namespaces/${pdb.namespace}/poddisruptionbudgets`, pdbObject(pdb));
+  for (const workload of o.shape.workloads) await placeWorkload(o, workload);
+}
+
+async function copyTaints(o: ReplicateOptions): Promise<void> {
+  for (const [source, target] of o.nodeMap) {
+    const wanted = (o.shape.taints[source] ?? []) as { key: string; effect: string }[];
+    if (wanted.length === 0) continue;
+    const node = await o.kube.request<KubeNode>('GET', `/api/v1/nodes/${target}`);
+    const have = node.spec?.taints ?? [];
+    const merged = [...have, ...wanted.filter((t) => !have.some((h) => h.key === t.key && h.effect === t.effect))];
+    await o.kube.request('PATCH', `/api/v1/nodes/${target}`, { body: { spec: { taints: merged } }, contentType: 'application/merge-patch+json' });
+  }
+}
+
+/** The rehearsal cluster's own seeded Deployments and budgets go: only the source's run there. */
+async function removeSeeded(kube: KubeClient): Promise<void> {
+  for (const kind of ['/apis/apps/v1/deployments', '/apis/policy/v1/poddisruptionbudgets']) {
+    const items = (await kube.request<KubeList<KubeObject>>('GET', kind)).items;
+    for (const item of items) {
+      const base = kind.replace(/\/(deployments|poddisruptionbudgets)$/, `/namespaces/${item.metadata.namespace}/$1`);
+      await kube.request('DELETE', `${base}/${item.metadata.name}`).catch(() => undefined);
+    }
+  }
+}
+
+async function createIgnoringConflict(kube: KubeClient, path: string, body: unknown): Promise<void> {
+  await kube.request('POST', path, { body }).catch((error: Error) => {
+    if (!/already exists|409/i.test(error.message)) throw error;
+  });
+}
+
+function pdbObject(pdb: ShapePdb): unknown {
+  const spec: Record<string, unknown> = { selector: pdb.selector };
+  if (pdb.minAvailable !== undefined) spec.minAvailable = pdb.minAvailable;
+  if (pdb.maxUnavailable !== undefined) spec.maxUnavailable = pdb.maxUnavailable;
+  return { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: pdb.name, namespace: pdb.namespace }, spec };
+}
+
+export function workloadObject(w: ShapeWorkload): KubeObject & { spec: unknown } {
+  const t = w.template;
+  const podSpec = {
+    containers: (t.containers.length ? t.containers : [{ name: 'main' }]).map((c) => ({ name: c.name, image: PAUSE_IMAGE, ...(c.requests ? { resources: { requests: c.requests } } : {}) })),
+    ...(t.emptyDirs.length ? { volumes: t.emptyDirs.map((name) => ({ name, emptyDir: {} })) } : {}),
+    ...(t.priorityClassName ? { priorityClassName: t.priorityClassName } : {}),
+    ...(t.priority !== undefined ? { priority: t.priority } : {}),
+    ...(t.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: t.terminationGracePeriodSeconds } : {}),
+    ...(t.tolerations ? { tolerations: t.tolerations } : {}),
+    ...(t.nodeSelector ? { nodeSelector: t.nodeSelector } : {}),
+  };
+  const spec: Record<string, unknown> = { selector: { matchLabels: w.labels }, template: { metadata: { labels: w.labels }, spec: podSpec } };
+  if (w.kind === 'Deployment') spec.replicas = w.replicas;
+  return { apiVersion: 'apps/v1', kind: w.kind, metadata: { name: w.name, namespace: w.namespace, labels: w.labels }, spec };
+}
+
+const resourceOf = (w: ShapeWorkload) => (w.kind === 'Deployment' ? 'deployments' : 'daemonsets');
+
+/**
+ * Creates the workload. When its source pods sat on only some of the nodes,
+ * the other nodes are cordoned while its pods are placed (and uncordoned
+ * after), so that a workload packed onto one node is packed here too.
+ */
+async function placeWorkload(o: ReplicateOptions, w: ShapeWorkload): Promise<void> {
+  const path = `/apis/apps/v1/namespaces/${w.namespace}/${resourceOf(w)}`;
+  if (w.kind === 'DaemonSet') {
+    const exists = await o.kube.request('GET', `${path}/${w.name}`).then(() => true, () => false);
+    if (!exists) await createIgnoringConflict(o.kube, path, workloadObject(w));
+    return;
+  }
+  const targets = new Set(Object.keys(w.placement).map((n) => o.nodeMap.get(n)).filter((n): n is string => Boolean(n)));
+  const nodes = (await o.kube.request<KubeList<KubeNode>>('GET', '/api/v1/nodes')).items.filter((n) => isNodeReady(n) && !n.spec?.unschedulable);
+  const fence = targets.size > 0 ? nodes.map((n) => n.metadata.name).filter((n) => !targets.has(n)) : [];
+  await cordon(o.kube, fence, true);
+  try {
+    await createIgnoringConflict(o.kube, path, workloadObject(w));
+    await waitForPlacement(o, w);
+  } finally {
+    await cordon(o.kube, fence, false);
+  }
+}
+
+async function cordon(kube: KubeClient, nodes: string[], on: boolean): Promise<void> {
+  for (const node of nodes) {
+    await kube.request('PATCH', `/api/v1/nodes/${node}`, { body: { spec: { unschedulable: on } }, contentType: 'application/merge-patch+json' });
+  }
+}
+
+/** Until the workload has its replicas bound to nodes (or its pods are found unschedulable), bounded in wall time. */
+async function waitForPlacement(o: ReplicateOptions, w: ShapeWorkload): Promise<void> {
+  const deadline = Date.now() + (o.timeoutMs ?? 20_000);
+  const selector = Object.entries(w.labels).map(([k, v]) => `${k}=${v}`).join(',');
+  while (Date.now() < deadline) {
+    const pods = (await o.kube.request<KubeList<KubePod>>('GET', `/api/v1/namespaces/${w.namespace}/pods?labelSelector=${encodeURIComponent(selector)}`)).items;
+    const bound = pods.filter((p) => p.spec?.nodeName && !p.metadata.deletionTimestamp).length;
+    const stuck = pods.some((p) => p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False'));
+    if (bound >= w.replicas || stuck) return;
+    await o.clock.sleep(1_000);
+  }
+}

@@ -1,0 +1,52 @@
+// The pure parts of a rehearsal: what is copied of a pod template (scheduling
+// fields only), join times from a cluster's own nodes, and the sentences that
+// say what was measured and what was assumed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { joinTimes, schedulingTemplate } from '../../src/engine/rehearse/read-shape.js';
+import { rehearsalNotes } from '../../src/engine/rehearse/notes.js';
+import { renderRehearsal } from '../../src/engine/rehearse/render.js';
+import { workloadObject } from '../../src/engine/rehearse/replicate.js';
+import type { ClusterShape, RehearsalReport } from '../../src/engine/rehearse/types.js';
+import type { AwsInstanceGroup } from '../../src/engine/cloud/aws/instance-groups.js';
+import type { KubeNode } from '../../src/engine/kube/types.js';
+import type { RolloutPlan } from '../../src/engine/rollout/types.js';
+
+test('a pod template keeps only what scheduling needs: no env, commands, secrets or volumes but emptyDir names', () => {
+  const template = schedulingTemplate({
+    containers: [{ name: 'app', image: 'corp/secret-app:1', env: [{ name: 'PASSWORD', value: 'hunter2' }], command: ['run'], resources: { requests: { cpu: '100m' } } } as never],
+    volumes: [{ name: 'scratch', emptyDir: {} }, { name: 'creds', secret: { secretName: 'db' } } as never],
+    priorityClassName: 'high',
+    priority: 1000,
+    terminationGracePeriodSeconds: 45,
+    tolerations: [{ key: 'dedicated', operator: 'Exists' }],
+  });
+  assert.deepEqual(template, {
+    priorityClassName: 'high',
+    priority: 1000,
+    terminationGracePeriodSeconds: 45,
+    tolerations: [{ key: 'dedicated', operator: 'Exists' }],
+    containers: [{ name: 'app', requests: { cpu: '100m' } }],
+    emptyDirs: ['scratch'],
+  });
+  const object = JSON.stringify(workloadObject({ kind: 'Deployment', sourceKind: 'Deployment', namespace: 'a', name: 'b', replicas: 2, labels: { app: 'b' }, template, placement: {} }));
+  assert.doesNotMatch(object, /hunter2|secret-app|creds|PASSWORD/);
+  assert.match(object, /pause/);
+});
+
+test('join times come from node creation vs instance launch and the Ready transition; none measured says so', () => {
+  const node = (name: string, id: string, created: string, ready: string): KubeNode => ({
+    metadata: { name, creationTimestamp: created },
+    spec: { providerID: `aws:///us-east-1a/${id}` },
+    status: { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: ready }] },
+  });
+  const groups = [{ instances: [{ id: 'i-1', launchTime: new Date('2026-01-01T00:00:00Z') }, { id: 'i-2', launchTime: new Date('2026-01-01T00:00:00Z') }] }] as unknown as AwsInstanceGroup[];
+  const times = joinTimes([node('a', 'i-1', '2026-01-01T00:01:00Z', '2026-01-01T00:01:20Z'), node('b', 'i-2', '2026-01-01T00:01:30Z', '2026-01-01T00:02:00Z')], groups);
+  assert.deepEqual(times, { launchToRegisterMs: 90_000, registerToReadyMs: 30_000, samples: 2 });
+
+  const shape = { joinTimes: { samples: 0 }, workloads: [], barePods: 0 } as unknown as ClusterShape;
+  const plan = { groups: [] } as unknown as RolloutPlan;
+  assert.match(rehearsalNotes(shape, plan)[0], /not measured.*assumed/);
+  const report = { cluster: 'c', status: 'finished', speed: 50, wallMs: 1000, totalMs: 60_000, groups: [], waves: [], blockedDrains: [], stranded: [], availability: [], joinTimes: { samples: 0 }, notes: [] } as RehearsalReport;
+  assert.ok(renderRehearsal(report).includes('Node join time in the cluster: not measured (assumed: the simulator boot model).'));
+});
