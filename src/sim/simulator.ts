@@ -14,6 +14,7 @@ import { AwsWorld } from './aws/world/aws-world.js';
 import { createSimClock } from './clock.js';
 import type { Persistent, SimFaults } from './contracts.js';
 import { createFaults } from './faults.js';
+import type { BootTiming } from './kube/node-lifecycle.js';
 import { KubeSide } from './kube/kube-side.js';
 import { instanceEnvironment } from './instance-environment.js';
 import { writeKubeconfig } from './kubeconfig.js';
@@ -38,6 +39,8 @@ export interface SimulatorOptions {
   nodes?: number;
   podsPerNode?: number;
   faults?: Partial<SimFaults>;
+  /** Kubelet delays other than the defaults (a rehearsal's, measured on the cluster it stands in for). */
+  bootTiming?: Partial<BootTiming>;
 }
 
 export interface RunningSimulator {
@@ -87,7 +90,7 @@ async function serveWorld(dir: string, options: SimulatorOptions, releaseLock: (
   const faults = createFaults(options.faults);
   // Booting machines read the AWS world (S3, kops-controller): the world is made just below.
   const environment = instanceEnvironment(() => world);
-  const kube = new KubeSide({ clock, random, faults, stats, environment });
+  const kube = new KubeSide({ clock, random, faults, stats, environment, bootTiming: options.bootTiming });
   let persistence: WorldPersistence | undefined;
   const world: AwsWorld = new AwsWorld({ clock, random, faults, kube, onChange: () => (scaleMode ? undefined : persistence?.scheduleSave()) });
   // Faults are not saved: a restart starts from the faults it is given.

@@ -8,7 +8,7 @@ export function rehearsalNotes(shape: ClusterShape, plan: RolloutPlan): string[]
   if (j.launchToRegisterMs === undefined && j.registerToReadyMs === undefined) {
     notes.push("Boot and join times were not measured from the cluster's nodes: the simulator's boot model is assumed.");
   } else {
-    notes.push(`Boot and join times measured on ${j.samples} node(s) are shown beside the simulator's; the rehearsal ran with the simulator's boot model, not the measured one.`);
+    notes.push(`The rehearsal's machines were given the join times measured on ${j.samples} node(s) of the cluster (what was not measured kept the simulator's default).`);
   }
   for (const group of plan.groups) {
     if (group.instances.length > 0 && group.instances.length < group.target) {

@@ -138,17 +138,26 @@ function median(values: number[]): number | undefined {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Launch -> register (node creationTimestamp vs the instance's LaunchTime) and register -> Ready, from the cluster's own nodes. */
+/**
+ * Launch -> register (node creationTimestamp vs the instance's LaunchTime) and
+ * register -> Ready, from the cluster's own nodes that joined a running
+ * cluster, as a rolling update's replacements do. A node launched before the
+ * API served (the first node registered) waited for the control plane while
+ * the cluster was created: its times say nothing about a replacement's.
+ */
 export function joinTimes(nodes: KubeNode[], groups: AwsInstanceGroup[]): JoinTimes {
   const launches = new Map<string, number>();
   for (const g of groups) for (const i of g.instances) if (i.launchTime) launches.set(i.id, new Date(i.launchTime).getTime());
+  const registrations = nodes.map((n) => Date.parse(n.metadata.creationTimestamp ?? '')).filter(Number.isFinite);
+  const apiServingSince = registrations.length ? Math.min(...registrations) : Infinity;
   const toRegister: number[] = [];
   const toReady: number[] = [];
   for (const node of nodes) {
     const created = Date.parse(node.metadata.creationTimestamp ?? '');
     const instanceId = node.spec?.providerID?.split('/').pop() ?? '';
     const launched = launches.get(instanceId);
-    if (launched !== undefined && Number.isFinite(created) && created >= launched) toRegister.push(created - launched);
+    if (launched === undefined || launched < apiServingSince) continue;
+    if (Number.isFinite(created) && created >= launched) toRegister.push(created - launched);
     const ready = node.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
     const readyAt = Date.parse(ready?.lastTransitionTime ?? '');
     // A Ready that turned True long after registration is a later recovery, not the join.

@@ -18,7 +18,7 @@ import { EventLog, PodSampler } from './observe.js';
 import { joinTimes, readClusterShape } from './read-shape.js';
 import { mapNodes, replicateWorkloads } from './replicate.js';
 import { rehearsalNotes } from './notes.js';
-import type { ClusterShape, RehearsalReport } from './types.js';
+import type { ClusterShape, JoinTimes, RehearsalReport } from './types.js';
 
 export interface RehearsalWorld {
   clients: AwsClients;
@@ -29,8 +29,12 @@ export interface RehearsalWorld {
   stop(): Promise<void>;
 }
 
-/** `desired`: cloud group name -> desired capacity, as the source's groups have it. */
-export type OpenRehearsalWorld = (input: { cluster: Cluster; instanceGroups: InstanceGroup[]; desired: Map<string, number> }) => Promise<RehearsalWorld>;
+/**
+ * `desired`: cloud group name -> desired capacity, as the source's groups have
+ * it; `joinTimes`: how long the source's machines took to join, for the
+ * private world's machines to take as long.
+ */
+export type OpenRehearsalWorld = (input: { cluster: Cluster; instanceGroups: InstanceGroup[]; desired: Map<string, number>; joinTimes: JoinTimes }) => Promise<RehearsalWorld>;
 
 export interface RehearsalInput {
   cluster: string;
@@ -63,7 +67,7 @@ export async function rehearse(input: RehearsalInput): Promise<RehearsalReport> 
   const { shape, cluster, instanceGroups } = await readSource(input);
   const desired = new Map(shape.groups.map((g) => [g.groupName, g.desiredCapacity]));
   say('Building it in a private simulator...');
-  const world = await input.openWorld({ cluster, instanceGroups, desired });
+  const world = await input.openWorld({ cluster, instanceGroups, desired, joinTimes: shape.joinTimes });
   try {
     const kube = await createKubeClient({ cluster: input.cluster, kubeconfigPath: world.kubeconfigPath });
     try {

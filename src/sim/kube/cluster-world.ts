@@ -1,6 +1,7 @@
 // One simulated cluster: its API objects and the actors behind them (kubelets,
 // controllers, scheduler, disruption controller), all driven by the sim clock.
 import type { SimClock, SimFaults, SimRandom, SimStats } from '../contracts.js';
+import type { BootTiming } from './node-lifecycle.js';
 import { ApiStore, DEFAULT_EVENT_WINDOW } from './api-store.js';
 import { PodTally } from './pod-tally.js';
 import { nameSuffix, uidFrom } from './names.js';
@@ -21,6 +22,8 @@ export interface WorldDeps {
   random: SimRandom;
   faults: SimFaults;
   stats: SimStats;
+  /** Kubelet delays other than the defaults (node-lifecycle.ts). */
+  bootTiming?: Partial<BootTiming>;
 }
 
 /** An etcd member: its id (hex, as etcdctl prints it), the machine it runs on, and its peer URL. */

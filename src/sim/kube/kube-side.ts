@@ -2,6 +2,7 @@
 // under /k8s/<cluster>, and the world behind each (nodes that follow EC2
 // instances, pods, controllers). The AWS side tells it about instances.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BootTiming } from './node-lifecycle.js';
 import type { InstanceEnvironment, NodeLifecycle, Persistent, SimClock, SimFaults, SimInstanceInfo, SimRandom, SimStats } from '../contracts.js';
 import { routeApi } from './api-router.js';
 import { ClusterWorld, type WorldSnapshot } from './cluster-world.js';
@@ -23,6 +24,8 @@ export interface KubeSideDeps {
   stats: SimStats;
   /** S3 and kops-controller, for machines booting with nodeup (absent: they cannot read their config). */
   environment?: InstanceEnvironment;
+  /** Kubelet delays other than the defaults. */
+  bootTiming?: Partial<BootTiming>;
 }
 
 export interface KubeSideOptions {

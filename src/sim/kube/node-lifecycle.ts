@@ -10,6 +10,16 @@ import type { BootInfo } from './user-data.js';
 /** Simulated delays (ms). */
 export const BOOT_TO_REGISTER_MS = 15_000;
 export const REGISTER_TO_READY_MS = 10_000;
+
+/**
+ * How long a kubelet takes, once its instance runs, to register its Node and
+ * then to report Ready. The defaults above unless the world is given others
+ * (a rehearsal gives the times measured on the cluster it stands in for).
+ */
+export interface BootTiming {
+  bootToRegisterMs: number;
+  registerToReadyMs: number;
+}
 export const TERMINATED_NODE_REMOVAL_MS = 20_000;
 
 export function nodeNameOf(instance: SimInstanceInfo): string {
@@ -42,14 +52,14 @@ export function instanceRunning(world: ClusterWorld, instance: SimInstanceInfo, 
   };
   world.addInstance(record);
   const jitter = Math.floor(world.deps.random.next() * 4000) - 2000;
-  world.timeline.in(BOOT_TO_REGISTER_MS + jitter, { kind: 'registerNode', instanceId: instance.instanceId });
+  world.timeline.in(Math.max(0, (world.deps.bootTiming?.bootToRegisterMs ?? BOOT_TO_REGISTER_MS) + jitter), { kind: 'registerNode', instanceId: instance.instanceId });
 }
 
 export function registerNode(world: ClusterWorld, instanceId: string): void {
   const record = world.instance(instanceId);
   if (!record || record.terminated || world.store.get('nodes', record.nodeName)) return;
   world.create('nodes', buildNode(record, world.nextNodeSerial(), world.now(), 'False'));
-  world.timeline.in(REGISTER_TO_READY_MS, { kind: 'nodeReady', node: record.nodeName });
+  world.timeline.in(world.deps.bootTiming?.registerToReadyMs ?? REGISTER_TO_READY_MS, { kind: 'nodeReady', node: record.nodeName });
 }
 
 function neverReady(world: ClusterWorld, record: InstanceRecord | undefined): boolean {
