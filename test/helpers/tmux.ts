@@ -89,10 +89,15 @@ export class TmuxSession {
   }
 
   close(): void {
-    spawnSync('tmux', ['kill-session', '-t', this.name]);
+    spawnSync('tmux', ['-L', this.name, 'kill-server']);
   }
 
+  /**
+   * Each session has a tmux server of its own (-L): with one shared server, a
+   * test whose last session closes stops the server while another test's
+   * new-session is connecting to it ("server exited unexpectedly").
+   */
   private tmux(...args: string[]): string {
-    return execFileSync('tmux', args, { encoding: 'utf8' });
+    return execFileSync('tmux', ['-L', this.name, ...args], { encoding: 'utf8' });
   }
 }
