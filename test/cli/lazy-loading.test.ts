@@ -11,16 +11,13 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureBuiltFrom } from '../helpers/tmux.js';
+import { fromPackageRoot, readBundleMeta } from '../helpers/bundle-meta.js';
 
 const HEAVY = ['node_modules/@aws-sdk/', 'node_modules/@kubernetes/client-node/', 'node_modules/ink/', 'node_modules/react/', 'src/sim/', 'src/screens/'];
 
-interface Metafile {
-  outputs: Record<string, { inputs: Record<string, unknown> }>;
-}
-
 /** The sources in the files a run loaded: each bundle file through the metafile, any other file as itself. */
 function sourcesOf(loadedUrls: string[]): string[] {
-  const meta = JSON.parse(readFileSync('dist/bundle-meta.json', 'utf8')) as Metafile;
+  const meta = readBundleMeta();
   const sources: string[] = [];
   for (const url of loadedUrls) {
     if (!url.startsWith('file:')) continue;
@@ -32,11 +29,6 @@ function sourcesOf(loadedUrls: string[]): string[] {
   return sources;
 }
 
-/** A path from the package's root: esbuild names a symlinked node_modules by where the link points. */
-function fromPackageRoot(path: string): string {
-  const at = path.lastIndexOf('node_modules/');
-  return at === -1 ? path : path.slice(at);
-}
 
 /** The modules a run of the built CLI loads, as file URLs. */
 function modulesLoadedBy(args: string[], home: string): string[] {

@@ -6,17 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuiltFrom } from '../helpers/tmux.js';
-
-interface Metafile {
-  inputs: Record<string, { imports: { path: string; kind: string }[] }>;
-  outputs: Record<string, { inputs: Record<string, unknown> }>;
-}
-
-/** A path from the package's root: esbuild names a symlinked node_modules by where the link points. */
-function fromPackageRoot(path: string): string {
-  const at = path.lastIndexOf('node_modules/');
-  return at === -1 ? path : path.slice(at);
-}
+import { fromPackageRoot, readBundleMeta, type Metafile } from '../helpers/bundle-meta.js';
 
 function outputsHolding(meta: Metafile, source: string): string[] {
   return Object.keys(meta.outputs).filter((out) => Object.keys(meta.outputs[out].inputs).some((input) => fromPackageRoot(input) === source));
@@ -24,7 +14,7 @@ function outputsHolding(meta: Metafile, source: string): string[] {
 
 test('the bundled row cache finds the Output class of the bundled Ink', () => {
   ensureBuiltFrom('dist/cli.js', ['src']);
-  const meta = JSON.parse(readFileSync('dist/bundle-meta.json', 'utf8')) as Metafile;
+  const meta = readBundleMeta();
   const finder = meta.inputs['src/terminal/ink-output-module.ts'];
   assert.ok(finder, 'the module that finds Ink\'s Output class is in the bundle');
   assert.deepEqual(finder.imports.map((i) => fromPackageRoot(i.path)), ['node_modules/ink/build/output.js']);
