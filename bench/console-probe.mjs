@@ -31,19 +31,23 @@ const config = {
 };
 
 const start = performance.now();
-// What `node dist/cli.js` has loaded when the console runs: the command line, then the console.
+// What `node dist/cli.js` has loaded when the console starts rendering: the
+// command line, then the console's chunk (commands/open-console.ts: Ink, React,
+// the frame; each screen's code loads when it is first shown), the local state
+// store and the simulator's access, as command-context.ts opens them.
 await import('../src/commands/program.ts');
+await import('../src/commands/open-console.ts');
 const { render, Box, Text } = await import('ink');
 // React is CommonJS: bundled, its exports are the namespace's default.
 const react = await import('react');
 const { createElement, useEffect, useState } = react.default ?? react;
 const { App } = await import('../src/app.tsx');
-const { openStateStore } = await import('../src/engine/store/open-store.ts');
-const { liveSessionsFor } = await import('../src/sessions/live-sessions.ts');
+const { openFileStateStore } = await import('../src/engine/store/state-store-url.ts');
 const { simulatorAccess } = await import('../src/startup/cloud-session.ts');
-await import('../src/commands/open-console.ts');
-// As openConsole does before it renders.
+// As openConsole does before it renders: Ink's row cache, and the first screen's code.
 await (await import('../src/terminal/ink-row-cache.ts')).enableInkRowCache();
+const { preloadScreen, screens } = await import('../src/screens/registry.tsx');
+await preloadScreen(screens, { name: 'nodes', cluster: config.cluster });
 
 const MiB = (bytes) => Math.round(bytes / 1048576);
 const send = (message) => process.send(message);
@@ -70,7 +74,7 @@ const cpuMs = (since) => {
 
 send({ type: 'loaded', loadMs: performance.now() - start, memory: memory(true) });
 
-const store = openStateStore(pathToFileURL(config.stateDir).href);
+const store = openFileStateStore(pathToFileURL(config.stateDir).href);
 const services = {
   store,
   storeUrl: store.url,
@@ -123,6 +127,8 @@ await Promise.race([firstFrame, sleep(120_000).then(() => Promise.reject(new Err
 send({ type: 'first-frame', ms: firstFrameMs, cpuMs: cpuMs(renderCpu), rss: MiB(process.memoryUsage().rss) });
 
 // Pods and the cloud keep arriving after the first frame; the steady state is measured after they have.
+// Loaded by the nodes screen already (its chunk), so this import costs nothing now.
+const { liveSessionsFor } = await import('../src/sessions/live-sessions.ts');
 const session = liveSessionsFor(services).peek(config.cluster);
 while (!(session.state.status === 'live' && session.state.synced)) await sleep(50);
 clearInterval(listingSampler);

@@ -19,7 +19,7 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { TerminateInstanceInAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { runCli } from '../src/commands/program.js';
-import { awsClientsFor } from '../src/engine/cloud/access.js';
+import { awsClientsFor } from '../src/engine/cloud/aws/clients.js';
 import { createKubeClient, type KubeClient } from '../src/engine/kube/client.js';
 import type { KubeList, KubeNode } from '../src/engine/kube/types.js';
 import type { RolloutEvent } from '../src/engine/rollout/types.js';

@@ -73,7 +73,7 @@ export class CommandContext {
   async prepareStore(): Promise<void> {
     if (this.stores.has('s3') || !this.stateStoreUrl.startsWith('s3://')) return;
     const session = await this.cloud();
-    const [{ awsClientsFor }, { openStateStore }] = await Promise.all([import('../engine/cloud/access.js'), import('../engine/store/open-store.js')]);
+    const [{ awsClientsFor }, { openStateStore }] = await Promise.all([import('../engine/cloud/aws/clients.js'), import('../engine/store/open-store.js')]);
     this.storeClients = awsClientsFor(session, session.defaultRegion);
     this.stores.set('s3', openStateStore(this.stateStoreUrl, { s3Client: this.storeClients.s3, env: this.io.env }));
   }

@@ -5,8 +5,8 @@ import type { Route } from '../navigation/routes.js';
 import type { Services } from '../sessions/services.js';
 import { CliError, exitSilently } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
-import { seedDemoCluster } from '../startup/demo-cluster.js';
-import { rolloutSessionsFor } from '../sessions/rollout-sessions.js';
+import { preloadScreen, screens } from '../screens/registry.js';
+import { closeConsole } from '../sessions/console-close.js';
 import { FileObjectStore } from '../engine/store/file-store.js';
 import { enableInkRowCache } from '../terminal/ink-row-cache.js';
 
@@ -19,8 +19,11 @@ export async function openConsole(ctx: CommandContext, initialRoute?: Route): Pr
   if (!process.stdin.isTTY) {
     throw new CliError('The console needs an interactive terminal; in scripts use a subcommand such as `kopsdeck get clusters` (see --help).');
   }
+  // The first screen's code loads while the cloud session opens, so its first frame does not wait for it.
+  const firstScreen = preloadScreen(screens, initialRoute ?? { name: 'clusters' });
   const session = await ctx.cloud();
-  const demo = await seedDemoCluster(store, session, ctx.io.env);
+  // The demo's engine (reconcile, the AWS SDK) loads only on the simulator, where there may be one to create.
+  const demo = session.simulated ? await (await import('../startup/demo-cluster.js')).seedDemoCluster(store, session, ctx.io.env) : null;
   let demoFailure: Error | undefined;
   demo?.cloudReady.catch((error: Error) => (demoFailure = error));
   const services: Services = {
@@ -36,10 +39,11 @@ export async function openConsole(ctx: CommandContext, initialRoute?: Route): Pr
   // Before the first frame, here rather than when app.tsx is imported: Ink alone
   // rebuilds every cell of every frame (see terminal/ink-row-cache.ts).
   await enableInkRowCache();
+  await firstScreen;
   const result = await runConsole(services, { debug: ctx.globals.debug, initialRoute });
   // However the console ended (q, a signal, a crash of the screen), a rollout it ran stops as a crash
   // would, but lets go of its lock: running it again resumes from its journal without breaking anything.
-  await rolloutSessionsFor(services).interruptAll('the console was closed');
+  await closeConsole(services, 'the console was closed');
   // Said only now: nothing may print over the full-screen console.
   if (demoFailure) ctx.warn(`The demo cluster's simulated cloud resources were not all created: ${demoFailure.message}`);
   // The console has already said why it stopped (after restoring the terminal).

@@ -5,7 +5,8 @@
 // what failed and can be retried; nothing is written without a confirmation.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AwsClients } from '../engine/cloud/aws/clients.js';
-import { awsClientsFor, clusterRegion } from '../engine/cloud/access.js';
+import { clusterRegion } from '../engine/cloud/access.js';
+import { awsClientsFor } from '../engine/cloud/aws/clients.js';
 import { renderTextTable } from '../engine/output/text-table.js';
 import { applyClusterPlan, hasChanges, planCluster, renderPlan, summarizePlan, type ApplyEvent, type ClusterPlan } from '../engine/reconcile/index.js';
 import { checkUpgrade, proposedUpgrade, upgradeCluster } from '../engine/rollout/index.js';

@@ -16,6 +16,7 @@ import { useScreenActions } from '../hooks/useKeymap.js';
 import { useLiveCluster } from '../hooks/useLiveCluster.js';
 import { useObjectYaml } from '../hooks/useObjectYaml.js';
 import { useScroll } from '../hooks/useScroll.js';
+import { yamlTitle } from './yaml-title.js';
 
 type YamlRoute = Extract<Route, { name: 'yaml' }>;
 
@@ -23,10 +24,6 @@ const TITLE_ROWS = 1;
 
 function apiPath(route: YamlRoute): string {
   return route.kind === 'pod' ? podPath({ namespace: route.namespace ?? 'default', name: route.object }) : `/api/v1/nodes/${encodeURIComponent(route.object)}`;
-}
-
-export function yamlTitle(route: YamlRoute): string {
-  return route.kind === 'pod' ? `pod ${route.namespace ?? 'default'}/${route.object}` : `node ${route.object}`;
 }
 
 export function YamlScreen({ route }: { route: YamlRoute }) {

@@ -6,6 +6,7 @@
 import type { Clock } from '../engine/clock.js';
 import { createKubeClient, type KubeClient } from '../engine/kube/client.js';
 import { EventFeed } from '../engine/live-model/event-feed.js';
+import { Listeners } from '../engine/listeners.js';
 import { GracefulSessions } from './session-registry.js';
 import { perServices } from './per-services.js';
 import type { Services } from './services.js';
@@ -26,7 +27,7 @@ export interface EventSessionOptions {
 
 export class EventSession {
   private current: EventSessionState = { status: 'connecting' };
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
   private kube: KubeClient | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -37,10 +38,7 @@ export class EventSession {
     private readonly options: EventSessionOptions = {},
   ) {}
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  subscribe = (listener: () => void): (() => void) => this.listeners.add(listener);
 
   getState = (): EventSessionState => this.current;
 
@@ -83,7 +81,7 @@ export class EventSession {
 
   private set(state: EventSessionState): void {
     this.current = state;
-    for (const listener of [...this.listeners]) listener();
+    this.listeners.notify();
   }
 }
 

@@ -6,15 +6,16 @@
 // the nodes screen to a node's detail keeps the caches warm; going back to the
 // clusters list stops them).
 import type { AwsClients } from '../engine/cloud/aws/clients.js';
-import { awsClientsFor, clusterRegion, type CloudAccess } from '../engine/cloud/access.js';
+import { clusterRegion, type CloudAccess } from '../engine/cloud/access.js';
 import { createKubeClient, KubeConfigError, type KubeClient } from '../engine/kube/client.js';
-import { awsCloudInventory } from '../engine/live-model/aws-inventory.js';
 import { startLiveCluster, type LiveCluster } from '../engine/live-model/live-cluster.js';
+import type { CloudInventory } from '../engine/live-model/types.js';
 import type { InstanceGroup } from '../engine/spec/types.js';
 import type { Services } from './services.js';
 import { perServices } from './per-services.js';
 import { GracefulSessions } from './session-registry.js';
 import { errorMessage } from '../engine/error-message.js';
+import { Listeners } from '../engine/listeners.js';
 
 export type LiveSessionState =
   | { status: 'connecting'; step: string }
@@ -58,7 +59,7 @@ const SYNCING_NOTIFY_MS = 400;
 
 export class LiveClusterSession {
   private current: LiveSessionState = { status: 'connecting', step: 'Starting' };
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
   private clients: AwsClients | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -74,10 +75,7 @@ export class LiveClusterSession {
     return this.current;
   }
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  subscribe = (listener: () => void): (() => void) => this.listeners.add(listener);
 
   getState = (): LiveSessionState => this.current;
 
@@ -155,11 +153,16 @@ export class LiveClusterSession {
       kube.close();
       return;
     }
-    this.clients = this.awsClients(access, stored?.value);
+    this.clients?.destroy();
+    this.clients = undefined;
+    const cloud = lazyAwsInventory(access, clusterRegion(stored?.value, access), (clients) => {
+      if (attempt === this.attempt && !this.stopped) this.clients = clients;
+      else clients.destroy();
+    });
     const live = startLiveCluster({
       cluster: this.cluster,
       kube,
-      cloud: awsCloudInventory(this.clients),
+      cloud,
       clock: access.clock,
       notifyIntervalMs: this.options.notifyIntervalMs ?? DEFAULT_NOTIFY_MS,
       cloudIntervalMs: this.options.cloudIntervalMs,
@@ -199,11 +202,6 @@ export class LiveClusterSession {
     this.fail(`Cluster ${this.cluster} not found`, `${this.cluster} is not in the state store ${storeUrl}, nor is there a kubeconfig context for it.`, hint);
   }
 
-  private awsClients(access: CloudAccess, cluster: Parameters<typeof clusterRegion>[0]): AwsClients {
-    this.clients?.destroy();
-    return awsClientsFor(access, clusterRegion(cluster, access));
-  }
-
   private get retryMs(): number {
     return this.options.retryMs ?? 5000;
   }
@@ -218,9 +216,36 @@ export class LiveClusterSession {
 
   private set(state: LiveSessionState): void {
     this.current = state;
-    for (const listener of [...this.listeners]) listener();
+    this.listeners.notify();
   }
 }
+
+/**
+ * The cluster's instance groups read with the AWS SDK, whose code (a quarter
+ * of a second to compile on a small machine) loads on the first cloud poll,
+ * which comes after the nodes are listed, and a little after that: Ink draws at
+ * most every 33 ms, so the frame that shows the nodes is out before the
+ * compile holds the event loop.
+ */
+function lazyAwsInventory(access: CloudAccess, region: string, onClients: (clients: AwsClients) => void): CloudInventory {
+  let inventory: Promise<CloudInventory> | undefined;
+  const load = async (): Promise<CloudInventory> => {
+    await new Promise((resolve) => setTimeout(resolve, AFTER_A_FRAME_MS));
+    const [{ awsClientsFor }, { awsCloudInventory }] = await Promise.all([
+      import('../engine/cloud/aws/clients.js'),
+      import('../engine/live-model/aws-inventory.js'),
+    ]);
+    const clients = awsClientsFor(access, region);
+    onClients(clients);
+    return awsCloudInventory(clients);
+  };
+  return {
+    listInstanceGroups: async (cluster, signal) => (await (inventory ??= load())).listInstanceGroups(cluster, signal),
+  };
+}
+
+/** Three of Ink's frame intervals. */
+const AFTER_A_FRAME_MS = 100;
 
 /** The sessions of one console (one Services value), by cluster name. */
 export class LiveSessions extends GracefulSessions<LiveClusterSession> {

@@ -3,8 +3,10 @@
 // rolls a private copy in a simulator the start-up code provides
 // (Services.openRehearsalWorld), and keeps the report. UI-free: the screen
 // subscribes through hooks/useRehearsal.ts.
-import { awsClientsFor, clusterRegion } from '../engine/cloud/access.js';
+import { clusterRegion } from '../engine/cloud/access.js';
+import { awsClientsFor } from '../engine/cloud/aws/clients.js';
 import { errorMessage } from '../engine/error-message.js';
+import { Listeners } from '../engine/listeners.js';
 import { createKubeClient } from '../engine/kube/client.js';
 import { rehearse } from '../engine/rehearse/run-rehearsal.js';
 import type { RehearsalReport } from '../engine/rehearse/types.js';
@@ -21,17 +23,14 @@ export interface RehearsalState {
 
 export class RehearsalSession {
   private state: RehearsalState = { phase: 'idle' };
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
 
   constructor(
     private readonly services: Services,
     private readonly cluster: string,
   ) {}
 
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  readonly subscribe = (listener: () => void): (() => void) => this.listeners.add(listener);
 
   readonly getState = (): RehearsalState => this.state;
 
@@ -83,6 +82,6 @@ export class RehearsalSession {
 
   private set(state: RehearsalState): void {
     this.state = state;
-    for (const listener of this.listeners) listener();
+    this.listeners.notify();
   }
 }

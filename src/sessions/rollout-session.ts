@@ -5,7 +5,8 @@
 // nothing (and a pending drain question waits for an answer: nothing drains
 // without one).
 import type { AwsClients } from '../engine/cloud/aws/clients.js';
-import { awsClientsFor, clusterRegion } from '../engine/cloud/access.js';
+import { clusterRegion } from '../engine/cloud/access.js';
+import { awsClientsFor } from '../engine/cloud/aws/clients.js';
 import {
   connectRollout,
   DEFAULT_TIMINGS,
@@ -31,6 +32,7 @@ import {
 import type { Services } from './services.js';
 import { lockProblem, NoCloudError, planProblem } from './rollout-problems.js';
 import { errorMessage } from '../engine/error-message.js';
+import { Listeners } from '../engine/listeners.js';
 export type { RolloutProblem } from './rollout-problems.js';
 import { addNote, foldRolloutEvent, type RolloutSessionState } from './rollout-session-state.js';
 
@@ -43,7 +45,7 @@ export interface RolloutSessionOptions {
 
 export class RolloutSession {
   private current: RolloutSessionState;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
   private connected: ConnectedRollout | undefined;
   private clients: AwsClients | undefined;
   private run: RolloutRun | undefined;
@@ -72,10 +74,7 @@ export class RolloutSession {
     };
   }
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  subscribe = (listener: () => void): (() => void) => this.listeners.add(listener);
 
   getState = (): RolloutSessionState => this.current;
 
@@ -323,7 +322,7 @@ export class RolloutSession {
     this.notifyQueued = true;
     setImmediate(() => {
       this.notifyQueued = false;
-      for (const listener of [...this.listeners]) listener();
+      this.listeners.notify();
     });
   }
 }

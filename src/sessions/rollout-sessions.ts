@@ -4,6 +4,7 @@
 // its result for when its screen is opened again.
 import type { Services } from './services.js';
 import { perServices } from './per-services.js';
+import { onConsoleClose } from './console-close.js';
 import { SessionRegistry, type SessionEntry } from './session-registry.js';
 import { RolloutSession, type RolloutSessionOptions } from './rollout-session.js';
 
@@ -16,6 +17,8 @@ export class RolloutSessions {
       make: (cluster) => new RolloutSession(cluster, services, options),
       idle: (cluster, entry) => this.closeIfIdle(cluster, entry),
     });
+    // However the console ends, a rollout it ran stops as a crash would, but lets go of its lock.
+    onConsoleClose(services, (reason) => this.interruptAll(reason));
   }
 
   /** Holds the cluster's session while a screen shows it. */

@@ -21,6 +21,7 @@ import {
 } from '../engine/rollout/index.js';
 import type { Services } from './services.js';
 import { errorMessage } from '../engine/error-message.js';
+import { Listeners } from '../engine/listeners.js';
 
 /** Wall ms between looks. */
 export const WATCH_POLL_MS = 2_000;
@@ -46,7 +47,7 @@ export interface RolloutWatchOptions {
 
 export class RolloutWatch {
   private current: RolloutWatchState = { looked: false, other: { kind: 'none' }, kinds: new Map() };
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
   /** The current polling loop: a loop started before a stop() ends instead of running beside the new one. */
@@ -60,10 +61,7 @@ export class RolloutWatch {
     private readonly options: RolloutWatchOptions = {},
   ) {}
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  subscribe = (listener: () => void): (() => void) => this.listeners.add(listener);
 
   getState = (): RolloutWatchState => this.current;
 
@@ -133,7 +131,7 @@ export class RolloutWatch {
 
   private set(change: Partial<RolloutWatchState>): void {
     this.current = { ...this.current, ...change };
-    for (const listener of [...this.listeners]) listener();
+    this.listeners.notify();
   }
 }
 

@@ -4,7 +4,8 @@
 // a user who deletes the demo does not get it back.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { awsClientsFor, clusterRegion, type CloudAccess } from '../engine/cloud/access.js';
+import { clusterRegion, type CloudAccess } from '../engine/cloud/access.js';
+import { awsClientsFor } from '../engine/cloud/aws/clients.js';
 import { kopsdeckHome } from '../engine/paths.js';
 import { applyCluster } from '../engine/reconcile/cluster.js';
 import { buildClusterSpec } from '../engine/spec/defaults.js';

@@ -33,7 +33,7 @@ import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, DescribeVolumesCommand, TerminateInstancesCommand, type Instance } from '@aws-sdk/client-ec2';
 import { simulatorAccess, simulatorCredentials } from '../../src/startup/cloud-session.js';
 import { startRecordedSimulator, type SimulatorConnection } from '../../src/startup/simulator-connection.js';
-import { awsClientsFor } from '../../src/engine/cloud/access.js';
+import { awsClientsFor } from '../../src/engine/cloud/aws/clients.js';
 import type { AwsClients } from '../../src/engine/cloud/aws/clients.js';
 import { bootstrapScript, MACHINE_PATHS, parseEnvFile, upkeepScript } from '../../src/engine/bootstrap/user-data.js';
 import { caCertHash } from '../../src/engine/pki/certificates.js';

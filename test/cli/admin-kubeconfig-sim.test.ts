@@ -20,7 +20,7 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { simulatorAccess } from '../../src/startup/cloud-session.js';
 import { startRecordedSimulator, type SimulatorConnection } from '../../src/startup/simulator-connection.js';
-import { awsClientsFor } from '../../src/engine/cloud/access.js';
+import { awsClientsFor } from '../../src/engine/cloud/aws/clients.js';
 import { openStateStore } from '../../src/engine/store/open-store.js';
 import { issueCertificate } from '../../src/engine/pki/index.js';
 import { generateKeyPair } from '../../src/engine/pki/keys.js';

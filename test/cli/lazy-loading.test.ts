@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureBuiltFrom } from '../helpers/tmux.js';
-import { fromPackageRoot, readBundleMeta } from '../helpers/bundle-meta.js';
+import { fromPackageRoot, readBundleMeta, staticClosureOf } from '../helpers/bundle-meta.js';
 
 const HEAVY = ['node_modules/@aws-sdk/', 'node_modules/@kubernetes/client-node/', 'node_modules/ink/', 'node_modules/react/', 'src/sim/', 'src/screens/'];
 
@@ -60,5 +60,25 @@ test('--help and get clusters on a local store load none of the heavy dependenci
     }
   } finally {
     rmSync(home, { recursive: true, force: true });
+  }
+});
+
+// The console's first frame waits only for the console's own chunk and its
+// first screen's: the AWS SDK (the cloud poll loads it after the nodes are
+// listed), the reconcile and rollout engines and the simulator load with the
+// screens and commands that use them (issue 16: first frame within 1 s).
+test("the console and its nodes screen load without the AWS SDK, the reconcile and rollout engines or the simulator", () => {
+  ensureBuiltFrom('dist/cli.js', ['src']);
+  const meta = readBundleMeta();
+  const later = ['node_modules/@aws-sdk/', 'src/engine/reconcile/', 'src/engine/rollout/', 'src/sim/'];
+  const console = staticClosureOf(meta, 'src/commands/open-console.ts');
+  const nodes = staticClosureOf(meta, 'src/screens/NodesScreen.tsx');
+  // What each must hold, so an empty or wrong closure cannot pass.
+  assert.ok(console.some((path) => path.startsWith('node_modules/ink/')), 'the console chunk holds Ink');
+  assert.ok(nodes.some((path) => path.startsWith('node_modules/@kubernetes/client-node/')), 'the nodes screen holds the Kubernetes client');
+  const everything = Object.values(meta.outputs).flatMap((output) => Object.keys(output.inputs)).map(fromPackageRoot);
+  for (const part of later) assert.ok(everything.some((path) => path.startsWith(part)), `the bundle holds ${part}, loaded later`);
+  for (const [name, closure] of [['the console', console], ['the nodes screen', nodes]] as const) {
+    assert.deepEqual(closure.filter((path) => later.some((part) => path.startsWith(part))), [], `${name} loads these only when used`);
   }
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { simulatorAccess } from '../../src/startup/cloud-session.js';
 import { startRecordedSimulator, type SimulatorConnection } from '../../src/startup/simulator-connection.js';
-import { awsClientsFor } from '../../src/engine/cloud/access.js';
+import { awsClientsFor } from '../../src/engine/cloud/aws/clients.js';
 import { openStateStore } from '../../src/engine/store/open-store.js';
 import { ConflictError } from '../../src/engine/store/object-store.js';
 import { cliHarness } from '../helpers/cli-harness.js';

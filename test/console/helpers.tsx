@@ -12,6 +12,7 @@ import { ConflictError, type ObjectStore, type ObjectVersion, type PutCondition,
 import type { Services } from '../../src/hooks/services.js';
 import { enableInkRowCache } from '../../src/terminal/ink-row-cache.js';
 import { waitForFrame } from '../helpers/frames.js';
+import { consoleServices } from '../helpers/console-services.js';
 
 // The console's start-up (commands/open-console.ts) patches Ink before the
 // first frame; tests that render <App> directly do the same, so they draw
@@ -69,8 +70,9 @@ export class MemoryObjectStore implements ObjectStore {
   }
 }
 
+/** The console's services (test/helpers/console-services.ts) over `store`, by default an empty store in memory. */
 export function makeServices(store: ClusterStore = new ClusterStore(new MemoryObjectStore()), overrides: Partial<Services> = {}): Services {
-  return { store, storeUrl: store.url, cloud: 'aws', simulated: true, region: 'us-east-1', ...overrides };
+  return consoleServices(store, overrides);
 }
 
 export async function seedCluster(store: ClusterStore, name: string, zones: string[], kubernetesVersion = '1.31.4'): Promise<void> {

@@ -18,10 +18,11 @@ import { openStateStore } from '../../src/engine/store/open-store.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/simulator.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
 import { simulatorCredentials } from '../../src/startup/cloud-session.js';
-import type { CloudAccess } from '../../src/engine/cloud/access.js';
-import type { Services } from '../../src/hooks/services.js';
+import type { Services } from '../../src/sessions/services.js';
+import { consoleServices } from './console-services.js';
+import { simConsoleAccess } from './sim-console.js';
 import { until } from './wait.js';
-import { connectKube, listNodes } from './sim-cluster.js';
+import { connectKube, listNodes, waitForReadyNodes } from './sim-cluster.js';
 
 export const SIM_IMAGE = '099720109477/ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20250305';
 
@@ -101,12 +102,7 @@ export async function startRolloutHarness(options: RolloutHarnessOptions): Promi
     update,
     connect: () => connectRollout({ cluster: name, store, clients, clock, kubeconfigPath: sim.kubeconfigPath }),
     nodes,
-    waitForReadyNodes: (count, timeoutMs = 30_000) =>
-      until(`${count} Ready nodes`, async () => {
-        const list = await nodes();
-        const ready = list.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-        return ready.length === count && list.length === count ? list : undefined;
-      }, timeoutMs),
+    waitForReadyNodes: (count, timeoutMs = 30_000) => waitForReadyNodes(kube, count, timeoutMs),
     waitForBootsDone: (timeoutMs = 30_000) =>
       until('every instance booted and registered', async () => {
         const page = await clients.ec2.send(
@@ -148,15 +144,7 @@ export async function startRolloutHarness(options: RolloutHarnessOptions): Promi
 
 export { until } from './wait.js';
 
-/** The console's services for a harness's cluster: its store, and its simulator as the cloud. */
+/** The console's services for a harness's cluster: its store, and its simulator as the cloud (on the harness's clock). */
 export function consoleServicesFor(h: RolloutHarness): Services {
-  const access: CloudAccess = {
-    simulated: true,
-    clock: h.clock,
-    awsEndpoint: h.sim.url,
-    awsCredentials: simulatorCredentials(h.sim.token),
-    defaultRegion: 'us-east-1',
-    kubeconfigPath: h.sim.kubeconfigPath,
-  };
-  return { store: h.store, storeUrl: h.store.url, cloud: 'aws', simulated: true, region: 'us-east-1', access };
+  return consoleServices(h.store, { access: simConsoleAccess(h.sim, h.clock) });
 }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { CreateBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { simulatorAccess } from '../../src/startup/cloud-session.js';
 import { startRecordedSimulator, type SimulatorConnection } from '../../src/startup/simulator-connection.js';
-import { awsClientsFor } from '../../src/engine/cloud/access.js';
+import { awsClientsFor } from '../../src/engine/cloud/aws/clients.js';
 import type { AwsClients } from '../../src/engine/cloud/aws/clients.js';
 import { FileObjectStore } from '../../src/engine/store/file-store.js';
 import { S3ObjectStore } from '../../src/engine/store/s3-store.js';

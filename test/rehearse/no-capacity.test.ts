@@ -4,10 +4,13 @@
 // so. The demo workloads' budgets block that drain too (their pods have
 // nowhere to go either): drains give up after 2 minutes and the rollout goes on.
 //
-// The duration is printed, not held to 15%: in this shape the real run's length
-// turns on a threshold (whether a replacement's pods are back before a drain
-// times out), and across runs it measured 336 s to 426 s while the prediction
-// stayed at 406 s to 421 s. Issue 18's note says so; the other shapes hold 15%.
+// The duration is printed, not held to 15%. The rehearsal used to place the
+// demo workloads after copying the taints, so their pods landed on the open
+// worker and its drain blocked until the timeout, which the real run never
+// does; replicate.ts now places pods where they ran before copying taints. In
+// one run under the whole suite's load the real run's drains still blocked
+// differently from the rehearsal's, so the 15% check waits until that is
+// understood. Issue 18's note says so; the other shapes hold 15%.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRolloutHarness, type RolloutHarness } from '../helpers/sim-rollout.js';

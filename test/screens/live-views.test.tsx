@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { cleanup } from 'ink-testing-library';
-import { awsClientsFor } from '../../src/engine/cloud/access.js';
+import { awsClientsFor } from '../../src/engine/cloud/aws/clients.js';
 import type { KubeNode } from '../../src/engine/kube/types.js';
 import type { Route } from '../../src/navigation/routes.js';
 import type { Services } from '../../src/hooks/services.js';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import * as as from '@aws-sdk/client-auto-scaling';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateLaunchTemplateVersionCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
-import { awsClientsFor } from '../../src/engine/cloud/access.js';
+import { awsClientsFor } from '../../src/engine/cloud/aws/clients.js';
 import type { AwsClients } from '../../src/engine/cloud/aws/clients.js';
 import { simulatorAccess } from '../../src/startup/cloud-session.js';
 import { startRecordedSimulator, type SimulatorConnection } from '../../src/startup/simulator-connection.js';

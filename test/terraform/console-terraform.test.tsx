@@ -8,9 +8,10 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateHostedZoneCommand } from '@aws-sdk/client-route-53';
 import { cleanup } from 'ink-testing-library';
-import { awsClientsFor } from '../../src/engine/cloud/access.js';
+import { awsClientsFor } from '../../src/engine/cloud/aws/clients.js';
 import { keys } from '../console/helpers.js';
-import { renderWizard, startBench, type Bench } from '../wizard/harness.js';
+import { renderWizard } from '../wizard/harness.js';
+import { startBench, type Bench } from '../helpers/sim-console.js';
 import { parseModule, unresolved } from './terraform-helpers.js';
 
 let bench: Bench;

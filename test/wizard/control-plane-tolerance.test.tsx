@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { cleanup } from 'ink-testing-library';
 import { WIZARD_STEPS, controlPlaneTolerance, defaultAnswers, type WizardEnvironment } from '../../src/engine/create/index.js';
 import { keys } from '../console/helpers.js';
-import { renderWizard, startBench, type Bench } from './harness.js';
+import { renderWizard } from './harness.js';
+import { startBench, type Bench } from '../helpers/sim-console.js';
 
 const A = 'us-east-1a';
 const B = 'us-east-1b';

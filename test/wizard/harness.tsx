@@ -1,54 +1,12 @@
-// The wizard's test bench: a simulator on 127.0.0.1:0 in a temp dir, console
-// services pointed at it (the access start-up code would build), a fresh
-// state store, and the console rendered on the create-cluster screen.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { CloudAccess } from '../../src/engine/cloud/access.js';
-import { ClusterStore } from '../../src/engine/store/cluster-store.js';
-import { FileObjectStore } from '../../src/engine/store/file-store.js';
+// The wizard on the console bench (test/helpers/sim-console.ts: a simulator
+// on 127.0.0.1:0 in a temp dir, a fresh state store, the console's services
+// pointed at them): the console rendered on the create-cluster screen, its
+// frames read with white space folded, and Enter pressed step by step.
 import type { Route } from '../../src/navigation/routes.js';
-import type { Services } from '../../src/hooks/services.js';
 import type { CreateFlowSettings } from '../../src/engine/create/index.js';
 import { CreateClusterScreen } from '../../src/screens/CreateClusterScreen.js';
-import { startSimulator, type RunningSimulator } from '../../src/sim/simulator.js';
-import { simulatorAccess } from '../../src/startup/cloud-session.js';
-import { makeServices, renderApp, waitForFrame } from '../console/helpers.js';
-import { simAdminFetch } from '../../src/sim/admin-client.js';
-
-export interface Bench {
-  home: string;
-  sim: RunningSimulator;
-  access: CloudAccess;
-  store: ClusterStore;
-  services: Services;
-  /** AWS calls by action that change something (Create*, Put*, Update*, Delete*, Run*, ...). */
-  mutatingCalls(): Promise<Record<string, number>>;
-  close(): Promise<void>;
-}
-
-export async function startBench(speed = 50): Promise<Bench> {
-  const home = mkdtempSync(join(tmpdir(), 'kopsdeck-wizard-'));
-  const sim = await startSimulator({ speed, seed: 11, dir: join(home, 'sim'), port: 0 });
-  const access = simulatorAccess({ url: sim.url, kubeconfigPath: sim.kubeconfigPath, speed, token: sim.token });
-  const store = new ClusterStore(new FileObjectStore(join(home, 'state')));
-  return {
-    home,
-    sim,
-    access,
-    store,
-    services: makeServices(store, { access }),
-    async mutatingCalls() {
-      const stats = (await (await simAdminFetch(sim, '/sim/stats')).json()) as { awsCalls: Record<string, number> };
-      const reads = /:(Describe|List|Get|Head)/;
-      return Object.fromEntries(Object.entries(stats.awsCalls).filter(([action]) => !reads.test(action)));
-    },
-    async close() {
-      await sim.stop();
-      rmSync(home, { recursive: true, force: true });
-    },
-  };
-}
+import { renderApp, waitForFrame } from '../console/helpers.js';
+import type { Bench } from '../helpers/sim-console.js';
 
 /** Narrower than 100 columns: no answers sidebar, so a wrapped sentence reads whole once spaces are folded. */
 export const SIZE = { columns: 96, rows: 34 };

@@ -7,7 +7,8 @@ import { cleanup } from 'ink-testing-library';
 import { App } from '../../src/app.js';
 import { CreateClusterScreen } from '../../src/screens/CreateClusterScreen.js';
 import { keys, renderOnTerminal, waitForFrame } from '../console/helpers.js';
-import { flat, renderWizard, startBench, type Bench } from './harness.js';
+import { flat, renderWizard } from './harness.js';
+import { startBench, type Bench } from '../helpers/sim-console.js';
 import { waitFor } from '../helpers/wait.js';
 
 let bench: Bench;

@@ -8,10 +8,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cleanup } from 'ink-testing-library';
 import { checkMachineType, closeMachineTypes, completeMachineType, listMachineTypes } from '../../src/engine/create/index.js';
-import { simulatorAccess } from '../../src/startup/cloud-session.js';
 import { keys } from '../console/helpers.js';
-import { makeServices } from '../console/helpers.js';
-import { pressEnterAndSettle, renderWizard, startBench, type Bench } from './harness.js';
+import { pressEnterAndSettle, renderWizard } from './harness.js';
+import { consoleServices } from '../helpers/console-services.js';
+import { simConsoleAccess, startBench, type Bench } from '../helpers/sim-console.js';
 import { startOfferingsProxy, type OfferingsProxy } from './offerings-proxy.js';
 
 const OFFERED = ['c6i.large', 'm5.large', 't3.large', 't3.medium', 't3.micro', 't3.nano', 't3.small', 't3.xlarge'];
@@ -24,8 +24,8 @@ let offeredBench: Bench;
 before(async () => {
   bench = await startBench();
   proxy = await startOfferingsProxy(bench.sim.url, OFFERED);
-  const access = simulatorAccess({ url: proxy.url, kubeconfigPath: bench.sim.kubeconfigPath, speed: 50, token: bench.sim.token });
-  offeredBench = { ...bench, access, services: makeServices(bench.store, { access }) };
+  const access = simConsoleAccess({ ...bench.sim, url: proxy.url }, { speed: 50 });
+  offeredBench = { ...bench, access, services: consoleServices(bench.store, { access }) };
 });
 after(async () => {
   cleanup();

@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateHostedZoneCommand } from '@aws-sdk/client-route-53';
 import { cleanup } from 'ink-testing-library';
-import { awsClientsFor } from '../../src/engine/cloud/access.js';
+import { awsClientsFor } from '../../src/engine/cloud/aws/clients.js';
 import { defaultKubernetesVersion } from '../../src/engine/spec/kubernetes-version.js';
 import { keys, renderApp, seedCluster } from '../console/helpers.js';
-import { SIZE, folded, pressEnterAndSettle, renderWizard, startBench, type Bench } from './harness.js';
+import { SIZE, folded, pressEnterAndSettle, renderWizard } from './harness.js';
+import { startBench, type Bench } from '../helpers/sim-console.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
 
 let bench: Bench;

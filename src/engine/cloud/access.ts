@@ -2,7 +2,6 @@
 // start-up code (real AWS or the simulator) and handed to everything below it.
 // Nothing here knows which of the two it is.
 import type { Clock } from '../clock.js';
-import { createAwsClients, type AwsClients } from './aws/clients.js';
 import { regionOfZone } from '../spec/regions.js';
 import type { Cluster } from '../spec/types.js';
 
@@ -25,8 +24,4 @@ export interface CloudAccess {
 export function clusterRegion(cluster: Cluster | undefined, access: Pick<CloudAccess, 'defaultRegion'>): string {
   const zone = cluster?.spec.subnets?.[0]?.zone;
   return (zone && regionOfZone(zone)) || access.defaultRegion;
-}
-
-export function awsClientsFor(access: CloudAccess, region: string): AwsClients {
-  return createAwsClients({ region, endpoint: access.awsEndpoint, credentials: access.awsCredentials });
 }

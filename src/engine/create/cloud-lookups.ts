@@ -4,7 +4,8 @@
 // names already taken in the state store. Read-only: nothing is created here.
 import { DescribeAvailabilityZonesCommand, paginateDescribeInstanceTypeOfferings } from '@aws-sdk/client-ec2';
 import { paginateListHostedZones } from '@aws-sdk/client-route-53';
-import { awsClientsFor, type CloudAccess } from '../cloud/access.js';
+import { type CloudAccess } from '../cloud/access.js';
+import { awsClientsFor } from '../cloud/aws/clients.js';
 import { zonesOfRegion } from '../spec/regions.js';
 import type { ClusterStore } from '../store/cluster-store.js';
 import type { HostedZoneInfo, WizardEnvironment } from './answers.js';

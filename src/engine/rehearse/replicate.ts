@@ -48,13 +48,29 @@ export interface ReplicateOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Pods that ran on a node in the source run on the node standing for it here,
+ * even where the node's taints would not let them schedule now: a NoSchedule
+ * taint added after a pod was bound leaves the pod where it is (kube-scheduler
+ * only filters new placements), and a cluster's placement often predates its
+ * taints. So the workloads with placed pods are placed before the taints are
+ * copied; DaemonSets and workloads with no pod placed in the source come
+ * after, and the taints then hold them as they hold them in the source.
+ */
 export async function replicateWorkloads(o: ReplicateOptions): Promise<void> {
-  await copyTaints(o);
   await removeSeeded(o.kube);
   const namespaces = new Set([...o.shape.workloads.map((w) => w.namespace), ...o.shape.pdbs.map((p) => p.namespace)]);
   for (const ns of namespaces) await createIgnoringConflict(o.kube, '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   for (const pdb of o.shape.pdbs) await createIgnoringConflict(o.kube, `/apis/policy/v1/namespaces/${pdb.namespace}/poddisruptionbudgets`, pdbObject(pdb));
-  for (const workload of o.shape.workloads) await placeWorkload(o, workload);
+  const placedFirst = (w: ShapeWorkload) => w.kind === 'Deployment' && targetsOf(o, w).size > 0;
+  for (const workload of o.shape.workloads.filter(placedFirst)) await placeWorkload(o, workload);
+  await copyTaints(o);
+  for (const workload of o.shape.workloads.filter((w) => !placedFirst(w))) await placeWorkload(o, workload);
+}
+
+/** The rehearsal nodes standing for the source nodes the workload's pods ran on. */
+function targetsOf(o: ReplicateOptions, w: ShapeWorkload): Set<string> {
+  return new Set(Object.keys(w.placement).map((n) => o.nodeMap.get(n)).filter((n): n is string => Boolean(n)));
 }
 
 async function copyTaints(o: ReplicateOptions): Promise<void> {
@@ -68,7 +84,12 @@ async function copyTaints(o: ReplicateOptions): Promise<void> {
   }
 }
 
-/** The rehearsal cluster's own seeded Deployments and budgets go: only the source's run there. */
+/**
+ * The rehearsal cluster's own seeded Deployments and budgets go: only the
+ * source's run there. Their pods go at once (not after a grace period): a
+ * pod still terminating when the rollout starts would be one the source does
+ * not have, on a node the rollout drains.
+ */
 async function removeSeeded(kube: KubeClient): Promise<void> {
   for (const kind of ['/apis/apps/v1/deployments', '/apis/policy/v1/poddisruptionbudgets']) {
     const items = (await kube.request<KubeList<KubeObject>>('GET', kind)).items;
@@ -76,6 +97,10 @@ async function removeSeeded(kube: KubeClient): Promise<void> {
       const base = kind.replace(/\/(deployments|poddisruptionbudgets)$/, `/namespaces/${item.metadata.namespace}/$1`);
       await kube.request('DELETE', `${base}/${item.metadata.name}`).catch(() => undefined);
     }
+  }
+  const terminating = (await kube.request<KubeList<KubePod>>('GET', '/api/v1/pods')).items.filter((p) => p.metadata.deletionTimestamp);
+  for (const pod of terminating) {
+    await kube.request('DELETE', `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}?gracePeriodSeconds=0`).catch(() => undefined);
   }
 }
 
@@ -122,7 +147,7 @@ async function placeWorkload(o: ReplicateOptions, w: ShapeWorkload): Promise<voi
     if (!exists) await createIgnoringConflict(o.kube, path, workloadObject(w));
     return;
   }
-  const targets = new Set(Object.keys(w.placement).map((n) => o.nodeMap.get(n)).filter((n): n is string => Boolean(n)));
+  const targets = targetsOf(o, w);
   const nodes = (await o.kube.request<KubeList<KubeNode>>('GET', '/api/v1/nodes')).items.filter((n) => isNodeReady(n) && !n.spec?.unschedulable);
   const fence = targets.size > 0 ? nodes.map((n) => n.metadata.name).filter((n) => !targets.has(n)) : [];
   await cordon(o.kube, fence, true);

@@ -20,6 +20,7 @@ import { buildRolloutPlan, DEFAULT_ESTIMATES, estimateGroupMs } from './plan.js'
 import type { RunContext } from './run-context.js';
 import { DEFAULT_TIMINGS, type AbortCordoned, type ConfirmFn, type GroupKind, type RolloutEvent, type RolloutEventBody, type RolloutPlan, type RolloutResult, type RolloutTimings } from './types.js';
 import { errorMessage } from '../error-message.js';
+import { Listeners } from '../listeners.js';
 
 export interface RolloutOptions {
   cluster: string;
@@ -64,28 +65,20 @@ export interface RolloutRun {
 
 export function startRollout(deps: RolloutDeps, options: RolloutOptions): RolloutRun {
   const runId = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
-  const listeners = new Set<(event: RolloutEvent) => void>();
+  // A broken listener must not break the rollout.
+  const listeners = new Listeners<RolloutEvent>({ onError: () => undefined });
   const events: RolloutEvent[] = [];
   const emit = (body: RolloutEventBody) => {
     const event: RolloutEvent = { ...body, time: deps.clock.now() };
     events.push(event);
-    for (const listener of listeners) {
-      try {
-        listener(event);
-      } catch {
-        // A broken listener must not break the rollout.
-      }
-    }
+    listeners.notify(event);
   };
   const intents = new Intents(emit, () => deps.clock.now());
   // Started on the next tick so listeners subscribed right after start see everything.
   const done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => execute(deps, options, runId, intents, emit));
   return {
     runId,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe: (listener) => listeners.add(listener),
     history: () => events,
     pause: () => intents.pause(),
     resume: () => intents.resume(),

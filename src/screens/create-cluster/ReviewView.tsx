@@ -7,7 +7,8 @@
 import { resolve } from 'node:path';
 import { Box, Text } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
-import { awsClientsFor, clusterRegion } from '../../engine/cloud/access.js';
+import { clusterRegion } from '../../engine/cloud/access.js';
+import { awsClientsFor } from '../../engine/cloud/aws/clients.js';
 import { createClusterArgs, expandHome, wrapCommandLine, type WizardAnswers } from '../../engine/create/index.js';
 import { readSshPublicKeyFile } from '../../engine/ssh/public-key.js';
 import { planCluster } from '../../engine/reconcile/cluster.js';

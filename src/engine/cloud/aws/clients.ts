@@ -13,6 +13,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { IAMClient } from '@aws-sdk/client-iam';
+import type { CloudAccess } from '../access.js';
 
 export interface AwsClientOptions {
   region?: string;
@@ -85,4 +86,9 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
       iam.destroy();
     },
   };
+}
+
+/** The clients for a region of the cloud `access` reaches (its endpoint and credentials, if it names them). */
+export function awsClientsFor(access: CloudAccess, region: string): AwsClients {
+  return createAwsClients({ region, endpoint: access.awsEndpoint, credentials: access.awsCredentials });
 }
