@@ -1,8 +1,7 @@
 // What cloud-facing subcommands share: the stored spec of a cluster, validated,
 // and AWS clients for its region, made from the cloud session.
-import type { AwsClients } from '../engine/cloud/aws/clients.js';
+import { awsClientsFor, type AwsClients } from '../engine/cloud/aws/clients.js';
 import { clusterRegion } from '../engine/cloud/access.js';
-import { awsClientsFor } from '../engine/cloud/aws/clients.js';
 import type { Cluster, InstanceGroup } from '../engine/spec/types.js';
 import { checkCluster, storedContext } from '../engine/spec/check-cluster-spec.js';
 import type { CloudSession } from '../startup/cloud-session.js';

@@ -3,8 +3,7 @@
 // Kubernetes (the same live model the console watches); instances are a cloud
 // fact, listed from the cloud alone when the Kubernetes API cannot be reached.
 import { clusterRegion } from '../engine/cloud/access.js';
-import { awsClientsFor } from '../engine/cloud/aws/clients.js';
-import type { AwsClients } from '../engine/cloud/aws/clients.js';
+import { awsClientsFor, type AwsClients } from '../engine/cloud/aws/clients.js';
 import type { Cluster } from '../engine/spec/types.js';
 import { createKubeClient, KubeConfigError, type KubeClient } from '../engine/kube/client.js';
 import { awsCloudInventory } from '../engine/live-model/aws-inventory.js';

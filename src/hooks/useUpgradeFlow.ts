@@ -4,9 +4,8 @@
 // it with progress; then the rolling update takes over. Each stage says
 // what failed and can be retried; nothing is written without a confirmation.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AwsClients } from '../engine/cloud/aws/clients.js';
+import { awsClientsFor, type AwsClients } from '../engine/cloud/aws/clients.js';
 import { clusterRegion } from '../engine/cloud/access.js';
-import { awsClientsFor } from '../engine/cloud/aws/clients.js';
 import { renderTextTable } from '../engine/output/text-table.js';
 import { applyClusterPlan, hasChanges, planCluster, renderPlan, summarizePlan, type ApplyEvent, type ClusterPlan } from '../engine/reconcile/index.js';
 import { checkUpgrade, proposedUpgrade, upgradeCluster } from '../engine/rollout/index.js';

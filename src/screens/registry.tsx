@@ -3,10 +3,9 @@
 // an entry here and, usually, a command.
 import { useEffect, useState, type ComponentType, type ReactElement } from 'react';
 import { Loading } from '../components/Loading.js';
-import type { Command } from './command-line.js';
+import type { Command, CommandContext } from './command-line.js';
 import type { Route, RouteName } from '../navigation/routes.js';
 import { yamlTitle } from './yaml-title.js';
-import type { CommandContext } from './command-line.js';
 
 /**
  * A screen whose code is loaded when it is first shown (a line says so

@@ -4,9 +4,8 @@
 // a running rollout stays here until it ends, so leaving its screen loses
 // nothing (and a pending drain question waits for an answer: nothing drains
 // without one).
-import type { AwsClients } from '../engine/cloud/aws/clients.js';
+import { awsClientsFor, type AwsClients } from '../engine/cloud/aws/clients.js';
 import { clusterRegion } from '../engine/cloud/access.js';
-import { awsClientsFor } from '../engine/cloud/aws/clients.js';
 import {
   connectRollout,
   DEFAULT_TIMINGS,

@@ -15,8 +15,7 @@ import { type RequestLaunchTemplateData, CreateLaunchTemplateVersionCommand, Des
 import { DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand, TerminateInstanceInAutoScalingGroupCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { simulatorAccess } from '../../src/startup/cloud-session.js';
 import { startRecordedSimulator, type SimulatorConnection } from '../../src/startup/simulator-connection.js';
-import { awsClientsFor } from '../../src/engine/cloud/aws/clients.js';
-import type { AwsClients } from '../../src/engine/cloud/aws/clients.js';
+import { awsClientsFor, type AwsClients } from '../../src/engine/cloud/aws/clients.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
 import type { BootFailure, BootstrapRecord } from '../../src/sim/contracts.js';
 import { cliHarness } from '../helpers/cli-harness.js';

@@ -18,8 +18,7 @@ import { DescribeLaunchTemplatesCommand, DescribeLaunchTemplateVersionsCommand }
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { simulatorAccess } from '../../src/startup/cloud-session.js';
 import { startRecordedSimulator, type SimulatorConnection } from '../../src/startup/simulator-connection.js';
-import { awsClientsFor } from '../../src/engine/cloud/aws/clients.js';
-import type { AwsClients } from '../../src/engine/cloud/aws/clients.js';
+import { awsClientsFor, type AwsClients } from '../../src/engine/cloud/aws/clients.js';
 import { FileObjectStore } from '../../src/engine/store/file-store.js';
 import { S3ObjectStore } from '../../src/engine/store/s3-store.js';
 import { issueCertificate, loadClusterCa, TOKEN_PATTERN } from '../../src/engine/pki/index.js';

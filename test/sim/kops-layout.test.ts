@@ -23,8 +23,7 @@ import { DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeTargetG
 import { ListHostedZonesCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { parse as parseYaml } from 'yaml';
-import { awsClientsFor } from '../../src/engine/cloud/aws/clients.js';
-import type { AwsClients } from '../../src/engine/cloud/aws/clients.js';
+import { awsClientsFor, type AwsClients } from '../../src/engine/cloud/aws/clients.js';
 import { apiRecordRefresher } from '../../src/engine/rollout/api-record.js';
 import { openStateStore } from '../../src/engine/store/open-store.js';
 import { simulatorAccess } from '../../src/startup/cloud-session.js';
