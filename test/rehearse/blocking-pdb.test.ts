@@ -6,13 +6,14 @@
 // source cluster untouched.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { REHEARSAL_SPEED } from '../../src/startup/rehearsal-world.js';
 import { startRolloutHarness, type RolloutHarness } from '../helpers/sim-rollout.js';
 import { addWorkload, outOfDate, rehearseHarness, relativeError, rollForReal, waitForApp, type RollSettings } from './rehearse-harness.js';
 import { sourceSnapshot } from './snapshot.js';
 
 let h: RolloutHarness;
 before(async () => {
-  h = await startRolloutHarness({ speed: 100, zones: ['us-east-1a'], controlPlaneCount: 1, nodeCount: 3 });
+  h = await startRolloutHarness({ speed: REHEARSAL_SPEED, zones: ['us-east-1a'], controlPlaneCount: 1, nodeCount: 3 });
   await h.spreadDemoPods();
   await addWorkload(h, { namespace: 'demo', name: 'guarded', replicas: 3, pdb: { maxUnavailable: 0 } });
   await waitForApp(h, 'demo', 'guarded', 3);

@@ -4,13 +4,14 @@
 // has them, predict that blocked drain, and the duration within 15%.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { REHEARSAL_SPEED } from '../../src/startup/rehearsal-world.js';
 import { startRolloutHarness, type RolloutHarness } from '../helpers/sim-rollout.js';
 import { addWorkload, outOfDate, rehearseHarness, relativeError, rollForReal, setUnschedulable, waitForApp, workerNames } from './rehearse-harness.js';
 
 let h: RolloutHarness;
 let packedOn = '';
 before(async () => {
-  h = await startRolloutHarness({ speed: 100, zones: ['us-east-1a'], controlPlaneCount: 1, nodeCount: 3 });
+  h = await startRolloutHarness({ speed: REHEARSAL_SPEED, zones: ['us-east-1a'], controlPlaneCount: 1, nodeCount: 3 });
   await h.spreadDemoPods();
   const [first, ...others] = await workerNames(h);
   packedOn = first;
