@@ -1,5 +1,6 @@
 // `get nodes` at scale: the time to list 5,000 nodes through kopsdeck's client
-// against `kubectl get nodes -o json`, the same simulator, side by side; plus
+// against `kubectl get nodes -o json`, the same simulator, side by side (both
+// through one HTTPS front, bench/tls-front.ts, as kubectl needs TLS); plus
 // the library's own list call and informer, which motivated our lean client,
 // and the full `get nodes` path (nodes + 150,000 pods + cloud, into the model).
 // Prints figures; asserts nothing.
@@ -18,6 +19,7 @@ import { awsCloudInventory } from '../src/engine/live-model/aws-inventory.js';
 import { loadClusterOnce } from '../src/engine/live-model/load-once.js';
 import { formatNodes } from '../src/engine/output/get-output.js';
 import { median, startSimulatorProcess } from './bench-helpers.js';
+import { startTlsFront } from './tls-front.js';
 import { simulatorCredentials } from '../src/startup/cloud-session.js';
 
 const NODES = Number(process.env.BENCH_NODES ?? 5000);
@@ -47,6 +49,12 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env):
   });
 }
 
+/** The simulator's placeholder credentials as the SDK's environment variables. */
+function simulatorEnvCredentials(token: string): Record<string, string> {
+  const { accessKeyId, secretAccessKey } = simulatorCredentials(token);
+  return { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey };
+}
+
 const home = mkdtempSync(join(tmpdir(), 'kopsdeck-bench-'));
 const setupStart = performance.now();
 const sim = await startSimulatorProcess(join(home, 'sim'), NODES, PODS_PER_NODE);
@@ -63,9 +71,9 @@ try {
 
   const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
   let theirs: number[] | undefined;
-  const kubectlArgs = ['--kubeconfig', sim.kubeconfigPath, '--context', CLUSTER, '--cache-dir', join(home, 'kube-cache'), 'get', 'nodes', '-o', 'json'];
-  // Warms its discovery cache, as a user's would be. kubectl sends no bearer token to
-  // a plain-http server (kubernetes/kubectl#744), and the simulator's API is plain http.
+  const front = await startTlsFront({ simUrl: sim.url, cluster: CLUSTER, token: sim.token, kubeconfigPath: join(home, 'tls-kubeconfig') });
+  const kubectlArgs = ['--kubeconfig', front.kubeconfigPath, '--context', CLUSTER, '--cache-dir', join(home, 'kube-cache'), 'get', 'nodes', '-o', 'json'];
+  // Warms its discovery cache, as a user's would be.
   const kubectlProblem = kubectl.status !== 0 ? 'kubectl not found' : await run('kubectl', kubectlArgs).then(() => undefined, (error: Error) => error.message.split('\n')[0]);
   if (!kubectlProblem) {
     theirs = await timeIt('kubectl get nodes -o json (process)', () => run('kubectl', kubectlArgs));
@@ -74,9 +82,23 @@ try {
   } else {
     console.log(`kubectl side by side skipped: ${kubectlProblem.slice(0, 200)}`);
   }
-  // The whole command as a user runs it: the bundled CLI, from its start to its exit, on this simulator.
-  const cliEnv = { ...process.env, KOPSDECK_HOME: join(home, 'cli-home'), KOPSDECK_SIM_DIR: sim.dir, KOPS_STATE_STORE: '' };
-  const wholeProcess = await timeIt('kopsdeck get nodes -o json (whole process)', () => run(process.execPath, ['dist/cli.js', 'get', 'nodes', CLUSTER, '-o', 'json'], cliEnv));
+  // The whole command as a user runs it: the bundled CLI, from its start to its exit.
+  const cliArgs = ['dist/cli.js', 'get', 'nodes', CLUSTER, '-o', 'json'];
+  const simEnv = { ...process.env, KOPSDECK_HOME: join(home, 'cli-home'), KOPSDECK_SIM_DIR: sim.dir, KOPS_STATE_STORE: '' };
+  await timeIt('kopsdeck get nodes -o json (process, plain http)', () => run(process.execPath, cliArgs, simEnv));
+  // As against a real cluster: AWS mode, the API through the same HTTPS front as kubectl, EC2 and auto scaling at the simulator.
+  const awsEnv = {
+    ...process.env,
+    KOPSDECK_HOME: join(home, 'cli-home'),
+    KOPSDECK_CLOUD: 'aws',
+    KUBECONFIG: front.kubeconfigPath,
+    KOPS_STATE_STORE: '',
+    AWS_ENDPOINT_URL: sim.url,
+    AWS_REGION: 'us-east-1',
+    ...simulatorEnvCredentials(sim.token),
+  };
+  const wholeProcess = await timeIt('kopsdeck get nodes -o json (process, https)', () => run(process.execPath, cliArgs, awsEnv));
+  const withPods = await timeIt('kopsdeck get nodes -o json --pods (process, https)', () => run(process.execPath, [...cliArgs, '--pods'], awsEnv));
 
   // The same list through the generated API (what a plain client-node program does).
   const { kc } = await import('../src/engine/kube/client.js').then((m) => m.loadKubeConfig({ cluster: CLUSTER, kubeconfigPath: sim.kubeconfigPath }));
@@ -117,10 +139,12 @@ try {
     console.log(`ratio kopsdeck list / kubectl:                 ${(median(ours) / median(theirs)).toFixed(2)}  (below 1 = kopsdeck faster)`);
     console.log(`ratio kopsdeck get nodes (no pods) / kubectl:  ${(median(light) / median(theirs)).toFixed(2)}`);
     console.log(`ratio kopsdeck get nodes (PODS) / kubectl:    ${(median(full) / median(theirs)).toFixed(2)}`);
-    console.log(`ratio whole processes, get nodes -o json:      ${(median(wholeProcess) / median(theirs)).toFixed(2)}  (target 0.5)`);
+    console.log(`ratio whole processes, get nodes -o json (https): ${(median(wholeProcess) / median(theirs)).toFixed(2)}  (target 0.5)`);
+    console.log(`ratio whole processes, the same with --pods:      ${(median(withPods) / median(theirs)).toFixed(2)}  (lists 150,000 pods more than kubectl does)`);
   }
   console.log(`resident memory ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
   kube.close();
+  await front.close();
 } finally {
   await sim.stop();
   rmSync(home, { recursive: true, force: true });

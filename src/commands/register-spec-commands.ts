@@ -6,7 +6,7 @@ import { CliError } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
 import type { CreateClusterFlags } from './create-cluster.js';
 import { outputOption, parseOutput } from './program.js';
-import { getResourceHandlers } from './get-resources.js';
+import { getResourceHandlers, type GetFlags } from './get-resources.js';
 import type { ProcessHooks } from './program.js';
 import { CLUSTER_ARGUMENT_HELP, clusterNameFor, clusterNameOption, namedCluster } from './cluster-name.js';
 
@@ -26,15 +26,19 @@ function registerGet(program: Command, context: () => CommandContext): void {
     .argument('[cluster]', `for ${perCluster}: ${CLUSTER_ARGUMENT_HELP}`)
     .addOption(clusterNameOption())
     .addOption(outputOption())
-    .action(async (resource: string, cluster: string | undefined, opts: { name?: string; output: string }) => {
+    .option('--pods', 'get nodes: also count the pods on each node (PODS); this lists every pod in the cluster')
+    .action(async (resource: string, cluster: string | undefined, opts: { name?: string; output: string; pods?: boolean }) => {
       const kind = kinds.find((candidate) => candidate.names.includes(resource));
       if (!kind) {
         throw new CliError(`Unknown resource "${resource}"; use one of ${kinds.map((k) => k.names[0]).join(', ')}.`);
       }
+      const flags: GetFlags = opts.pods ? { pods: true } : {};
+      const refused = (Object.keys(flags) as (keyof GetFlags)[]).find((flag) => !(kind.perCluster && kind.flags?.includes(flag)));
+      if (refused) throw new CliError(`--${refused} applies to \`kopsdeck get nodes\` only, not to ${resource}.`);
       const output = parseOutput(opts.output);
       if (!kind.perCluster) return kind.run(context(), output);
       const name = clusterNameFor(context(), { argument: cluster, flag: opts.name, usage: `kopsdeck get ${kind.names[0]} NAME` });
-      await kind.run(context(), name, output);
+      await kind.run(context(), name, output, flags);
     });
 }
 

@@ -6,10 +6,10 @@
 // the nodes screen to a node's detail keeps the caches warm; going back to the
 // clusters list stops them).
 import type { AwsClients } from '../engine/cloud/aws/clients.js';
-import { clusterRegion, type CloudAccess } from '../engine/cloud/access.js';
+import { clusterRegion } from '../engine/cloud/access.js';
 import { createKubeClient, KubeConfigError, type KubeClient } from '../engine/kube/client.js';
 import { startLiveCluster, type LiveCluster } from '../engine/live-model/live-cluster.js';
-import type { CloudInventory } from '../engine/live-model/types.js';
+import { lazyAwsInventory } from '../engine/live-model/lazy-aws-inventory.js';
 import type { InstanceGroup } from '../engine/spec/types.js';
 import type { Services } from './services.js';
 import { perServices } from './per-services.js';
@@ -155,9 +155,12 @@ export class LiveClusterSession {
     }
     this.clients?.destroy();
     this.clients = undefined;
-    const cloud = lazyAwsInventory(access, clusterRegion(stored?.value, access), (clients) => {
-      if (attempt === this.attempt && !this.stopped) this.clients = clients;
-      else clients.destroy();
+    const cloud = lazyAwsInventory(access, clusterRegion(stored?.value, access), {
+      delayMs: AFTER_A_FRAME_MS,
+      onClients: (clients) => {
+        if (attempt === this.attempt && !this.stopped) this.clients = clients;
+        else clients.destroy();
+      },
     });
     const live = startLiveCluster({
       cluster: this.cluster,
@@ -221,30 +224,10 @@ export class LiveClusterSession {
 }
 
 /**
- * The cluster's instance groups read with the AWS SDK, whose code (a quarter
- * of a second to compile on a small machine) loads on the first cloud poll,
- * which comes after the nodes are listed, and a little after that: Ink draws at
- * most every 33 ms, so the frame that shows the nodes is out before the
- * compile holds the event loop.
+ * How long after the first cloud poll (which comes after the nodes are listed)
+ * the SDK loads: three of Ink's frame intervals (it draws at most every 33 ms),
+ * so the frame that shows the nodes is out before the compile holds the loop.
  */
-function lazyAwsInventory(access: CloudAccess, region: string, onClients: (clients: AwsClients) => void): CloudInventory {
-  let inventory: Promise<CloudInventory> | undefined;
-  const load = async (): Promise<CloudInventory> => {
-    await new Promise((resolve) => setTimeout(resolve, AFTER_A_FRAME_MS));
-    const [{ awsClientsFor }, { awsCloudInventory }] = await Promise.all([
-      import('../engine/cloud/aws/clients.js'),
-      import('../engine/live-model/aws-inventory.js'),
-    ]);
-    const clients = awsClientsFor(access, region);
-    onClients(clients);
-    return awsCloudInventory(clients);
-  };
-  return {
-    listInstanceGroups: async (cluster, signal) => (await (inventory ??= load())).listInstanceGroups(cluster, signal),
-  };
-}
-
-/** Three of Ink's frame intervals. */
 const AFTER_A_FRAME_MS = 100;
 
 /** The sessions of one console (one Services value), by cluster name. */

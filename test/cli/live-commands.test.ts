@@ -16,23 +16,39 @@ after(async () => {
 });
 
 describe('get nodes and instances', () => {
-  test('get nodes prints one row per node with kops-style columns', async () => {
+  test('get nodes prints one row per node with kops-style columns; --pods adds PODS', async () => {
     const result = await fx.cli(['get', 'nodes', '--name', fx.name]);
     assert.equal(result.code, 0, result.stderr);
     const [header, ...rows] = result.stdout.trimEnd().split('\n');
-    assert.match(header, /^NAME\s+STATUS\s+ROLE\s+INSTANCEGROUP\s+ZONE\s+VERSION\s+PODS\s+TAINTS\s+AGE\s+INSTANCE$/);
+    assert.match(header, /^NAME\s+STATUS\s+ROLE\s+INSTANCEGROUP\s+ZONE\s+VERSION\s+TAINTS\s+AGE\s+INSTANCE$/);
     assert.equal(rows.length, 3);
-    for (const row of rows) assert.match(row, /^ip-\S+\s+Ready\s+(control-plane|node)\s+(control-plane|nodes)-us-east-1a\s+us-east-1a\s+v\S+\s+\d+\s+\S+\s+\d+[smhd]\s+i-[0-9a-f]+$/);
+    for (const row of rows) assert.match(row, /^ip-\S+\s+Ready\s+(control-plane|node)\s+(control-plane|nodes)-us-east-1a\s+us-east-1a\s+v\S+\s+\S+\s+\d+[smhd]\s+i-[0-9a-f]+$/);
     assert.equal(rows.filter((r) => /\scontrol-plane\s/.test(r)).length, 1);
+
+    const counted = await fx.cli(['get', 'nodes', '--name', fx.name, '--pods']);
+    assert.equal(counted.code, 0, counted.stderr);
+    const [podsHeader, ...podsRows] = counted.stdout.trimEnd().split('\n');
+    assert.match(podsHeader, /^NAME\s+STATUS\s+ROLE\s+INSTANCEGROUP\s+ZONE\s+VERSION\s+PODS\s+TAINTS\s+AGE\s+INSTANCE$/);
+    for (const row of podsRows) assert.match(row, /^ip-\S+\s+Ready\s+\S+\s+\S+\s+us-east-1a\s+v\S+\s+\d+\s+\S+\s+\d+[smhd]\s+i-[0-9a-f]+$/);
   });
 
-  test('get nodes -o json and -o yaml carry the same nodes', async () => {
+  test('--pods is refused for what is not nodes, with nothing printed', async () => {
+    const result = await fx.cli(['get', 'instances', '--name', fx.name, '--pods']);
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /--pods applies to `kopsdeck get nodes` only, not to instances/);
+  });
+
+  test('get nodes -o json and -o yaml carry the same nodes; pods only when counted', async () => {
     const json = await fx.cli(['get', 'nodes', fx.name, '-o', 'json']);
     assert.equal(json.code, 0, json.stderr);
-    const nodes = JSON.parse(json.stdout) as { name: string; ready: boolean; instanceGroup: string; pods: number }[];
+    const nodes = JSON.parse(json.stdout) as { name: string; ready: boolean; instanceGroup: string; pods?: number }[];
     assert.equal(nodes.length, 3);
     assert.ok(nodes.every((n) => n.ready && n.instanceGroup.endsWith('-us-east-1a')));
-    assert.ok(nodes.some((n) => n.pods > 0), 'pods are counted per node');
+    assert.ok(nodes.every((n) => !('pods' in n)), 'no pods field when they were not counted');
+    const counted = JSON.parse((await fx.cli(['get', 'nodes', fx.name, '-o', 'json', '--pods'])).stdout) as { name: string; pods: number }[];
+    assert.deepEqual(counted.map((n) => n.name), nodes.map((n) => n.name));
+    assert.ok(counted.some((n) => n.pods > 0), 'pods are counted per node');
     const yaml = await fx.cli(['get', 'nodes', '--name', fx.name, '-o', 'yaml']);
     assert.equal(yaml.code, 0, yaml.stderr);
     for (const n of nodes) assert.ok(yaml.stdout.includes(`name: ${n.name}`));

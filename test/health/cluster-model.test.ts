@@ -98,6 +98,12 @@ test('get output renders the kops/kubectl columns as table, json and yaml', () =
   assert.match(lines[1], /^cp1\s+Ready\s+control-plane\s+control-plane-us-east-1a\s+us-east-1a\s+v1\.30\.2\s+3\s+<none>\s+2d\s+i-cp1$/);
   assert.equal(JSON.parse(formatNodes(snap, 'json', now)).length, 3);
   assert.match(formatNodes(snap, 'yaml', now), /- name: n1\n/);
+  // Pods not counted: no PODS column, no pods field (not a 0 that reads as empty nodes).
+  const uncounted = formatNodes(snap, 'table', now, { pods: false }).trimEnd().split('\n');
+  assert.match(uncounted[0], /^NAME\s+STATUS\s+ROLE\s+INSTANCEGROUP\s+ZONE\s+VERSION\s+TAINTS\s+AGE\s+INSTANCE$/);
+  assert.match(uncounted[1], /^cp1\s+Ready\s+control-plane\s+control-plane-us-east-1a\s+us-east-1a\s+v1\.30\.2\s+<none>\s+2d\s+i-cp1$/);
+  const rows = JSON.parse(formatNodes(snap, 'json', now, { pods: false })) as Record<string, unknown>[];
+  assert.ok(rows.length === 3 && rows.every((r) => r.name && !('pods' in r)));
   assert.match(formatInstanceGroups(snap, 'table'), /nodes-us-east-1a\s+Node\s+t3\.medium\s+2\s+2\s+2\s+2\s+1\s+us-east-1a/);
   assert.match(formatInstances(snap, 'table'), /i-n2\s+n2\s+NeedsUpdate\s+node\s+InService/);
 });

@@ -23,6 +23,11 @@ export function nodeCells(row: NodeRow, nowMs: number): string[] {
   ];
 }
 
+export interface NodeOutputOptions {
+  /** Whether the pods were counted: when not, the PODS column and the `pods` field are left out, not shown as 0. */
+  pods: boolean;
+}
+
 export function igCells(row: IgRow): string[] {
   return [row.name, row.role, row.machineType, String(row.min), String(row.target), String(row.max), String(row.ready), String(row.needUpdate), row.zones.join(',')];
 }
@@ -31,9 +36,18 @@ export function instanceCells(row: InstanceRow): string[] {
   return [row.id, row.nodeName || '<none>', row.status, row.role, row.state, row.internalIp || '<none>', row.instanceGroup, row.machineType];
 }
 
-export function formatNodes(snapshot: ModelSnapshot, format: OutputFormat, nowMs: number): string {
-  if (format === 'table') return renderTextTable(NODE_COLUMNS, snapshot.nodes.map((r) => nodeCells(r, nowMs)));
-  return structured(snapshot.nodes, format);
+export function formatNodes(snapshot: ModelSnapshot, format: OutputFormat, nowMs: number, options: NodeOutputOptions = { pods: true }): string {
+  if (format === 'table') {
+    const podsColumn = NODE_COLUMNS.indexOf('PODS');
+    const keep = (_: string, i: number) => options.pods || i !== podsColumn;
+    return renderTextTable(NODE_COLUMNS.filter(keep), snapshot.nodes.map((r) => nodeCells(r, nowMs).filter(keep)));
+  }
+  return structured(options.pods ? snapshot.nodes : snapshot.nodes.map(withoutPods), format);
+}
+
+function withoutPods(row: NodeRow): Omit<NodeRow, 'pods'> {
+  const { pods: _uncounted, ...rest } = row;
+  return rest;
 }
 
 export function formatInstanceGroups(snapshot: ModelSnapshot, format: OutputFormat): string {
