@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliHarness } from '../helpers/cli-harness.js';
+import { testSshKey } from '../helpers/sim-reconcile.js';
 import { parseModule, unresolved } from './terraform-helpers.js';
 
 const env = { KOPSDECK_SIM_SPEED: '100', KOPSDECK_CLOUD: 'sim' };
@@ -71,6 +72,34 @@ test('terraform fmt finds nothing to change: the files are canonical HCL', { ski
   const fmt = spawnSync('terraform', ['fmt', '-check', '-diff', '-recursive', out], { encoding: 'utf8' });
   assert.equal(fmt.status, 0, `${fmt.stdout}${fmt.stderr}`);
   assert.equal(fmt.stdout, '');
+});
+
+/**
+ * The AWS provider, from a local plugin folder (no registry is reached): `terraform validate` then
+ * checks every resource type, argument and block against the provider's own schema.
+ */
+const pluginDir = process.env.KOPSDECK_TERRAFORM_PLUGIN_DIR ?? '/opt/tf-plugins';
+const noProvider = noTerraform || (existsSync(join(pluginDir, 'registry.terraform.io', 'hashicorp', 'aws')) ? false : `no hashicorp/aws provider in ${pluginDir} (KOPSDECK_TERRAFORM_PLUGIN_DIR)`);
+
+test("terraform validate accepts the module against the AWS provider's schema", { skip: noProvider }, async () => {
+  const cli = cliHarness();
+  const name = 'valid.example.com';
+  const sshKey = join(cli.home, 'id.pub');
+  writeFileSync(sshKey, `${testSshKey().text}\n`);
+  const created = await cli.run(['create', 'cluster', name, '--zones', 'us-east-1a,us-east-1b', '--topology', 'private', '--bastion', '--dns-zone', 'example.com', '--ssh-public-key', sshKey], env);
+  assert.equal(created.code, 0, created.stderr);
+  const out = join(cli.home, 'module');
+  const written = await cli.run(['update', 'cluster', name, '--target', 'terraform', '--out', out], env);
+  assert.equal(written.code, 0, written.stderr);
+  const module = await parseModule(readFileSync(join(out, 'kubernetes.tf'), 'utf8'));
+  for (const type of ['aws_nat_gateway', 'aws_lb', 'aws_route53_zone', 'aws_route53_record', 'aws_key_pair', 'aws_ebs_volume']) assert.ok(module.resource?.[type], `the module has ${type}`);
+  const tf = (args: string[]) => spawnSync('terraform', args, { cwd: out, encoding: 'utf8', env: { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' } });
+  const init = tf(['init', '-backend=false', '-input=false', '-no-color', `-plugin-dir=${pluginDir}`]);
+  assert.equal(init.status, 0, `${init.stdout}${init.stderr}`);
+  const validate = tf(['validate', '-no-color', '-json']);
+  const result = JSON.parse(validate.stdout) as { valid: boolean; diagnostics: { severity: string; summary: string; detail?: string }[] };
+  assert.deepEqual(result.diagnostics.map((d) => `${d.severity}: ${d.summary} ${d.detail ?? ''}`), [], 'no error and no warning');
+  assert.equal(result.valid, true);
 });
 
 test('bad input is refused with a reason, and nothing is written', async () => {

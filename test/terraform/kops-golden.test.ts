@@ -303,6 +303,12 @@ test("kops' conventions: locals mirrored by outputs, the provider, launch templa
   assert.deepEqual(module.provider?.aws, [{ region: 'us-east-1' }]);
   const required = (module.terraform?.[0] as { required_providers: { aws: { source: string } }[] }).required_providers[0].aws;
   assert.equal(required.source, 'hashicorp/aws');
+  // kops' block as written (required_version first), less its `"configuration_aliases" = [aws.files]`: no S3 objects, no aws.files (S3_OBJECTS_IN_KOPSDECK).
+  const text = result.files.get('kubernetes.tf')!;
+  assert.equal(
+    text.slice(text.lastIndexOf('\nterraform {') + 1),
+    ['terraform {', '  required_version = ">= 0.15.0"', '  required_providers {', '    aws = {', '      "source"  = "hashicorp/aws"', '      "version" = ">= 5.0.0"', '    }', '  }', '}', ''].join('\n'),
+  );
   for (const [label, [template]] of Object.entries(module.resource!.aws_launch_template)) {
     assert.deepEqual(template.lifecycle, [{ create_before_destroy: true }], `${label}: create_before_destroy`);
     assert.match(String(template.user_data), /^\$\{filebase64\("\$\{path\.module\}\/data\/aws_launch_template_.*_user_data"\)\}$/);

@@ -3,8 +3,9 @@
 // same resources by type and name, with the same tags, the same security
 // group rules, routes and associations, the same user-data and the same IAM
 // policies. The spec is a private topology with a bastion, the API behind its
-// load balancer and a DNS zone, so every kind of resource kopsdeck makes is
-// compared.
+// load balancer and a DNS zone; a second, public with DNS and no load
+// balancer, has the plain api A record (DNSName) instead of the alias: so
+// every kind of resource kopsdeck makes is compared.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { clusterTerraform } from '../../src/engine/terraform/cluster-terraform.js';
@@ -142,8 +143,8 @@ function cloudInventory(s: ClusterSnapshot): Inventory {
   return found;
 }
 
-test('the module and a direct apply make the same cluster: names, tags, rules, routes, user-data, policies', async () => {
-  const bundle = clusterFixture({ name: 'direct.example.com', zones: ['us-east-1a', 'us-east-1b'], topology: 'private', bastion: true, controlPlaneCount: 1, nodeCount: 2, dnsZone: 'example.com' });
+/** Renders the bundle, applies it directly, and compares the two: every type in `exercised` must be among them. */
+async function compareWithDirect(bundle: ReturnType<typeof clusterFixture>, exercised: string[]): Promise<{ module: ParsedModule; snapshot: ClusterSnapshot }> {
   const key = testSshKey();
   const input = { cluster: bundle.cluster, instanceGroups: bundle.instanceGroups, clients: h.clients, clock: h.clock, sshPublicKeys: [key] };
   const rendered = await clusterTerraform(input);
@@ -158,9 +159,7 @@ test('the module and a direct apply make the same cluster: names, tags, rules, r
   const ours = moduleInventory(module);
   const cloud = cloudInventory(snapshot);
   const types = new Set([...ours.keys()].map((k) => k.split(' ')[0]));
-  for (const type of ['aws_nat_gateway', 'aws_eip', 'aws_lb', 'aws_lb_target_group', 'aws_lb_listener', 'aws_route53_zone', 'aws_key_pair', 'aws_ebs_volume', 'aws_iam_role_policy']) {
-    assert.ok(types.has(type), `the spec exercises ${type}`);
-  }
+  for (const type of exercised) assert.ok(types.has(type), `the spec exercises ${type}`);
   assert.deepEqual([...ours.keys()].sort(), [...cloud.keys()].sort(), 'the same resources');
   for (const [name, tags] of ours) if (tags) assert.deepEqual(cloud.get(name), tags, `${name}: the same tags`);
 
@@ -175,6 +174,24 @@ test('the module and a direct apply make the same cluster: names, tags, rules, r
     const file = rendered.files.get(`data/aws_iam_role_policy_${role.name}_policy`)!;
     assert.equal(stableJson(JSON.parse(file)), normalisePolicyText(role.policy), `${role.name}: the same policy`);
   }
+  return { module, snapshot };
+}
+
+test('the module and a direct apply make the same cluster: names, tags, rules, routes, user-data, policies', async () => {
+  const bundle = clusterFixture({ name: 'direct.example.com', zones: ['us-east-1a', 'us-east-1b'], topology: 'private', bastion: true, controlPlaneCount: 1, nodeCount: 2, dnsZone: 'example.com' });
+  await compareWithDirect(bundle, ['aws_nat_gateway', 'aws_eip', 'aws_lb', 'aws_lb_target_group', 'aws_lb_listener', 'aws_route53_zone', 'aws_route53_record', 'aws_key_pair', 'aws_ebs_volume', 'aws_iam_role_policy']);
+});
+
+test('with DNS and no API load balancer, the api record (a plain A record, the DNSName task) is the same both ways', async () => {
+  // A zone of its own, made both ways (an existing zone is an input of the module, not one of its resources).
+  const bundle = clusterFixture({ name: 'dnsname.zone2.example.com', zones: ['us-east-1a'], controlPlaneCount: 1, nodeCount: 1, dnsZone: 'zone2.example.com' });
+  const { module, snapshot } = await compareWithDirect(bundle, ['aws_route53_zone', 'aws_route53_record', 'aws_key_pair', 'aws_launch_template']);
+  assert.equal(module.resource?.aws_lb, undefined, 'no API load balancer');
+  const [record] = Object.values(module.resource!.aws_route53_record).map(([b]) => b);
+  const [applied] = snapshot.apiRecords.filter((r) => r.Type === 'A');
+  assert.equal(record.type, 'A');
+  assert.equal(record.ttl, applied.TTL, 'the same TTL');
+  assert.deepEqual(record.records, (applied.ResourceRecords ?? []).map((r) => r.Value), 'the same addresses (the placeholder, before a control-plane node runs)');
 });
 
 test('without DNS, user-data names the load balancer Terraform makes: the module fills in its dns_name as a direct apply does', async () => {

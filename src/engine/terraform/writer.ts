@@ -4,7 +4,7 @@
 // resources sorted by type and label, and the `terraform` block requiring the
 // AWS provider; data/ with the files resources read. The same module always
 // gives the same bytes.
-import { blocks, writeBlock, type HclBody, type HclExpr } from './hcl.js';
+import { blocks, writeBlock, writeBody, type HclBody, type HclExpr } from './hcl.js';
 import type { TerraformModule } from './build.js';
 
 export const TERRAFORM_MAIN_FILE = 'kubernetes.tf';
@@ -28,10 +28,13 @@ function mainFile(module: TerraformModule): string {
   for (const name of outputs) sections.push(writeBlock('output', [name], { value: module.outputs.get(name)! }));
   sections.push(writeBlock('provider', ['aws'], { region: module.region }));
   for (const resource of module.resources) sections.push(writeBlock('resource', [resource.type, resource.label], resource.body));
-  const terraform: HclBody = {
-    required_version: REQUIRED_TERRAFORM_VERSION,
-    required_providers: blocks({ aws: { ...AWS_PROVIDER } }),
-  };
-  sections.push(writeBlock('terraform', [], terraform));
+  sections.push(terraformBlock());
   return `${sections.join('\n\n')}\n`;
+}
+
+/** kops writes required_version before required_providers (not sorted as attributes are): so does the module. */
+function terraformBlock(): string {
+  const version: HclBody = { required_version: REQUIRED_TERRAFORM_VERSION };
+  const providers: HclBody = { required_providers: blocks({ aws: { ...AWS_PROVIDER } }) };
+  return ['terraform {', ...writeBody(version, 1), ...writeBody(providers, 1), '}'].join('\n');
 }
