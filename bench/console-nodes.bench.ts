@@ -113,11 +113,11 @@ const probe = startConsoleProbe({
 let events: ReturnType<typeof startEventSource> | undefined;
 try {
   const loaded = await probe.next('loaded');
-  console.log(`React build: ${REACT_BUILD}; console process (plain node, bundled) with its code loaded, before any data: RSS ${loaded.memory.rss} MiB, live heap ${loaded.memory.heapUsed} MiB (loaded in ${loaded.loadMs.toFixed(0)} ms)`);
+  console.log(`React build: ${REACT_BUILD}; console process (plain node, bundled) with its code loaded, the node list already asked for: RSS ${loaded.memory.rss} MiB, heap ${loaded.memory.heapUsed} MiB (loaded in ${loaded.loadMs.toFixed(0)} ms)`);
 
   const first = await probe.next('first-frame');
   const fromLaunch = performance.now() - probe.launchedAt;
-  console.log(`first full frame of the nodes screen:        ${fromLaunch.toFixed(0)} ms from the process's launch, as a user waits (target 1000 ms); ${first.ms.toFixed(0)} ms of it after the code had loaded`);
+  console.log(`first full frame of the nodes screen:        ${fromLaunch.toFixed(0)} ms from the process's launch, as a user waits (target 1000 ms); ${first.ms.toFixed(0)} ms of it after the code had loaded and the node list was asked for`);
   console.log(`  CPU until then: ${first.cpuMs.toFixed(0)} ms; RSS ${first.rss} MiB`);
 
   const synced = await probe.next('synced');

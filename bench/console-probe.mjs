@@ -3,7 +3,7 @@
 // (console-nodes.bench.ts bundles this file with scripts/bundle.mjs's options),
 // React's production build. It renders <App> on the nodes screen on a fake
 // 160x50 terminal and reports to the parent over IPC (process.send):
-//   { type: 'loaded', rss, memory }            code loaded, before any data
+//   { type: 'loaded', rss, memory }            code loaded, the node list asked for
 //   { type: 'first-frame', ms, cpuMs, rss }    first full frame of the nodes screen
 //   { type: 'synced', ms, cpuMs, rss, listingPeak } nodes, pods and the cloud listed; the highest RSS meanwhile
 //   { type: 'load', ... }                      after { type: 'measure', seconds } from the parent
@@ -36,18 +36,32 @@ const start = performance.now();
 // the frame; each screen's code loads when it is first shown), the local state
 // store and the simulator's access, as command-context.ts opens them.
 await import('../src/commands/program.ts');
-await import('../src/commands/open-console.ts');
+const { startLiveSessionEarly, frameSignal } = await import('../src/commands/open-console.ts');
+const { openFileStateStore } = await import('../src/engine/store/state-store-url.ts');
+const { simulatorAccess } = await import('../src/startup/cloud-session.ts');
+const { preloadScreen, screens } = await import('../src/screens/registry.tsx');
+const route = { name: 'nodes', cluster: config.cluster };
+// As openConsole does: the first screen's code loads while the cloud session opens; the
+// cluster's live session starts before the first frame; then Ink's row cache.
+const firstScreen = preloadScreen(screens, route);
+const store = openFileStateStore(pathToFileURL(config.stateDir).href);
+const services = {
+  store,
+  storeUrl: store.url,
+  cloud: 'aws',
+  simulated: true,
+  region: 'us-east-1',
+  access: simulatorAccess({ url: config.simUrl, kubeconfigPath: config.kubeconfigPath, speed: 1 }),
+};
+const frames = frameSignal();
+const early = await startLiveSessionEarly(services, route, frames.next);
+await (await import('../src/terminal/ink-row-cache.ts')).enableInkRowCache();
+await firstScreen;
 const { render, Box, Text } = await import('ink');
 // React is CommonJS: bundled, its exports are the namespace's default.
 const react = await import('react');
 const { createElement, useEffect, useState } = react.default ?? react;
 const { App } = await import('../src/app.tsx');
-const { openFileStateStore } = await import('../src/engine/store/state-store-url.ts');
-const { simulatorAccess } = await import('../src/startup/cloud-session.ts');
-// As openConsole does before it renders: Ink's row cache, and the first screen's code.
-await (await import('../src/terminal/ink-row-cache.ts')).enableInkRowCache();
-const { preloadScreen, screens } = await import('../src/screens/registry.tsx');
-await preloadScreen(screens, { name: 'nodes', cluster: config.cluster });
 
 const MiB = (bytes) => Math.round(bytes / 1048576);
 const send = (message) => process.send(message);
@@ -72,17 +86,8 @@ const cpuMs = (since) => {
   return (cpu.user + cpu.system) / 1000;
 };
 
-send({ type: 'loaded', loadMs: performance.now() - start, memory: memory(true) });
-
-const store = openFileStateStore(pathToFileURL(config.stateDir).href);
-const services = {
-  store,
-  storeUrl: store.url,
-  cloud: 'aws',
-  simulated: true,
-  region: 'us-east-1',
-  access: simulatorAccess({ url: config.simUrl, kubeconfigPath: config.kubeconfigPath, speed: 1 }),
-};
+// Not after a full collection here: the node list may be arriving (started early, as the console does).
+send({ type: 'loaded', loadMs: performance.now() - start, memory: memory(false) });
 
 let measuring = false;
 const inkFrames = [];
@@ -120,8 +125,12 @@ const instance = render(createElement(App, { services, initialRoute: { name: 'no
   stderr: fakeStdout(() => {}),
   exitOnCtrlC: false,
   patchConsole: false,
-  onRender: ({ renderTime }) => measuring && inkFrames.push(renderTime),
+  onRender: ({ renderTime }) => {
+    frames.drawn();
+    if (measuring) inkFrames.push(renderTime);
+  },
 });
+early?.release(); // the screen holds the session now, as in openConsole
 
 await Promise.race([firstFrame, sleep(120_000).then(() => Promise.reject(new Error('no full frame within 120 s')))]);
 send({ type: 'first-frame', ms: firstFrameMs, cpuMs: cpuMs(renderCpu), rss: MiB(process.memoryUsage().rss) });

@@ -1,11 +1,11 @@
 // `kopsdeck` with no subcommand: open the cloud session (the simulator by
 // default), build the console's services and run it full-screen.
 import { runConsole } from '../console.js';
-import type { Route } from '../navigation/routes.js';
 import type { Services } from '../sessions/services.js';
 import { CliError, exitSilently } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
-import { preloadScreen, screens } from '../screens/registry.js';
+import { preloadScreen, screens, showsLiveCluster } from '../screens/registry.js';
+import { routeCluster, type Route } from '../navigation/routes.js';
 import { closeConsole } from '../sessions/console-close.js';
 import { FileObjectStore } from '../engine/store/file-store.js';
 import { enableInkRowCache } from '../terminal/ink-row-cache.js';
@@ -38,9 +38,14 @@ export async function openConsole(ctx: CommandContext, initialRoute?: Route): Pr
   };
   // Before the first frame, here rather than when app.tsx is imported: Ink alone
   // rebuilds every cell of every frame (see terminal/ink-row-cache.ts).
+  const frames = frameSignal();
+  const early = await startLiveSessionEarly(services, initialRoute, frames.next);
   await enableInkRowCache();
   await firstScreen;
-  const result = await runConsole(services, { debug: ctx.globals.debug, initialRoute });
+  const running = runConsole(services, { debug: ctx.globals.debug, initialRoute, onRender: frames.drawn });
+  // The first frame is rendered: the screen holds the session now (the registry's grace period bridges the two).
+  early?.release();
+  const result = await running;
   // However the console ended (q, a signal, a crash of the screen), a rollout it ran stops as a crash
   // would, but lets go of its lock: running it again resumes from its journal without breaking anything.
   await closeConsole(services, 'the console was closed');
@@ -49,3 +54,35 @@ export async function openConsole(ctx: CommandContext, initialRoute?: Route): Pr
   // The console has already said why it stopped (after restoring the terminal).
   if (result.exitCode !== 0) throw exitSilently(result.exitCode);
 }
+
+/**
+ * When the console opens on one of a cluster's live screens, its session starts
+ * now, while the screen's code and Ink load: the node list (seconds of server
+ * time at 5,000 nodes) is asked for before the first frame instead of after it.
+ */
+export async function startLiveSessionEarly(services: Services, route: Route | undefined, nextFrame: () => Promise<void>): Promise<{ release(): void } | undefined> {
+  const cluster = route && routeCluster(route);
+  if (!cluster || !showsLiveCluster(screens, route)) return undefined;
+  const { liveSessionsFor } = await import('../sessions/live-sessions.js');
+  // Pods and the cloud wait for the frame after the nodes: listed during start-up, they would slow it.
+  return liveSessionsFor(services, { nextFrame }).acquire(cluster);
+}
+
+/** Ink's frames as a signal: next() resolves at the next frame drawn, or after FRAME_WAIT_MS when none comes (nothing changed on screen). */
+export function frameSignal(): { drawn: () => void; next: () => Promise<void> } {
+  let waiting: (() => void)[] = [];
+  return {
+    drawn: () => {
+      const resolve = waiting;
+      waiting = [];
+      for (const done of resolve) done();
+    },
+    next: () =>
+      new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        setTimeout(resolve, FRAME_WAIT_MS).unref();
+      }),
+  };
+}
+
+const FRAME_WAIT_MS = 250;

@@ -51,6 +51,8 @@ export interface LiveSessionOptions {
   retryMs?: number;
   /** Wall ms a session outlives its last screen; default 1.5 s. */
   graceMs?: number;
+  /** Resolves when the console has drawn its next frame: pods and the cloud are listed after the frame that shows the nodes. */
+  nextFrame?: () => Promise<void>;
 }
 
 const DEFAULT_NOTIFY_MS = 250;
@@ -171,6 +173,7 @@ export class LiveClusterSession {
       cloudIntervalMs: this.options.cloudIntervalMs,
       // The screens show nodes as soon as they are listed; pods and instance groups fill in after.
       nodesFirst: true,
+      restAfter: this.options.nextFrame,
     });
     const specGroups = groups.map((g) => ({ name: g.value.metadata.name, role: g.value.spec.role }));
     const base = { status: 'live' as const, live, kube, inStore: stored !== null, specGroups, server: kube.server };

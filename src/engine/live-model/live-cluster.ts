@@ -32,6 +32,12 @@ export interface LiveClusterOptions {
    * so a nodes view can draw sooner; everything is listed a little later. Default false.
    */
   nodesFirst?: boolean;
+  /**
+   * With nodesFirst: once the nodes are listed, pods and the cloud also wait
+   * for this (the console: its next frame, so the nodes are on screen before
+   * the CPU turns to 150,000 pods).
+   */
+  restAfter?: () => Promise<void>;
 }
 
 export interface LiveCluster {
@@ -85,7 +91,8 @@ export function startLiveCluster(opts: LiveClusterOptions): LiveCluster {
     poller?.start();
   };
   nodes.start();
-  if (opts.nodesFirst) nodes.synced.then(startRest, startRest);
+  const afterNodes = () => void (opts.restAfter?.() ?? Promise.resolve()).then(startRest, startRest);
+  if (opts.nodesFirst) nodes.synced.then(afterNodes, afterNodes);
   else startRest();
   let syncedNow = false;
   const synced = Promise.all([nodes.synced, pods?.synced, poller?.firstPoll]).then(() => {
