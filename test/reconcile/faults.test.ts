@@ -12,7 +12,7 @@ import { awsCallStats, clusterFixture, resetAwsCallStats, simFaults, startHarnes
 test('with 30% of AWS calls throttled the apply still completes', async () => {
   const h = await startHarness({ speed: 100 });
   try {
-    const { cluster, instanceGroups } = clusterFixture({ name: 'throttled.k8s.local', controlPlaneCount: 3, nodeCount: 3 });
+    const { cluster, instanceGroups } = clusterFixture({ name: 'throttled.k8s.local', controlPlaneCount: 1, nodeCount: 1 });
     await simFaults(h.sim, { throttleRate: 0.3 });
     const events: ApplyEvent[] = [];
     const result = await applyCluster({ cluster, instanceGroups, clients: h.clients, clock: h.clock, onEvent: (e) => events.push(e) });

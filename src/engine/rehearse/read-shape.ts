@@ -4,7 +4,7 @@
 import type { AwsInstanceGroup } from '../cloud/aws/instance-groups.js';
 import type { KubeClient } from '../kube/client.js';
 import type { KubeList, KubeNode, KubeObject, KubePdb, KubePod } from '../kube/types.js';
-import type { ClusterShape, JoinTimes, SchedulingTemplate, ShapePdb, ShapeWorkload } from './types.js';
+import type { ClusterShape, JoinTimes, PodAffinityTerm, RequiredAffinity, SchedulingTemplate, ShapePdb, ShapeWorkload } from './types.js';
 
 interface PodTemplateSpec {
   containers?: { name: string; resources?: { requests?: Record<string, string> } }[];
@@ -14,6 +14,11 @@ interface PodTemplateSpec {
   terminationGracePeriodSeconds?: number;
   tolerations?: unknown[];
   nodeSelector?: Record<string, string>;
+  affinity?: {
+    nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: NonNullable<RequiredAffinity['nodeAffinity']>['requiredDuringSchedulingIgnoredDuringExecution'] };
+    podAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: (PodAffinityTerm & Record<string, unknown>)[] };
+    podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: (PodAffinityTerm & Record<string, unknown>)[] };
+  };
 }
 type Obj = KubeObject & { spec?: { replicas?: number; template?: { metadata?: { labels?: Record<string, string> }; spec?: PodTemplateSpec } } };
 
@@ -57,6 +62,7 @@ export async function readClusterShape(kube: KubeClient, cluster: string, cloudG
       nodes: nodes.filter((n) => groupOf(n) === g.name).map((n) => n.metadata.name).sort(),
     })),
     taints: Object.fromEntries(nodes.map((n) => [n.metadata.name, (n.spec?.taints ?? []).filter((t) => !t.key.startsWith('node.kubernetes.io/'))])),
+    nodeLabels: Object.fromEntries(nodes.map((n) => [n.metadata.name, withoutHostname(n.metadata.labels ?? {})])),
     workloads,
     pdbs: pdbs.map(pdbOf),
     barePods: live.filter((p) => !controllerRef(p) && !p.metadata.annotations?.['kubernetes.io/config.mirror']).length,
@@ -116,9 +122,34 @@ export function schedulingTemplate(spec: PodTemplateSpec): SchedulingTemplate {
     ...(typeof spec.terminationGracePeriodSeconds === 'number' ? { terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds } : {}),
     ...(spec.tolerations ? { tolerations: spec.tolerations } : {}),
     ...(spec.nodeSelector ? { nodeSelector: { ...spec.nodeSelector } } : {}),
+    ...requiredAffinity(spec.affinity),
     containers,
     emptyDirs: (spec.volumes ?? []).filter((v) => v.emptyDir).map((v) => v.name),
   };
+}
+
+/** A node's own name is no label of the node standing for it. */
+function withoutHostname(labels: Record<string, string>): Record<string, string> {
+  const { 'kubernetes.io/hostname': _hostname, ...rest } = labels;
+  return rest;
+}
+
+/** The hard rules of an affinity (node terms; pod terms' selector, namespaces and topology key), or nothing. */
+function requiredAffinity(affinity: PodTemplateSpec['affinity']): { affinity?: RequiredAffinity } {
+  const out: RequiredAffinity = {};
+  const nodeTerms = affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  if (nodeTerms) out.nodeAffinity = { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: structuredClone(nodeTerms) } };
+  const podTerms = (terms: (PodAffinityTerm & Record<string, unknown>)[] | undefined) =>
+    (terms ?? []).map((t) => ({
+      ...(t.labelSelector ? { labelSelector: structuredClone(t.labelSelector) } : {}),
+      ...(t.namespaces?.length ? { namespaces: [...t.namespaces] } : {}),
+      topologyKey: t.topologyKey,
+    }));
+  const together = podTerms(affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution);
+  const apart = podTerms(affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution);
+  if (together.length) out.podAffinity = { requiredDuringSchedulingIgnoredDuringExecution: together };
+  if (apart.length) out.podAntiAffinity = { requiredDuringSchedulingIgnoredDuringExecution: apart };
+  return Object.keys(out).length ? { affinity: out } : {};
 }
 
 function pdbOf(pdb: KubePdb): ShapePdb {

@@ -7,6 +7,7 @@ import type { KubeClient } from '../kube/client.js';
 import type { KubeList, KubeNode, KubeObject, KubePod } from '../kube/types.js';
 import { isNodeReady } from '../kube/node-readiness.js';
 import type { RolloutPlan } from '../rollout/types.js';
+import { translateNodeNames, unreproducible } from './node-names.js';
 import type { ClusterShape, ShapePdb, ShapeWorkload } from './types.js';
 
 export const PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
@@ -59,13 +60,18 @@ export interface ReplicateOptions {
  */
 export async function replicateWorkloads(o: ReplicateOptions): Promise<void> {
   await removeSeeded(o.kube);
-  const namespaces = new Set([...o.shape.workloads.map((w) => w.namespace), ...o.shape.pdbs.map((p) => p.namespace)]);
+  // Node selectors and affinity may name the source's own node labels: the nodes standing for them carry them first.
+  await copyLabels(o);
+  // A workload that selects a node with no counterpart is left out (the notes say so): here it could only be stranded.
+  const left = new Set(unreproducible(o.shape.workloads, (node) => o.nodeMap.has(node)));
+  const workloads = o.shape.workloads.filter((w) => !left.has(w));
+  const namespaces = new Set([...workloads.map((w) => w.namespace), ...o.shape.pdbs.map((p) => p.namespace)]);
   for (const ns of namespaces) await createIgnoringConflict(o.kube, '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   for (const pdb of o.shape.pdbs) await createIgnoringConflict(o.kube, `/apis/policy/v1/namespaces/${pdb.namespace}/poddisruptionbudgets`, pdbObject(pdb));
   const placedFirst = (w: ShapeWorkload) => w.kind === 'Deployment' && targetsOf(o, w).size > 0;
-  for (const workload of o.shape.workloads.filter(placedFirst)) await placeWorkload(o, workload);
+  for (const workload of workloads.filter(placedFirst)) await placeWorkload(o, workload);
   await copyTaints(o);
-  for (const workload of o.shape.workloads.filter((w) => !placedFirst(w))) await placeWorkload(o, workload);
+  for (const workload of workloads.filter((w) => !placedFirst(w))) await placeWorkload(o, workload);
 }
 
 /** The rehearsal nodes standing for the source nodes the workload's pods ran on. */
@@ -81,6 +87,18 @@ async function copyTaints(o: ReplicateOptions): Promise<void> {
     const have = node.spec?.taints ?? [];
     const merged = [...have, ...wanted.filter((t) => !have.some((h) => h.key === t.key && h.effect === t.effect))];
     await o.kube.request('PATCH', `/api/v1/nodes/${target}`, { body: { spec: { taints: merged } }, contentType: 'application/merge-patch+json' });
+  }
+}
+
+/** The source node's labels that the node standing for it lacks (its own, such as its name and zone, are kept). */
+async function copyLabels(o: ReplicateOptions): Promise<void> {
+  const nodes = new Map((await o.kube.request<KubeList<KubeNode>>('GET', '/api/v1/nodes')).items.map((n) => [n.metadata.name, n]));
+  for (const [source, target] of o.nodeMap) {
+    const wanted = o.shape.nodeLabels?.[source] ?? {};
+    const have = nodes.get(target)?.metadata.labels ?? {};
+    const missing = Object.fromEntries(Object.entries(wanted).filter(([key]) => have[key] === undefined));
+    if (Object.keys(missing).length === 0) continue;
+    await o.kube.request('PATCH', `/api/v1/nodes/${target}`, { body: { metadata: { labels: missing } }, contentType: 'application/merge-patch+json' });
   }
 }
 
@@ -117,8 +135,9 @@ function pdbObject(pdb: ShapePdb): unknown {
   return { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: pdb.name, namespace: pdb.namespace }, spec };
 }
 
-export function workloadObject(w: ShapeWorkload): KubeObject & { spec: unknown } {
-  const t = w.template;
+/** The workload as created in the rehearsal; node names it selects are translated through `nodeMap`. */
+export function workloadObject(w: ShapeWorkload, nodeMap: Map<string, string> = new Map()): KubeObject & { spec: unknown } {
+  const t = translateNodeNames(w.template, nodeMap);
   const podSpec = {
     containers: (t.containers.length ? t.containers : [{ name: 'main' }]).map((c) => ({ name: c.name, image: PAUSE_IMAGE, ...(c.requests ? { resources: { requests: c.requests } } : {}) })),
     ...(t.emptyDirs.length ? { volumes: t.emptyDirs.map((name) => ({ name, emptyDir: {} })) } : {}),
@@ -127,6 +146,7 @@ export function workloadObject(w: ShapeWorkload): KubeObject & { spec: unknown }
     ...(t.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: t.terminationGracePeriodSeconds } : {}),
     ...(t.tolerations ? { tolerations: t.tolerations } : {}),
     ...(t.nodeSelector ? { nodeSelector: t.nodeSelector } : {}),
+    ...(t.affinity ? { affinity: t.affinity } : {}),
   };
   const spec: Record<string, unknown> = { selector: { matchLabels: w.labels }, template: { metadata: { labels: w.labels }, spec: podSpec } };
   if (w.kind === 'Deployment') spec.replicas = w.replicas;
@@ -144,7 +164,7 @@ async function placeWorkload(o: ReplicateOptions, w: ShapeWorkload): Promise<voi
   const path = `/apis/apps/v1/namespaces/${w.namespace}/${resourceOf(w)}`;
   if (w.kind === 'DaemonSet') {
     const exists = await o.kube.request('GET', `${path}/${w.name}`).then(() => true, () => false);
-    if (!exists) await createIgnoringConflict(o.kube, path, workloadObject(w));
+    if (!exists) await createIgnoringConflict(o.kube, path, workloadObject(w, o.nodeMap));
     return;
   }
   const targets = targetsOf(o, w);
@@ -152,7 +172,7 @@ async function placeWorkload(o: ReplicateOptions, w: ShapeWorkload): Promise<voi
   const fence = targets.size > 0 ? nodes.map((n) => n.metadata.name).filter((n) => !targets.has(n)) : [];
   await cordon(o.kube, fence, true);
   try {
-    await createIgnoringConflict(o.kube, path, workloadObject(w));
+    await createIgnoringConflict(o.kube, path, workloadObject(w, o.nodeMap));
     await waitForPlacement(o, w);
   } finally {
     await cordon(o.kube, fence, false);

@@ -34,10 +34,35 @@ export interface SchedulingTemplate {
   terminationGracePeriodSeconds?: number;
   tolerations?: unknown[];
   nodeSelector?: Record<string, string>;
+  /** The required (hard) parts of the template's affinity only: preferences do not decide where a pod can go. */
+  affinity?: RequiredAffinity;
   /** Container names and resource requests only; the image is replaced by a pause image. */
   containers: { name: string; requests?: Record<string, string> }[];
   /** Names of emptyDir volumes (the drain treats their pods differently); other volumes are not copied. */
   emptyDirs: string[];
+}
+
+export interface NodeSelectorRequirement {
+  key: string;
+  operator: string;
+  values?: string[];
+}
+
+export interface NodeSelectorTerm {
+  matchExpressions?: NodeSelectorRequirement[];
+  matchFields?: NodeSelectorRequirement[];
+}
+
+export interface PodAffinityTerm {
+  labelSelector?: unknown;
+  namespaces?: string[];
+  topologyKey: string;
+}
+
+export interface RequiredAffinity {
+  nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: NodeSelectorTerm[] } };
+  podAffinity?: { requiredDuringSchedulingIgnoredDuringExecution: PodAffinityTerm[] };
+  podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution: PodAffinityTerm[] };
 }
 
 export interface ShapePdb {
@@ -62,6 +87,8 @@ export interface ClusterShape {
   groups: ShapeGroup[];
   /** Node name -> taints (copied to the node that stands for it). */
   taints: Record<string, unknown[]>;
+  /** Node name -> its labels but its hostname (copied to the node that stands for it where that node lacks them). */
+  nodeLabels: Record<string, Record<string, string>>;
   workloads: ShapeWorkload[];
   pdbs: ShapePdb[];
   /** Pods with no controller (they are not recreated when evicted); counted, not copied. */

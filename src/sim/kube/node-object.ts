@@ -21,8 +21,26 @@ export function regionOf(zone: string): string {
   return zone.replace(/[a-z]$/, '');
 }
 
+/** GiB per vCPU of the general (m), compute (c) and memory (r) families' large sizes and up. */
+const GIB_PER_CPU: Record<string, number> = { m: 4, c: 2, r: 8 };
+
+/**
+ * The instance type's vCPUs and memory: from the table, else by EC2's naming
+ * (a large has 2 vCPUs, an xlarge 4, an Nxlarge 4N, at the family's memory
+ * per vCPU), else a t3.medium's, so that a pod's requests meet a node of a
+ * believable size.
+ */
+function sizeOf(instanceType: string): { cpu: number; memoryGi: number } {
+  const known = SIZES[instanceType];
+  if (known) return known;
+  const named = /^([mcr])\d+[a-z-]*\.(\d*)(x?)large$/.exec(instanceType);
+  if (!named) return { cpu: 2, memoryGi: 4 };
+  const cpu = named[3] ? 4 * Number(named[2] || 1) : 2;
+  return { cpu, memoryGi: cpu * GIB_PER_CPU[named[1]] };
+}
+
 function capacity(instanceType: string): Record<string, string> {
-  const size = SIZES[instanceType] ?? { cpu: 2, memoryGi: 4 };
+  const size = sizeOf(instanceType);
   return {
     cpu: String(size.cpu),
     memory: `${size.memoryGi * 1024 * 1024}Ki`,
@@ -32,8 +50,9 @@ function capacity(instanceType: string): Record<string, string> {
   };
 }
 
+/** Capacity less what the kubelet reserves for the system and itself (100m cpu, 300Mi memory). */
 function allocatable(instanceType: string): Record<string, string> {
-  const size = SIZES[instanceType] ?? { cpu: 2, memoryGi: 4 };
+  const size = sizeOf(instanceType);
   return {
     cpu: `${size.cpu * 1000 - 100}m`,
     memory: `${size.memoryGi * 1024 * 1024 - 307200}Ki`,

@@ -1,10 +1,13 @@
 // The scheduler and the kubelet's start-up of pods: pending pods go to Ready,
 // schedulable nodes whose taints they tolerate (avoiding PreferNoSchedule ones
-// when another node will do), spread so that replicas of one
+// when another node will do), that match their node selector and affinity,
+// have room for their requests and satisfy their pod (anti-)affinity
+// (scheduler-filters.ts), spread so that replicas of one
 // workload land on different nodes and nodes fill evenly; a few simulated
 // seconds later the kubelet reports them Running and Ready.
 import type { ClusterWorld } from './cluster-world.js';
 import { boundStatus, runningStatus, unschedulableStatus } from './pod-factory.js';
+import { AFFINITY_REASON, hasNodeConstraints, interPodCheck, ledgerOf, nodeAffinityMatches, podNeeds, type ResourceLedger, type PodPlacementCheck } from './scheduler-filters.js';
 import { controllerOf, isNodeReady, keyOf, type KubeObject } from './types.js';
 
 export const POD_START_MS = 2_000;
@@ -45,6 +48,7 @@ export function schedulePending(world: ClusterWorld): void {
   const nodes = allNodes.filter((node) => schedulable(world, node));
   const load = new Map<string, number>();
   for (const node of nodes) load.set(node.metadata.name, world.store.indexSize('pods', 'node', node.metadata.name));
+  const ledger = ledgerOf(world);
   const ownerSpread = new Map<string, Map<string, number>>();
   const spreadOf = (ownerUid: string): Map<string, number> => {
     let spread = ownerSpread.get(ownerUid);
@@ -57,11 +61,13 @@ export function schedulePending(world: ClusterWorld): void {
     if (pod.metadata.deletionTimestamp) continue;
     const owner = controllerOf(pod)?.uid;
     const spread = owner ? spreadOf(owner) : undefined;
+    const fit = podFit(world, pod);
     let best: KubeObject | undefined;
     let bestScore: Score = [Infinity, Infinity, Infinity];
     for (const node of nodes) {
       const name = node.metadata.name;
       if ((load.get(name) ?? 0) >= 110 || !fitsTaints(pod, node)) continue;
+      if (fit && refusals(fit, node, ledger).length > 0) continue;
       const score: Score = [avoided(pod, node), spread?.get(name) ?? 0, load.get(name) ?? 0];
       if (better(score, bestScore)) {
         best = node;
@@ -69,7 +75,7 @@ export function schedulePending(world: ClusterWorld): void {
       }
     }
     if (!best) {
-      markUnschedulable(world, pod, unschedulableMessage(world, pod, allNodes, load));
+      markUnschedulable(world, pod, unschedulableMessage(world, pod, allNodes, load, fit, ledger));
       continue;
     }
     const nodeName = best.metadata.name;
@@ -77,6 +83,36 @@ export function schedulePending(world: ClusterWorld): void {
     spread?.set(nodeName, (spread.get(nodeName) ?? 0) + 1);
     bindPod(world, pod, best);
   }
+}
+
+/** What the pod asks of a node beyond taints; undefined for a pod that asks nothing (the common case, checked for free). */
+export interface PodFit {
+  pod: KubeObject;
+  needs?: { cpu: number; memory: number };
+  nodeConstraints: boolean;
+  interPod?: PodPlacementCheck;
+}
+
+function podFit(world: ClusterWorld, pod: KubeObject): PodFit | undefined {
+  const needs = podNeeds(pod);
+  const fit: PodFit = {
+    pod,
+    ...(needs.cpu > 0 || needs.memory > 0 ? { needs } : {}),
+    nodeConstraints: hasNodeConstraints(pod),
+    interPod: interPodCheck(world, pod),
+  };
+  return fit.needs || fit.nodeConstraints || fit.interPod ? fit : undefined;
+}
+
+/** The reasons of the first of NodeAffinity, NodeResourcesFit (cpu, memory) and InterPodAffinity that refuses the node, in kube-scheduler's order. */
+function refusals(fit: PodFit, node: KubeObject, ledger: ResourceLedger): string[] {
+  if (fit.nodeConstraints && !nodeAffinityMatches(fit.pod, node)) return [AFFINITY_REASON];
+  if (fit.needs) {
+    const short = ledger.insufficient(node, fit.needs);
+    if (short.length > 0) return short;
+  }
+  const refused = fit.interPod?.(node);
+  return refused ? [refused] : [];
 }
 
 /** Lower is better: PreferNoSchedule taints the pod does not tolerate, then replicas of its owner there, then pods there. */
@@ -93,19 +129,25 @@ function avoided(pod: KubeObject, node: KubeObject): number {
   return taints.filter((taint) => taint.effect === 'PreferNoSchedule' && !tolerates(pod.spec?.tolerations, taint)).length;
 }
 
-/** Why a node cannot take the pod, as the first failing filter of kube-scheduler says it (NodeUnschedulable, TaintToleration, NodeResourcesFit). */
-function nodeUnavailable(world: ClusterWorld, pod: KubeObject, node: KubeObject, load: Map<string, number>): string {
+/** Why a node cannot take the pod, as the first failing filter of kube-scheduler says it (NodeUnschedulable, TaintToleration, NodeAffinity, NodeResourcesFit, InterPodAffinity). */
+function nodeUnavailable(world: ClusterWorld, pod: KubeObject, node: KubeObject, load: Map<string, number>, fit: PodFit | undefined, ledger: ResourceLedger): string[] {
   const name = node.metadata.name;
   const untolerated = (taint: Taint) => `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`;
   if (node.spec?.unschedulable && !tolerates(pod.spec?.tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) {
-    return 'node(s) were unschedulable';
+    return ['node(s) were unschedulable'];
   }
   // The node lifecycle controller taints a lost node unreachable and a NotReady one not-ready.
-  if (world.instanceOfNode(name)?.terminated) return untolerated({ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' });
-  if (!isNodeReady(node)) return untolerated({ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' });
+  if (world.instanceOfNode(name)?.terminated) return [untolerated({ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' })];
+  if (!isNodeReady(node)) return [untolerated({ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' })];
   const taint = ((node.spec?.taints as Taint[] | undefined) ?? []).find((t) => t.effect !== 'PreferNoSchedule' && !tolerates(pod.spec?.tolerations, t));
-  if (taint) return untolerated(taint);
-  return (load.get(name) ?? world.store.indexSize('pods', 'node', name)) >= 110 ? 'Too many pods' : 'node(s) were unschedulable';
+  if (taint) return [untolerated(taint)];
+  if (fit?.nodeConstraints && !nodeAffinityMatches(pod, node)) return [AFFINITY_REASON];
+  // NodeResourcesFit reports the pod count and every short resource together.
+  const full = (load.get(name) ?? world.store.indexSize('pods', 'node', name)) >= 110 ? ['Too many pods'] : [];
+  const short = fit?.needs ? ledger.insufficient(node, fit.needs) : [];
+  if (full.length + short.length > 0) return [...full, ...short];
+  const refused = fit?.interPod?.(node);
+  return [refused ?? 'node(s) were unschedulable'];
 }
 
 /** "n reason" parts sorted as text, as kube-scheduler's FitError lists them. */
@@ -115,14 +157,24 @@ function histogram(reasons: string[]): string {
   return [...counts].map(([reason, count]) => `${count} ${reason}`).sort().join(', ');
 }
 
-/** kube-scheduler's FailedScheduling message: every node's reason, then what preemption could do. */
-export function unschedulableMessage(world: ClusterWorld, pod: KubeObject, nodes: KubeObject[], load: Map<string, number>): string {
+/** Reasons that evicting lower-priority pods could clear (a full node, pods in the way); the rest preemption cannot help. */
+const PREEMPTIBLE = /^(Too many pods|Insufficient |node\(s\) didn't match pod anti-affinity)/;
+
+/** kube-scheduler's FailedScheduling message: every node's reasons, then what preemption could do. */
+export function unschedulableMessage(
+  world: ClusterWorld,
+  pod: KubeObject,
+  nodes: KubeObject[],
+  load: Map<string, number>,
+  fit: PodFit | undefined = undefined,
+  ledger: ResourceLedger = ledgerOf(world),
+): string {
   if (nodes.length === 0) return 'no nodes available to schedule pods';
-  const reasons = nodes.map((node) => nodeUnavailable(world, pod, node, load));
-  // Only a full node could be freed by preempting lower-priority pods; the simulator's pods never qualify.
-  const preemption = reasons.map((r) => (r === 'Too many pods' ? 'No preemption victims found for incoming pod' : 'Preemption is not helpful for scheduling'));
+  const perNode = nodes.map((node) => nodeUnavailable(world, pod, node, load, fit, ledger));
+  // Only such a node could be freed by preempting lower-priority pods; the simulator's pods never qualify.
+  const preemption = perNode.map((reasons) => (reasons.some((r) => PREEMPTIBLE.test(r)) ? 'No preemption victims found for incoming pod' : 'Preemption is not helpful for scheduling'));
   const total = nodes.length;
-  return `0/${total} nodes are available: ${histogram(reasons)}. preemption: 0/${total} nodes are available: ${histogram(preemption)}.`;
+  return `0/${total} nodes are available: ${histogram(perNode.flat())}. preemption: 0/${total} nodes are available: ${histogram(preemption)}.`;
 }
 
 function markUnschedulable(world: ClusterWorld, pod: KubeObject, message: string): void {
