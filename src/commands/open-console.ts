@@ -36,10 +36,10 @@ export async function openConsole(ctx: CommandContext, initialRoute?: Route): Pr
     // Loaded on first use: the simulator's code is not needed until a rehearsal starts.
     openRehearsalWorld: async (input) => (await import('../startup/rehearsal-world.js')).rehearsalWorldOpener()(input),
   };
-  // Before the first frame, here rather than when app.tsx is imported: Ink alone
-  // rebuilds every cell of every frame (see terminal/ink-row-cache.ts).
   const frames = frameSignal();
   const early = await startLiveSessionEarly(services, initialRoute, frames.next);
+  // Before the first frame, here rather than when app.tsx is imported: Ink alone
+  // rebuilds every cell of every frame (see terminal/ink-row-cache.ts).
   await enableInkRowCache();
   await firstScreen;
   const running = runConsole(services, { debug: ctx.globals.debug, initialRoute, onRender: frames.drawn });
