@@ -43,12 +43,12 @@ test('node names are translated to the nodes standing for them, in the selector 
   assert.equal(translateNodeNames(workload('plain', schedulingTemplate({ containers: [] })).template, map).nodeSelector, undefined);
 });
 
-test('a workload naming a node no instance group holds is not reproducible, and the notes say so', () => {
+test('a workload naming a node no rehearsal node stands for is not reproducible, and the notes say so', () => {
   const plain = workload('plain', schedulingTemplate({ containers: [] }));
   const web = workload('web');
   assert.deepEqual(unreproducible([plain, web], (n) => n === 'src-a'), [web]);
   assert.deepEqual(unreproducible([plain, web], (n) => n.startsWith('src-')), []);
   const shape = { joinTimes: { samples: 0 }, workloads: [plain, web], barePods: 0, groups: [{ name: 'nodes', nodes: ['src-a'] }] } as unknown as ClusterShape;
-  const notes = rehearsalNotes(shape, { groups: [] } as unknown as RolloutPlan);
+  const notes = rehearsalNotes(shape, { groups: [] } as unknown as RolloutPlan, new Map([['src-a', 'sim-1']]));
   assert.ok(notes.some((n) => n.startsWith('1 workload(s) (a/web) select a node by a name')), notes.join('\n'));
 });

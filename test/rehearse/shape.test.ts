@@ -54,7 +54,7 @@ test('join times come from node creation vs instance launch and the Ready transi
 
   const shape = { joinTimes: { samples: 0 }, workloads: [], barePods: 0 } as unknown as ClusterShape;
   const plan = { groups: [] } as unknown as RolloutPlan;
-  assert.match(rehearsalNotes(shape, plan)[0], /not measured.*assumed/);
+  assert.match(rehearsalNotes(shape, plan, new Map())[0], /not measured.*assumed/);
   const report = { cluster: 'c', status: 'finished', speed: 50, wallMs: 1000, totalMs: 60_000, groups: [], waves: [], blockedDrains: [], stranded: [], availability: [], joinTimes: { samples: 0 }, notes: [] } as RehearsalReport;
   assert.ok(renderRehearsal(report).includes('Node join time in the cluster: not measured (assumed: the simulator boot model).'));
 });
@@ -68,5 +68,5 @@ test("measured join times become the rehearsal's kubelet delays, and the note sa
   assert.deepEqual(bootTimingFor({ samples: 0 }), {}, 'nothing measured: the simulator keeps its defaults');
   const plan = { groups: [] } as unknown as RolloutPlan;
   const shape = { joinTimes: { launchToRegisterMs: 95_000, registerToReadyMs: 40_000, samples: 3 }, workloads: [], barePods: 0 } as unknown as ClusterShape;
-  assert.match(rehearsalNotes(shape, plan)[0], /were given the join times measured on 3 node\(s\)/);
+  assert.match(rehearsalNotes(shape, plan, new Map())[0], /were given the join times measured on 3 node\(s\)/);
 });

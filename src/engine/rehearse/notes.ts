@@ -3,7 +3,8 @@ import type { RolloutPlan } from '../rollout/types.js';
 import { unreproducible } from './node-names.js';
 import type { ClusterShape } from './types.js';
 
-export function rehearsalNotes(shape: ClusterShape, plan: RolloutPlan): string[] {
+/** `nodeMap`: source node -> the rehearsal node standing for it (what replicate.ts placed by). */
+export function rehearsalNotes(shape: ClusterShape, plan: RolloutPlan, nodeMap: Map<string, string>): string[] {
   const notes: string[] = [];
   const j = shape.joinTimes;
   if (j.launchToRegisterMs === undefined && j.registerToReadyMs === undefined) {
@@ -19,8 +20,9 @@ export function rehearsalNotes(shape: ClusterShape, plan: RolloutPlan): string[]
   const modelled = shape.workloads.filter((w) => w.sourceKind !== w.kind);
   if (modelled.length) notes.push(`${modelled.length} workload(s) (${[...new Set(modelled.map((w) => w.sourceKind))].join(', ')}) were modelled as Deployments with the same replicas.`);
   if (shape.barePods) notes.push(`${shape.barePods} pod(s) without a controller were not copied (a drain would evict them for good).`);
-  const named = unreproducible(shape.workloads, (node) => (shape.groups ?? []).some((g) => g.nodes.includes(node)));
-  if (named.length) notes.push(`${named.length} workload(s) (${named.map((w) => `${w.namespace}/${w.name}`).join(', ')}) select a node by a name that no instance group holds: not reproduced.`);
+  // The same rule replicate.ts leaves them out by.
+  const named = unreproducible(shape.workloads, (node) => nodeMap.has(node));
+  if (named.length) notes.push(`${named.length} workload(s) (${named.map((w) => `${w.namespace}/${w.name}`).join(', ')}) select a node by a name that no node of the rehearsal stands for: not reproduced.`);
   notes.push(
     "The simulator schedules by taints and tolerations, cpu and memory requests (against the allocatable it gives each instance type, not the source nodes' own), a 110-pod limit, nodeSelector, required node affinity and a pod's own required pod affinity and anti-affinity (namespaceSelector is not read); it ignores preferred affinity, topology spread constraints, other resources (ephemeral storage, GPUs, host ports), volume zones and the anti-affinity of pods already running against a newcomer.",
   );

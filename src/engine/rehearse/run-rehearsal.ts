@@ -131,7 +131,7 @@ async function runRehearsedRollout(
       availability: observed.availability,
       joinTimes: shape.joinTimes,
       simulatedJoinMs: sumDefined(simulated.launchToRegisterMs, simulated.registerToReadyMs),
-      notes: rehearsalNotes(shape, input.plan),
+      notes: rehearsalNotes(shape, input.plan, nodeMap),
     };
   } finally {
     await sampler.stop().catch(() => undefined);
