@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ensureBuiltFrom } from '../helpers/tmux.js';
+import { builtCli } from '../helpers/built-cli.js';
 import { cliHarness } from '../helpers/cli-harness.js';
 
 const cli = cliHarness();
@@ -39,7 +39,7 @@ test('the completion scripts: an unknown shell is an error; bash completes throu
   assert.match(unknown.stderr, /Unknown shell "tcsh"; use one of bash, zsh, fish\./);
   for (const shell of ['zsh', 'fish']) assert.match((await cli.run(['completion', shell])).stdout, /kopsdeck __complete -- /);
 
-  ensureBuiltFrom('dist/cli.js', ['src']);
+  builtCli();
   const dir = mkdtempSync(join(tmpdir(), 'kopsdeck-completion-'));
   try {
     // kopsdeck on the PATH, as `npm link` puts it there.

@@ -22,6 +22,7 @@ import type { RolloutPlan } from '../../src/engine/rollout/types.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
 import { startRecordedSimulator, type SimulatorConnection } from '../../src/startup/simulator-connection.js';
 import { putSimFaults } from '../helpers/sim-cluster.js';
+import { builtCli } from '../helpers/built-cli.js';
 
 const NAME = 'exits.k8s.local';
 const WORKERS = 'nodes-us-east-1a';
@@ -48,7 +49,7 @@ after(async () => {
 
 /** `kopsdeck ARGS` as a process, as a pipeline runs it. */
 function kopsdeck(args: string[]): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.tsx', '--state', 'file://' + stateDir, ...args], {
+  const child = spawn(process.execPath, [builtCli(), '--state', 'file://' + stateDir, ...args], {
     env: { ...process.env, KOPSDECK_HOME: home, KOPSDECK_CLOUD: 'sim', KOPS_STATE_STORE: '', KOPS_CLUSTER_NAME: '', NODE_NO_WARNINGS: '1', FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startLiveFixture, type LiveFixture } from '../screens/live-fixture.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
+import { builtCli } from '../helpers/built-cli.js';
 
 interface InstanceJson {
   id: string;
@@ -89,7 +90,7 @@ test('real AWS with KUBECONFIG an empty file: get instances still lists every in
 
 /** The kopsdeck CLI as its own process (the AWS SDK reads AWS_ENDPOINT_URL from the process's environment). */
 function runProcess(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.tsx', ...args], {
+  const child = spawn(process.execPath, [builtCli(), ...args], {
     env: { ...process.env, KOPS_STATE_STORE: '', KOPS_CLUSTER_NAME: '', KOPSDECK_CLOUD: '', NODE_NO_WARNINGS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ensureBuiltFrom } from '../helpers/tmux.js';
+import { builtCli } from '../helpers/built-cli.js';
 import { fromPackageRoot, readBundleMeta, staticClosureOf } from '../helpers/bundle-meta.js';
 
 const HEAVY = ['node_modules/@aws-sdk/', 'node_modules/@kubernetes/client-node/', 'node_modules/ink/', 'node_modules/react/', 'src/sim/', 'src/screens/'];
@@ -49,7 +49,7 @@ function modulesLoadedBy(args: string[], home: string): string[] {
 }
 
 test('--help and get clusters on a local store load none of the heavy dependencies', () => {
-  ensureBuiltFrom('dist/cli.js', ['src']);
+  builtCli();
   const home = mkdtempSync(join(tmpdir(), 'kopsdeck-home-'));
   try {
     for (const args of [['--help'], ['get', 'clusters'], ['rolling-update', '--help']]) {
@@ -68,7 +68,7 @@ test('--help and get clusters on a local store load none of the heavy dependenci
 // listed), the reconcile and rollout engines and the simulator load with the
 // screens and commands that use them (issue 16: first frame within 1 s).
 test("the console and its nodes screen load without the AWS SDK, the reconcile and rollout engines or the simulator", () => {
-  ensureBuiltFrom('dist/cli.js', ['src']);
+  builtCli();
   const meta = readBundleMeta();
   const later = ['node_modules/@aws-sdk/', 'src/engine/reconcile/', 'src/engine/rollout/', 'src/sim/'];
   const console = staticClosureOf(meta, 'src/commands/open-console.ts');

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { ClusterStore } from '../../src/engine/store/cluster-store.js';
 import { FileObjectStore } from '../../src/engine/store/file-store.js';
 import { seedCluster } from './helpers.js';
-import { ensureBuilt } from '../helpers/tmux.js';
+import { builtCli } from '../helpers/built-cli.js';
 import { until as poll } from '../helpers/wait.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -35,7 +35,7 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): 
 describe('console in a real terminal (tmux)', { skip: hasTmux ? false : 'tmux is not installed' }, () => {
   let dir = '';
   before(async () => {
-    ensureBuilt();
+    builtCli();
     dir = await mkdtemp(join(tmpdir(), 'kopsdeck-e2e-'));
     const store = new ClusterStore(new FileObjectStore(join(dir, 'state')));
     await seedCluster(store, 'demo.example.com', ['us-east-1a', 'us-east-1b']);

@@ -5,11 +5,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ensureBuilt, tmuxAvailable, TmuxSession } from '../helpers/tmux.js';
+import { tmuxAvailable, TmuxSession } from '../helpers/tmux.js';
+import { builtCli } from '../helpers/built-cli.js';
 import { cliHarness } from '../helpers/cli-harness.js';
 
 test('the console opens on the clusters screen and q restores the terminal', { skip: !tmuxAvailable() && 'tmux is not installed' }, async () => {
-  ensureBuilt();
+  builtCli();
   const cli = cliHarness();
   const created = await cli.run(['create', 'cluster', 'e2e.example.com', '--zones', 'us-east-1a,us-east-1b,us-east-1c', '--control-plane-count', '3']);
   assert.equal(created.code, 0, created.stderr);

@@ -8,10 +8,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ensureBuiltFrom, tmuxAvailable, TmuxSession } from '../helpers/tmux.js';
+import { tmuxAvailable, TmuxSession } from '../helpers/tmux.js';
+import { builtCli } from '../helpers/built-cli.js';
 
 test('the wizard with its defaults creates a 3-zone HA cluster on the simulator and watches it validate', { skip: !tmuxAvailable() && 'tmux is not installed', timeout: 240_000 }, async () => {
-  ensureBuiltFrom('dist/screens/CreateClusterScreen.js', ['src/engine/create', 'src/screens/create-cluster']);
+  builtCli();
   const home = mkdtempSync(join(tmpdir(), 'kopsdeck-e2e-create-'));
   const env = { KOPSDECK_HOME: home, KOPS_STATE_STORE: `file://${join(home, 'state')}`, KOPSDECK_SIM_SPEED: '50', KOPSDECK_CLOUD: 'sim', KOPSDECK_DEMO: 'off', TERM: 'xterm-256color' };
   const session = new TmuxSession({ columns: 120, rows: 40, env });

@@ -4,7 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { ensureBuiltFrom, tmuxAvailable, TmuxSession } from '../helpers/tmux.js';
+import { tmuxAvailable, TmuxSession } from '../helpers/tmux.js';
+import { builtCli } from '../helpers/built-cli.js';
 import { startLiveFixture, type LiveFixture } from '../screens/live-fixture.js';
 
 const skip = !tmuxAvailable() && 'tmux is not installed';
@@ -12,7 +13,7 @@ let fx: LiveFixture | undefined;
 
 before(async () => {
   if (skip) return;
-  ensureBuiltFrom('dist/cli.js', ['src']);
+  builtCli();
   fx = await startLiveFixture({ name: 'tmuxev.k8s.local', workers: 1, speed: 100 });
 });
 after(async () => {

@@ -6,11 +6,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ensureBuilt, tmuxAvailable, TmuxSession } from '../helpers/tmux.js';
+import { tmuxAvailable, TmuxSession } from '../helpers/tmux.js';
+import { builtCli } from '../helpers/built-cli.js';
 import { cliHarness } from '../helpers/cli-harness.js';
 
 test('first start on the simulator: a demo cluster comes up and validates', { skip: !tmuxAvailable() && 'tmux is not installed' }, async () => {
-  ensureBuilt();
+  builtCli();
   const home = mkdtempSync(join(tmpdir(), 'kopsdeck-first-'));
   const session = new TmuxSession({ columns: 140, rows: 40, env: { KOPSDECK_HOME: home, KOPSDECK_SIM_SPEED: '50', TERM: 'xterm-256color' } });
   try {

@@ -5,7 +5,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { ensureBuiltFrom, tmuxAvailable, TmuxSession } from '../helpers/tmux.js';
+import { tmuxAvailable, TmuxSession } from '../helpers/tmux.js';
+import { builtCli } from '../helpers/built-cli.js';
 import { startLiveFixture, type LiveFixture } from '../screens/live-fixture.js';
 
 const skip = !tmuxAvailable() && 'tmux is not installed';
@@ -13,7 +14,7 @@ let fx: LiveFixture | undefined;
 
 before(async () => {
   if (skip) return;
-  ensureBuiltFrom('dist/screens/pods/PodsScreen.js', ['src/screens/pods', 'src/screens/pod-logs', 'src/hooks', 'src/engine/kube', 'src/sim/kube']);
+  builtCli();
   fx = await startLiveFixture({ name: 'tmuxpods.k8s.local', workers: 2, speed: 100 });
 });
 after(async () => {

@@ -8,22 +8,17 @@ import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { proposedUpgrade } from '../../src/engine/rollout/upgrade.js';
 import { shippedChannel } from '../../src/engine/channel/load-channel.js';
-import { ensureBuiltFrom, tmuxAvailable, TmuxSession } from '../helpers/tmux.js';
+import { tmuxAvailable, TmuxSession } from '../helpers/tmux.js';
+import { builtCli } from '../helpers/built-cli.js';
 import { startLiveFixture, type LiveFixture } from '../screens/live-fixture.js';
 
 const skip = !tmuxAvailable() && 'tmux is not installed';
-const BUILT = 'dist/screens/rollout/RollingUpdateScreen.js';
 const SPEED = 300;
 let fx: LiveFixture | undefined;
 
-/** dist/ must hold the rollout screens as they are in src/ (the suite builds first; a lone run builds here). */
-function ensureRolloutBuilt(): void {
-  ensureBuiltFrom(BUILT, ['src/screens/rollout', 'src/hooks', 'src/engine/rollout']);
-}
-
 before(async () => {
   if (skip) return;
-  ensureRolloutBuilt();
+  builtCli();
   // One minor below the newest kopsdeck supports, so that there is a next minor to upgrade to.
   fx = await startLiveFixture({ name: 'upgrade.k8s.local', workers: 2, speed: SPEED, kubernetesVersion: '1.35.7' });
 });

@@ -1,43 +1,11 @@
 // Drives the built kopsdeck in a real terminal: a detached tmux session of a
 // fixed size, keys sent with send-keys, the screen read with capture-pane.
-import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { waitFor } from './wait.js';
 
 export function tmuxAvailable(): boolean {
   return spawnSync('tmux', ['-V']).status === 0;
-}
-
-/** The suite builds dist/ before the tests run; a lone test run builds it here. */
-export function ensureBuilt(): void {
-  if (!existsSync('dist/cli.js')) execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
-}
-
-/**
- * dist/ must hold `built` as it is in the `sources` folders (the suite builds
- * first; a lone run of a test builds here when dist/ is older than the sources).
- */
-export function ensureBuiltFrom(built: string, sources: string[]): void {
-  const stale = !existsSync(built) || statSync(built).mtimeMs < Math.max(...sources.map(newestMtime));
-  if (!stale) return;
-  try {
-    execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'pipe' });
-  } catch {
-    // Type errors elsewhere in a shared tree still emit JavaScript; what matters is below.
-  }
-  assert.ok(existsSync(built), `${built} was not built`);
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
 }
 
 export class TmuxSession {

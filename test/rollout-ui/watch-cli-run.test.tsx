@@ -15,6 +15,7 @@ import { rolloutSessionsFor } from '../../src/sessions/rollout-sessions.js';
 import { renderApp, waitUntil } from '../console/helpers.js';
 import { startLiveFixture, type LiveFixture } from '../screens/live-fixture.js';
 import { until as poll, type NotYet } from '../helpers/wait.js';
+import { builtCli } from '../helpers/built-cli.js';
 
 let fx: LiveFixture;
 before(async () => {
@@ -42,7 +43,7 @@ async function lockOf(child: ChildProcess, exited: Promise<{ code: number | null
 function cliRollingUpdate() {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli.tsx', '--state', fx.stateUrl, 'rolling-update', 'cluster', fx.name, '--yes', '--force', '--post-drain-delay', '8m', '-o', 'json'],
+    [builtCli(), '--state', fx.stateUrl, 'rolling-update', 'cluster', fx.name, '--yes', '--force', '--post-drain-delay', '8m', '-o', 'json'],
     { env: { ...process.env, KOPSDECK_HOME: fx.home, KOPSDECK_CLOUD: 'sim', KOPS_STATE_STORE: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';

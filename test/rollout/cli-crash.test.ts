@@ -12,6 +12,7 @@ import { readJournal, stepsFor, type JournalEntry } from '../../src/engine/rollo
 import type { RolloutEvent } from '../../src/engine/rollout/types.js';
 import { openStateStore } from '../../src/engine/store/open-store.js';
 import { startLiveFixture, type LiveFixture } from '../screens/live-fixture.js';
+import { builtCli } from '../helpers/built-cli.js';
 
 let fx: LiveFixture;
 before(async () => {
@@ -29,7 +30,7 @@ interface Child {
 function rollingUpdate(onEvent: (event: RolloutEvent, child: ChildProcess) => void = () => {}): Child {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli.tsx', '--state', fx.stateUrl, 'rolling-update', 'cluster', fx.name, '--yes', '--force', '-o', 'json'],
+    [builtCli(), '--state', fx.stateUrl, 'rolling-update', 'cluster', fx.name, '--yes', '--force', '-o', 'json'],
     { env: { ...process.env, KOPSDECK_HOME: fx.home, KOPSDECK_CLOUD: 'sim', KOPS_STATE_STORE: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const events: RolloutEvent[] = [];

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuiltFrom } from '../helpers/tmux.js';
+import { builtCli } from '../helpers/built-cli.js';
 import { fromPackageRoot, readBundleMeta, type Metafile } from '../helpers/bundle-meta.js';
 
 function outputsHolding(meta: Metafile, source: string): string[] {
@@ -13,7 +13,7 @@ function outputsHolding(meta: Metafile, source: string): string[] {
 }
 
 test('the bundled row cache finds the Output class of the bundled Ink', () => {
-  ensureBuiltFrom('dist/cli.js', ['src']);
+  builtCli();
   const meta = readBundleMeta();
   const finder = meta.inputs['src/terminal/ink-output-module.ts'];
   assert.ok(finder, 'the module that finds Ink\'s Output class is in the bundle');

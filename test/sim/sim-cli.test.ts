@@ -10,12 +10,13 @@ import { describe, it } from 'node:test';
 import { tempDir } from '../helpers/sim-aws.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
 import { waitFor } from '../helpers/wait.js';
+import { builtCli } from '../helpers/built-cli.js';
 
 describe('kopsdeck sim', () => {
   it('prints AWS_ENDPOINT_URL, KUBECONFIG and SIM_TOKEN_FILE, serves, and saves on SIGTERM', async () => {
     const home = tempDir();
     const dir = join(home, 'sim');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.tsx', 'sim', '--port', '0', '--speed', '10', '--seed', '7', '--dir', dir], {
+    const child = spawn(process.execPath, [builtCli(), 'sim', '--port', '0', '--speed', '10', '--seed', '7', '--dir', dir], {
       env: { ...process.env, KOPSDECK_HOME: home, NODE_NO_WARNINGS: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,0 +1,41 @@
+// The CLI as users run it: dist/cli.js, the bundle `npm run build` writes.
+// Tests that run kopsdeck as its own process run this rather than
+// `node --import tsx src/cli.tsx`: it is what a pipeline runs, and it starts in
+// a fraction of the time (tsx compiles and resolves every module of the
+// unbundled tree in each child, seconds of CPU per command).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const BUILT_CLI = 'dist/cli.js';
+
+/** dist/cli.js as built from src/ now: the suite builds before the tests run; a lone test run builds here. */
+export function builtCli(): string {
+  ensureBuiltFrom(BUILT_CLI, ['src']);
+  return BUILT_CLI;
+}
+
+/**
+ * dist/ must hold `built` as it is in the `sources` folders (the suite builds
+ * first; a lone run of a test builds here when dist/ is older than the sources).
+ */
+export function ensureBuiltFrom(built: string, sources: string[]): void {
+  const stale = !existsSync(built) || statSync(built).mtimeMs < Math.max(...sources.map(newestMtime));
+  if (!stale) return;
+  try {
+    execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'pipe' });
+  } catch {
+    // Type errors elsewhere in a shared tree still emit JavaScript; what matters is below.
+  }
+  assert.ok(existsSync(built), `${built} was not built`);
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
