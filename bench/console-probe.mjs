@@ -31,19 +31,14 @@ const config = {
 };
 
 const start = performance.now();
-// What `node dist/cli.js` has loaded when the console starts rendering: the
-// command line, then the console's chunk (commands/open-console.ts: Ink, React,
-// the frame; each screen's code loads when it is first shown), the local state
-// store and the simulator's access, as command-context.ts opens them.
+// What `node dist/cli.js` has loaded when the console starts on a live screen:
+// the command line and the console's command (commands/open-console.ts), the
+// local state store and the simulator's access, as command-context.ts opens them.
 await import('../src/commands/program.ts');
-const { startLiveSessionEarly, frameSignal } = await import('../src/commands/open-console.ts');
+const { startLiveSessionEarly, loadConsoleCode, frameSignal } = await import('../src/commands/open-console.ts');
 const { openFileStateStore } = await import('../src/engine/store/state-store-url.ts');
 const { simulatorAccess } = await import('../src/startup/cloud-session.ts');
-const { preloadScreen, screens } = await import('../src/screens/registry.tsx');
 const route = { name: 'nodes', cluster: config.cluster };
-// As openConsole does: the first screen's code loads while the cloud session opens; the
-// cluster's live session starts before the first frame; then Ink's row cache.
-const firstScreen = preloadScreen(screens, route);
 const store = openFileStateStore(pathToFileURL(config.stateDir).href);
 const services = {
   store,
@@ -53,10 +48,11 @@ const services = {
   region: 'us-east-1',
   access: simulatorAccess({ url: config.simUrl, kubeconfigPath: config.kubeconfigPath, speed: 1 }),
 };
+// As openConsole does: the cluster's live session starts (the node list is asked for), then the
+// console's code loads (Ink, React, the app, the nodes screen, Ink's row cache).
 const frames = frameSignal();
 const early = await startLiveSessionEarly(services, route, frames.next);
-await (await import('../src/terminal/ink-row-cache.ts')).enableInkRowCache();
-await firstScreen;
+await loadConsoleCode(route);
 const { render, Box, Text } = await import('ink');
 // React is CommonJS: bundled, its exports are the namespace's default.
 const react = await import('react');

@@ -35,6 +35,26 @@ const inkOutputPlugin = {
   },
 };
 
+/**
+ * The Kubernetes client's modules are marked free of side effects, as its
+ * package.json does not say: kopsdeck uses its KubeConfig (contexts,
+ * credentials, auth plugins) and not its generated API classes and models, and
+ * esbuild then leaves out the hundreds of modules nothing uses instead of
+ * running them at start-up.
+ */
+const KUBE_CLIENT = /[\\/]node_modules[\\/]@kubernetes[\\/]client-node[\\/]/;
+const kubeClientPlugin = {
+  name: 'kube-client-side-effects',
+  setup(bundle) {
+    bundle.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData?.kubeClient || !(KUBE_CLIENT.test(args.importer) || args.path.startsWith('@kubernetes/client-node'))) return undefined;
+      const resolved = await bundle.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { kubeClient: true } });
+      if (resolved.errors.length > 0 || !KUBE_CLIENT.test(resolved.path)) return undefined;
+      return { path: resolved.path, sideEffects: false };
+    });
+  },
+};
+
 /** esbuild options shared by the CLI's bundle and the console benchmark's probe. */
 export function bundleOptions({ entryPoints, outdir, nodeEnv = 'production' }) {
   return {
@@ -60,7 +80,7 @@ export function bundleOptions({ entryPoints, outdir, nodeEnv = 'production' }) {
     external: ['react-devtools-core'],
     // Bundled CommonJS packages (the AWS SDK, commander) call require() for Node's own modules.
     banner: { js: "import { createRequire as __kopsdeckRequire } from 'node:module'; const require = __kopsdeckRequire(import.meta.url);" },
-    plugins: [inkOutputPlugin],
+    plugins: [inkOutputPlugin, kubeClientPlugin],
     metafile: true,
     logLevel: 'warning',
   };

@@ -4,7 +4,7 @@
 // fact, listed from the cloud alone when the Kubernetes API cannot be reached.
 import { clusterRegion } from '../engine/cloud/access.js';
 import type { Cluster } from '../engine/spec/types.js';
-import { createKubeClient, KubeConfigError, type KubeClient } from '../engine/kube/client.js';
+import { createKubeClient, KubeApiError, KubeConfigError, type KubeClient } from '../engine/kube/client.js';
 import { lazyAwsInventory, type LazyAwsInventory } from '../engine/live-model/lazy-aws-inventory.js';
 import { ClusterReadTimeout, loadClusterOnce, loadCloudFirst, type CloudFirstSnapshot } from '../engine/live-model/load-once.js';
 import type { ModelSnapshot } from '../engine/live-model/types.js';
@@ -29,6 +29,9 @@ export async function getNodes(ctx: CommandContext, name: string, output: Output
   try {
     snapshot = await loadClusterOnce({ cluster: name, kube, cloud, clock: session.clock, pods: options.pods ? 'count' : 'none' });
   } catch (error) {
+    if (error instanceof KubeApiError && error.status === 401) {
+      throw new CliError(`${error.message}; the kubeconfig's credentials for ${name} were refused: \`kopsdeck export kubeconfig ${name}\` writes fresh ones.`);
+    }
     if (!(error instanceof ClusterReadTimeout && error.kubeError)) throw error;
     throw new CliError(`${error.message}; nodes come from the Kubernetes API: check it with \`kopsdeck validate cluster ${name}\`, or list the instances from the cloud alone with \`kopsdeck get instances ${name}\`.`);
   } finally {

@@ -61,12 +61,6 @@ export interface ScreenEntry<N extends RouteName> {
   render(route: Extract<Route, { name: N }>): ReactElement;
   /** Loads the screen's code ahead of its first frame (absent: nothing to load). */
   load?(): Promise<void>;
-  /**
-   * The screen shows the cluster's live session (useLiveCluster): a console
-   * that opens on it starts the session while the screen's code loads, so the
-   * node list is on its way before the first frame.
-   */
-  live?: true;
 }
 
 export type ScreenTable = { [N in RouteName]: ScreenEntry<N> };
@@ -78,19 +72,18 @@ export const screens: ScreenTable = {
     render: (route) => <ClusterSpecScreen cluster={route.cluster} />,
     load: ClusterSpecScreen.load,
   },
-  cluster: { title: (route) => `Overview of ${route.cluster}`, render: (route) => <ClusterOverviewScreen cluster={route.cluster} />, load: ClusterOverviewScreen.load, live: true },
-  'instance-groups': { title: (route) => `Instance groups of ${route.cluster}`, render: (route) => <InstanceGroupsScreen cluster={route.cluster} />, load: InstanceGroupsScreen.load, live: true },
-  nodes: { title: (route) => `Nodes of ${route.cluster}`, render: (route) => <NodesScreen cluster={route.cluster} filter={route.filter} />, load: NodesScreen.load, live: true },
-  node: { title: (route) => `Node ${route.node}`, render: (route) => <NodeDetailScreen cluster={route.cluster} node={route.node} />, load: NodeDetailScreen.load, live: true },
+  cluster: { title: (route) => `Overview of ${route.cluster}`, render: (route) => <ClusterOverviewScreen cluster={route.cluster} />, load: ClusterOverviewScreen.load },
+  'instance-groups': { title: (route) => `Instance groups of ${route.cluster}`, render: (route) => <InstanceGroupsScreen cluster={route.cluster} />, load: InstanceGroupsScreen.load },
+  nodes: { title: (route) => `Nodes of ${route.cluster}`, render: (route) => <NodesScreen cluster={route.cluster} filter={route.filter} />, load: NodesScreen.load },
+  node: { title: (route) => `Node ${route.node}`, render: (route) => <NodeDetailScreen cluster={route.cluster} node={route.node} />, load: NodeDetailScreen.load },
   events: { title: (route) => `Events of ${route.cluster}`, render: (route) => <EventsScreen cluster={route.cluster} />, load: EventsScreen.load },
   pods: {
     title: (route) => (route.node ? `Pods on ${route.node}` : `Pods of ${route.cluster}`),
     render: (route) => <PodsScreen cluster={route.cluster} node={route.node} />,
     load: PodsScreen.load,
-    live: true,
   },
-  'pod-logs': { title: (route) => `Logs of ${route.namespace}/${route.pod}`, render: (route) => <PodLogsScreen route={route} />, load: PodLogsScreen.load, live: true },
-  yaml: { title: (route) => `YAML of ${yamlTitle(route)}`, render: (route) => <YamlScreen route={route} />, load: YamlScreen.load, live: true },
+  'pod-logs': { title: (route) => `Logs of ${route.namespace}/${route.pod}`, render: (route) => <PodLogsScreen route={route} />, load: PodLogsScreen.load },
+  yaml: { title: (route) => `YAML of ${yamlTitle(route)}`, render: (route) => <YamlScreen route={route} />, load: YamlScreen.load },
   'create-cluster': { title: () => 'New cluster', render: () => <CreateClusterScreen />, load: CreateClusterScreen.load },
   rollout: { title: (route) => `Rolling update of ${route.cluster}`, render: (route) => <RollingUpdateScreen cluster={route.cluster} />, load: RollingUpdateScreen.load },
   upgrade: { title: (route) => `Upgrade ${route.cluster}`, render: (route) => <UpgradeScreen cluster={route.cluster} />, load: UpgradeScreen.load },
@@ -123,11 +116,6 @@ export function screenTitle(table: ScreenTable, route: Route): string {
 /** Loads the code of the screen `route` opens, so its first frame does not wait for it. */
 export async function preloadScreen(table: ScreenTable, route: Route): Promise<void> {
   await entryFor(table, route).load?.();
-}
-
-/** Whether the screen `route` opens shows its cluster's live session. */
-export function showsLiveCluster(table: ScreenTable, route: Route): boolean {
-  return entryFor(table, route).live === true;
 }
 
 export function renderScreen(table: ScreenTable, route: Route): ReactElement {

@@ -3,14 +3,13 @@
 // at all): exit 0, node names unknown, one line on stderr saying so. `get nodes`
 // still needs the API and says what to run instead.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startLiveFixture, type LiveFixture } from '../screens/live-fixture.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
-import { builtCli } from '../helpers/built-cli.js';
+import { runBuiltCli } from '../helpers/built-cli.js';
 
 interface InstanceJson {
   id: string;
@@ -67,7 +66,7 @@ test('real AWS with KUBECONFIG an empty file: get instances still lists every in
   const emptyKubeconfig = join(home, 'kubeconfig');
   writeFileSync(emptyKubeconfig, '');
   try {
-    const result = await runProcess(['--cloud', 'aws', '--state', fx.stateUrl, 'get', 'instances', fx.name, '-o', 'json'], {
+    const result = await runBuiltCli(['--cloud', 'aws', '--state', fx.stateUrl, 'get', 'instances', fx.name, '-o', 'json'], {
       HOME: home,
       KOPSDECK_HOME: home,
       KUBECONFIG: emptyKubeconfig,
@@ -87,22 +86,3 @@ test('real AWS with KUBECONFIG an empty file: get instances still lists every in
     rmSync(home, { recursive: true, force: true });
   }
 });
-
-/** The kopsdeck CLI as its own process (the AWS SDK reads AWS_ENDPOINT_URL from the process's environment). */
-function runProcess(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [builtCli(), ...args], {
-    env: { ...process.env, KOPS_STATE_STORE: '', KOPS_CLUSTER_NAME: '', KOPSDECK_CLOUD: '', NODE_NO_WARNINGS: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
-}

@@ -63,22 +63,35 @@ test('--help and get clusters on a local store load none of the heavy dependenci
   }
 });
 
-// The console's first frame waits only for the console's own chunk and its
+// The console's first frame waits only for the console's own chunks and its
 // first screen's: the AWS SDK (the cloud poll loads it after the nodes are
 // listed), the reconcile and rollout engines and the simulator load with the
-// screens and commands that use them (issue 16: first frame within 1 s).
+// screens and commands that use them (issue 16: first frame within 1 s). On a
+// live screen the node list is asked for before Ink and React load: the
+// console's command and the live session hold neither.
 test("the console and its nodes screen load without the AWS SDK, the reconcile and rollout engines or the simulator", () => {
   builtCli();
   const meta = readBundleMeta();
   const later = ['node_modules/@aws-sdk/', 'src/engine/reconcile/', 'src/engine/rollout/', 'src/sim/'];
-  const console = staticClosureOf(meta, 'src/commands/open-console.ts');
+  const command = staticClosureOf(meta, 'src/commands/open-console.ts');
+  const session = staticClosureOf(meta, 'src/sessions/live-sessions.ts');
+  const console = staticClosureOf(meta, 'src/console.tsx');
   const nodes = staticClosureOf(meta, 'src/screens/NodesScreen.tsx');
+  const ui = ['node_modules/ink/', 'node_modules/react/', 'node_modules/react-reconciler/'];
+  assert.ok(command.includes('src/commands/open-console.ts') && session.includes('src/sessions/live-sessions.ts'));
+  assert.ok(session.some((path) => path.startsWith('node_modules/@kubernetes/client-node/')), 'the live session holds the Kubernetes client');
+  for (const [name, closure] of [['the console command', command], ['the live session', session]] as const) {
+    assert.deepEqual(closure.filter((path) => ui.some((part) => path.startsWith(part))), [], `${name} loads before Ink and React`);
+  }
   // What each must hold, so an empty or wrong closure cannot pass.
   assert.ok(console.some((path) => path.startsWith('node_modules/ink/')), 'the console chunk holds Ink');
   assert.ok(nodes.some((path) => path.startsWith('node_modules/@kubernetes/client-node/')), 'the nodes screen holds the Kubernetes client');
   const everything = Object.values(meta.outputs).flatMap((output) => Object.keys(output.inputs)).map(fromPackageRoot);
   for (const part of later) assert.ok(everything.some((path) => path.startsWith(part)), `the bundle holds ${part}, loaded later`);
-  for (const [name, closure] of [['the console', console], ['the nodes screen', nodes]] as const) {
+  // scripts/bundle.mjs: only the Kubernetes client's KubeConfig and what it uses, not its hundreds of generated models.
+  const generatedModels = everything.filter((path) => path.startsWith('node_modules/@kubernetes/client-node/dist/gen/models/V1'));
+  assert.deepEqual(generatedModels, [], 'the generated models are left out of the bundle');
+  for (const [name, closure] of [['the console command', command], ['the live session', session], ['the console', console], ['the nodes screen', nodes]] as const) {
     assert.deepEqual(closure.filter((path) => later.some((part) => path.startsWith(part))), [], `${name} loads these only when used`);
   }
 });

@@ -4,7 +4,7 @@
 // a fraction of the time (tsx compiles and resolves every module of the
 // unbundled tree in each child, seconds of CPU per command).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -14,6 +14,35 @@ export const BUILT_CLI = 'dist/cli.js';
 export function builtCli(): string {
   ensureBuiltFrom(BUILT_CLI, ['src']);
   return BUILT_CLI;
+}
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `kopsdeck ARGS` as its own process, the built CLI, with `env` over this
+ * process's environment (the kops variables cleared unless given). Killed after
+ * `timeoutMs`.
+ */
+export function runBuiltCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<CliRun> {
+  const child = spawn(process.execPath, [builtCli(), ...args], {
+    env: { ...process.env, KOPS_STATE_STORE: '', KOPS_CLUSTER_NAME: '', KOPSDECK_CLOUD: '', NODE_NO_WARNINGS: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
 }
 
 /**

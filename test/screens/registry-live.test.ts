@@ -1,13 +1,14 @@
-// The console starts a cluster's live session before its first frame when it
-// opens on a screen marked `live` in the screen table (commands/open-console.ts).
-// The mark must match the code: every screen whose component uses
-// useLiveCluster is marked, and no other.
+// The console starts a cluster's live session before its code loads when it
+// opens on a route listed in navigation/live-routes.ts (commands/open-console.ts).
+// The list must match the code: every screen whose component uses
+// useLiveCluster is listed, and no other.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ReactElement } from 'react';
-import { screens, showsLiveCluster } from '../../src/screens/registry.js';
+import { screens } from '../../src/screens/registry.js';
+import { showsLiveCluster } from '../../src/navigation/live-routes.js';
 import type { Route, RouteName } from '../../src/navigation/routes.js';
 
 function sourceFiles(dir: string): string[] {
@@ -29,7 +30,7 @@ function sampleRoute(name: RouteName): Route {
   return { name, cluster: 'c', node: 'n', namespace: 'ns', pod: 'p', kind: 'pod', object: 'o' } as unknown as Route;
 }
 
-test('a screen is marked live exactly when its component shows the live session (useLiveCluster)', () => {
+test('a route is listed as live exactly when its component shows the live session (useLiveCluster)', () => {
   const names = Object.keys(screens) as RouteName[];
   let marked = 0;
   for (const name of names) {
@@ -37,8 +38,8 @@ test('a screen is marked live exactly when its component shows the live session 
     const element: ReactElement = screens[name].render(route as never);
     const component = (element.type as { displayName?: string }).displayName;
     assert.ok(component && usesLiveCluster.has(component), `the ${name} screen renders ${component}, found in src/screens`);
-    assert.equal(showsLiveCluster(screens, route), usesLiveCluster.get(component), `${name} (${component}): marked live iff it calls useLiveCluster`);
-    if (showsLiveCluster(screens, route)) marked += 1;
+    assert.equal(showsLiveCluster(route), usesLiveCluster.get(component), `${name} (${component}): listed as live iff it calls useLiveCluster`);
+    if (showsLiveCluster(route)) marked += 1;
   }
   assert.ok(marked >= 3 && marked < names.length, `some screens are live and some are not (${marked} of ${names.length})`);
 });

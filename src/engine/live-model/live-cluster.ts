@@ -38,6 +38,8 @@ export interface LiveClusterOptions {
    * the CPU turns to 150,000 pods).
    */
   restAfter?: () => Promise<void>;
+  /** Every error of the Kubernetes side (the model keeps only its message): a one-shot read stops on a refusal. */
+  onKubeError?: (error: unknown) => void;
 }
 
 export interface LiveCluster {
@@ -55,7 +57,10 @@ export interface LiveCluster {
 
 export function startLiveCluster(opts: LiveClusterOptions): LiveCluster {
   const model = new ClusterModel(opts.cluster, { intervalMs: opts.notifyIntervalMs });
-  const reportKube = (error: unknown) => model.setKubeError(`Kubernetes API: ${(error as Error)?.message ?? error}`);
+  const reportKube = (error: unknown) => {
+    model.setKubeError(`Kubernetes API: ${(error as Error)?.message ?? error}`);
+    opts.onKubeError?.(error);
+  };
   const clearKube = () => model.setKubeError(undefined);
 
   let startRest = () => {};

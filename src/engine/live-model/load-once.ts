@@ -2,7 +2,7 @@
 // sources, wait for their first sync (bounded), take a snapshot, stop; or,
 // for `get instances`, read the cloud and one bounded node list (loadCloudFirst).
 import type { Clock } from '../clock.js';
-import type { KubeClient } from '../kube/client.js';
+import { KubeApiError, type KubeClient } from '../kube/client.js';
 import { countPodsPerNode } from '../kube/pod-counts.js';
 import type { KubeList, KubeNode } from '../kube/types.js';
 import { ClusterModel } from './cluster-model.js';
@@ -42,9 +42,18 @@ export async function loadClusterOnce(opts: LoadOnceOptions): Promise<ModelSnaps
   };
 }
 
-/** Runs `fn` on a synced live cluster and stops it afterwards. */
+/**
+ * Runs `fn` on a synced live cluster and stops it afterwards. An API that
+ * refuses the credentials (401) or the permission (403) fails the read at once:
+ * unlike an API that is down or booting, waiting does not change its answer.
+ */
 export async function withLiveCluster<T>(opts: LoadOnceOptions, fn: (live: LiveCluster) => Promise<T>): Promise<T> {
-  const live = startLiveCluster({ cluster: opts.cluster, kube: opts.kube, cloud: opts.cloud, clock: opts.clock, watchPods: opts.pods === 'watch' });
+  let refuse!: (error: KubeApiError) => void;
+  const refused = new Promise<never>((_, reject) => (refuse = reject));
+  const onKubeError = (error: unknown) => {
+    if (error instanceof KubeApiError && (error.status === 401 || error.status === 403)) refuse(error);
+  };
+  const live = startLiveCluster({ cluster: opts.cluster, kube: opts.kube, cloud: opts.cloud, clock: opts.clock, watchPods: opts.pods === 'watch', onKubeError });
   try {
     const controller = new AbortController();
     const timeout = opts.clock.sleep(opts.timeoutMs ?? 60_000, controller.signal).then(
@@ -54,7 +63,7 @@ export async function withLiveCluster<T>(opts: LoadOnceOptions, fn: (live: LiveC
       },
       () => undefined,
     );
-    await Promise.race([live.synced, timeout]).finally(() => controller.abort());
+    await Promise.race([live.synced, timeout, refused]).finally(() => controller.abort());
     return await fn(live);
   } finally {
     await live.stop();
