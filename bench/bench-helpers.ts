@@ -11,6 +11,8 @@ export interface SimulatorProcess {
   kubeconfigPath: string;
   /** The world's token, read from the file the simulator names (it never prints the token). */
   token: string;
+  /** The file the token is in, for a process that should read it itself. */
+  tokenFile: string;
   stop(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function startSimulatorProcess(dir: string, nodes: number, podsPerN
     dir,
     kubeconfigPath: values.KUBECONFIG,
     token: readFileSync(values.SIM_TOKEN_FILE, 'utf8').trim(),
+    tokenFile: values.SIM_TOKEN_FILE,
     stop: () => new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
       child.kill('SIGTERM');

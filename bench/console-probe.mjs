@@ -13,6 +13,7 @@
 // Configuration comes in PROBE_* variables (see below); PROBE_ALLOCATION_PROFILE=file
 // also records where the load phase allocates. Not a benchmark itself (no .bench.ts).
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 
@@ -23,6 +24,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const config = {
   simUrl: required('PROBE_SIM_URL'),
   kubeconfigPath: required('PROBE_KUBECONFIG'),
+  // The simulator's token (its AWS key id), read from the file it names, as the CLI reads it.
+  simToken: readFileSync(required('PROBE_SIM_TOKEN_FILE'), 'utf8').trim(),
   stateDir: required('PROBE_STATE_DIR'),
   cluster: required('PROBE_CLUSTER'),
   nodes: Number(required('PROBE_NODES')),
@@ -46,7 +49,7 @@ const services = {
   cloud: 'aws',
   simulated: true,
   region: 'us-east-1',
-  access: simulatorAccess({ url: config.simUrl, kubeconfigPath: config.kubeconfigPath, speed: 1 }),
+  access: simulatorAccess({ url: config.simUrl, kubeconfigPath: config.kubeconfigPath, token: config.simToken, speed: 1 }),
 };
 // As openConsole does: the cluster's live session starts (the node list is asked for), then the
 // console's code loads (Ink, React, the app, the nodes screen, Ink's row cache).
@@ -135,7 +138,12 @@ send({ type: 'first-frame', ms: firstFrameMs, cpuMs: cpuMs(renderCpu), rss: MiB(
 // Loaded by the nodes screen already (its chunk), so this import costs nothing now.
 const { liveSessionsFor } = await import('../src/sessions/live-sessions.ts');
 const session = liveSessionsFor(services).peek(config.cluster);
-while (!(session.state.status === 'live' && session.state.synced)) await sleep(50);
+const listedBy = performance.now() + 120_000;
+while (!(session.state.status === 'live' && session.state.synced)) {
+  // A cloud or API that keeps failing is said, not waited on forever.
+  if (performance.now() > listedBy) throw new Error(`not everything listed within 120 s: ${JSON.stringify(session.state.status === 'live' ? session.state.live.model.snapshot().cloudError ?? session.state.live.model.snapshot().kubeError : session.state)}`);
+  await sleep(50);
+}
 clearInterval(listingSampler);
 send({ type: 'synced', ms: performance.now() - renderStart, cpuMs: cpuMs(renderCpu), rss: MiB(process.memoryUsage().rss), memory: memory(false), listingPeak });
 
