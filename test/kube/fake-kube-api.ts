@@ -3,6 +3,7 @@
 // injected 500s. The simulator covers realistic behaviour; this covers the
 // failure paths on demand.
 import http from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,10 @@ export class FakeKubeApi {
   /** Use an ERROR event (true, as etcd compaction does mid-stream) or HTTP 410 (false) for expired versions. */
   goneAsEvent = false;
   requests: string[] = [];
+  /** Answer lists and errors gzip-compressed to a client that accepts it, as an API server does (above 128 KiB). */
+  gzip = false;
+  /** How many answers were sent compressed. */
+  gzipped = 0;
   url = '';
 
   async start(): Promise<this> {
@@ -94,7 +99,7 @@ export class FakeKubeApi {
     if (req.headers.authorization !== 'Bearer not-a-secret') return this.status(res, 401, 'Unauthorized');
     if (this.failNext > 0) {
       this.failNext -= 1;
-      return this.status(res, 500, 'InternalError');
+      return this.status(res, 500, 'InternalError', req);
     }
     if (url.pathname !== '/k8s/fake/api/v1/nodes') return this.status(res, 404, 'NotFound');
     if (url.searchParams.get('watch')) return this.watch(url, res);
@@ -103,8 +108,19 @@ export class FakeKubeApi {
     const offset = Number(url.searchParams.get('continue') ?? 0);
     const items = limit > 0 ? all.slice(offset, offset + limit) : all;
     const next = limit > 0 && offset + limit < all.length ? String(offset + limit) : undefined;
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ kind: 'NodeList', metadata: { resourceVersion: String(this.rv), continue: next }, items }));
+    this.answer(req, res, 200, { kind: 'NodeList', metadata: { resourceVersion: String(this.rv), continue: next }, items });
+  }
+
+  private answer(req: http.IncomingMessage, res: http.ServerResponse, code: number, body: unknown): void {
+    const json = JSON.stringify(body);
+    if (this.gzip && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+      this.gzipped += 1;
+      res.writeHead(code, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(gzipSync(json));
+      return;
+    }
+    res.writeHead(code, { 'content-type': 'application/json' });
+    res.end(json);
   }
 
   private watch(url: URL, res: http.ServerResponse): void {
@@ -122,8 +138,10 @@ export class FakeKubeApi {
     res.on('close', () => this.watchers.delete(watcher));
   }
 
-  private status(res: http.ServerResponse, code: number, reason: string): void {
+  private status(res: http.ServerResponse, code: number, reason: string, req?: http.IncomingMessage): void {
+    const status = { kind: 'Status', status: 'Failure', code, reason, message: `${reason} (fake)` };
+    if (req) return this.answer(req, res, code, status);
     res.writeHead(code, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ kind: 'Status', status: 'Failure', code, reason, message: `${reason} (fake)` }));
+    res.end(JSON.stringify(status));
   }
 }
