@@ -30,7 +30,9 @@ export async function getNodes(ctx: CommandContext, name: string, output: Output
     snapshot = await loadClusterOnce({ cluster: name, kube, cloud, clock: session.clock, pods: options.pods ? 'count' : 'none' });
   } catch (error) {
     if (error instanceof KubeApiError && error.status === 401) {
-      throw new CliError(`${error.message}; the kubeconfig's credentials for ${name} were refused: \`kopsdeck export kubeconfig ${name}\` writes fresh ones.`);
+      // On real AWS fresh credentials are an admin certificate from the cluster's CA; the simulator's are its kubeconfig's.
+      const fresh = session.simulated ? `\`kopsdeck export kubeconfig ${name}\` writes fresh ones` : `\`kopsdeck export kubeconfig ${name} --admin\` issues a fresh admin certificate`;
+      throw new CliError(`${error.message}; the kubeconfig's credentials for ${name} were refused: ${fresh}.`);
     }
     if (!(error instanceof ClusterReadTimeout && error.kubeError)) throw error;
     throw new CliError(`${error.message}; nodes come from the Kubernetes API: check it with \`kopsdeck validate cluster ${name}\`, or list the instances from the cloud alone with \`kopsdeck get instances ${name}\`.`);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { stringify } from 'yaml';
 import { startLiveFixture, type LiveFixture } from '../screens/live-fixture.js';
-import { runBuiltCli, type CliRun } from '../helpers/built-cli.js';
+import { awsAtSimulator, runBuiltCli, type CliRun } from '../helpers/built-cli.js';
 
 const NAME = 'kubeauth.k8s.local';
 let fx: LiveFixture;
@@ -60,11 +60,7 @@ function getNodes(kubeconfig: string): Promise<CliRun> {
     HOME: home,
     KOPSDECK_HOME: home,
     KUBECONFIG: kubeconfig,
-    AWS_ENDPOINT_URL: fx.sim.url,
-    AWS_REGION: 'us-east-1',
-    // The simulator's token as the key id, as for any client of it.
-    AWS_ACCESS_KEY_ID: fx.sim.token,
-    AWS_SECRET_ACCESS_KEY: 'kopsdeck-simulator',
+    ...awsAtSimulator(fx.sim),
   });
 }
 
@@ -88,5 +84,5 @@ test('an exec plugin whose token the API refuses: exit 1 at once, the 401 and wh
   const run = await getNodes(writeKubeconfig('wrong', execUser('not-the-token')));
   assert.equal(run.code, 1, run.stderr);
   assert.equal(run.stdout, '');
-  assert.match(run.stderr, /^Error: GET \/api\/v1\/nodes: 401 Unauthorized: .*; the kubeconfig's credentials for kubeauth\.k8s\.local were refused: `kopsdeck export kubeconfig kubeauth\.k8s\.local` writes fresh ones\.$/m);
+  assert.match(run.stderr, /^Error: GET \/api\/v1\/nodes: 401 Unauthorized: .*; the kubeconfig's credentials for kubeauth\.k8s\.local were refused: `kopsdeck export kubeconfig kubeauth\.k8s\.local --admin` issues a fresh admin certificate\.$/m);
 });

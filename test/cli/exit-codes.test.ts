@@ -5,7 +5,6 @@
 // change an instance group, plan and apply that, plan the roll, roll, and a
 // validation that fails. Each row runs after the one before it.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +21,7 @@ import type { RolloutPlan } from '../../src/engine/rollout/types.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
 import { startRecordedSimulator, type SimulatorConnection } from '../../src/startup/simulator-connection.js';
 import { putSimFaults } from '../helpers/sim-cluster.js';
-import { builtCli } from '../helpers/built-cli.js';
+import { runBuiltCli, type CliRun } from '../helpers/built-cli.js';
 
 const NAME = 'exits.k8s.local';
 const WORKERS = 'nodes-us-east-1a';
@@ -30,11 +29,6 @@ let home: string;
 let stateDir: string;
 let sim: SimulatorConnection;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 before(async () => {
   home = mkdtempSync(join(tmpdir(), 'kopsdeck-exits-'));
@@ -48,22 +42,8 @@ after(async () => {
 });
 
 /** `kopsdeck ARGS` as a process, as a pipeline runs it. */
-function kopsdeck(args: string[]): Promise<Run> {
-  const child = spawn(process.execPath, [builtCli(), '--state', 'file://' + stateDir, ...args], {
-    env: { ...process.env, KOPSDECK_HOME: home, KOPSDECK_CLOUD: 'sim', KOPS_STATE_STORE: '', KOPS_CLUSTER_NAME: '', NODE_NO_WARNINGS: '1', FORCE_COLOR: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
+function kopsdeck(args: string[]): Promise<CliRun> {
+  return runBuiltCli(['--state', 'file://' + stateDir, ...args], { KOPSDECK_HOME: home, KOPSDECK_CLOUD: 'sim', FORCE_COLOR: '0' }, 180_000);
 }
 
 /** Every file of the state store with its content: "nothing written" is this, unchanged. */
@@ -84,12 +64,12 @@ interface Row {
   /** Runs before the command (a fault switched on, say); `undo` runs after it, whatever happened. */
   setup?: () => Promise<void>;
   undo?: () => Promise<void>;
-  check?: (run: Run) => void;
+  check?: (run: CliRun) => void;
   /** The state store must be byte for byte as before the command. */
   writesNothing?: boolean;
 }
 
-const json = <T>(run: Run): T => JSON.parse(run.stdout) as T;
+const json = <T>(run: CliRun): T => JSON.parse(run.stdout) as T;
 
 const rows: Row[] = [
   {
@@ -287,7 +267,7 @@ for (const row of rows) {
   test(`${row.what}: kopsdeck ${row.args.join(' ')} -> ${row.code}`, async () => {
     const before = row.writesNothing ? stateSnapshot() : undefined;
     await row.setup?.();
-    let run: Run;
+    let run: CliRun;
     try {
       run = await kopsdeck(row.args);
     } finally {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startLiveFixture, type LiveFixture } from '../screens/live-fixture.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
-import { runBuiltCli } from '../helpers/built-cli.js';
+import { awsAtSimulator, runBuiltCli } from '../helpers/built-cli.js';
 
 interface InstanceJson {
   id: string;
@@ -70,11 +70,7 @@ test('real AWS with KUBECONFIG an empty file: get instances still lists every in
       HOME: home,
       KOPSDECK_HOME: home,
       KUBECONFIG: emptyKubeconfig,
-      AWS_ENDPOINT_URL: fx.sim.url,
-      AWS_REGION: 'us-east-1',
-      // The simulator's token as the key id, as for any client of it.
-      AWS_ACCESS_KEY_ID: fx.sim.token,
-      AWS_SECRET_ACCESS_KEY: 'kopsdeck-simulator',
+      ...awsAtSimulator(fx.sim),
     });
     assert.equal(result.code, 0, result.stderr);
     const instances = JSON.parse(result.stdout) as InstanceJson[];

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { simulatorCredentials } from '../../src/startup/cloud-session.js';
 
 export const BUILT_CLI = 'dist/cli.js';
 
@@ -43,6 +44,15 @@ export function runBuiltCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 
       resolve({ code, stdout, stderr });
     }),
   );
+}
+
+/**
+ * The environment of a kopsdeck run against real AWS (`--cloud aws`) whose AWS
+ * is the simulator: its endpoint, and its token as the key id, as for any client of it.
+ */
+export function awsAtSimulator(sim: { url: string; token: string }): NodeJS.ProcessEnv {
+  const { accessKeyId, secretAccessKey } = simulatorCredentials(sim.token);
+  return { AWS_ENDPOINT_URL: sim.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey };
 }
 
 /**

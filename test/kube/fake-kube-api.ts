@@ -96,13 +96,13 @@ export class FakeKubeApi {
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url!, 'http://x');
     this.requests.push(`${req.method} ${url.pathname}${url.search}`);
-    if (req.headers.authorization !== 'Bearer not-a-secret') return this.status(res, 401, 'Unauthorized');
+    if (req.headers.authorization !== 'Bearer not-a-secret') return this.status(req, res, 401, 'Unauthorized');
     if (this.failNext > 0) {
       this.failNext -= 1;
-      return this.status(res, 500, 'InternalError', req);
+      return this.status(req, res, 500, 'InternalError');
     }
-    if (url.pathname !== '/k8s/fake/api/v1/nodes') return this.status(res, 404, 'NotFound');
-    if (url.searchParams.get('watch')) return this.watch(url, res);
+    if (url.pathname !== '/k8s/fake/api/v1/nodes') return this.status(req, res, 404, 'NotFound');
+    if (url.searchParams.get('watch')) return this.watch(req, url, res);
     const all = [...this.objects.values()].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
     const limit = Number(url.searchParams.get('limit') ?? 0);
     const offset = Number(url.searchParams.get('continue') ?? 0);
@@ -123,10 +123,10 @@ export class FakeKubeApi {
     res.end(json);
   }
 
-  private watch(url: URL, res: http.ServerResponse): void {
+  private watch(req: http.IncomingMessage, url: URL, res: http.ServerResponse): void {
     const from = Number(url.searchParams.get('resourceVersion') ?? this.rv);
     if (from < this.compactedAt) {
-      if (!this.goneAsEvent) return this.status(res, 410, 'Expired');
+      if (!this.goneAsEvent) return this.status(req, res, 410, 'Expired');
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version' } }) + '\n');
       return;
@@ -138,10 +138,7 @@ export class FakeKubeApi {
     res.on('close', () => this.watchers.delete(watcher));
   }
 
-  private status(res: http.ServerResponse, code: number, reason: string, req?: http.IncomingMessage): void {
-    const status = { kind: 'Status', status: 'Failure', code, reason, message: `${reason} (fake)` };
-    if (req) return this.answer(req, res, code, status);
-    res.writeHead(code, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(status));
+  private status(req: http.IncomingMessage, res: http.ServerResponse, code: number, reason: string): void {
+    this.answer(req, res, code, { kind: 'Status', status: 'Failure', code, reason, message: `${reason} (fake)` });
   }
 }

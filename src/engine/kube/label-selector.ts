@@ -21,46 +21,55 @@ export function requirementsOf(selector: LabelSelector | null | undefined): Labe
   if (!selector) return undefined;
   const requirements: LabelRequirement[] = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => ({ key, op: 'in', values: [value] }));
   for (const expr of selector.matchExpressions ?? []) {
-    switch (expr.operator) {
-      case 'In':
-        requirements.push({ key: expr.key, op: 'in', values: expr.values ?? [] });
-        break;
-      case 'NotIn':
-        requirements.push({ key: expr.key, op: 'notin', values: expr.values ?? [] });
-        break;
-      case 'Exists':
-        requirements.push({ key: expr.key, op: 'exists' });
-        break;
-      case 'DoesNotExist':
-        requirements.push({ key: expr.key, op: '!exists' });
-        break;
-      default:
-        return undefined;
-    }
+    const requirement = requirementOf(expr);
+    if (!requirement) return undefined;
+    requirements.push(requirement);
   }
   return requirements;
 }
 
+/**
+ * One match expression (In, NotIn, Exists, DoesNotExist) as a requirement;
+ * undefined for another operator. Node selector terms use the same four, plus
+ * Gt and Lt, which only they know.
+ */
+export function requirementOf(expr: { key: string; operator: string; values?: readonly string[] }): LabelRequirement | undefined {
+  switch (expr.operator) {
+    case 'In':
+      return { key: expr.key, op: 'in', values: expr.values ?? [] };
+    case 'NotIn':
+      return { key: expr.key, op: 'notin', values: expr.values ?? [] };
+    case 'Exists':
+      return { key: expr.key, op: 'exists' };
+    case 'DoesNotExist':
+      return { key: expr.key, op: '!exists' };
+    default:
+      return undefined;
+  }
+}
+
+/** The value of a label; own keys only: a label named "constructor" is not there just because objects have one. */
+export function labelValue(labels: Readonly<Record<string, string>> | undefined, key: string): string | undefined {
+  return labels && Object.prototype.hasOwnProperty.call(labels, key) ? labels[key] : undefined;
+}
+
+/** Whether a requirement holds for a label's value (undefined: the label is absent). */
+export function requirementHolds(req: LabelRequirement, value: string | undefined): boolean {
+  switch (req.op) {
+    case 'in':
+      return value !== undefined && req.values.includes(value);
+    case 'notin':
+      return value === undefined || !req.values.includes(value);
+    case 'exists':
+      return value !== undefined;
+    case '!exists':
+      return value === undefined;
+  }
+}
+
 /** Every requirement holds for these labels (no requirements: everything matches). */
 export function labelsMatch(requirements: readonly LabelRequirement[], labels: Readonly<Record<string, string>> | undefined): boolean {
-  for (const req of requirements) {
-    // Own keys only: a label named "constructor" is not there just because objects have one.
-    const value = labels && Object.prototype.hasOwnProperty.call(labels, req.key) ? labels[req.key] : undefined;
-    switch (req.op) {
-      case 'in':
-        if (value === undefined || !req.values.includes(value)) return false;
-        break;
-      case 'notin':
-        if (value !== undefined && req.values.includes(value)) return false;
-        break;
-      case 'exists':
-        if (value === undefined) return false;
-        break;
-      case '!exists':
-        if (value !== undefined) return false;
-        break;
-    }
-  }
+  for (const req of requirements) if (!requirementHolds(req, labelValue(labels, req.key))) return false;
   return true;
 }
 

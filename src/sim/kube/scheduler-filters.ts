@@ -3,7 +3,7 @@
 // required node affinity) and InterPodAffinity (required pod affinity and
 // anti-affinity). A pod that asks for none of these gets no constraint at all,
 // so that the large clusters' plain pods cost nothing more per node.
-import { labelsMatch, requirementsOf } from '../../engine/kube/label-selector.js';
+import { labelsMatch, labelValue, requirementHolds, requirementOf, requirementsOf } from '../../engine/kube/label-selector.js';
 import type { LabelSelector } from '../../engine/kube/types.js';
 import type { StoredEvent } from './api-store.js';
 import type { ClusterWorld } from './cluster-world.js';
@@ -153,37 +153,27 @@ interface NodeSelectorTerm {
   matchFields?: NodeSelectorRequirement[];
 }
 
-function requirementHolds(r: NodeSelectorRequirement, value: string | undefined): boolean {
-  const values = r.values ?? [];
-  switch (r.operator) {
-    case 'In':
-      return value !== undefined && values.includes(value);
-    case 'NotIn':
-      return value === undefined || !values.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-    case 'Lt': {
-      const have = Number(value);
-      const limit = Number(values[0]);
-      if (value === undefined || !Number.isInteger(have) || !Number.isInteger(limit)) return false;
-      return r.operator === 'Gt' ? have > limit : have < limit;
-    }
-    default:
-      return false;
+/** A node selector requirement: the label selector's four operators (one rule for both), and Gt and Lt on integers. */
+function nodeRequirementHolds(r: NodeSelectorRequirement, value: string | undefined): boolean {
+  if (r.operator === 'Gt' || r.operator === 'Lt') {
+    const have = Number(value);
+    const limit = Number(r.values?.[0]);
+    if (value === undefined || !Number.isInteger(have) || !Number.isInteger(limit)) return false;
+    return r.operator === 'Gt' ? have > limit : have < limit;
   }
+  const requirement = requirementOf(r);
+  return requirement !== undefined && requirementHolds(requirement, value);
 }
 
 /** A term with no requirement matches no node, as in the API's NodeSelectorTerm. */
 function termMatches(term: NodeSelectorTerm, node: KubeObject): boolean {
-  const labels = node.metadata.labels ?? {};
   const exprs = term.matchExpressions ?? [];
   const fields = term.matchFields ?? [];
   if (exprs.length === 0 && fields.length === 0) return false;
-  const label = (key: string) => (Object.prototype.hasOwnProperty.call(labels, key) ? labels[key] : undefined);
-  return exprs.every((r) => requirementHolds(r, label(r.key))) && fields.every((r) => requirementHolds(r, r.key === 'metadata.name' ? node.metadata.name : undefined));
+  return (
+    exprs.every((r) => nodeRequirementHolds(r, labelValue(node.metadata.labels, r.key))) &&
+    fields.every((r) => nodeRequirementHolds(r, r.key === 'metadata.name' ? node.metadata.name : undefined))
+  );
 }
 
 /** NodeAffinity: every nodeSelector label, and one of the required node affinity terms. */

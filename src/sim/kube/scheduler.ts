@@ -104,14 +104,17 @@ function podFit(world: ClusterWorld, pod: KubeObject): PodFit | undefined {
   return fit.needs || fit.nodeConstraints || fit.interPod ? fit : undefined;
 }
 
-/** The reasons of the first of NodeAffinity, NodeResourcesFit (cpu, memory) and InterPodAffinity that refuses the node, in kube-scheduler's order. */
-function refusals(fit: PodFit, node: KubeObject, ledger: ResourceLedger): string[] {
-  if (fit.nodeConstraints && !nodeAffinityMatches(fit.pod, node)) return [AFFINITY_REASON];
-  if (fit.needs) {
-    const short = ledger.insufficient(node, fit.needs);
-    if (short.length > 0) return short;
-  }
-  const refused = fit.interPod?.(node);
+/**
+ * The reasons of the first of NodeAffinity, NodeResourcesFit and
+ * InterPodAffinity that refuses the node, in kube-scheduler's order.
+ * NodeResourcesFit reports a full node (`full`: 110 pods) and every short
+ * resource together.
+ */
+function refusals(fit: PodFit | undefined, node: KubeObject, ledger: ResourceLedger, full = false): string[] {
+  if (fit?.nodeConstraints && !nodeAffinityMatches(fit.pod, node)) return [AFFINITY_REASON];
+  const short = [...(full ? ['Too many pods'] : []), ...(fit?.needs ? ledger.insufficient(node, fit.needs) : [])];
+  if (short.length > 0) return short;
+  const refused = fit?.interPod?.(node);
   return refused ? [refused] : [];
 }
 
@@ -141,13 +144,9 @@ function nodeUnavailable(world: ClusterWorld, pod: KubeObject, node: KubeObject,
   if (!isNodeReady(node)) return [untolerated({ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' })];
   const taint = ((node.spec?.taints as Taint[] | undefined) ?? []).find((t) => t.effect !== 'PreferNoSchedule' && !tolerates(pod.spec?.tolerations, t));
   if (taint) return [untolerated(taint)];
-  if (fit?.nodeConstraints && !nodeAffinityMatches(pod, node)) return [AFFINITY_REASON];
-  // NodeResourcesFit reports the pod count and every short resource together.
-  const full = (load.get(name) ?? world.store.indexSize('pods', 'node', name)) >= 110 ? ['Too many pods'] : [];
-  const short = fit?.needs ? ledger.insufficient(node, fit.needs) : [];
-  if (full.length + short.length > 0) return [...full, ...short];
-  const refused = fit?.interPod?.(node);
-  return [refused ?? 'node(s) were unschedulable'];
+  const full = (load.get(name) ?? world.store.indexSize('pods', 'node', name)) >= 110;
+  const refused = refusals(fit, node, ledger, full);
+  return refused.length > 0 ? refused : ['node(s) were unschedulable'];
 }
 
 /** "n reason" parts sorted as text, as kube-scheduler's FitError lists them. */
