@@ -91,6 +91,9 @@ test("the console and its nodes screen load without the AWS SDK, the reconcile a
   // scripts/bundle.mjs: only the Kubernetes client's KubeConfig and what it uses, not its hundreds of generated models.
   const generatedModels = everything.filter((path) => path.startsWith('node_modules/@kubernetes/client-node/dist/gen/models/V1'));
   assert.deepEqual(generatedModels, [], 'the generated models are left out of the bundle');
+  // ...and node-fetch, which its config module imports for Headers, is Node's own fetch (no whatwg-url, no tr46 table).
+  const fetchPolyfill = session.filter((path) => ['node_modules/node-fetch/', 'node_modules/whatwg-url/', 'node_modules/tr46/'].some((part) => path.startsWith(part)));
+  assert.deepEqual(fetchPolyfill, [], 'the live session loads no node-fetch');
   for (const [name, closure] of [['the console command', command], ['the live session', session], ['the console', console], ['the nodes screen', nodes]] as const) {
     assert.deepEqual(closure.filter((path) => later.some((part) => path.startsWith(part))), [], `${name} loads these only when used`);
   }

@@ -11,6 +11,7 @@ import { delimiter } from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { KubeStatus } from './types.js';
+import { ListItemStream, type ListEnvelope } from './list-stream.js';
 import { kubeconfigPaths } from './kubeconfig-paths.js';
 import { errorMessage } from '../error-message.js';
 export { kubeconfigPaths } from './kubeconfig-paths.js';
@@ -156,10 +157,22 @@ export class KubeClient {
    */
   async requestRaw(method: string, path: string, opts: RequestOptions = {}): Promise<RawResponse> {
     const res = await this.open(method, path, opts, opts.timeoutMs ?? 30_000, { 'Accept-Encoding': 'gzip' });
-    const body: Readable = res.headers['content-encoding'] === 'gzip' ? pipeline(res, createGunzip(), () => undefined) : res;
-    const chunks: Buffer[] = [];
-    for await (const chunk of body) chunks.push(chunk as Buffer);
-    return { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') };
+    return { status: res.statusCode ?? 0, body: await readAll(decoded(res)) };
+  }
+
+  /**
+   * A GET of a list whose items are handed to `onItem` as they arrive (see
+   * list-stream.ts), not after the whole answer is in; returns the list's
+   * envelope (kind, metadata) with `items` empty. Throws KubeApiError on any
+   * status >= 400, and SyntaxError when the answer is not a whole JSON list.
+   */
+  async requestList<T>(path: string, onItem: (item: T) => void, opts: Omit<RequestOptions, 'body' | 'contentType'> = {}): Promise<ListEnvelope> {
+    const res = await this.open('GET', path, opts, opts.timeoutMs ?? 30_000, { 'Accept-Encoding': 'gzip' });
+    const body = decoded(res);
+    if ((res.statusCode ?? 0) >= 400) throw apiError('GET', path, { status: res.statusCode ?? 0, body: await readAll(body) });
+    const items = new ListItemStream(onItem);
+    for await (const chunk of body) items.write(chunk as Buffer);
+    return items.end();
   }
 
   /** A JSON request; throws KubeApiError on any status >= 400. */
@@ -172,11 +185,7 @@ export class KubeClient {
   /** Opens a streaming GET (a watch, a followed log); the caller reads the response until it ends or `signal` fires. */
   async stream(path: string, signal?: AbortSignal, accept?: string): Promise<http.IncomingMessage> {
     const res = await this.open('GET', path, { signal, accept }, 0);
-    if ((res.statusCode ?? 0) >= 400) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of res) chunks.push(chunk as Buffer);
-      throw apiError('GET', path, { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
-    }
+    if ((res.statusCode ?? 0) >= 400) throw apiError('GET', path, { status: res.statusCode ?? 0, body: await readAll(res) });
     return res;
   }
 
@@ -205,6 +214,17 @@ export class KubeClient {
 
 export function createKubeClient(opts: KubeClientOptions): Promise<KubeClient> {
   return KubeClient.create(opts);
+}
+
+/** The response's body, decompressed when the server gzipped it. */
+function decoded(res: http.IncomingMessage): Readable {
+  return res.headers['content-encoding'] === 'gzip' ? pipeline(res, createGunzip(), () => undefined) : res;
+}
+
+async function readAll(body: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** What the KubeConfig adds to a request: TLS material and auth headers (tokens, basic, exec plugins). */

@@ -7,7 +7,7 @@
 // instance and rebuilds its list per event (see bench/get-nodes.bench.ts).
 import type { Clock } from '../clock.js';
 import { KubeApiError, type KubeClient } from './client.js';
-import type { KubeList, KubeObject, KubeStatus, WatchEvent } from './types.js';
+import type { KubeObject, KubeStatus, WatchEvent } from './types.js';
 
 export type InformerEventType = 'add' | 'update' | 'delete';
 
@@ -157,10 +157,12 @@ export class Informer<T extends KubeObject> {
       const query: Record<string, string> = { ...this.opts.query };
       if (pageSize > 0) query.limit = String(pageSize);
       if (continueToken) query.continue = continueToken;
-      const page = await this.opts.client.request<KubeList<T>>('GET', withQuery(this.opts.path, query), { signal: this.signal });
+      // Each item is parsed and trimmed while the rest of the page is still arriving.
+      const items: T[] = [];
+      const transform = this.opts.transform;
+      const page = await this.opts.client.requestList<T>(withQuery(this.opts.path, query), (item) => items.push(transform ? transform(item) : item), { signal: this.signal });
       if (this.signal.aborted) return;
-      for (const item of page.items) {
-        const object = this.opts.transform ? this.opts.transform(item) : item;
+      for (const object of items) {
         const key = objectKey(object);
         seen?.add(key);
         const old = this.cache.get(key);

@@ -4,7 +4,7 @@
 import type { Clock } from '../clock.js';
 import { KubeApiError, type KubeClient } from '../kube/client.js';
 import { countPodsPerNode } from '../kube/pod-counts.js';
-import type { KubeList, KubeNode } from '../kube/types.js';
+import type { KubeNode } from '../kube/types.js';
 import { ClusterModel } from './cluster-model.js';
 import { leanNode } from './lean-node.js';
 import { startLiveCluster, type LiveCluster } from './live-cluster.js';
@@ -120,8 +120,9 @@ export async function loadCloudFirst(opts: CloudFirstOptions): Promise<CloudFirs
 
 async function listNodes(kube: KubeClient, timeoutMs: number): Promise<{ nodes: KubeNode[]; error?: string }> {
   try {
-    const list = await kube.request<KubeList<KubeNode>>('GET', '/api/v1/nodes', { timeoutMs });
-    return { nodes: list.items.map(leanNode) };
+    const nodes: KubeNode[] = [];
+    await kube.requestList<KubeNode>('/api/v1/nodes', (node) => nodes.push(leanNode(node)), { timeoutMs });
+    return { nodes };
   } catch (error) {
     return { nodes: [], error: errorMessage(error) };
   }
