@@ -19,7 +19,7 @@ test('the message of anything thrown: an Error says its message, anything else i
 
 test('a node list that fails with no Error at all leaves the instances without nodes, instead of failing the read', async () => {
   // A copy that read `(error as Error).message` threw a TypeError of its own here.
-  const kube = { request: () => Promise.reject(null) } as unknown as KubeClient;
+  const kube = { requestList: () => Promise.reject(null) } as unknown as KubeClient;
   const loaded = await loadCloudFirst({ cluster: 'c.k8s.local', cloud: { listInstanceGroups: async () => [] }, kube, clock: instantClock() });
   assert.equal(loaded.nodesUnknown, 'null');
   assert.deepEqual(loaded.snapshot.nodes, []);
