@@ -70,8 +70,9 @@ const builtinFetchPlugin = {
     bundle.onLoad({ filter: /.*/, namespace: BUILTIN_FETCH }, () => ({
       // The client's index re-exports node-fetch's error classes; nothing kopsdeck bundles uses them.
       contents: [
-        'export const Headers = globalThis.Headers;',
-        'export default globalThis.fetch;',
+        // Functions, not the globals themselves: reading globalThis.Headers at import would load undici (~15 ms).
+        'export function Headers(init) { return new globalThis.Headers(init); }',
+        'export default function fetch(...args) { return globalThis.fetch(...args); }',
         "export class AbortError extends Error { name = 'AbortError'; }",
         "export class FetchError extends Error { name = 'FetchError'; }",
       ].join('\n'),
