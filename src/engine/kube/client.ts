@@ -156,7 +156,7 @@ export class KubeClient {
    * smaller), and Node decompresses it off the main thread.
    */
   async requestRaw(method: string, path: string, opts: RequestOptions = {}): Promise<RawResponse> {
-    const res = await this.open(method, path, opts, opts.timeoutMs ?? 30_000, { 'Accept-Encoding': 'gzip' });
+    const res = await this.openWhole(method, path, opts);
     return { status: res.statusCode ?? 0, body: await readAll(decoded(res)) };
   }
 
@@ -167,7 +167,7 @@ export class KubeClient {
    * status >= 400, and SyntaxError when the answer is not a whole JSON list.
    */
   async requestList<T>(path: string, onItem: (item: T) => void, opts: Omit<RequestOptions, 'body' | 'contentType'> = {}): Promise<ListEnvelope> {
-    const res = await this.open('GET', path, opts, opts.timeoutMs ?? 30_000, { 'Accept-Encoding': 'gzip' });
+    const res = await this.openWhole('GET', path, opts);
     const body = decoded(res);
     if ((res.statusCode ?? 0) >= 400) throw apiError('GET', path, { status: res.statusCode ?? 0, body: await readAll(body) });
     const items = new ListItemStream(onItem);
@@ -191,6 +191,11 @@ export class KubeClient {
 
   close(): void {
     this.agent.destroy();
+  }
+
+  /** A request whose whole answer is read: gzip accepted, abandoned after the timeout (default 30 s). */
+  private openWhole(method: string, path: string, opts: RequestOptions): Promise<http.IncomingMessage> {
+    return this.open(method, path, opts, opts.timeoutMs ?? 30_000, { 'Accept-Encoding': 'gzip' });
   }
 
   private async open(method: string, path: string, opts: RequestOptions, timeoutMs: number, extraHeaders: Record<string, string> = {}): Promise<http.IncomingMessage> {
