@@ -11,7 +11,7 @@
 // dist/bundle-meta.json (esbuild's metafile) says which sources each output
 // holds: test/cli/lazy-loading.test.ts reads it.
 import { build } from 'esbuild';
-import { realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -81,6 +81,25 @@ const builtinFetchPlugin = {
   },
 };
 
+/**
+ * Yoga (Ink's layout engine) is WebAssembly embedded as a base64 data: URL.
+ * Its Emscripten loader fetches that URL with the global fetch when there is
+ * one: on Node, reading `fetch` loads undici, which then decodes the data: URL
+ * (about 45 ms of the console's start-up, in its critical path). With `fetch`
+ * shadowed in that one module, the loader takes its own path for a runtime
+ * without fetch and decodes the base64 itself (yoga loads in ~27 ms, not ~70).
+ */
+const YOGA_WASM = /[\\/]node_modules[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/;
+const yogaWithoutFetchPlugin = {
+  name: 'yoga-without-fetch',
+  setup(bundle) {
+    bundle.onLoad({ filter: YOGA_WASM }, (args) => ({
+      contents: `var fetch = undefined;\n${readFileSync(args.path, 'utf8')}`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** esbuild options shared by the CLI's bundle and the console benchmark's probe. */
 export function bundleOptions({ entryPoints, outdir, nodeEnv = 'production' }) {
   return {
@@ -106,7 +125,7 @@ export function bundleOptions({ entryPoints, outdir, nodeEnv = 'production' }) {
     external: ['react-devtools-core'],
     // Bundled CommonJS packages (the AWS SDK, commander) call require() for Node's own modules.
     banner: { js: "import { createRequire as __kopsdeckRequire } from 'node:module'; const require = __kopsdeckRequire(import.meta.url);" },
-    plugins: [inkOutputPlugin, kubeClientPlugin, builtinFetchPlugin],
+    plugins: [inkOutputPlugin, kubeClientPlugin, builtinFetchPlugin, yogaWithoutFetchPlugin],
     metafile: true,
     logLevel: 'warning',
   };

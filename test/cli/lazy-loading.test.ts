@@ -98,3 +98,21 @@ test("the console and its nodes screen load without the AWS SDK, the reconcile a
     assert.deepEqual(closure.filter((path) => later.some((part) => path.startsWith(part))), [], `${name} loads these only when used`);
   }
 });
+
+// Yoga's loader (Ink's layout engine, WebAssembly in a base64 data: URL) would
+// read the global fetch and fetch its own data: URL through undici, some 45 ms
+// of the console's start-up; the bundle hides fetch from that one module
+// (scripts/bundle.mjs). The e2e tests (test/e2e/) draw with the bundled Ink.
+test('the bundled Ink loads its layout engine without loading undici (Node fetch)', () => {
+  builtCli();
+  const meta = readBundleMeta();
+  const yogaOutput = Object.keys(meta.outputs).find((output) => Object.keys(meta.outputs[output].inputs).some((input) => input.endsWith('yoga-layout/dist/binaries/yoga-wasm-base64-esm.js')));
+  assert.ok(yogaOutput, "the bundle holds yoga's WebAssembly loader");
+  // Importing the chunk runs yoga's loader: yoga-layout awaits it at import.
+  const script = [
+    `await import(${JSON.stringify(pathToFileURL(resolve(yogaOutput)).href)});`,
+    "console.log(JSON.stringify(process.moduleLoadList.filter((name) => name.includes('undici'))));",
+  ].join('\n');
+  const loaded = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as string[];
+  assert.deepEqual(loaded, [], 'no undici module was loaded');
+});
