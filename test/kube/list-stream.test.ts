@@ -9,10 +9,10 @@ import { createKubeClient, KubeApiError } from '../../src/engine/kube/client.js'
 import { FakeKubeApi } from './fake-kube-api.js';
 
 /** Feeds `text` cut at `cuts` (byte offsets) and returns what the stream gave. */
-function streamed(text: string, cuts: number[]): { items: unknown[]; envelope: unknown } {
+function streamed(text: string, cuts: number[], dropFields?: readonly string[]): { items: unknown[]; envelope: unknown } {
   const bytes = Buffer.from(text);
   const items: unknown[] = [];
-  const stream = new ListItemStream<unknown>((item) => items.push(item));
+  const stream = new ListItemStream<unknown>((item) => items.push(item), { dropFields });
   let from = 0;
   for (const cut of [...new Set(cuts)].sort((a, b) => a - b).filter((c) => c > 0 && c < bytes.length)) {
     stream.write(bytes.subarray(from, cut));
@@ -22,15 +22,23 @@ function streamed(text: string, cuts: number[]): { items: unknown[]; envelope: u
   return { items, envelope: stream.end() };
 }
 
-function expected(text: string): { items: unknown[]; envelope: unknown } {
+function expected(text: string, dropFields: readonly string[] = []): { items: unknown[]; envelope: unknown } {
   const whole = JSON.parse(text) as { items: unknown[] };
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  for (const item of whole.items) {
+    for (const [parent, field] of dropFields.map((path) => path.split('.'))) {
+      // A dropped field's object or array reads as null; a scalar there is kept.
+      const holder = isObject(item) && Object.hasOwn(item, parent) ? item[parent] : undefined;
+      if (isObject(holder) && Object.hasOwn(holder, field) && typeof holder[field] === 'object' && holder[field] !== null) holder[field] = null;
+    }
+  }
   return { items: whole.items, envelope: { ...whole, items: [] } };
 }
 
 // Strings that trip a naive scanner: quotes, backslashes, brackets, "items", multi-byte characters.
 const awkward = fc.oneof(
   fc.string(),
-  fc.constantFrom('"', '\\', '\\"', '\\\\', '{', '}', '[', ']', 'items', '"items":[', 'é', '日本', '🙂', ''),
+  fc.constantFrom('"', '\\', '\\"', '\\\\', '{', '}', '[', ']', 'items', '"items":[', 'é', '日本', '🙂', '', 'images', 'managedFields', 'status', 'metadata'),
 );
 const value = fc.letrec((tie) => ({
   value: fc.oneof({ depthSize: 'small' }, awkward, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(awkward, tie('value'), { maxKeys: 4 })),
@@ -49,6 +57,43 @@ test('items and envelope equal JSON.parse of the whole list, however the bytes a
     }),
     { numRuns: 400 },
   );
+});
+
+const DROPS = ['metadata.managedFields', 'status.images'];
+/** `{ ...others, field: value }` in either order, the value often a container. */
+const memberWith = (field: string) =>
+  fc
+    .tuple(fc.dictionary(awkward, value, { maxKeys: 3 }), fc.oneof(fc.array(value, { maxLength: 3 }), fc.dictionary(awkward, value, { maxKeys: 3 }), value), fc.boolean())
+    .map(([others, dropped, first]) => (first ? { [field]: dropped, ...others } : { ...others, [field]: dropped }));
+const itemWithDroppable = fc
+  .tuple(item, fc.oneof(memberWith('managedFields'), memberWith('images'), value), fc.oneof(memberWith('images'), memberWith('managedFields'), value), fc.boolean())
+  .map(([others, metadata, status, first]) => (first ? { metadata, status, ...others } : { ...others, status, metadata }));
+
+test('dropped fields read as null and everything else as JSON.parse reads it, however the bytes are cut', () => {
+  fc.assert(
+    fc.property(fc.array(itemWithDroppable, { maxLength: 6 }), fc.array(fc.nat(4000), { maxLength: 12 }), (items, cuts) => {
+      // The envelope may hold the same names: only items' fields are dropped.
+      const text = JSON.stringify({ kind: 'NodeList', metadata: { managedFields: [1], images: {} }, status: { images: [2] }, items }, null, cuts.length % 2 === 0 ? undefined : 1);
+      assert.deepEqual(streamed(text, cuts.map((c) => c % (Buffer.byteLength(text) + 1)), DROPS), expected(text, DROPS));
+    }),
+    { numRuns: 400 },
+  );
+});
+
+test('a node with an image list and managed fields: every one-byte cut drops both, and keeps the rest', () => {
+  const node = {
+    metadata: { name: 'ip-10-0-0-1', managedFields: [{ manager: 'kubelet', fieldsV1: { 'f:status': { 'f:conditions': { 'k:{"type":"Ready"}': {} } } } }], labels: { images: '[x]' } },
+    spec: { images: ['kept: spec is not status'] },
+    status: { images: [{ names: ['registry.k8s.io/pause:3.10 "é"'], sizeBytes: 1 }], conditions: [{ type: 'Ready', status: 'True' }] },
+  };
+  const text = JSON.stringify({ kind: 'NodeList', metadata: {}, items: [node, { metadata: { name: 'b' }, status: ['images', ['kept: status is an array here']] }] });
+  const want = expected(text, DROPS);
+  const first = want.items[0] as typeof node;
+  assert.equal(first.metadata.managedFields, null);
+  assert.equal(first.status.images, null);
+  assert.deepEqual(first.spec.images, node.spec.images);
+  for (let cut = 1; cut < Buffer.byteLength(text); cut++) assert.deepEqual(streamed(text, [cut], DROPS), want, `cut at byte ${cut}`);
+  assert.throws(() => new ListItemStream(() => {}, { dropFields: ['status'] }), /parent\.field/);
 });
 
 test('every one-byte cut of a list with escapes and multi-byte text gives the same items', () => {

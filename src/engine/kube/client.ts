@@ -11,7 +11,7 @@ import { delimiter } from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { KubeStatus } from './types.js';
-import { ListItemStream, type ListEnvelope } from './list-stream.js';
+import { ListItemStream, type ListEnvelope, type ListStreamOptions } from './list-stream.js';
 import { kubeconfigPaths } from './kubeconfig-paths.js';
 import { errorMessage } from '../error-message.js';
 export { kubeconfigPaths } from './kubeconfig-paths.js';
@@ -166,11 +166,11 @@ export class KubeClient {
    * envelope (kind, metadata) with `items` empty. Throws KubeApiError on any
    * status >= 400, and SyntaxError when the answer is not a whole JSON list.
    */
-  async requestList<T>(path: string, onItem: (item: T) => void, opts: Omit<RequestOptions, 'body' | 'contentType'> = {}): Promise<ListEnvelope> {
+  async requestList<T>(path: string, onItem: (item: T) => void, opts: Omit<RequestOptions, 'body' | 'contentType'> & ListStreamOptions = {}): Promise<ListEnvelope> {
     const res = await this.openWhole('GET', path, opts);
     const body = decoded(res);
     if ((res.statusCode ?? 0) >= 400) throw apiError('GET', path, { status: res.statusCode ?? 0, body: await readAll(body) });
-    const items = new ListItemStream(onItem);
+    const items = new ListItemStream(onItem, { dropFields: opts.dropFields });
     for await (const chunk of body) items.write(chunk as Buffer);
     return items.end();
   }

@@ -33,6 +33,8 @@ export interface InformerOptions<T> {
   pageSize?: number;
   /** Applied to each object before it is cached: drop what nobody reads. */
   transform?: (object: T) => T;
+  /** Fields the transform drops anyway ("status.images"): lists leave them unparsed (kube/list-stream.ts). */
+  dropFields?: readonly string[];
   backoff?: { initialMs: number; maxMs: number };
   /** Seconds the server keeps one watch open before we re-watch. */
   watchTimeoutSeconds?: number;
@@ -160,7 +162,10 @@ export class Informer<T extends KubeObject> {
       // Each item is parsed and trimmed while the rest of the page is still arriving.
       const items: T[] = [];
       const transform = this.opts.transform;
-      const page = await this.opts.client.requestList<T>(withQuery(this.opts.path, query), (item) => items.push(transform ? transform(item) : item), { signal: this.signal });
+      const page = await this.opts.client.requestList<T>(withQuery(this.opts.path, query), (item) => items.push(transform ? transform(item) : item), {
+        signal: this.signal,
+        dropFields: this.opts.dropFields,
+      });
       if (this.signal.aborted) return;
       for (const object of items) {
         const key = objectKey(object);

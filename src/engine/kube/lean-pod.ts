@@ -108,6 +108,9 @@ function sharedContainerNames(containers: { name: string }[] | undefined): { nam
   return share(`n\u0002${containers.map((c) => c.name).join('\u0001')}`, () => containers.map((c) => Object.freeze({ name: intern(c.name) })));
 }
 
+/** Fields leanPod never keeps that a list can leave unparsed (ListStreamOptions.dropFields). */
+export const POD_FIELDS_NOT_KEPT = ['metadata.managedFields'] as const;
+
 export function leanPod(pod: KubePod): KubePod {
   const meta = pod.metadata;
   const mirror = meta.annotations?.[MIRROR_ANNOTATION];

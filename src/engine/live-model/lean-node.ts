@@ -15,6 +15,9 @@ interface WireNode extends KubeNode {
   };
 }
 
+/** What leanNode drops that a list can leave unparsed (ListStreamOptions.dropFields). */
+export const NODE_FIELDS_NOT_KEPT = ['metadata.managedFields', 'status.images'] as const;
+
 export function leanNode(node: KubeNode): KubeNode {
   const wire = node as WireNode;
   const { managedFields: _managed, ...metadata } = wire.metadata;

@@ -6,7 +6,7 @@ import { KubeApiError, type KubeClient } from '../kube/client.js';
 import { countPodsPerNode } from '../kube/pod-counts.js';
 import type { KubeNode } from '../kube/types.js';
 import { ClusterModel } from './cluster-model.js';
-import { leanNode } from './lean-node.js';
+import { leanNode, NODE_FIELDS_NOT_KEPT } from './lean-node.js';
 import { startLiveCluster, type LiveCluster } from './live-cluster.js';
 import type { CloudInventory, ModelSnapshot } from './types.js';
 import { errorMessage } from '../error-message.js';
@@ -121,7 +121,7 @@ export async function loadCloudFirst(opts: CloudFirstOptions): Promise<CloudFirs
 async function listNodes(kube: KubeClient, timeoutMs: number): Promise<{ nodes: KubeNode[]; error?: string }> {
   try {
     const nodes: KubeNode[] = [];
-    await kube.requestList<KubeNode>('/api/v1/nodes', (node) => nodes.push(leanNode(node)), { timeoutMs });
+    await kube.requestList<KubeNode>('/api/v1/nodes', (node) => nodes.push(leanNode(node)), { timeoutMs, dropFields: NODE_FIELDS_NOT_KEPT });
     return { nodes };
   } catch (error) {
     return { nodes: [], error: errorMessage(error) };

@@ -4,6 +4,8 @@
 import type { SimInstanceInfo } from '../contracts.js';
 import type { ClusterWorld, InstanceRecord } from './cluster-world.js';
 import { buildNode, nodeConditions } from './node-object.js';
+import { staticPodImage } from './pod-factory.js';
+import { staticPodNames } from './workloads.js';
 import { removePodsOnNode } from './pod-lifecycle.js';
 import type { BootInfo } from './user-data.js';
 
@@ -55,10 +57,28 @@ export function instanceRunning(world: ClusterWorld, instance: SimInstanceInfo, 
   world.timeline.in(Math.max(0, (world.deps.bootTiming?.bootToRegisterMs ?? BOOT_TO_REGISTER_MS) + jitter), { kind: 'registerNode', instanceId: instance.instanceId });
 }
 
+const PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
+
+/**
+ * The images a kops node holds once its system pods run: the pause image, its
+ * role's static pods' and every DaemonSet's (a tainted node that a DaemonSet
+ * does not tolerate is counted as holding it too: the list is for its size and
+ * shape, not read for scheduling).
+ */
+export function nodeImageReferences(world: ClusterWorld, record: InstanceRecord): string[] {
+  const references = new Set([PAUSE_IMAGE]);
+  for (const component of staticPodNames(record.role)) references.add(staticPodImage(component, `v${record.kubernetesVersion}`));
+  for (const daemonSet of world.store.values('daemonsets')) {
+    const containers = (daemonSet.spec?.template as { spec?: { containers?: { image?: string }[] } } | undefined)?.spec?.containers ?? [];
+    for (const container of containers) if (container.image) references.add(container.image);
+  }
+  return [...references];
+}
+
 export function registerNode(world: ClusterWorld, instanceId: string): void {
   const record = world.instance(instanceId);
   if (!record || record.terminated || world.store.get('nodes', record.nodeName)) return;
-  world.create('nodes', buildNode(record, world.nextNodeSerial(), world.now(), 'False'));
+  world.create('nodes', buildNode(record, world.nextNodeSerial(), world.now(), 'False', nodeImageReferences(world, record)));
   world.timeline.in(world.deps.bootTiming?.registerToReadyMs ?? REGISTER_TO_READY_MS, { kind: 'nodeReady', node: record.nodeName });
 }
 

@@ -1,5 +1,6 @@
 // The Node a kubelet registers: labels kops sets, providerID, addresses,
-// capacity for the instance type, conditions and node info.
+// capacity for the instance type, conditions, node info and the images it holds.
+import { createHash } from 'node:crypto';
 import type { InstanceRecord } from './cluster-world.js';
 import { timestamp, type KubeObject } from './types.js';
 
@@ -106,7 +107,34 @@ export function podCidr(index: number): string {
   return `100.${96 + Math.floor(index / 256)}.${index % 256}.0/24`;
 }
 
-export function buildNode(record: InstanceRecord, index: number, now: number, ready: 'True' | 'False'): KubeObject {
+export interface NodeImage {
+  names: string[];
+  sizeBytes: number;
+}
+
+const imageCache = new Map<string, NodeImage>();
+/**
+ * What a kubelet reports in status.images: every image it holds, named by
+ * digest and by tag, largest first. On a real node this list is most of the
+ * Node's bytes, which a client listing 5,000 nodes must read past. Digests and
+ * sizes are invented, the same for the same reference.
+ */
+export function kubeletImages(references: readonly string[]): NodeImage[] {
+  const images = references.map((reference) => {
+    let image = imageCache.get(reference);
+    if (!image) {
+      const digest = createHash('sha256').update(reference).digest('hex');
+      const repository = reference.replace(/:[^:/]+$/, '');
+      image = { names: [`${repository}@sha256:${digest}`, reference], sizeBytes: 300_000 + (parseInt(digest.slice(0, 8), 16) % 150_000_000) };
+      imageCache.set(reference, image);
+    }
+    return image;
+  });
+  return images.sort((a, b) => b.sizeBytes - a.sizeBytes);
+}
+
+/** `images`: the references the node holds (node-lifecycle.ts nodeImageReferences). */
+export function buildNode(record: InstanceRecord, index: number, now: number, ready: 'True' | 'False', images: readonly string[] = []): KubeObject {
   const roleLabel: Record<string, string> =
     record.role === 'ControlPlane'
       ? { 'node-role.kubernetes.io/control-plane': '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' }
@@ -167,6 +195,7 @@ export function buildNode(record: InstanceRecord, index: number, now: number, re
         operatingSystem: 'linux',
         architecture: 'amd64',
       },
+      images: kubeletImages(images),
     },
   };
 }

@@ -39,12 +39,15 @@ export function podFromTemplate(owner: KubeObject, suffix: string, nodeName?: st
   };
 }
 
+/** The image of a kops static pod (`component` as workloads.ts staticPodNames names it). */
+export function staticPodImage(component: string, kubeletVersion: string): string {
+  return component.startsWith('etcd-manager') ? 'registry.k8s.io/etcd-manager/etcd-manager-slim:v3.0.20241012' : `registry.k8s.io/${component}:${kubeletVersion}`;
+}
+
 export function mirrorPod(node: KubeObject, component: string, kubeletVersion: string, hash: string): KubeObject {
   const nodeName = node.metadata.name;
   const ip = (node.status?.addresses as { type: string; address: string }[] | undefined)?.find((a) => a.type === 'InternalIP')?.address;
-  const image = component.startsWith('etcd-manager')
-    ? 'registry.k8s.io/etcd-manager/etcd-manager-slim:v3.0.20241012'
-    : `registry.k8s.io/${component}:${kubeletVersion}`;
+  const image = staticPodImage(component, kubeletVersion);
   return {
     apiVersion: 'v1',
     kind: 'Pod',

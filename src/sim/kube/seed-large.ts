@@ -6,7 +6,7 @@
 import type { SimInstanceInfo } from '../contracts.js';
 import type { ClusterWorld, InstanceRecord } from './cluster-world.js';
 import { replicaSetFor } from './controllers.js';
-import { nodeNameOf } from './node-lifecycle.js';
+import { nodeImageReferences, nodeNameOf } from './node-lifecycle.js';
 import { buildNode, podCidr } from './node-object.js';
 import { podFromTemplate, runningStatus } from './pod-factory.js';
 import { objectKey, timestamp, type KubeObject } from './types.js';
@@ -104,7 +104,7 @@ export function seedLarge(world: ClusterWorld, instances: SimInstanceInfo[], pod
   }
   const created = timestamp(now);
   const nodes = records.map((record) => {
-    const node = buildNode(record, world.nextNodeSerial(), now, 'True');
+    const node = buildNode(record, world.nextNodeSerial(), now, 'True', nodeImageReferences(world, record));
     return { ...node, metadata: { ...node.metadata, uid: world.uid(), creationTimestamp: created } };
   });
   world.store.bulkLoad('nodes', nodes);
