@@ -12,8 +12,11 @@
 // holds: test/cli/lazy-loading.test.ts reads it.
 import { build } from 'esbuild';
 import { readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** The package's root (this file is in scripts/): where the stand-ins below resolve the real modules from. */
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Ink's build/output.js, imported by path: Ink's exports map does not list it. */
 const INK_OUTPUT = 'kopsdeck:ink-output';
@@ -82,6 +85,37 @@ const builtinFetchPlugin = {
 };
 
 /**
+ * The Kubernetes client's config module imports, at load, what only some
+ * kubeconfigs use: a SOCKS proxy agent (with socks, ip-address, smart-buffer),
+ * JSONPath for the gcp and azure auth providers, and openid-client for oidc.
+ * Loaded with the live session, they cost some 18 ms before the node list can
+ * be asked for. For the client's own imports, each is a stand-in that loads the
+ * real module on first use: a bundled require() (esbuild runs the module's code
+ * then, not at load) for the synchronous ones, an import() for oidc's, which
+ * are async.
+ */
+const LAZY_KUBE_CLIENT_IMPORTS = {
+  'socks-proxy-agent': [
+    "export function SocksProxyAgent(...args) { const { SocksProxyAgent: Agent } = require('socks-proxy-agent'); return new Agent(...args); }",
+  ],
+  'jsonpath-plus': ["export function JSONPath(...args) { return require('jsonpath-plus').JSONPath(...args); }"],
+  'openid-client': [
+    "export async function discovery(...args) { return (await import('openid-client')).discovery(...args); }",
+    "export async function refreshTokenGrant(...args) { return (await import('openid-client')).refreshTokenGrant(...args); }",
+  ],
+};
+const LAZY_KUBE_CLIENT = 'kopsdeck:lazy-kube-client-import';
+const lazyKubeClientImportsPlugin = {
+  name: 'kube-client-lazy-imports',
+  setup(bundle) {
+    const names = Object.keys(LAZY_KUBE_CLIENT_IMPORTS).map((name) => name.replace(/[-/]/g, '\\$&'));
+    bundle.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => (KUBE_CLIENT.test(args.importer) ? { path: args.path, namespace: LAZY_KUBE_CLIENT } : undefined));
+    // The stand-in's own require() and import() resolve from the package's root, to the real module.
+    bundle.onLoad({ filter: /.*/, namespace: LAZY_KUBE_CLIENT }, (args) => ({ contents: LAZY_KUBE_CLIENT_IMPORTS[args.path].join('\n'), loader: 'js', resolveDir: PACKAGE_ROOT }));
+  },
+};
+
+/**
  * Yoga (Ink's layout engine) is WebAssembly embedded as a base64 data: URL.
  * Its Emscripten loader fetches that URL with the global fetch when there is
  * one: on Node, reading `fetch` loads undici, which then decodes the data: URL
@@ -125,7 +159,7 @@ export function bundleOptions({ entryPoints, outdir, nodeEnv = 'production' }) {
     external: ['react-devtools-core'],
     // Bundled CommonJS packages (the AWS SDK, commander) call require() for Node's own modules.
     banner: { js: "import { createRequire as __kopsdeckRequire } from 'node:module'; const require = __kopsdeckRequire(import.meta.url);" },
-    plugins: [inkOutputPlugin, kubeClientPlugin, builtinFetchPlugin, yogaWithoutFetchPlugin],
+    plugins: [inkOutputPlugin, kubeClientPlugin, builtinFetchPlugin, lazyKubeClientImportsPlugin, yogaWithoutFetchPlugin],
     metafile: true,
     logLevel: 'warning',
   };

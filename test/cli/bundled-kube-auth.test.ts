@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { stringify } from 'yaml';
@@ -28,12 +29,12 @@ after(async () => {
 });
 
 /** A kubeconfig with one context named after the cluster, its user as given. */
-function writeKubeconfig(file: string, user: Record<string, unknown>): string {
+function writeKubeconfig(file: string, user: Record<string, unknown>, proxyUrl?: string): string {
   const path = join(home, file);
   const config = {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: NAME, cluster: { server: fx.kube.server } }],
+    clusters: [{ name: NAME, cluster: { server: fx.kube.server, ...(proxyUrl ? { 'proxy-url': proxyUrl } : {}) } }],
     users: [{ name: NAME, user }],
     contexts: [{ name: NAME, context: { cluster: NAME, user: NAME } }],
     'current-context': NAME,
@@ -73,6 +74,63 @@ test('an exec credential plugin: its token is sent, and the nodes are listed', a
   const expected = (await fx.nodes()).map((node) => node.metadata.name).sort();
   assert.equal(expected.length, 2);
   assert.deepEqual(nodeNames(await getNodes(writeKubeconfig('exec', execUser(fx.sim.token)))), expected);
+});
+
+// The gcp provider reads its command's answer with JSONPath, which the bundle loads only on first use (scripts/bundle.mjs).
+test("a gcp auth provider: its command's token is read and sent, and the nodes are listed", async () => {
+  const expected = (await fx.nodes()).map((node) => node.metadata.name).sort();
+  const command = join(home, 'gcp-token.cjs');
+  const answer = { credential: { access_token: fx.sim.token, token_expiry: '2099-01-01T00:00:00Z' } };
+  writeFileSync(command, `process.stdout.write(${JSON.stringify(JSON.stringify(answer))});\n`);
+  const gcp = {
+    'auth-provider': {
+      name: 'gcp',
+      config: { 'cmd-path': process.execPath, 'cmd-args': command, 'token-key': '{.credential.access_token}', 'expiry-key': '{.credential.token_expiry}' },
+    },
+  };
+  assert.deepEqual(nodeNames(await getNodes(writeKubeconfig('gcp', gcp))), expected);
+});
+
+/**
+ * A SOCKS5 proxy (no authentication, CONNECT only) on 127.0.0.1, as `ssh -D`
+ * opens one: it counts the connections it forwards.
+ */
+async function startSocksProxy(): Promise<{ url: string; forwarded: () => number; close: () => Promise<void> }> {
+  let forwarded = 0;
+  const server = createServer((client) => {
+    client.once('data', (greeting) => {
+      assert.equal(greeting[0], 5, 'a SOCKS5 greeting');
+      client.write(Buffer.from([5, 0]));
+      client.once('data', (request) => {
+        // VER CMD RSV ATYP: an IPv4 address or a domain name, then the port.
+        const domain = request[3] === 3;
+        const host = domain ? request.subarray(5, 5 + request[4]).toString() : [...request.subarray(4, 8)].join('.');
+        const port = request.readUInt16BE(domain ? 5 + request[4] : 8);
+        const upstream = connect(port, host, () => {
+          forwarded += 1;
+          client.write(Buffer.from([5, 0, 0, 1, 0, 0, 0, 0, 0, 0]));
+          client.pipe(upstream).pipe(client);
+        });
+        upstream.on('error', () => client.destroy());
+        client.on('error', () => upstream.destroy());
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `socks5://127.0.0.1:${port}`, forwarded: () => forwarded, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+// kubectl honours a cluster's proxy-url; so does kopsdeck. The SOCKS agent is one the bundle loads on first use.
+test("a kubeconfig's SOCKS5 proxy-url: the API is reached through the proxy, and the nodes are listed", async () => {
+  const expected = (await fx.nodes()).map((node) => node.metadata.name).sort();
+  const proxy = await startSocksProxy();
+  try {
+    assert.deepEqual(nodeNames(await getNodes(writeKubeconfig('socks', { token: fx.sim.token }, proxy.url))), expected);
+    assert.ok(proxy.forwarded() >= 1, 'the requests went through the proxy');
+  } finally {
+    await proxy.close();
+  }
 });
 
 test('a static token: the nodes are listed', async () => {

@@ -94,6 +94,10 @@ test("the console and its nodes screen load without the AWS SDK, the reconcile a
   // ...and node-fetch, which its config module imports for Headers, is Node's own fetch (no whatwg-url, no tr46 table).
   const fetchPolyfill = session.filter((path) => ['node_modules/node-fetch/', 'node_modules/whatwg-url/', 'node_modules/tr46/'].some((part) => path.startsWith(part)));
   assert.deepEqual(fetchPolyfill, [], 'the live session loads no node-fetch');
+  // ...and its oidc, gcp/azure and SOCKS helpers load on first use: oidc's in a chunk of their own.
+  for (const helper of ['socks-proxy-agent', 'jsonpath-plus', 'openid-client']) assert.ok(session.includes(`kopsdeck:lazy-kube-client-import:${helper}`), `the live session has the stand-in for ${helper}`);
+  const oidc = session.filter((path) => ['node_modules/openid-client/', 'node_modules/oauth4webapi/'].some((part) => path.startsWith(part)));
+  assert.deepEqual(oidc, [], 'the live session loads openid-client only for an oidc kubeconfig');
   for (const [name, closure] of [['the console command', command], ['the live session', session], ['the console', console], ['the nodes screen', nodes]] as const) {
     assert.deepEqual(closure.filter((path) => later.some((part) => path.startsWith(part))), [], `${name} loads these only when used`);
   }

@@ -126,11 +126,12 @@ export class KubeClient {
     readonly context: string,
     private readonly tls: https.RequestOptions,
     private headers: Record<string, string>,
+    proxyAgent: http.Agent | undefined,
   ) {
     this.server = kc.getCurrentCluster()!.server;
     this.base = new URL(this.server);
     const keepAlive = { keepAlive: true, maxSockets: 16 };
-    this.agent = this.base.protocol === 'https:' ? new https.Agent({ ...keepAlive, ...(tls as https.AgentOptions) }) : new http.Agent(keepAlive);
+    this.agent = proxyAgent ?? (this.base.protocol === 'https:' ? new https.Agent({ ...keepAlive, ...(tls as https.AgentOptions) }) : new http.Agent(keepAlive));
     const user = kc.getCurrentUser();
     // Exec and auth-provider credentials expire; static ones are read once.
     this.refreshHeaders = Boolean(user?.exec || user?.authProvider);
@@ -139,8 +140,8 @@ export class KubeClient {
   static async create(opts: KubeClientOptions): Promise<KubeClient> {
     const { kc, context } = loadKubeConfig(opts);
     requireTlsOffThisMachine(kc.getCurrentCluster()!.server, context);
-    const { tls, headers } = await authOptions(kc);
-    return new KubeClient(kc, context, tls, headers);
+    const { tls, headers, proxyAgent } = await authOptions(kc);
+    return new KubeClient(kc, context, tls, headers, proxyAgent);
   }
 
   /** The URL of an API path under this server (the server URL may itself carry a path prefix). */
@@ -232,8 +233,13 @@ async function readAll(body: Readable): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** What the KubeConfig adds to a request: TLS material and auth headers (tokens, basic, exec plugins). */
-async function authOptions(kc: KubeConfig): Promise<{ tls: https.RequestOptions; headers: Record<string, string> }> {
+/**
+ * What the KubeConfig adds to a request: TLS material and auth headers (tokens,
+ * basic, exec plugins), and, when its cluster names a proxy-url, the library's
+ * agent for that proxy, as kubectl honours it: a SOCKS5 tunnel (for example
+ * `ssh -D` through a private cluster's bastion) or an HTTP proxy.
+ */
+async function authOptions(kc: KubeConfig): Promise<{ tls: https.RequestOptions; headers: Record<string, string>; proxyAgent?: http.Agent }> {
   const opts: https.RequestOptions = {};
   // A plain-http server (the loopback simulator) needs no TLS; the library refuses
   // http unless insecure-skip-tls-verify is set, so ask it with that flag set.
@@ -242,7 +248,8 @@ async function authOptions(kc: KubeConfig): Promise<{ tls: https.RequestOptions;
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = String(v);
   if (opts.auth) headers.Authorization = 'Basic ' + Buffer.from(opts.auth).toString('base64');
-  return { tls: pickTls(opts), headers };
+  const proxyAgent = kc.getCurrentCluster()?.proxyUrl ? (opts.agent as http.Agent | undefined) : undefined;
+  return { tls: pickTls(opts), headers, proxyAgent };
 }
 
 function apiError(method: string, path: string, res: RawResponse): KubeApiError {
