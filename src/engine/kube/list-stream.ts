@@ -71,14 +71,16 @@ export class ListItemStream<T> {
     private readonly onItem: (item: T) => void,
     options: ListStreamOptions = {},
   ) {
+    let maxKeyLength = 'items'.length;
     for (const path of options.dropFields ?? []) {
       // Plain names: a key is compared as its raw bytes (one written with escapes is simply parsed).
       if (!DROPPED_FIELD.test(path)) throw new Error(`a dropped field is "parent.field" in letters, digits, - and _, not "${path}"`);
       const [parent, field] = path.split('.');
       if (!this.drops.has(parent)) this.drops.set(parent, new Set());
       this.drops.get(parent)!.add(field);
+      maxKeyLength = Math.max(maxKeyLength, parent.length, field.length);
     }
-    this.maxKeyLength = Math.max('items'.length, ...(options.dropFields ?? []).flatMap((path) => path.split('.').map((name) => name.length)));
+    this.maxKeyLength = maxKeyLength;
   }
 
   /** Scans one chunk; calls onItem for every item it completes. */

@@ -117,7 +117,8 @@ const imageCache = new Map<string, NodeImage>();
  * What a kubelet reports in status.images: every image it holds, named by
  * digest and by tag, largest first. On a real node this list is most of the
  * Node's bytes, which a client listing 5,000 nodes must read past. Digests and
- * sizes are invented, the same for the same reference.
+ * sizes are invented, the same for the same reference. Each image is one frozen
+ * object shared by every node that holds it (the store copies before a change).
  */
 export function kubeletImages(references: readonly string[]): NodeImage[] {
   const images = references.map((reference) => {
@@ -125,7 +126,8 @@ export function kubeletImages(references: readonly string[]): NodeImage[] {
     if (!image) {
       const digest = createHash('sha256').update(reference).digest('hex');
       const repository = reference.replace(/:[^:/]+$/, '');
-      image = { names: [`${repository}@sha256:${digest}`, reference], sizeBytes: 300_000 + (parseInt(digest.slice(0, 8), 16) % 150_000_000) };
+      const names = Object.freeze([`${repository}@sha256:${digest}`, reference]) as string[];
+      image = Object.freeze({ names, sizeBytes: 300_000 + (parseInt(digest.slice(0, 8), 16) % 150_000_000) });
       imageCache.set(reference, image);
     }
     return image;
