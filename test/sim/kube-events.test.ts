@@ -10,6 +10,7 @@ import { EVENT_TTL_MS, EventRecorder } from '../../src/sim/kube/event-recorder.j
 import type { SimClock } from '../../src/sim/contracts.js';
 import { simInstance, startKubeHarness, waitFor, type KubeHarness } from '../helpers/sim-kube.js';
 
+const sameNames = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 const isReady = (conditions: { type: string; status: string }[] | undefined) => conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
 describe('Events written by the simulated components', () => {
@@ -89,9 +90,19 @@ describe('Events written by the simulated components', () => {
   });
 
   it('one storage: the same Event through core/v1 and events.k8s.io/v1, converted as the API server converts it', async () => {
-    const coreList = await core.listEventForAllNamespaces();
-    const v1List = await eventsV1.listEventForAllNamespaces();
-    assert.deepEqual(v1List.items.map((e) => e.metadata!.name).sort(), coreList.items.map((e) => e.metadata!.name).sort());
+    // The simulated cluster keeps writing Events, so the two lists are compared only when a core/v1
+    // list before and one after the events.k8s.io/v1 list agree (nothing was written in between).
+    const names = (list: { items: { metadata?: { name?: string } }[] }) => list.items.map((e) => e.metadata!.name!).sort();
+    let coreList = await core.listEventForAllNamespaces();
+    let v1List = await eventsV1.listEventForAllNamespaces();
+    for (let attempt = 0; ; attempt++) {
+      const coreAfter = await core.listEventForAllNamespaces();
+      if (sameNames(names(coreAfter), names(coreList))) break;
+      assert.ok(attempt < 20, 'the Events kept changing: no quiet moment to compare the two lists');
+      coreList = coreAfter;
+      v1List = await eventsV1.listEventForAllNamespaces();
+    }
+    assert.deepEqual(names(v1List), names(coreList));
     const legacy = coreList.items.find((e) => e.reason === 'Created')!;
     const seen = (await eventsV1.readNamespacedEvent({ name: legacy.metadata!.name!, namespace: legacy.metadata!.namespace! })) as EventsV1Event;
     assert.equal(seen.metadata!.uid, legacy.metadata!.uid);
