@@ -134,6 +134,28 @@ const yogaWithoutFetchPlugin = {
   },
 };
 
+/**
+ * Ink, widest-line and cli-truncate measure text with string-width;
+ * in the bundle they get src/terminal/ink-string-width.ts instead: the same
+ * widths, with a fast path for text whose characters take one column each
+ * (box drawing, arrows, the ellipsis), which string-width would segment into
+ * graphemes. Only imports of the top-level string-width are redirected
+ * (wrap-ansi brings an older copy of its own), and the wrapper's own import,
+ * and everything outside node_modules, get the real package.
+ */
+const STRING_WIDTH = realpathSync(resolve(PACKAGE_ROOT, 'node_modules/string-width/index.js'));
+const INK_STRING_WIDTH = resolve(PACKAGE_ROOT, 'src/terminal/ink-string-width.ts');
+const inkStringWidthPlugin = {
+  name: 'ink-string-width',
+  setup(bundle) {
+    bundle.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.pluginData?.stringWidth || !/[\\/]node_modules[\\/]/.test(args.importer)) return undefined;
+      const resolved = await bundle.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { stringWidth: true } });
+      return resolved.path === STRING_WIDTH ? { path: INK_STRING_WIDTH } : undefined;
+    });
+  },
+};
+
 /** esbuild options shared by the CLI's bundle and the console benchmark's probe. */
 export function bundleOptions({ entryPoints, outdir, nodeEnv = 'production' }) {
   return {
@@ -159,7 +181,7 @@ export function bundleOptions({ entryPoints, outdir, nodeEnv = 'production' }) {
     external: ['react-devtools-core'],
     // Bundled CommonJS packages (the AWS SDK, commander) call require() for Node's own modules.
     banner: { js: "import { createRequire as __kopsdeckRequire } from 'node:module'; const require = __kopsdeckRequire(import.meta.url);" },
-    plugins: [inkOutputPlugin, kubeClientPlugin, builtinFetchPlugin, lazyKubeClientImportsPlugin, yogaWithoutFetchPlugin],
+    plugins: [inkOutputPlugin, kubeClientPlugin, builtinFetchPlugin, lazyKubeClientImportsPlugin, yogaWithoutFetchPlugin, inkStringWidthPlugin],
     metafile: true,
     logLevel: 'warning',
   };

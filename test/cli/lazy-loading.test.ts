@@ -120,3 +120,21 @@ test('the bundled Ink loads its layout engine without loading undici (Node fetch
   const loaded = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as string[];
   assert.deepEqual(loaded, [], 'no undici module was loaded');
 });
+
+// Ink measures every line on screen with string-width, which segments any text
+// that is not ASCII into graphemes; the bundle gives Ink a measure with a fast
+// path for one-column characters (src/terminal/ink-string-width.ts; its widths
+// are checked against string-width's in test/terminal/display-width.test.ts).
+test("the bundled Ink measures text with kopsdeck's measure, and that measure with string-width", () => {
+  builtCli();
+  const inputs = readBundleMeta().inputs;
+  const measureOf = (source: string) => {
+    const input = Object.keys(inputs).find((path) => fromPackageRoot(path) === source);
+    assert.ok(input, `the bundle holds ${source}`);
+    return inputs[input].imports.map((imported) => fromPackageRoot(imported.path)).filter((path) => /string-width/.test(path));
+  };
+  for (const source of ['node_modules/ink/build/output.js', 'node_modules/widest-line/index.js', 'node_modules/cli-truncate/index.js']) {
+    assert.deepEqual(measureOf(source), ['src/terminal/ink-string-width.ts'], source);
+  }
+  assert.deepEqual(measureOf('src/terminal/ink-string-width.ts'), ['node_modules/string-width/index.js']);
+});
