@@ -77,28 +77,31 @@ test("the console and its nodes screen load without the AWS SDK, the reconcile a
   const session = staticClosureOf(meta, 'src/sessions/live-sessions.ts');
   const console = staticClosureOf(meta, 'src/console.tsx');
   const nodes = staticClosureOf(meta, 'src/screens/NodesScreen.tsx');
+  // The Kubernetes client library loads with the first client (src/engine/kube/client.ts): the live session's first step.
+  const kubeLibrary = staticClosureOf(meta, 'src/engine/kube/kube-config-class.ts');
   const ui = ['node_modules/ink/', 'node_modules/react/', 'node_modules/react-reconciler/'];
   assert.ok(command.includes('src/commands/open-console.ts') && session.includes('src/sessions/live-sessions.ts'));
-  assert.ok(session.some((path) => path.startsWith('node_modules/@kubernetes/client-node/')), 'the live session holds the Kubernetes client');
-  for (const [name, closure] of [['the console command', command], ['the live session', session]] as const) {
+  assert.ok(session.includes('src/engine/kube/client.ts'), 'the live session holds the Kubernetes client');
+  assert.ok(kubeLibrary.some((path) => path.startsWith('node_modules/@kubernetes/client-node/dist/config')), "the client library's chunk holds its KubeConfig");
+  for (const [name, closure] of [['the console command', command], ['the live session', session], ['the client library', kubeLibrary]] as const) {
     assert.deepEqual(closure.filter((path) => ui.some((part) => path.startsWith(part))), [], `${name} loads before Ink and React`);
   }
   // What each must hold, so an empty or wrong closure cannot pass.
   assert.ok(console.some((path) => path.startsWith('node_modules/ink/')), 'the console chunk holds Ink');
-  assert.ok(nodes.some((path) => path.startsWith('node_modules/@kubernetes/client-node/')), 'the nodes screen holds the Kubernetes client');
+  assert.ok(nodes.includes('src/screens/NodesScreen.tsx'), 'the nodes screen chunk holds the screen');
   const everything = Object.values(meta.outputs).flatMap((output) => Object.keys(output.inputs)).map(fromPackageRoot);
   for (const part of later) assert.ok(everything.some((path) => path.startsWith(part)), `the bundle holds ${part}, loaded later`);
   // scripts/bundle.mjs: only the Kubernetes client's KubeConfig and what it uses, not its hundreds of generated models.
   const generatedModels = everything.filter((path) => path.startsWith('node_modules/@kubernetes/client-node/dist/gen/models/V1'));
   assert.deepEqual(generatedModels, [], 'the generated models are left out of the bundle');
   // ...and node-fetch, which its config module imports for Headers, is Node's own fetch (no whatwg-url, no tr46 table).
-  const fetchPolyfill = session.filter((path) => ['node_modules/node-fetch/', 'node_modules/whatwg-url/', 'node_modules/tr46/'].some((part) => path.startsWith(part)));
-  assert.deepEqual(fetchPolyfill, [], 'the live session loads no node-fetch');
+  const fetchPolyfill = kubeLibrary.filter((path) => ['node_modules/node-fetch/', 'node_modules/whatwg-url/', 'node_modules/tr46/'].some((part) => path.startsWith(part)));
+  assert.deepEqual(fetchPolyfill, [], 'the client library loads no node-fetch');
   // ...and its oidc, gcp/azure and SOCKS helpers load on first use: oidc's in a chunk of their own.
-  for (const helper of ['socks-proxy-agent', 'jsonpath-plus', 'openid-client']) assert.ok(session.includes(`kopsdeck:lazy-kube-client-import:${helper}`), `the live session has the stand-in for ${helper}`);
-  const oidc = session.filter((path) => ['node_modules/openid-client/', 'node_modules/oauth4webapi/'].some((part) => path.startsWith(part)));
-  assert.deepEqual(oidc, [], 'the live session loads openid-client only for an oidc kubeconfig');
-  for (const [name, closure] of [['the console command', command], ['the live session', session], ['the console', console], ['the nodes screen', nodes]] as const) {
+  for (const helper of ['socks-proxy-agent', 'jsonpath-plus', 'openid-client']) assert.ok(kubeLibrary.includes(`kopsdeck:lazy-kube-client-import:${helper}`), `the client library has the stand-in for ${helper}`);
+  const oidc = kubeLibrary.filter((path) => ['node_modules/openid-client/', 'node_modules/oauth4webapi/'].some((part) => path.startsWith(part)));
+  assert.deepEqual(oidc, [], 'the client library loads openid-client only for an oidc kubeconfig');
+  for (const [name, closure] of [['the console command', command], ['the live session', session], ['the client library', kubeLibrary], ['the console', console], ['the nodes screen', nodes]] as const) {
     assert.deepEqual(closure.filter((path) => later.some((part) => path.startsWith(part))), [], `${name} loads these only when used`);
   }
 });

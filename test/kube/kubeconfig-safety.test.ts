@@ -21,11 +21,11 @@ function badKubeconfig(): { path: string; cleanup: () => void } {
   return { path, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-test('the Kubernetes client names the file, not what is in it', () => {
+test('the Kubernetes client names the file, not what is in it', async () => {
   const { path, cleanup } = badKubeconfig();
   try {
-    assert.throws(
-      () => loadKubeConfig({ cluster: 'x.k8s.local', kubeconfigPath: path }),
+    await assert.rejects(
+      loadKubeConfig({ cluster: 'x.k8s.local', kubeconfigPath: path }),
       (error: Error) => error instanceof KubeConfigError && error.message.includes(path) && !error.message.includes(TOKEN) && !error.message.includes(PASSWORD),
     );
   } finally {
