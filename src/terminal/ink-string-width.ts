@@ -6,12 +6,11 @@
 // ellipsis in a line, string-width would segment it into graphemes and test
 // each against its emoji patterns (some 45 ms of the console's first frame).
 import stringWidth from 'string-width';
-import { NARROW_TEXT } from '../engine/output/display-width.js';
+import { displayWidth } from '../engine/output/display-width.js';
 
 type Options = Parameters<typeof stringWidth>[1];
 
 export default function inkStringWidth(text: string, options?: Options): number {
   // Options (ambiguous characters counted as wide, escapes counted) change what one column means.
-  if (options === undefined && typeof text === 'string' && NARROW_TEXT.test(text)) return text.length;
-  return stringWidth(text, options);
+  return options === undefined && typeof text === 'string' ? displayWidth(text) : stringWidth(text, options);
 }

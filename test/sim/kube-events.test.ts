@@ -4,13 +4,13 @@
 // resourceVersion, aggregated, expired after an hour and bounded in number.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
 import { CoreV1Api, EventsV1Api, PatchStrategy, Watch, setHeaderOptions, type CoreV1Event, type EventsV1Event } from '@kubernetes/client-node';
 import { ApiStore } from '../../src/sim/kube/api-store.js';
 import { EVENT_TTL_MS, EventRecorder } from '../../src/sim/kube/event-recorder.js';
 import type { SimClock } from '../../src/sim/contracts.js';
 import { simInstance, startKubeHarness, waitFor, type KubeHarness } from '../helpers/sim-kube.js';
 
-const sameNames = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 const isReady = (conditions: { type: string; status: string }[] | undefined) => conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
 describe('Events written by the simulated components', () => {
@@ -97,7 +97,7 @@ describe('Events written by the simulated components', () => {
     let v1List = await eventsV1.listEventForAllNamespaces();
     for (let attempt = 0; ; attempt++) {
       const coreAfter = await core.listEventForAllNamespaces();
-      if (sameNames(names(coreAfter), names(coreList))) break;
+      if (isDeepStrictEqual(names(coreAfter), names(coreList))) break;
       assert.ok(attempt < 20, 'the Events kept changing: no quiet moment to compare the two lists');
       coreList = coreAfter;
       v1List = await eventsV1.listEventForAllNamespaces();

@@ -18,7 +18,7 @@ import stringWidth from 'string-width';
  * shapes (not the two emoji among them), braille (Ink's spinners), and ⚠ ✓ ✗.
  * None of them joins a neighbour into one grapheme (no combining mark, joiner,
  * variation selector or emoji among them), so the width is the length.
- * test/output/display-width.test.ts checks every one of them against string-width.
+ * test/terminal/display-width.test.ts checks every one of them against string-width.
  */
 export const NARROW_TEXT = /^[\x20-\x7e\xa0-\xac\xae-\xff\u0370-\u03ff\u2010-\u2027\u2030-\u205e\u2190-\u22ff\u2500-\u25fc\u25ff\u2800-\u297f\u26a0\u2713\u2717]*$/;
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
