@@ -1,7 +1,7 @@
 // Shared by the benchmarks: the simulator in its own process, and the figures
 // they print. (Not a benchmark itself: the runner only runs *.bench.ts.)
 import { readFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 export interface SimulatorProcess {
@@ -52,4 +52,19 @@ export function percentile(values: number[], p: number): number {
 
 export function median(values: number[]): number {
   return percentile(values, 50);
+}
+
+/**
+ * Median ms of `node -e 0` as a whole process: how fast this host starts Node
+ * at the moment, printed next to start-up figures so runs on hosts of
+ * different speeds can be compared.
+ */
+export function nodeStartMs(runs = 7): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    times.push(performance.now() - started);
+  }
+  return median(times);
 }

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, percentile, startSimulatorProcess } from './bench-helpers.js';
+import { median, nodeStartMs, percentile, startSimulatorProcess } from './bench-helpers.js';
 
 const NODES = Number(process.env.BENCH_NODES ?? 5000);
 const PODS_PER_NODE = Number(process.env.BENCH_PODS_PER_NODE ?? 30);
@@ -138,6 +138,8 @@ const probeEnv = {
   PROBE_CLUSTER: CLUSTER,
   PROBE_NODES: String(NODES),
 };
+// Measured before the launches, while nothing else of the benchmark runs.
+const nodeMs = nodeStartMs();
 const earlierLaunches = await firstFramesOfLaunches(probeEnv);
 const probe = startConsoleProbe(probeEnv);
 let events: ReturnType<typeof startEventSource> | undefined;
@@ -150,6 +152,7 @@ try {
   const launches = [...earlierLaunches, fromLaunch];
   const each = launches.map((ms) => ms.toFixed(0)).join(', ');
   console.log(`first full frame of the nodes screen:        median ${median(launches).toFixed(0)} ms from the process's launch, as a user waits (target 1000 ms); ${launches.length} launches: ${each} ms`);
+  console.log(`  this host now: \`node -e 0\` takes ${nodeMs.toFixed(0)} ms (median of 7), so the first frame is ${(median(launches) / nodeMs).toFixed(1)}x that`);
   console.log(`  the last launch: ${first.ms.toFixed(0)} ms of it after the code had loaded and the node list was asked for`);
   console.log(`  CPU until then: ${first.cpuMs.toFixed(0)} ms; RSS ${first.rss} MiB`);
 

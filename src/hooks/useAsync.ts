@@ -22,7 +22,7 @@ export function useAsync<T>(load: () => Promise<T>, deps: DependencyList): Async
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller names what the load depends on (`deps`); the latest `load` is read through a ref
   }, [...deps, generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { ...state, reload };

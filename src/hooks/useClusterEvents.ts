@@ -34,7 +34,7 @@ export function useClusterEvents(cluster: string, select?: (all: readonly EventR
   const rows = useMemo(() => {
     const all = feed?.rows() ?? noRows;
     return select ? select(all) : all;
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the version is the feed's change counter: rows() is read again on each new version
   }, [feed, version, select]);
   const error = state.status === 'error' ? state.message : feed?.error;
   const synced = state.status === 'live' && state.synced;

@@ -51,7 +51,7 @@ export function useTicker<T>(read: () => T, intervalMs: number): T {
   useEffect(() => {
     const timer = setInterval(() => setValue(read()), intervalMs);
     return () => clearInterval(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `read` is often a new arrow on each render; the timer restarts only when the interval changes
   }, [intervalMs]);
   return value;
 }

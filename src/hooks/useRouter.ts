@@ -84,7 +84,7 @@ export function useRouteMemory<T>(key: string, initial: T): [T, (value: T | ((pr
       entry.memory.set(key, value);
       setValue(value);
     },
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `initial` is read only when the entry has no value yet; a new `initial` must not make a new setter
     [entry, key],
   );
   return [value, remember];

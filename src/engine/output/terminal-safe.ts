@@ -8,7 +8,7 @@
 // C1 controls and bidi overrides raw, the value still reads back exactly.
 
 // C0 controls but tab and newline, DEL, C1 controls, bidi embeddings, overrides and isolates.
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching control characters is the point of this pattern
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 export function terminalSafe(text: string): string {
