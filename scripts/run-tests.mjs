@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs every test/**/*.test.ts(x) file with Node's built-in test runner,
 // TypeScript loaded through tsx. Node 20's --test does not expand globs itself.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -61,9 +62,18 @@ const TEST_TIMEOUT_MS = 5 * 60_000;
 // file keeps both cores of a 2-core machine busy meanwhile. TEST_CONCURRENCY
 // overrides it (1 runs the files one by one).
 const CONCURRENCY = Number(process.env.TEST_CONCURRENCY ?? availableParallelism() + 1);
+// The tests' temporary files go to a directory of this run (TMPDIR), removed
+// at the end: nothing a test wrote (state stores, keys, kubeconfigs) stays
+// behind, even from a test killed by its timeout. What a test left there is
+// named, so the test can be made to clean up after itself.
+const runTmp = mkdtempSync(join(tmpdir(), 'kopsdeck-tests-'));
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, `--test-timeout=${TEST_TIMEOUT_MS}`, ...files],
-  { stdio: 'inherit', env: { ...env, FORCE_COLOR: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
+  { stdio: 'inherit', env: { ...env, TMPDIR: runTmp, FORCE_COLOR: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
 );
+// tsx keeps its compile cache there (tsx-<uid>): not a test's.
+const leftovers = readdirSync(runTmp).filter((name) => !name.startsWith('tsx-'));
+if (leftovers.length > 0) console.error(`scripts/run-tests.mjs: the tests left ${leftovers.length} temporary files or directories (now removed): ${leftovers.sort().join(', ')}`);
+rmSync(runTmp, { recursive: true, force: true });
 process.exit(result.status ?? 1);

@@ -3,7 +3,7 @@
 // before saving; on errors the editor reopens with them as comments; nothing is
 // saved on abort; a conflicting save is refused and the edit kept aside.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCluster, parseInstanceGroup, serialiseResource } from '../engine/spec/parse.js';
@@ -100,7 +100,16 @@ async function editWithSettings<T extends Cluster | InstanceGroup>(settings: str
 /** Loops editor -> parse -> validate until the document is valid or the user gives up. */
 async function editInEditor<T extends Cluster | InstanceGroup>(ctx: CommandContext, target: EditTarget<T>): Promise<Edited<T> | null> {
   const original = serialiseResource(target.current.value);
-  const file = join(mkdtempSync(join(tmpdir(), 'kopsdeck-edit-')), 'spec.yaml');
+  const dir = mkdtempSync(join(tmpdir(), 'kopsdeck-edit-'));
+  try {
+    return await editLoop(ctx, target, original, join(dir, 'spec.yaml'));
+  } finally {
+    // The spec (and the user's edit of it) does not stay in the temporary directory.
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function editLoop<T extends Cluster | InstanceGroup>(ctx: CommandContext, target: EditTarget<T>, original: string, file: string): Promise<Edited<T> | null> {
   let presented = original;
   let problems: SpecError[] = [];
   for (;;) {

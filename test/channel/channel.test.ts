@@ -5,9 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -29,6 +28,7 @@ import {
   VersionRangeError,
   findNetworkAddon,
 } from '../../src/engine/channel/index.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const includes = (range: string, version: string) => rangeIncludes(parseVersionRange(range), parseSemver(version)!);
 
@@ -117,7 +117,7 @@ test('spec.channel names: stable is shipped, paths and file:// URLs are files, o
 });
 
 test('a channel is read from a file, a file:// URL or over HTTP; a failure says which channel and why', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kopsdeck-channel-'));
+  const dir = tempDir('kopsdeck-channel-');
   const text = readFileSync(shippedChannelPath(), 'utf8').replace('recommendedVersion: 1.36.3', 'recommendedVersion: 1.36.4');
   const file = join(dir, 'custom');
   writeFileSync(file, text);

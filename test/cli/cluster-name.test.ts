@@ -4,12 +4,12 @@
 // either is refused before anything is done; create and delete never guess.
 // Two clusters in different zones tell which one a command worked on.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import { cliHarness, type CliResult } from '../helpers/cli-harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const A = 'a.example.com'; // in us-east-1a
 const B = 'b.example.com'; // in us-east-1b
@@ -17,7 +17,7 @@ const B = 'b.example.com'; // in us-east-1b
 const TOKEN = 'kopsdeck-test-token-do-not-print';
 
 const cli = cliHarness();
-const files = mkdtempSync(join(tmpdir(), 'kopsdeck-kubeconfig-'));
+const files = tempDir('kopsdeck-kubeconfig-');
 const noKubeconfig = join(files, 'absent');
 
 /** Runs with nothing inherited: no KOPS_CLUSTER_NAME, no kubeconfig unless given. */

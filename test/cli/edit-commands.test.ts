@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { cliHarness, type CliHarness } from '../helpers/cli-harness.js';
 
 async function withCluster(): Promise<CliHarness> {
@@ -19,11 +19,12 @@ function storedCluster(cli: CliHarness): string {
  * A scripted $EDITOR: each run applies the next step's (from -> to) replacement
  * to the file and records what it was shown, so a test can check the reopened text.
  */
-function scriptedEditor(cli: CliHarness, steps: Array<[string, string]>): { env: NodeJS.ProcessEnv; shown: () => string[] } {
+function scriptedEditor(cli: CliHarness, steps: Array<[string, string]>): { env: NodeJS.ProcessEnv; shown: () => string[]; files: () => string[] } {
   const dir = cli.home;
   const script = join(dir, 'editor.mjs');
   writeFileSync(join(dir, 'steps.json'), JSON.stringify(steps));
   writeFileSync(join(dir, 'shown.json'), '[]');
+  writeFileSync(join(dir, 'files.json'), '[]');
   writeFileSync(
     script,
     `import { readFileSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,8 @@ const file = process.argv[2];
 const steps = JSON.parse(readFileSync(${JSON.stringify(join(dir, 'steps.json'))}, 'utf8'));
 const shownPath = ${JSON.stringify(join(dir, 'shown.json'))};
 const shown = JSON.parse(readFileSync(shownPath, 'utf8'));
+const filesPath = ${JSON.stringify(join(dir, 'files.json'))};
+writeFileSync(filesPath, JSON.stringify([...JSON.parse(readFileSync(filesPath, 'utf8')), file]));
 const text = readFileSync(file, 'utf8');
 shown.push(text);
 writeFileSync(shownPath, JSON.stringify(shown));
@@ -41,7 +44,14 @@ if (step) writeFileSync(file, text.replace(step[0], step[1]));
   return {
     env: { EDITOR: `${process.execPath} ${script}`, KUBE_EDITOR: '' },
     shown: () => JSON.parse(readFileSync(join(dir, 'shown.json'), 'utf8')),
+    files: () => JSON.parse(readFileSync(join(dir, 'files.json'), 'utf8')),
   };
+}
+
+/** Like kubectl edit: the file the editor was given, and its directory, are gone once the command ends. */
+function assertEditFilesRemoved(files: string[]): void {
+  assert.ok(files.length > 0, 'the editor ran');
+  for (const file of files) assert.equal(existsSync(dirname(file)), false, `${dirname(file)} is left behind`);
 }
 
 test('edit cluster --set changes a field and saves it', async () => {
@@ -92,6 +102,7 @@ test('edit in $EDITOR: an invalid edit reopens with the errors as comments, the 
   const saved = storedCluster(cli);
   assert.match(saved, /unmodelledField: kept/);
   assert.doesNotMatch(saved, /# kopsdeck/);
+  assertEditFilesRemoved(editor.files());
 });
 
 test('edit in $EDITOR saved unchanged is an abort: nothing saved', async () => {
@@ -102,6 +113,7 @@ test('edit in $EDITOR saved unchanged is an abort: nothing saved', async () => {
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /Edit cancelled/);
   assert.equal(storedCluster(cli), before);
+  assertEditFilesRemoved(editor.files());
 });
 
 test('giving up on an invalid edit exits 2 and saves nothing', async () => {
@@ -112,6 +124,7 @@ test('giving up on an invalid edit exits 2 and saves nothing', async () => {
   assert.equal(result.code, 2, result.stderr);
   assert.equal(editor.shown().length, 2);
   assert.equal(storedCluster(cli), before);
+  assertEditFilesRemoved(editor.files());
 });
 
 test('a save over a newer version is refused and the edit is kept aside', async () => {
@@ -135,4 +148,5 @@ writeFileSync(file, readFileSync(file, 'utf8').replace(/kubernetesVersion: \\S+/
   assert.ok(aside, result.stderr);
   assert.match(readFileSync(aside!, 'utf8'), /kubernetesVersion: 1\.31\.8/);
   assert.match(storedCluster(cli), /kubernetesVersion: 1\.31\.9/);
+  rmSync(dirname(aside!), { recursive: true }); // kept for the user; this test's copy goes
 });

@@ -4,13 +4,13 @@
 // create wizard) writes there, and its first write creates the directory.
 // kopsdeck's own default store reads as empty until its first write.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../../src/commands/program.js';
 import { openConsole } from '../../src/commands/open-console.js';
 import { cliHarness, type CliResult } from '../helpers/cli-harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const NO_SIM = { KOPSDECK_CLOUD: 'aws', AWS_REGION: 'us-east-1' };
 
@@ -85,7 +85,7 @@ test('create cluster on a --state directory that does not exist creates it, and 
 });
 
 test("kopsdeck's own default store reads as empty until its first write, and is not created by a read", async () => {
-  const home = mkdtempSync(join(tmpdir(), 'kopsdeck-default-'));
+  const home = tempDir('kopsdeck-default-');
   let stdout = '';
   const code = await runCli(['get', 'clusters'], { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => true }, env: { ...process.env, KOPSDECK_HOME: home, KOPS_STATE_STORE: '' } }, {
     openConsole: async () => undefined,

@@ -3,8 +3,6 @@
 // each other.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { simulatorAccess } from '../../src/startup/cloud-session.js';
@@ -13,8 +11,9 @@ import { awsClientsFor } from '../../src/engine/cloud/aws/clients.js';
 import { openStateStore } from '../../src/engine/store/open-store.js';
 import { ConflictError } from '../../src/engine/store/object-store.js';
 import { cliHarness } from '../helpers/cli-harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
-const home = mkdtempSync(join(tmpdir(), 'kopsdeck-s3-'));
+const home = tempDir('kopsdeck-s3-');
 let sim: SimulatorConnection;
 const access = () => simulatorAccess(sim);
 

@@ -2,12 +2,11 @@
 // q quits back to the shell prompt with the terminal restored.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { tmuxAvailable, TmuxSession } from '../helpers/tmux.js';
 import { builtCli } from '../helpers/built-cli.js';
 import { cliHarness } from '../helpers/cli-harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 test('the console opens on the clusters screen and q restores the terminal', { skip: !tmuxAvailable() && 'tmux is not installed' }, async () => {
   builtCli();
@@ -15,7 +14,7 @@ test('the console opens on the clusters screen and q restores the terminal', { s
   const created = await cli.run(['create', 'cluster', 'e2e.example.com', '--zones', 'us-east-1a,us-east-1b,us-east-1c', '--control-plane-count', '3']);
   assert.equal(created.code, 0, created.stderr);
 
-  const home = mkdtempSync(join(tmpdir(), 'kopsdeck-e2e-'));
+  const home = tempDir('kopsdeck-e2e-');
   const session = new TmuxSession({ env: { KOPSDECK_HOME: home, KOPS_STATE_STORE: cli.stateUrl, TERM: 'xterm-256color' } });
   try {
     await session.waitFor(/PROMPT\$/);

@@ -3,16 +3,15 @@
 // overview turns to "Validation passed" on its own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { tmuxAvailable, TmuxSession } from '../helpers/tmux.js';
 import { builtCli } from '../helpers/built-cli.js';
 import { cliHarness } from '../helpers/cli-harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 test('first start on the simulator: a demo cluster comes up and validates', { skip: !tmuxAvailable() && 'tmux is not installed' }, async () => {
   builtCli();
-  const home = mkdtempSync(join(tmpdir(), 'kopsdeck-first-'));
+  const home = tempDir('kopsdeck-first-');
   const session = new TmuxSession({ columns: 140, rows: 40, env: { KOPSDECK_HOME: home, KOPSDECK_SIM_SPEED: '50', TERM: 'xterm-256color' } });
   try {
     await session.waitFor(/PROMPT\$/);

@@ -1,10 +1,10 @@
 // Runs the kopsdeck command line in-process against a fresh local state store
 // (an empty directory: reading a store whose directory does not exist is an
 // error), capturing what it prints.
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../src/commands/program.js';
+import { tempDir } from './temp-dir.js';
 
 export interface CliResult {
   code: number;
@@ -19,7 +19,7 @@ export interface CliHarness {
 }
 
 export function cliHarness(): CliHarness {
-  const home = mkdtempSync(join(tmpdir(), 'kopsdeck-cli-'));
+  const home = tempDir('kopsdeck-cli-');
   const stateUrl = 'file://' + join(home, 'state');
   mkdirSync(join(home, 'state'), { mode: 0o700 });
   return {

@@ -1,13 +1,12 @@
 // Shared by the simulator tests: a simulator in a fresh temp dir on an
 // ephemeral loopback port, SDK clients pointed at it, and bounded waiting.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/sim/simulator.js';
+import { tempDir as removedAtExit } from './temp-dir.js';
 
 export interface SimFixture {
   sim: RunningSimulator;
@@ -20,7 +19,7 @@ export interface SimFixture {
 }
 
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'kopsdeck-sim-test-'));
+  return removedAtExit('kopsdeck-sim-test-');
 }
 
 export function clientConfig(sim: RunningSimulator, extra: Record<string, unknown> = {}) {

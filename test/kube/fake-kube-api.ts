@@ -4,10 +4,10 @@
 // failure paths on demand.
 import http from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { tempDir } from '../helpers/temp-dir.js';
 
 interface Obj {
   metadata: { name: string; resourceVersion?: string; [k: string]: unknown };
@@ -46,7 +46,7 @@ export class FakeKubeApi {
 
   /** A kubeconfig (in a fresh temp dir) whose context `fake` points here. */
   writeKubeconfig(): string {
-    const path = join(mkdtempSync(join(tmpdir(), 'kopsdeck-fake-')), 'config');
+    const path = join(tempDir('kopsdeck-fake-'), 'config');
     writeFileSync(
       path,
       `apiVersion: v1\nkind: Config\ncurrent-context: fake\nclusters:\n- name: fake\n  cluster:\n    server: ${this.url}\ncontexts:\n- name: fake\n  context:\n    cluster: fake\n    user: fake\nusers:\n- name: fake\n  user:\n    token: not-a-secret\n`,

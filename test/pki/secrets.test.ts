@@ -4,12 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileObjectStore } from '../../src/engine/store/file-store.js';
 import { caCertHash, ensureSecrets, issueAdminCredentials, parseBootstrapToken, planSecrets, SECRETS, TOKEN_PATTERN } from '../../src/engine/pki/index.js';
 import { OPENSSL_MISSING, openssl, opensslBytes, opensslStatus } from './openssl.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const NAME = 'pki.example.com';
 const ALL = ['ca', 'front-proxy-ca', 'etcd-ca', 'service-account', 'bootstrap-token'];
@@ -17,7 +17,7 @@ const FILES = ['pki/ca.crt', 'pki/ca.key', 'pki/front-proxy-ca.crt', 'pki/front-
 const YEAR_MS = 365 * 24 * 3600_000;
 
 async function freshSecrets() {
-  const dir = mkdtempSync(join(tmpdir(), 'kopsdeck-pki-'));
+  const dir = tempDir('kopsdeck-pki-');
   const store = new FileObjectStore(dir);
   const before = Date.now();
   const made = await ensureSecrets(store, NAME);
@@ -27,7 +27,7 @@ async function freshSecrets() {
 }
 
 test('the plan lists every secret as missing and writes nothing; ensureSecrets writes them all once, owner-only', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kopsdeck-pki-plan-'));
+  const dir = tempDir('kopsdeck-pki-plan-');
   const empty = new FileObjectStore(dir);
   assert.deepEqual((await planSecrets(empty, NAME)).missing, ALL);
   assert.deepEqual(await empty.list(''), [], 'planning wrote nothing');

@@ -2,13 +2,13 @@
 // temporary file made with O_EXCL under an unguessable name, none left behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../src/engine/fs/atomic-write.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 test('replaces the content whole, 0600, and leaves no temporary file', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kopsdeck-atomic-'));
+  const dir = tempDir('kopsdeck-atomic-');
   const path = join(dir, 'kubeconfig');
   writeFileSync(path, 'old\n', { mode: 0o644 });
   writeFileAtomic(path, 'new\n');
@@ -18,7 +18,7 @@ test('replaces the content whole, 0600, and leaves no temporary file', () => {
 });
 
 test('a write that cannot finish leaves the old content and no temporary file', { skip: process.getuid?.() === 0 ? 'root writes into a read-only directory anyway' : false }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kopsdeck-atomic-'));
+  const dir = tempDir('kopsdeck-atomic-');
   const path = join(dir, 'config');
   writeFileSync(path, 'old\n');
   chmodSync(dir, 0o500);

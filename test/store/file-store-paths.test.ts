@@ -5,14 +5,14 @@
 // once instead of hanging.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileObjectStore, SymlinkInStoreError } from '../../src/engine/store/file-store.js';
 import { cliHarness } from '../helpers/cli-harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 function outsideDirectory(): string {
-  const outside = mkdtempSync(join(tmpdir(), 'kopsdeck-outside-'));
+  const outside = tempDir('kopsdeck-outside-');
   writeFileSync(join(outside, 'config'), 'precious: true\n');
   mkdirSync(join(outside, 'instancegroup'));
   writeFileSync(join(outside, 'instancegroup', 'nodes'), 'precious: true\n');
@@ -33,7 +33,7 @@ test('delete cluster of a symlinked cluster directory is refused, exit 1, and no
 });
 
 test('get, put, delete and list refuse a key whose path crosses a link; a linked file is not read', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'kopsdeck-store-'));
+  const root = tempDir('kopsdeck-store-');
   const outside = outsideDirectory();
   const store = new FileObjectStore(root);
   symlinkSync(outside, join(root, 'linked.example.com'));
@@ -49,7 +49,7 @@ test('get, put, delete and list refuse a key whose path crosses a link; a linked
   assert.equal(readFileSync(join(outside, 'config'), 'utf8'), 'precious: true\n');
   assert.equal(readFileSync(join(outside, 'instancegroup', 'nodes'), 'utf8'), 'precious: true\n');
   // A store whose root is itself a link is the user's choice, and works.
-  const viaLink = join(tmpdir(), `kopsdeck-root-link-${process.pid}`);
+  const viaLink = join(tempDir('kopsdeck-root-link-'), 'store');
   symlinkSync(root, viaLink);
   await new FileObjectStore(viaLink).put('ok.example.com/config', 'fine\n');
   assert.equal(readFileSync(join(root, 'ok.example.com', 'config'), 'utf8'), 'fine\n');

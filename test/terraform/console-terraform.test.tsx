@@ -52,7 +52,8 @@ test('t on the review writes the cluster as Terraform, after a question, and cre
   app.press('t');
   await app.waitFor('Write demo.example.com as Terraform?');
   app.press('y');
-  const left = await app.waitFor(`Terraform for demo.example.com written to ${out} (`, 30_000);
+  // Named from the working folder, so that the flash line shows it whole.
+  const left = await app.waitFor('Terraform for demo.example.com written to out/terraform (', 30_000);
   assert.doesNotMatch(left, /Review: demo\.example\.com/, 'the wizard is left');
 
   const files = new Map<string, string>([['kubernetes.tf', readFileSync(join(out, 'kubernetes.tf'), 'utf8')]]);

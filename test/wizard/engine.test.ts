@@ -3,8 +3,7 @@
 // real CLI (--dry-run -o yaml) prints exactly the wizard's spec.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   WIZARD_STEPS,
@@ -25,6 +24,7 @@ import { serialiseClusterFile } from '../../src/engine/spec/parse.js';
 import { checkClusterSpec } from '../../src/engine/spec/check-cluster-spec.js';
 import { defaultKubernetesVersion } from '../../src/engine/spec/kubernetes-version.js';
 import { cliHarness } from '../helpers/cli-harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d'];
 const noZones: WizardEnvironment = { defaultRegion: 'us-east-1', takenNames: [], hostedZones: [] };
@@ -40,7 +40,7 @@ const step = (id: string) => WIZARD_STEPS.find((s) => s.id === id)!;
 const ctxOf = (env: WizardEnvironment) => ({ env, zones: ZONES });
 
 function keyDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kopsdeck-keys-'));
+  const dir = tempDir('kopsdeck-keys-');
   writeFileSync(join(dir, 'id_ed25519.pub'), 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBbXkz8T7kopsdecktestkey user@host\n');
   writeFileSync(join(dir, 'id_ed25519'), '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n');
   return dir;

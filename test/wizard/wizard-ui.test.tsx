@@ -4,8 +4,7 @@
 // nothing created (state store and simulator unchanged).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateHostedZoneCommand } from '@aws-sdk/client-route-53';
 import { cleanup } from 'ink-testing-library';
@@ -15,6 +14,7 @@ import { keys, renderApp, seedCluster } from '../console/helpers.js';
 import { SIZE, folded, pressEnterAndSettle, renderWizard } from './harness.js';
 import { startBench, type Bench } from '../helpers/sim-console.js';
 import { simAdminFetch } from '../../src/sim/admin-client.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 let bench: Bench;
 const ctrlU = '\x15';
@@ -94,7 +94,7 @@ test('defaults accepted at every step lead to a review of the spec, the plan and
 });
 
 test('a bad value at each step is refused with its reason', async () => {
-  const keyDir = mkdtempSync(join(tmpdir(), 'kopsdeck-wizard-keys-'));
+  const keyDir = tempDir('kopsdeck-wizard-keys-');
   writeFileSync(join(keyDir, 'id_rsa'), '-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n');
   const app = renderWizard(bench);
   await atStep(app, 1, 'Cluster name');

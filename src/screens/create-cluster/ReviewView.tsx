@@ -4,7 +4,7 @@
 // create (the cloud resources, then watch the cluster come up), or write as
 // Terraform (the spec and secrets to the state store, the module to a folder,
 // nothing in the cloud).
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { Box, Text } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
 import { clusterRegion } from '../../engine/cloud/access.js';
@@ -97,8 +97,8 @@ export function ReviewView({ answers, bundle, onBack, onCancel, onQuit, onCreate
   useEffect(() => {
     const done = terraform.result;
     if (terraform.status !== 'done' || !done) return;
-    // One line in the flash: where first, then what it did and did not do.
-    onWritten(`Terraform for ${name} written to ${done.outDir} (${done.resources} resources); the spec and secrets are in ${done.storeUrl}, nothing was created in the cloud.`);
+    // One line in the flash: where first (short enough to be read on the line), then what it did and did not do.
+    onWritten(`Terraform for ${name} written to ${shownDir(done.outDir)} (${done.resources} resources); the spec and secrets are in ${done.storeUrl}, nothing was created in the cloud.`);
   }, [terraform.status, terraform.result, name, onWritten]);
   const writeTerraform = () => {
     if (busy) return;
@@ -173,4 +173,10 @@ export function ReviewView({ answers, bundle, onBack, onCancel, onQuit, onCreate
       <TextView lines={pane === 'spec' ? specLines : planLines} scroll={scroll} height={height} width={body.columns} />
     </Box>
   );
+}
+
+/** A folder as the user would name it: relative to the working folder when it is inside it (out/terraform). */
+function shownDir(dir: string): string {
+  const inside = relative(process.cwd(), dir);
+  return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : dir;
 }
