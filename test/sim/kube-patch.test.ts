@@ -1,7 +1,7 @@
 // The simulated API server's patches, as the real one applies them: JSON
 // Patch (RFC 6902, through fast-json-patch) with deep `test`, no index past
 // the end, no way into Object.prototype, and the target left unchanged;
-// strategic merge adding to a node's taints by key and to finalizers as a set.
+// strategic merge replacing a node's taints (atomic in Kubernetes) and adding to finalizers as a set.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyPatch, PatchError } from '../../src/sim/kube/patch.js';
@@ -32,8 +32,8 @@ test('JSON Patch: nothing reaches Object.prototype, and the target is never chan
   assert.deepEqual(target, doc(), 'the stored object is only replaced by the result, never edited');
 });
 
-test('strategic merge: finalizers are added to as a set, taints merged by key', () => {
+test('strategic merge: finalizers are added to as a set, taints replaced whole (an atomic list)', () => {
   const merged = applyPatch(STRATEGIC, doc(), { metadata: { finalizers: ['b/new', 'a/keep'] }, spec: { taints: [{ key: 'y', effect: 'PreferNoSchedule' }] } });
   assert.deepEqual((merged.metadata as { finalizers: string[] }).finalizers, ['a/keep', 'b/new']);
-  assert.deepEqual((merged.spec as { taints: { key: string }[] }).taints.map((t) => t.key), ['x', 'y']);
+  assert.deepEqual((merged.spec as { taints: { key: string }[] }).taints.map((t) => t.key), ['y']);
 });

@@ -1,5 +1,6 @@
 // The rollout's scheduled-for-update taint against the simulated API: a
-// strategic merge that keeps a node's other taints, idempotent, skipped on a
+// patch of the whole (atomic) list that keeps a node's other taints, even one
+// added meanwhile, idempotent, skipped on a
 // cordoned node; and the simulated scheduler avoiding PreferNoSchedule nodes
 // while another will do, as the real TaintToleration score does.
 import assert from 'node:assert/strict';
@@ -46,6 +47,30 @@ test('the taint is added beside the node\'s own taints, once', async () => {
   );
   assert.equal(await taintScheduledForUpdate(client, controlPlane), false, 'already tainted');
   assert.equal((await taintsOf(controlPlane)).length, 2);
+});
+
+test('a taint someone adds between the read and the patch is kept: the patch is refused (409) and made again', async () => {
+  const node = workers[2];
+  let interfered = false;
+  // The client kopsdeck uses, except that right after its first read of the node another
+  // writer adds a taint of its own (whole list, as any writer must), so kopsdeck's read is stale.
+  const racing = {
+    request: async (method: string, path: string, opts?: unknown) => {
+      const answer = await client.request(method, path, opts as never);
+      if (method === 'GET' && !interfered) {
+        interfered = true;
+        const current = await client.request<KubeNode>('GET', path);
+        const taints = [...(current.spec?.taints ?? []), { key: 'example.com/other-writer', effect: 'NoSchedule' }];
+        await client.request('PATCH', path, { body: { spec: { taints } }, contentType: 'application/strategic-merge-patch+json' });
+      }
+      return answer;
+    },
+  } as unknown as KubeClient;
+  assert.equal(await taintScheduledForUpdate(racing, node), true);
+  assert.ok(interfered);
+  assert.deepEqual((await taintsOf(node)).map((t) => t.key).sort(), ['example.com/other-writer', SCHEDULED_FOR_UPDATE_TAINT]);
+  // The node as it was, for the tests below.
+  await client.request('PATCH', `/api/v1/nodes/${node}`, { body: { spec: { taints: [] } }, contentType: 'application/strategic-merge-patch+json' });
 });
 
 test('a cordoned node and a node that is gone are left alone', async () => {

@@ -41,7 +41,12 @@ export function mergePatch(target: Json, patch: Json): Json {
   return result;
 }
 
-/** Lists merged element by element on these keys (the patchMergeKey of the fields we serve). */
+/**
+ * Lists merged element by element on these keys (the patchMergeKey of the
+ * fields we serve). Not a node's taints nor a pod's tolerations: Kubernetes
+ * declares them atomic (`+listType=atomic`, no patchStrategy), so a patch that
+ * names them replaces the whole list, as a real API server does.
+ */
 const MERGE_KEYS: Record<string, string> = {
   conditions: 'type',
   addresses: 'type',
@@ -52,8 +57,6 @@ const MERGE_KEYS: Record<string, string> = {
   env: 'name',
   ownerReferences: 'uid',
   containerStatuses: 'name',
-  tolerations: '',
-  taints: 'key',
 };
 
 /** Lists of plain values Kubernetes merges as sets (patchStrategy merge, no key): a patch adds to them. */
