@@ -13,6 +13,7 @@ import type { Cluster, InstanceGroup } from '../engine/spec/types.js';
 import { checkCluster, storedContext, type SpecCheck } from '../engine/spec/check-cluster-spec.js';
 import { ConflictError } from '../engine/store/object-store.js';
 import type { Versioned } from '../engine/store/cluster-store.js';
+import { refuseSpecChangeOfKopsCluster } from './kops-spec-guard.js';
 import { CliError, specInvalid } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
 import { requireCluster } from './get-spec.js';
@@ -34,6 +35,7 @@ export async function editCluster(ctx: CommandContext, clusterName: string, sett
   const store = ctx.store();
   const current = await store.getCluster(clusterName);
   if (!current) throw new CliError(`Cluster "${clusterName}" was not found in ${store.url}; list clusters with \`kopsdeck get clusters\`.`);
+  await refuseSpecChangeOfKopsCluster(ctx, current.value, `kops edit cluster ${clusterName}`);
   const groups = (await store.listInstanceGroups(clusterName)).map((g) => g.value);
   // What the store already holds (version, zones) only warns; what the edit sets is checked in full.
   const stored = storedContext(current.value);
@@ -51,6 +53,7 @@ export async function editCluster(ctx: CommandContext, clusterName: string, sett
 export async function editInstanceGroup(ctx: CommandContext, igName: string, clusterName: string | undefined, settings: string[]): Promise<void> {
   const cluster = await requireCluster(ctx, clusterName);
   const name = cluster.metadata.name;
+  await refuseSpecChangeOfKopsCluster(ctx, cluster, `kops edit ig ${igName} --name ${name}`);
   const store = ctx.store();
   const current = await store.getInstanceGroup(name, igName);
   if (!current) throw new CliError(`Instance group "${igName}" was not found in cluster ${name}; list them with \`kopsdeck get ig --name ${name}\`.`);

@@ -9,6 +9,7 @@ import { renderTextTable } from '../engine/output/text-table.js';
 import { kubernetesVersionWarnings } from '../engine/spec/kubernetes-version.js';
 import { checkUpgrade, proposedUpgrade, upgradeCluster, UpgradeRefusedError } from '../engine/rollout/upgrade.js';
 import { ConflictError } from '../engine/store/object-store.js';
+import { refuseSpecChangeOfKopsCluster } from './kops-spec-guard.js';
 import { CliError } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
 
@@ -21,6 +22,7 @@ export async function upgradeClusterCommand(ctx: CommandContext, name: string, f
   const store = ctx.store();
   const found = await store.getCluster(name);
   if (!found) throw new CliError(`Cluster "${name}" was not found in ${store.url}; list clusters with \`kopsdeck get clusters\`.`);
+  await refuseSpecChangeOfKopsCluster(ctx, found.value, `kops upgrade cluster ${name} --yes`);
   const current = found.value.spec.kubernetesVersion;
   const channel = await loadChannel(found.value.spec.channel).catch((error: unknown) => {
     if (error instanceof ChannelError) throw new CliError(`Cannot upgrade ${name}: its ${error.message}.`);

@@ -223,7 +223,7 @@ test('export kubeconfig --admin for a cluster with no CA yet says how to make on
   assert.match(bad.stderr, /--admin must be a lifetime longer than zero/);
 });
 
-test('a kops-made cluster: update, rotate and export --admin refuse and its state store is left as it was', async () => {
+test('a kops-made cluster: update, rotate, export --admin, edit and upgrade refuse and its state store is left as it was', async () => {
   const store = 's3://kops-secrets-store/team';
   const kopsName = 'kopsmade.example.com';
   await seedKopsCluster({ endpoint: sim.url, region: 'us-east-1', credentials: simulatorAccess(sim).awsCredentials!, cluster: kopsName, layout: 'minimal', stateStore: store });
@@ -239,6 +239,16 @@ test('a kops-made cluster: update, rotate and export --admin refuse and its stat
   const exported = await kops(['export', 'kubeconfig', kopsName, '--admin', '--kubeconfig', join(cli.home, 'kube', 'kops')]);
   assert.equal(exported.code, 1);
   assert.match(exported.stderr, /run `kops export kubeconfig kopsmade\.example\.com --admin` instead/);
+  // Its spec is kops' to change: kops applies it on its next update.
+  const edited = await kops(['edit', 'cluster', kopsName, '--set', 'spec.kubernetesVersion=1.36.3']);
+  assert.equal(edited.code, 1, edited.stdout);
+  assert.match(edited.stderr, /was made by kops .*so kopsdeck changes nothing in its spec: run `kops edit cluster kopsmade\.example\.com` instead/);
+  const editedGroup = await kops(['edit', 'ig', 'nodes-us-east-1a', '--name', kopsName, '--set', 'spec.maxSize=9']);
+  assert.equal(editedGroup.code, 1, editedGroup.stdout);
+  assert.match(editedGroup.stderr, /run `kops edit ig nodes-us-east-1a --name kopsmade\.example\.com` instead/);
+  const upgraded = await kops(['upgrade', 'cluster', kopsName, '--kubernetes-version', '1.36.3', '--yes']);
+  assert.equal(upgraded.code, 1, upgraded.stdout);
+  assert.match(upgraded.stderr, /run `kops upgrade cluster kopsmade\.example\.com --yes` instead/);
   const listed = await kops(['get', 'secrets', kopsName]);
   assert.equal(listed.code, 0, listed.stderr);
   assert.match(listed.stdout, /was made by kops, which keeps its secrets in its own layout/);
