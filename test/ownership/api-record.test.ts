@@ -66,3 +66,9 @@ test("once the state store shows kops' own objects, the record is left to kops' 
   assert.equal(await refresher(bundle.cluster)(), undefined);
   assert.deepEqual(await apiRecord(), ['198.51.100.7']);
 });
+
+test('a kops spec kopsdeck could not build itself (a shared VPC) is left alone too, not refused: the rollout goes on', async () => {
+  // The store still holds kops-version.txt (the test above). kops' shared-VPC clusters name their VPC.
+  const sharedVpc: Cluster = { ...bundle.cluster, spec: { ...bundle.cluster.spec, networkID: 'vpc-0a1b2c3d4e5f60718' } };
+  assert.equal(await refresher(sharedVpc)(), undefined);
+});

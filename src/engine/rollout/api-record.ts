@@ -41,13 +41,16 @@ export interface ApiRecordOptions {
 export function apiRecordRefresher(options: ApiRecordOptions): ApiRecordRefresher {
   return async (signal) => {
     const { cluster, instanceGroups } = await options.load();
-    // No DNSName task without DNS, or behind an API load balancer (see reconcile/model.ts).
-    const task = buildClusterTasks(cluster, instanceGroups).find((t): t is Task<DnsNameDesired, never> => t.kind === 'DNSName');
     const zoneName = cluster.spec.dnsZone;
-    if (!task || !zoneName) return undefined;
+    if (!zoneName) return undefined;
     const name = cluster.metadata.name;
+    // Ownership first: a kops spec may hold what kopsdeck cannot build itself
+    // (a shared VPC, a Classic load balancer), and its record is dns-controller's.
     const ownership = await detectOwnership({ clients: options.clients, clusterName: name, store: options.store });
     if (ownership.manager !== 'kopsdeck') return undefined;
+    // No DNSName task without DNS, or behind an API load balancer (see reconcile/model.ts).
+    const task = buildClusterTasks(cluster, instanceGroups).find((t): t is Task<DnsNameDesired, never> => t.kind === 'DNSName');
+    if (!task) return undefined;
     const privateZone = cluster.spec.topology?.dns?.type === 'Private';
     const { clients } = options;
     const zone = await findHostedZone(clients, zoneName, privateZone);
