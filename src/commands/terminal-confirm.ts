@@ -97,7 +97,7 @@ export function describeRequest(request: ConfirmRequest): string {
     `  The drain will evict ${request.evict.length} pods:`,
     ...request.evict.map(
       (pod) =>
-        `    ${pod.namespace}/${pod.name} (${pod.ownerKind} ${pod.ownerName})${pod.pdb ? `  PodDisruptionBudget ${pod.pdb.namespace}/${pod.pdb.name}: ${pod.pdb.disruptionsAllowed} disruptions allowed now` : ''}`,
+        `    ${pod.namespace}/${pod.name} (${pod.ownerKind} ${pod.ownerName})${pod.pdb ? `  PodDisruptionBudget ${pod.pdb.namespace}/${pod.pdb.name}: ${pod.pdb.disruptionsAllowed} ${pod.pdb.disruptionsAllowed === 1 ? 'disruption' : 'disruptions'} allowed now` : ''}`,
     ),
     `  Left alone (DaemonSet and mirror pods): ${request.leftAlone.length}`,
   ];

@@ -47,7 +47,7 @@ test('a is yes to this node and every remaining one, without asking again', asyn
   assert.equal(await h.confirm(request(3)), 'yes');
   assert.match(h.out(), /\[3\/3\] i-3 \(node node-3\)/);
   assert.match(h.out(), /yes to all: draining without asking/);
-  assert.match(h.out(), /demo\/web-1 \(ReplicaSet web-abc\)\s+PodDisruptionBudget demo\/web: 1 disruptions allowed now/);
+  assert.match(h.out(), /demo\/web-1 \(ReplicaSet web-abc\)\s+PodDisruptionBudget demo\/web: 1 disruption allowed now/);
 });
 
 test('closed input (no one to answer) aborts rather than draining', async () => {

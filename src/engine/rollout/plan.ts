@@ -130,7 +130,7 @@ export class RolloutRequestError extends Error {
 function checkRequest(input: PlanInput): string[] {
   const known = new Set([...input.instanceGroups.map((ig) => ig.metadata.name), ...input.cloudGroups.map((g) => g.name)]);
   for (const name of input.onlyGroups ?? []) {
-    if (!known.has(name)) throw new RolloutRequestError(`InstanceGroup "${name}" not found`);
+    if (!known.has(name)) throw new RolloutRequestError(`InstanceGroup "${name}" not found; the cluster's groups are ${[...known].sort().join(', ')}`);
   }
   return (input.onlyRoles ?? []).map((role) => {
     const kind = parseRolloutRole(role);
