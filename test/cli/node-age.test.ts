@@ -31,9 +31,16 @@ async function simNow(): Promise<number> {
   return Date.parse(health.now);
 }
 
-/** The console's AGE cell for a row, at the console session's clock now. */
-function consoleAge(row: NodeRow): string {
-  const age = nodeColumns(session.clock.now()).find((column) => column.key === 'age')!;
+/**
+ * How far a process's reading of the simulator's clock may be off: it is read
+ * once, over HTTP, and the round trip's half (a few ms under load) is
+ * multiplied by the speed. AGE is compared within this much simulated time.
+ */
+const READING_ERROR_MS = 5_000;
+
+/** The console's AGE cell for a row, at the console session's clock now (shifted by `offsetMs`). */
+function consoleAge(row: NodeRow, offsetMs = 0): string {
+  const age = nodeColumns(session.clock.now() + offsetMs).find((column) => column.key === 'age')!;
   return age.value(row);
 }
 
@@ -63,11 +70,11 @@ describe('AGE on the simulator', () => {
     const youngest = Math.max(...rows.map((row) => row.createdAt!));
     await waitFor(async () => (await simNow()) - youngest >= 3 * 60_000, { describe: 'the simulated clock to advance 3 minutes past the youngest node', timeoutMs: 20_000, intervalMs: 100 });
 
-    const simBefore = await simNow();
-    const consoleBefore = new Map(rows.map((row) => [row.name, consoleAge(row)]));
+    const simBefore = (await simNow()) - READING_ERROR_MS;
+    const consoleBefore = new Map(rows.map((row) => [row.name, consoleAge(row, -READING_ERROR_MS)]));
     const table = await fx.cli(['get', 'nodes', fx.name]);
-    const consoleAfter = new Map(rows.map((row) => [row.name, consoleAge(row)]));
-    const simAfter = await simNow();
+    const consoleAfter = new Map(rows.map((row) => [row.name, consoleAge(row, READING_ERROR_MS)]));
+    const simAfter = (await simNow()) + READING_ERROR_MS;
     assert.equal(table.code, 0, table.stderr);
 
     const [header, ...lines] = table.stdout.trimEnd().split('\n');
@@ -79,7 +86,8 @@ describe('AGE on the simulator', () => {
       assert.ok(row, `a node of the JSON listing: ${cells[0]}`);
       const cliAge = cells[cells.length - 2];
       assert.match(cliAge, /^\d+m$/, `${row.name}: created simulated minutes ago, not ${cliAge}`);
-      // The CLI ran between the two readings of the simulator's clock, and told AGE by it...
+      // The CLI ran between the two readings of the simulator's clock (each widened by what a
+      // reading may be off), and told AGE by it...
       assert.ok(seconds(formatAge(row.createdAt, simBefore)) <= seconds(cliAge) && seconds(cliAge) <= seconds(formatAge(row.createdAt, simAfter)), `${row.name}: ${cliAge}`);
       assert.ok(seconds(cliAge) >= 180, `${row.name}: ${cliAge}`);
       // ...and so does the console, before and after it: the same AGE.
