@@ -2,10 +2,9 @@
 // Runs every test/**/*.test.ts(x) file with Node's built-in test runner,
 // TypeScript loaded through tsx. Node 20's --test does not expand globs itself.
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 
 function findTests(dir) {
   const found = [];

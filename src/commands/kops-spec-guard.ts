@@ -4,17 +4,13 @@
 // against kops' own rules, possibly against a kops too old for it. So
 // kopsdeck changes nothing in such a spec and names the kops command instead.
 import type { Cluster } from '../engine/spec/types.js';
-import { detectOwnership } from '../engine/ownership/detect.js';
+import { kopsEvidence } from '../engine/ownership/detect.js';
 import { CliError } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
-import { withAwsClients } from './cluster-connection.js';
 
 /** Throws (exit 1, nothing written) when the cluster was made by kops; `kopsCommand` is what to run instead. */
 export async function refuseSpecChangeOfKopsCluster(ctx: CommandContext, cluster: Cluster, kopsCommand: string): Promise<void> {
-  const name = cluster.metadata.name;
-  const store = ctx.store();
-  const ownership = await withAwsClients(ctx, cluster, (clients) => detectOwnership({ clients, clusterName: name, store: store.objects }));
-  if (ownership.manager !== 'kops') return;
-  const [first] = ownership.evidence;
-  throw new CliError(`Cluster "${name}" was made by kops (${first.phrase}), so kopsdeck changes nothing in its spec: run \`${kopsCommand}\` instead.`);
+  const evidence = await kopsEvidence(await ctx.cloud(), cluster, ctx.store().objects);
+  if (evidence === undefined) return;
+  throw new CliError(`Cluster "${cluster.metadata.name}" was made by kops (${evidence}), so kopsdeck changes nothing in its spec: run \`${kopsCommand}\` instead.`);
 }

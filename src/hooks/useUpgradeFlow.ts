@@ -14,10 +14,7 @@ import { loadChannel } from '../engine/channel/load-channel.js';
 import { recommendedKubernetesVersion } from '../engine/channel/lookups.js';
 import { compareVersions, minorOf } from '../engine/spec/versions.js';
 import { useServices } from './services.js';
-import { detectOwnership } from '../engine/ownership/detect.js';
-import type { CloudAccess } from '../engine/cloud/access.js';
-import type { ClusterStore } from '../engine/store/cluster-store.js';
-import type { Cluster } from '../engine/spec/types.js';
+import { kopsEvidence } from '../engine/ownership/detect.js';
 import { errorMessage } from '../engine/error-message.js';
 
 export interface VersionChoice {
@@ -97,7 +94,7 @@ export function useUpgradeFlow(cluster: string, onApplied: () => void): UpgradeF
     try {
       const found = await store.getCluster(cluster);
       if (!found) throw new Error(`cluster ${cluster} was not found in ${storeUrl}`);
-      const madeByKops = access ? await kopsEvidence(access, found.value, store) : undefined;
+      const madeByKops = access ? await kopsEvidence(access, found.value, store.objects) : undefined;
       if (madeByKops) {
         // kops applies its stored spec on its next update: nothing is written to it from here.
         const message = `Cluster ${cluster} was made by kops (${madeByKops}), so kopsdeck changes nothing in its spec. Run \`kops upgrade cluster ${cluster} --yes\` and \`kops update cluster ${cluster} --yes\`; then R on the cluster rolls its nodes here.`;
@@ -212,15 +209,4 @@ export function useUpgradeFlow(cluster: string, onApplied: () => void): UpgradeF
   }, [load]);
 
   return { stage, choose, writeSpec, apply, back };
-}
-
-/** The first sign that kops made the cluster, as a phrase; undefined when kopsdeck manages it. */
-async function kopsEvidence(access: CloudAccess, cluster: Cluster, store: ClusterStore): Promise<string | undefined> {
-  const clients = awsClientsFor(access, clusterRegion(cluster, access));
-  try {
-    const ownership = await detectOwnership({ clients, clusterName: cluster.metadata.name, store: store.objects });
-    return ownership.manager === 'kops' ? ownership.evidence[0].phrase : undefined;
-  } finally {
-    clients.destroy();
-  }
 }

@@ -1,7 +1,9 @@
 // Gathering the evidence: the state store's kops objects (two reads) and what
 // the cloud holds for the cluster (launch templates, groups, load balancers),
 // reusing whatever the caller has already discovered.
-import type { AwsClients } from '../cloud/aws/clients.js';
+import { awsClientsFor, type AwsClients } from '../cloud/aws/clients.js';
+import { clusterRegion, type CloudAccess } from '../cloud/access.js';
+import type { Cluster } from '../spec/types.js';
 import { findAutoScalingGroups, findLaunchTemplates } from '../cloud/aws/discovery.js';
 import { findLoadBalancers } from '../cloud/aws/discovery-load-balancers.js';
 import type { ObjectStore } from '../store/object-store.js';
@@ -33,4 +35,18 @@ export async function detectOwnership(input: DetectInput): Promise<ClusterOwners
   ]);
   const evidence = [...storeEvidence(clusterName, store), ...cloudEvidence({ clusterName, launchTemplates, autoScalingGroups, loadBalancers })];
   return decideOwnership(clusterName, evidence);
+}
+
+/**
+ * The first sign that kops made the cluster, as a phrase (for a refusal that
+ * says why); undefined when kopsdeck manages it. Clients of its own, released.
+ */
+export async function kopsEvidence(access: CloudAccess, cluster: Cluster, store: ObjectStore): Promise<string | undefined> {
+  const clients = awsClientsFor(access, clusterRegion(cluster, access));
+  try {
+    const ownership = await detectOwnership({ clients, clusterName: cluster.metadata.name, store });
+    return ownership.manager === 'kops' ? ownership.evidence[0].phrase : undefined;
+  } finally {
+    clients.destroy();
+  }
 }
