@@ -29,5 +29,5 @@ test('a truncated or foreign lock is reported as damaged and stale; --break-stal
 test('a truncated journal stops with its name and the way out', async () => {
   const objects = new MemoryObjectStore();
   await objects.put(journalKey(CLUSTER), '{"kind":"RolloutJournal","entries":[{"inst', { ifVersion: null });
-  await assert.rejects(readJournal(objects, CLUSTER), /the rollout journal damaged\.example\.com\/\S+ in the state store is damaged \(not valid JSON\); it only records progress: delete that object and run again/);
+  await assert.rejects(readJournal(objects, CLUSTER), /the rollout journal kopsdeck\/damaged\.example\.com\/rollout\/journal in the state store is damaged \(not valid JSON\); it only records progress: delete that object and run again/);
 });

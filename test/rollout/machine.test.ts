@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import assert from 'node:assert/strict';
 import { startRollout, type RolloutOptions } from '../../src/engine/rollout/run-rollout.js';
-import { readJournal, stepsFor, type JournalDocument } from '../../src/engine/rollout/journal.js';
+import { journalKey, readJournal, stepsFor, type JournalDocument } from '../../src/engine/rollout/journal.js';
 import { lockKey, RolloutLockedError } from '../../src/engine/rollout/lock.js';
 import { initialRolloutView, reduceRollout } from '../../src/engine/rollout/rollout-state.js';
 import type { ConfirmRequest, RolloutEvent } from '../../src/engine/rollout/types.js';
@@ -257,11 +257,11 @@ test('a new request does not strand instances an interrupted one left half-done'
   assert.equal((await first.r.done).status, 'interrupted');
   const drained = [...world.instances.values()].find((i) => i.node.unschedulable)!;
   assert.ok(drained, 'one node is cordoned and drained');
-  const journalBefore = await world.objects.get('fake.example.com/rollout/journal');
+  const journalBefore = await world.objects.get(journalKey(CLUSTER));
   const refused = await run(world, { force: true, instanceGroups: [controlPlane], breakStaleLock: true }).r.done;
   assert.equal(refused.status, 'failed');
   assert.match(refused.reason!, new RegExp(`\\(--instance-group ${nodesGroup} --force\\).*half-done: ${drained.id} \\(${drained.node.name}\\) in ${nodesGroup} after drain.*include ${nodesGroup}`));
-  assert.deepEqual(await world.objects.get('fake.example.com/rollout/journal'), journalBefore, 'the refused run wrote nothing');
+  assert.deepEqual(await world.objects.get(journalKey(CLUSTER)), journalBefore, 'the refused run wrote nothing');
   // A request that covers the group finishes the carried instance from where it stopped.
   const both = await run(world, { force: true, breakStaleLock: true }).r.done;
   assert.equal(both.status, 'finished', both.reason);

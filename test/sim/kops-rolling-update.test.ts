@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import * as as from '@aws-sdk/client-auto-scaling';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateLaunchTemplateVersionCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { awsClientsFor, type AwsClients } from '../../src/engine/cloud/aws/clients.js';
 import { simulatorAccess } from '../../src/startup/cloud-session.js';
 import { startRecordedSimulator, type SimulatorConnection } from '../../src/startup/simulator-connection.js';
@@ -19,6 +20,7 @@ import { seedKopsCluster } from '../../src/sim/seed/seed-kops.js';
 import type { RolloutEvent } from '../../src/engine/rollout/types.js';
 import { cliHarness } from '../helpers/cli-harness.js';
 import { connectKube, until, waitForReadyNodes } from '../helpers/sim-cluster.js';
+import { keysKopsDeleteRefuses } from '../helpers/kops-state-rules.js';
 
 const STORE = 's3://kops-state-store/team';
 const CLUSTER = 'ha.example.com';
@@ -161,4 +163,12 @@ test("--instance-group-roles control-plane (kops' spelling) rolls kops' control-
     assert.notDeepEqual(now, before.get(ig), `${ig} was replaced`);
   }
   for (const [ig, ids] of workers) assert.deepEqual((await membersOf(ig)).map((m) => m.id), ids, `${ig} untouched`);
+});
+
+test("after the rollouts, the cluster's folder in the state store holds only files kops delete cluster knows", async () => {
+  const listed = await clients.s3.send(new ListObjectsV2Command({ Bucket: 'kops-state-store', Prefix: 'team/' }));
+  const keys = (listed.Contents ?? []).map((o) => o.Key!.slice('team/'.length));
+  assert.ok(keys.includes(`${CLUSTER}/config`), `the cluster's folder is listed: ${keys.join(', ')}`);
+  assert.ok(keys.includes(`kopsdeck/${CLUSTER}/rollout/journal`), `the rollouts left their journal beside it: ${keys.join(', ')}`);
+  assert.deepEqual(keysKopsDeleteRefuses(keys, CLUSTER), []);
 });

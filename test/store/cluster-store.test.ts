@@ -101,18 +101,21 @@ test('instance groups: create, conditional update, conflict, delete', async (t) 
   assert.equal((await store.listInstanceGroups(NAME)).length, instanceGroups.length);
 });
 
-test('deleting a cluster removes its config, groups and any other objects under it', async (t) => {
+test("deleting a cluster removes its config, groups, any other objects under it and kopsdeck's own objects about it", async (t) => {
   const { dir, store } = await freshStore(t);
   const { cluster, instanceGroups } = bundle();
   await store.createCluster(cluster, instanceGroups);
   await store.objects.put(`${NAME}/rollout/journal`, '{}');
+  await store.objects.put(`kopsdeck/${NAME}/rollout/journal`, '{}');
   const keep = bundle();
   keep.cluster.metadata.name = 'keep.example.com';
   await store.createCluster(keep.cluster, []);
+  await store.objects.put('kopsdeck/keep.example.com/rollout/journal', '{}');
   await store.deleteCluster(NAME);
   assert.deepEqual(await store.listClusters(), ['keep.example.com']);
   assert.deepEqual(await store.objects.list(`${NAME}/`), []);
-  assert.deepEqual(await readdir(dir), ['keep.example.com']);
+  assert.deepEqual(await store.objects.list('kopsdeck/'), ['kopsdeck/keep.example.com/rollout/journal'], "only the other cluster's journal is left");
+  assert.deepEqual((await readdir(dir)).sort(), ['keep.example.com', 'kopsdeck']);
 });
 
 test('a stored spec that no longer parses is reported with where it lives', async (t) => {

@@ -1,4 +1,5 @@
-// The rollout journal at `<cluster>/rollout/journal` in the state store: every
+// The rollout journal at `kopsdeck/<cluster>/rollout/journal` in the state
+// store (state-keys.ts says why it is not in the cluster's folder): every
 // finished step of every instance, appended with a conditional write, so a new
 // run knows exactly where the last one stopped. A step is recorded once it is
 // done; a step cut short by a crash is not recorded and is run again (every
@@ -6,9 +7,10 @@
 // detach and terminate first check whether the cloud already did them).
 import { ConflictError, type ObjectStore, type ObjectVersion } from '../store/object-store.js';
 import type { LoadBalancerMembership } from './deps.js';
+import { getWithLegacy, journalKey, legacyJournalKey, moveLegacyJournal } from './state-keys.js';
 import type { InstanceStep, JournalMark, RolloutStatus } from './types.js';
 
-export const journalKey = (cluster: string): string => `${cluster}/rollout/journal`;
+export { journalKey };
 
 /** What the deregister step changed for an instance, to undo it if its node is given back (uncordoned). */
 export interface TakenOut extends LoadBalancerMembership {
@@ -187,6 +189,7 @@ export class RolloutJournal {
    * journal is continued.
    */
   static async open(objects: ObjectStore, cluster: string, now: number, runId: string, request?: RolloutRequest): Promise<RolloutJournal> {
+    await moveLegacyJournal(objects, cluster);
     const key = journalKey(cluster);
     const stored = await objects.get(key);
     const previous = stored ? parseJournal(stored.body, key) : null;
@@ -262,9 +265,10 @@ export class RolloutJournal {
   }
 }
 
+/** The journal, read where earlier versions kept it when it has not been moved yet (read-only: watchers never write). */
 export async function readJournal(objects: ObjectStore, cluster: string): Promise<JournalDocument | null> {
-  const stored = await objects.get(journalKey(cluster));
-  return stored ? parseJournal(stored.body, journalKey(cluster)) : null;
+  const found = await getWithLegacy(objects, journalKey(cluster), legacyJournalKey(cluster));
+  return found ? parseJournal(found.stored.body, found.key) : null;
 }
 
 /** A damaged journal stops the run with the way out, not with a JSON parser's message. */

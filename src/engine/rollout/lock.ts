@@ -1,5 +1,5 @@
-// One rollout per cluster at a time: a lock object at `<cluster>/rollout/lock`
-// taken with a create-only write, kept alive by a heartbeat, released at the
+// One rollout per cluster at a time: a lock object at
+// `kopsdeck/<cluster>/rollout/lock` (state-keys.ts) taken with a create-only write, kept alive by a heartbeat, released at the
 // end. A lock whose holder was a process of this process table that no
 // longer exists (killed, crashed) is taken over at once, and the caller is
 // told; "this process table" is process-space.ts's identity, not the host
@@ -11,8 +11,9 @@
 import { hostname, userInfo } from 'node:os';
 import { mayStillRun, processSpaceId } from '../process-space.js';
 import { ConflictError, type ObjectStore, type ObjectVersion } from '../store/object-store.js';
+import { getWithLegacy, legacyLockKey, lockKey } from './state-keys.js';
 
-export const lockKey = (cluster: string): string => `${cluster}/rollout/lock`;
+export { lockKey };
 
 /**
  * The holder a lock names, as a console watching from elsewhere shows it:
@@ -117,6 +118,34 @@ export function holderIsGone(lock: LockBody): boolean {
 }
 
 export async function acquireLock(objects: ObjectStore, cluster: string, options: AcquireOptions): Promise<HeldLock> {
+  const held = await acquireCurrentLock(objects, cluster, options);
+  try {
+    await retireLegacyLock(objects, cluster, options);
+  } catch (error) {
+    await held.release();
+    throw error;
+  }
+  return held;
+}
+
+/**
+ * A lock where an earlier version kept it: a run of that version may still
+ * hold it, so the same rules apply as to a lock in the new place (a live one
+ * refuses, a stale one needs the confirmation). One that nobody holds any
+ * more is deleted, as it would block `kops delete cluster`.
+ */
+async function retireLegacyLock(objects: ObjectStore, cluster: string, options: AcquireOptions): Promise<void> {
+  const existing = await objects.get(legacyLockKey(cluster));
+  if (!existing) return;
+  const held = parseLockBody(existing.body);
+  const gone = holderIsGone(held);
+  const stale = gone || isStale(held, (options.now ?? Date.now)(), options.staleAfterMs);
+  if (!gone && (!stale || !options.breakStaleLock)) throw new RolloutLockedError(cluster, held, stale);
+  await objects.delete(legacyLockKey(cluster), { ifVersion: existing.version });
+  if (gone) options.onTakeOver?.(held, `process ${held.pid} on ${held.host} (${held.holder}) that held it no longer exists`);
+}
+
+async function acquireCurrentLock(objects: ObjectStore, cluster: string, options: AcquireOptions): Promise<HeldLock> {
   const now = options.now ?? Date.now;
   const key = lockKey(cluster);
   const body: LockBody = { holder: options.holder, runId: options.runId, pid: process.pid, host: hostname(), space: processSpaceId(), acquiredAt: now(), heartbeatAt: now() };
@@ -126,7 +155,7 @@ export async function acquireLock(objects: ObjectStore, cluster: string, options
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
     const existing = await objects.get(key);
-    if (!existing) return acquireLock(objects, cluster, options);
+    if (!existing) return acquireCurrentLock(objects, cluster, options);
     const held = parseLockBody(existing.body);
     const gone = holderIsGone(held);
     const stale = gone || isStale(held, now(), options.staleAfterMs);
@@ -160,7 +189,8 @@ export async function acquireLock(objects: ObjectStore, cluster: string, options
   };
 }
 
+/** The lock, or one held by a run of an earlier version where that version kept it. */
 export async function readLock(objects: ObjectStore, cluster: string): Promise<LockBody | null> {
-  const stored = await objects.get(lockKey(cluster));
-  return stored ? parseLockBody(stored.body) : null;
+  const found = await getWithLegacy(objects, lockKey(cluster), legacyLockKey(cluster));
+  return found ? parseLockBody(found.stored.body) : null;
 }

@@ -36,6 +36,13 @@ export class NotFoundError extends Error {
 
 export const clusterConfigKey = (cluster: string): string => `${cluster}/config`;
 export const instanceGroupPrefix = (cluster: string): string => `${cluster}/instancegroup/`;
+/**
+ * What kopsdeck keeps about a cluster beside kops' layout (a rollout's journal
+ * and lock): outside the cluster's folder, which kops' delete refuses to clear
+ * when it holds files kops does not know. `kopsdeck` has no dot, so it is
+ * never a cluster's name.
+ */
+export const kopsdeckStatePrefix = (cluster: string): string => `kopsdeck/${cluster}/`;
 export const instanceGroupKey = (cluster: string, ig: string): string => `${instanceGroupPrefix(cluster)}${ig}`;
 
 export class ClusterStore {
@@ -132,11 +139,11 @@ export class ClusterStore {
     await this.objects.delete(key, ifVersion === undefined ? {} : { ifVersion });
   }
 
-  /** Removes everything under <cluster>/, the config last so a half-done delete still lists the cluster. */
+  /** Removes everything under <cluster>/ and kopsdeck/<cluster>/, the config last so a half-done delete still lists the cluster. */
   async deleteCluster(name: string): Promise<void> {
     checkClusterName(name);
     const config = clusterConfigKey(name);
-    const keys = await this.objects.list(`${name}/`);
+    const keys = [...(await this.objects.list(kopsdeckStatePrefix(name))), ...(await this.objects.list(`${name}/`))];
     for (const key of keys.filter((k) => k !== config)) await this.objects.delete(key);
     await this.objects.delete(config);
   }
