@@ -169,7 +169,11 @@ export function describeEvent(event: RolloutEvent): string | undefined {
     case 'aborting':
       return `Aborting: ${event.reason}`;
     case 'uncordoned':
-      return `    ${event.nodeName}: uncordoned (it was not drained)`;
+      return `    ${event.nodeName}: uncordoned (${event.reason ?? 'it was not drained'})`;
+    case 'left-cordoned':
+      return `    ${event.nodeName}: left cordoned, as it was before the rollout (${event.reason ?? 'it was not drained'})`;
+    case 'cordoned-before':
+      return `    ${event.nodeName} was cordoned already, not by this rollout: it stays cordoned if it is not replaced`;
     case 'finished':
       return event.status === 'finished'
         ? `Rolling update finished in ${formatDuration(event.durationMs)}: ${event.replaced} replaced, ${event.skipped} skipped.`

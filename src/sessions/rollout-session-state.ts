@@ -55,8 +55,17 @@ export function foldRolloutEvent(state: RolloutSessionState, event: RolloutEvent
     case 'uncordoned':
       change.notes = addNote(state.notes, `Uncordoned ${event.nodeName}: ${event.reason ?? 'the rollout stopped before it was drained'}.`);
       break;
+    case 'left-cordoned':
+      change.notes = addNote(state.notes, `Left ${event.nodeName} cordoned, as it was before the rollout: ${event.reason ?? 'it was not drained'}.`);
+      break;
+    case 'cordoned-before':
+      change.notes = addNote(state.notes, `${event.nodeName} was cordoned already, not by this rollout: it stays cordoned if it is not replaced.`);
+      break;
     case 'skip-requested':
-      change.notes = addNote(state.notes, `Skipping ${event.nodeName}: cancelling its drain, then uncordoning it.`);
+      change.notes = addNote(
+        state.notes,
+        `Skipping ${event.nodeName}: cancelling its drain, then ${event.keepsCordon ? 'leaving it cordoned, as it was before the rollout' : 'uncordoning it'}.`,
+      );
       break;
     case 'pause-after-current':
       if (event.scheduled) change.notes = addNote(state.notes, 'The rollout pauses once the instance(s) in progress are replaced and validated.');

@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeNodePods } from '../../src/engine/kube/node-pods.js';
-import { cordon, drain, DrainTimeoutError, uncordon, type DrainProgress } from '../../src/engine/kube/node-ops.js';
+import { cordon, cordonUnlessCordoned, drain, DrainTimeoutError, uncordon, type DrainProgress } from '../../src/engine/kube/node-ops.js';
 import type { KubeNode, KubePod, KubeList } from '../../src/engine/kube/types.js';
 import { startLiveCluster, type LiveCluster } from '../../src/engine/live-model/live-cluster.js';
 import { startSimCluster, until, type SimCluster } from '../helpers/sim-cluster.js';
@@ -46,6 +46,15 @@ test('cordon and uncordon show in the node spec, and in the model', async () => 
   await uncordon(cluster.kube, name);
   node = await cluster.kube.request<KubeNode>('GET', `/api/v1/nodes/${name}`);
   assert.notEqual(node.spec?.unschedulable, true);
+});
+
+test("a rollout's cordon says whether it cordoned the node or found it cordoned already", async () => {
+  const name = workerNames()[0];
+  assert.equal(await cordonUnlessCordoned(cluster.kube, name), true, 'schedulable: cordoned now');
+  assert.equal(await cordonUnlessCordoned(cluster.kube, name), false, 'cordoned already');
+  const node = await cluster.kube.request<KubeNode>('GET', `/api/v1/nodes/${name}`);
+  assert.equal(node.spec?.unschedulable, true);
+  await uncordon(cluster.kube, name);
 });
 
 test('drain evicts workload pods, leaves DaemonSet and mirror pods, reports emptyDir', async () => {

@@ -210,8 +210,11 @@ export class FakeWorld {
         { namespace: 'kube-system', name: `proxy-${node}`, ownerKind: 'DaemonSet', ownerName: 'kube-proxy', ready: true, phase: 'Running', emptyDir: false, disposition: 'skip-daemonset' },
       ],
       cordon: async (node) => {
-        byNode(node)!.node.unschedulable = true;
+        const target = byNode(node)!.node;
+        if (target.unschedulable) return false;
+        target.unschedulable = true;
         this.changed(`cordon ${node}`);
+        return true;
       },
       uncordon: async (node) => {
         byNode(node)!.node.unschedulable = false;

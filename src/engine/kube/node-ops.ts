@@ -19,6 +19,18 @@ export async function setUnschedulable(client: KubeClient, nodeName: string, uns
 }
 
 export const cordon = (client: KubeClient, nodeName: string) => setUnschedulable(client, nodeName, true);
+
+/**
+ * Cordons a node unless it is cordoned already; true when this call cordoned
+ * it. A rollout must give back only the cordons it made: a node someone
+ * cordoned for a reason of their own stays cordoned.
+ */
+export async function cordonUnlessCordoned(client: KubeClient, nodeName: string): Promise<boolean> {
+  const node = await client.request<KubeNode>('GET', `/api/v1/nodes/${encodeURIComponent(nodeName)}`);
+  if (node.spec?.unschedulable === true) return false;
+  await cordon(client, nodeName);
+  return true;
+}
 export const uncordon = (client: KubeClient, nodeName: string) => setUnschedulable(client, nodeName, false);
 
 export interface PodRef {

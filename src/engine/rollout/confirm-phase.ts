@@ -154,7 +154,7 @@ async function skipAfterEarlierRun(ctx: RunContext, m: WaveMember): Promise<void
   const cordoned = m.progress.done.includes('cordon');
   const detached = m.progress.done.includes('detach');
   const note =
-    `skipped when asked again after an earlier run: ${cordoned ? 'uncordoned and ' : ''}not replaced` +
+    `skipped when asked again after an earlier run: ${cordoned ? (m.progress.cordonedBefore ? 'left cordoned (as it was before the rollout) and ' : 'uncordoned and ') : ''}not replaced` +
     (detached ? '; it stays detached from its group (its replacement already runs) until a later rolling update replaces it' : '');
   await ctx.journal.record({ instance: m.id, group: m.group, step: 'skip', at: ctx.deps.clock.now(), node: m.node, note });
   m.progress.skipped = true;

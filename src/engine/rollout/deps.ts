@@ -100,7 +100,12 @@ export interface RolloutKube {
   /** Calls `listener` whenever a node changes (from a watch); absent: waits poll. Returns an unsubscribe function. */
   onNodesChanged?(listener: () => void): () => void;
   describePods(nodeName: string): Promise<NodePodRow[]>;
-  cordon(nodeName: string): Promise<void>;
+  /**
+   * Cordons the node; true when this call cordoned it, false when it was
+   * cordoned already (by someone else, or by a run that crashed before it
+   * journaled its cordon): such a node is never uncordoned by the rollout.
+   */
+  cordon(nodeName: string): Promise<boolean>;
   uncordon(nodeName: string): Promise<void>;
   /** Labels the node node.kubernetes.io/exclude-from-external-load-balancers; true when this added the label. */
   excludeFromLoadBalancers(nodeName: string): Promise<boolean>;

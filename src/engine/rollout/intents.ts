@@ -27,6 +27,8 @@ interface Draining {
   controller: AbortController;
   /** Lets go of the run's signal once the drain has ended. */
   dispose(): void;
+  /** Its node was cordoned before the rollout: a skip leaves it cordoned. */
+  keepsCordon: boolean;
 }
 
 export class Intents {
@@ -133,12 +135,12 @@ export class Intents {
    * A drain starts: it can be skipped until it ends. Its signal fires on the
    * run's signal or on a skip; skipped() says whether the user skipped it.
    */
-  drainStarted(instanceId: string, nodeName: string, runSignal: AbortSignal): { signal: AbortSignal; skipped(): boolean } {
+  drainStarted(instanceId: string, nodeName: string, runSignal: AbortSignal, keepsCordon = false): { signal: AbortSignal; skipped(): boolean } {
     const controller = new AbortController();
     const linked = linkedSignal(runSignal);
     // A skip aborts the drain's own signal (not the run's).
     controller.signal.addEventListener('abort', () => linked.abort(controller.signal.reason), { once: true });
-    this.draining.set(instanceId, { nodeName, controller, dispose: linked.dispose });
+    this.draining.set(instanceId, { nodeName, controller, dispose: linked.dispose, keepsCordon });
     return { signal: linked.signal, skipped: () => controller.signal.aborted && !runSignal.aborted };
   }
 
@@ -154,13 +156,14 @@ export class Intents {
 
   /**
    * Skips an instance whose drain is in progress: the drain is cancelled, the
-   * node uncordoned and the instance left as it is (not replaced). False when
+   * node uncordoned (unless it was cordoned before the rollout) and the
+   * instance left as it is (not replaced). False when
    * it is not draining now.
    */
   skip(instanceId: string): boolean {
     const drain = this.draining.get(instanceId);
     if (!drain || this.abortRequested || drain.controller.signal.aborted) return false;
-    this.emit({ type: 'skip-requested', instanceId, nodeName: drain.nodeName });
+    this.emit({ type: 'skip-requested', instanceId, nodeName: drain.nodeName, ...(drain.keepsCordon ? { keepsCordon: true } : {}) });
     drain.controller.abort(new SkipRequestedError(instanceId));
     return true;
   }

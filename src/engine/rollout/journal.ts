@@ -31,6 +31,10 @@ export interface JournalEntry {
   note?: string;
   /** On a deregister entry. */
   loadBalancers?: TakenOut;
+  /** On a cordon entry: the node was cordoned before the rollout cordoned it, so the rollout never uncordons it. */
+  cordonedBefore?: boolean;
+  /** On an uncordon entry: the node was given back (to its load balancers) but left cordoned, as it was before. */
+  leftCordoned?: boolean;
 }
 
 export interface JournalDocument {
@@ -115,6 +119,8 @@ export interface InstanceProgress {
   skipped: boolean;
   /** What the deregister step changed (known as soon as it acted, journaled with the step). */
   loadBalancers?: TakenOut;
+  /** Its node was cordoned before the rollout's cordon step (not by this rollout): it is never uncordoned. */
+  cordonedBefore?: boolean;
 }
 
 /** Per instance, what the journal says has been done (an uncordon after an abort starts the instance over). */
@@ -133,8 +139,10 @@ export function replayJournal(entries: readonly JournalEntry[]): Map<string, Ins
       p.wave = undefined;
       p.surge = false;
       p.loadBalancers = undefined;
+      p.cordonedBefore = undefined;
     } else {
       if (entry.loadBalancers) p.loadBalancers = entry.loadBalancers;
+      if (entry.step === 'cordon' && entry.cordonedBefore) p.cordonedBefore = true;
       if (entry.step === 'confirm') {
         p.wave = entry.wave;
         p.surge = entry.surge ?? false;

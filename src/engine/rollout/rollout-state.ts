@@ -19,8 +19,10 @@ export interface InstanceView {
   skipped: boolean;
   /** Why it was skipped (at its question, or during its drain). */
   skipReason?: string;
-  /** The user skipped its drain; the drain is being cancelled and the node uncordoned. */
+  /** The user skipped its drain; the drain is being cancelled and the node uncordoned (unless cordonedBefore). */
   skipping?: boolean;
+  /** Its node was cordoned before the rollout (by someone else): the rollout never uncordons it. */
+  cordonedBefore?: boolean;
   evicted: number;
   blocked?: { pods: BlockedPod[]; message: string };
   /** What its deregister step does: draining from these load balancers, in none, or kept in them (and why). */
@@ -167,7 +169,10 @@ function reduceEvent(view: RolloutView, event: RolloutEvent): RolloutView {
       return { ...view, pauseAfterCurrent: event.scheduled };
     case 'aborting':
       return { ...view, status: 'aborting', reason: event.reason };
+    case 'cordoned-before':
+      return withInstance(view, event.instanceId, event.group, event.nodeName, (i) => ({ ...i, cordonedBefore: true }));
     case 'uncordoned':
+    case 'left-cordoned':
       return mapInstance(view, event.instanceId, (i) => ({ ...i, steps: {}, loadBalancers: undefined }));
     case 'finished':
       return { ...view, status: event.status, reason: event.reason, confirm: undefined, waiting: undefined };

@@ -76,7 +76,7 @@ export interface PhaseOptions<T> {
 }
 
 /** What a step's work may hand back: a note for the journal, and data recorded with the step. */
-export type StepOutcome = string | void | { note?: string; record?: Pick<JournalEntry, 'loadBalancers'> };
+export type StepOutcome = string | void | { note?: string; record?: Pick<JournalEntry, 'loadBalancers' | 'cordonedBefore'> };
 
 /**
  * Runs one step for several instances at once and records them in one journal

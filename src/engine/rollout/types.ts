@@ -157,8 +157,13 @@ export type RolloutEventBody =
   | { type: 'confirm'; request: ConfirmRequest }
   | { type: 'confirmed'; instanceId: string; answer: ConfirmAnswer }
   | { type: 'skipped'; instanceId: string; group: string; reason: string }
-  /** The user asked to skip an instance whose drain is in progress: the drain is cancelled, the node uncordoned. */
-  | { type: 'skip-requested'; instanceId: string; nodeName: string }
+  /**
+   * The user asked to skip an instance whose drain is in progress: the drain is cancelled, the node uncordoned
+   * (left cordoned when it was cordoned before the rollout: keepsCordon).
+   */
+  | { type: 'skip-requested'; instanceId: string; nodeName: string; keepsCordon?: boolean }
+  /** Its node was cordoned before the rollout's cordon step, by someone else: the rollout will never uncordon it. */
+  | { type: 'cordoned-before'; instanceId: string; group: string; nodeName: string }
   /**
    * What the deregister step does for a wave's instances: draining from these load balancers (for at most timeoutMs),
    * in none, or kept in them (`reason`, e.g. the only control-plane node, as kops).
@@ -184,6 +189,8 @@ export type RolloutEventBody =
   | { type: 'resumed' }
   | { type: 'aborting'; reason: string }
   | { type: 'uncordoned'; instanceId: string; nodeName: string; reason?: string }
+  /** As `uncordoned` (given back, not replaced), but the node stays cordoned: it was cordoned before the rollout. */
+  | { type: 'left-cordoned'; instanceId: string; nodeName: string; reason?: string }
   | { type: 'finished'; status: RolloutResult['status']; reason?: string; durationMs: number; replaced: number; skipped: number };
 
 /** An event as a run sends it to listeners: with the rollout clock's ms when it happened, so folding it needs no clock. */

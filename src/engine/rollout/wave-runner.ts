@@ -11,10 +11,10 @@
 // of the rest.
 import { DrainTimeoutError } from '../kube/node-ops.js';
 import { linkedSignal } from '../abort/linked-signal.js';
-import { deregisterPhase, giveBackToLoadBalancers, LoadBalancerStepError } from './load-balancer-step.js';
+import { deregisterPhase, LoadBalancerStepError } from './load-balancer-step.js';
 import { confirmAll } from './confirm-phase.js';
 import { etcdQuorumRefusal } from './etcd-quorum.js';
-import { uncordonSkipped } from './give-back.js';
+import { giveBackNode, uncordonSkipped } from './give-back.js';
 import { needs, runBatchedPhase, runPhase, type RunContext, type WaveMember } from './run-context.js';
 import type { RolloutGroupView, RolloutInstance } from './deps.js';
 import type { InstanceStep } from './types.js';
@@ -142,9 +142,15 @@ async function replace(
   const kube = ctx.deps.kube;
   await ctx.intents.gate();
   await refuseToBreakQuorum(ctx, members);
+  // A resumed run says again which nodes it will leave cordoned.
+  for (const m of members) if (m.node && m.progress.cordonedBefore) ctx.emit({ type: 'cordoned-before', instanceId: m.id, group: m.group, nodeName: m.node });
   await runPhase(ctx, members, 'cordon', async (m) => {
     if (!m.node || !kube) return 'no node registered';
-    await kube.cordon(m.node);
+    if (await kube.cordon(m.node)) return;
+    // Cordoned by someone else: whatever happens next, the rollout never uncordons it.
+    m.progress.cordonedBefore = true;
+    ctx.emit({ type: 'cordoned-before', instanceId: m.id, group: m.group, nodeName: m.node });
+    return { note: 'cordoned already, not by this rollout: it stays cordoned if it is not replaced', record: { cordonedBefore: true } };
   });
   // No gate between cordon and drain: a pause must not leave a node cordoned but full.
   await deregisterPhase(ctx, members);
@@ -157,7 +163,7 @@ async function replace(
     async (m) => {
       if (!m.node || !kube) return 'no node registered';
       const node = m.node;
-      const drain = ctx.intents.drainStarted(m.id, node, ctx.signal);
+      const drain = ctx.intents.drainStarted(m.id, node, ctx.signal, m.progress.cordonedBefore === true);
       try {
         const result = await kube.drain(node, {
           timeoutMs: ctx.timings.drainTimeoutMs,
@@ -272,7 +278,7 @@ async function groupStep(
 async function skipDuringDrain(ctx: RunContext, m: WaveMember, node: string): Promise<void> {
   const detached = m.progress.done.includes('detach');
   const reason =
-    'skipped while its drain was held up: uncordoned and not replaced' +
+    `skipped while its drain was held up: ${m.progress.cordonedBefore ? 'left cordoned (as it was before the rollout)' : 'uncordoned'} and not replaced` +
     (detached ? '; it stays detached from its group (its replacement already runs) until a later rolling update replaces it' : '');
   await ctx.journal.record({ instance: m.id, group: m.group, step: 'skip', at: ctx.deps.clock.now(), node, note: reason });
   m.progress.skipped = true;
@@ -292,13 +298,10 @@ async function leaveNodesSafe(ctx: RunContext, members: WaveMember[]): Promise<v
   if (hardStop || !ctx.deps.kube || ctx.intents.cordoned === 'leave-cordoned') return;
   for (const m of members) {
     if (!m.node || !m.progress.done.includes('cordon') || m.progress.done.includes('drain')) continue;
-    await ctx.deps.kube.uncordon(m.node);
-    // Given back: into the load balancers it was taken out of (also when stopped while draining from them).
-    const trouble = await giveBackToLoadBalancers(ctx, m.id, m.node, m.progress.loadBalancers);
-    const note = `uncordoned: not drained when the rollout stopped${trouble ? `; ${trouble}` : ''}`;
-    await ctx.journal.record({ instance: m.id, group: m.group, step: 'uncordon', at: ctx.deps.clock.now(), node: m.node, note });
+    // Given back: uncordoned (unless cordoned before the rollout), and into the load balancers it was taken out of.
+    await giveBackNode(ctx, { instance: m.id, group: m.group, node: m.node, why: 'not drained when the rollout stopped' });
     m.progress.done = [];
     m.progress.loadBalancers = undefined;
-    ctx.emit({ type: 'uncordoned', instanceId: m.id, nodeName: m.node, ...(trouble ? { reason: `not drained when the rollout stopped; ${trouble}` } : {}) });
+    m.progress.cordonedBefore = undefined;
   }
 }

@@ -135,7 +135,7 @@ export function BlockedDrain({ state, rows, folded, now, width }: { state: Rollo
       </Text>
       <Text wrap="truncate-end">
         <Text bold>w</Text> keep waiting · <Text bold color="yellow">s</Text>
-        {` skip ${name(first)}: cancel its drain, uncordon it, leave it unreplaced (pods already evicted stay evicted) · `}
+        {` skip ${name(first)}: cancel its drain, ${first.cordonedBefore ? 'leave it cordoned (as it was before the rollout)' : 'uncordon it'}, leave it unreplaced (pods already evicted stay evicted) · `}
         <Text bold color="red">x</Text> abort…
       </Text>
     </Box>
@@ -164,8 +164,13 @@ export function ValidationLine({ state, width }: { state: RolloutSessionState; w
 
 const STEP_LABELS: Record<string, string> = { 'post-drain': 'wait', confirm: 'confirm' };
 
+function skippedLabel(reason: string): string {
+  if (!/drain/.test(reason)) return 'skipped: not replaced';
+  return /left cordoned/.test(reason) ? 'skipped during its drain: left cordoned as before, not replaced' : 'skipped during its drain: uncordoned, not replaced';
+}
+
 function chipsOf(row: InstanceRow): Chip[] {
-  if (row.status === 'skipped') return [{ label: /drain/.test(row.skipReason ?? '') ? 'skipped during its drain: uncordoned, not replaced' : 'skipped: not replaced', status: 'skipped' }];
+  if (row.status === 'skipped') return [{ label: skippedLabel(row.skipReason ?? ''), status: 'skipped' }];
   return row.steps.map((cell) => ({
     label: STEP_LABELS[cell.step] ?? cell.step,
     status: cell.status,

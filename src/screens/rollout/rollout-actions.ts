@@ -40,7 +40,7 @@ export interface ActionInputs {
   /** Scroll keys of the part that scrolls (plan lines, pods of the question). */
   scroll: KeyAction[];
   /** Drains held up now (lockstep waves can have several): the first one is the one s skips. */
-  blocked: readonly { id: string; nodeName?: string }[];
+  blocked: readonly { id: string; nodeName?: string; cordonedBefore?: boolean }[];
   /** The blocked-drain panel is folded to one line ("keep waiting" was chosen). */
   keepWaiting(): void;
   /** The rehearsal of the plan (h): absent or unavailable, no h key. */
@@ -87,7 +87,7 @@ export function rolloutActions(inputs: ActionInputs): KeyAction[] {
         { key: 'w', label: 'keep waiting', short: 'wait', run: inputs.keepWaiting },
         {
           key: 's',
-          label: `skip ${stuckName} (uncordon, not replaced)`,
+          label: `skip ${stuckName} (${stuck.cordonedBefore ? 'stays cordoned' : 'uncordon'}, not replaced)`,
           short: `skip ${stuckName}`,
           essential: true,
           run: () => {

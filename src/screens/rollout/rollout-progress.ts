@@ -26,8 +26,10 @@ export interface InstanceRow {
   evicted: number;
   blocked?: InstanceView['blocked'];
   loadBalancers?: InstanceView['loadBalancers'];
-  /** Its drain is being skipped (cancelled, then the node uncordoned). */
+  /** Its drain is being skipped (cancelled, then the node uncordoned unless cordonedBefore). */
   skipping?: boolean;
+  /** Its node was cordoned before the rollout: the rollout never uncordons it. */
+  cordonedBefore?: boolean;
   skipReason?: string;
 }
 
@@ -82,7 +84,7 @@ export function instanceRows(state: RolloutSessionState, now: number): InstanceR
     });
     const last = steps[steps.length - 1];
     const status: InstanceRow['status'] = view?.skipped ? 'skipped' : last.status === 'done' ? 'done' : steps.some((s) => s.status !== 'pending') ? 'active' : 'waiting';
-    rows.push({ id, group, kind, nodeName: view?.nodeName ?? nodeName, reason, status, steps, evicted: view?.evicted ?? 0, blocked: view?.blocked, loadBalancers: view?.loadBalancers, skipping: view?.skipping, skipReason: view?.skipReason });
+    rows.push({ id, group, kind, nodeName: view?.nodeName ?? nodeName, reason, status, steps, evicted: view?.evicted ?? 0, blocked: view?.blocked, loadBalancers: view?.loadBalancers, skipping: view?.skipping, cordonedBefore: view?.cordonedBefore, skipReason: view?.skipReason });
   };
   for (const name of plan?.order ?? []) {
     const group = plan!.groups.find((g) => g.name === name);
@@ -277,7 +279,7 @@ export function describeNext(state: RolloutSessionState, rows: readonly Instance
       : 'Nothing runs now. Fix the cause if there is one, then r plans again: a re-run resumes exactly where this one stopped.';
   }
   if (runIsOver(state)) return 'Nothing: the rollout has ended.';
-  if (state.view.status === 'aborting') return 'The rollout stops; a node cordoned but not drained is uncordoned unless you chose to leave it cordoned.';
+  if (state.view.status === 'aborting') return 'The rollout stops; a node it cordoned and did not drain is uncordoned unless you chose to leave it cordoned (a node cordoned before the rollout stays cordoned).';
   const active = rows.filter((r) => r.status === 'active');
   const waiting = rows.find((r) => r.status === 'waiting');
   const parts: string[] = [];
@@ -285,7 +287,7 @@ export function describeNext(state: RolloutSessionState, rows: readonly Instance
   if (current) {
     const rest = current.steps.filter((s) => s.status === 'pending').map((s) => STEP_WORDS[s.step]);
     if (state.view.confirm) parts.push(`on yes: ${rest.join(' → ') || 'replace it'}`);
-    else if (current.skipping) parts.push(`uncordon ${who(current)} and leave it unreplaced (its drain was skipped)`);
+    else if (current.skipping) parts.push(`${current.cordonedBefore ? 'leave' : 'uncordon'} ${who(current)}${current.cordonedBefore ? ' cordoned (as it was before the rollout)' : ''} and leave it unreplaced (its drain was skipped)`);
     else if (rest.length) parts.push(`${rest.join(' → ')}${active.length > 1 ? ` (${active.length} instances in this wave)` : ''}`);
   }
   if (waiting && state.view.pauseAfterCurrent) parts.push(`then PAUSE (as you asked), then ${who(waiting)} once you resume`);
