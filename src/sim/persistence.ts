@@ -1,10 +1,12 @@
 // The world saved as one JSON file in the simulator's directory: written on a
-// debounce after changes and at stop, read back at start. Writes go to a
+// debounce after changes, before the answer to any request that writes (see
+// answerAfterSave), and at stop; read back at start. Writes go to a
 // temporary file first and are renamed, so a crash never leaves half a world.
 // A world file that cannot be read is never silently replaced: it is kept
 // aside under another name and the simulator says so.
 import { readFileSync, renameSync } from 'node:fs';
 import { writeFileAtomic } from '../engine/fs/atomic-write.js';
+import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Persistent } from './contracts.js';
 
@@ -83,6 +85,11 @@ export class WorldPersistence {
     this.lastSaveMs = Date.now() - started;
   }
 
+  /** Saves now if a change is waiting for its debounced save. */
+  flushPending(): void {
+    if (this.timer) this.saveNow();
+  }
+
   cancel(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -100,4 +107,20 @@ function problemOf(text: string): { saved: SavedWorld; reason?: undefined } | { 
   if (!saved || typeof saved !== 'object' || typeof saved.parts !== 'object' || saved.parts === null) return { reason: 'it holds no world' };
   if (saved.version !== FORMAT_VERSION) return { reason: `it is format ${String(saved.version)}, and this simulator reads format ${FORMAT_VERSION}` };
   return { saved: saved as SavedWorld };
+}
+
+/**
+ * Holds a write's answer until the world is saved, as a real cloud answers a
+ * write only once it is durable. Without it, a simulator killed (it may run
+ * inside the console) forgets writes it had confirmed, such as a terminated
+ * instance a rollout journaled: on restart the instance runs again, which
+ * AWS and Kubernetes never do. Node writes the status line through
+ * writeHead (also for a bare end()), so the save comes first.
+ */
+export function answerAfterSave(res: ServerResponse, save: () => void): void {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = ((...args: unknown[]) => {
+    save();
+    return writeHead(...args);
+  }) as ServerResponse['writeHead'];
 }

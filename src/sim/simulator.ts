@@ -20,7 +20,7 @@ import { instanceEnvironment } from './instance-environment.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { failure, sendStatus } from './kube/status.js';
 import { tryDecodeUri } from './uri.js';
-import { WorldPersistence } from './persistence.js';
+import { answerAfterSave, WorldPersistence } from './persistence.js';
 import { takeWorldLock } from './world-lock.js';
 import { bearerOf, isOwnHost, loadOrCreateWorldToken, tokenMatches } from './access-token.js';
 import { createSimRandom } from './random.js';
@@ -106,7 +106,12 @@ async function serveWorld(dir: string, options: SimulatorOptions, releaseLock: (
   if (scaleMode) seedScaleCluster(world, kube, options.nodes!, options.podsPerNode ?? 30);
 
   const token = loadOrCreateWorldToken(dir);
-  const router = new AwsRouter({ world, stats, faults, random, accessToken: token });
+  // A write is answered once the world holding it is saved, as a real cloud answers once it is durable.
+  const durable = !scaleMode;
+  const router = new AwsRouter({ world, stats, faults, random, accessToken: token, beforeWriteAnswer: (res) => durable && answerAfterSave(res, () => persistence.flushPending()) });
+  const saveKubeWrite = (req: IncomingMessage, res: ServerResponse) => {
+    if (durable && req.method !== 'GET' && req.method !== 'HEAD') answerAfterSave(res, () => persistence.saveNow());
+  };
   const kubeconfigPath = join(dir, 'kubeconfig');
   let url = '';
   let port = 0;
@@ -119,7 +124,10 @@ async function serveWorld(dir: string, options: SimulatorOptions, releaseLock: (
     if ((isKube || isAdmin) && !tokenMatches(token, bearerOf(req.headers.authorization))) {
       return refuse(res, 401, 'Unauthorized', "Unauthorized: present the world's token (in the simulator's kubeconfig and endpoint.json) as a bearer token");
     }
-    if (isKube) return dispatchKube(req, res, kube);
+    if (isKube) {
+      saveKubeWrite(req, res);
+      return dispatchKube(req, res, kube);
+    }
     collectBody(req)
       .then((body) => {
         if (path.startsWith('/sim/') || path === '/sim') {
@@ -147,7 +155,10 @@ async function serveWorld(dir: string, options: SimulatorOptions, releaseLock: (
   const apiEndpoint = await startApiEndpoint({
     state: () => world.state,
     environment,
-    handle: (req, res, cluster, path) => dispatchKubeRequest(req, res, kube, cluster, path),
+    handle: (req, res, cluster, path) => {
+      saveKubeWrite(req, res);
+      dispatchKubeRequest(req, res, kube, cluster, path);
+    },
   });
   const refreshKubeconfig = () => writeKubeconfig(kubeconfigPath, url, kube.clusterNames(), token);
   refreshKubeconfig();

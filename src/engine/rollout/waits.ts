@@ -62,7 +62,7 @@ export async function waitForGroupStrength(ctx: RunContext, wait: StrengthWait):
     ctx.emit({ type: 'waiting-for-replacement', group: wait.group, want: group.desiredCapacity, ready, joining: Math.max(0, inCloud.ready + inCloud.joining - ready) });
     if (ready >= group.desiredCapacity) return;
     const remaining = wait.deadline - clock.now();
-    if (remaining <= 0) throw new ValidationTimeoutError(await timeoutReason(ctx, group, ready));
+    if (remaining <= 0) throw new ValidationTimeoutError(await timeoutReason(ctx, group, ready, wait.leaving));
     const labelled = counted ? [...counted.values()].some((n) => n.instanceGroup === wait.group) : false;
     if (watched && labelled) {
       const whole = group;
@@ -147,16 +147,21 @@ export function strength(group: RolloutGroupView, leaving: readonly string[], is
   return { ready, joining: members.length - ready };
 }
 
-async function timeoutReason(ctx: RunContext, group: RolloutGroupView, ready: number): Promise<string> {
+async function timeoutReason(ctx: RunContext, group: RolloutGroupView, ready: number, leaving: readonly string[]): Promise<string> {
   const within = formatLimit(ctx.timings.validationTimeoutMs);
   const fallback = `instance group ${group.name} has ${ready} of ${group.desiredCapacity} instances in service and Ready`;
-  if (!ctx.deps.validate || ctx.cloudOnly) return `cluster did not validate within ${within}: ${fallback}`;
+  // What was seen, when it explains the wait: the group will not launch a replacement for an instance it still counts.
+  const stillThere = group.instances.filter((i) => leaving.includes(i.id) && !i.detached && i.lifecycleState === 'InService').map((i) => i.id);
+  const seen = stillThere.length
+    ? `; ${stillThere.join(', ')}, terminated by this rollout, still ${stillThere.length === 1 ? 'shows' : 'show'} in service in the group, so no replacement was launched (a new run terminates ${stillThere.length === 1 ? 'it' : 'them'} again)`
+    : '';
+  if (!ctx.deps.validate || ctx.cloudOnly) return `cluster did not validate within ${within}: ${fallback}${seen}`;
   try {
     const result = await ctx.deps.validate(ctx.signal);
     const failure = result.failures.find((f) => f.instanceGroup === group.name && f.kind === 'Node') ?? result.failures.find((f) => f.instanceGroup === group.name) ?? result.failures[0];
-    return `cluster did not validate within ${within}: ${failure?.message ?? fallback}`;
+    return `cluster did not validate within ${within}: ${failure?.message ?? fallback}${seen}`;
   } catch {
-    return `cluster did not validate within ${within}: ${fallback}`;
+    return `cluster did not validate within ${within}: ${fallback}${seen}`;
   }
 }
 

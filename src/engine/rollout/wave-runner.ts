@@ -38,6 +38,7 @@ export async function runWave(ctx: RunContext, members: WaveMember[]): Promise<W
   if (confirmed.length === 0) return deferred;
   const snapshot = looked ?? (await look());
   const cloudState: CloudState = new Map(confirmed.map((m) => [m.id, snapshot?.instances.find((i) => i.id === m.id)]));
+  redoLostTerminations(ctx, confirmed, cloudState);
   const group = confirmed[0].group;
   const wait = (leaving: string[], deadline: number): StrengthWait => ({
     group,
@@ -84,6 +85,21 @@ export async function runWave(ctx: RunContext, members: WaveMember[]): Promise<W
   await groupStep(ctx, going, 'validate', () => validateUntilHealthy(ctx, group, deadline, ctx.timings.validateCount));
   for (const m of going) if (!ctx.replaced.includes(m.id)) ctx.replaced.push(m.id);
   return deferred;
+}
+
+/**
+ * The journal says an instance was terminated, yet the group still shows it in
+ * service: the termination never took (a cloud that lost the write). Waiting
+ * for its replacement would wait in vain, since the group launches none while
+ * it counts the old one, so the terminate step is run again, and said.
+ */
+function redoLostTerminations(ctx: RunContext, members: WaveMember[], cloudState: CloudState): void {
+  for (const m of members) {
+    const seen = cloudState.get(m.id);
+    if (!m.progress.done.includes('terminate') || m.progress.done.includes('join') || seen?.lifecycleState !== 'InService' || seen.detached) continue;
+    m.progress.done = m.progress.done.filter((step) => step !== 'terminate');
+    ctx.emit({ type: 'warning', group: m.group, message: `the journal says ${m.id} was terminated, but its group still shows it in service: terminating it again` });
+  }
 }
 
 /** The group as our own actions left it: instances detached or terminated by us as we know them, those leaving left out. */

@@ -23,7 +23,12 @@ export interface AwsRouterDeps {
   random: SimRandom;
   /** The world's access token: the access key id every request must be signed with. */
   accessToken: string;
+  /** Called for every request that may write, before it is answered: makes the write durable first (persistence.ts). */
+  beforeWriteAnswer?: (res: ServerResponse) => void;
 }
+
+/** Reads change nothing: every other action of the simulated services may write. */
+const isRead = (action: string) => /^(Describe|List|Get|Head)/.test(action);
 
 /** What each service answers to a key it does not know, as AWS answers. */
 function unknownKeyError(service: string): AwsError {
@@ -66,6 +71,7 @@ export class AwsRouter {
     try {
       const action = service.action(request);
       this.deps.stats.countAwsCall(service.name, action);
+      if (!isRead(action)) this.deps.beforeWriteAnswer?.(res);
       this.injectFaults(service);
       service.handle(request, action);
     } catch (error) {
