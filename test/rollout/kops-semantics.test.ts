@@ -165,3 +165,28 @@ test('every node of a group about to be replaced is tainted scheduled-for-update
   const tainted = events.find((e) => e.type === 'tainted');
   assert.ok(tainted?.type === 'tainted' && tainted.nodes.length === 2, JSON.stringify(tainted));
 });
+
+test('an auto scaling group no instance group of the spec names is never rolled, as kops skips it', async () => {
+  const world = await new FakeWorld({ controlPlanes: 1, nodes: 1 }).init();
+  world.bumpAll();
+  const deps = world.deps();
+  const real = await deps.cloud.listGroups(CLUSTER);
+  const nodes = real.find((g) => g.role === 'Node')!;
+  // A copy of the worker group under another name, outdated, that the spec does not have.
+  const stray = { ...nodes, name: 'hand-made', groupName: 'hand-made.fake.example.com', instances: nodes.instances.map((i) => ({ ...i, id: 'i-handmade', needsUpdate: true })) };
+  const withStray = async () => [...(await world.deps().cloud.listGroups(CLUSTER)), stray];
+  const plan = buildRolloutPlan({ cluster: world.bundle.cluster, instanceGroups: world.bundle.instanceGroups, cloudGroups: await withStray(), nodes: await deps.kube!.nodesByInstance() });
+  assert.ok(!plan.groups.some((g) => g.name === 'hand-made'), 'not planned');
+  assert.deepEqual(plan.unmatched, ['hand-made.fake.example.com']);
+  assert.equal(describePlan(plan).at(-1), 'Not rolled: auto scaling group hand-made.fake.example.com of this cluster has no instance group in the spec (kops skips them too).');
+  assert.throws(
+    () => buildRolloutPlan({ cluster: world.bundle.cluster, instanceGroups: world.bundle.instanceGroups, cloudGroups: real.concat(stray), nodes: new Map(), onlyGroups: ['hand-made'] }),
+    /InstanceGroup "hand-made" not found; the cluster's groups are /,
+  );
+
+  const terminated: string[] = [];
+  const strayDeps = { ...deps, cloud: { ...deps.cloud, listGroups: withStray, terminate: async (ids: string[], options: { detached: boolean }) => (terminated.push(...ids), deps.cloud.terminate(ids, options)) } };
+  const result = await startRollout(strayDeps, { cluster: CLUSTER }).done;
+  assert.equal(result.status, 'finished', result.reason);
+  assert.ok(!terminated.includes('i-handmade') && terminated.length === 2, terminated.join(','));
+});

@@ -26,6 +26,7 @@ const STORE = 's3://kops-state-store/team';
 const CLUSTER = 'ha.example.com';
 const WORKERS = 'nodes-us-east-1a';
 const WORKER_COUNT = 3;
+const HAND_MADE = `hand-made.${CLUSTER}`;
 const home = mkdtempSync(join(tmpdir(), 'kopsdeck-kops-roll-'));
 let sim: SimulatorConnection;
 let clients: AwsClients;
@@ -61,6 +62,18 @@ before(async () => {
     new elbv2.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancers![0].LoadBalancerArn, Protocol: 'TCP', Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }] }),
   );
   await clients.autoscaling.send(new as.AttachLoadBalancerTargetGroupsCommand({ AutoScalingGroupName: asgName(WORKERS), TargetGroupARNs: [targetGroupArn] }));
+  // A group someone made by hand, tagged with the cluster, that no instance group of the spec names: kops leaves it alone.
+  await clients.autoscaling.send(
+    new as.CreateAutoScalingGroupCommand({
+      AutoScalingGroupName: HAND_MADE,
+      LaunchTemplate: { LaunchTemplateName: asgName(WORKERS), Version: '$Latest' },
+      MinSize: 0,
+      MaxSize: 1,
+      DesiredCapacity: 0,
+      VPCZoneIdentifier: subnets.Subnets![0].SubnetId!,
+      Tags: [{ Key: 'KubernetesCluster', Value: CLUSTER, PropagateAtLaunch: true }],
+    }),
+  );
   await until('the workers healthy in their target group', async () => {
     const states = await targetStates();
     return states.size === WORKER_COUNT && [...states.values()].every((s) => s === 'healthy') ? true : undefined;
@@ -103,6 +116,8 @@ test('after a kops update, the out-of-date workers are replaced, each out of its
   assert.equal(preview.code, 5, `instances need replacing: the preview exits 5 (${preview.stderr})`);
   assert.match(preview.stdout, new RegExp(`^${WORKERS}\\s+NeedsUpdate\\s+${WORKER_COUNT}\\s`, 'm'));
   assert.match(preview.stdout, /^control-plane-us-east-1a\s+Ready\s+0\s/m, "kops' control-plane group is read, and up to date");
+  assert.doesNotMatch(preview.stdout, /^hand-made/m, 'a group with no instance group in the spec is not in the plan');
+  assert.match(preview.stdout, new RegExp(`^Not rolled: auto scaling group ${HAND_MADE.replace(/\./g, '\\.')} of this cluster has no instance group in the spec \\(kops skips them too\\)\\.$`, 'm'));
 
   const rolled = await run(['rolling-update', 'cluster', CLUSTER, '--yes', '-o', 'json']);
   assert.equal(rolled.code, 0, rolled.stderr + rolled.stdout.slice(-2000));

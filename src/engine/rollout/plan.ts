@@ -44,17 +44,18 @@ export function buildRolloutPlan(input: PlanInput): RolloutPlan {
   const estimates = { ...DEFAULT_ESTIMATES, ...input.estimates };
   const specs = new Map(input.instanceGroups.map((ig) => [ig.metadata.name, ig]));
   const onlyKinds = checkRequest(input);
-  const wanted = (cloud: RolloutCloudGroup, spec: InstanceGroup | undefined) => {
+  const wanted = (cloud: RolloutCloudGroup, spec: InstanceGroup) => {
     if (input.onlyGroups?.length && !input.onlyGroups.includes(cloud.name)) return false;
-    const role = spec?.spec.role ?? cloud.role;
-    if (onlyKinds.length && !onlyKinds.includes(kindOfRole(role))) return false;
+    if (onlyKinds.length && !onlyKinds.includes(kindOfRole(spec.spec.role))) return false;
     return true;
   };
   const groups: PlannedGroup[] = [];
+  const unmatched: string[] = [];
   for (const cloud of input.cloudGroups) {
     const spec = specs.get(cloud.name);
-    if (!wanted(cloud, spec)) continue;
-    groups.push(planGroup(input, cloud, spec));
+    // Not kopsdeck's or kops' to roll: a group someone made by hand, or one whose instance group was deleted.
+    if (!spec) unmatched.push(cloud.groupName);
+    else if (wanted(cloud, spec)) groups.push(planGroup(input, cloud, spec));
   }
   const ordered = orderGroups(groups);
   const withWork = ordered.filter((g) => g.instances.length > 0);
@@ -65,17 +66,14 @@ export function buildRolloutPlan(input: PlanInput): RolloutPlan {
     totalInstances: withWork.reduce((sum, g) => sum + g.instances.length, 0),
     estimatedMs: withWork.reduce((sum, g) => sum + estimateGroupMs(g, timings, estimates, input.cloudOnly ?? false), 0),
     force: input.force ?? false,
+    unmatched: unmatched.sort(),
   };
 }
 
-function planGroup(input: PlanInput, cloud: RolloutCloudGroup, spec: InstanceGroup | undefined): PlannedGroup {
-  const kind = kindOfRole(spec?.spec.role ?? cloud.role);
+function planGroup(input: PlanInput, cloud: RolloutCloudGroup, spec: InstanceGroup): PlannedGroup {
+  const kind = kindOfRole(spec.spec.role);
   const members = cloud.instances.filter((i) => !i.detached);
-  const settings = resolveSettings({
-    cluster: input.cluster,
-    group: spec ?? { spec: { role: kind, machineType: '', image: '', minSize: cloud.minSize, maxSize: cloud.maxSize, subnets: [] } },
-    instances: members.length,
-  });
+  const settings = resolveSettings({ cluster: input.cluster, group: spec, instances: members.length });
   const forced = (id: string) => Boolean(input.force) && (!input.forceOnly || input.forceOnly.has(id));
   const outdated = (i: RolloutInstance) => instanceNeedsUpdate(i, input.nodes.get(i.id));
   const replace = cloud.instances.filter((i) => i.detached || outdated(i) || forced(i.id));
@@ -128,7 +126,7 @@ export class RolloutRequestError extends Error {
  * Returns the role filter as group kinds.
  */
 function checkRequest(input: PlanInput): string[] {
-  const known = new Set([...input.instanceGroups.map((ig) => ig.metadata.name), ...input.cloudGroups.map((g) => g.name)]);
+  const known = new Set(input.instanceGroups.map((ig) => ig.metadata.name));
   for (const name of input.onlyGroups ?? []) {
     if (!known.has(name)) throw new RolloutRequestError(`InstanceGroup "${name}" not found; the cluster's groups are ${[...known].sort().join(', ')}`);
   }
@@ -182,14 +180,17 @@ export function renderPlanTable(plan: RolloutPlan, gap = 3): string {
 
 /** The plan in words: order, waves and the estimate, under the table. */
 export function describePlan(plan: RolloutPlan): string[] {
-  if (plan.totalInstances === 0) return ['No rolling-update required.'];
+  const unmatched = plan.unmatched?.length
+    ? [`Not rolled: auto scaling group${plan.unmatched.length === 1 ? '' : 's'} ${plan.unmatched.join(', ')} of this cluster ${plan.unmatched.length === 1 ? 'has' : 'have'} no instance group in the spec (kops skips them too).`]
+    : [];
+  if (plan.totalInstances === 0) return ['No rolling-update required.', ...unmatched];
   const lines = [`Order: ${plan.order.join(' -> ')}`];
   for (const name of plan.order) {
     const g = plan.groups.find((x) => x.name === name)!;
     const canary = g.canary && g.instances.length > 1 ? ', the first alone and validated before the rest (none is up to date yet)' : '';
     lines.push(`  ${g.name} (${g.kind}): ${g.instances.length} instance(s) in ${g.waves.length} wave(s), maxSurge ${g.settings.maxSurge}, maxUnavailable ${g.settings.maxUnavailable}${canary}`);
   }
-  lines.push(`Estimated duration: ${formatDuration(plan.estimatedMs)}`);
+  lines.push(`Estimated duration: ${formatDuration(plan.estimatedMs)}`, ...unmatched);
   return lines;
 }
 

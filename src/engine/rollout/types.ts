@@ -71,6 +71,12 @@ export interface RolloutPlan {
   /** Clock ms the whole rollout should take, from the step estimates. */
   estimatedMs: number;
   force: boolean;
+  /**
+   * Auto scaling groups tagged with the cluster that no instance group of the
+   * spec names: never rolled, as kops skips them ("Found ASG with no
+   * corresponding instance group"). Absent in plans of older versions.
+   */
+  unmatched?: string[];
 }
 
 export interface ConfirmPod {
