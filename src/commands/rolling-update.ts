@@ -5,7 +5,9 @@
 // Exit codes: 0 done (without --yes: nothing to replace), 1 failed, 2 the
 // cluster did not validate, 3 aborted, 5 (without --yes) instances need replacing.
 import { connectRollout } from '../engine/rollout/connect.js';
-import { lockHolderName } from '../engine/rollout/lock.js';
+import { readJournal } from '../engine/rollout/journal.js';
+import { lockHolderName, readLock } from '../engine/rollout/lock.js';
+import { resumeWords, rolloutStanding, standingSentence } from '../engine/rollout/standing.js';
 import { describePlan, formatDuration, renderPlanTable } from '../engine/rollout/plan.js';
 import { planRollout, startRollout } from '../engine/rollout/run-rollout.js';
 import type { ConfirmFn, RolloutEvent, RolloutResult, RolloutTimings } from '../engine/rollout/types.js';
@@ -62,8 +64,11 @@ export async function rollingUpdateCluster(ctx: CommandContext, name: string, fl
     }
     if (!flags.yes) {
       const plan = await planRollout(connected.deps, options);
+      const standing = await readStanding(ctx, name);
       if (json) ctx.print(JSON.stringify({ type: 'plan', plan }));
       else ctx.print([renderPlanTable(plan), '', ...describePlan(plan)].join('\n'));
+      if (standing && json) ctx.warn(standing);
+      else if (standing) ctx.print(`\n${standing}`);
       if (plan.totalInstances === 0) return;
       // With -o json stdout stays one JSON line; the hint goes to stderr.
       if (json) ctx.warn('Must specify --yes to rolling-update.');
@@ -107,6 +112,14 @@ export function resumeCommand(name: string, flags: RollingUpdateFlags): string {
   ];
   for (const [flag, value] of valued) if (value !== undefined && value !== true) words.push(`${flag}=${String(value)}`);
   return words.join(' ');
+}
+
+/** Where the cluster's rolling update stands, in a sentence (undefined: none running or unfinished). */
+async function readStanding(ctx: CommandContext, name: string): Promise<string | undefined> {
+  const objects = ctx.store().objects;
+  const [lock, journal] = await Promise.all([readLock(objects, name), readJournal(objects, name)]);
+  const standing = rolloutStanding(lock, journal, Date.now());
+  return standingSentence(standing, standing.kind === 'unfinished' ? `\`${resumeWords(name, standing.request)}\`` : '');
 }
 
 function reportResult(name: string, result: RolloutResult, command: string): void {

@@ -19,7 +19,9 @@ import { useClusterEvents } from '../hooks/useClusterEvents.js';
 import { useClusterValidation } from '../hooks/useClusterValidation.js';
 import { useScreenActions } from '../hooks/useKeymap.js';
 import { useLiveCluster } from '../hooks/useLiveCluster.js';
+import { useRolloutStanding } from '../hooks/useRolloutStanding.js';
 import { useRouter, type Router } from '../hooks/useRouter.js';
+import { standingSentence } from '../engine/rollout/standing.js';
 import { useTable, type Column } from '../hooks/useTable.js';
 
 const SUMMARY_ROWS = 7;
@@ -49,9 +51,12 @@ export function ClusterOverviewScreen({ cluster }: { cluster: string }) {
   const validation = useClusterValidation(state, snapshot);
   const failures = validation.result?.failures ?? noFailures;
   const events = useClusterEvents(cluster);
+  // An unfinished or running rolling update is said here, not only once R is pressed.
+  const rollout = standingSentence(useRolloutStanding(cluster), 'R');
+  const summaryRows = SUMMARY_ROWS + (rollout ? Math.ceil(rollout.length / Math.max(1, body.columns)) : 0);
   const failureRows = failures.length > 0 ? TABLE_CHROME_ROWS + Math.min(failures.length, MIN_FAILURE_ROWS) : 0;
-  const eventRows = eventListRows(events.rows.length, Math.min(EVENT_ROWS, body.rows - SUMMARY_ROWS - failureRows));
-  const table = useTable({ id: 'failures', rows: failures, columns, rowKey: failureKey, height: body.rows - SUMMARY_ROWS - eventRows - TABLE_CHROME_ROWS, group: 'Failures' });
+  const eventRows = eventListRows(events.rows.length, Math.min(EVENT_ROWS, body.rows - summaryRows - failureRows));
+  const table = useTable({ id: 'failures', rows: failures, columns, rowKey: failureKey, height: body.rows - summaryRows - eventRows - TABLE_CHROME_ROWS, group: 'Failures' });
   const selected = table.selected;
   const actions: KeyAction[] = [
     { key: 'enter', label: 'open', disabled: !selected || selected.kind === 'APIServer', run: () => selected && drillInto(selected, cluster, router) },
@@ -82,6 +87,7 @@ export function ClusterOverviewScreen({ cluster }: { cluster: string }) {
         {() => (
           <Box flexDirection="column">
             <Summary snapshot={snapshot!} />
+            {rollout ? <Text color="yellow">{rollout}</Text> : null}
             <Verdict cluster={cluster} result={validation.result} readyz={validation.readyz} />
             {failures.length > 0 ? <Table table={table} width={body.columns} /> : null}
             <LiveEventList events={events} order={byRelevance} title="Events: recent warnings first, then the newest" width={body.columns} rows={eventRows} none="No Events: the API server keeps them an hour after their last occurrence." />

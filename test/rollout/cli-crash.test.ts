@@ -6,7 +6,8 @@
 // keeps running while the child is dead.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createInterface } from 'node:readline';
 import { readJournal, stepsFor, type JournalEntry } from '../../src/engine/rollout/journal.js';
 import type { RolloutEvent } from '../../src/engine/rollout/types.js';
@@ -14,6 +15,7 @@ import { openStateStore } from '../../src/engine/store/open-store.js';
 import { startLiveFixture, type LiveFixture } from '../screens/live-fixture.js';
 import { builtCli } from '../helpers/built-cli.js';
 
+const runFile = promisify(execFile);
 let fx: LiveFixture;
 before(async () => {
   fx = await startLiveFixture({ name: 'crash.k8s.local', workers: 2, speed: 100 });
@@ -80,6 +82,18 @@ test('rolling-update killed with SIGKILL after a random step, run again: it take
 
   const half = (await readJournal(store.objects, fx.name))!;
   assert.equal(half.status, 'running', why);
+  // The preview (no --yes) says the last run did not finish, and the command that resumes it.
+  // Asynchronous: the simulator runs in this process and must answer meanwhile.
+  const preview = await runFile(process.execPath, [builtCli(), '--state', fx.stateUrl, 'rolling-update', 'cluster', fx.name, '--force'], {
+    env: { ...process.env, KOPSDECK_HOME: fx.home, KOPSDECK_CLOUD: 'sim', KOPS_STATE_STORE: '' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  }).catch((error: { stdout: string; stderr: string }) => error);
+  assert.match(
+    preview.stdout,
+    new RegExp(`^The last rolling update did not finish \\(stopped without ending \\(its process is gone\\)\\)\\.( \\d instances? (is|are) half replaced\\.)? \`kopsdeck rolling-update cluster ${fx.name.replace(/\./g, '\\.')} --yes --force\` resumes it\\.$`, 'm'),
+    `${why}: ${preview.stdout} ${preview.stderr}`,
+  );
   assert.ok(half.entries.length >= killAfter, `${why}: the journal has every step the run reported (${half.entries.length})`);
 
   const second = rollingUpdate();

@@ -13,6 +13,8 @@ import type { KubeNode } from '../../src/engine/kube/types.js';
 import type { Route } from '../../src/navigation/routes.js';
 import type { Services } from '../../src/hooks/services.js';
 import { liveSessionsFor } from '../../src/sessions/live-sessions.js';
+import { journalKey, type JournalDocument } from '../../src/engine/rollout/journal.js';
+import { openStateStore } from '../../src/engine/store/open-store.js';
 import { keys, renderApp } from '../console/helpers.js';
 import { startLiveFixture, type LiveFixture } from './live-fixture.js';
 
@@ -55,7 +57,34 @@ describe('live views on the simulator', () => {
     assert.match(frame, /Out of date: none/);
     assert.match(frame, /API server ready/);
     assert.match(frame, /your cluster live\.k8s\.local is ready/);
+    assert.doesNotMatch(frame, /did not finish|rolling update is running/, 'no rolling update to speak of');
     await app.close();
+  });
+
+  test('overview: a rolling update that did not finish is said, with the key that resumes it', async () => {
+    const objects = openStateStore(fx.stateUrl).objects;
+    const journal: JournalDocument = {
+      kind: 'RolloutJournal',
+      cluster: fx.name,
+      runId: 'earlier',
+      status: 'failed',
+      reason: 'drain of node ip-10-0-0-1 did not finish within 15m',
+      startedAt: 1,
+      updatedAt: 2,
+      entries: [
+        { instance: 'i-0abc', group: 'nodes-us-east-1a', step: 'confirm', at: 1 },
+        { instance: 'i-0abc', group: 'nodes-us-east-1a', step: 'cordon', at: 2 },
+      ],
+    };
+    await objects.put(journalKey(fx.name), JSON.stringify(journal));
+    try {
+      const app = await open({ name: 'cluster', cluster: fx.name });
+      const frame = await app.waitFor('did not finish');
+      assert.match(frame.replace(/\s+/g, ' '), /The last rolling update did not finish \(failed: drain of node ip-10-0-0-1 did not finish within 15m\)\. 1 instance is half replaced\. R resumes it\./);
+      await app.close();
+    } finally {
+      await objects.delete(journalKey(fx.name));
+    }
   });
 
   test('instance groups: one row per group with sizes and readiness, and :nodes from there', async () => {
