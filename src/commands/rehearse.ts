@@ -26,7 +26,9 @@ export async function rehearseFromCommand(ctx: CommandContext, r: RehearseReques
   if (r.options.cloudOnly) throw new CliError('--rehearse needs the Kubernetes API (pods, budgets, drains); it cannot be combined with --cloudonly.');
   const plan = await planRollout(r.connected.deps, r.options);
   if (plan.totalInstances === 0) {
+    const warm = plan.groups.reduce((sum, g) => sum + g.warm.length, 0);
     if (r.json) ctx.print(JSON.stringify({ type: 'rehearsal', plan, report: null }));
+    else if (warm > 0) ctx.print(`Nothing to rehearse: no node of ${r.name} needs replacing; ${warm} out-of-date warm pool instance(s) would be terminated, with no drain.`);
     else ctx.print(`Nothing to rehearse: no instance of ${r.name} needs replacing.`);
     return;
   }

@@ -8,7 +8,7 @@ import { connectRollout } from '../engine/rollout/connect.js';
 import { readJournal } from '../engine/rollout/journal.js';
 import { lockHolderName, readLock } from '../engine/rollout/lock.js';
 import { resumeWords, rolloutStanding, standingSentence } from '../engine/rollout/standing.js';
-import { describePlan, formatDuration, renderPlanTable } from '../engine/rollout/plan.js';
+import { describePlan, formatDuration, planHasWork, renderPlanTable } from '../engine/rollout/plan.js';
 import { planRollout, startRollout } from '../engine/rollout/run-rollout.js';
 import type { ConfirmFn, RolloutEvent, RolloutResult, RolloutTimings } from '../engine/rollout/types.js';
 import { CliError, EXIT_ABORTED, EXIT_ERROR, EXIT_ROLLOUT_PENDING, EXIT_VALIDATION_FAILED, exitSilently } from './cli-error.js';
@@ -69,7 +69,7 @@ export async function rollingUpdateCluster(ctx: CommandContext, name: string, fl
       else ctx.print([renderPlanTable(plan), '', ...describePlan(plan)].join('\n'));
       if (standing && json) ctx.warn(standing);
       else if (standing) ctx.print(`\n${standing}`);
-      if (plan.totalInstances === 0) return;
+      if (!planHasWork(plan)) return;
       // With -o json stdout stays one JSON line; the hint goes to stderr.
       if (json) ctx.warn('Must specify --yes to rolling-update.');
       else ctx.print('\nMust specify --yes to rolling-update.');
@@ -169,6 +169,8 @@ export function describeEvent(event: RolloutEvent): string | undefined {
         : `    validation failed: ${event.failures[0]?.message ?? 'unknown'}${event.failures.length > 1 ? ` (+${event.failures.length - 1} more)` : ''}`;
     case 'warning':
       return `  Warning (${event.group}): ${event.message}`;
+    case 'warm-pool-terminated':
+      return `  Terminated ${event.instanceIds.length} out-of-date warm pool instance(s) of ${event.group} (not nodes: no drain; the pool refills from the current template): ${event.instanceIds.join(', ')}`;
     case 'tainted':
       return `  Tainted ${event.nodes.length} node(s) of ${event.group} kops.k8s.io/scheduled-for-update:PreferNoSchedule, so pods drained from one avoid the next: ${event.nodes.join(', ')}`;
     case 'api-record':

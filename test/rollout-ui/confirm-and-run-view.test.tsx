@@ -116,6 +116,7 @@ const plan: RolloutPlan = {
       settings: { maxSurge: 2, maxUnavailable: 0, drainAndTerminate: true },
       instances: ['i-a', 'i-b', 'i-c'].map((id) => ({ id, group: 'nodes', nodeName: `node-${id.slice(2)}`, reason: 'r', detached: false, ready: true })),
       waves: [['i-a', 'i-b'], ['i-c']],
+      warm: [],
       canary: false,
     },
   ],

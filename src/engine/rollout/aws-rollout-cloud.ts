@@ -20,8 +20,8 @@ export { TAG_DETACHED };
 
 /** Most ids one CreateTags or TerminateInstances call accepts. */
 const EC2_BATCH = 1000;
-/** Terminating members are on their way out already: nothing for the rollout to do (kops skips them too). */
-const gone = (lifecycleState: string) => /^Terminat/.test(lifecycleState);
+/** Terminating members (Warmed:Terminating in a warm pool) are on their way out already: nothing for the rollout to do (kops skips them too). */
+const gone = (lifecycleState: string) => /^(Warmed:)?Terminat/.test(lifecycleState);
 
 /**
  * The rollout's part of the one CloudInstance. Detached means leaving or gone
@@ -47,6 +47,7 @@ export function awsRolloutCloud(clients: AwsClients, provider: CloudProvider = n
         desiredCapacity: g.desiredCapacity,
         currentVersion: g.launchTemplate?.version ?? null,
         instances: g.instances.filter((i) => !gone(i.lifecycleState)).map(toRolloutInstance),
+        warmInstances: g.warmInstances.filter((i) => !gone(i.lifecycleState)).map(toRolloutInstance),
       }));
     },
     async lookAtGroup(cluster, group) {

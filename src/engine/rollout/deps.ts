@@ -29,6 +29,8 @@ export interface RolloutCloudGroup {
   currentVersion: string | null;
   /** Members and, after them, instances detached from this group by a surge. */
   instances: RolloutInstance[];
+  /** Its warm pool's instances (not nodes); absent: no warm pool. */
+  warmInstances?: RolloutInstance[];
 }
 
 /** One group as a wave needs it: who is in it (and detached from it), and how many it should have. */

@@ -1,5 +1,7 @@
-// One instance group: the instances an earlier run left half-done go first,
-// in the waves they were in; then the rest, cut into new waves. The cluster
+// One instance group: its out-of-date warm pool instances are terminated
+// first (not nodes: nothing to drain), as kops does; then the instances an
+// earlier run left half-done, in the waves they were in; then the rest, cut
+// into new waves. The cluster
 // must validate before a group starts (unless it is resuming one), and the
 // group's interval is slept between waves.
 import type { InstanceProgress } from './journal.js';
@@ -70,7 +72,7 @@ export interface FinishedWave {
 
 export async function runGroup(ctx: RunContext, work: GroupWork, onWaveFinished: (wave: FinishedWave) => void): Promise<void> {
   const { group, waves } = work;
-  if (waves.length === 0) return;
+  if (waves.length === 0 && group.warm.length === 0) return;
   const { clock } = ctx.deps;
   const started = clock.now();
   ctx.emit({ type: 'group-started', group: group.name, kind: group.kind, settings: group.settings, instances: waves.flat().length });
@@ -88,6 +90,7 @@ export async function runGroup(ctx: RunContext, work: GroupWork, onWaveFinished:
     }
   }
   await taintGroup(ctx, group.name, waves.flat());
+  await terminateWarmPool(ctx, group);
   for (const [index, members] of waves.entries()) {
     const waveStarted = clock.now();
     const waitedBefore = ctx.intents.waitedForPersonMs;
@@ -111,6 +114,18 @@ export async function runGroup(ctx: RunContext, work: GroupWork, onWaveFinished:
     onWaveFinished({ workMs: clock.now() - waveStarted - (ctx.intents.waitedForPersonMs - waitedBefore), replaced: ctx.replaced.length - replacedBefore });
   }
   ctx.emit({ type: 'group-finished', group: group.name, durationMs: clock.now() - started });
+}
+
+/**
+ * The group's out-of-date warm pool instances, terminated through EC2 in one
+ * call (the group refills its pool from its current template). Safe to repeat:
+ * a resumed run plans afresh, and instances already terminating are not planned.
+ */
+async function terminateWarmPool(ctx: RunContext, group: PlannedGroup): Promise<void> {
+  if (group.warm.length === 0) return;
+  await ctx.intents.gate({ beforeInstance: true });
+  await ctx.deps.cloud.terminate(group.warm, { detached: true });
+  ctx.emit({ type: 'warm-pool-terminated', group: group.name, instanceIds: group.warm });
 }
 
 /**

@@ -1,6 +1,6 @@
 // The rollout engine's public surface.
 export { startRollout, planRollout, type RolloutOptions, type RolloutRun } from './run-rollout.js';
-export { buildRolloutPlan, renderPlanTable, describePlan, formatDuration, updateReason, type PlanInput } from './plan.js';
+export { buildRolloutPlan, renderPlanTable, describePlan, formatDuration, planHasWork, updateReason, type PlanInput } from './plan.js';
 export { resolveSettings, parseIntOrPercent, settingsProblem } from './settings.js';
 export { makeWaves, orderGroups, prioritizeInstances, kindOfRole, type Wave } from './ordering.js';
 export { RolloutJournal, readJournal, replayJournal, stepsFor, nextStep, journalKey, type JournalEntry, type JournalDocument, type InstanceProgress, type RolloutRequest } from './journal.js';

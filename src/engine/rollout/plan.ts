@@ -58,7 +58,7 @@ export function buildRolloutPlan(input: PlanInput): RolloutPlan {
     else if (wanted(cloud, spec)) groups.push(planGroup(input, cloud, spec));
   }
   const ordered = orderGroups(groups);
-  const withWork = ordered.filter((g) => g.instances.length > 0);
+  const withWork = ordered.filter((g) => g.instances.length > 0 || g.warm.length > 0);
   return {
     cluster: input.cluster.metadata.name,
     groups: ordered,
@@ -93,7 +93,8 @@ function planGroup(input: PlanInput, cloud: RolloutCloudGroup, spec: InstanceGro
   // kops' noneReady: no member runs the current spec (forcing does not count: those run it already).
   const canary = members.length > 0 && members.every(outdated);
   const waves = makeWaves(instances, settings, { canSurge, canary }).map((w) => w.instances);
-  const needUpdate = instances.length;
+  const warm = (cloud.warmInstances ?? []).filter((i) => i.needsUpdate || forced(i.id)).map((i) => i.id);
+  const needUpdate = instances.length + warm.length;
   return {
     name: cloud.name,
     groupName: cloud.groupName,
@@ -108,9 +109,13 @@ function planGroup(input: PlanInput, cloud: RolloutCloudGroup, spec: InstanceGro
     settings,
     instances,
     waves,
+    warm,
     canary,
   };
 }
+
+/** The plan replaces or terminates something. */
+export const planHasWork = (plan: Pick<RolloutPlan, 'order'>): boolean => plan.order.length > 0;
 
 /** A rollout request that names a group or role that does not exist. */
 export class RolloutRequestError extends Error {
@@ -183,12 +188,14 @@ export function describePlan(plan: RolloutPlan): string[] {
   const unmatched = plan.unmatched?.length
     ? [`Not rolled: auto scaling group${plan.unmatched.length === 1 ? '' : 's'} ${plan.unmatched.join(', ')} of this cluster ${plan.unmatched.length === 1 ? 'has' : 'have'} no instance group in the spec (kops skips them too).`]
     : [];
-  if (plan.totalInstances === 0) return ['No rolling-update required.', ...unmatched];
+  if (!planHasWork(plan)) return ['No rolling-update required.', ...unmatched];
   const lines = [`Order: ${plan.order.join(' -> ')}`];
   for (const name of plan.order) {
     const g = plan.groups.find((x) => x.name === name)!;
     const canary = g.canary && g.instances.length > 1 ? ', the first alone and validated before the rest (none is up to date yet)' : '';
-    lines.push(`  ${g.name} (${g.kind}): ${g.instances.length} instance(s) in ${g.waves.length} wave(s), maxSurge ${g.settings.maxSurge}, maxUnavailable ${g.settings.maxUnavailable}${canary}`);
+    const warm = g.warm.length ? `${g.warm.length} warm pool instance(s) terminated first (not nodes: no drain; the pool refills from the current template)` : '';
+    if (g.instances.length === 0) lines.push(`  ${g.name} (${g.kind}): ${warm}`);
+    else lines.push(`  ${g.name} (${g.kind}): ${g.instances.length} instance(s) in ${g.waves.length} wave(s), maxSurge ${g.settings.maxSurge}, maxUnavailable ${g.settings.maxUnavailable}${canary}${warm ? `; ${warm}` : ''}`);
   }
   lines.push(`Estimated duration: ${formatDuration(plan.estimatedMs)}`, ...unmatched);
   return lines;

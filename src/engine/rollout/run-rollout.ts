@@ -150,7 +150,7 @@ async function execute(deps: RolloutDeps, options: RolloutOptions, runId: string
     };
     const progress = journal.progress();
     await uncordonLeftSkipped(ctx, progress);
-    const work = plan.groups.map((g) => groupWork(ctx!, g, progress)).filter((w) => w.waves.length > 0);
+    const work = plan.groups.map((g) => groupWork(ctx!, g, progress)).filter((w) => w.waves.length > 0 || w.group.warm.length > 0);
     ctx.counter.total = work.reduce((sum, w) => sum + w.waves.flat().length, 0);
     emit({ type: 'plan', plan, resumed: journal.resumed });
     const eta = etaTracker(ctx, work, plan);

@@ -55,6 +55,12 @@ export interface PlannedGroup {
   /** Instance ids per wave (a wave is replaced together). */
   waves: string[][];
   /**
+   * Warm pool instances to terminate before the waves (out of date, or all
+   * with --force), as kops deletes them: they are not nodes, so nothing is
+   * drained, and the pool refills from the group's current template.
+   */
+  warm: string[];
+  /**
    * No instance of the group runs the current spec yet: one instance goes
    * alone first and the cluster must validate before the rest (kops' noneReady),
    * in case the new spec does not make usable nodes.
@@ -182,6 +188,8 @@ export type RolloutEventBody =
   | { type: 'interval'; group: string; ms: number }
   /** Something the run went on past, as the user asked (--fail-on-validate-error=false, --fail-on-drain-error=false, --validate-count 0). */
   | { type: 'warning'; group: string; message: string }
+  /** Warm pool instances of the group terminated before its waves (out of date; not nodes, so not drained). */
+  | { type: 'warm-pool-terminated'; group: string; instanceIds: string[] }
   /** Nodes of the group tainted kops.k8s.io/scheduled-for-update:PreferNoSchedule before its first wave. */
   | { type: 'tainted'; group: string; nodes: string[] }
   /** After a control-plane replacement is running: api.<cluster> now lists these addresses. */

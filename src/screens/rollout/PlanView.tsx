@@ -3,7 +3,7 @@
 // estimate, then every instance that will be replaced, in order, and why.
 import { Box, Text } from 'ink';
 import { TextView, TEXT_VIEW_CHROME_ROWS } from '../../components/TextView.js';
-import { describePlan, renderPlanTable, type RolloutPlan } from '../../engine/rollout/index.js';
+import { describePlan, planHasWork, renderPlanTable, type RolloutPlan } from '../../engine/rollout/index.js';
 import type { RolloutSessionState } from '../../sessions/rollout-session-state.js';
 import type { Scroll } from '../../hooks/useScroll.js';
 import { displayWidth } from '../../engine/output/display-width.js';
@@ -64,7 +64,7 @@ export interface PlanViewProps {
 }
 
 export function PlanView({ state, plan, lines, scroll, width, height }: PlanViewProps) {
-  const nothing = plan.totalInstances === 0;
+  const nothing = !planHasWork(plan);
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">

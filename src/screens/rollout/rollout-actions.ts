@@ -1,7 +1,7 @@
 // The rolling-update screen's keys, as data: one list per moment (the plan,
 // a drain question, the abort question, the run, the result). The same list
 // drives dispatch, the footer and the `?` help.
-import type { OtherRun } from '../../engine/rollout/index.js';
+import { planHasWork, type OtherRun } from '../../engine/rollout/index.js';
 import type { KeyAction } from '../../input/actions.js';
 import type { RolloutWatch } from '../../sessions/rollout-watch.js';
 import type { RolloutSession } from '../../sessions/rollout-session.js';
@@ -113,7 +113,7 @@ export function rolloutActions(inputs: ActionInputs): KeyAction[] {
         },
       ];
     case 'plan': {
-      const nothing = (state.plan?.totalInstances ?? 0) === 0;
+      const nothing = !state.plan || !planHasWork(state.plan);
       return [
         { key: 'enter', label: 'start (asks before each drain)', short: 'start', essential: true, disabled: nothing, run: () => void session.start() },
         { key: 'f', label: state.force ? 'force: on → off' : 'force: off → on', short: state.force ? 'force off' : 'force on', run: () => session.setForce(!state.force) },

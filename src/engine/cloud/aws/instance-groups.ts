@@ -3,11 +3,13 @@
 // the numbers of the launch templates they name as $Latest / $Default (one
 // DescribeLaunchTemplates for all), and the instances an earlier surge
 // detached (one DescribeInstances on kops' detached tag). Each member gets a
-// needs-update verdict (needs-update.ts), and every instance comes out as the
+// needs-update verdict (needs-update.ts), as do the instances of a group's
+// warm pool (one DescribeWarmPool per group that has one, as kops reads them),
+// and every instance comes out as the
 // one CloudInstance type (cloud/provider.ts) that the console's model and the
 // rollout map from. The number of calls grows with pages, never with instances;
 // a wave's look at one group asks for that group alone, with the same rules.
-import { DescribeAutoScalingGroupsCommand, type AutoScalingGroup, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { DescribeAutoScalingGroupsCommand, DescribeWarmPoolCommand, type AutoScalingGroup, type AutoScalingClient, type Instance as GroupMember } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand, DescribeLaunchTemplatesCommand, type EC2Client, type Filter, type Instance } from '@aws-sdk/client-ec2';
 import { inBatches } from './batches.js';
 import { DETACHED_REASON, groupTemplate, groupTemplateSpec, isLeaving, memberVerdict, type GroupTemplate, type TemplateNumbers } from './needs-update.js';
@@ -31,6 +33,12 @@ export interface AwsInstanceGroup {
   launchTemplate?: GroupTemplate;
   /** Members first, then instances detached from the group. */
   instances: CloudInstance[];
+  /**
+   * Its warm pool's instances (Warmed:Stopped, Warmed:Running...): booted
+   * beside the group, not nodes, taken into service first when it grows.
+   * Empty for a group without a warm pool.
+   */
+  warmInstances: CloudInstance[];
 }
 
 export interface ReadInstanceGroupsOptions {
@@ -65,9 +73,9 @@ export async function readInstanceGroups(clients: InstanceGroupClients, cluster:
     describeInstances(clients.ec2, detachedFilter, signal),
     options.ec2Details ? describeInstances(clients.ec2, [...clusterFilter(cluster), { Name: 'instance-state-name', Values: NOT_TERMINATED }], signal) : [],
   ]);
-  const numbers = await templateNumbers(clients.ec2, groups, signal);
+  const [numbers, warm] = await Promise.all([templateNumbers(clients.ec2, groups, signal), describeWarmPools(clients.autoscaling, groups, signal)]);
   const ec2ById = new Map(details.map((i) => [i.InstanceId!, i]));
-  const result = groups.map((group) => toGroup(group, cluster, numbers, ec2ById)).sort((a, b) => a.name.localeCompare(b.name));
+  const result = groups.map((group) => toGroup(group, cluster, numbers, ec2ById, warm.get(group.AutoScalingGroupName ?? '') ?? [])).sort((a, b) => a.name.localeCompare(b.name));
   addDetached(result, detached);
   return result;
 }
@@ -88,6 +96,24 @@ async function describeClusterGroups(client: AutoScalingClient, cluster: string,
     token = page.NextToken;
   } while (token);
   return found;
+}
+
+/** The warm pool instances of the groups that have a warm pool, by group name: a call (or a page) per such group. */
+async function describeWarmPools(client: AutoScalingClient, groups: AutoScalingGroup[], signal?: AbortSignal): Promise<Map<string, GroupMember[]>> {
+  const withPool = groups.filter((g) => g.WarmPoolConfiguration && g.AutoScalingGroupName);
+  const pools = await Promise.all(
+    withPool.map(async (group) => {
+      const found: GroupMember[] = [];
+      let token: string | undefined;
+      do {
+        const page = await client.send(new DescribeWarmPoolCommand({ AutoScalingGroupName: group.AutoScalingGroupName, NextToken: token }), { abortSignal: signal });
+        found.push(...(page.Instances ?? []));
+        token = page.NextToken;
+      } while (token);
+      return [group.AutoScalingGroupName!, found] as const;
+    }),
+  );
+  return new Map(pools);
 }
 
 async function describeInstances(client: EC2Client, filters: Filter[], signal?: AbortSignal): Promise<Instance[]> {
@@ -131,7 +157,7 @@ async function templateNumbers(client: EC2Client, groups: AutoScalingGroup[], si
   return numbers;
 }
 
-function toGroup(group: AutoScalingGroup, cluster: string, numbers: Map<string, TemplateNumbers>, ec2ById: Map<string, Instance>): AwsInstanceGroup {
+function toGroup(group: AutoScalingGroup, cluster: string, numbers: Map<string, TemplateNumbers>, ec2ById: Map<string, Instance>, warm: GroupMember[]): AwsInstanceGroup {
   const groupName = group.AutoScalingGroupName ?? '';
   const tags = fromTagList(group.Tags);
   const spec = groupTemplateSpec(group)?.spec;
@@ -139,7 +165,7 @@ function toGroup(group: AutoScalingGroup, cluster: string, numbers: Map<string, 
   const known = spec?.LaunchTemplateId ? numbers.get(spec.LaunchTemplateId) : numbers.get(spec?.LaunchTemplateName ?? '');
   const current = groupTemplate(group, known);
   const name = tags[TAG_INSTANCE_GROUP] ?? instanceGroupOfGroupName(cluster, groupName) ?? groupName;
-  const instances = (group.Instances ?? []).map((member): CloudInstance => {
+  const asInstance = (member: GroupMember): CloudInstance => {
     const verdict = memberVerdict(member, current);
     return {
       ...ec2Fields(ec2ById.get(member.InstanceId ?? '')),
@@ -156,7 +182,10 @@ function toGroup(group: AutoScalingGroup, cluster: string, numbers: Map<string, 
       detached: isLeaving(member.LifecycleState),
       member: true,
     };
-  });
+  };
+  const instances = (group.Instances ?? []).map(asInstance);
+  // Not members (the group does not list them) and never detached.
+  const warmInstances = warm.map((member) => ({ ...asInstance(member), member: false }));
   return {
     name,
     groupName,
@@ -168,6 +197,7 @@ function toGroup(group: AutoScalingGroup, cluster: string, numbers: Map<string, 
     tags,
     launchTemplate: current,
     instances,
+    warmInstances,
   };
 }
 

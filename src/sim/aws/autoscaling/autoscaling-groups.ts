@@ -1,5 +1,6 @@
 // Creating, updating and deleting auto scaling groups. The capacity itself is
 // kept by the world's AsgController; these only validate and record intent.
+import { warmMembers } from '../world/warm-pool.js';
 import { AwsError } from '../aws-error.js';
 import type { Params } from '../query-params.js';
 import { ACCOUNT_ID } from '../world/regions.js';
@@ -116,7 +117,8 @@ export function updateGroup(ctx: AsgContext): null {
 export function deleteGroup(ctx: AsgContext): null {
   const { params, world } = ctx;
   const group = groupNamed(ctx, params.required('AutoScalingGroupName'));
-  const members = world.scaling.listedMembers(group);
+  // ForceDelete takes the warm pool's instances too; without it, AWS refuses while either is there.
+  const members = [...world.scaling.listedMembers(group), ...warmMembers(world, group)];
   if (members.length > 0 && !params.bool('ForceDelete')) {
     throw new AwsError('ResourceInUse', 'You cannot delete an AutoScalingGroup while there are instances or pending Spot instance request(s) still in the group.');
   }

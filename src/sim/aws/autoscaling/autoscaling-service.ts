@@ -9,6 +9,7 @@ import { activityXml, groupXml, tagXml } from './autoscaling-xml.js';
 import { groupNamed, type AsgContext } from './autoscaling-context.js';
 import { createGroup, deleteGroup, updateGroup } from './autoscaling-groups.js';
 import * as balancers from './autoscaling-load-balancers.js';
+import { deleteWarmPool, describeWarmPool, putWarmPool } from './autoscaling-warm-pool.js';
 
 type Result = Parameters<typeof sendAwsQuery>[2];
 type Handler = (ctx: AsgContext) => Result;
@@ -175,6 +176,9 @@ const ACTIONS: Record<string, Handler> = {
   AttachLoadBalancers: balancers.attachLoadBalancers,
   DetachLoadBalancers: balancers.detachLoadBalancers,
   DescribeLoadBalancers: balancers.describeLoadBalancers,
+  PutWarmPool: putWarmPool,
+  DescribeWarmPool: describeWarmPool,
+  DeleteWarmPool: deleteWarmPool,
 };
 
 export class AutoScalingService implements AwsService {

@@ -5,10 +5,13 @@ import type { XmlValue } from '../xml.js';
 import type { AwsWorld } from '../world/aws-world.js';
 import type { AutoScalingGroup, Instance, ScalingActivity } from '../world/types.js';
 import { mixedInstancesXml } from './autoscaling-mixed-instances.js';
+import { warmPoolConfigXml } from './autoscaling-warm-pool.js';
+import { warmMembers } from '../world/warm-pool.js';
 
 const LIFECYCLE: Record<Instance['state'], string> = {
   pending: 'Pending',
   running: 'InService',
+  stopped: 'Standby',
   'shutting-down': 'Terminating',
   terminated: 'Terminated',
 };
@@ -51,6 +54,8 @@ export function groupXml(world: AwsWorld, group: AutoScalingGroup): { [key: stri
     NewInstancesProtectedFromScaleIn: false,
     ServiceLinkedRoleARN: 'arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling',
     CapacityRebalance: false,
+    WarmPoolConfiguration: warmPoolConfigXml(group),
+    WarmPoolSize: group.warmPool ? warmMembers(world, group).length : undefined,
   };
 }
 

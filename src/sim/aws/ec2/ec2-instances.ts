@@ -8,7 +8,7 @@ import type { Instance } from '../world/types.js';
 import { INSTANCE_TYPES } from '../world/instance-types.js';
 import { filtersOf, type Ec2Handler } from './ec2-common.js';
 
-const STATE_CODES: Record<Instance['state'], number> = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48 };
+const STATE_CODES: Record<Instance['state'], number> = { pending: 0, running: 16, stopped: 80, 'shutting-down': 32, terminated: 48 };
 
 function stateXml(state: Instance['state']) {
   return { code: STATE_CODES[state], name: state };

@@ -7,6 +7,7 @@
 import { AwsError } from '../aws-error.js';
 import type { AwsWorld } from './aws-world.js';
 import type { AutoScalingGroup, Instance, LaunchTemplate, LaunchTemplateVersion, ScalingActivity, Subnet } from './types.js';
+import { takeFromWarmPool, warmMembers, warmPoolTarget } from './warm-pool.js';
 
 const RECONCILE_DELAY_MS = 1_000;
 const LAUNCH_RETRY_MS = 10_000;
@@ -36,21 +37,21 @@ export class AsgController {
   /** Pending or running members: what counts toward desired capacity. */
   activeMembers(group: AutoScalingGroup): Instance[] {
     return Object.values(this.world.state.instances).filter(
-      (i) => i.asgName === group.name && i.region === group.region && (i.state === 'pending' || i.state === 'running'),
+      (i) => i.asgName === group.name && i.region === group.region && !i.warmPool && (i.state === 'pending' || i.state === 'running'),
     );
   }
 
   /** Members as DescribeAutoScalingGroups lists them (terminating ones included until gone). */
   listedMembers(group: AutoScalingGroup): Instance[] {
     return Object.values(this.world.state.instances).filter(
-      (i) => i.asgName === group.name && i.region === group.region && i.state !== 'terminated',
+      (i) => i.asgName === group.name && i.region === group.region && !i.warmPool && i.state !== 'terminated',
     );
   }
 
   /** A member finished terminating: a deleting group disappears with its last instance. */
   instanceGone(region: string, name: string): void {
     const group = this.world.findAsg(region, name);
-    if (group?.deleting && this.listedMembers(group).length === 0) {
+    if (group?.deleting && this.listedMembers(group).length === 0 && warmMembers(this.world, group, true).length === 0) {
       delete this.world.state.autoScalingGroups[this.world.asgKey(region, name)];
     }
   }
@@ -82,8 +83,40 @@ export class AsgController {
     }
     group.retryLaunchAt = undefined;
     const members = this.activeMembers(group);
-    if (members.length < group.desiredCapacity) this.launchMissing(group, members, group.desiredCapacity - members.length);
-    else if (members.length > group.desiredCapacity) this.terminateSurplus(group, members, members.length - group.desiredCapacity);
+    if (members.length < group.desiredCapacity) {
+      const warm = takeFromWarmPool(this.world, group, group.desiredCapacity - members.length);
+      for (const instance of warm) this.recordWarmTaken(group, instance);
+      members.push(...warm);
+      if (members.length < group.desiredCapacity) this.launchMissing(group, members, group.desiredCapacity - members.length);
+    } else if (members.length > group.desiredCapacity) this.terminateSurplus(group, members, members.length - group.desiredCapacity);
+    this.keepWarmPool(group);
+  }
+
+  private recordWarmTaken(group: AutoScalingGroup, instance: Instance): void {
+    this.recordActivity(group, {
+      description: `Launching a new EC2 instance from warm pool: ${instance.id}`,
+      cause: `An instance was taken from the warm pool in response to a difference between desired and actual capacity.`,
+      status: 'Successful',
+    });
+  }
+
+  /** Refills the warm pool to its size, or lets the surplus go (newest first). */
+  private keepWarmPool(group: AutoScalingGroup): void {
+    const warm = warmMembers(this.world, group);
+    const target = warmPoolTarget(group);
+    if (warm.length > target) {
+      for (const instance of warm.sort((a, b) => b.launchTime - a.launchTime).slice(0, warm.length - target)) {
+        this.world.instances.terminate(instance, 'Service initiated: warm pool shrunk');
+      }
+      return;
+    }
+    try {
+      for (let n = warm.length; n < target; n++) warm.push(this.launchOne(group, warm, true));
+    } catch {
+      // A warm launch that fails is retried at the next reconcile, as AWS retries it.
+      this.reconcileSoon(group.region, group.name, LAUNCH_RETRY_MS);
+    }
+    this.world.changed();
   }
 
   private launchMissing(group: AutoScalingGroup, members: Instance[], count: number): void {
@@ -106,7 +139,7 @@ export class AsgController {
     this.world.changed();
   }
 
-  private launchOne(group: AutoScalingGroup, members: Instance[]): Instance {
+  private launchOne(group: AutoScalingGroup, members: Instance[], warmPool = false): Instance {
     const template = this.resolveTemplate(group.region, group.launchTemplate);
     if (!template) throw new AwsError('InvalidLaunchTemplateId.NotFound', `The specified launch template, with template ID ${group.launchTemplate.id}, does not exist.`);
     const version = this.resolveVersion(template, group.launchTemplate.version);
@@ -136,9 +169,10 @@ export class AsgController {
       launchTemplate: { id: template.id, name: template.name, version: String(version.number) },
       asgName: group.name,
       tags,
+      warmPool,
     });
     this.recordActivity(group, {
-      description: `Launching a new EC2 instance: ${instance.id}`,
+      description: `Launching a new EC2 instance${warmPool ? ' into the warm pool' : ''}: ${instance.id}`,
       cause: `An instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${members.length} to ${members.length + 1}.`,
       status: 'Successful',
     });

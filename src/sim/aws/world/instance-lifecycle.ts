@@ -20,7 +20,12 @@ export interface LaunchRequest {
   tags: Tags;
   /** Seeded instances start running with no boot (scale mode). */
   alreadyRunning?: boolean;
+  /** Launched into its group's warm pool: it boots, then waits stopped (or running) and never joins until taken into service. */
+  warmPool?: boolean;
 }
+
+/** A warm instance taken into service from stopped starts again, faster than a first boot. */
+export const WARM_START_DELAY_MS = 8_000;
 
 export class InstanceLifecycle {
   constructor(private readonly world: AwsWorld) {}
@@ -50,6 +55,7 @@ export class InstanceLifecycle {
       iamInstanceProfile,
       userData: request.data.userData,
       asgName: request.asgName,
+      ...(request.warmPool ? { warmPool: true } : {}),
       tags: request.tags,
     };
     world.state.instances[instance.id] = instance;
@@ -59,6 +65,20 @@ export class InstanceLifecycle {
     }
     world.changed();
     return instance;
+  }
+
+  /**
+   * Its group grows and takes it from the warm pool: a running warm instance
+   * is in service at once (its node joins now), a stopped one starts again.
+   */
+  takeFromWarmPool(instance: Instance): void {
+    instance.warmPool = undefined;
+    if (instance.state === 'running') this.cameIntoService(instance);
+    else if (instance.state === 'stopped') {
+      instance.state = 'pending';
+      this.scheduleTransition(instance, this.world.now() + WARM_START_DELAY_MS);
+    }
+    this.world.changed();
   }
 
   /** Starts termination; returns the state before, or undefined when already going. */
@@ -123,12 +143,15 @@ export class InstanceLifecycle {
   private advance(id: string): void {
     const instance = this.world.state.instances[id];
     if (!instance) return;
-    if (instance.state === 'pending') {
+    if (instance.state === 'pending' && instance.warmPool) {
+      // Warmed: booted once, then stopped (or kept running) as its pool says; kops' nodeup does not join a warm instance.
+      const pool = instance.asgName ? this.world.findAsg(instance.region, instance.asgName)?.warmPool : undefined;
+      instance.state = pool?.poolState === 'Running' ? 'running' : 'stopped';
+      instance.transitionAt = undefined;
+    } else if (instance.state === 'pending') {
       instance.state = 'running';
       instance.transitionAt = undefined;
-      this.world.volumes.attachEtcdVolumes(instance);
-      this.world.loadBalancing.instanceRunning(instance);
-      this.notify(() => this.world.deps.kube.instanceRunning(this.info(instance)));
+      this.cameIntoService(instance);
     } else if (instance.state === 'shutting-down') {
       instance.state = 'terminated';
       instance.transitionAt = undefined;
@@ -140,6 +163,12 @@ export class InstanceLifecycle {
       return;
     }
     this.world.changed();
+  }
+
+  private cameIntoService(instance: Instance): void {
+    this.world.volumes.attachEtcdVolumes(instance);
+    this.world.loadBalancing.instanceRunning(instance);
+    this.notify(() => this.world.deps.kube.instanceRunning(this.info(instance)));
   }
 
   /** The Kubernetes side's failures must not stop the AWS side. */

@@ -151,7 +151,7 @@ export interface LaunchTemplate {
   tags: Tags;
 }
 
-export type InstanceState = 'pending' | 'running' | 'shutting-down' | 'terminated';
+export type InstanceState = 'pending' | 'running' | 'stopped' | 'shutting-down' | 'terminated';
 
 export interface Instance {
   id: string;
@@ -177,6 +177,8 @@ export interface Instance {
   iamInstanceProfile?: { arn: string; id: string };
   userData?: string;
   asgName?: string;
+  /** In its group's warm pool (Warmed:*): booted and kept ready, not in service, never a node until the group takes it in. */
+  warmPool?: boolean;
   tags: Tags;
   /** The serial console's text (GetConsoleOutput): what the machine's boot printed. */
   consoleOutput?: string;
@@ -234,6 +236,15 @@ export interface AutoScalingGroup {
   /** Target groups and classic load balancers its in-service instances are registered with (absent in worlds saved before). */
   targetGroupArns?: string[];
   loadBalancerNames?: string[];
+  /** PutWarmPool's configuration: instances kept booted beside the group, taken into service first when it grows. */
+  warmPool?: WarmPoolConfig;
+}
+
+export interface WarmPoolConfig {
+  minSize: number;
+  /** The group's capacity plus its warm pool at most; the group's MaxSize when unset. */
+  maxGroupPreparedCapacity?: number;
+  poolState: 'Stopped' | 'Running' | 'Hibernated';
 }
 
 export interface HostedZone {
