@@ -43,7 +43,7 @@ export async function getInstanceGroups(ctx: CommandContext, clusterName: string
   const rows = groups.map((group) => [
     group.metadata.name,
     group.spec.role === 'Master' ? 'ControlPlane' : String(group.spec.role),
-    String(group.spec.machineType ?? ''),
+    String(group.spec.machineType ?? (group.spec.manager === 'Karpenter' ? '(Karpenter)' : '')),
     String(group.spec.minSize ?? ''),
     String(group.spec.maxSize ?? ''),
     instanceGroupZones(cluster, group).join(','),

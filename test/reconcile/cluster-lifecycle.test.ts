@@ -154,7 +154,7 @@ test('a second plan reports no changes, once the api record follows the running 
 
 test('raising an instance group maxSize shows exactly that modification and applies it', async () => {
   const ig = bundle.instanceGroups.find((i) => i.metadata.name === 'nodes-us-east-1b')!;
-  const before = ig.spec.maxSize;
+  const before = ig.spec.maxSize!;
   ig.spec.maxSize = before + 4;
   const planned = await plan();
   assert.deepEqual(planned.plan.modifies.map((p) => [p.task.key, p.changes]), [

@@ -98,8 +98,9 @@ export class FakeWorld {
     });
     for (const ig of this.bundle.instanceGroups) {
       this.versions.set(ig.metadata.name, '1');
-      this.desired.set(ig.metadata.name, ig.spec.minSize);
-      for (let i = 0; i < ig.spec.minSize; i++) this.launch(ig.metadata.name);
+      const size = ig.spec.minSize ?? 0;
+      this.desired.set(ig.metadata.name, size);
+      for (let i = 0; i < size; i++) this.launch(ig.metadata.name);
     }
   }
 
@@ -150,8 +151,8 @@ export class FakeWorld {
             name,
             groupName: `${name}.fake.example.com`,
             role: ig.spec.role,
-            minSize: ig.spec.minSize,
-            maxSize: ig.spec.maxSize + 5,
+            minSize: ig.spec.minSize ?? 0,
+            maxSize: (ig.spec.maxSize ?? 0) + 5,
             desiredCapacity: this.desired.get(name)!,
             currentVersion: current,
             instances: [...this.instances.values()]

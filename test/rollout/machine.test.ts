@@ -53,7 +53,7 @@ test('a full rollout: control plane first, one at a time, nodes surge, nobody be
   // Control plane: one unavailable at a time; nodes (maxSurge 1, maxUnavailable 0): never below 6 in service.
   for (const ig of world.bundle.instanceGroups) {
     const limit = ig.spec.role === 'Node' ? 0 : 1;
-    assert.ok(ig.spec.minSize - world.lowest.get(ig.metadata.name)! <= limit, `${ig.metadata.name} lowest ${world.lowest.get(ig.metadata.name)}`);
+    assert.ok(ig.spec.minSize! - world.lowest.get(ig.metadata.name)! <= limit, `${ig.metadata.name} lowest ${world.lowest.get(ig.metadata.name)}`);
   }
   assert.ok(world.log.some((l) => l.startsWith('detach')), 'nodes surged');
   const doc = (await readJournal(world.objects, CLUSTER))!;

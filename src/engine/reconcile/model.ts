@@ -53,11 +53,24 @@ export function instanceGroupTags(cluster: string, ig: InstanceGroup, groupName:
   };
 }
 
+/** kopsdeck builds an auto scaling group for every instance group: Karpenter's, and groups without sizes or a machine type, it cannot build. */
+function cloudGroupProblems(ig: InstanceGroup): string[] {
+  if (ig.spec.manager === 'Karpenter') return ['managed by Karpenter, which kopsdeck does not install or configure yet'];
+  const missing = (['machineType', 'minSize', 'maxSize'] as const).filter((field) => ig.spec[field] === undefined);
+  if (missing.length > 0) return missing.map((field) => `spec.${field} is required`);
+  return ig.spec.minSize! > ig.spec.maxSize! ? [`minSize ${ig.spec.minSize} is above maxSize ${ig.spec.maxSize}`] : [];
+}
+
 export function checkModel(cluster: Cluster, instanceGroups: InstanceGroup[]): string[] {
   const problems: string[] = [];
   const subnetNames = new Set(cluster.spec.subnets.map((s) => s.name));
   if (cluster.spec.networkID) problems.push('spec.networkID (a shared VPC) is not supported yet: remove it to let kopsdeck create the VPC');
   if (cluster.spec.subnets.length === 0) problems.push('spec.subnets is empty');
+  for (const subnet of cluster.spec.subnets) {
+    // IPv6 clusters (kops' DualStack subnets, ipv6CIDR) are read on kops clusters; kopsdeck does not build them.
+    if (subnet.type === 'DualStack' || subnet.ipv6CIDR !== undefined) problems.push(`subnet ${subnet.name}: IPv6 subnets (DualStack, ipv6CIDR) are not supported by kopsdeck yet`);
+    else if (subnet.cidr === undefined) problems.push(`subnet ${subnet.name}: spec.subnets[].cidr is required`);
+  }
   for (const zone of privateZonesOf(cluster.spec.subnets)) {
     if (!utilitySubnetIn(cluster.spec.subnets, zone)) problems.push(`zone ${zone} has a Private subnet but no Utility subnet to hold its NAT gateway: add one`);
   }
@@ -66,7 +79,7 @@ export function checkModel(cluster: Cluster, instanceGroups: InstanceGroup[]): s
       if (!subnetNames.has(name)) problems.push(`instance group ${ig.metadata.name}: subnet ${name} is not one of the cluster's subnets (${[...subnetNames].join(', ')})`);
     }
     if (!ig.spec.subnets?.length) problems.push(`instance group ${ig.metadata.name}: spec.subnets is empty`);
-    if (ig.spec.minSize > ig.spec.maxSize) problems.push(`instance group ${ig.metadata.name}: minSize ${ig.spec.minSize} is above maxSize ${ig.spec.maxSize}`);
+    problems.push(...cloudGroupProblems(ig).map((p) => `instance group ${ig.metadata.name}: ${p}`));
     problems.push(...instanceGroupMachine(ig).problems.map((p) => `instance group ${ig.metadata.name}: ${p}`));
   }
   problems.push(...checkApiLoadBalancer(cluster, instanceGroups), ...checkEtcdVolumes(cluster, instanceGroups), ...checkBootstrap(instanceGroups));
@@ -149,7 +162,8 @@ function instanceGroupTasks(
   const lt = launchTemplateTask({
     name: resourceName,
     imageRef: ig.spec.image,
-    instanceType: ig.spec.machineType,
+    // Present: checkModel refuses a group without it before any task is built.
+    instanceType: ig.spec.machineType!,
     userData: instanceGroupUserData(cluster, ig, bootstrap),
     securityGroupKey: securityGroupKey(clusterName, groupRoleOf(ig.spec.role)),
     additionalSecurityGroupIds: machine.additionalSecurityGroups,
@@ -167,8 +181,9 @@ function instanceGroupTasks(
     name: resourceName,
     launchTemplateKey: launchTemplateKey(resourceName),
     subnetKeys: igSubnets.map((s) => subnetKey(clusterName, s)),
-    minSize: ig.spec.minSize,
-    maxSize: ig.spec.maxSize,
+    // Present: checkModel refuses a group without them before any task is built.
+    minSize: ig.spec.minSize!,
+    maxSize: ig.spec.maxSize!,
     targetGroupKeys: apiTargetGroupKeys(cluster, ig),
     tags,
   });

@@ -2,6 +2,7 @@
 // that tie them together (control-plane count, etcd members). Returns every
 // problem at once, errors (the spec is refused) apart from warnings (it is
 // accepted, but something deserves a look); accepts any value; never throws.
+import { withKopsDecodeDefaults } from './kops-decode.js';
 import type { Channel } from '../channel/channel.js';
 import { kubernetesVersionError, kubernetesVersionWarnings } from './kubernetes-version.js';
 import { clusterNameProblem } from './names.js';
@@ -43,7 +44,9 @@ export function checkClusterSpec(cluster: unknown, instanceGroups: unknown, cont
   return checkCluster(cluster, instanceGroups, context).errors;
 }
 
-export function checkCluster(cluster: unknown, instanceGroups: unknown, context: ValidationContext = {}): SpecCheck {
+export function checkCluster(given: unknown, instanceGroups: unknown, context: ValidationContext = {}): SpecCheck {
+  // Judged as kops reads it: a spec without topology or api is accepted by kops, so here too.
+  const cluster = withKopsDecodeDefaults(given);
   const errors: SpecError[] = [];
   const warnings: SpecError[] = [];
   errors.push(...checkClusterShape(cluster));

@@ -2,6 +2,7 @@
 // document (unmodelled fields included) so that writing it back changes
 // nothing but what the user changed. Output is in kops' style: keys sorted,
 // list items not indented under their key, as `kops get -o yaml` prints.
+import { withKopsDecodeDefaults } from './kops-decode.js';
 import { parseAllDocuments, stringify, type Document } from 'yaml';
 import { checkClusterShape, checkInstanceGroupShape, describe, isRecord } from './shape.js';
 import { fail, ok, prefixErrors, specError, type SpecError, type SpecResult } from './spec-error.js';
@@ -57,8 +58,10 @@ function single(text: unknown, kind: string): SpecResult<unknown> {
 
 /** Checks that an already-parsed value is shaped like a Cluster. */
 export function asCluster(value: unknown): SpecResult<Cluster> {
-  const errors = checkClusterShape(value);
-  return errors.length > 0 ? fail(errors) : ok(value as Cluster);
+  // As kops' decoder reads it (kops-decode.ts): a missing topology or api is filled in, not refused.
+  const decoded = withKopsDecodeDefaults(value);
+  const errors = checkClusterShape(decoded);
+  return errors.length > 0 ? fail(errors) : ok(decoded as Cluster);
 }
 
 /** Checks that an already-parsed value is shaped like an InstanceGroup. */

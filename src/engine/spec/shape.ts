@@ -39,7 +39,8 @@ class ShapeChecker {
     return value;
   }
 
-  string(obj: Unknown, key: string, path: string, need: Need, hint: string, oneOf?: readonly string[]): void {
+  /** The value when it is text (of `oneOf`, if given); undefined otherwise. */
+  string(obj: Unknown, key: string, path: string, need: Need, hint: string, oneOf?: readonly string[]): string | undefined {
     const value = obj[key];
     const at = childPath(path, key);
     if (value === undefined || value === null) {
@@ -48,7 +49,10 @@ class ShapeChecker {
       this.errors.push(specError(at, `must be text, got ${describe(value)}: ${hint}`));
     } else if (oneOf && !oneOf.includes(value)) {
       this.errors.push(specError(at, `must be one of ${oneOf.join(', ')}, got "${value}"`));
+    } else {
+      return value;
     }
+    return undefined;
   }
 
   integer(obj: Unknown, key: string, path: string, need: Need, hint: string): void {
@@ -183,8 +187,10 @@ function checkSubnet(c: ShapeChecker, subnet: unknown, path: string): void {
   }
   c.string(subnet, 'name', path, 'required', 'a subnet name, usually the zone (us-east-1a) or utility-<zone>');
   c.string(subnet, 'zone', path, 'required', 'an availability zone such as us-east-1a');
-  c.string(subnet, 'type', path, 'required', 'Public, Private or Utility', SUBNET_TYPES);
-  c.string(subnet, 'cidr', path, 'required', 'a range inside spec.networkCIDR, e.g. 172.20.32.0/19');
+  c.string(subnet, 'type', path, 'required', 'Public, Private, Utility or DualStack', SUBNET_TYPES);
+  // An IPv6-only subnet of a kops IPv6 cluster has an ipv6CIDR (e.g. /64#1) and no IPv4 range.
+  const ipv6 = c.string(subnet, 'ipv6CIDR', path, 'optional', 'an IPv6 range, or /64#N for the Nth /64 of the VPC');
+  c.string(subnet, 'cidr', path, ipv6 === undefined ? 'required' : 'optional', 'a range inside spec.networkCIDR, e.g. 172.20.32.0/19');
 }
 
 function checkEtcdCluster(c: ShapeChecker, etcd: unknown, path: string): void {
@@ -228,10 +234,13 @@ export function checkInstanceGroupShape(doc: unknown): SpecError[] {
   if (!spec) return c.errors;
   const p = 'spec';
   c.string(spec, 'role', p, 'required', 'ControlPlane, Node, Bastion, APIServer (or Master)', INSTANCE_GROUP_ROLES);
-  c.string(spec, 'machineType', p, 'required', 'an EC2 instance type such as t3.medium');
+  // Karpenter chooses the machines of a group it manages: kops needs no type or sizes for it.
+  const manager = c.string(spec, 'manager', p, 'optional', 'CloudGroup (the default) or Karpenter', ['CloudGroup', 'Karpenter']);
+  const cloudGroup: 'required' | 'optional' = manager === 'Karpenter' ? 'optional' : 'required';
+  c.string(spec, 'machineType', p, cloudGroup, 'an EC2 instance type such as t3.medium');
   c.string(spec, 'image', p, 'required', 'an AMI id or owner/name');
-  c.integer(spec, 'minSize', p, 'required', 'how many instances at least, e.g. 1');
-  c.integer(spec, 'maxSize', p, 'required', 'how many instances at most, e.g. 1');
+  c.integer(spec, 'minSize', p, cloudGroup, 'how many instances at least, e.g. 1');
+  c.integer(spec, 'maxSize', p, cloudGroup, 'how many instances at most, e.g. 1');
   c.stringList(spec, 'subnets', p, 'required', 'names of subnets from the cluster spec, e.g. [us-east-1a]');
   c.stringMap(spec, 'nodeLabels', p, 'optional', 'labels for the nodes');
   checkRollingUpdate(c, spec, p);

@@ -16,14 +16,17 @@ export interface ObjectMeta extends Unknown {
   labels?: Record<string, string>;
 }
 
-export type SubnetType = 'Public' | 'Private' | 'Utility';
-export const SUBNET_TYPES: readonly SubnetType[] = ['Public', 'Private', 'Utility'];
+export type SubnetType = 'Public' | 'Private' | 'Utility' | 'DualStack';
+/** kops' subnet types. DualStack (IPv6 clusters) is read on kops clusters; kopsdeck does not create one (check-cluster-spec says so). */
+export const SUBNET_TYPES: readonly SubnetType[] = ['Public', 'Private', 'Utility', 'DualStack'];
 
 export interface ClusterSubnet extends Unknown {
   name: string;
   zone: string;
   type: SubnetType;
-  cidr: string;
+  /** The IPv4 range; an IPv6-only subnet of a kops IPv6 cluster has ipv6CIDR instead. */
+  cidr?: string;
+  ipv6CIDR?: string;
 }
 
 export type DnsType = 'Public' | 'Private' | 'None';
@@ -102,10 +105,16 @@ export const INSTANCE_GROUP_ROLES: readonly InstanceGroupRole[] = ['Master', 'Co
 
 export interface InstanceGroupSpec extends Unknown {
   role: InstanceGroupRole;
-  machineType: string;
+  /**
+   * Who runs its machines: an auto scaling group (CloudGroup, the default) or
+   * Karpenter, in which case kops makes no group and machineType, minSize and
+   * maxSize may be absent (Karpenter chooses).
+   */
+  manager?: 'CloudGroup' | 'Karpenter';
+  machineType?: string;
   image: string;
-  minSize: number;
-  maxSize: number;
+  minSize?: number;
+  maxSize?: number;
   subnets: string[];
   rollingUpdate?: RollingUpdateSpec;
   nodeLabels?: Record<string, string>;

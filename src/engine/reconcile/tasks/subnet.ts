@@ -34,7 +34,8 @@ export function subnetTask(cluster: string, subnet: ClusterSubnet): Task<SubnetD
     kind: 'Subnet',
     name,
     dependencies: [vpcKey(cluster)],
-    desired: (ctx) => ({ vpcId: idOrPending(ctx, vpcKey(cluster)), cidr: subnet.cidr, zone: subnet.zone, tags: subnetTags(cluster, subnet) }),
+    // Present: checkModel refuses a subnet without an IPv4 range before any task is built.
+    desired: (ctx) => ({ vpcId: idOrPending(ctx, vpcKey(cluster)), cidr: subnet.cidr!, zone: subnet.zone, tags: subnetTags(cluster, subnet) }),
     find: (ctx) => ctx.snapshot.subnets.find(nameTagIs(name)) ?? null,
     idOf: (s) => s.SubnetId!,
     diff: (desired, actual) => [
