@@ -20,6 +20,9 @@ function newestMtime(path) {
 const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
 const stale = !existsSync(STAMP) || !existsSync('dist/cli.js') || Math.max(...inputs.map(newestMtime)) > statSync(STAMP).mtimeMs;
 if (stale) {
+  // Said first: a build takes a while, and a silent terminal looks hung.
+  const why = existsSync('dist/cli.js') ? 'a source changed since the last build' : 'first start';
+  process.stderr.write(`Building kopsdeck (${why}); this takes up to half a minute…\n`);
   const build = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
   writeFileSync(STAMP, `${new Date().toISOString()}\n`);

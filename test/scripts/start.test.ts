@@ -27,14 +27,19 @@ test('npm start builds when a source changed (or nothing was built), and only th
     assert.equal(first.status, 0, first.stderr);
     assert.equal(first.stdout.trim(), 'get clusters');
     assert.equal(builds(), 1, 'nothing was built: it builds');
+    assert.match(first.stderr, /^Building kopsdeck \(first start\); this takes up to half a minute…$/m, 'the wait is said before it starts');
 
-    assert.equal(start('--help').stdout.trim(), '--help');
+    const again = start('--help');
+    assert.equal(again.stdout.trim(), '--help');
     assert.equal(builds(), 1, 'nothing changed: no build');
+    assert.doesNotMatch(again.stderr, /Building/, 'no build, nothing said');
 
     const later = new Date(Date.now() + 60_000);
     utimesSync(join(dir, 'src', 'cli.ts'), later, later);
-    assert.equal(start().status, 0);
+    const changed = start();
+    assert.equal(changed.status, 0);
     assert.equal(builds(), 2, 'a source changed: it builds again');
+    assert.match(changed.stderr, /^Building kopsdeck \(a source changed since the last build\)/m);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
