@@ -77,6 +77,8 @@ export function foldJournal(doc: JournalDocument, options: FoldOptions): Watched
     status: doc.status,
     reason: doc.reason,
     resumed,
+    // The watched journal holds every run's instances: nothing to add from earlier runs.
+    finishedEarlier: 0,
     instances: instances.map((i) => i.view),
     currentGroup: last?.group,
     startedAt: doc.startedAt,

@@ -84,12 +84,14 @@ export function sameRequest(a: RolloutRequest, b: RolloutRequest): boolean {
  * joined, and validated unless the instance never had a node step.
  */
 export function unfinishedInstances(entries: readonly JournalEntry[]): InstanceProgress[] {
-  return [...replayJournal(entries).values()].filter((p) => {
-    if (p.skipped || p.done.length === 0) return false;
-    const joined = p.done.includes('join');
-    const validated = p.done.includes('validate') || !p.done.includes('cordon');
-    return !(joined && validated);
-  });
+  return [...replayJournal(entries).values()].filter((p) => !p.skipped && p.done.length > 0 && !isReplaced(p));
+}
+
+/** Replaced: its replacement joined, and validated unless it never had a node step. */
+export function isReplaced(p: Pick<InstanceProgress, 'done'>): boolean {
+  const joined = p.done.includes('join');
+  const validated = p.done.includes('validate') || !p.done.includes('cordon');
+  return joined && validated;
 }
 
 /** How a new run relates to the stored journal. */

@@ -33,6 +33,8 @@ export interface RolloutView {
   status: 'planning' | 'running' | 'paused' | 'aborting' | RolloutResult['status'];
   plan?: RolloutPlan;
   resumed: boolean;
+  /** Instances the earlier runs of a resumed rollout replaced or skipped: the whole rollout's count is theirs plus this run's. */
+  finishedEarlier: number;
   /** In the order they started. */
   instances: InstanceView[];
   currentGroup?: string;
@@ -69,7 +71,7 @@ export interface PersonWait {
 /** Steps after which a node (or its instance) is out of service. */
 const TAKES_OUT = new Set(['detach', 'cordon', 'drain', 'terminate']);
 
-export const initialRolloutView: RolloutView = { status: 'planning', resumed: false, instances: [], personWait: { totalMs: 0 } };
+export const initialRolloutView: RolloutView = { status: 'planning', resumed: false, finishedEarlier: 0, instances: [], personWait: { totalMs: 0 } };
 
 export function reduceRollout(view: RolloutView, event: RolloutEvent): RolloutView {
   const next = reduceEvent(view, event);
@@ -106,7 +108,7 @@ const INTERVAL_ENDS = new Set<RolloutEvent['type']>(['step-started', 'wave-start
 function reduceEvent(view: RolloutView, event: RolloutEvent): RolloutView {
   switch (event.type) {
     case 'plan':
-      return { ...view, status: 'running', plan: event.plan, resumed: event.resumed };
+      return { ...view, status: 'running', plan: event.plan, resumed: event.resumed, finishedEarlier: event.finishedEarlier ?? 0 };
     case 'group-started':
       return { ...view, currentGroup: event.group, validation: undefined, waiting: undefined };
     case 'wave-started':

@@ -14,7 +14,7 @@ import type { RolloutDeps } from './deps.js';
 import { groupWork, runGroup, type FinishedWave, type GroupWork } from './group-runner.js';
 import { uncordonSkipped } from './give-back.js';
 import { AbortRequestedError, Intents } from './intents.js';
-import { continuationOf, normalizeRequest, readJournal, RolloutJournal, type InstanceProgress, type JournalDocument, type RolloutRequest } from './journal.js';
+import { continuationOf, isReplaced, normalizeRequest, readJournal, RolloutJournal, type InstanceProgress, type JournalDocument, type RolloutRequest } from './journal.js';
 import { acquireLock, RolloutLockedError, type HeldLock } from './lock.js';
 import { buildRolloutPlan, DEFAULT_ESTIMATES, estimateGroupMs } from './plan.js';
 import type { RunContext } from './run-context.js';
@@ -151,9 +151,12 @@ async function execute(deps: RolloutDeps, options: RolloutOptions, runId: string
     const progress = journal.progress();
     await uncordonLeftSkipped(ctx, progress);
     const work = plan.groups.map((g) => groupWork(ctx!, g, progress)).filter((w) => w.waves.length > 0 || w.group.warm.length > 0);
-    ctx.counter.total = work.reduce((sum, w) => sum + w.waves.flat().length, 0);
-    emit({ type: 'plan', plan, resumed: journal.resumed });
-    const eta = etaTracker(ctx, work, plan);
+    // A resumed rollout counts what its earlier runs finished: "instance 3 of 4", not "1 of 2".
+    const finishedEarlier = journal.resumed ? finishedInstances(progress) : 0;
+    ctx.counter.position = finishedEarlier;
+    ctx.counter.total = finishedEarlier + work.reduce((sum, w) => sum + w.waves.flat().length, 0);
+    emit({ type: 'plan', plan, resumed: journal.resumed, finishedEarlier });
+    const eta = etaTracker(ctx, work, plan, finishedEarlier);
     eta.announce();
     for (const w of work) await runGroup(ctx, w, (wave) => eta.waveFinished(w.group.kind, wave));
     await journal.setStatus('finished', clock.now());
@@ -176,6 +179,11 @@ async function execute(deps: RolloutDeps, options: RolloutOptions, runId: string
   } finally {
     await lock?.release();
   }
+}
+
+/** Instances the journal has done with: replaced or skipped. */
+function finishedInstances(progress: Map<string, InstanceProgress>): number {
+  return [...progress.values()].filter((p) => p.skipped || isReplaced(p)).length;
 }
 
 /** An earlier run skipped a drain and stopped before it uncordoned the node: uncordon it now. */
@@ -250,7 +258,7 @@ function describeRequest(request: RolloutRequest | undefined): string {
  * the next wave should take, so a screen can count down within it and know
  * when the wave runs longer than measured.
  */
-function etaTracker(ctx: RunContext, work: GroupWork[], plan: RolloutPlan) {
+function etaTracker(ctx: RunContext, work: GroupWork[], plan: RolloutPlan, finishedEarlier: number) {
   const remaining: { kind: GroupKind; estimate: number }[] = work.flatMap((w) => {
     const perWave = estimateGroupMs({ ...w.group, waves: [[]] }, ctx.timings, DEFAULT_ESTIMATES, ctx.cloudOnly);
     return w.waves.map(() => ({ kind: w.group.kind, estimate: perWave }));
@@ -268,8 +276,8 @@ function etaTracker(ctx: RunContext, work: GroupWork[], plan: RolloutPlan) {
       type: 'eta',
       remainingMs: remaining.reduce((sum, w) => sum + waveMs(w), 0),
       nextWaveMs: remaining.length ? waveMs(remaining[0]) : 0,
-      doneInstances: ctx.replaced.length + ctx.skipped.length,
-      totalInstances: Math.max(total, ctx.counter.total),
+      doneInstances: finishedEarlier + ctx.replaced.length + ctx.skipped.length,
+      totalInstances: Math.max(finishedEarlier + total, ctx.counter.total),
     });
   return {
     announce,

@@ -136,13 +136,15 @@ export function etaOf(state: RolloutSessionState, now: number): Eta | undefined 
 }
 
 export function progressOf(state: RolloutSessionState, rows: readonly InstanceRow[], now: number): Progress {
-  const done = rows.filter((r) => r.status === 'done').length;
+  // A resumed rollout counts what its earlier runs finished too, as its questions do ("instance 3 of 4").
+  const earlier = state.view.finishedEarlier;
+  const done = earlier + rows.filter((r) => r.status === 'done').length;
   const skipped = rows.filter((r) => r.status === 'skipped').length;
   // Once the run has ended its duration is fixed: the same figure as the result line's.
   const ended = state.phase === 'ended' ? state.result?.durationMs : undefined;
   const { startedAt } = state.view;
   const elapsedMs = ended ?? (startedAt === undefined ? undefined : Math.max(0, now - startedAt));
-  return { done, skipped, total: rows.length, elapsedMs, eta: etaOf(state, now) };
+  return { done, skipped, total: earlier + rows.length, elapsedMs, eta: etaOf(state, now) };
 }
 
 /** Each step in words, for "what happens next" (a watched run in another process says confirm for the answer). */
