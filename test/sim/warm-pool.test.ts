@@ -71,6 +71,15 @@ test('the simulator keeps a warm pool beside the group: booted, stopped, not lis
   const group = (await clients.autoscaling.send(new as.DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [GROUP] }))).AutoScalingGroups![0];
   assert.equal(group.WarmPoolConfiguration?.MinSize, 2);
   assert.equal(group.WarmPoolSize, 2);
+
+  // kopsdeck lists them as kops get instances does: instances of the group, Warmed:Stopped, with no node.
+  const instances = await run(['get', 'instances', CLUSTER, '-o', 'json']);
+  assert.equal(instances.code, 0, instances.stderr);
+  const rows = JSON.parse(instances.stdout) as { id: string; state: string; nodeName: string; instanceGroup: string }[];
+  for (const w of warm) {
+    const row = rows.find((r) => r.id === w.InstanceId);
+    assert.deepEqual(row && [row.state, row.nodeName, row.instanceGroup], ['Warmed:Stopped', '', 'nodes-us-east-1a'], JSON.stringify(rows));
+  }
 });
 
 test('after a kops update, the rolling update terminates the out-of-date warm instances first, with no drain; the pool refills from the new version', async () => {

@@ -33,5 +33,6 @@ function toIgState(group: AwsInstanceGroup): IgCloudState {
     zones: group.zones,
     launchTemplateVersion: group.launchTemplate?.version ?? undefined,
     instances,
+    warmInstances: group.warmInstances,
   };
 }

@@ -256,7 +256,8 @@ export class ClusterModel {
       const bastion = ig.role === 'Bastion';
       let ready = 0;
       let needUpdate = 0;
-      for (const instance of ig.instances) {
+      // Warm pool instances are never nodes: listed and judged out of date like members, never ready.
+      for (const instance of [...ig.instances, ...(ig.warmInstances ?? [])]) {
         const node = this.nodeOfInstance(instance.id);
         const row = node ? this.nodeRows.get(node.metadata.name) : undefined;
         // kops' AdjustNeedUpdate: the node's annotation adds to the cloud's verdict.

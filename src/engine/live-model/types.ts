@@ -33,6 +33,8 @@ export interface IgCloudState {
   /** The group's current launch template version (resolved, never $Latest). */
   launchTemplateVersion?: string;
   instances: CloudInstance[];
+  /** Its warm pool's instances (Warmed:*): listed as instances, as kops get instances lists them, never counted as members. */
+  warmInstances?: CloudInstance[];
 }
 
 export interface NodeRow {
