@@ -11,7 +11,7 @@ import { waitForValidation } from '../engine/health/wait-for-validation.js';
 import { awsCloudInventory } from '../engine/live-model/aws-inventory.js';
 import { startLiveCluster } from '../engine/live-model/live-cluster.js';
 import { formatValidation } from '../engine/output/validate-report.js';
-import type { ValidationFailure, ValidationResult } from '../engine/health/validate-cluster-health.js';
+import { cloudGroupsOfSpec, type ValidationFailure, type ValidationResult } from '../engine/health/validate-cluster-health.js';
 import { CliError, EXIT_VALIDATION_FAILED } from './cli-error.js';
 import { awsClientsFor, clusterRegion, loadValidCluster } from './cluster-connection.js';
 import type { CommandContext } from './command-context.js';
@@ -44,7 +44,7 @@ export async function validateClusterCommand(ctx: CommandContext, name: string, 
       kube,
       clock: session.clock,
       syncTimeoutMs: Math.min(30_000, Math.max(waitMs, 10_000)),
-      specInstanceGroups: instanceGroups.map((g) => ({ name: g.metadata.name, role: g.spec.role })),
+      specInstanceGroups: cloudGroupsOfSpec(instanceGroups),
     });
     const outcome = await waitForValidation({
       validate,

@@ -16,6 +16,7 @@ import { perServices } from './per-services.js';
 import { GracefulSessions } from './session-registry.js';
 import { errorMessage } from '../engine/error-message.js';
 import { Listeners } from '../engine/listeners.js';
+import { cloudGroupsOfSpec } from '../engine/health/validate-cluster-health.js';
 
 export type LiveSessionState =
   | { status: 'connecting'; step: string }
@@ -175,7 +176,7 @@ export class LiveClusterSession {
       nodesFirst: true,
       restAfter: this.options.nextFrame,
     });
-    const specGroups = groups.map((g) => ({ name: g.value.metadata.name, role: g.value.spec.role }));
+    const specGroups = cloudGroupsOfSpec(groups.map((g) => g.value));
     const base = { status: 'live' as const, live, kube, inStore: stored !== null, specGroups, server: kube.server };
     this.set({ ...base, nodesSynced: false, synced: false });
     const update = (change: { nodesSynced?: boolean; synced?: boolean }) => {

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { makeWaves } from '../../src/engine/rollout/ordering.js';
 import { buildRolloutPlan, describePlan } from '../../src/engine/rollout/plan.js';
 import { isRelevantFailure, validateUntilHealthy, ValidationTimeoutError } from '../../src/engine/rollout/waits.js';
+import { cloudGroupsOfSpec } from '../../src/engine/health/validate-cluster-health.js';
 import { startRollout, type RolloutOptions } from '../../src/engine/rollout/run-rollout.js';
 import type { RunContext } from '../../src/engine/rollout/run-context.js';
 import type { RolloutEvent } from '../../src/engine/rollout/types.js';
@@ -189,4 +190,17 @@ test('an auto scaling group no instance group of the spec names is never rolled,
   const result = await startRollout(strayDeps, { cluster: CLUSTER }).done;
   assert.equal(result.status, 'finished', result.reason);
   assert.ok(!terminated.includes('i-handmade') && terminated.length === 2, terminated.join(','));
+});
+
+test('a Karpenter-managed instance group is named under the plan as not rolled, refused by --instance-group, and never reported missing from the cloud', async () => {
+  const world = await new FakeWorld({ controlPlanes: 1, nodes: 1 }).init();
+  const deps = world.deps();
+  const karpenter = { apiVersion: 'kops.k8s.io/v1alpha2', kind: 'InstanceGroup', metadata: { name: 'karpenter-nodes', labels: {} }, spec: { role: 'Node' as const, manager: 'Karpenter' as const, image: 'ami-1', subnets: ['us-east-1a'] } };
+  const instanceGroups = [...world.bundle.instanceGroups, karpenter];
+  const input = { cluster: world.bundle.cluster, instanceGroups, cloudGroups: await deps.cloud.listGroups(CLUSTER), nodes: new Map() };
+  const plan = buildRolloutPlan(input);
+  assert.deepEqual(plan.karpenter, ['karpenter-nodes']);
+  assert.ok(describePlan(plan).includes('Not rolled: instance group karpenter-nodes is managed by Karpenter, whose nodes kopsdeck does not roll yet.'), describePlan(plan).join('\n'));
+  assert.throws(() => buildRolloutPlan({ ...input, onlyGroups: ['karpenter-nodes'] }), /instance group karpenter-nodes is managed by Karpenter: kopsdeck does not roll Karpenter's nodes yet/);
+  assert.deepEqual(cloudGroupsOfSpec(instanceGroups).map((g) => g.name), world.bundle.instanceGroups.map((ig) => ig.metadata.name));
 });

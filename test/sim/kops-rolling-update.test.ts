@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import * as as from '@aws-sdk/client-auto-scaling';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateLaunchTemplateVersionCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { awsClientsFor, type AwsClients } from '../../src/engine/cloud/aws/clients.js';
 import { simulatorAccess } from '../../src/startup/cloud-session.js';
 import { startRecordedSimulator, type SimulatorConnection } from '../../src/startup/simulator-connection.js';
@@ -186,4 +186,14 @@ test("after the rollouts, the cluster's folder in the state store holds only fil
   assert.ok(keys.includes(`${CLUSTER}/config`), `the cluster's folder is listed: ${keys.join(', ')}`);
   assert.ok(keys.includes(`kopsdeck/${CLUSTER}/rollout/journal`), `the rollouts left their journal beside it: ${keys.join(', ')}`);
   assert.deepEqual(keysKopsDeleteRefuses(keys, CLUSTER), []);
+});
+
+test('a Karpenter-managed instance group in the spec: validate passes (it has no auto scaling group, as in kops) and the plan says it is not rolled', async () => {
+  const group = ['apiVersion: kops.k8s.io/v1alpha2', 'kind: InstanceGroup', 'metadata:', '  name: karpenter-nodes', '  labels:', `    kops.k8s.io/cluster: ${CLUSTER}`, 'spec:', '  role: Node', '  manager: Karpenter', '  image: 099720109477/ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20250610', '  subnets:', '  - us-east-1a', ''].join('\n');
+  await clients.s3.send(new PutObjectCommand({ Bucket: 'kops-state-store', Key: `team/${CLUSTER}/instancegroup/karpenter-nodes`, Body: group }));
+  const validate = await run(['validate', 'cluster', CLUSTER]);
+  assert.equal(validate.code, 0, validate.stdout + validate.stderr);
+  assert.doesNotMatch(validate.stdout, /karpenter-nodes/);
+  const preview = await run(['rolling-update', 'cluster', CLUSTER]);
+  assert.match(preview.stdout, /^Not rolled: instance group karpenter-nodes is managed by Karpenter, whose nodes kopsdeck does not roll yet\.$/m, preview.stdout + preview.stderr);
 });

@@ -12,6 +12,7 @@ import { startLiveCluster } from '../live-model/live-cluster.js';
 import type { ModelSnapshot } from '../live-model/types.js';
 import type { InstanceGroup } from '../spec/types.js';
 import { errorMessage } from '../error-message.js';
+import { cloudGroupsOfSpec } from '../health/validate-cluster-health.js';
 
 export interface WatchInput {
   cluster: string;
@@ -57,7 +58,7 @@ export async function watchClusterUntilValid(input: WatchInput): Promise<WatchRe
       live,
       kube: kube.client,
       clock,
-      specInstanceGroups: input.instanceGroups.map((ig) => ({ name: ig.metadata.name, role: ig.spec.role })),
+      specInstanceGroups: cloudGroupsOfSpec(input.instanceGroups),
     });
     const outcome = await waitForValidation({
       validate,

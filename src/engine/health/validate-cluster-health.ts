@@ -64,6 +64,16 @@ export interface ValidateOptions {
 
 export const CONTROL_PLANE_POD_APPS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
 
+/**
+ * The spec's instance groups that must have an auto scaling group, for the
+ * missing-group check: a group Karpenter manages has none (kops builds its
+ * cloud group from Karpenter's tagged instances, which kopsdeck does not read
+ * yet), so it is never reported missing.
+ */
+export function cloudGroupsOfSpec<Role extends string>(instanceGroups: readonly { metadata: { name: string }; spec: { role: Role; manager?: string } }[]): { name: string; role: Role }[] {
+  return instanceGroups.filter((ig) => ig.spec.manager !== 'Karpenter').map((ig) => ({ name: ig.metadata.name, role: ig.spec.role }));
+}
+
 export function validateClusterHealth(cluster: string, source: ValidationSource, readyz: ReadyzResult, opts: ValidateOptions = {}): ValidationResult {
   const failures: ValidationFailure[] = [];
   const nodes: ValidationNode[] = [];

@@ -58,6 +58,7 @@ export function awsRolloutCloud(clients: AwsClients, provider: CloudProvider = n
         name: group.name,
         desiredCapacity: found.desiredCapacity,
         instances: found.instances.filter((i) => !gone(i.lifecycleState)).map(({ id, lifecycleState, detached }) => ({ id, lifecycleState, detached })),
+        warmInstances: found.warmInstances.filter((i) => !gone(i.lifecycleState)).map(({ id, lifecycleState }) => ({ id, lifecycleState })),
       };
       return view;
     },

@@ -13,6 +13,7 @@ import { apiRecordRefresher } from './api-record.js';
 import { awsRolloutCloud } from './aws-rollout-cloud.js';
 import type { RolloutDeps } from './deps.js';
 import { kubeRollout } from './kube-rollout.js';
+import { cloudGroupsOfSpec } from '../health/validate-cluster-health.js';
 
 export interface ConnectOptions {
   cluster: string;
@@ -39,7 +40,7 @@ export async function connectRollout(options: ConnectOptions): Promise<Connected
   });
   if (options.cloudOnly) return { deps: { store: options.store, cloud, refreshApiRecord, clock: options.clock }, close: async () => {} };
   const kube: KubeClient = await createKubeClient({ cluster: options.cluster, kubeconfigPath: options.kubeconfigPath });
-  const specGroups = (await options.store.listInstanceGroups(options.cluster)).map((g) => ({ name: g.value.metadata.name, role: g.value.spec.role }));
+  const specGroups = cloudGroupsOfSpec((await options.store.listInstanceGroups(options.cluster)).map((g) => g.value));
   const live: LiveCluster = startLiveCluster({
     cluster: options.cluster,
     kube,

@@ -39,6 +39,8 @@ export interface RolloutGroupView {
   desiredCapacity: number;
   /** Members and, after them, instances detached from this group by a surge. */
   instances: Pick<RolloutInstance, 'id' | 'lifecycleState' | 'detached'>[];
+  /** Its warm pool's instances now (Warmed:*); absent: no warm pool, or a cloud that does not say. */
+  warmInstances?: Pick<RolloutInstance, 'id' | 'lifecycleState'>[];
 }
 
 /** Where an instance served traffic before the rollout took it out: target group registrations (ARN and port) and classic ELB names. */

@@ -117,15 +117,27 @@ export async function runGroup(ctx: RunContext, work: GroupWork, onWaveFinished:
 }
 
 /**
- * The group's out-of-date warm pool instances, terminated through EC2 in one
- * call (the group refills its pool from its current template). Safe to repeat:
- * a resumed run plans afresh, and instances already terminating are not planned.
+ * The group's planned warm pool instances, terminated through EC2 in one call
+ * (the group refills its pool from its current template). Only those still in
+ * the pool now: the plan may be an hour old, and a group that grew meanwhile
+ * took warm instances into service, where they are nodes with pods that only
+ * a drain may move. Safe to repeat: a resumed run plans afresh, and instances
+ * already terminating are not planned.
  */
 async function terminateWarmPool(ctx: RunContext, group: PlannedGroup): Promise<void> {
   if (group.warm.length === 0) return;
   await ctx.intents.gate({ beforeInstance: true });
-  await ctx.deps.cloud.terminate(group.warm, { detached: true });
-  ctx.emit({ type: 'warm-pool-terminated', group: group.name, instanceIds: group.warm });
+  const now = await ctx.deps.cloud.lookAtGroup(ctx.cluster, { name: group.name, groupName: group.groupName });
+  const inPool = new Set((now?.warmInstances ?? []).filter((i) => i.lifecycleState.startsWith('Warmed:')).map((i) => i.id));
+  const still = group.warm.filter((id) => inPool.has(id));
+  const left = group.warm.filter((id) => !inPool.has(id));
+  if (left.length > 0) {
+    const message = `${left.join(', ')} left the warm pool since the plan (taken into service, or terminated): not terminated here; a member out of date is replaced, with a drain, by a later rolling update`;
+    ctx.emit({ type: 'warning', group: group.name, message });
+  }
+  if (still.length === 0) return;
+  await ctx.deps.cloud.terminate(still, { detached: true });
+  ctx.emit({ type: 'warm-pool-terminated', group: group.name, instanceIds: still });
 }
 
 /**

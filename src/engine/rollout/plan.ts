@@ -67,6 +67,7 @@ export function buildRolloutPlan(input: PlanInput): RolloutPlan {
     estimatedMs: withWork.reduce((sum, g) => sum + estimateGroupMs(g, timings, estimates, input.cloudOnly ?? false), 0),
     force: input.force ?? false,
     unmatched: unmatched.sort(),
+    karpenter: input.instanceGroups.filter(isKarpenter).map((ig) => ig.metadata.name).sort(),
   };
 }
 
@@ -117,6 +118,8 @@ function planGroup(input: PlanInput, cloud: RolloutCloudGroup, spec: InstanceGro
 /** The plan replaces or terminates something. */
 export const planHasWork = (plan: Pick<RolloutPlan, 'order'>): boolean => plan.order.length > 0;
 
+const isKarpenter = (ig: InstanceGroup) => ig.spec.manager === 'Karpenter';
+
 /** A rollout request that names a group or role that does not exist. */
 export class RolloutRequestError extends Error {
   constructor(message: string) {
@@ -134,6 +137,9 @@ function checkRequest(input: PlanInput): string[] {
   const known = new Set(input.instanceGroups.map((ig) => ig.metadata.name));
   for (const name of input.onlyGroups ?? []) {
     if (!known.has(name)) throw new RolloutRequestError(`InstanceGroup "${name}" not found; the cluster's groups are ${[...known].sort().join(', ')}`);
+    if (input.instanceGroups.some((ig) => ig.metadata.name === name && isKarpenter(ig))) {
+      throw new RolloutRequestError(`instance group ${name} is managed by Karpenter: kopsdeck does not roll Karpenter's nodes yet (kops does, with --force; Karpenter also replaces drifted nodes itself)`);
+    }
   }
   return (input.onlyRoles ?? []).map((role) => {
     const kind = parseRolloutRole(role);
@@ -185,9 +191,14 @@ export function renderPlanTable(plan: RolloutPlan, gap = 3): string {
 
 /** The plan in words: order, waves and the estimate, under the table. */
 export function describePlan(plan: RolloutPlan): string[] {
-  const unmatched = plan.unmatched?.length
-    ? [`Not rolled: auto scaling group${plan.unmatched.length === 1 ? '' : 's'} ${plan.unmatched.join(', ')} of this cluster ${plan.unmatched.length === 1 ? 'has' : 'have'} no instance group in the spec (kops skips them too).`]
-    : [];
+  const unmatched = [
+    ...(plan.unmatched?.length
+      ? [`Not rolled: auto scaling group${plan.unmatched.length === 1 ? '' : 's'} ${plan.unmatched.join(', ')} of this cluster ${plan.unmatched.length === 1 ? 'has' : 'have'} no instance group in the spec (kops skips them too).`]
+      : []),
+    ...(plan.karpenter?.length
+      ? [`Not rolled: instance group${plan.karpenter.length === 1 ? '' : 's'} ${plan.karpenter.join(', ')} ${plan.karpenter.length === 1 ? 'is' : 'are'} managed by Karpenter, whose nodes kopsdeck does not roll yet.`]
+      : []),
+  ];
   if (!planHasWork(plan)) return ['No rolling-update required.', ...unmatched];
   const lines = [`Order: ${plan.order.join(' -> ')}`];
   for (const name of plan.order) {

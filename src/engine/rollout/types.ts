@@ -83,6 +83,8 @@ export interface RolloutPlan {
    * corresponding instance group"). Absent in plans of older versions.
    */
   unmatched?: string[];
+  /** Instance groups Karpenter manages: their nodes are not rolled by kopsdeck (yet), and the plan says so. */
+  karpenter?: string[];
 }
 
 export interface ConfirmPod {
