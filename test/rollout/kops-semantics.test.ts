@@ -10,6 +10,7 @@ import { makeWaves } from '../../src/engine/rollout/ordering.js';
 import { buildRolloutPlan, describePlan } from '../../src/engine/rollout/plan.js';
 import { isRelevantFailure, validateUntilHealthy, ValidationTimeoutError } from '../../src/engine/rollout/waits.js';
 import { cloudGroupsOfSpec } from '../../src/engine/health/validate-cluster-health.js';
+import type { InstanceGroup } from '../../src/engine/spec/types.js';
 import { startRollout, type RolloutOptions } from '../../src/engine/rollout/run-rollout.js';
 import type { RunContext } from '../../src/engine/rollout/run-context.js';
 import type { RolloutEvent } from '../../src/engine/rollout/types.js';
@@ -195,7 +196,7 @@ test('an auto scaling group no instance group of the spec names is never rolled,
 test('a Karpenter-managed instance group is named under the plan as not rolled, refused by --instance-group, and never reported missing from the cloud', async () => {
   const world = await new FakeWorld({ controlPlanes: 1, nodes: 1 }).init();
   const deps = world.deps();
-  const karpenter = { apiVersion: 'kops.k8s.io/v1alpha2', kind: 'InstanceGroup', metadata: { name: 'karpenter-nodes', labels: {} }, spec: { role: 'Node' as const, manager: 'Karpenter' as const, image: 'ami-1', subnets: ['us-east-1a'] } };
+  const karpenter: InstanceGroup = { apiVersion: 'kops.k8s.io/v1alpha2', kind: 'InstanceGroup', metadata: { name: 'karpenter-nodes', labels: {} }, spec: { role: 'Node', manager: 'Karpenter', image: 'ami-1', subnets: ['us-east-1a'] } };
   const instanceGroups = [...world.bundle.instanceGroups, karpenter];
   const input = { cluster: world.bundle.cluster, instanceGroups, cloudGroups: await deps.cloud.listGroups(CLUSTER), nodes: new Map() };
   const plan = buildRolloutPlan(input);

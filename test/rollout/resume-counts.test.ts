@@ -43,3 +43,33 @@ test('after a crash with two of four replaced, the resumed run counts 3 of 4 and
   const progress = progressOf(state, instanceRows(state, now), now);
   assert.deepEqual([progress.done, progress.total], [2, 4]);
 });
+
+test('an instance an earlier run skipped is counted once: shown as skipped, not waiting, and the counts reach 4 of 4', async () => {
+  const world = await new FakeWorld({ controlPlanes: 1, nodes: 3 }).init();
+  world.bumpAll();
+  const crash = new AbortController();
+  let answers = 0;
+  const first = startRollout(world.deps(), { cluster: CLUSTER, signal: crash.signal, confirm: async () => (++answers === 1 ? 'skip' : 'yes') });
+  let validated = 0;
+  first.subscribe((e) => {
+    if (e.type === 'step-finished' && e.step === 'validate' && ++validated === 1) crash.abort(new Error('killed'));
+  });
+  assert.equal((await first.done).status, 'interrupted');
+
+  const asked: ConfirmRequest[] = [];
+  const events: RolloutEvent[] = [];
+  const second = startRollout(world.deps(), { cluster: CLUSTER, confirm: async (request) => (asked.push(request), 'yes') });
+  second.subscribe((e) => events.push(e));
+  assert.equal((await second.done).status, 'finished');
+  assert.deepEqual(asked.map((r) => `${r.position} of ${r.total}`), ['3 of 4', '4 of 4']);
+  const etas = events.filter((e): e is Extract<RolloutEvent, { type: 'eta' }> => e.type === 'eta').map((e) => `${e.doneInstances}/${e.totalInstances}`);
+  assert.deepEqual([etas[0], etas.at(-1)], ['2/4', '4/4']);
+
+  const view = events.reduce(reduceRollout, initialRolloutView);
+  const state: RolloutSessionState = { cluster: CLUSTER, phase: 'ended', force: false, plan: view.plan, view, yesToAll: false, notes: [], timings: DEFAULT_TIMINGS };
+  const now = events.at(-1)!.time;
+  const rows = instanceRows(state, now);
+  assert.ok(!rows.some((r) => r.status === 'waiting'), rows.map((r) => `${r.id} ${r.status}`).join(', '));
+  const progress = progressOf(state, rows, now);
+  assert.deepEqual([progress.done, progress.skipped, progress.total], [3, 1, 4]);
+});

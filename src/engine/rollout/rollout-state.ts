@@ -33,7 +33,7 @@ export interface RolloutView {
   status: 'planning' | 'running' | 'paused' | 'aborting' | RolloutResult['status'];
   plan?: RolloutPlan;
   resumed: boolean;
-  /** Instances the earlier runs of a resumed rollout replaced or skipped: the whole rollout's count is theirs plus this run's. */
+  /** Instances the earlier runs of a resumed rollout replaced (up to date now, so not in the plan): the whole rollout's count is theirs plus this run's. */
   finishedEarlier: number;
   /** In the order they started. */
   instances: InstanceView[];

@@ -152,11 +152,17 @@ async function execute(deps: RolloutDeps, options: RolloutOptions, runId: string
     await uncordonLeftSkipped(ctx, progress);
     const work = plan.groups.map((g) => groupWork(ctx!, g, progress)).filter((w) => w.waves.length > 0 || w.group.warm.length > 0);
     // A resumed rollout counts what its earlier runs finished: "instance 3 of 4", not "1 of 2".
-    const finishedEarlier = journal.resumed ? finishedInstances(progress) : 0;
-    ctx.counter.position = finishedEarlier;
-    ctx.counter.total = finishedEarlier + work.reduce((sum, w) => sum + w.waves.flat().length, 0);
-    emit({ type: 'plan', plan, resumed: journal.resumed, finishedEarlier });
-    const eta = etaTracker(ctx, work, plan, finishedEarlier);
+    const earlier = journal.resumed ? earlierOutcomes(progress) : { replaced: 0, skipped: [] };
+    const doneEarlier = earlier.replaced + earlier.skipped.length;
+    ctx.counter.position = doneEarlier;
+    ctx.counter.total = doneEarlier + work.reduce((sum, w) => sum + w.waves.flat().length, 0);
+    // Replaced ones are up to date now, so not in the plan: the screen adds them. Skipped ones are (still out of date): shown as skipped.
+    emit({ type: 'plan', plan, resumed: journal.resumed, finishedEarlier: earlier.replaced });
+    const inPlan = new Set(plan.groups.flatMap((g) => g.instances.map((i) => i.id)));
+    for (const p of earlier.skipped) {
+      if (inPlan.has(p.instance)) emit({ type: 'skipped', instanceId: p.instance, group: p.group, reason: 'skipped by an earlier run of this rollout' });
+    }
+    const eta = etaTracker(ctx, work, plan, { done: doneEarlier, replaced: earlier.replaced });
     eta.announce();
     for (const w of work) await runGroup(ctx, w, (wave) => eta.waveFinished(w.group.kind, wave));
     await journal.setStatus('finished', clock.now());
@@ -181,9 +187,10 @@ async function execute(deps: RolloutDeps, options: RolloutOptions, runId: string
   }
 }
 
-/** Instances the journal has done with: replaced or skipped. */
-function finishedInstances(progress: Map<string, InstanceProgress>): number {
-  return [...progress.values()].filter((p) => p.skipped || isReplaced(p)).length;
+/** What the journal says earlier runs finished: how many they replaced, and the instances they skipped. */
+function earlierOutcomes(progress: Map<string, InstanceProgress>): { replaced: number; skipped: InstanceProgress[] } {
+  const all = [...progress.values()];
+  return { replaced: all.filter((p) => !p.skipped && isReplaced(p)).length, skipped: all.filter((p) => p.skipped) };
 }
 
 /** An earlier run skipped a drain and stopped before it uncordoned the node: uncordon it now. */
@@ -258,7 +265,8 @@ function describeRequest(request: RolloutRequest | undefined): string {
  * the next wave should take, so a screen can count down within it and know
  * when the wave runs longer than measured.
  */
-function etaTracker(ctx: RunContext, work: GroupWork[], plan: RolloutPlan, finishedEarlier: number) {
+/** earlier: what earlier runs of a resumed rollout finished (done: replaced and skipped; replaced ones are no longer in the plan). */
+function etaTracker(ctx: RunContext, work: GroupWork[], plan: RolloutPlan, earlier: { done: number; replaced: number }) {
   const remaining: { kind: GroupKind; estimate: number }[] = work.flatMap((w) => {
     const perWave = estimateGroupMs({ ...w.group, waves: [[]] }, ctx.timings, DEFAULT_ESTIMATES, ctx.cloudOnly);
     return w.waves.map(() => ({ kind: w.group.kind, estimate: perWave }));
@@ -276,8 +284,8 @@ function etaTracker(ctx: RunContext, work: GroupWork[], plan: RolloutPlan, finis
       type: 'eta',
       remainingMs: remaining.reduce((sum, w) => sum + waveMs(w), 0),
       nextWaveMs: remaining.length ? waveMs(remaining[0]) : 0,
-      doneInstances: finishedEarlier + ctx.replaced.length + ctx.skipped.length,
-      totalInstances: Math.max(finishedEarlier + total, ctx.counter.total),
+      doneInstances: earlier.done + ctx.replaced.length + ctx.skipped.length,
+      totalInstances: Math.max(earlier.replaced + total, ctx.counter.total),
     });
   return {
     announce,

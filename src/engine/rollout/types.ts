@@ -162,7 +162,7 @@ export type RolloutStatus = 'running' | 'paused' | 'finished' | 'failed' | 'abor
 export type RolloutEventBody =
   /** The lock of a run that is gone (its process died on this host) was taken over. */
   | { type: 'lock-taken-over'; holder: string; pid: number; host: string; runId: string; reason: string }
-  /** finishedEarlier: instances a resumed rollout's earlier runs replaced or skipped (counted in "N of M"). */
+  /** finishedEarlier: instances a resumed rollout's earlier runs replaced (no longer in the plan; counted in "N of M"). */
   | { type: 'plan'; plan: RolloutPlan; resumed: boolean; finishedEarlier?: number }
   | { type: 'group-started'; group: string; kind: GroupKind; settings: RollingSettings; instances: number }
   | { type: 'group-finished'; group: string; durationMs: number }
