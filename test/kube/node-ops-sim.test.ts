@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeNodePods } from '../../src/engine/kube/node-pods.js';
-import { cordon, cordonUnlessCordoned, drain, DrainTimeoutError, uncordon, type DrainProgress } from '../../src/engine/kube/node-ops.js';
+import { cordon, cordonForRollout, CORDONED_BY_ROLLOUT, drain, DrainTimeoutError, uncordon, type DrainProgress } from '../../src/engine/kube/node-ops.js';
 import type { KubeNode, KubePod, KubeList } from '../../src/engine/kube/types.js';
 import { startLiveCluster, type LiveCluster } from '../../src/engine/live-model/live-cluster.js';
 import { startSimCluster, until, type SimCluster } from '../helpers/sim-cluster.js';
@@ -48,13 +48,20 @@ test('cordon and uncordon show in the node spec, and in the model', async () => 
   assert.notEqual(node.spec?.unschedulable, true);
 });
 
-test("a rollout's cordon says whether it cordoned the node or found it cordoned already", async () => {
-  const name = workerNames()[0];
-  assert.equal(await cordonUnlessCordoned(cluster.kube, name), true, 'schedulable: cordoned now');
-  assert.equal(await cordonUnlessCordoned(cluster.kube, name), false, 'cordoned already');
-  const node = await cluster.kube.request<KubeNode>('GET', `/api/v1/nodes/${name}`);
-  assert.equal(node.spec?.unschedulable, true);
-  await uncordon(cluster.kube, name);
+test("a rollout's cordon is marked as its own: found again by a resumed run of it, never mistaken for someone else's", async () => {
+  const [mine, theirs] = workerNames();
+  const read = (name: string) => cluster.kube.request<KubeNode>('GET', `/api/v1/nodes/${name}`);
+  assert.equal(await cordonForRollout(cluster.kube, mine, 'rollout-1'), true, 'schedulable: cordoned now, by this rollout');
+  assert.equal((await read(mine)).metadata.annotations?.[CORDONED_BY_ROLLOUT], 'rollout-1');
+  assert.equal(await cordonForRollout(cluster.kube, mine, 'rollout-1'), true, 'a resumed run of the same rollout: its own cordon');
+  assert.equal(await cordonForRollout(cluster.kube, mine, 'rollout-2'), false, 'another rollout: not its cordon');
+  await cordon(cluster.kube, theirs);
+  assert.equal(await cordonForRollout(cluster.kube, theirs, 'rollout-1'), false, 'cordoned by someone else');
+  await uncordon(cluster.kube, mine);
+  await uncordon(cluster.kube, theirs);
+  const after = await read(mine);
+  assert.notEqual(after.spec?.unschedulable, true);
+  assert.equal(after.metadata.annotations?.[CORDONED_BY_ROLLOUT], undefined, 'uncordoning forgets the mark');
 });
 
 test('drain evicts workload pods, leaves DaemonSet and mirror pods, reports emptyDir', async () => {

@@ -98,3 +98,29 @@ test('a run resumed after a crash remembers the node was cordoned before, and le
   assert.ok(eventsOf(second.events, cordoned.id).some((e) => e.type === 'cordoned-before'), 'the resumed run says it again');
   assert.ok(eventsOf(second.events, cordoned.id).some((e) => e.type === 'left-cordoned'));
 });
+
+test("a crash between the rollout's cordon and its journal entry: the resumed run knows the cordon is its own, and uncordons the node when it stops", async () => {
+  const world = await new FakeWorld({ controlPlanes: 1, nodes: 2 }).init();
+  world.bumpAll();
+  const target = [...world.instances.values()].find((i) => i.group === world.groupOf('Node'))!;
+  const crash = new AbortController();
+  const deps = world.deps();
+  const kube = deps.kube!;
+  const cordonThenDie: typeof kube.cordon = async (node, rolloutId) => {
+    const mine = await kube.cordon(node, rolloutId);
+    if (node === target.node.name) crash.abort(new Error('killed right after the cordon'));
+    return mine;
+  };
+  const first = startRollout({ ...deps, kube: { ...kube, cordon: cordonThenDie } }, { cluster: CLUSTER, signal: crash.signal });
+  assert.equal((await first.done).status, 'interrupted');
+  assert.equal(target.node.unschedulable, true);
+  const journaled = (await readJournal(world.objects, CLUSTER))!.entries.filter((e) => e.instance === target.id).map((e) => e.step);
+  assert.ok(!journaled.includes('cordon'), `the cordon was not journaled: ${journaled.join(',')}`);
+
+  world.drainBlocks.add(target.node.name);
+  const second = run(world, { timings: { drainTimeoutMs: 60_000 } });
+  assert.equal((await second.r.done).status, 'failed');
+  const types = eventsOf(second.events, target.id).map((e) => e.type);
+  assert.ok(!types.includes('cordoned-before') && types.includes('uncordoned'), types.join(','));
+  assert.equal(target.node.unschedulable, false, 'its own cordon, given back');
+});

@@ -71,6 +71,8 @@ export class FakeWorld {
   readonly log: string[] = [];
   drainBlocks: Set<string>;
   drainHangs: Set<string>;
+  /** Nodes cordoned by a rollout, and by which (its id), as the node's annotation says. */
+  readonly cordonedBy = new Map<string, string>();
   /** Where each instance serves (see FakeWorldOptions.targetGroup). */
   readonly loadBalancers = new Map<string, LoadBalancerMembership>();
   /** Nodes tainted kops.k8s.io/scheduled-for-update. */
@@ -210,14 +212,16 @@ export class FakeWorld {
         { namespace: 'demo', name: `web-${node}`, ownerKind: 'ReplicaSet', ownerName: 'web-abc', ready: true, phase: 'Running', emptyDir: false, disposition: 'evict', pdb: { namespace: 'demo', name: 'web', disruptionsAllowed: 1 } },
         { namespace: 'kube-system', name: `proxy-${node}`, ownerKind: 'DaemonSet', ownerName: 'kube-proxy', ready: true, phase: 'Running', emptyDir: false, disposition: 'skip-daemonset' },
       ],
-      cordon: async (node) => {
+      cordon: async (node, rolloutId) => {
         const target = byNode(node)!.node;
-        if (target.unschedulable) return false;
+        if (target.unschedulable) return this.cordonedBy.get(node) === rolloutId;
         target.unschedulable = true;
+        this.cordonedBy.set(node, rolloutId);
         this.changed(`cordon ${node}`);
         return true;
       },
       uncordon: async (node) => {
+        this.cordonedBy.delete(node);
         byNode(node)!.node.unschedulable = false;
         this.changed(`uncordon ${node}`);
       },

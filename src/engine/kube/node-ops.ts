@@ -20,18 +20,46 @@ export async function setUnschedulable(client: KubeClient, nodeName: string, uns
 
 export const cordon = (client: KubeClient, nodeName: string) => setUnschedulable(client, nodeName, true);
 
-/**
- * Cordons a node unless it is cordoned already; true when this call cordoned
- * it. A rollout must give back only the cordons it made: a node someone
- * cordoned for a reason of their own stays cordoned.
- */
-export async function cordonUnlessCordoned(client: KubeClient, nodeName: string): Promise<boolean> {
-  const node = await client.request<KubeNode>('GET', `/api/v1/nodes/${encodeURIComponent(nodeName)}`);
-  if (node.spec?.unschedulable === true) return false;
-  await cordon(client, nodeName);
-  return true;
+
+/** Uncordons, and forgets which rollout had cordoned it. */
+export function uncordon(client: KubeClient, nodeName: string): Promise<KubeNode> {
+  return client.request<KubeNode>('PATCH', `/api/v1/nodes/${encodeURIComponent(nodeName)}`, {
+    body: { metadata: { annotations: { [CORDONED_BY_ROLLOUT]: null } }, spec: { unschedulable: null } },
+    contentType: 'application/merge-patch+json',
+  });
 }
-export const uncordon = (client: KubeClient, nodeName: string) => setUnschedulable(client, nodeName, false);
+
+/**
+ * Set with the cordon a rollout makes, to the rollout's id: a run resumed
+ * after a crash between its cordon and its journal entry knows the cordon is
+ * its own, and never mistakes it for someone else's.
+ */
+export const CORDONED_BY_ROLLOUT = 'kopsdeck.io/cordoned-by-rollout';
+
+/**
+ * Cordons a node for the rollout `rolloutId`, in one write with the
+ * annotation that says so, at the version read (a cordon made meanwhile by
+ * someone else is seen, not overwritten). True when the cordon is this
+ * rollout's (made now, or by an earlier run of it); false when the node was
+ * cordoned by someone else: a rollout gives back only its own cordons.
+ */
+export async function cordonForRollout(client: KubeClient, nodeName: string, rolloutId: string): Promise<boolean> {
+  const path = `/api/v1/nodes/${encodeURIComponent(nodeName)}`;
+  for (let attempt = 1; ; attempt++) {
+    const node = await client.request<KubeNode>('GET', path);
+    if (node.spec?.unschedulable === true) return node.metadata.annotations?.[CORDONED_BY_ROLLOUT] === rolloutId;
+    try {
+      await client.request('PATCH', path, {
+        body: { metadata: { resourceVersion: node.metadata.resourceVersion, annotations: { [CORDONED_BY_ROLLOUT]: rolloutId } }, spec: { unschedulable: true } },
+        contentType: 'application/merge-patch+json',
+      });
+      return true;
+    } catch (error) {
+      // Changed since it was read (a Node changes often): read it again, a few times.
+      if (!(error instanceof KubeApiError && error.status === 409) || attempt >= 5) throw error;
+    }
+  }
+}
 
 export interface PodRef {
   namespace: string;

@@ -105,11 +105,12 @@ export interface RolloutKube {
   onNodesChanged?(listener: () => void): () => void;
   describePods(nodeName: string): Promise<NodePodRow[]>;
   /**
-   * Cordons the node; true when this call cordoned it, false when it was
-   * cordoned already (by someone else, or by a run that crashed before it
-   * journaled its cordon): such a node is never uncordoned by the rollout.
+   * Cordons the node for the rollout `rolloutId`; true when the cordon is this
+   * rollout's (made now, or by an earlier run of it that crashed before it
+   * journaled it), false when someone else had cordoned it: such a node is
+   * never uncordoned by the rollout.
    */
-  cordon(nodeName: string): Promise<boolean>;
+  cordon(nodeName: string, rolloutId: string): Promise<boolean>;
   uncordon(nodeName: string): Promise<void>;
   /** Labels the node node.kubernetes.io/exclude-from-external-load-balancers; true when this added the label. */
   excludeFromLoadBalancers(nodeName: string): Promise<boolean>;

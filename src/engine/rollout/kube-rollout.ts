@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js';
 import type { KubeClient } from '../kube/client.js';
 import type { Informer } from '../kube/informer.js';
 import { excludeFromLoadBalancers, includeInLoadBalancers } from '../kube/node-labels.js';
-import { cordonUnlessCordoned, drain, uncordon } from '../kube/node-ops.js';
+import { cordonForRollout, drain, uncordon } from '../kube/node-ops.js';
 import { hasNeedsUpdateAnnotation } from '../kube/needs-update-annotation.js';
 import { isNodeReady } from '../kube/node-readiness.js';
 import { describeNodePods } from '../kube/node-pods.js';
@@ -34,7 +34,7 @@ export function kubeRollout(client: KubeClient, clock: Clock, options: { nodes?:
         }
       : {}),
     describePods: (nodeName) => describeNodePods(client, nodeName),
-    cordon: (nodeName) => cordonUnlessCordoned(client, nodeName),
+    cordon: (nodeName, rolloutId) => cordonForRollout(client, nodeName, rolloutId),
     uncordon: async (nodeName) => void (await uncordon(client, nodeName)),
     excludeFromLoadBalancers: (nodeName) => excludeFromLoadBalancers(client, nodeName),
     includeInLoadBalancers: (nodeName) => includeInLoadBalancers(client, nodeName),

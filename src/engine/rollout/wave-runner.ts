@@ -162,7 +162,7 @@ async function replace(
   for (const m of members) if (m.node && m.progress.cordonedBefore) ctx.emit({ type: 'cordoned-before', instanceId: m.id, group: m.group, nodeName: m.node });
   await runPhase(ctx, members, 'cordon', async (m) => {
     if (!m.node || !kube) return 'no node registered';
-    if (await kube.cordon(m.node)) return;
+    if (await kube.cordon(m.node, ctx.journal.document.runId)) return;
     // Cordoned by someone else: whatever happens next, the rollout never uncordons it.
     m.progress.cordonedBefore = true;
     ctx.emit({ type: 'cordoned-before', instanceId: m.id, group: m.group, nodeName: m.node });
