@@ -117,9 +117,10 @@ export function resumeCommand(name: string, flags: RollingUpdateFlags): string {
 /** Where the cluster's rolling update stands, in a sentence (undefined: none running or unfinished). */
 async function readStanding(ctx: CommandContext, name: string): Promise<string | undefined> {
   const objects = ctx.store().objects;
-  const [lock, journal] = await Promise.all([readLock(objects, name), readJournal(objects, name)]);
+  // Only a hint beside the plan: a store that cannot be read here (a damaged journal, a policy that allows only <cluster>/*) does not fail the preview.
+  const [lock, journal] = await Promise.all([readLock(objects, name).catch(() => null), readJournal(objects, name).catch(() => null)]);
   const standing = rolloutStanding(lock, journal, Date.now());
-  return standingSentence(standing, standing.kind === 'unfinished' ? `\`${resumeWords(name, standing.request)}\`` : '');
+  return standingSentence(standing, standing.kind === 'unfinished' ? `\`${resumeWords(name, standing.request, standing.asksBeforeDrains)}\`` : '');
 }
 
 function reportResult(name: string, result: RolloutResult, command: string): void {

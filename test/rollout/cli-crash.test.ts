@@ -91,7 +91,7 @@ test('rolling-update killed with SIGKILL after a random step, run again: it take
   }).catch((error: { stdout: string; stderr: string }) => error);
   assert.match(
     preview.stdout,
-    new RegExp(`^The last rolling update did not finish \\(stopped without ending \\(its process is gone\\)\\)\\.( \\d instances? (is|are) half replaced\\.)? \`kopsdeck rolling-update cluster ${fx.name.replace(/\./g, '\\.')} --yes --force\` resumes it\\.$`, 'm'),
+    new RegExp(`^The last rolling update did not finish: its process \\(pid \\d+\\) is gone\\.( \\d instances? (is|are) part way through \\(cordoned, drained or terminated, not yet replaced\\)\\.)? \`kopsdeck rolling-update cluster ${fx.name.replace(/\./g, '\\.')} --yes --force\` resumes it\\.$`, 'm'),
     `${why}: ${preview.stdout} ${preview.stderr}`,
   );
   assert.ok(half.entries.length >= killAfter, `${why}: the journal has every step the run reported (${half.entries.length})`);

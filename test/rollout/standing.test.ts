@@ -36,13 +36,20 @@ test('a journal that did not end, its run gone, is unfinished, with how to resum
   const failed = rolloutStanding(null, journal('failed', 'drain of node n-1 timed out'), NOW);
   assert.equal(
     standingSentence(failed, `\`${resumeWords('c.example.com', failed.kind === 'unfinished' ? failed.request : undefined)}\``),
-    'The last rolling update did not finish (failed: drain of node n-1 timed out). 1 instance is half replaced. `kopsdeck rolling-update cluster c.example.com --yes --force --instance-group nodes-a,nodes-b` resumes it.',
+    'The last rolling update did not finish: it failed: drain of node n-1 timed out. 1 instance is part way through (cordoned, drained or terminated, not yet replaced). `kopsdeck rolling-update cluster c.example.com --yes --force --instance-group nodes-a,nodes-b` resumes it.',
   );
   // A pid above Linux's pid_max (2^22) cannot exist: the run crashed.
   const crashed = rolloutStanding(lock(4_194_305), journal('running'), NOW);
-  assert.equal(standingSentence(crashed, 'R'), 'The last rolling update did not finish (stopped without ending (its process is gone)). 1 instance is half replaced. R resumes it.');
+  assert.equal(
+    standingSentence(crashed, 'R'),
+    'The last rolling update did not finish: its process (pid 4194305) is gone. 1 instance is part way through (cordoned, drained or terminated, not yet replaced). R resumes it.',
+  );
   const stale = rolloutStanding({ ...lock(process.pid, NOW - 60 * 60_000), space: 'elsewhere' }, journal('paused'), NOW);
-  assert.equal(stale.kind, 'unfinished');
+  assert.ok(stale.kind === 'unfinished' && stale.status === 'its heartbeat stopped', JSON.stringify(stale));
+  // A run that asked before each drain is resumed asking: never a bare --yes that drains the rest unasked.
+  const asked = rolloutStanding(null, { ...journal('aborted'), asksBeforeDrains: true }, NOW);
+  assert.ok(asked.kind === 'unfinished');
+  assert.equal(resumeWords('c.example.com', asked.request, asked.asksBeforeDrains), 'kopsdeck rolling-update cluster c.example.com --interactive --force --instance-group nodes-a,nodes-b');
 });
 
 test('nothing to say: no journal, or the last run finished', () => {

@@ -80,7 +80,7 @@ describe('live views on the simulator', () => {
     try {
       const app = await open({ name: 'cluster', cluster: fx.name });
       const frame = await app.waitFor('did not finish');
-      assert.match(frame.replace(/\s+/g, ' '), /The last rolling update did not finish \(failed: drain of node ip-10-0-0-1 did not finish within 15m\)\. 1 instance is half replaced\. R resumes it\./);
+      assert.match(frame.replace(/\s+/g, ' '), /The last rolling update did not finish: it failed: drain of node ip-10-0-0-1 did not finish within 15m\. 1 instance is part way through \(cordoned, drained or terminated, not yet replaced\)\. R resumes it\./);
       await app.close();
     } finally {
       await objects.delete(journalKey(fx.name));

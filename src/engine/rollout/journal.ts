@@ -58,6 +58,8 @@ export interface JournalDocument {
   request?: RolloutRequest;
   /** When this run took over the half-done instances of an earlier run with another request: its run id. */
   carriedFrom?: string;
+  /** The run writing it asks before each drain (--interactive, the console): a suggested resume asks too. Not part of the request. */
+  asksBeforeDrains?: boolean;
   entries: JournalEntry[];
 }
 
@@ -198,14 +200,14 @@ export class RolloutJournal {
    * so they are finished and not forgotten). Without `request`, any unfinished
    * journal is continued.
    */
-  static async open(objects: ObjectStore, cluster: string, now: number, runId: string, request?: RolloutRequest): Promise<RolloutJournal> {
+  static async open(objects: ObjectStore, cluster: string, now: number, runId: string, request?: RolloutRequest, asksBeforeDrains = false): Promise<RolloutJournal> {
     await moveLegacyJournal(objects, cluster);
     const key = journalKey(cluster);
     const stored = await objects.get(key);
     const previous = stored ? parseJournal(stored.body, key) : null;
     const continuation = continuationOf(previous, request);
     if (stored && continuation.mode === 'resume') {
-      const doc: JournalDocument = { ...continuation.previous, writerRunId: runId, status: 'running', reason: undefined, updatedAt: now };
+      const doc: JournalDocument = { ...continuation.previous, writerRunId: runId, asksBeforeDrains, status: 'running', reason: undefined, updatedAt: now };
       const version = await objects.put(key, serialize(doc), { ifVersion: stored.version });
       return new RolloutJournal(objects, doc, version, true);
     }
@@ -215,6 +217,7 @@ export class RolloutJournal {
       cluster,
       runId,
       writerRunId: runId,
+      asksBeforeDrains,
       status: 'running',
       startedAt: now,
       updatedAt: now,

@@ -127,7 +127,7 @@ async function execute(deps: RolloutDeps, options: RolloutOptions, runId: string
     const planned = continuation.mode === 'resume' ? continuation.previous.planned : undefined;
     const plan = await planRollout(deps, { ...options, forceOnly: planned ? new Set(planned) : undefined });
     if (continuation.mode === 'carry') refuseOrphans(options.cluster, plan, continuation.previous, continuation.carried);
-    const journal = await RolloutJournal.open(deps.store.objects, options.cluster, clock.now(), runId, request);
+    const journal = await RolloutJournal.open(deps.store.objects, options.cluster, clock.now(), runId, request, options.confirm !== undefined);
     if (!journal.resumed) await journal.setPlanned(plan.groups.flatMap((g) => g.instances.map((i) => i.id)), clock.now());
     ctx = {
       deps,
