@@ -8,6 +8,7 @@ import { connectRollout } from '../engine/rollout/connect.js';
 import { readJournal } from '../engine/rollout/journal.js';
 import { lockHolderName, readLock } from '../engine/rollout/lock.js';
 import { resumeWords, rolloutStanding, standingSentence } from '../engine/rollout/standing.js';
+import { moveLegacyJournal } from '../engine/rollout/state-keys.js';
 import { describePlan, formatDuration, planHasWork, renderPlanTable } from '../engine/rollout/plan.js';
 import { planRollout, startRollout } from '../engine/rollout/run-rollout.js';
 import type { ConfirmFn, RolloutEvent, RolloutResult, RolloutTimings } from '../engine/rollout/types.js';
@@ -117,6 +118,8 @@ export function resumeCommand(name: string, flags: RollingUpdateFlags): string {
 /** Where the cluster's rolling update stands, in a sentence (undefined: none running or unfinished). */
 async function readStanding(ctx: CommandContext, name: string): Promise<string | undefined> {
   const objects = ctx.store().objects;
+  // A journal an earlier version left in <cluster>/rollout/ would stop `kops delete cluster`: moved now, not only at the next run.
+  await moveLegacyJournal(objects, name).catch(() => undefined);
   // Only a hint beside the plan: a store that cannot be read here (a damaged journal, a policy that allows only <cluster>/*) does not fail the preview.
   const [lock, journal] = await Promise.all([readLock(objects, name).catch(() => null), readJournal(objects, name).catch(() => null)]);
   const standing = rolloutStanding(lock, journal, Date.now());
@@ -171,7 +174,7 @@ export function describeEvent(event: RolloutEvent): string | undefined {
     case 'warning':
       return `  Warning (${event.group}): ${event.message}`;
     case 'warm-pool-terminated':
-      return `  Terminated ${event.instanceIds.length} out-of-date warm pool instance(s) of ${event.group} (not nodes: no drain; the pool refills from the current template): ${event.instanceIds.join(', ')}`;
+      return `  Terminated ${event.instanceIds.length} warm pool instance(s) of ${event.group} (not nodes: no drain; the pool refills from the current template): ${event.instanceIds.join(', ')}`;
     case 'tainted':
       return `  Tainted ${event.nodes.length} node(s) of ${event.group} kops.k8s.io/scheduled-for-update:PreferNoSchedule, so pods drained from one avoid the next: ${event.nodes.join(', ')}`;
     case 'api-record':

@@ -56,7 +56,7 @@ export function foldRolloutEvent(state: RolloutSessionState, event: RolloutEvent
       change.notes = addNote(state.notes, `Uncordoned ${event.nodeName}: ${event.reason ?? 'the rollout stopped before it was drained'}.`);
       break;
     case 'warm-pool-terminated':
-      change.notes = addNote(state.notes, `Terminated ${event.instanceIds.length} out-of-date warm pool instance(s) of ${event.group}; the pool refills from the current template.`);
+      change.notes = addNote(state.notes, `Terminated ${event.instanceIds.length} warm pool instance(s) of ${event.group}; the pool refills from the current template.`);
       break;
     case 'left-cordoned':
       change.notes = addNote(state.notes, `Left ${event.nodeName} cordoned, as it was before the rollout: ${event.reason ?? 'it was not drained'}.`);

@@ -120,7 +120,13 @@ function problemOf(text: string): { saved: SavedWorld; reason?: undefined } | { 
 export function answerAfterSave(res: ServerResponse, save: () => void): void {
   const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
   res.writeHead = ((...args: unknown[]) => {
-    save();
+    try {
+      save();
+    } catch {
+      // Not durable, so not answered: the client sees the connection fail, as when a server dies mid-request (the write may or may not have happened).
+      res.destroy();
+      return res;
+    }
     return writeHead(...args);
   }) as ServerResponse['writeHead'];
 }

@@ -109,8 +109,16 @@ async function serveWorld(dir: string, options: SimulatorOptions, releaseLock: (
   // A write is answered once the world holding it is saved, as a real cloud answers once it is durable.
   const durable = !scaleMode;
   const router = new AwsRouter({ world, stats, faults, random, accessToken: token, beforeWriteAnswer: (res) => durable && answerAfterSave(res, () => persistence.flushPending()) });
+  // A Kubernetes write saves only when it changed something (a refused one, 409 or 422, did not).
+  let savedKubeChanges = -1;
+  const saveKubeChanges = () => {
+    const changes = kube.changeCount();
+    if (changes === savedKubeChanges) return persistence.flushPending();
+    persistence.saveNow();
+    savedKubeChanges = changes;
+  };
   const saveKubeWrite = (req: IncomingMessage, res: ServerResponse) => {
-    if (durable && req.method !== 'GET' && req.method !== 'HEAD') answerAfterSave(res, () => persistence.saveNow());
+    if (durable && req.method !== 'GET' && req.method !== 'HEAD') answerAfterSave(res, saveKubeChanges);
   };
   const kubeconfigPath = join(dir, 'kubeconfig');
   let url = '';

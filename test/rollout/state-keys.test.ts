@@ -64,14 +64,23 @@ test("an earlier version's unfinished journal is read where it was, and moved by
   assert.deepEqual(keysKopsDeleteRefuses(await objects.list(''), CLUSTER), []);
 });
 
-test('a journal already in its new place wins over a leftover in the old one', async () => {
+test('when both places hold a journal, the one written last is the journal; the other is removed from the cluster folder', async () => {
+  // A newer version finished a rollout; then an older one ran and stopped half-way: its journal must not be lost.
   const objects = new MemoryObjectStore();
-  await objects.put(journalKey(CLUSTER), JSON.stringify({ ...unfinished, runId: 'newer' }), { ifVersion: null });
-  await objects.put(legacyJournalKey(CLUSTER), JSON.stringify(unfinished), { ifVersion: null });
-  assert.equal((await readJournal(objects, CLUSTER))?.runId, 'newer');
+  await objects.put(journalKey(CLUSTER), JSON.stringify({ ...unfinished, runId: 'finished-new', status: 'finished', updatedAt: 1 }), { ifVersion: null });
+  await objects.put(legacyJournalKey(CLUSTER), JSON.stringify({ ...unfinished, runId: 'old-half', updatedAt: 5 }), { ifVersion: null });
+  assert.equal((await readJournal(objects, CLUSTER))?.runId, 'old-half');
   const journal = await RolloutJournal.open(objects, CLUSTER, 10, 'new-run');
-  assert.equal(journal.document.runId, 'newer');
+  assert.equal(journal.document.runId, 'old-half', 'the unfinished one is resumed');
+  assert.equal(journal.resumed, true);
   assert.equal(await objects.get(legacyJournalKey(CLUSTER)), null);
+
+  // The other way round: a stale leftover in the old place loses to a later journal.
+  const later = new MemoryObjectStore();
+  await later.put(journalKey(CLUSTER), JSON.stringify({ ...unfinished, runId: 'newer', updatedAt: 9 }), { ifVersion: null });
+  await later.put(legacyJournalKey(CLUSTER), JSON.stringify({ ...unfinished, runId: 'older', updatedAt: 3 }), { ifVersion: null });
+  assert.equal((await RolloutJournal.open(later, CLUSTER, 10, 'new-run')).document.runId, 'newer');
+  assert.equal(await later.get(legacyJournalKey(CLUSTER)), null);
 });
 
 test("a live lock of an earlier version still keeps a second rollout out; one whose process is gone is removed", async () => {

@@ -3,7 +3,7 @@
 // again), or answered yes for the whole wave at once with --yes. What is asked
 // is the confirm request: the node's pods the drain evicts, with their budgets.
 import type { RolloutGroupView } from './deps.js';
-import { uncordonSkipped } from './give-back.js';
+import { giveBackSkipped } from './give-back.js';
 import { needs, type RunContext, type WaveMember } from './run-context.js';
 import type { ConfirmPod, ConfirmRequest } from './types.js';
 
@@ -159,7 +159,7 @@ async function skipAfterEarlierRun(ctx: RunContext, m: WaveMember): Promise<void
   await ctx.journal.record({ instance: m.id, group: m.group, step: 'skip', at: ctx.deps.clock.now(), node: m.node, note });
   m.progress.skipped = true;
   if (!ctx.skipped.includes(m.id)) ctx.skipped.push(m.id);
-  if (cordoned && m.node) await uncordonSkipped(ctx, m.id, m.group, m.node);
+  if (cordoned && m.node) await giveBackSkipped(ctx, m.id, m.group, m.node);
   m.progress.done = [];
   ctx.emit({ type: 'skipped', instanceId: m.id, group: m.group, reason: note });
 }

@@ -32,5 +32,5 @@ export async function giveBackNode(ctx: RunContext, { instance, group, node, why
 }
 
 /** Gives back the node of an instance skipped during its drain. */
-export const uncordonSkipped = (ctx: RunContext, instance: string, group: string, node: string): Promise<void> =>
+export const giveBackSkipped = (ctx: RunContext, instance: string, group: string, node: string): Promise<void> =>
   giveBackNode(ctx, { instance, group, node, why: 'its drain was skipped' });

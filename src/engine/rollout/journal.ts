@@ -7,7 +7,7 @@
 // detach and terminate first check whether the cloud already did them).
 import { ConflictError, type ObjectStore, type ObjectVersion } from '../store/object-store.js';
 import type { LoadBalancerMembership } from './deps.js';
-import { getWithLegacy, journalKey, legacyJournalKey, moveLegacyJournal } from './state-keys.js';
+import { journalKey, moveLegacyJournal, readJournalObject } from './state-keys.js';
 import type { InstanceStep, JournalMark, RolloutStatus } from './types.js';
 
 export { journalKey };
@@ -280,7 +280,7 @@ export class RolloutJournal {
 
 /** The journal, read where earlier versions kept it when it has not been moved yet (read-only: watchers never write). */
 export async function readJournal(objects: ObjectStore, cluster: string): Promise<JournalDocument | null> {
-  const found = await getWithLegacy(objects, journalKey(cluster), legacyJournalKey(cluster));
+  const found = await readJournalObject(objects, cluster);
   return found ? parseJournal(found.stored.body, found.key) : null;
 }
 

@@ -1,6 +1,6 @@
 // One rollout per cluster at a time: a lock object at
-// `kopsdeck/<cluster>/rollout/lock` (state-keys.ts) taken with a create-only write, kept alive by a heartbeat, released at the
-// end. A lock whose holder was a process of this process table that no
+// `kopsdeck/<cluster>/rollout/lock` (state-keys.ts) taken with a create-only
+// write, kept alive by a heartbeat, released at the end. A lock whose holder was a process of this process table that no
 // longer exists (killed, crashed) is taken over at once, and the caller is
 // told; "this process table" is process-space.ts's identity, not the host
 // name, which containers share. A lock

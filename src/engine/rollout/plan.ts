@@ -94,7 +94,8 @@ function planGroup(input: PlanInput, cloud: RolloutCloudGroup, spec: InstanceGro
   // kops' noneReady: no member runs the current spec (forcing does not count: those run it already).
   const canary = members.length > 0 && members.every(outdated);
   const waves = makeWaves(instances, settings, { canSurge, canary }).map((w) => w.instances);
-  const warm = (cloud.warmInstances ?? []).filter((i) => i.needsUpdate || forced(i.id)).map((i) => i.id);
+  // drainAndTerminate: false replaces nothing, warm instances included.
+  const warm = settings.drainAndTerminate ? (cloud.warmInstances ?? []).filter((i) => i.needsUpdate || forced(i.id)).map((i) => i.id) : [];
   const needUpdate = instances.length + warm.length;
   return {
     name: cloud.name,

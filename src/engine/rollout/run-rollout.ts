@@ -12,7 +12,7 @@ import { setMaxListeners } from 'node:events';
 import { ConflictError } from '../store/object-store.js';
 import type { RolloutDeps } from './deps.js';
 import { groupWork, runGroup, type FinishedWave, type GroupWork } from './group-runner.js';
-import { uncordonSkipped } from './give-back.js';
+import { giveBackSkipped } from './give-back.js';
 import { AbortRequestedError, Intents } from './intents.js';
 import { continuationOf, isReplaced, normalizeRequest, readJournal, RolloutJournal, type InstanceProgress, type JournalDocument, type RolloutRequest } from './journal.js';
 import { acquireLock, RolloutLockedError, type HeldLock } from './lock.js';
@@ -128,7 +128,7 @@ async function execute(deps: RolloutDeps, options: RolloutOptions, runId: string
     const plan = await planRollout(deps, { ...options, forceOnly: planned ? new Set(planned) : undefined });
     if (continuation.mode === 'carry') refuseOrphans(options.cluster, plan, continuation.previous, continuation.carried);
     const journal = await RolloutJournal.open(deps.store.objects, options.cluster, clock.now(), runId, request, options.confirm !== undefined);
-    if (!journal.resumed) await journal.setPlanned(plan.groups.flatMap((g) => g.instances.map((i) => i.id)), clock.now());
+    if (!journal.resumed) await journal.setPlanned(plan.groups.flatMap((g) => [...g.instances.map((i) => i.id), ...g.warm]), clock.now());
     ctx = {
       deps,
       cluster: options.cluster,
@@ -198,7 +198,7 @@ async function uncordonLeftSkipped(ctx: RunContext, progress: Map<string, Instan
   if (!ctx.deps.kube || ctx.cloudOnly) return;
   for (const p of progress.values()) {
     if (!p.skipped || !p.node || !p.done.includes('cordon') || p.done.includes('drain')) continue;
-    await uncordonSkipped(ctx, p.instance, p.group, p.node);
+    await giveBackSkipped(ctx, p.instance, p.group, p.node);
     p.done = [];
   }
 }

@@ -27,19 +27,46 @@ export async function getWithLegacy(objects: ObjectStore, key: string, legacy: s
 }
 
 /**
+ * The journal to use when both places hold one (a newer and an older version
+ * both ran rollouts of the cluster): the one written last, so an unfinished
+ * run of either is never forgotten.
+ */
+export async function readJournalObject(objects: ObjectStore, cluster: string): Promise<{ key: string; stored: StoredObject } | null> {
+  const [now, old] = await Promise.all([objects.get(journalKey(cluster)), objects.get(legacyJournalKey(cluster))]);
+  if (now && old && updatedAt(old.body) > updatedAt(now.body)) return { key: legacyJournalKey(cluster), stored: old };
+  if (now) return { key: journalKey(cluster), stored: now };
+  return old ? { key: legacyJournalKey(cluster), stored: old } : null;
+}
+
+/** A journal's updatedAt; -1 for one that cannot be read (it loses to any readable one). */
+function updatedAt(body: string): number {
+  try {
+    const value = (JSON.parse(body) as { updatedAt?: unknown }).updatedAt;
+    return typeof value === 'number' ? value : -1;
+  } catch {
+    return -1;
+  }
+}
+
+/**
  * Moves a journal written by an earlier version to its place now, so the
- * cluster's folder holds only what kops knows. Safe against a concurrent
- * mover: the copy is create-only and the delete is conditional on the
- * version that was copied.
+ * cluster's folder holds only what kops knows; when both places hold one, the
+ * one written last is kept. Safe against a concurrent mover: every write is
+ * conditional on the version read, and the delete on the version moved.
  */
 export async function moveLegacyJournal(objects: ObjectStore, cluster: string): Promise<void> {
   const old = await objects.get(legacyJournalKey(cluster));
   if (!old) return;
-  try {
-    await objects.put(journalKey(cluster), old.body, { ifVersion: null });
-  } catch (error) {
-    // A journal is already in its new place (another mover, or a newer run): that one is the journal.
-    if (!(error instanceof ConflictError)) throw error;
+  const chosen = await readJournalObject(objects, cluster);
+  if (chosen?.key === legacyJournalKey(cluster)) {
+    const now = await objects.get(journalKey(cluster));
+    try {
+      await objects.put(journalKey(cluster), old.body, { ifVersion: now ? now.version : null });
+    } catch (error) {
+      // Someone wrote the journal meanwhile (another mover, or a run): theirs stands, and the old one stays for the next look.
+      if (error instanceof ConflictError) return;
+      throw error;
+    }
   }
   await objects.delete(legacyJournalKey(cluster), { ifVersion: old.version }).catch((error: unknown) => {
     if (!(error instanceof ConflictError)) throw error;

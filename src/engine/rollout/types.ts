@@ -191,7 +191,7 @@ export type RolloutEventBody =
   | { type: 'interval'; group: string; ms: number }
   /** Something the run went on past, as the user asked (--fail-on-validate-error=false, --fail-on-drain-error=false, --validate-count 0). */
   | { type: 'warning'; group: string; message: string }
-  /** Warm pool instances of the group terminated before its waves (out of date; not nodes, so not drained). */
+  /** Warm pool instances of the group terminated before its waves (out of date, or all with --force; not nodes, so not drained). */
   | { type: 'warm-pool-terminated'; group: string; instanceIds: string[] }
   /** Nodes of the group tainted kops.k8s.io/scheduled-for-update:PreferNoSchedule before its first wave. */
   | { type: 'tainted'; group: string; nodes: string[] }

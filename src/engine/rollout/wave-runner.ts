@@ -14,7 +14,7 @@ import { linkedSignal } from '../abort/linked-signal.js';
 import { deregisterPhase, LoadBalancerStepError } from './load-balancer-step.js';
 import { confirmAll } from './confirm-phase.js';
 import { etcdQuorumRefusal } from './etcd-quorum.js';
-import { giveBackNode, uncordonSkipped } from './give-back.js';
+import { giveBackNode, giveBackSkipped } from './give-back.js';
 import { needs, runBatchedPhase, runPhase, type RunContext, type WaveMember } from './run-context.js';
 import type { RolloutGroupView, RolloutInstance } from './deps.js';
 import type { InstanceStep } from './types.js';
@@ -288,7 +288,7 @@ async function groupStep(
  * The user skipped an instance while its drain was held up: it is journaled
  * as skipped first (a resumed run neither drains it again nor replaces it;
  * a crash before the uncordon is finished by the next run, see
- * uncordonSkipped), then its node is uncordoned. Pods already evicted stay
+ * giveBackSkipped), then its node is uncordoned. Pods already evicted stay
  * evicted (their owners recreate them elsewhere).
  */
 async function skipDuringDrain(ctx: RunContext, m: WaveMember, node: string): Promise<void> {
@@ -299,7 +299,7 @@ async function skipDuringDrain(ctx: RunContext, m: WaveMember, node: string): Pr
   await ctx.journal.record({ instance: m.id, group: m.group, step: 'skip', at: ctx.deps.clock.now(), node, note: reason });
   m.progress.skipped = true;
   if (!ctx.skipped.includes(m.id)) ctx.skipped.push(m.id);
-  await uncordonSkipped(ctx, m.id, m.group, node);
+  await giveBackSkipped(ctx, m.id, m.group, node);
   m.progress.done = [];
   ctx.emit({ type: 'skipped', instanceId: m.id, group: m.group, reason });
 }

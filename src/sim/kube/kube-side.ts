@@ -85,6 +85,13 @@ export class KubeSide implements NodeLifecycle, Persistent {
     });
   }
 
+  /** Grows with every change to any cluster's objects (the sum of their resourceVersions): a save is due when it moved. */
+  changeCount(): number {
+    let sum = 0;
+    for (const name of this.clusterNames()) sum += this.world(name)?.store.resourceVersion ?? 0;
+    return sum;
+  }
+
   clusterNames(): string[] {
     return [...this.worlds.keys()].sort();
   }

@@ -173,7 +173,9 @@ export class AsgController {
     });
     this.recordActivity(group, {
       description: `Launching a new EC2 instance${warmPool ? ' into the warm pool' : ''}: ${instance.id}`,
-      cause: `An instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${members.length} to ${members.length + 1}.`,
+      cause: warmPool
+        ? `An instance was started to fill the warm pool, increasing its size from ${members.length} to ${members.length + 1}.`
+        : `An instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${members.length} to ${members.length + 1}.`,
       status: 'Successful',
     });
     return instance;
