@@ -46,6 +46,19 @@ export function wrapWords(text: string, width: number): string[] {
   return lines;
 }
 
+/**
+ * A line of prose wrapped to the width, its leading indent kept and its
+ * following lines indented two more, so a wrapped sentence still reads as one
+ * entry of a list. Infinity (no width known) leaves it whole.
+ */
+export function wrapIndented(line: string, width: number): string[] {
+  if (!Number.isFinite(width) || displayWidth(line) <= width) return [line];
+  const indent = /^ */.exec(line)![0];
+  const first = wrapWords(line, width - indent.length);
+  const rest = wrapWords(first.slice(1).join(' '), width - indent.length - 2);
+  return [indent + first[0], ...rest.map((l) => `${indent}  ${l}`)];
+}
+
 /** The rows a notice takes at this width (0 without one). */
 export function noticeRows(notice: NoticeMessage | undefined, width: number): number {
   return notice ? wrapWords(terminalSafe(notice.text), width).length : 0;

@@ -7,13 +7,48 @@
 // bastion registers no node; --cloudonly) is asked about as a replacement.
 import { Box, Text } from 'ink';
 import { fitPieces, type Piece } from '../../components/fit-pieces.js';
+import { wrapIndented, wrapWords } from '../../components/Notice.js';
 import { terminalSafe } from '../../engine/output/terminal-safe.js';
 import type { PdbRef } from '../../engine/kube/node-pods.js';
 import { noDrainSentence, type ConfirmPod, type ConfirmRequest } from '../../engine/rollout/index.js';
 import type { Scroll } from '../../hooks/useScroll.js';
 
-/** Rows the panel needs besides its list of pods. */
-export const CONFIRM_CHROME_ROWS = 10;
+/** Columns the panel's border and padding take. */
+const FRAME_COLUMNS = 4;
+/** The budgets involved are listed in full in the pods below them: past this many rows their line is cut. */
+const MAX_BUDGET_ROWS = 2;
+
+/** The sentence under the title: why the instance is replaced, or what an earlier run did to it. */
+function whySentence(request: ConfirmRequest): string {
+  return request.earlierRun ? `Asked again: ${request.earlierRun}` : `Why: ${request.reason}`;
+}
+
+function budgetSentence(request: ConfirmRequest): string {
+  const budgets = budgetsInvolved(request);
+  if (budgets.length === 0) return 'PodDisruptionBudgets involved: none';
+  return `PodDisruptionBudgets involved: ${budgets.map((b) => `${pdbKey(b.pdb)} allows ${b.pdb.disruptionsAllowed} now (${plural(b.pods, 'pod')} here)`).join(', ')}`;
+}
+
+/** The panel's sentences wrapped to its inner width: what is asked about is read in full, never cut at the edge. */
+function panelSentences(request: ConfirmRequest, width: number) {
+  const inner = width - FRAME_COLUMNS;
+  const budgets = wrapWords(budgetSentence(request), inner);
+  return {
+    why: wrapWords(terminalSafe(whySentence(request)), inner),
+    noDrain: wrapWords(noDrainSentence(request) ?? '', inner),
+    // The last row kept is cut at the edge when there are more.
+    budgets: budgets.length > MAX_BUDGET_ROWS ? [...budgets.slice(0, MAX_BUDGET_ROWS - 1), budgets.slice(MAX_BUDGET_ROWS - 1).join(' ')] : budgets,
+  };
+}
+
+/** Rows the panel takes besides its list of pods (a replacement without a drain has no list). */
+export function confirmChromeRows(request: ConfirmRequest, width: number): number {
+  const s = panelSentences(request, width);
+  // Border (2), title, instance line, then the sentences, then the answers (2).
+  if (request.noDrain) return 2 + 2 + s.why.length + s.noDrain.length + 2;
+  // ... and for a drain, the evict line, the budgets and the "more below" line.
+  return 2 + 2 + s.why.length + 1 + s.budgets.length + 1 + 2;
+}
 
 export interface PodLine {
   text: string;
@@ -80,8 +115,17 @@ function replicasWords(group: OwnerGroup): { text: string; color?: string } {
   return { text: `${here} of its ${replicas} replicas on this node` };
 }
 
-/** The evicted pods grouped by owner, then the pods left alone: the panel's scrolling part (none without a drain). */
-export function confirmPodLines(request: ConfirmRequest): PodLine[] {
+/**
+ * The evicted pods grouped by owner, then the pods left alone: the panel's
+ * scrolling part (none without a drain). A line longer than the panel of
+ * `width` columns wraps (a budget's warning is read in full), its following
+ * rows indented under it.
+ */
+export function confirmPodLines(request: ConfirmRequest, width = Infinity): PodLine[] {
+  return podLines(request).flatMap((line) => wrapIndented(terminalSafe(line.text), width - FRAME_COLUMNS).map((text) => ({ ...line, text })));
+}
+
+function podLines(request: ConfirmRequest): PodLine[] {
   const lines: PodLine[] = [];
   if (request.noDrain) return lines;
   if (request.evict.length === 0) lines.push({ text: '  No pods to evict: only DaemonSet or mirror pods run there.', color: 'green' });
@@ -126,6 +170,7 @@ export function ConfirmPanel(props: ConfirmPanelProps) {
 
 /** The question for an instance replaced without a drain: which one, why, and the keys. */
 function ReplacePanel({ request, remaining, width }: ConfirmPanelProps) {
+  const sentences = panelSentences(request, width);
   const what = request.noDrain === 'bastion' ? `bastion instance ${request.instanceId}` : `instance ${request.instanceId}${request.nodeName ? ` (node ${request.nodeName})` : ''}`;
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1} width={width}>
@@ -133,12 +178,8 @@ function ReplacePanel({ request, remaining, width }: ConfirmPanelProps) {
         {`Replace ${what}?  (instance ${request.position} of ${request.total})`}
       </Text>
       <Text wrap="truncate-end">{`Instance ${request.instanceId}  ·  group ${request.group} (${request.kind})  ·  cluster ${request.cluster}`}</Text>
-      {request.earlierRun ? (
-        <Text wrap="truncate-end" color="yellow">{`Asked again: ${request.earlierRun}`}</Text>
-      ) : (
-        <Text wrap="truncate-end">{`Why: ${request.reason}`}</Text>
-      )}
-      <Text wrap="truncate-end">{noDrainSentence(request)}</Text>
+      <Lines lines={sentences.why} color={request.earlierRun ? 'yellow' : undefined} />
+      <Lines lines={sentences.noDrain} />
       <Answers drain={false} remaining={remaining} width={width} />
     </Box>
   );
@@ -151,24 +192,18 @@ function DrainPanel({ request, lines, scroll, listRows, remaining, width }: Conf
   const blocked = budgets.filter((b) => b.pdb.disruptionsAllowed === 0);
   const shown = lines.slice(scroll.offset, scroll.offset + listRows);
   const more = lines.length - scroll.offset - shown.length;
-  const budgetList = budgets.map((b) => `${pdbKey(b.pdb)} allows ${b.pdb.disruptionsAllowed} now (${plural(b.pods, 'pod')} here)`).join(', ');
+  const sentences = panelSentences(request, width);
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1} width={width}>
       <Text bold color="yellow" wrap="truncate-end">
         {`Drain node ${node}?  (instance ${request.position} of ${request.total})`}
       </Text>
       <Text wrap="truncate-end">{`Instance ${request.instanceId}  ·  group ${request.group} (${request.kind})  ·  cluster ${request.cluster}`}</Text>
-      {request.earlierRun ? (
-        <Text wrap="truncate-end" color="yellow">{`Asked again: ${request.earlierRun}`}</Text>
-      ) : (
-        <Text wrap="truncate-end">{`Why: ${request.reason}`}</Text>
-      )}
+      <Lines lines={sentences.why} color={request.earlierRun ? 'yellow' : undefined} />
       <Text wrap="truncate-end" bold>
         {`The drain will evict ${plural(request.evict.length, 'pod')}${request.evict.length ? ` of ${plural(owners, 'owner')}` : ''}:`}
       </Text>
-      <Text wrap="truncate-end" color={blocked.length ? 'yellow' : undefined}>
-        {budgets.length === 0 ? 'PodDisruptionBudgets involved: none' : `PodDisruptionBudgets involved: ${budgetList}`}
-      </Text>
+      <Lines lines={sentences.budgets} color={blocked.length ? 'yellow' : undefined} />
       <Box flexDirection="column" height={listRows} overflowY="hidden">
         {shown.map((line, i) => (
           <Text key={scroll.offset + i} color={line.color} bold={line.bold} wrap="truncate-end">
@@ -181,6 +216,19 @@ function DrainPanel({ request, lines, scroll, listRows, remaining, width }: Conf
       </Text>
       <Answers drain remaining={remaining} width={width} />
     </Box>
+  );
+}
+
+/** Rows of a wrapped sentence (a row still too wide, the last of a capped sentence, is cut at the edge). */
+function Lines({ lines, color }: { lines: readonly string[]; color?: string }) {
+  return (
+    <>
+      {lines.map((line, i) => (
+        <Text key={i} color={color} wrap="truncate-end">
+          {terminalSafe(line)}
+        </Text>
+      ))}
+    </>
   );
 }
 

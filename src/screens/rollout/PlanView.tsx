@@ -7,8 +7,20 @@ import { describePlan, planHasWork, renderPlanTable, type RolloutPlan } from '..
 import type { RolloutSessionState } from '../../sessions/rollout-session-state.js';
 import type { Scroll } from '../../hooks/useScroll.js';
 import { displayWidth } from '../../engine/output/display-width.js';
+import { wrapIndented, wrapWords } from '../../components/Notice.js';
 
-export const PLAN_VIEW_CHROME_ROWS = 3 + TEXT_VIEW_CHROME_ROWS;
+const NOTHING_TO_DO = "Every instance runs its group's current launch template. Press f to force a replacement of every instance anyway.";
+const HOW_IT_GOES = 'Enter starts. Before each drain you see the pods it evicts and their budgets, and answer (nothing drains without it). p pauses, x aborts.';
+
+/** What the view says under the plan, wrapped: it is read before starting, so none of it is cut. */
+function closingLines(plan: RolloutPlan, width: number): string[] {
+  return wrapWords(plan.totalInstances === 0 ? NOTHING_TO_DO : HOW_IT_GOES, width);
+}
+
+/** Rows the view takes besides the plan's scrolling lines: the title, a blank line, the closing sentence and the scroll position. */
+export function planViewChromeRows(plan: RolloutPlan, width: number): number {
+  return 2 + closingLines(plan, width).length + TEXT_VIEW_CHROME_ROWS;
+}
 
 /** kops' table with the widest gap between columns that fits `width` (every column kept). */
 function planTableLines(plan: RolloutPlan, width: number): string[] {
@@ -19,21 +31,26 @@ function planTableLines(plan: RolloutPlan, width: number): string[] {
   return renderPlanTable(plan, 1).trimEnd().split('\n');
 }
 
-/** The plan as lines (the scrolling part of the view), for a view `width` columns wide. */
+/**
+ * The plan as lines (the scrolling part of the view), for a view `width`
+ * columns wide. Sentences wrap (what the plan does, what starting does);
+ * kops' table and the list of instances, one entry a line, are cut.
+ */
 export function planLines(plan: RolloutPlan, unfinished: RolloutSessionState['unfinished'], width = Infinity): string[] {
-  const lines = [...planTableLines(plan, width), '', ...describePlan(plan)];
+  const prose: string[] = [...describePlan(plan)];
   if (unfinished) {
     const covered = new Set(unfinished.entries.map((e) => e.instance)).size;
     const of = unfinished.planned ? ` of the ${unfinished.planned.length} it set out to replace` : '';
     const next = unfinished.resumesAsStarted
       ? 'Starting resumes exactly that rollout, with the force, groups and roles it was started with (this plan is what is left of it).'
       : 'Starting begins a new rollout with the options shown; it also finishes the instances that one left half-done, and refuses to start if any of them is outside it.';
-    lines.push(
+    prose.push(
       '',
       `An earlier rolling update ${unfinished.status === 'running' ? 'stopped without finishing (crashed or closed)' : `ended ${unfinished.status}`}` +
         `${unfinished.reason ? `: ${unfinished.reason}` : ''}; its journal covers ${covered} instance(s)${of}. ${next}`,
     );
   }
+  const lines = [...planTableLines(plan, width), '', ...prose.flatMap((line) => wrapIndented(line, width))];
   if (plan.totalInstances > 0) {
     lines.push('', 'Instances, in the order they will be replaced, by group:');
     let n = 0;
@@ -65,23 +82,20 @@ export interface PlanViewProps {
 
 export function PlanView({ state, plan, lines, scroll, width, height }: PlanViewProps) {
   const nothing = !planHasWork(plan);
+  const closing = closingLines(plan, width);
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
         <Text bold color="cyan">{`Rolling update plan for ${plan.cluster}`}</Text>
         <Text dimColor>{`   force: ${state.force ? 'on (every instance is replaced)' : 'off (only instances out of date)'}`}</Text>
       </Text>
-      <TextView lines={lines} scroll={scroll} height={Math.max(1, height - PLAN_VIEW_CHROME_ROWS)} width={width} />
+      <TextView lines={lines} scroll={scroll} height={Math.max(1, height - planViewChromeRows(plan, width))} width={width} />
       <Text> </Text>
-      {nothing ? (
-        <Text color="green" wrap="truncate-end">
-          Every instance runs its group's current launch template. Press f to force a replacement of every instance anyway.
+      {closing.map((line, i) => (
+        <Text key={i} color={nothing ? 'green' : 'yellow'}>
+          {line}
         </Text>
-      ) : (
-        <Text color="yellow" wrap="truncate-end">
-          {`Enter starts. Before each drain you see the pods it evicts and their budgets, and answer (nothing drains without it). p pauses, x aborts.`}
-        </Text>
-      )}
+      ))}
     </Box>
   );
 }

@@ -20,8 +20,8 @@ import { useRouter } from '../../hooks/useRouter.js';
 import { useScroll } from '../../hooks/useScroll.js';
 import { useShell } from '../../hooks/useShell.js';
 import { AbortPanel, ABORT_PANEL_ROWS } from './AbortPanel.js';
-import { ConfirmPanel, confirmPodLines, CONFIRM_CHROME_ROWS } from './ConfirmPanel.js';
-import { planLines, PlanView } from './PlanView.js';
+import { confirmChromeRows, ConfirmPanel, confirmPodLines } from './ConfirmPanel.js';
+import { planLines, planViewChromeRows, PlanView } from './PlanView.js';
 import { modeOf, rehearsalActions, rolloutActions, watchActions } from './rollout-actions.js';
 import { useRehearsal } from '../../hooks/useRehearsal.js';
 import { rehearsalLines, RehearsalView } from './RehearsalView.js';
@@ -61,9 +61,11 @@ export function RollingUpdateScreen({ cluster }: { cluster: string }) {
   // The part that scrolls: the plan's lines, or the pods of the drain question.
   const plan = state.phase === 'plan' ? state.plan : undefined;
   const lines = useMemo(() => (plan ? planLines(plan, state.unfinished, width) : []), [plan, state.unfinished, width]);
-  const podLines = useMemo(() => (request ? confirmPodLines(request) : []), [request]);
-  const confirmRows = Math.max(3, Math.min(podLines.length, Math.floor(body.rows * 0.6) - CONFIRM_CHROME_ROWS));
-  const planScroll = useScroll('rollout-plan', lines.length, Math.max(1, body.rows - 5));
+  const podLines = useMemo(() => (request ? confirmPodLines(request, width) : []), [request, width]);
+  const confirmChrome = request ? confirmChromeRows(request, width) : 0;
+  // The list gets up to 60% of the body with the panel, at least 3 rows, and never pushes the panel's answers off the screen.
+  const confirmRows = request?.noDrain ? 0 : Math.max(1, Math.min(Math.max(3, Math.min(podLines.length, Math.floor(body.rows * 0.6) - confirmChrome)), body.rows - HEADER_ROWS - 1 - confirmChrome));
+  const planScroll = useScroll('rollout-plan', lines.length, Math.max(1, body.rows - (plan ? planViewChromeRows(plan, width) : 4)));
   const rehearsal = useRehearsal(cluster);
   const rehearsing = mode === 'plan' && rehearsal.state.phase !== 'idle';
   const reportLines = useMemo(() => rehearsalLines(rehearsal.state), [rehearsal.state]);
@@ -114,7 +116,7 @@ export function RollingUpdateScreen({ cluster }: { cluster: string }) {
       return <AbortPanel rows={rows} width={width} />;
     }
     if (mode === 'confirm' && request) {
-      used += CONFIRM_CHROME_ROWS + confirmRows;
+      used += confirmChrome + confirmRows;
       return <ConfirmPanel request={request} lines={podLines} scroll={podScroll} listRows={confirmRows} remaining={remaining} width={width} />;
     }
     if (blockedRows.length > 0) {

@@ -1,0 +1,127 @@
+// At 80 columns the rollout's sentences that say what will happen, and its
+// warnings, wrap instead of being cut at the edge: the plan's note on an
+// earlier run and what starting does, the drain question's "Asked again",
+// its budgets and their warnings. The rows they take are the rows the screen
+// gives up for them, so the screen still fits.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { render } from 'ink-testing-library';
+import { confirmChromeRows, ConfirmPanel, confirmPodLines } from '../../src/screens/rollout/ConfirmPanel.js';
+import { planLines, planViewChromeRows, PlanView } from '../../src/screens/rollout/PlanView.js';
+import type { RolloutSessionState } from '../../src/sessions/rollout-session-state.js';
+import { DEFAULT_TIMINGS, initialRolloutView, type ConfirmRequest, type RolloutPlan } from '../../src/engine/rollout/index.js';
+
+/** The frame's text as one line: borders and line ends are spaces, runs of spaces one. */
+const flat = (frame: string) => frame.replace(/[│╭╮╰╯─]/g, ' ').replace(/\s+/g, ' ');
+
+function assertReadInFull(frame: string, sentence: string) {
+  assert.ok(flat(frame).includes(flat(sentence)), `"${sentence}" in full in:\n${frame}`);
+}
+
+function assertFits(frame: string, columns: number) {
+  for (const line of frame.split('\n')) assert.ok(line.length <= columns, `fits in ${columns} columns: "${line}"`);
+}
+
+const plan: RolloutPlan = {
+  cluster: 'c.example.com',
+  order: ['nodes'],
+  totalInstances: 2,
+  estimatedMs: 60_000,
+  force: true,
+  groups: [
+    {
+      name: 'nodes',
+      groupName: 'nodes.c.example.com',
+      kind: 'Node',
+      status: 'NeedsUpdate',
+      needUpdate: 2,
+      ready: 0,
+      min: 2,
+      target: 2,
+      max: 4,
+      nodes: 2,
+      settings: { maxSurge: 1, maxUnavailable: 0, drainAndTerminate: true },
+      instances: ['i-a', 'i-b'].map((id) => ({ id, group: 'nodes', nodeName: `node-${id.slice(2)}`, reason: 'forced', detached: false, ready: true })),
+      waves: [['i-a'], ['i-b']],
+      canary: false,
+    },
+  ],
+};
+
+const state: RolloutSessionState = {
+  cluster: 'c.example.com',
+  phase: 'plan',
+  force: true,
+  plan,
+  unfinished: { status: 'running', entries: [], planned: ['i-a', 'i-b', 'i-c'], resumesAsStarted: true },
+  view: initialRolloutView,
+  yesToAll: false,
+  notes: [],
+  timings: DEFAULT_TIMINGS,
+};
+
+test('80 columns: the plan says in full what starting does, and its closing sentence, within the rows it is given', () => {
+  const width = 80;
+  const height = 20;
+  const lines = planLines(plan, state.unfinished, width);
+  const scroll = { offset: 0, maxOffset: 0, actions: [] };
+  const { lastFrame, unmount } = render(<PlanView state={state} plan={plan} lines={lines} scroll={scroll} width={width} height={height} />);
+  const frame = lastFrame() ?? '';
+  unmount();
+  assertFits(frame, width);
+  assertReadInFull(frame, 'Starting resumes exactly that rollout, with the force, groups and roles it was started with (this plan is what is left of it).');
+  assertReadInFull(frame, 'Enter starts. Before each drain you see the pods it evicts and their budgets, and answer (nothing drains without it). p pauses, x aborts.');
+  assert.ok(frame.split('\n').length <= height, `${frame.split('\n').length} rows in ${height}`);
+  assert.equal(planViewChromeRows(plan, width), 5, 'the closing sentence takes two rows at 80 columns');
+});
+
+const request: ConfirmRequest = {
+  cluster: 'c.example.com',
+  instanceId: 'i-0123456789abcdef0',
+  nodeName: 'ip-10-0-1-23.ec2.internal',
+  group: 'nodes',
+  kind: 'Node',
+  reason: 'launch template version 1 -> 2',
+  earlierRun: 'An earlier run confirmed this instance and stopped before replacing it: its node is cordoned, not drained; it is detached from its group.',
+  position: 1,
+  total: 2,
+  evict: [
+    {
+      namespace: 'payments',
+      name: 'ledger-api-7d9c-x',
+      ownerKind: 'ReplicaSet',
+      ownerName: 'ledger-api-7d9c',
+      owner: { replicas: 4, workload: 'Deployment payments/ledger-api' },
+      pdb: { namespace: 'payments', name: 'ledger-api', disruptionsAllowed: 0 },
+      disposition: 'evict',
+      emptyDir: false,
+    },
+  ],
+  leftAlone: [],
+};
+
+test('80 columns: the question says in full why it is asked again, the budgets and their warning; its rows are counted', () => {
+  const width = 80;
+  const lines = confirmPodLines(request, width);
+  const scroll = { offset: 0, maxOffset: 0, actions: [] };
+  const { lastFrame, unmount } = render(<ConfirmPanel request={request} lines={lines} scroll={scroll} listRows={lines.length} remaining={1} width={width} />);
+  const frame = lastFrame() ?? '';
+  unmount();
+  assertFits(frame, width);
+  assertReadInFull(frame, `Asked again: ${request.earlierRun}`);
+  assertReadInFull(frame, 'PodDisruptionBudgets involved: payments/ledger-api allows 0 now (1 pod here)');
+  assertReadInFull(frame, 'Deployment payments/ledger-api (ReplicaSet ledger-api-7d9c) (1 of its 4 replicas on this node) — PodDisruptionBudget payments/ledger-api allows 0 disruptions now: the drain waits for it (retried every 5s)');
+  assert.equal(frame.split('\n').length, confirmChromeRows(request, width) + lines.length, 'the screen gives up exactly the rows the panel takes');
+});
+
+test('80 columns: a replacement without a drain says in full what an earlier run did', () => {
+  const width = 80;
+  const bastion: ConfirmRequest = { ...request, nodeName: undefined, kind: 'Bastion', noDrain: 'bastion', evict: [] };
+  const { lastFrame, unmount } = render(<ConfirmPanel request={bastion} lines={[]} scroll={{ offset: 0, maxOffset: 0, actions: [] }} listRows={0} remaining={1} width={width} />);
+  const frame = lastFrame() ?? '';
+  unmount();
+  assertFits(frame, width);
+  assertReadInFull(frame, `Asked again: ${request.earlierRun}`);
+  assertReadInFull(frame, 'A bastion registers no node, so nothing is drained: kops replaces bastions without a drain.');
+  assert.equal(frame.split('\n').length, confirmChromeRows(bastion, width));
+});
