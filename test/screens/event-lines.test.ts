@@ -68,4 +68,22 @@ describe('formatEventLines', () => {
     assert.ok(!lines.some((l) => l.text.includes('\u001b')));
     assert.match(lines[2].text, /evil \\u001b\[2J message/);
   });
+
+  it('at 80 columns a node is never cut to what another node would show: its domain goes first, its own part stays', () => {
+    // A short block refreshed as the rollout goes: one node's Event among pods' at a time.
+    const block = (node: string) => [
+      row({ reason: 'RemovingNode', object: { kind: 'Node', name: node }, message: `Node ${node} event: Removing Node ${node} from Controller`, lastAt: now }),
+      row({ reason: 'Killing', object: { kind: 'Pod', name: 'web-9dlmpxc4m2-2svxd' }, message: 'Stopping container web' }),
+      row({ reason: 'Killing', object: { kind: 'Pod', name: 'api-5c7v4dtgf-skhd9' }, message: 'Stopping container api' }),
+    ];
+    const nodeLine = (node: string) => formatEventLines(block(node), now, 80)[0].text;
+    const [a, b] = [nodeLine('ip-172-20-32-4.ec2.internal'), nodeLine('ip-172-20-32-6.ec2.internal')];
+    const objectOf = (line: string) => line.split(/\s+/)[3];
+    assert.notEqual(objectOf(a), objectOf(b), `${a}\n${b}`);
+    assert.match(objectOf(a), /32-4/, a);
+    assert.match(objectOf(b), /32-6/, b);
+    // Names that differ only in their domain keep it.
+    const twins = formatEventLines([...block('ip-10-0-0-1.ec2.internal'), ...block('ip-10-0-0-1.us-west-2.compute.internal')], now, 80).map((l) => objectOf(l.text));
+    assert.notEqual(twins[0], twins[3], twins.join('\n'));
+  });
 });
