@@ -133,6 +133,19 @@ describe('live views on the simulator', () => {
     await app.close();
   });
 
+  test('nodes: a key typed in the same write as a move acts on the row moved to', async () => {
+    const app = await open({ name: 'nodes', cluster: fx.name });
+    await app.waitFor((f) => nodeLines(f).length === 3);
+    app.press('g');
+    const frame = await app.waitFor((f) => /^\s*1\/3\s*$/m.test(f));
+    const second = nodeLines(frame)[1].trim().split(/\s+/)[0];
+    app.press('jc'); // down, then cordon, in one write (fast typing, a paste)
+    await app.waitFor(`Cordon node ${second}?`);
+    app.press('n');
+    await app.waitFor((f) => !f.includes('Cordon node'));
+    await app.close();
+  });
+
   test('nodes: c cordons the selected node after a confirmation, u uncordons it, both through the API', async () => {
     const app = await open({ name: 'nodes', cluster: fx.name });
     await app.waitFor((f) => nodeLines(f).length === 3);
