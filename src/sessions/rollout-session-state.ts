@@ -45,13 +45,31 @@ export function addNote(notes: readonly string[], text: string): string[] {
   return [...notes, text].slice(-MAX_NOTES);
 }
 
+const PAUSE_SCHEDULED = 'The rollout pauses once the instance(s) in progress are replaced and validated.';
+export const YES_TO_ALL_NOTE = 'Yes to all: every remaining drain starts without asking (p pauses, x aborts).';
+const SKIPPING = 'Skipping ';
+
+/** A note about what is still to happen: once it has happened, or the run has ended, it no longer holds. */
+function isPending(note: string): boolean {
+  return note === PAUSE_SCHEDULED || note === YES_TO_ALL_NOTE || note.startsWith(SKIPPING);
+}
+
+/** The notes once the run has ended: those saying what is still to happen are dropped (what did happen has a note of its own). */
+export function notesAtEnd(notes: readonly string[]): string[] {
+  return notes.filter((note) => !isPending(note));
+}
+
 /** The change `event` makes to the session's state: the engine's view, folded by the engine's reducer, and the notes. */
 export function foldRolloutEvent(state: RolloutSessionState, event: RolloutEvent): Partial<RolloutSessionState> {
   const change: Partial<RolloutSessionState> = { view: reduceRollout(state.view, event) };
   switch (event.type) {
-    case 'skipped':
-      change.notes = addNote(state.notes, `Skipped ${event.instanceId} (not replaced): ${event.reason}.`);
+    case 'skipped': {
+      // "Skipping <node>: cancelling its drain…" is done now.
+      const node = state.view.instances.find((i) => i.id === event.instanceId)?.nodeName;
+      const rest = node ? state.notes.filter((n) => !n.startsWith(`${SKIPPING}${node}:`)) : state.notes;
+      change.notes = addNote(rest, `Skipped ${event.instanceId} (not replaced): ${event.reason}.`);
       break;
+    }
     case 'uncordoned':
       change.notes = addNote(state.notes, `Uncordoned ${event.nodeName}: ${event.reason ?? 'the rollout stopped before it was drained'}.`);
       break;
@@ -67,15 +85,16 @@ export function foldRolloutEvent(state: RolloutSessionState, event: RolloutEvent
     case 'skip-requested':
       change.notes = addNote(
         state.notes,
-        `Skipping ${event.nodeName}: cancelling its drain, then ${event.keepsCordon ? 'leaving it cordoned, as it was before the rollout' : 'uncordoning it'}.`,
+        `${SKIPPING}${event.nodeName}: cancelling its drain, then ${event.keepsCordon ? 'leaving it cordoned, as it was before the rollout' : 'uncordoning it'}.`,
       );
       break;
     case 'pause-after-current':
-      if (event.scheduled) change.notes = addNote(state.notes, 'The rollout pauses once the instance(s) in progress are replaced and validated.');
+      change.notes = event.scheduled ? addNote(state.notes, PAUSE_SCHEDULED) : state.notes.filter((n) => n !== PAUSE_SCHEDULED);
       break;
     case 'paused':
       change.notes = addNote(
-        state.notes,
+        // A pause after the instance(s) in progress is the one that note announced.
+        event.at === 'instance' ? state.notes.filter((n) => n !== PAUSE_SCHEDULED) : state.notes,
         // No key in a note: notes outlive the pause (the key bar says what p does while paused).
         event.at === 'instance' ? 'Paused after the instance(s) in progress, as asked.' : 'Paused: the rollout holds before its next step.',
       );

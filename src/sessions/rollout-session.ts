@@ -33,7 +33,7 @@ import { lockProblem, NoCloudError, planProblem } from './rollout-problems.js';
 import { errorMessage } from '../engine/error-message.js';
 import { Listeners } from '../engine/listeners.js';
 export type { RolloutProblem } from './rollout-problems.js';
-import { addNote, foldRolloutEvent, type RolloutSessionState } from './rollout-session-state.js';
+import { addNote, foldRolloutEvent, notesAtEnd, YES_TO_ALL_NOTE, type RolloutSessionState } from './rollout-session-state.js';
 
 export interface RolloutSessionOptions {
   /** Shorter waits (tests); kops' defaults otherwise. */
@@ -186,7 +186,7 @@ export class RolloutSession {
   /** Yes to the pending question and to every later one of this run. */
   yesToAll(): void {
     this.set({ yesToAll: true });
-    this.note('Yes to all: every remaining drain starts without asking (p pauses, x aborts).');
+    this.note(YES_TO_ALL_NOTE);
     this.answer('yes');
   }
 
@@ -307,7 +307,7 @@ export class RolloutSession {
     this.pendingAnswer = undefined;
     // A run that stopped without its last events (interrupted) waits for nothing any more.
     const { view } = this.current;
-    this.set({ phase: 'ended', result, view: { ...view, interval: undefined, personWait: { totalMs: personWaitedMs(view.personWait, this.now()) } } });
+    this.set({ phase: 'ended', result, notes: notesAtEnd(this.current.notes), view: { ...view, interval: undefined, personWait: { totalMs: personWaitedMs(view.personWait, this.now()) } } });
   }
 
   private note(text: string): void {

@@ -3,7 +3,9 @@
 // to a node that is cordoned but not yet drained: uncordon it (the default,
 // nothing is left half-done) or leave it cordoned (to look at it first).
 // Instances a surge detached and did not terminate yet are named: they keep
-// running outside their group until the rollout runs again.
+// running outside their group until the rollout runs again. While paused the
+// rollout is already between steps: it stops there, and backing out leaves it
+// paused, not running.
 import { Box, Text } from 'ink';
 import type { InstanceRow } from './rollout-progress.js';
 
@@ -21,7 +23,7 @@ export function detachedNotTerminated(rows: readonly InstanceRow[]): InstanceRow
   return rows.filter((r) => r.status !== 'skipped' && r.steps.some((s) => s.step === 'detach' && s.status === 'done') && !r.steps.some((s) => s.step === 'terminate' && s.status === 'done'));
 }
 
-export function AbortPanel({ rows, width }: { rows: readonly InstanceRow[]; width: number }) {
+export function AbortPanel({ rows, paused = false, width }: { rows: readonly InstanceRow[]; paused?: boolean; width: number }) {
   const cordoned = cordonedNotDrained(rows);
   const names = cordoned.map((r) => r.nodeName ?? r.id).join(', ');
   const detached = detachedNotTerminated(rows);
@@ -31,7 +33,7 @@ export function AbortPanel({ rows, width }: { rows: readonly InstanceRow[]; widt
         Abort the rolling update?
       </Text>
       <Text wrap="truncate-end">
-        It stops at the next safe point between steps (a drain in progress is cancelled). Instances already replaced stay replaced; a drained node stays cordoned.
+        {paused ? 'It is paused between steps and stops there.' : 'It stops at the next safe point between steps (a drain in progress is cancelled).'} Instances already replaced stay replaced; a drained node stays cordoned.
       </Text>
       <Text wrap="truncate-end">
         {detached.length > 0
@@ -50,7 +52,7 @@ export function AbortPanel({ rows, width }: { rows: readonly InstanceRow[]; widt
         <Text bold color="red">l</Text> abort and leave it cordoned (no new pods; uncordon it yourself later)
       </Text>
       <Text>
-        <Text bold>n</Text> / <Text bold>Esc</Text> keep the rollout running
+        <Text bold>n</Text> / <Text bold>Esc</Text> {paused ? 'do not abort: the rollout stays paused' : 'keep the rollout running'}
       </Text>
       <Text dimColor wrap="truncate-end">
         Running the rolling update again later resumes exactly where it stopped.

@@ -113,7 +113,7 @@ export function RollingUpdateScreen({ cluster }: { cluster: string }) {
   const panel = (() => {
     if (mode === 'abort') {
       used += ABORT_PANEL_ROWS;
-      return <AbortPanel rows={rows} width={width} />;
+      return <AbortPanel rows={rows} paused={state.view.status === 'paused'} width={width} />;
     }
     if (mode === 'confirm' && request) {
       used += confirmChrome + confirmRows;

@@ -50,13 +50,15 @@ export interface ActionInputs {
 export function rolloutActions(inputs: ActionInputs): KeyAction[] {
   const { mode, state, session, router, shell, setAskingAbort } = inputs;
   const cluster = state.cluster;
+  // While paused nothing runs: what leaving or backing out of abort leaves is a paused rollout.
+  const paused = state.view.status === 'paused';
   const leave: KeyAction = {
     key: 'escape',
-    label: 'back (the rollout keeps running)',
+    label: paused ? 'back (the rollout stays paused)' : 'back (the rollout keeps running)',
     short: 'back',
     run: () => {
       const question = state.view.confirm ? (state.view.confirm.noDrain ? ' A question is waiting there.' : ' A drain question is waiting there.') : '';
-      shell.flash(`The rolling update of ${cluster} keeps running; :rollout ${cluster} returns to it.${question}`, 'warn');
+      shell.flash(`The rolling update of ${cluster} ${paused ? 'stays paused' : 'keeps running'}; :rollout ${cluster} returns to it.${question}`, 'warn');
       if (!router.back()) router.push({ name: 'clusters' });
     },
   };
@@ -149,7 +151,7 @@ export function rolloutActions(inputs: ActionInputs): KeyAction[] {
       return [
         { key: 'u', label: 'abort, uncordon', essential: true, run: () => (setAskingAbort(false), session.abort('uncordon')) },
         { key: 'l', label: 'abort, leave cordoned', essential: true, run: () => (setAskingAbort(false), session.abort('leave-cordoned')) },
-        { key: 'n', aliases: ['escape'], label: 'keep running', essential: true, run: () => setAskingAbort(false) },
+        { key: 'n', aliases: ['escape'], label: paused ? 'stay paused' : 'keep running', essential: true, run: () => setAskingAbort(false) },
         quit,
       ];
     case 'running':
