@@ -190,6 +190,24 @@ test('a lockstep wave: one sentence for the instances draining together, every h
   assert.deepEqual(rows.filter((r) => r.blocked).map((r) => r.id), ['i-b']);
 });
 
+test('while a surge waits for its replacements, "Now" says what it waits for, not "Between steps"', () => {
+  const now = 10_000_000;
+  const detach = (type: 'step-started' | 'step-finished', id: string): RolloutEventBody =>
+    type === 'step-started' ? { type, instanceId: id, group: 'nodes', nodeName: `node-${id.slice(2)}`, step: 'detach' } : { type, instanceId: id, group: 'nodes', nodeName: `node-${id.slice(2)}`, step: 'detach', durationMs: 1000 };
+  const events: RolloutEventBody[] = [
+    { type: 'plan', plan, resumed: false },
+    { type: 'wave-started', group: 'nodes', wave: 1, waves: 2, instances: ['i-a', 'i-b'] },
+    detach('step-started', 'i-a'),
+    detach('step-started', 'i-b'),
+    detach('step-finished', 'i-a'),
+    detach('step-finished', 'i-b'),
+    { type: 'waiting-for-replacement', group: 'nodes', want: 5, ready: 3, joining: 2 },
+  ];
+  const state = stateOf(events, now);
+  const text = describeNow(state, instanceRows(state, now), now);
+  assert.equal(text, 'Waiting for the replacements in nodes: 3 of 5 in service and Ready, 2 joining.');
+});
+
 test('the status tells the truth: no stale "last check passed" once a node is out, skipped is not done, one elapsed time at the end', () => {
   const now = 10_000_000;
   const events: RolloutEventBody[] = [

@@ -184,6 +184,9 @@ export function describeNow(state: RolloutSessionState, rows: readonly InstanceR
   }
   if (view.validation && !view.validation.ok) return `${paused}Validating the cluster before ${view.currentGroup ?? 'the next group'}: ${validationWords(state)}`;
   if (view.status === 'planning') return 'Taking the rollout lock and reading the journal…';
+  // A surge launches the replacements first: until they are in service no step of the wave runs.
+  const w = view.waiting;
+  if (w && w.ready < w.want) return `${paused}Waiting for the replacements in ${w.group}: ${w.ready} of ${w.want} in service and Ready, ${w.joining} joining.${pauseAfterText(state)}`;
   return paused ? `${paused.slice(0, -2)}.` : 'Between steps…';
 }
 
