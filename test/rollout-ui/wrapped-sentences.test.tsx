@@ -43,6 +43,7 @@ const plan: RolloutPlan = {
       settings: { maxSurge: 1, maxUnavailable: 0, drainAndTerminate: true },
       instances: ['i-a', 'i-b'].map((id) => ({ id, group: 'nodes', nodeName: `node-${id.slice(2)}`, reason: 'forced', detached: false, ready: true })),
       waves: [['i-a'], ['i-b']],
+      warm: [],
       canary: false,
     },
   ],

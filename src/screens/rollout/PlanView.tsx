@@ -14,7 +14,7 @@ const HOW_IT_GOES = 'Enter starts. Before each drain you see the pods it evicts 
 
 /** What the view says under the plan, wrapped: it is read before starting, so none of it is cut. */
 function closingLines(plan: RolloutPlan, width: number): string[] {
-  return wrapWords(plan.totalInstances === 0 ? NOTHING_TO_DO : HOW_IT_GOES, width);
+  return wrapWords(planHasWork(plan) ? HOW_IT_GOES : NOTHING_TO_DO, width);
 }
 
 /** Rows the view takes besides the plan's scrolling lines: the title, a blank line, the closing sentence and the scroll position. */
