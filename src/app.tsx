@@ -18,7 +18,7 @@ import { BodySizeContext } from './hooks/useBodySize.js';
 import { KeymapProvider, useCurrentKeymap } from './hooks/useKeymap.js';
 import { RouterProvider, useRouter, type Router } from './hooks/useRouter.js';
 import { ShellContext, type Shell } from './hooks/useShell.js';
-import { useShellState } from './hooks/useShellState.js';
+import { useShellState, type Overlay } from './hooks/useShellState.js';
 import { useClusterRegion } from './hooks/useClusterRegion.js';
 import { isTooSmall, MIN_SIZE, useTerminalSize, type TerminalSize } from './hooks/useTerminalSize.js';
 import { commands as screenCommands, renderScreen, screens as defaultScreens, screenTitle, type ScreenTable } from './screens/registry.js';
@@ -75,6 +75,33 @@ function footerHints(screen: readonly KeyAction[], globals: readonly KeyAction[]
   return [...screen.filter(shown), ...globals.filter((a) => shown(a) && !screenKeys.has(a.key))];
 }
 
+/**
+ * Under an overlay only its own keys do anything (letters type into a prompt,
+ * a question takes y or n), so the footer shows those and nothing else.
+ */
+export function overlayHints(overlay: Overlay): Hint[] {
+  switch (overlay.kind) {
+    case 'confirm':
+      return [
+        { key: 'y', label: 'yes', essential: true },
+        { key: 'n', label: 'no', essential: true },
+      ];
+    case 'help':
+      return [
+        { key: 'escape', label: 'close help', essential: true },
+        { key: 'down', label: 'scroll (j/k, pgdn/pgup)', short: 'scroll' },
+      ];
+    case 'prompt': {
+      const labels = overlay.spec.keyLabels ?? {};
+      return [
+        { key: 'enter', label: labels.enter ?? 'accept', essential: true },
+        ...(overlay.spec.complete ? [{ key: 'tab', label: 'complete' }] : []),
+        { key: 'escape', label: labels.escape ?? 'cancel', essential: true },
+      ];
+    }
+  }
+}
+
 interface ConsoleProps {
   size?: TerminalSize;
   screens: ScreenTable;
@@ -110,6 +137,7 @@ function Console({ size: injectedSize, screens, commands }: ConsoleProps) {
         const problem = runCommandLine(text, latest.current.commands, commandContext());
         if (problem) shell.flash(problem, 'error');
       },
+      keyLabels: { enter: 'run', escape: 'close' },
     });
   }, [shell, commandContext]);
 
@@ -205,7 +233,7 @@ function Console({ size: injectedSize, screens, commands }: ConsoleProps) {
             message={flash}
             width={size.columns}
           />
-          <KeyHints hints={footerHints(screenActions, globals)} width={size.columns} />
+          <KeyHints hints={overlay ? overlayHints(overlay) : footerHints(screenActions, globals)} width={size.columns} />
         </Box>
       </BodySizeContext.Provider>
     </ShellContext.Provider>

@@ -27,6 +27,7 @@ export function useFilter(id: string, group = 'Table'): Filter {
             onChange: setText,
             onSubmit: (value) => setText(value.trim()),
             onCancel: () => setText(''),
+            keyLabels: { enter: 'keep filter', escape: 'clear filter' },
           }),
       },
     ];

@@ -24,6 +24,8 @@ export interface PromptSpec {
   complete?(text: string): Completion | Promise<Completion>;
   /** Candidates shown while typing, before Tab. */
   suggest?(text: string): string[];
+  /** What Enter and Esc do here, for the footer: "accept" and "cancel" unless said. */
+  keyLabels?: { enter?: string; escape?: string };
 }
 
 export interface ConfirmSpec {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { cleanup } from 'ink-testing-library';
 import { App } from '../../src/app.js';
 import { CreateClusterScreen } from '../../src/screens/CreateClusterScreen.js';
-import { keys, renderOnTerminal, waitForFrame } from '../console/helpers.js';
+import { keys, renderApp, renderOnTerminal, waitForFrame } from '../console/helpers.js';
 import { flat, renderWizard } from './harness.js';
 import { startBench, type Bench } from '../helpers/sim-console.js';
 import { waitFor } from '../helpers/wait.js';
@@ -147,4 +147,43 @@ test('Backspace on an empty field stays in the field, and the next letters go in
   app.press('q'); // a letter, typed into the field
   await app.waitFor('name: q█');
   app.unmount();
+});
+
+test('the footer shows only the keys that work: in a text field no letter keys, under a question only its answers', async () => {
+  const app = renderApp({
+    services: bench.services,
+    size: { columns: 80, rows: 24 },
+    initialRoute: { name: 'create-cluster' },
+    screens: { 'create-cluster': { title: () => 'New cluster', render: () => <CreateClusterScreen /> } },
+  });
+  const footer = () => (app.lastFrame() ?? '').split('\n').at(-1) ?? '';
+  try {
+    await app.waitFor((f) => f.includes('step 1 of') && f.includes('█'));
+    // Letters type into the field: q, e, b, ? and : are text here, not keys.
+    let line = footer();
+    assert.match(line, /<enter> accept, next step/);
+    assert.match(line, /<esc> stop editing/);
+    for (const key of ['q', 'e', 'b', '?', ':']) assert.ok(!line.includes(`<${key}>`), `no <${key}> while typing: ${line}`);
+
+    app.press(keys.escape); // stops editing: now the letters are keys again
+    await app.waitFor('e edits it');
+    line = footer();
+    assert.match(line, /<e> edit/);
+    assert.match(line, /<esc> cancel/);
+
+    app.press('e');
+    await app.waitFor((f) => f.includes('█'));
+    app.press(ctrlU);
+    app.press('footer.k8s.local');
+    await app.waitFor('footer.k8s.local█');
+    app.press(keys.enter);
+    await app.waitFor((f) => f.includes('step 2 of'));
+    app.press(keys.escape); // leaving with an answer given asks first
+    await app.waitFor('Discard the answers so far?');
+    assert.equal(footer().trim(), '<y> yes  <n> no', 'only the question’s answers');
+    app.press('n');
+    await app.waitFor((f) => !f.includes('Discard the answers so far?'));
+  } finally {
+    app.unmount();
+  }
 });

@@ -273,7 +273,8 @@ test('Esc before confirming creates nothing: the store and the simulator are unc
   await app.waitFor('taken.k8s.local');
   app.press('n'); // the clusters screen opens the wizard
   await atStep(app, 1, 'Cluster name');
-  await app.waitFor('cancel (nothing has been created yet)');
+  // In the field Esc stops editing (the footer says so); a second Esc would cancel.
+  await app.waitFor('<esc> stop editing');
   for (let n = 1; n <= 14; n++) {
     await app.waitFor(`step ${n} of 14`);
     app.press(keys.enter);

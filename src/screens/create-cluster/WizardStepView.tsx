@@ -122,6 +122,7 @@ function TextStepView({ wizard, answers, ctx, onCancel, onQuit, step }: StepView
           });
         },
         onCancel: () => setEditing(false),
+        keyLabels: { enter: 'accept, next step', escape: 'stop editing' },
         complete: complete ? (text) => complete(text) : undefined,
       });
     open(step.read(current));
