@@ -1,8 +1,8 @@
 // The console at 80x24 and 100 columns (issue 15, item 9): the rollout keeps
-// its abort key, its elapsed time and its ETA on screen; kops' plan table
-// keeps every column; the nodes table keeps NAME, STATUS, VERSION, its group,
-// PODS and AGE, and names the columns it leaves out; help scrolls instead of
-// being clipped.
+// its abort key, its elapsed time and its ETA on screen, and its abort panel
+// whole; kops' plan table keeps every column; the nodes table keeps NAME,
+// STATUS, VERSION, its group, PODS and AGE, and names the columns it leaves
+// out; help scrolls instead of being clipped.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { render } from 'ink-testing-library';
@@ -60,6 +60,16 @@ test('80x24: the plan keeps all of kops table; the run keeps abort, elapsed and 
     assert.match(footer(running), /<p> pause .*<x> abort… .*<\?> help/);
     // Each instance's steps fit in a line: what is finished folds, the running step and the next show by name.
     for (const line of lines(running).filter((l) => /^ {3}[✓⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏·■]/.test(l))) assert.ok(!line.endsWith('…'), `steps not cut: ${line}`);
+    // Abort asked: its sentences wrap, and its choices and the keys stay on the screen.
+    view.press('x');
+    const abort = await view.waitFor('Abort the rolling update?', 20_000);
+    assertFits(abort, 80);
+    assert.ok(lines(abort).length <= 24, `${lines(abort).length} rows`);
+    assert.match(abort.replace(/[│╭╮╰╯─]/g, ' ').replace(/\s+/g, ' '), /It stops at the next safe point between steps \(a drain in progress is cancelled\)\. Instances already replaced stay replaced; a drained node stays cordoned\./);
+    assert.match(abort, /│ n \/ Esc keep the rollout running +│/);
+    assert.match(abort, /│ Running the rolling update again later resumes exactly where it stopped\. +│\n╰/, 'the panel whole, down to its bottom border');
+    assert.match(footer(abort), /<u> .*<l> .*<\?> help/);
+    view.press(keys.escape);
   } finally {
     view.unmount();
   }

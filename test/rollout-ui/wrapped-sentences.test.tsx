@@ -1,13 +1,16 @@
 // At 80 columns the rollout's sentences that say what will happen, and its
 // warnings, wrap instead of being cut at the edge: the plan's note on an
 // earlier run and what starting does, the drain question's "Asked again",
-// its budgets and their warnings. The rows they take are the rows the screen
+// its budgets and their warnings; the abort panel's sentences and choices.
+// The rows they take are the rows the screen
 // gives up for them, so the screen still fits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { render } from 'ink-testing-library';
 import { confirmChromeRows, ConfirmPanel, confirmPodLines } from '../../src/screens/rollout/ConfirmPanel.js';
 import { planLines, planViewChromeRows, PlanView } from '../../src/screens/rollout/PlanView.js';
+import { AbortPanel, abortPanelRows } from '../../src/screens/rollout/AbortPanel.js';
+import type { InstanceRow } from '../../src/screens/rollout/rollout-progress.js';
 import type { RolloutSessionState } from '../../src/sessions/rollout-session-state.js';
 import { DEFAULT_TIMINGS, initialRolloutView, type ConfirmRequest, type RolloutPlan } from '../../src/engine/rollout/index.js';
 
@@ -125,4 +128,48 @@ test('80 columns: a replacement without a drain says in full what an earlier run
   assertReadInFull(frame, `Asked again: ${request.earlierRun}`);
   assertReadInFull(frame, 'A bastion registers no node, so nothing is drained: kops replaces bastions without a drain.');
   assert.equal(frame.split('\n').length, confirmChromeRows(bastion, width));
+});
+
+/** An instance of a surge caught mid-way: detached from its group, cordoned, its drain not finished. */
+function surging(n: number): InstanceRow {
+  const id = `i-0123456789abcde${String(n).padStart(2, '0')}`;
+  const done = (step: 'confirm' | 'detach' | 'cordon') => ({ step, status: 'done' as const });
+  return { id, group: 'nodes', kind: 'Node', nodeName: `ip-10-0-1-${n}.ec2.internal`, status: 'active', steps: [done('confirm'), done('detach'), done('cordon'), { step: 'drain', status: 'running' }], evicted: 0 };
+}
+
+test('80 columns: the abort panel says in full when it stops, what stays running outside its group and each choice; its rows are counted', () => {
+  const width = 80;
+  const rows = [surging(1)];
+  for (const paused of [false, true]) {
+    const { lastFrame, unmount } = render(<AbortPanel rows={rows} paused={paused} width={width} />);
+    const frame = lastFrame() ?? '';
+    unmount();
+    assertFits(frame, width);
+    assertReadInFull(frame, `${paused ? 'It is paused between steps and stops there.' : 'It stops at the next safe point between steps (a drain in progress is cancelled).'} Instances already replaced stay replaced; a drained node stays cordoned.`);
+    assertReadInFull(frame, 'Detached from its group and still running: i-0123456789abcde01 (ip-10-0-1-1.ec2.internal); it stays up outside the group (its replacement is in the group) until the rolling update runs again, which drains and terminates it.');
+    assertReadInFull(frame, 'Cordoned but not drained right now: ip-10-0-1-1.ec2.internal. Choose what happens to it:');
+    assertReadInFull(frame, 'u abort and uncordon it (pods may be scheduled there again)');
+    assertReadInFull(frame, 'l abort and leave it cordoned (no new pods; uncordon it yourself later)');
+    assertReadInFull(frame, `n / Esc ${paused ? 'do not abort: the rollout stays paused' : 'keep the rollout running'}`);
+    assertReadInFull(frame, 'Running the rolling update again later resumes exactly where it stopped.');
+    assert.equal(frame.split('\n').length, abortPanelRows(rows, paused, width), 'the screen gives up exactly the rows the panel takes');
+  }
+});
+
+test('80x24: a surge of many instances shortens the abort panel\'s lists of names, never its choices', () => {
+  const width = 80;
+  // 24 rows less the console's header, command line and footer, less the rollout's status lines.
+  const room = 20 - 4;
+  const rows = Array.from({ length: 6 }, (_, i) => surging(i + 1));
+  const { lastFrame, unmount } = render(<AbortPanel rows={rows} width={width} maxRows={room} />);
+  const frame = lastFrame() ?? '';
+  unmount();
+  assertFits(frame, width);
+  const height = frame.split('\n').length;
+  assert.ok(height <= room, `${height} rows in ${room}:\n${frame}`);
+  assert.equal(height, abortPanelRows(rows, false, width, room));
+  assert.match(flat(frame), /Detached from its group and still running: i-0123456789abcde01 \(ip-10-0-1-1\.ec2\.internal\).* and \d more; it stays up/);
+  assertReadInFull(frame, 'u abort and uncordon it (pods may be scheduled there again)');
+  assertReadInFull(frame, 'n / Esc keep the rollout running');
+  assert.ok(abortPanelRows(rows, false, width) > room, 'every name would not fit');
 });

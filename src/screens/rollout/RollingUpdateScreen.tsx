@@ -19,7 +19,7 @@ import { watchRows } from './rollout-watch-progress.js';
 import { useRouter } from '../../hooks/useRouter.js';
 import { useScroll } from '../../hooks/useScroll.js';
 import { useShell } from '../../hooks/useShell.js';
-import { AbortPanel, ABORT_PANEL_ROWS } from './AbortPanel.js';
+import { AbortPanel, abortPanelRows } from './AbortPanel.js';
 import { confirmChromeRows, ConfirmPanel, confirmPodLines } from './ConfirmPanel.js';
 import { planLines, planViewChromeRows, PlanView } from './PlanView.js';
 import { modeOf, rehearsalActions, rolloutActions, watchActions } from './rollout-actions.js';
@@ -109,11 +109,16 @@ export function RollingUpdateScreen({ cluster }: { cluster: string }) {
 
   const progress = progressOf(state, rows, now);
   const folded = blockedRows.length > 0 && blockedRows.every((r) => waitingFor.has(r.id));
+  // Under the panel go the validation lines and the notes; the step list takes the rows left.
+  const validationRows = mode !== 'confirm' && mode !== 'ended' && (state.view.validation || state.view.waiting) ? [state.view.warning, state.view.waiting, state.view.validation].filter(Boolean).length : 0;
   let used = HEADER_ROWS + 1;
+  // A panel shortens its lists to leave them room; what it cannot shorten (its sentences, its keys) comes first.
+  const panelRoom = body.rows - used - validationRows - Math.min(2, state.notes.length);
   const panel = (() => {
     if (mode === 'abort') {
-      used += ABORT_PANEL_ROWS;
-      return <AbortPanel rows={rows} paused={state.view.status === 'paused'} width={width} />;
+      const paused = state.view.status === 'paused';
+      used += abortPanelRows(rows, paused, width, panelRoom);
+      return <AbortPanel rows={rows} paused={paused} width={width} maxRows={panelRoom} />;
     }
     if (mode === 'confirm' && request) {
       used += confirmChrome + confirmRows;
@@ -126,11 +131,12 @@ export function RollingUpdateScreen({ cluster }: { cluster: string }) {
     }
     return null;
   })();
-  const showValidation = mode !== 'confirm' && mode !== 'ended' && (state.view.validation || state.view.waiting);
-  if (showValidation) used += 2;
   const ended = mode === 'ended' ? <EndPanel state={state} width={width} /> : null;
   if (ended) used += state.result?.status === 'finished' ? 1 : 5;
-  const notes = Math.min(2, state.notes.length);
+  // What does not fit under a panel that could not shorten enough is left out, never pushed off the screen.
+  const showValidation = validationRows > 0 && body.rows - used >= validationRows;
+  if (showValidation) used += validationRows;
+  const notes = Math.max(0, Math.min(2, state.notes.length, body.rows - used));
   return (
     <Box flexDirection="column" width={width}>
       <RunHeader state={state} progress={progress} now={describeNow(state, rows, now)} next={describeNext(state, rows)} width={width} />
@@ -140,7 +146,7 @@ export function RollingUpdateScreen({ cluster }: { cluster: string }) {
       {showValidation ? <ValidationLine state={state} width={width} /> : null}
       <StepList rows={rows} height={body.rows - used - notes - rolloutEventsHeight(body.rows - used - notes)} width={width} />
       <RolloutEvents cluster={cluster} rows={rows} space={body.rows - used - notes} width={width} />
-      <Notes notes={state.notes} width={width} />
+      {notes > 0 ? <Notes notes={state.notes.slice(-notes)} width={width} /> : null}
     </Box>
   );
 }
