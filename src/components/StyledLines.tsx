@@ -3,6 +3,7 @@
 // line of choices on a narrow terminal wraps instead of being cut at the
 // edge, and its keys still stand out.
 import { Text } from 'ink';
+import { displayWidth } from '../engine/output/display-width.js';
 import { wrapWords } from './Notice.js';
 
 export interface Run {
@@ -20,6 +21,8 @@ const PLAIN: Run = { text: '' };
  */
 export function wrapRuns(runs: readonly Run[], width: number, indent = 0): Run[][] {
   const text = runs.map((r) => r.text).join('');
+  // A line that fits is left as it is (its spacing too).
+  if (displayWidth(text) <= width) return [runs.map((r) => ({ ...r }))];
   // The run each UTF-16 unit of the text comes from, to give wrapped words back their style.
   const from: Run[] = runs.flatMap((r) => Array.from({ length: r.text.length }, () => r));
   const first = wrapWords(text, width);

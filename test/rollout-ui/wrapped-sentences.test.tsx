@@ -1,7 +1,8 @@
 // At 80 columns the rollout's sentences that say what will happen, and its
 // warnings, wrap instead of being cut at the edge: the plan's note on an
 // earlier run and what starting does, the drain question's "Asked again",
-// its budgets and their warnings; the abort panel's sentences and choices.
+// its budgets and their warnings; the abort panel's sentences and choices,
+// the blocked drain's, and their keys.
 // The rows they take are the rows the screen
 // gives up for them, so the screen still fits.
 import { test } from 'node:test';
@@ -11,6 +12,7 @@ import { confirmChromeRows, ConfirmPanel, confirmPodLines } from '../../src/scre
 import { planLines, planViewChromeRows, PlanView } from '../../src/screens/rollout/PlanView.js';
 import { AbortPanel, abortPanelRows } from '../../src/screens/rollout/AbortPanel.js';
 import type { InstanceRow } from '../../src/screens/rollout/rollout-progress.js';
+import { BlockedDrain, blockedDrainRows } from '../../src/screens/rollout/RunView.js';
 import type { RolloutSessionState } from '../../src/sessions/rollout-session-state.js';
 import { DEFAULT_TIMINGS, initialRolloutView, type ConfirmRequest, type RolloutPlan } from '../../src/engine/rollout/index.js';
 
@@ -172,4 +174,57 @@ test('80x24: a surge of many instances shortens the abort panel\'s lists of name
   assertReadInFull(frame, 'u abort and uncordon it (pods may be scheduled there again)');
   assertReadInFull(frame, 'n / Esc keep the rollout running');
   assert.ok(abortPanelRows(rows, false, width) > room, 'every name would not fit');
+});
+
+const evictRefused = 'Cannot evict pod as it would violate the pod\'s disruption budget.';
+
+/** A node whose drain is held up by `pods` pods, each behind a budget that allows no disruption. */
+function heldUp(n: number, pods: number, cordonedBefore = false): InstanceRow {
+  const blocked = Array.from({ length: pods }, (_, p) => ({ pod: { namespace: 'payments', name: `ledger-api-7d9c-${n}${p}` }, pdb: { namespace: 'payments', name: 'ledger-api', disruptionsAllowed: 0 }, reason: evictRefused }));
+  return { ...surging(n), cordonedBefore, blocked: { pods: blocked, message: evictRefused } };
+}
+
+test('80 columns: a blocked drain says in full why, what the drain does next and each choice; its rows are counted', () => {
+  const width = 80;
+  const now = 1_000_000;
+  for (const cordonedBefore of [false, true]) {
+    const rows = [heldUp(1, 1, cordonedBefore)];
+    const { lastFrame, unmount } = render(<BlockedDrain state={state} rows={rows} folded={false} now={now} width={width} />);
+    const frame = lastFrame() ?? '';
+    unmount();
+    assertFits(frame, width);
+    assertReadInFull(frame, 'Drain of ip-10-0-1-1.ec2.internal is blocked: 15m00s left before the drain timeout (15m00s); 1 pod(s) holding it');
+    assertReadInFull(frame, `payments/ledger-api-7d9c-10: PodDisruptionBudget payments/ledger-api allows 0 disruption(s) now · ${evictRefused}`);
+    assertReadInFull(frame, 'The drain retries every 5s (a budget frees up when a replacement pod is Ready); at the timeout the rollout stops and says why.');
+    assertReadInFull(frame, `w keep waiting · s skip ip-10-0-1-1.ec2.internal: cancel its drain, ${cordonedBefore ? 'leave it cordoned (as it was before the rollout)' : 'uncordon it'}, leave it unreplaced (pods already evicted stay evicted) · x abort…`);
+    assert.equal(frame.split('\n').length, blockedDrainRows(state, rows, false, now, width), 'the screen gives up exactly the rows the panel takes');
+  }
+
+  // Kept waiting, it folds to a line that still says it in full, with its keys.
+  const rows = [heldUp(1, 1), heldUp(2, 1)];
+  const { lastFrame, unmount } = render(<BlockedDrain state={state} rows={rows} folded now={now} width={width} />);
+  const frame = lastFrame() ?? '';
+  unmount();
+  assertFits(frame, width);
+  assertReadInFull(frame, 'Waiting for the held-up drain of ip-10-0-1-1.ec2.internal (15m00s left), ip-10-0-1-2.ec2.internal (15m00s left) · s skip ip-10-0-1-1.ec2.internal · x abort');
+  assert.equal(frame.split('\n').length, blockedDrainRows(state, rows, true, now, width));
+});
+
+test('80x24: a lockstep wave of held-up drains shows fewer pods and nodes, never fewer keys', () => {
+  const width = 80;
+  const now = 1_000_000;
+  const room = 20 - 4;
+  const rows = [heldUp(1, 5), heldUp(2, 5), heldUp(3, 5), heldUp(4, 5)];
+  const { lastFrame, unmount } = render(<BlockedDrain state={state} rows={rows} folded={false} now={now} width={width} maxRows={room} />);
+  const frame = lastFrame() ?? '';
+  unmount();
+  assertFits(frame, width);
+  const height = frame.split('\n').length;
+  assert.ok(height <= room, `${height} rows in ${room}:\n${frame}`);
+  assert.equal(height, blockedDrainRows(state, rows, false, now, width, room));
+  assertReadInFull(frame, 'Drain of ip-10-0-1-1.ec2.internal is blocked');
+  assert.match(frame, /… and \d more node\(s\) held up/);
+  assertReadInFull(frame, 'The drain retries every 5s (a budget frees up when a replacement pod is Ready); at the timeout the rollout stops and says why.');
+  assertReadInFull(frame, 'w keep waiting · s skip ip-10-0-1-1.ec2.internal: cancel its drain, uncordon it, leave it unreplaced (pods already evicted stay evicted) · x abort…');
+  assert.ok(blockedDrainRows(state, rows, false, now, width) > room, 'every pod of three nodes would not fit');
 });

@@ -125,9 +125,8 @@ export function RollingUpdateScreen({ cluster }: { cluster: string }) {
       return <ConfirmPanel request={request} lines={podLines} scroll={podScroll} listRows={confirmRows} remaining={remaining} width={width} />;
     }
     if (blockedRows.length > 0) {
-      const panel = blockedDrainRows(blockedRows, folded);
-      used += panel;
-      return <BlockedDrain state={state} rows={blockedRows} folded={folded} now={now} width={width} />;
+      used += blockedDrainRows(state, blockedRows, folded, now, width, panelRoom);
+      return <BlockedDrain state={state} rows={blockedRows} folded={folded} now={now} width={width} maxRows={panelRoom} />;
     }
     return null;
   })();

@@ -4,6 +4,8 @@
 // line of steps per instance, in the order they go.
 import { Box, Text } from 'ink';
 import { fit } from '../../components/cells.js';
+import { wrapIndented, wrapWords } from '../../components/Notice.js';
+import { StyledRows, wrapRuns, type Run } from '../../components/StyledLines.js';
 import { fitPieces, type Piece } from '../../components/fit-pieces.js';
 import { compactChips, StepChips, type Chip } from '../../components/StepChips.js';
 import { formatDuration } from '../../engine/rollout/index.js';
@@ -77,18 +79,98 @@ export function etaText(eta: Eta, form: 'long' | 'short' = 'long'): string {
 
 const MAX_BLOCKED_NODES = 3;
 const MAX_BLOCKED_PODS = 3;
-
-/** Rows the blocked-drain panel takes. */
-export function blockedDrainRows(rows: readonly InstanceRow[], folded: boolean): number {
-  if (folded) return 1;
-  const shown = rows.slice(0, MAX_BLOCKED_NODES);
-  const podRows = shown.reduce((sum, r) => sum + Math.min(MAX_BLOCKED_PODS, r.blocked!.pods.length) + (r.blocked!.pods.length > MAX_BLOCKED_PODS ? 1 : 0), 0);
-  return 2 + shown.length + podRows + (rows.length > MAX_BLOCKED_NODES ? 1 : 0) + 2;
-}
+/** Columns and rows the panel's border and padding take. */
+const FRAME_COLUMNS = 4;
+const FRAME_ROWS = 2;
 
 function blockerText(b: BlockedPod): string {
   const budget = b.pdb ? `PodDisruptionBudget ${b.pdb.namespace}/${b.pdb.name} allows ${b.pdb.disruptionsAllowed} disruption(s) now` : 'no budget';
   return `${b.pod.namespace}/${b.pod.name}: ${budget} · ${b.reason}`;
+}
+
+interface BlockedNode {
+  row: InstanceRow;
+  head: string[];
+  pods: string[][];
+  morePods: number;
+}
+
+/** The panel, each sentence wrapped to its width; folded, the one line it folds to. */
+interface BlockedLayout {
+  folded?: Run[][];
+  nodes: BlockedNode[];
+  moreNodes: number;
+  retry: string[];
+  keys: Run[][];
+}
+
+const nodeName = (r: InstanceRow) => r.nodeName ?? r.id;
+
+function blockedLayoutWith(state: RolloutSessionState, rows: readonly InstanceRow[], folded: boolean, now: number, width: number, nodes: number, pods: number): BlockedLayout {
+  const left = (r: InstanceRow) => formatDuration(drainTimeLeft(state, r, now));
+  const first = rows[0];
+  if (folded) {
+    const line = `Waiting for the held-up drain of ${rows.map((r) => `${nodeName(r)} (${left(r)} left)`).join(', ')}  ·  s skip ${nodeName(first)} · x abort`;
+    return { folded: wrapRuns([{ text: line, color: 'yellow' }], width), nodes: [], moreNodes: 0, retry: [], keys: [] };
+  }
+  const inner = width - FRAME_COLUMNS;
+  const shown = rows.slice(0, nodes).map((row) => {
+    const blockers = row.blocked!.pods;
+    return {
+      row,
+      head: wrapWords(`Drain of ${nodeName(row)} is blocked: ${left(row)} left before the drain timeout (${formatDuration(state.timings.drainTimeoutMs)}); ${blockers.length} pod(s) holding it`, inner),
+      pods: blockers.slice(0, pods).map((b) => wrapIndented(terminalSafe(`  ${blockerText(b)}`), inner)),
+      morePods: Math.max(0, blockers.length - pods),
+    };
+  });
+  const skip = `skip ${nodeName(first)}: cancel its drain, ${first.cordonedBefore ? 'leave it cordoned (as it was before the rollout)' : 'uncordon it'}, leave it unreplaced (pods already evicted stay evicted)`;
+  return {
+    nodes: shown,
+    moreNodes: rows.length - shown.length,
+    retry: wrapWords('The drain retries every 5s (a budget frees up when a replacement pod is Ready); at the timeout the rollout stops and says why.', inner),
+    keys: wrapRuns(
+      [{ text: 'w', bold: true }, { text: ' keep waiting · ' }, { text: 's', bold: true, color: 'yellow' }, { text: ` ${skip} · ` }, { text: 'x', bold: true, color: 'red' }, { text: ' abort…' }],
+      inner,
+    ),
+  };
+}
+
+function rowsOf(layout: BlockedLayout): number {
+  if (layout.folded) return layout.folded.length;
+  const nodes = layout.nodes.reduce((sum, n) => sum + n.head.length + n.pods.reduce((p, lines) => p + lines.length, 0) + (n.morePods > 0 ? 1 : 0), 0);
+  return FRAME_ROWS + nodes + (layout.moreNodes > 0 ? 1 : 0) + layout.retry.length + layout.keys.length;
+}
+
+/**
+ * Up to three held-up nodes with up to three pods each; past `maxRows`, fewer
+ * pods a node, then fewer nodes ("… and 2 more"), down to one pod of one
+ * node. What the drain does next and the keys are never left out.
+ */
+function blockedLayout(state: RolloutSessionState, rows: readonly InstanceRow[], folded: boolean, now: number, width: number, maxRows: number): BlockedLayout {
+  let nodes = Math.min(MAX_BLOCKED_NODES, rows.length);
+  let pods = MAX_BLOCKED_PODS;
+  let layout = blockedLayoutWith(state, rows, folded, now, width, nodes, pods);
+  while (rowsOf(layout) > maxRows && (pods > 1 || nodes > 1)) {
+    if (pods > 1) pods -= 1;
+    else nodes -= 1;
+    layout = blockedLayoutWith(state, rows, folded, now, width, nodes, pods);
+  }
+  return layout;
+}
+
+/** Rows the blocked-drain panel takes at this width, within `maxRows` when it can. */
+export function blockedDrainRows(state: RolloutSessionState, rows: readonly InstanceRow[], folded: boolean, now: number, width: number, maxRows = Infinity): number {
+  return rowsOf(blockedLayout(state, rows, folded, now, width, maxRows));
+}
+
+export interface BlockedDrainProps {
+  state: RolloutSessionState;
+  rows: readonly InstanceRow[];
+  folded: boolean;
+  now: number;
+  width: number;
+  /** The rows it may take (the screen's layout counts them with blockedDrainRows). */
+  maxRows?: number;
 }
 
 /**
@@ -96,48 +178,41 @@ function blockerText(b: BlockedPod): string {
  * not terminate): which pods, their budgets and why, the time left before the
  * drain timeout, and the choice: keep waiting, skip the node, or abort.
  * Lockstep waves drain several nodes at once, so every held-up node is shown.
+ * Its sentences wrap to the width: they are read in full before choosing.
  */
-export function BlockedDrain({ state, rows, folded, now, width }: { state: RolloutSessionState; rows: readonly InstanceRow[]; folded: boolean; now: number; width: number }) {
-  const first = rows[0];
-  const name = (r: InstanceRow) => r.nodeName ?? r.id;
-  const left = (r: InstanceRow) => formatDuration(drainTimeLeft(state, r, now));
-  if (folded) {
+export function BlockedDrain({ state, rows, folded, now, width, maxRows = Infinity }: BlockedDrainProps) {
+  const layout = blockedLayout(state, rows, folded, now, width, maxRows);
+  if (layout.folded) {
     return (
-      <Box width={width}>
-        <Text color="yellow" wrap="truncate-end">
-          {`Waiting for the held-up drain of ${rows.map((r) => `${name(r)} (${left(r)} left)`).join(', ')}  ·  s skip ${name(first)} · x abort`}
-        </Text>
+      <Box flexDirection="column" width={width}>
+        <StyledRows rows={layout.folded} />
       </Box>
     );
   }
-  const shown = rows.slice(0, MAX_BLOCKED_NODES);
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1} width={width}>
-      {shown.map((row) => {
-        const pods = row.blocked!.pods;
-        return (
-          <Box key={row.id} flexDirection="column">
-            <Text bold color="yellow" wrap="truncate-end">
-              {`Drain of ${name(row)} is blocked: ${left(row)} left before the drain timeout (${formatDuration(state.timings.drainTimeoutMs)}); ${pods.length} pod(s) holding it`}
+      {layout.nodes.map(({ row, head, pods, morePods }) => (
+        <Box key={row.id} flexDirection="column">
+          {head.map((line, i) => (
+            <Text key={i} bold color="yellow" wrap="truncate-end">
+              {line}
             </Text>
-            {pods.slice(0, MAX_BLOCKED_PODS).map((b) => (
-              <Text key={`${b.pod.namespace}/${b.pod.name}`} wrap="truncate-end">
-                {`  ${blockerText(b)}`}
-              </Text>
-            ))}
-            {pods.length > MAX_BLOCKED_PODS ? <Text dimColor>{`  … and ${pods.length - MAX_BLOCKED_PODS} more`}</Text> : null}
-          </Box>
-        );
-      })}
-      {rows.length > MAX_BLOCKED_NODES ? <Text dimColor>{`… and ${rows.length - MAX_BLOCKED_NODES} more node(s) held up`}</Text> : null}
-      <Text wrap="truncate-end">
-        The drain retries every 5s (a budget frees up when a replacement pod is Ready); at the timeout the rollout stops and says why.
-      </Text>
-      <Text wrap="truncate-end">
-        <Text bold>w</Text> keep waiting · <Text bold color="yellow">s</Text>
-        {` skip ${name(first)}: cancel its drain, ${first.cordonedBefore ? 'leave it cordoned (as it was before the rollout)' : 'uncordon it'}, leave it unreplaced (pods already evicted stay evicted) · `}
-        <Text bold color="red">x</Text> abort…
-      </Text>
+          ))}
+          {pods.flat().map((line, i) => (
+            <Text key={i} wrap="truncate-end">
+              {line}
+            </Text>
+          ))}
+          {morePods > 0 ? <Text dimColor>{`  … and ${morePods} more`}</Text> : null}
+        </Box>
+      ))}
+      {layout.moreNodes > 0 ? <Text dimColor>{`… and ${layout.moreNodes} more node(s) held up`}</Text> : null}
+      {layout.retry.map((line, i) => (
+        <Text key={i} wrap="truncate-end">
+          {line}
+        </Text>
+      ))}
+      <StyledRows rows={layout.keys} />
     </Box>
   );
 }
