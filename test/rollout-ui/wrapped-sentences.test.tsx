@@ -170,7 +170,7 @@ test('80x24: a surge of many instances shortens the abort panel\'s lists of name
   const height = frame.split('\n').length;
   assert.ok(height <= room, `${height} rows in ${room}:\n${frame}`);
   assert.equal(height, abortPanelRows(rows, false, width, room));
-  assert.match(flat(frame), /Detached from its group and still running: i-0123456789abcde01 \(ip-10-0-1-1\.ec2\.internal\).* and \d more; it stays up/);
+  assert.match(flat(frame), /Detached from their group and still running: i-0123456789abcde01 \(ip-10-0-1-1\.ec2\.internal\).* and \d more; they stay up/);
   assertReadInFull(frame, 'u abort and uncordon it (pods may be scheduled there again)');
   assertReadInFull(frame, 'n / Esc keep the rollout running');
   assert.ok(abortPanelRows(rows, false, width) > room, 'every name would not fit');

@@ -50,7 +50,9 @@ function layoutWith(rows: readonly InstanceRow[], paused: boolean, width: number
   const stops = `${paused ? 'It is paused between steps and stops there.' : 'It stops at the next safe point between steps (a drain in progress is cancelled).'} Instances already replaced stay replaced; a drained node stays cordoned.`;
   const detachedText =
     detached.length > 0
-      ? `Detached from its group and still running: ${nameList(detached, shown)}; it stays up outside the group (its replacement is in the group) until the rolling update runs again, which drains and terminates it.`
+      ? detached.length === 1
+        ? `Detached from its group and still running: ${nameList(detached, shown)}; it stays up outside the group (its replacement is in the group) until the rolling update runs again, which drains and terminates it.`
+        : `Detached from their group and still running: ${nameList(detached, shown)}; they stay up outside the group (their replacements are in the group) until the rolling update runs again, which drains and terminates them.`
       : 'No instance is detached from its group and still running.';
   const cordonedText =
     cordoned.length > 0
