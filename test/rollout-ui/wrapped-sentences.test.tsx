@@ -12,7 +12,7 @@ import { confirmChromeRows, ConfirmPanel, confirmPodLines } from '../../src/scre
 import { planLines, planViewChromeRows, PlanView } from '../../src/screens/rollout/PlanView.js';
 import { AbortPanel, abortPanelRows } from '../../src/screens/rollout/AbortPanel.js';
 import type { InstanceRow } from '../../src/screens/rollout/rollout-progress.js';
-import { BlockedDrain, blockedDrainRows } from '../../src/screens/rollout/RunView.js';
+import { BlockedDrain, blockedDrainRows, headerSentence, RunHeader, runHeaderRows } from '../../src/screens/rollout/RunView.js';
 import type { RolloutSessionState } from '../../src/sessions/rollout-session-state.js';
 import { DEFAULT_TIMINGS, initialRolloutView, type ConfirmRequest, type RolloutPlan } from '../../src/engine/rollout/index.js';
 
@@ -227,4 +227,20 @@ test('80x24: a lockstep wave of held-up drains shows fewer pods and nodes, never
   assertReadInFull(frame, 'The drain retries every 5s (a budget frees up when a replacement pod is Ready); at the timeout the rollout stops and says why.');
   assertReadInFull(frame, 'w keep waiting · s skip ip-10-0-1-1.ec2.internal: cancel its drain, uncordon it, leave it unreplaced (pods already evicted stay evicted) · x abort…');
   assert.ok(blockedDrainRows(state, rows, false, now, width) > room, 'every pod of three nodes would not fit');
+});
+
+test('80 columns: "Now" and "Next" wrap to two rows each, the rows are counted, and a longer one ends with …', () => {
+  const now = 'Draining ip-172-20-32-4.ec2.internal (i-0123456789abcde01): 12 of 30 pods evicted, 3 held up by their budgets; the drain retries every 5s.';
+  const next = 'then ip-172-20-33-9.ec2.internal (i-0123456789abcde02) in nodes-us-east-1a (asked before its drain)';
+  const progress = { done: 1, skipped: 0, total: 4, elapsedMs: 60_000 };
+  const { lastFrame, unmount } = render(<RunHeader state={state} progress={progress} now={now} next={next} width={80} />);
+  const frame = lastFrame() ?? '';
+  unmount();
+  assertReadInFull(frame, `Now: ${now}`);
+  assertReadInFull(frame, `Next: ${next}`);
+  assertFits(frame, 80);
+  assert.equal(frame.split('\n').length, runHeaderRows(now, next, 80));
+  const long = headerSentence('Now:', `${now} ${now} ${now}`, 80);
+  assert.equal(long.length, 2);
+  assert.ok(long[1].endsWith('…') && long[1].length <= 80, long[1]);
 });

@@ -25,11 +25,9 @@ import { planLines, planViewChromeRows, PlanView } from './PlanView.js';
 import { modeOf, rehearsalActions, rolloutActions, watchActions } from './rollout-actions.js';
 import { useRehearsal } from '../../hooks/useRehearsal.js';
 import { rehearsalLines, RehearsalView } from './RehearsalView.js';
-import { BlockedDrain, blockedDrainRows, Notes, RunHeader, StepList, ValidationLine } from './RunView.js';
+import { BlockedDrain, blockedDrainRows, Notes, RunHeader, runHeaderRows, StepList, ValidationLine } from './RunView.js';
 import { RolloutEvents, rolloutEventsHeight } from './RolloutEvents.js';
 import { WatchView } from './WatchView.js';
-
-const HEADER_ROWS = 3;
 
 export function RollingUpdateScreen({ cluster }: { cluster: string }) {
   const { session, state, now } = useRollout(cluster);
@@ -55,6 +53,10 @@ export function RollingUpdateScreen({ cluster }: { cluster: string }) {
   const width = body.columns;
 
   const rows = useMemo(() => instanceRows(state, now), [state, now]);
+  // What happens now and next, wrapped: the rows they take are the header's.
+  const nowText = describeNow(state, rows, now);
+  const nextText = describeNext(state, rows);
+  const headerRows = runHeaderRows(nowText, nextText, width);
   const request = state.view.confirm;
   const remaining = rows.filter((r) => r.status === 'waiting' && r.id !== request?.instanceId).length;
 
@@ -64,7 +66,7 @@ export function RollingUpdateScreen({ cluster }: { cluster: string }) {
   const podLines = useMemo(() => (request ? confirmPodLines(request, width) : []), [request, width]);
   const confirmChrome = request ? confirmChromeRows(request, width) : 0;
   // The list gets up to 60% of the body with the panel, at least 3 rows, and never pushes the panel's answers off the screen.
-  const confirmRows = request?.noDrain ? 0 : Math.max(1, Math.min(Math.max(3, Math.min(podLines.length, Math.floor(body.rows * 0.6) - confirmChrome)), body.rows - HEADER_ROWS - 1 - confirmChrome));
+  const confirmRows = request?.noDrain ? 0 : Math.max(1, Math.min(Math.max(3, Math.min(podLines.length, Math.floor(body.rows * 0.6) - confirmChrome)), body.rows - headerRows - 1 - confirmChrome));
   const planScroll = useScroll('rollout-plan', lines.length, Math.max(1, body.rows - (plan ? planViewChromeRows(plan, width) : 4)));
   const rehearsal = useRehearsal(cluster);
   const rehearsing = mode === 'plan' && rehearsal.state.phase !== 'idle';
@@ -111,7 +113,7 @@ export function RollingUpdateScreen({ cluster }: { cluster: string }) {
   const folded = blockedRows.length > 0 && blockedRows.every((r) => waitingFor.has(r.id));
   // Under the panel go the validation lines and the notes; the step list takes the rows left.
   const validationRows = mode !== 'confirm' && mode !== 'ended' && (state.view.validation || state.view.waiting) ? [state.view.warning, state.view.waiting, state.view.validation].filter(Boolean).length : 0;
-  let used = HEADER_ROWS + 1;
+  let used = headerRows + 1;
   // A panel shortens its lists to leave them room; what it cannot shorten (its sentences, its keys) comes first.
   const panelRoom = body.rows - used - validationRows - Math.min(2, state.notes.length);
   const panel = (() => {
@@ -138,7 +140,7 @@ export function RollingUpdateScreen({ cluster }: { cluster: string }) {
   const notes = Math.max(0, Math.min(2, state.notes.length, body.rows - used));
   return (
     <Box flexDirection="column" width={width}>
-      <RunHeader state={state} progress={progress} now={describeNow(state, rows, now)} next={describeNext(state, rows)} width={width} />
+      <RunHeader state={state} progress={progress} now={nowText} next={nextText} width={width} />
       <Text> </Text>
       {ended}
       {panel}

@@ -14,6 +14,7 @@ import { drainTimeLeft, runStatusOf, type Eta, type InstanceRow, type Progress }
 import type { RolloutSessionState } from '../../sessions/rollout-session-state.js';
 import { terminalSafe } from '../../engine/output/terminal-safe.js';
 import { distinctTruncate } from '../../engine/output/distinct-truncate.js';
+import { truncateToWidth } from '../../engine/output/display-width.js';
 
 const STATUS_COLORS: Record<string, string> = { running: 'cyan', paused: 'yellow', aborting: 'red', finished: 'green', failed: 'red', aborted: 'yellow', interrupted: 'yellow', planning: 'cyan' };
 
@@ -53,15 +54,45 @@ export function RunHeader({ state, progress, now, next, width }: { state: Rollou
           </Text>
         ))}
       </Text>
-      <Text wrap="truncate-end">
-        <Text bold>Now: </Text>
-        {now}
-      </Text>
-      <Text wrap="truncate-end">
-        <Text bold>Next: </Text>
-        {next}
-      </Text>
+      <LabelledLines label="Now:" lines={headerSentence('Now:', now, width)} />
+      <LabelledLines label="Next:" lines={headerSentence('Next:', next, width)} />
     </Box>
+  );
+}
+
+/** Rows "Now:" and "Next:" may each take: read at a glance, so wrapped, but never pushing the run off the screen. */
+const SENTENCE_ROWS = 2;
+
+/** "Now: …" or "Next: …" wrapped to the width, at most two rows (the second ends with … when more was to say). */
+export function headerSentence(label: string, text: string, width: number): string[] {
+  const lines = wrapWords(`${label} ${text}`, width);
+  if (lines.length <= SENTENCE_ROWS) return lines;
+  const kept = lines.slice(0, SENTENCE_ROWS);
+  kept[SENTENCE_ROWS - 1] = truncateToWidth(`${kept[SENTENCE_ROWS - 1]} ${lines[SENTENCE_ROWS]}`, width);
+  return kept;
+}
+
+/** Rows RunHeader takes: the status line, then Now and Next as wrapped. */
+export function runHeaderRows(now: string, next: string, width: number): number {
+  return 1 + headerSentence('Now:', now, width).length + headerSentence('Next:', next, width).length;
+}
+
+function LabelledLines({ label, lines }: { label: string; lines: string[] }) {
+  return (
+    <>
+      {lines.map((line, i) => (
+        <Text key={i}>
+          {i === 0 && line.startsWith(label) ? (
+            <>
+              <Text bold>{label}</Text>
+              {line.slice(label.length)}
+            </>
+          ) : (
+            line
+          )}
+        </Text>
+      ))}
+    </>
   );
 }
 
