@@ -1,6 +1,6 @@
 // `kopsdeck get clusters` and `kopsdeck get instancegroups|ig --name C`:
 // what the state store holds, as kops prints it.
-import type { Cluster, InstanceGroup } from '../engine/spec/types.js';
+import { managedByKarpenter, type Cluster, type InstanceGroup } from '../engine/spec/types.js';
 import { renderData, renderTextTable, type OutputFormat } from '../engine/output/text-table.js';
 import { CliError, EXIT_ERROR } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
@@ -43,7 +43,7 @@ export async function getInstanceGroups(ctx: CommandContext, clusterName: string
   const rows = groups.map((group) => [
     group.metadata.name,
     group.spec.role === 'Master' ? 'ControlPlane' : String(group.spec.role),
-    String(group.spec.machineType ?? (group.spec.manager === 'Karpenter' ? '(Karpenter)' : '')),
+    String(group.spec.machineType ?? (managedByKarpenter(group) ? '(Karpenter)' : '')),
     String(group.spec.minSize ?? ''),
     String(group.spec.maxSize ?? ''),
     instanceGroupZones(cluster, group).join(','),

@@ -8,6 +8,7 @@ import type { KubeNode, KubePod } from '../kube/types.js';
 import { isNodeReady, readyStatus } from '../kube/node-readiness.js';
 import { nodeRoleFromLabels, roleOfIg, zoneOf } from '../live-model/node-row.js';
 import type { IgCloudState, IgRole } from '../live-model/types.js';
+import { managedByKarpenter } from '../spec/types.js';
 
 /** What validation reads; ClusterModel satisfies it. */
 export interface ValidationSource {
@@ -71,7 +72,7 @@ export const CONTROL_PLANE_POD_APPS = ['kube-apiserver', 'kube-controller-manage
  * yet), so it is never reported missing.
  */
 export function cloudGroupsOfSpec<Role extends string>(instanceGroups: readonly { metadata: { name: string }; spec: { role: Role; manager?: string } }[]): { name: string; role: Role }[] {
-  return instanceGroups.filter((ig) => ig.spec.manager !== 'Karpenter').map((ig) => ({ name: ig.metadata.name, role: ig.spec.role }));
+  return instanceGroups.filter((ig) => !managedByKarpenter(ig)).map((ig) => ({ name: ig.metadata.name, role: ig.spec.role }));
 }
 
 export function validateClusterHealth(cluster: string, source: ValidationSource, readyz: ReadyzResult, opts: ValidateOptions = {}): ValidationResult {

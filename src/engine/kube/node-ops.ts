@@ -8,6 +8,7 @@ import { setMaxListeners } from 'node:events';
 import { linkedSignal } from '../abort/linked-signal.js';
 import type { Clock } from '../clock.js';
 import { apiMessage, KubeApiError, type KubeClient } from './client.js';
+import { retryOnConflict } from './conflict-retry.js';
 import { describePod, listNodePods, listPdbs, type NodePodRow, type PdbRef } from './node-pods.js';
 import type { KubeNode, KubePod } from './types.js';
 
@@ -19,7 +20,6 @@ export async function setUnschedulable(client: KubeClient, nodeName: string, uns
 }
 
 export const cordon = (client: KubeClient, nodeName: string) => setUnschedulable(client, nodeName, true);
-
 
 /** Uncordons, and forgets which rollout had cordoned it. */
 export function uncordon(client: KubeClient, nodeName: string): Promise<KubeNode> {
@@ -45,20 +45,15 @@ export const CORDONED_BY_ROLLOUT = 'kopsdeck.io/cordoned-by-rollout';
  */
 export async function cordonForRollout(client: KubeClient, nodeName: string, rolloutId: string): Promise<boolean> {
   const path = `/api/v1/nodes/${encodeURIComponent(nodeName)}`;
-  for (let attempt = 1; ; attempt++) {
+  return retryOnConflict(async () => {
     const node = await client.request<KubeNode>('GET', path);
     if (node.spec?.unschedulable === true) return node.metadata.annotations?.[CORDONED_BY_ROLLOUT] === rolloutId;
-    try {
-      await client.request('PATCH', path, {
-        body: { metadata: { resourceVersion: node.metadata.resourceVersion, annotations: { [CORDONED_BY_ROLLOUT]: rolloutId } }, spec: { unschedulable: true } },
-        contentType: 'application/merge-patch+json',
-      });
-      return true;
-    } catch (error) {
-      // Changed since it was read (a Node changes often): read it again, a few times.
-      if (!(error instanceof KubeApiError && error.status === 409) || attempt >= 5) throw error;
-    }
-  }
+    await client.request('PATCH', path, {
+      body: { metadata: { resourceVersion: node.metadata.resourceVersion, annotations: { [CORDONED_BY_ROLLOUT]: rolloutId } }, spec: { unschedulable: true } },
+      contentType: 'application/merge-patch+json',
+    });
+    return true;
+  });
 }
 
 export interface PodRef {

@@ -7,6 +7,7 @@
 // resourceVersion it was read at, so that a change made meanwhile (another
 // taint, by someone else) is refused (409) and read again, never overwritten.
 import { KubeApiError, type KubeClient } from './client.js';
+import { retryOnConflict } from './conflict-retry.js';
 import type { KubeNode } from './types.js';
 
 export const SCHEDULED_FOR_UPDATE_TAINT = 'kops.k8s.io/scheduled-for-update';
@@ -18,19 +19,13 @@ const nodePath = (name: string) => `/api/v1/nodes/${encodeURIComponent(name)}`;
  * or carries the taint; true when this added it. A node that is gone needs nothing.
  */
 export async function taintScheduledForUpdate(client: KubeClient, nodeName: string): Promise<boolean> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await addTaintOnce(client, nodeName);
-    } catch (error) {
-      if (error instanceof KubeApiError && error.status === 404) return false;
-      const changedMeanwhile = error instanceof KubeApiError && error.status === 409;
-      if (!changedMeanwhile || attempt >= CONFLICT_ATTEMPTS) throw error;
-    }
+  try {
+    return await retryOnConflict(() => addTaintOnce(client, nodeName));
+  } catch (error) {
+    if (error instanceof KubeApiError && error.status === 404) return false;
+    throw error;
   }
 }
-
-/** Node objects change often (status, labels); a few conflicts in a row are normal. */
-const CONFLICT_ATTEMPTS = 5;
 
 async function addTaintOnce(client: KubeClient, nodeName: string): Promise<boolean> {
   const node = await client.request<KubeNode>('GET', nodePath(nodeName));

@@ -1,6 +1,6 @@
 // From a Cluster and its InstanceGroups to the tasks that describe what must
 // exist in AWS (kops' "model builders").
-import type { Cluster, ClusterSubnet, InstanceGroup } from '../spec/types.js';
+import { managedByKarpenter, type Cluster, type ClusterSubnet, type InstanceGroup } from '../spec/types.js';
 import { TAG_INSTANCE_GROUP, clusterTags, groupNamesOf, kopsGroupName, roleTagKey, type TagMap } from '../cloud/aws/tags.js';
 import type { ClusterSnapshot, LaunchTemplateState } from '../cloud/aws/discovery.js';
 import { autoScalingGroupVerdict, launchTemplateVerdict } from '../ownership/resources.js';
@@ -55,7 +55,7 @@ export function instanceGroupTags(cluster: string, ig: InstanceGroup, groupName:
 
 /** kopsdeck builds an auto scaling group for every instance group: Karpenter's, and groups without sizes or a machine type, it cannot build. */
 function cloudGroupProblems(ig: InstanceGroup): string[] {
-  if (ig.spec.manager === 'Karpenter') return ['managed by Karpenter, which kopsdeck does not install or configure yet'];
+  if (managedByKarpenter(ig)) return ['managed by Karpenter, which kopsdeck does not install or configure yet'];
   const missing = (['machineType', 'minSize', 'maxSize'] as const).filter((field) => ig.spec[field] === undefined);
   if (missing.length > 0) return missing.map((field) => `spec.${field} is required`);
   return ig.spec.minSize! > ig.spec.maxSize! ? [`minSize ${ig.spec.minSize} is above maxSize ${ig.spec.maxSize}`] : [];

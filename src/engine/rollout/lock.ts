@@ -1,13 +1,13 @@
 // One rollout per cluster at a time: a lock object at
 // `kopsdeck/<cluster>/rollout/lock` (state-keys.ts) taken with a create-only
-// write, kept alive by a heartbeat, released at the end. A lock whose holder was a process of this process table that no
-// longer exists (killed, crashed) is taken over at once, and the caller is
-// told; "this process table" is process-space.ts's identity, not the host
-// name, which containers share. A lock
-// whose heartbeat stopped but whose holder we cannot see die (another host, a
-// closed laptop, or a live process that stopped beating) is stale; breaking it
-// needs an explicit confirmation, because a holder that is only slow would
-// then be acting next to us.
+// write, kept alive by a heartbeat, released at the end. A lock whose holder
+// was a process of this process table that no longer exists (killed, crashed)
+// is taken over at once, and the caller is told; "this process table" is
+// process-space.ts's identity, not the host name, which containers share. A
+// lock whose heartbeat stopped but whose holder we cannot see die (another
+// host, a closed laptop, or a live process that stopped beating) is stale;
+// breaking it needs an explicit confirmation, because a holder that is only
+// slow would then be acting next to us.
 import { hostname, userInfo } from 'node:os';
 import { mayStillRun, processSpaceId } from '../process-space.js';
 import { ConflictError, type ObjectStore, type ObjectVersion } from '../store/object-store.js';
@@ -137,12 +137,23 @@ export async function acquireLock(objects: ObjectStore, cluster: string, options
 async function retireLegacyLock(objects: ObjectStore, cluster: string, options: AcquireOptions): Promise<void> {
   const existing = await objects.get(legacyLockKey(cluster));
   if (!existing) return;
-  const held = parseLockBody(existing.body);
+  const takeOver = mayTakeOver(cluster, parseLockBody(existing.body), options);
+  await objects.delete(legacyLockKey(cluster), { ifVersion: existing.version });
+  takeOver();
+}
+
+/**
+ * Refuses a lock held by someone else (RolloutLockedError) unless its holder
+ * is gone, or it is stale and breaking it was confirmed. Returns what to do
+ * once it is taken over: tell the caller when the holder was gone.
+ */
+function mayTakeOver(cluster: string, held: LockBody, options: AcquireOptions): () => void {
   const gone = holderIsGone(held);
   const stale = gone || isStale(held, (options.now ?? Date.now)(), options.staleAfterMs);
   if (!gone && (!stale || !options.breakStaleLock)) throw new RolloutLockedError(cluster, held, stale);
-  await objects.delete(legacyLockKey(cluster), { ifVersion: existing.version });
-  if (gone) options.onTakeOver?.(held, `process ${held.pid} on ${held.host} (${held.holder}) that held it no longer exists`);
+  return () => {
+    if (gone) options.onTakeOver?.(held, `process ${held.pid} on ${held.host} (${held.holder}) that held it no longer exists`);
+  };
 }
 
 async function acquireCurrentLock(objects: ObjectStore, cluster: string, options: AcquireOptions): Promise<HeldLock> {
@@ -156,13 +167,10 @@ async function acquireCurrentLock(objects: ObjectStore, cluster: string, options
     if (!(error instanceof ConflictError)) throw error;
     const existing = await objects.get(key);
     if (!existing) return acquireCurrentLock(objects, cluster, options);
-    const held = parseLockBody(existing.body);
-    const gone = holderIsGone(held);
-    const stale = gone || isStale(held, now(), options.staleAfterMs);
-    if (!gone && (!stale || !options.breakStaleLock)) throw new RolloutLockedError(cluster, held, stale);
+    const takeOver = mayTakeOver(cluster, parseLockBody(existing.body), options);
     // Conditional on the version we judged: if someone else took it meanwhile, we lose.
     version = await objects.put(key, JSON.stringify(body), { ifVersion: existing.version });
-    if (gone) options.onTakeOver?.(held, `process ${held.pid} on ${held.host} (${held.holder}) that held it no longer exists`);
+    takeOver();
   }
   let released = false;
   const beat = async () => {

@@ -3,7 +3,7 @@
 // that should take. renderPlanTable prints it as `kops rolling-update cluster`
 // does without --yes.
 import { renderTextTable } from '../output/text-table.js';
-import type { Cluster, InstanceGroup } from '../spec/types.js';
+import { managedByKarpenter, type Cluster, type InstanceGroup } from '../spec/types.js';
 import type { RolloutCloudGroup, RolloutInstance, RolloutNode } from './deps.js';
 import { kindOfRole, makeWaves, orderGroups, parseRolloutRole, prioritizeInstances, ROLLOUT_ROLE_NAMES } from './ordering.js';
 import { resolveSettings } from './settings.js';
@@ -67,7 +67,7 @@ export function buildRolloutPlan(input: PlanInput): RolloutPlan {
     estimatedMs: withWork.reduce((sum, g) => sum + estimateGroupMs(g, timings, estimates, input.cloudOnly ?? false), 0),
     force: input.force ?? false,
     unmatched: unmatched.sort(),
-    karpenter: input.instanceGroups.filter(isKarpenter).map((ig) => ig.metadata.name).sort(),
+    karpenter: input.instanceGroups.filter(managedByKarpenter).map((ig) => ig.metadata.name).sort(),
   };
 }
 
@@ -119,8 +119,6 @@ function planGroup(input: PlanInput, cloud: RolloutCloudGroup, spec: InstanceGro
 /** The plan replaces or terminates something. */
 export const planHasWork = (plan: Pick<RolloutPlan, 'order'>): boolean => plan.order.length > 0;
 
-const isKarpenter = (ig: InstanceGroup) => ig.spec.manager === 'Karpenter';
-
 /** A rollout request that names a group or role that does not exist. */
 export class RolloutRequestError extends Error {
   constructor(message: string) {
@@ -138,7 +136,7 @@ function checkRequest(input: PlanInput): string[] {
   const known = new Set(input.instanceGroups.map((ig) => ig.metadata.name));
   for (const name of input.onlyGroups ?? []) {
     if (!known.has(name)) throw new RolloutRequestError(`InstanceGroup "${name}" not found; the cluster's groups are ${[...known].sort().join(', ')}`);
-    if (input.instanceGroups.some((ig) => ig.metadata.name === name && isKarpenter(ig))) {
+    if (input.instanceGroups.some((ig) => ig.metadata.name === name && managedByKarpenter(ig))) {
       throw new RolloutRequestError(`instance group ${name} is managed by Karpenter: kopsdeck does not roll Karpenter's nodes yet (kops does, with --force; Karpenter also replaces drifted nodes itself)`);
     }
   }
@@ -192,7 +190,8 @@ export function renderPlanTable(plan: RolloutPlan, gap = 3): string {
 
 /** The plan in words: order, waves and the estimate, under the table. */
 export function describePlan(plan: RolloutPlan): string[] {
-  const unmatched = [
+  // Groups the rollout leaves alone, said under the plan.
+  const notRolled = [
     ...(plan.unmatched?.length
       ? [`Not rolled: auto scaling group${plan.unmatched.length === 1 ? '' : 's'} ${plan.unmatched.join(', ')} of this cluster ${plan.unmatched.length === 1 ? 'has' : 'have'} no instance group in the spec (kops skips them too).`]
       : []),
@@ -200,7 +199,7 @@ export function describePlan(plan: RolloutPlan): string[] {
       ? [`Not rolled: instance group${plan.karpenter.length === 1 ? '' : 's'} ${plan.karpenter.join(', ')} ${plan.karpenter.length === 1 ? 'is' : 'are'} managed by Karpenter, whose nodes kopsdeck does not roll yet.`]
       : []),
   ];
-  if (!planHasWork(plan)) return ['No rolling-update required.', ...unmatched];
+  if (!planHasWork(plan)) return ['No rolling-update required.', ...notRolled];
   const lines = [`Order: ${plan.order.join(' -> ')}`];
   for (const name of plan.order) {
     const g = plan.groups.find((x) => x.name === name)!;
@@ -209,7 +208,7 @@ export function describePlan(plan: RolloutPlan): string[] {
     if (g.instances.length === 0) lines.push(`  ${g.name} (${g.kind}): ${warm}`);
     else lines.push(`  ${g.name} (${g.kind}): ${g.instances.length} instance(s) in ${g.waves.length} wave(s), maxSurge ${g.settings.maxSurge}, maxUnavailable ${g.settings.maxUnavailable}${canary}${warm ? `; ${warm}` : ''}`);
   }
-  lines.push(`Estimated duration: ${formatDuration(plan.estimatedMs)}`, ...unmatched);
+  lines.push(`Estimated duration: ${formatDuration(plan.estimatedMs)}`, ...notRolled);
   return lines;
 }
 

@@ -5,7 +5,7 @@
 // they press R. Pure: the caller reads the store.
 import type { JournalDocument, RolloutRequest } from './journal.js';
 import { unfinishedInstances } from './journal.js';
-import { DEFAULT_STALE_AFTER_MS, holderIsGone, type LockBody } from './lock.js';
+import { holderIsGone, isStale, type LockBody } from './lock.js';
 
 export type RolloutStanding =
   | { kind: 'none' }
@@ -15,7 +15,7 @@ export type RolloutStanding =
   | { kind: 'unfinished'; status: string; reason?: string; halfDone: number; request?: RolloutRequest; asksBeforeDrains: boolean };
 
 export function rolloutStanding(lock: LockBody | null, journal: JournalDocument | null, nowWallMs: number): RolloutStanding {
-  const live = lock && !lock.damaged && !holderIsGone(lock) && nowWallMs - lock.heartbeatAt <= DEFAULT_STALE_AFTER_MS;
+  const live = lock && !lock.damaged && !isStale(lock, nowWallMs);
   if (live) return { kind: 'running', holder: lock.holder };
   if (!journal || journal.status === 'finished') return { kind: 'none' };
   const status = journal.status === 'running' || journal.status === 'paused' ? stoppedHow(lock) : journal.status === 'aborted' ? 'it was aborted' : `it ${journal.status}`;

@@ -103,6 +103,9 @@ export interface Cluster extends Unknown {
 export type InstanceGroupRole = 'Master' | 'ControlPlane' | 'APIServer' | 'Node' | 'Bastion';
 export const INSTANCE_GROUP_ROLES: readonly InstanceGroupRole[] = ['Master', 'ControlPlane', 'APIServer', 'Node', 'Bastion'];
 
+/** Karpenter runs the group's machines: kops makes no auto scaling group for it, and kopsdeck neither builds nor rolls one. */
+export const managedByKarpenter = (ig: { spec: { manager?: string } }): boolean => ig.spec.manager === 'Karpenter';
+
 export interface InstanceGroupSpec extends Unknown {
   role: InstanceGroupRole;
   /**
