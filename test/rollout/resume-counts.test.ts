@@ -13,14 +13,18 @@ import { FakeWorld } from './fakes.js';
 
 const CLUSTER = 'fake.example.com';
 
-test('after a crash with two of four replaced, the resumed run counts 3 of 4 and 4 of 4', async () => {
+/**
+ * Four instances; a first run answers with `answer` and is killed after its
+ * `validations`-th validation; then a second run resumes it, answering yes.
+ */
+async function crashThenResume(validations: number, answer: () => 'yes' | 'skip') {
   const world = await new FakeWorld({ controlPlanes: 1, nodes: 3 }).init();
   world.bumpAll();
   const crash = new AbortController();
   let validated = 0;
-  const first = startRollout(world.deps(), { cluster: CLUSTER, signal: crash.signal, confirm: async () => 'yes' });
+  const first = startRollout(world.deps(), { cluster: CLUSTER, signal: crash.signal, confirm: async () => answer() });
   first.subscribe((e) => {
-    if (e.type === 'step-finished' && e.step === 'validate' && ++validated === 2) crash.abort(new Error('killed'));
+    if (e.type === 'step-finished' && e.step === 'validate' && ++validated === validations) crash.abort(new Error('killed'));
   });
   assert.equal((await first.done).status, 'interrupted');
 
@@ -29,9 +33,14 @@ test('after a crash with two of four replaced, the resumed run counts 3 of 4 and
   const second = startRollout(world.deps(), { cluster: CLUSTER, confirm: async (request) => (asked.push(request), 'yes') });
   second.subscribe((e) => events.push(e));
   const result = await second.done;
+  const etas = events.filter((e): e is Extract<RolloutEvent, { type: 'eta' }> => e.type === 'eta').map((e) => `${e.doneInstances}/${e.totalInstances}`);
+  return { result, asked, events, etas };
+}
+
+test('after a crash with two of four replaced, the resumed run counts 3 of 4 and 4 of 4', async () => {
+  const { result, asked, events, etas } = await crashThenResume(2, () => 'yes');
   assert.equal(result.status, 'finished', result.reason);
   assert.deepEqual(asked.map((r) => `${r.position} of ${r.total}`), ['3 of 4', '4 of 4']);
-  const etas = events.filter((e): e is Extract<RolloutEvent, { type: 'eta' }> => e.type === 'eta').map((e) => `${e.doneInstances}/${e.totalInstances}`);
   assert.equal(etas[0], '2/4');
   assert.equal(etas.at(-1), '4/4');
 
@@ -45,24 +54,10 @@ test('after a crash with two of four replaced, the resumed run counts 3 of 4 and
 });
 
 test('an instance an earlier run skipped is counted once: shown as skipped, not waiting, and the counts reach 4 of 4', async () => {
-  const world = await new FakeWorld({ controlPlanes: 1, nodes: 3 }).init();
-  world.bumpAll();
-  const crash = new AbortController();
   let answers = 0;
-  const first = startRollout(world.deps(), { cluster: CLUSTER, signal: crash.signal, confirm: async () => (++answers === 1 ? 'skip' : 'yes') });
-  let validated = 0;
-  first.subscribe((e) => {
-    if (e.type === 'step-finished' && e.step === 'validate' && ++validated === 1) crash.abort(new Error('killed'));
-  });
-  assert.equal((await first.done).status, 'interrupted');
-
-  const asked: ConfirmRequest[] = [];
-  const events: RolloutEvent[] = [];
-  const second = startRollout(world.deps(), { cluster: CLUSTER, confirm: async (request) => (asked.push(request), 'yes') });
-  second.subscribe((e) => events.push(e));
-  assert.equal((await second.done).status, 'finished');
+  const { result, asked, events, etas } = await crashThenResume(1, () => (++answers === 1 ? 'skip' : 'yes'));
+  assert.equal(result.status, 'finished');
   assert.deepEqual(asked.map((r) => `${r.position} of ${r.total}`), ['3 of 4', '4 of 4']);
-  const etas = events.filter((e): e is Extract<RolloutEvent, { type: 'eta' }> => e.type === 'eta').map((e) => `${e.doneInstances}/${e.totalInstances}`);
   assert.deepEqual([etas[0], etas.at(-1)], ['2/4', '4/4']);
 
   const view = events.reduce(reduceRollout, initialRolloutView);
