@@ -26,7 +26,9 @@ KOPSDECK_ETC=${KOPSDECK_ETC:-/etc/kopsdeck}
 # simulator's S3 and EC2).
 IMDS_ENDPOINT=${IMDS_ENDPOINT:-http://169.254.169.254}
 EC2_ENDPOINT=${EC2_ENDPOINT:-https://ec2.${AWS_REGION}.amazonaws.com}
-ETCD_DATA_DIR=${ETCD_DATA_DIR:-/var/lib/etcd}
+# How long a control-plane machine waits for its zone's etcd volume to be free.
+ETCD_VOLUME_WAIT_SECONDS=${ETCD_VOLUME_WAIT_SECONDS:-900}
+ETCD_VOLUME_RETRY_SECONDS=${ETCD_VOLUME_RETRY_SECONDS:-10}
 PKI_DIR=${PKI_DIR:-/etc/kubernetes/pki}
 WORK_DIR=${WORK_DIR:-/run/kopsdeck}
 API_WAIT_SECONDS=${API_WAIT_SECONDS:-1800}
@@ -224,13 +226,52 @@ for state in (e for e in root.iter() if name(e) == "instanceState"):
 '
 }
 
+# The ids of the cluster's etcd main volumes in ZONE that are free to attach.
+available_etcd_volumes() {
+  ec2_call "Action=DescribeVolumes&Filter.1.Name=tag:KubernetesCluster&Filter.1.Value.1=${CLUSTER_NAME}&Filter.2.Name=tag-key&Filter.2.Value.1=k8s.io/etcd/main&Filter.3.Name=availability-zone&Filter.3.Value.1=$1&Filter.4.Name=status&Filter.4.Value.1=available" |
+    python3 -c '
+import sys, xml.etree.ElementTree as ET
+name = lambda e: e.tag.rsplit("}", 1)[-1]
+root = ET.fromstring(sys.stdin.read())
+if any(name(e) == "Errors" for e in root.iter()):
+    sys.exit(1)
+for volume in (e for e in root.iter() if name(e) == "item" and any(name(c) == "volumeId" for c in e)):
+    print(next(c.text for c in volume if name(c) == "volumeId"))
+'
+}
+
+# claim_etcd_volume ZONE INSTANCE: attaches a free etcd volume of ZONE to
+# INSTANCE and prints its id. The machine a replacement takes over from lets
+# go of its volume only as it terminates, and two machines of one zone may
+# reach for the same volume at once (the loser's attach is refused): so it
+# keeps trying, for ETCD_VOLUME_WAIT_SECONDS.
+claim_etcd_volume() {
+  local zone=$1 instance=$2 waited=0 volume answer
+  while :; do
+    for volume in $(available_etcd_volumes "${zone}"); do
+      answer=$(ec2_call "Action=AttachVolume&VolumeId=${volume}&InstanceId=${instance}&Device=/dev/xvdu")
+      if [ -z "$(xml_text Code <<<"${answer}")" ]; then
+        echo "${volume}"
+        return 0
+      fi
+      log "could not attach etcd volume ${volume}: $(xml_text Message <<<"${answer}")"
+    done
+    [ "${waited}" -lt "${ETCD_VOLUME_WAIT_SECONDS}" ] ||
+      fail "no etcd volume of ${CLUSTER_NAME} in ${zone} came free in ${ETCD_VOLUME_WAIT_SECONDS}s: a control-plane node keeps etcd's data only there"
+    log "waiting for an etcd volume of ${CLUSTER_NAME} in ${zone} to be free"
+    sleep "${ETCD_VOLUME_RETRY_SECONDS}"
+    waited=$((waited + ETCD_VOLUME_RETRY_SECONDS))
+  done
+}
+
+# The etcd volume is mounted at ETCD_VOLUME_DIR; etcd's data is a folder in
+# it (ETCD_DATA_DIR), never its root: a new ext4 file system holds lost+found,
+# and kubeadm refuses a data directory that is not empty.
 attach_etcd_volume() {
   local zone instance volume device
   zone=$(imds meta-data/placement/availability-zone)
   instance=$(imds meta-data/instance-id)
-  volume=$(ec2_call "Action=DescribeVolumes&Filter.1.Name=tag:KubernetesCluster&Filter.1.Value.1=${CLUSTER_NAME}&Filter.2.Name=tag-key&Filter.2.Value.1=k8s.io/etcd/main&Filter.3.Name=availability-zone&Filter.3.Value.1=${zone}&Filter.4.Name=status&Filter.4.Value.1=available" | xml_text volumeId)
-  [ -n "${volume}" ] || fail "no available etcd volume of ${CLUSTER_NAME} in ${zone}: a control-plane node keeps etcd's data only there"
-  ec2_call "Action=AttachVolume&VolumeId=${volume}&InstanceId=${instance}&Device=/dev/xvdu" >/dev/null
+  volume=$(claim_etcd_volume "${zone}" "${instance}")
   # Nitro machines show EBS volumes as NVMe devices named after the volume id.
   device=/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${volume/-/}
   for _ in $(seq 60); do
@@ -239,9 +280,21 @@ attach_etcd_volume() {
   done
   [ -e "${device}" ] || fail "etcd volume ${volume} did not appear as ${device}"
   blkid "${device}" >/dev/null || mkfs.ext4 -q -L etcd "${device}"
-  install -d -m 0700 "${ETCD_DATA_DIR}"
-  echo "${device} ${ETCD_DATA_DIR} ext4 defaults,nofail 0 2" >>/etc/fstab
-  mount "${ETCD_DATA_DIR}"
+  install -d -m 0700 "${ETCD_VOLUME_DIR}"
+  echo "${device} ${ETCD_VOLUME_DIR} ext4 defaults,nofail 0 2" >>/etc/fstab
+  mount "${ETCD_VOLUME_DIR}"
+}
+
+# A machine joining a running control plane is a new etcd member. Data on its
+# volume is a former member's (the machine it replaces): etcd must not start
+# on it, and kubeadm refuses to join over it. It is moved aside, within the
+# volume, where the latest one stays until the next join.
+set_aside_former_etcd_data() {
+  [ -e "${ETCD_DATA_DIR}" ] || return 0
+  local aside=${ETCD_VOLUME_DIR}/former-member
+  log "the etcd volume holds a former member's data: moving it to ${aside} before joining"
+  rm -rf "${aside}"
+  mv "${ETCD_DATA_DIR}" "${aside}"
 }
 
 # --- kubeadm -----------------------------------------------------------------------
@@ -263,7 +316,8 @@ init_control_plane() {
   # A data directory carried over on the etcd volume is the cluster itself: keep it.
   local config
   config=$(render_kubeadm_config "${KOPSDECK_ETC}/kubeadm-init.yaml")
-  kubeadm init --config "${config}" --ignore-preflight-errors=DirAvailable--var-lib-etcd
+  # kubeadm names its check of the data directory after the path: DirAvailable--mnt-etcd-data.
+  kubeadm init --config "${config}" --ignore-preflight-errors="DirAvailable-${ETCD_DATA_DIR//\//-}"
 }
 
 # The network add-on pinned in kopsdeck's channel, from upstream: a manifest
@@ -294,6 +348,7 @@ install_network() {
 join_control_plane() {
   local config
   config=$(render_kubeadm_config "${KOPSDECK_ETC}/kubeadm-join-control-plane.yaml")
+  set_aside_former_etcd_data
   kubeadm join --config "${config}"
   upgrade_cluster_if_older
 }
@@ -315,6 +370,14 @@ upgrade_cluster_if_older() {
 }
 
 control_plane() {
+  # Where the etcd volume is mounted, and etcd's data folder in it (the kubeadm configuration's dataDir).
+  if [ -z "${ETCD_VOLUME_DIR:-}" ] || [ -z "${ETCD_DATA_DIR:-}" ]; then
+    fail "bootstrap.env names no ETCD_VOLUME_DIR and ETCD_DATA_DIR: there is nowhere to mount the etcd volume"
+  fi
+  case "${ETCD_DATA_DIR}" in
+    "${ETCD_VOLUME_DIR%/}"/?*) ;;
+    *) fail "ETCD_DATA_DIR ${ETCD_DATA_DIR} is not a folder inside the etcd volume's ETCD_VOLUME_DIR ${ETCD_VOLUME_DIR}" ;;
+  esac
   fetch_control_plane_secrets
   attach_etcd_volume
   if api_ready; then

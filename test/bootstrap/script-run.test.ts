@@ -30,7 +30,17 @@ import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
-import { DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, DescribeVolumesCommand, TerminateInstancesCommand, type Instance } from '@aws-sdk/client-ec2';
+import {
+  CreateVolumeCommand,
+  DeleteVolumeCommand,
+  DescribeInstancesCommand,
+  DescribeLaunchTemplateVersionsCommand,
+  DescribeVolumesCommand,
+  DetachVolumeCommand,
+  TerminateInstancesCommand,
+  type Instance,
+  type Volume,
+} from '@aws-sdk/client-ec2';
 import { simulatorAccess, simulatorCredentials } from '../../src/startup/cloud-session.js';
 import { startRecordedSimulator, type SimulatorConnection } from '../../src/startup/simulator-connection.js';
 import { awsClientsFor, type AwsClients } from '../../src/engine/cloud/aws/clients.js';
@@ -159,7 +169,6 @@ function runScript(calls: string, options: { etc?: string; env?: Record<string, 
         EC2_ENDPOINT: sim.url,
         PKI_DIR: pki,
         WORK_DIR: work,
-        ETCD_DATA_DIR: join(runDir, 'etcd'),
         ...options.env,
       },
     });
@@ -228,7 +237,8 @@ before(
     assert.equal(gunzipSync(Buffer.from(shippedUpkeep.content, 'base64')).toString('utf8'), upkeepScript(), 'and the upkeep script');
     writeFileSync(script, bootstrapScript(), { mode: 0o755 });
     writeFileSync(upkeep, upkeepScript(), { mode: 0o755 });
-    etc = etcCopy('etc');
+    // etcd's volume folders under the test's dir: nothing here touches the machine's /mnt.
+    etc = etcCopy('etc', (text) => text.replace(/^(ETCD_[A-Z_]+)=\//gm, `$1=${join(dir, 'root')}/`));
     const bootstrapEnv = parseEnvFile(machineFiles.get('bootstrap.env')!);
     assert.equal(bootstrapEnv.CONFIG_BASE, CONFIG_BASE);
     assert.equal(bootstrapEnv.INSTANCE_GROUP_ROLE, 'ControlPlane');
@@ -388,6 +398,61 @@ test("xml_tag_value reads an instance's tags from a DescribeInstances answer", {
     tags.stdout,
     `${controlPlane.InstanceId} group=control-plane-us-east-1a node=\n` + `${worker.InstanceId} group=nodes-us-east-1a node=1\n`,
   );
+});
+
+// --- the etcd volume --------------------------------------------------------------------
+
+const etcdVolumeFilters = [
+  { Name: 'tag:KubernetesCluster', Values: [NAME] },
+  { Name: 'tag-key', Values: ['k8s.io/etcd/main'] },
+];
+
+async function volumeNamed(id: string): Promise<Volume | undefined> {
+  return ((await clients.ec2.send(new DescribeVolumesCommand({ VolumeIds: [id] }))).Volumes ?? [])[0];
+}
+
+test('claim_etcd_volume waits while every etcd volume of the zone is attached elsewhere, then gives up saying so', { skip }, async () => {
+  const zone = worker.Placement!.AvailabilityZone!;
+  const volumes = (await clients.ec2.send(new DescribeVolumesCommand({ Filters: [...etcdVolumeFilters, { Name: 'availability-zone', Values: [zone] }] }))).Volumes ?? [];
+  assert.ok(volumes.length > 0 && volumes.every((v) => v.State === 'in-use'), `the control plane holds the zone's etcd volumes: ${JSON.stringify(volumes.map((v) => v.State))}`);
+  const claimed = await runScript('load_credentials; claim_etcd_volume "$ZONE" "$INSTANCE"', {
+    env: { ZONE: zone, INSTANCE: worker.InstanceId!, ETCD_VOLUME_WAIT_SECONDS: '2', ETCD_VOLUME_RETRY_SECONDS: '1' },
+  });
+  assert.equal(claimed.status, 1);
+  assert.equal(claimed.stdout, '');
+  assert.equal(
+    claimed.stderr,
+    `kopsdeck-bootstrap: waiting for an etcd volume of ${NAME} in ${zone} to be free\n`.repeat(2) +
+      `kopsdeck-bootstrap: no etcd volume of ${NAME} in ${zone} came free in 2s: a control-plane node keeps etcd's data only there\n`,
+  );
+});
+
+test('claim_etcd_volume attaches a free etcd volume of the zone to the instance and prints its id', { skip }, async () => {
+  const zone = worker.Placement!.AvailabilityZone!;
+  const created = await clients.ec2.send(
+    new CreateVolumeCommand({
+      AvailabilityZone: zone,
+      Size: 1,
+      VolumeType: 'gp3',
+      TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'KubernetesCluster', Value: NAME }, { Key: 'k8s.io/etcd/main', Value: 'b/a,b' }] }],
+    }),
+  );
+  const id = created.VolumeId!;
+  try {
+    // Started while the volume may still be being created: the script waits for it.
+    const claimed = await runScript('load_credentials; claim_etcd_volume "$ZONE" "$INSTANCE"', {
+      env: { ZONE: zone, INSTANCE: worker.InstanceId!, ETCD_VOLUME_WAIT_SECONDS: '20', ETCD_VOLUME_RETRY_SECONDS: '1' },
+    });
+    assert.equal(claimed.status, 0, claimed.stderr);
+    assert.equal(claimed.stdout, `${id}\n`);
+    assert.match(claimed.stderr, new RegExp(`^(kopsdeck-bootstrap: waiting for an etcd volume of ${NAME.replaceAll('.', '\\.')} in ${zone} to be free\n)*$`));
+    assert.equal((await volumeNamed(id))?.Attachments?.[0]?.InstanceId, worker.InstanceId);
+  } finally {
+    // Leave the cluster as it was: one etcd main volume per control-plane node.
+    if ((await volumeNamed(id))?.Attachments?.length) await clients.ec2.send(new DetachVolumeCommand({ VolumeId: id }));
+    await until('the test volume to be detached', async () => ((await volumeNamed(id))?.State === 'available' ? true : undefined));
+    await clients.ec2.send(new DeleteVolumeCommand({ VolumeId: id }));
+  }
 });
 
 test('instance_state: running for a live instance, gone for a terminated one and for an unknown id', { skip }, async () => {

@@ -47,6 +47,9 @@ test('the user-data is a cloud-config that says who the machine is, where it rea
     CONFIG_BASE: 's3://state/team/demo.example.com',
     API_ENDPOINT: 'api.demo.example.com:443',
     CA_CERT_HASH: HASH,
+    // A control plane's etcd volume and etcd's data folder in it, the kubeadm configuration's dataDir.
+    ETCD_VOLUME_DIR: '/mnt/etcd',
+    ETCD_DATA_DIR: '/mnt/etcd/data',
   });
   const doc = parseYaml(text) as { runcmd: string[][] };
   assert.deepEqual(doc.runcmd, [['/usr/local/sbin/kopsdeck-bootstrap', 'boot']]);

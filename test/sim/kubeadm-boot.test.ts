@@ -132,3 +132,38 @@ test("a machine whose kubeadm files disagree with its facts, or do not decode, d
     assert.match((outcome as { reason: string }).reason, reason, what);
   }
 });
+
+test("a control-plane machine keeps etcd's data in a folder of its etcd volume, where kubeadm keeps it; at the volume's root a join fails kubeadm's preflight", async () => {
+  const { objects, hash } = await world();
+  const joins = (edit: (text: string) => string) => {
+    const m = machine(hash, 'ControlPlane', edit);
+    return kubeadmBoot(m.config, m.env, reachOf(new Map(objects)), cluster(true));
+  };
+  assert.equal((joins((t) => t) as { action: string }).action, 'join-control-plane', 'as kopsdeck writes it: /mnt/etcd/data on the volume mounted at /mnt/etcd');
+  // etcd's data at the volume's root (as kopsdeck wrote it before): lost+found is there.
+  const atRoot = (t: string) => t.replace('dataDir: /mnt/etcd/data', 'dataDir: /mnt/etcd').replace('ETCD_DATA_DIR=/mnt/etcd/data', 'ETCD_DATA_DIR=/mnt/etcd');
+  assert.deepEqual(joins(atRoot), {
+    kind: 'failed',
+    reason: 'kubeadm join: [ERROR DirAvailable--mnt-etcd]: /mnt/etcd is not empty (the etcd volume\'s file system holds lost+found)',
+  });
+  // The first control-plane node initialises on that layout (kubeadm init is told to ignore the check); only a join meets it.
+  const m = machine(hash, 'ControlPlane', atRoot);
+  assert.equal((kubeadmBoot(m.config, m.env, reachOf(new Map(objects)), cluster(false)) as { action: string }).action, 'init');
+  const cases: [string, (text: string) => string, string][] = [
+    [
+      'kubeadm and the script disagree',
+      (t) => t.replace('dataDir: /mnt/etcd/data', 'dataDir: /var/lib/etcd'),
+      'kubeadm: /etc/kopsdeck/kubeadm-init.yaml: etcd.local.dataDir /var/lib/etcd is not the ETCD_DATA_DIR /mnt/etcd/data of /etc/kopsdeck/bootstrap.env',
+    ],
+    [
+      'data off the volume',
+      (t) => t.replace('dataDir: /mnt/etcd/data', 'dataDir: /var/lib/etcd').replace('ETCD_DATA_DIR=/mnt/etcd/data', 'ETCD_DATA_DIR=/var/lib/etcd'),
+      "etcd's data directory /var/lib/etcd is not on the etcd volume mounted at /mnt/etcd: a replacement machine would start without the cluster's data",
+    ],
+    ['no volume folder', (t) => t.replace(/^ {6}ETCD_VOLUME_DIR=.*\n/m, ''), '/etc/kopsdeck/bootstrap.env names no ETCD_VOLUME_DIR and ETCD_DATA_DIR: there is nowhere to mount the etcd volume'],
+  ];
+  for (const [what, edit, reason] of cases) {
+    assert.match(machine(hash, 'ControlPlane').config.files.get('/etc/kopsdeck/bootstrap.env')!.content, /^ETCD_VOLUME_DIR=\/mnt\/etcd$/m, what);
+    assert.deepEqual(joins(edit), { kind: 'failed', reason }, what);
+  }
+});

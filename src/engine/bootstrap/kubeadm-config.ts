@@ -14,6 +14,13 @@ export const NODE_IP_PLACEHOLDER = '@NODE_IP@';
 export const PATCHES_DIRECTORY = '/etc/kopsdeck/patches';
 /** kops' API servers listen on 443, and the API load balancer forwards 443 to 443. */
 export const API_PORT = 443;
+/**
+ * Where a control-plane machine mounts its etcd volume, and etcd's data
+ * folder inside it (never the volume's root: a new ext4 file system holds
+ * lost+found, and kubeadm refuses a data directory that is not empty).
+ */
+export const ETCD_VOLUME_DIR = '/mnt/etcd';
+export const ETCD_DATA_DIR = `${ETCD_VOLUME_DIR}/data`;
 const CRI_SOCKET = 'unix:///run/containerd/containerd.sock';
 
 export interface Taint {
@@ -69,7 +76,7 @@ function clusterConfiguration(input: KubeadmInput): object {
     controlPlaneEndpoint: endpoint(input),
     certificatesDir: '/etc/kubernetes/pki',
     networking: { dnsDomain: 'cluster.local', podSubnet: input.podSubnet, serviceSubnet: input.serviceSubnet },
-    etcd: { local: { dataDir: '/var/lib/etcd' } },
+    etcd: { local: { dataDir: ETCD_DATA_DIR } },
     apiServer: { certSANs: [...new Set([input.apiHost, ...input.certSANs])].sort() },
   };
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse as parseYaml, stringify } from 'yaml';
 import { packageRoot } from '../channel/load-channel.js';
-import { kubeadmFiles, type KubeadmInput } from './kubeadm-config.js';
+import { ETCD_DATA_DIR, ETCD_VOLUME_DIR, kubeadmFiles, type KubeadmInput } from './kubeadm-config.js';
 
 export type BootstrapRole = 'ControlPlane' | 'Node' | 'Bastion' | 'APIServer';
 
@@ -82,6 +82,7 @@ export function bootstrapEnv(input: UserDataInput): string {
     ['CONFIG_BASE', input.configBase],
     ['API_ENDPOINT', input.kubeadm ? `${input.kubeadm.apiHost}:443` : undefined],
     ['CA_CERT_HASH', input.caCertHash],
+    ...etcdValues(input),
     ...networkValues(input),
   ];
   const lines: string[] = [];
@@ -92,6 +93,15 @@ export function bootstrapEnv(input: UserDataInput): string {
     lines.push(`${name}=${value}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** Where a control-plane machine mounts its etcd volume and keeps etcd's data (the kubeadm configuration's dataDir). */
+function etcdValues(input: UserDataInput): [string, string | undefined][] {
+  if (bootstrapRole(input.role) !== 'ControlPlane' || !input.kubeadm) return [];
+  return [
+    ['ETCD_VOLUME_DIR', ETCD_VOLUME_DIR],
+    ['ETCD_DATA_DIR', ETCD_DATA_DIR],
+  ];
 }
 
 /** What the first control-plane node needs to install the network add-on. */

@@ -82,9 +82,10 @@ function bootSteps(config: CloudConfig, env: Record<string, string>, reach: Mach
   const storeToken = readToken(reach, base);
   if (facts.role !== 'ControlPlane') return joinWorker(tokens[KUBEADM_FILES.join], facts, storeToken, reach, cluster);
   for (const secret of CONTROL_PLANE_SECRETS) readOrFail(reach, base, `pki/${secret}`);
+  const etcd = etcdPlacement(env, files[KUBEADM_FILES.init]);
   const volume = reach.etcdVolume();
   if (!volume) fail(`no available etcd volume of ${facts.cluster} in this zone: a control-plane node keeps etcd's data only there`);
-  return controlPlane(tokens[KUBEADM_FILES.joinControlPlane], facts, storeToken, volume!, reach, cluster);
+  return controlPlane(tokens[KUBEADM_FILES.joinControlPlane], facts, storeToken, volume!, etcd, reach, cluster);
 }
 
 interface Facts {
@@ -177,6 +178,41 @@ function checkKubeadmFile(path: string, text: string, facts: Facts, caHash: stri
   return discovery!.token ?? '';
 }
 
+/** Where the script mounts the etcd volume (bootstrap.env) and where kubeadm's etcd keeps its data. */
+interface EtcdPlacement {
+  volumeDir: string;
+  dataDir: string;
+}
+
+/** kubeadm's default etcd data directory, when ClusterConfiguration names none. */
+const KUBEADM_DEFAULT_ETCD_DATA_DIR = '/var/lib/etcd';
+
+/**
+ * etcd's data must be on the etcd volume, where the script mounts it, and
+ * kubeadm must keep it where the script looks for it (a one-node control
+ * plane coming back, a former member's data set aside before a join).
+ */
+function etcdPlacement(env: Record<string, string>, initFile: string): EtcdPlacement {
+  const volumeDir = env.ETCD_VOLUME_DIR;
+  if (!volumeDir || !env.ETCD_DATA_DIR) fail(`${BOOTSTRAP_ENV} names no ETCD_VOLUME_DIR and ETCD_DATA_DIR: there is nowhere to mount the etcd volume`);
+  const local = (findDocument(decodeKubeadmConfig(initFile), 'ClusterConfiguration')?.etcd as { local?: { dataDir?: string } } | undefined)?.local;
+  const dataDir = (local?.dataDir ?? KUBEADM_DEFAULT_ETCD_DATA_DIR).replace(/\/+$/, '');
+  if (dataDir !== env.ETCD_DATA_DIR) fail(`kubeadm: ${KUBEADM_FILES.init}: etcd.local.dataDir ${dataDir} is not the ETCD_DATA_DIR ${env.ETCD_DATA_DIR} of ${BOOTSTRAP_ENV}`);
+  const root = volumeDir.replace(/\/+$/, '');
+  if (dataDir !== root && !dataDir.startsWith(`${root}/`)) fail(`etcd's data directory ${dataDir} is not on the etcd volume mounted at ${root}: a replacement machine would start without the cluster's data`);
+  return { volumeDir: root, dataDir };
+}
+
+/**
+ * kubeadm join's preflight for a control-plane node (kubeadm's
+ * DirAvailableCheck): the etcd data directory must be missing or empty. The
+ * script sets a former member's data aside, but the root of a new ext4 file
+ * system always holds lost+found.
+ */
+function checkJoinPreflight(etcd: EtcdPlacement): void {
+  if (etcd.dataDir === etcd.volumeDir) fail(`kubeadm join: [ERROR DirAvailable-${etcd.dataDir.replaceAll('/', '-')}]: ${etcd.dataDir} is not empty (the etcd volume's file system holds lost+found)`);
+}
+
 /** The token kubeadm presents: the store's, filled in by the script, or one written into the user-data. */
 const presentedToken = (token: string, storeToken: string): string => (token === TOKEN_PLACEHOLDER ? storeToken : token);
 
@@ -199,11 +235,20 @@ function joinWorker(joinToken: string, facts: Facts, storeToken: string, reach: 
   return { kind: 'boot', info: info(facts), action: 'join', token };
 }
 
-function controlPlane(joinToken: string, facts: Facts, storeToken: string, volume: { id: string; hasData: boolean }, reach: MachineReach, cluster: ClusterView): KubeadmBoot {
+function controlPlane(
+  joinToken: string,
+  facts: Facts,
+  storeToken: string,
+  volume: { id: string; hasData: boolean },
+  etcd: EtcdPlacement,
+  reach: MachineReach,
+  cluster: ClusterView,
+): KubeadmBoot {
   const host = facts.apiEndpoint.replace(/:\d+$/, '');
   const base = facts.configBase;
   const boot = (action: BootstrapAction, token: string): KubeadmBoot => ({ kind: 'boot', info: info(facts), action, token, etcdVolumeId: volume.id });
   if (cluster.apiAnswers(facts.cluster, host, reach)) {
+    checkJoinPreflight(etcd);
     const token = presentedToken(joinToken, storeToken);
     checkTokenKnown(facts, token, storeToken, cluster);
     return boot('join-control-plane', token);
