@@ -32,6 +32,8 @@ ETCD_VOLUME_RETRY_SECONDS=${ETCD_VOLUME_RETRY_SECONDS:-10}
 PKI_DIR=${PKI_DIR:-/etc/kubernetes/pki}
 WORK_DIR=${WORK_DIR:-/run/kopsdeck}
 API_WAIT_SECONDS=${API_WAIT_SECONDS:-1800}
+# Prefixed to where containerd and runc are installed (a test installs them under a temp folder).
+SYSTEM_ROOT=${SYSTEM_ROOT:-}
 # Renew the workers' bootstrap token when it has less than this left.
 TOKEN_RENEW_SECONDS=${TOKEN_RENEW_SECONDS:-43200}
 
@@ -168,6 +170,79 @@ render_kubeadm_config() {
 
 # --- packages --------------------------------------------------------------------
 
+# download_verified URL SHA256 FILE: a release file from upstream, kept only
+# if its SHA-256 is the one kopsdeck's channel pins for it.
+download_verified() {
+  local found
+  curl -fsSL --retry 5 -o "$3" "$1" || fail "could not download $1"
+  found=$(sha256sum "$3" | cut -d' ' -f1)
+  if [ "${found}" != "$2" ]; then
+    rm -f "$3"
+    fail "$1 has SHA-256 ${found}, not the $2 kopsdeck's channel pins: refusing to install it"
+  fi
+}
+
+# containerd (version 3 of its configuration: containerd 2) runs containers
+# with runc, in the systemd cgroup the kubelet expects.
+containerd_config() {
+  cat <<'TOML'
+version = 3
+
+[plugins.'io.containerd.cri.v1.runtime'.containerd]
+  default_runtime_name = 'runc'
+
+[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]
+  runtime_type = 'io.containerd.runc.v2'
+
+[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]
+  BinaryName = '/usr/local/sbin/runc'
+  SystemdCgroup = true
+TOML
+}
+
+containerd_unit() {
+  cat <<'UNIT'
+[Unit]
+Description=containerd container runtime
+Documentation=https://containerd.io
+After=network.target local-fs.target
+
+[Service]
+ExecStartPre=-/sbin/modprobe overlay
+ExecStart=/usr/local/bin/containerd
+Type=notify
+Delegate=yes
+KillMode=process
+Restart=always
+RestartSec=5
+LimitNPROC=infinity
+LimitCORE=infinity
+TasksMax=infinity
+OOMScoreAdjust=-999
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+}
+
+# containerd and runc from their upstream releases, at the versions and
+# SHA-256 sums kopsdeck's channel pins (as kops installs them): Ubuntu's
+# archive has containerd 1.7, and Kubernetes 1.35 was the last release to
+# support containerd 1.x.
+install_containerd() {
+  log "installing containerd ${CONTAINERD_VERSION} and runc ${RUNC_VERSION}"
+  download_verified "${CONTAINERD_URL}" "${CONTAINERD_SHA256}" "${WORK_DIR}/containerd.tar.gz"
+  download_verified "${RUNC_URL}" "${RUNC_SHA256}" "${WORK_DIR}/runc"
+  install -d -m 0755 "${SYSTEM_ROOT}/usr/local/bin" "${SYSTEM_ROOT}/usr/local/sbin" "${SYSTEM_ROOT}/etc/containerd" "${SYSTEM_ROOT}/etc/systemd/system"
+  # The release holds bin/containerd, its shims and ctr.
+  tar -xzf "${WORK_DIR}/containerd.tar.gz" -C "${SYSTEM_ROOT}/usr/local" bin
+  install -m 0755 "${WORK_DIR}/runc" "${SYSTEM_ROOT}/usr/local/sbin/runc"
+  containerd_config >"${SYSTEM_ROOT}/etc/containerd/config.toml"
+  containerd_unit >"${SYSTEM_ROOT}/etc/systemd/system/containerd.service"
+  systemctl daemon-reload
+  systemctl enable --now containerd
+}
+
 install_packages() {
   local minor=${KUBERNETES_VERSION%.*} version
   printf 'overlay\nbr_netfilter\n' >/etc/modules-load.d/kubernetes.conf
@@ -177,10 +252,8 @@ install_packages() {
   sysctl --system >/dev/null
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
-  apt-get install -y -q containerd ca-certificates curl gpg nvme-cli
-  install -d -m 0755 /etc/containerd
-  containerd config default | sed 's/SystemdCgroup = false/SystemdCgroup = true/' >/etc/containerd/config.toml
-  systemctl restart containerd
+  apt-get install -y -q ca-certificates curl gpg nvme-cli
+  install_containerd
   install -d -m 0755 /etc/apt/keyrings
   curl -fsSL "https://pkgs.k8s.io/core:/stable:/v${minor}/deb/Release.key" | gpg --dearmor --yes -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg
   echo "deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v${minor}/deb/ /" >/etc/apt/sources.list.d/kubernetes.list
@@ -445,6 +518,10 @@ main() {
       ;;
     *) fail "unknown role ${INSTANCE_GROUP_ROLE}" ;;
   esac
+  local name
+  for name in CONTAINERD_VERSION CONTAINERD_URL CONTAINERD_SHA256 RUNC_VERSION RUNC_URL RUNC_SHA256; do
+    [ -n "${!name:-}" ] || fail "bootstrap.env names no ${name}: this machine has no container runtime to install"
+  done
   load_credentials
   fetch_ca
   install_packages

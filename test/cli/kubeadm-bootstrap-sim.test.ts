@@ -65,10 +65,22 @@ async function networkDaemonSets(cluster: string): Promise<string[]> {
   }
 }
 
+/** Each node's container runtime, as it reports it (status.nodeInfo.containerRuntimeVersion). */
+async function nodeRuntimes(cluster: string): Promise<string[]> {
+  const kube = await createKubeClient({ cluster, kubeconfigPath: sim.kubeconfigPath });
+  try {
+    const list = await kube.request<{ items: { status: { nodeInfo: { containerRuntimeVersion: string } } }[] }>('GET', '/api/v1/nodes');
+    return list.items.map((n) => n.status.nodeInfo.containerRuntimeVersion);
+  } finally {
+    kube.close();
+  }
+}
+
 test('three control-plane nodes started together: one kubeadm init, two control-plane joins; the workers join', async () => {
   const validated = await run(['validate', 'cluster', NAME, '--wait', '20m']);
   assert.equal(validated.code, 0, validated.stdout + validated.stderr);
   assert.deepEqual(await networkDaemonSets(NAME), ['cilium quay.io/cilium/cilium:v1.18.12'], "the channel's cilium, installed by the first control-plane node");
+  assert.deepEqual(await nodeRuntimes(NAME), Array(5).fill('containerd://2.3.4'), "every node runs the channel's containerd, which its user-data installs");
   const { bootstraps, bootFailures } = await stats();
   assert.deepEqual(bootFailures, []);
   const mine = bootstraps.filter((b) => b.cluster === NAME);

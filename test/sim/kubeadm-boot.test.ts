@@ -15,6 +15,11 @@ import { bootstrapEnvOf, kubeadmBoot, type ClusterView } from '../../src/sim/kub
 
 const BASE = 's3://state/c.k8s.local';
 const TOKEN = 'abcdef.0123456789abcdef';
+/** The shipped channel's containerd and runc for amd64. */
+const RUNTIME = {
+  containerd: { version: '2.3.4', url: 'https://github.com/containerd/containerd/releases/download/v2.3.4/containerd-2.3.4-linux-amd64.tar.gz', sha256: '9d68969855fbf676cdb8ed758e420fb048d61f984f61de3e53eddfebe484d168' },
+  runc: { version: '1.4.3', url: 'https://github.com/opencontainers/runc/releases/download/v1.4.3/runc.amd64', sha256: 'f6ae8efc0fa40079e1475e97cbe9d1bd3f106a28d6af78a11d9f1bd565515e60' },
+};
 
 async function world() {
   const ca = await createCaCertificate(await generateKeyPair(), 'kubernetes', new Date());
@@ -57,6 +62,7 @@ function machine(hash: string, role: 'ControlPlane' | 'Node', edit: (text: strin
       region: 'us-east-1',
       configBase: BASE,
       caCertHash: hash,
+      containerRuntime: RUNTIME,
       kubeadm: { apiHost: 'api.c.k8s.local', certSANs: [], podSubnet: '100.96.0.0/11', serviceSubnet: '100.64.0.0/13', nodeLabels: {}, taints: [], skipKubeProxy: false },
     }),
   );
@@ -165,5 +171,22 @@ test("a control-plane machine keeps etcd's data in a folder of its etcd volume, 
   for (const [what, edit, reason] of cases) {
     assert.match(machine(hash, 'ControlPlane').config.files.get('/etc/kopsdeck/bootstrap.env')!.content, /^ETCD_VOLUME_DIR=\/mnt\/etcd$/m, what);
     assert.deepEqual(joins(edit), { kind: 'failed', reason }, what);
+  }
+});
+
+test('a machine installs the containerd its bootstrap.env names, which its node reports; without one, or with a sum no download can match, it does not join', async () => {
+  const { objects, hash } = await world();
+  const w = machine(hash, 'Node');
+  const joined = kubeadmBoot(w.config, w.env, reachOf(objects), cluster(true));
+  assert.equal(joined.kind, 'boot');
+  assert.equal((joined as { info: { containerdVersion?: string } }).info.containerdVersion, '2.3.4');
+  const cases: [string, (text: string) => string, string][] = [
+    ['no containerd named', (t) => t.replace(/^ {6}CONTAINERD_URL=.*\n/m, ''), '/etc/kopsdeck/bootstrap.env names no CONTAINERD_URL: this machine has no container runtime to install'],
+    ['no runc named', (t) => t.replace(/^ {6}RUNC_SHA256=.*\n/m, ''), '/etc/kopsdeck/bootstrap.env names no RUNC_SHA256: this machine has no container runtime to install'],
+    ['a sum that is no SHA-256', (t) => t.replace(/^( {6}CONTAINERD_SHA256=)\w+$/m, '$1deadbeef'), '/etc/kopsdeck/bootstrap.env: CONTAINERD_SHA256 is not a SHA-256 (64 hex digits): no download can match it'],
+  ];
+  for (const [what, edit, reason] of cases) {
+    const m = machine(hash, 'Node', edit);
+    assert.deepEqual(kubeadmBoot(m.config, m.env, reachOf(objects), cluster(true)), { kind: 'failed', reason }, what);
   }
 });

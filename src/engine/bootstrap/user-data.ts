@@ -11,6 +11,13 @@ import { parse as parseYaml, stringify } from 'yaml';
 import { packageRoot } from '../channel/load-channel.js';
 import { ETCD_DATA_DIR, ETCD_VOLUME_DIR, kubeadmFiles, type KubeadmInput } from './kubeadm-config.js';
 
+/** One release file for the machine's architecture, and the SHA-256 it must have. */
+export interface ReleaseFile {
+  version: string;
+  url: string;
+  sha256: string;
+}
+
 export type BootstrapRole = 'ControlPlane' | 'Node' | 'Bastion' | 'APIServer';
 
 export interface UserDataInput {
@@ -31,6 +38,8 @@ export interface UserDataInput {
   caCertHash?: string;
   /** The network add-on the first control-plane node installs (a control plane's user-data only). */
   networkAddon?: { name: string; version: string; manifest?: string; chart?: string; helm?: string };
+  /** The containerd and runc releases the machine installs, for its architecture (channel-pinned, checked by SHA-256). */
+  containerRuntime?: { containerd: ReleaseFile; runc: ReleaseFile };
   /** What kubeadm needs beyond the fields above; absent for a bastion, which joins no cluster. */
   kubeadm?: Omit<KubeadmInput, 'cluster' | 'kubernetesVersion' | 'caCertHash'>;
 }
@@ -82,6 +91,7 @@ export function bootstrapEnv(input: UserDataInput): string {
     ['CONFIG_BASE', input.configBase],
     ['API_ENDPOINT', input.kubeadm ? `${input.kubeadm.apiHost}:443` : undefined],
     ['CA_CERT_HASH', input.caCertHash],
+    ...containerRuntimeValues(input),
     ...etcdValues(input),
     ...networkValues(input),
   ];
@@ -93,6 +103,20 @@ export function bootstrapEnv(input: UserDataInput): string {
     lines.push(`${name}=${value}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** The container runtime a machine that joins the cluster installs. */
+function containerRuntimeValues(input: UserDataInput): [string, string | undefined][] {
+  const runtime = input.containerRuntime;
+  if (bootstrapRole(input.role) === 'Bastion' || !runtime) return [];
+  return [
+    ['CONTAINERD_VERSION', runtime.containerd.version],
+    ['CONTAINERD_URL', runtime.containerd.url],
+    ['CONTAINERD_SHA256', runtime.containerd.sha256],
+    ['RUNC_VERSION', runtime.runc.version],
+    ['RUNC_URL', runtime.runc.url],
+    ['RUNC_SHA256', runtime.runc.sha256],
+  ];
 }
 
 /** Where a control-plane machine mounts its etcd volume and keeps etcd's data (the kubeadm configuration's dataDir). */

@@ -47,6 +47,23 @@ export interface NetworkAddon {
   helm?: string;
 }
 
+/** A release file at a URL with @ARCH@ for the machine's architecture, and its SHA-256 per architecture. */
+export interface PinnedRelease {
+  version: string;
+  url: string;
+  sha256: Partial<Record<'amd64' | 'arm64', string>>;
+}
+
+/**
+ * kopsdeck's own addition (kops pins these in pkg/model/components): the
+ * containerd release, and the runc release it runs containers with, that
+ * machines install for these Kubernetes versions.
+ */
+export interface ContainerdPin extends PinnedRelease {
+  kubernetesVersion?: VersionRange;
+  runc: PinnedRelease;
+}
+
 export interface Channel {
   /** Where it was read from, as the user named it ("stable", a path, a URL). */
   location: string;
@@ -55,6 +72,8 @@ export interface Channel {
   kopsVersions: KopsVersionSpec[];
   /** Absent in kops' own channels: kopsdeck then uses its shipped channel's. */
   networking?: NetworkAddon[];
+  /** Absent in kops' own channels: kopsdeck then uses its shipped channel's. */
+  containerd?: ContainerdPin[];
 }
 
 /** A channel that cannot be read or parsed; the message names the channel and the reason. */
@@ -104,6 +123,7 @@ export function parseChannel(text: string, location: string): Channel {
     })),
   };
   if (spec.networking !== undefined) channel.networking = reader.list(spec, 'spec.networking', (item, path) => reader.networkAddon(item, path));
+  if (spec.containerd !== undefined) channel.containerd = reader.list(spec, 'spec.containerd', (item, path) => reader.containerdPin(item, path));
   if (problems.length > 0) throw new ChannelError(location, problems.join('; '));
   return channel;
 }
@@ -166,6 +186,34 @@ class FieldReader {
     if (Boolean(addon.manifest) === Boolean(addon.chart)) this.problems.push(`${path}: set exactly one of manifest and chart`);
     if (addon.chart && !addon.helm) this.problems.push(`${path}.helm: is required with a chart (the helm release to install it with)`);
     return addon;
+  }
+
+  containerdPin(item: Doc, path: string): ContainerdPin {
+    const runc = item.runc;
+    if (!isDoc(runc)) this.problems.push(`${path}.runc: is required (the runc release containerd runs containers with)`);
+    return {
+      ...this.pinnedRelease(item, path),
+      kubernetesVersion: this.range(item, 'kubernetesVersion', path),
+      runc: isDoc(runc) ? this.pinnedRelease(runc, `${path}.runc`) : { version: '', url: '', sha256: {} },
+    };
+  }
+
+  /** version, an https url with @ARCH@, and sha256 per architecture (amd64, arm64: 64 hex digits each). */
+  private pinnedRelease(item: Doc, path: string): PinnedRelease {
+    const url = this.url(item, 'url', path) ?? '';
+    if (item.url == null) this.problems.push(`${path}.url: is required`);
+    else if (url && !url.includes('@ARCH@')) this.problems.push(`${path}.url: must hold @ARCH@, which becomes the machine's architecture`);
+    const sums = item.sha256;
+    const sha256: PinnedRelease['sha256'] = {};
+    if (!isDoc(sums) || Object.keys(sums).length === 0) this.problems.push(`${path}.sha256: must map an architecture (amd64, arm64) to the release file's SHA-256`);
+    else {
+      for (const [arch, sum] of Object.entries(sums)) {
+        if (arch !== 'amd64' && arch !== 'arm64') this.problems.push(`${path}.sha256.${arch}: is not an architecture (amd64, arm64)`);
+        else if (typeof sum !== 'string' || !/^[0-9a-f]{64}$/.test(sum)) this.problems.push(`${path}.sha256.${arch}: must be 64 lowercase hex digits`);
+        else sha256[arch] = sum;
+      }
+    }
+    return { version: this.requiredString(item, 'version', path), url, sha256 };
   }
 
   url(item: Doc, key: string, path: string): string | undefined {

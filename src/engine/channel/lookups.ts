@@ -1,6 +1,6 @@
 // What a channel says about one version: kops' rule is that the first entry
 // whose range holds the version applies (entries are listed newest first).
-import type { Channel, ChannelImage, KubernetesVersionSpec, NetworkAddon } from './channel.js';
+import type { Channel, ChannelImage, ContainerdPin, KubernetesVersionSpec, NetworkAddon, PinnedRelease } from './channel.js';
 import { formatSemver, parseSemver, type Semver } from './semver.js';
 import { rangeIncludes } from './version-range.js';
 
@@ -65,4 +65,18 @@ export function findNetworkAddon(channel: Channel, shipped: Channel, networking:
   if (!version) return null;
   const addons = channel.networking ?? shipped.networking ?? [];
   return addons.find((addon) => addon.name === networking && (!addon.kubernetesVersion || rangeIncludes(addon.kubernetesVersion, version))) ?? null;
+}
+
+/** The containerd (and runc) pinned for this Kubernetes version: the channel's, else (a channel without the section, such as kops' own) the shipped one's. */
+export function findContainerd(channel: Channel, shipped: Channel, kubernetesVersion: string | Semver): ContainerdPin | null {
+  const version = asSemver(kubernetesVersion);
+  if (!version) return null;
+  const pins = channel.containerd ?? shipped.containerd ?? [];
+  return pins.find((pin) => !pin.kubernetesVersion || rangeIncludes(pin.kubernetesVersion, version)) ?? null;
+}
+
+/** A pinned release for one architecture: its URL and SHA-256, or null when the channel has no sum for that architecture. */
+export function releaseFor(release: PinnedRelease, architecture: Architecture): { version: string; url: string; sha256: string } | null {
+  const sha256 = release.sha256[architecture];
+  return sha256 ? { version: release.version, url: release.url.replaceAll('@ARCH@', architecture), sha256 } : null;
 }

@@ -28,7 +28,7 @@ import { identityOptionsOf } from './iam/identity-tasks.js';
 import type { SshPublicKey } from '../ssh/public-key.js';
 import { ensureSecrets, planSecrets, type EnsureSecretsResult, type SecretsPlan } from '../pki/ensure-secrets.js';
 import { readCaCertHash } from '../pki/read-secrets.js';
-import { networkAddonOf } from './model-bootstrap.js';
+import { checkContainerd, machinePinsOf } from './model-bootstrap.js';
 
 export interface ClusterInput {
   cluster: Cluster;
@@ -68,7 +68,7 @@ export async function planCluster(input: ClusterInput): Promise<ClusterPlan> {
   const identity = identityOptionsOf(input);
   identity.catch(() => undefined);
   const dnsType = cluster.spec.topology?.dns?.type ?? 'Public';
-  const [snapshot, loadBalancers, storeFacts, secretsPlan, caCertHash, networkAddon] = await Promise.all([
+  const [snapshot, loadBalancers, storeFacts, secretsPlan, caCertHash, pins] = await Promise.all([
     discoverCluster(clients, {
       clusterName,
       imageRefs: instanceGroups.map((ig) => ig.spec.image),
@@ -79,7 +79,7 @@ export async function planCluster(input: ClusterInput): Promise<ClusterPlan> {
     input.store ? readStoreFacts(input.store, clusterName) : Promise.resolve({ completedSpec: false }),
     input.store ? planSecrets(input.store, clusterName) : undefined,
     input.store ? readCaCertHash(input.store, clusterName) : undefined,
-    networkAddonOf(cluster),
+    machinePinsOf(cluster),
   ]);
   await discoverApiAndVolumes(clients, clusterName, loadBalancers, snapshot);
   const ownership = decideOwnership(clusterName, [
@@ -91,7 +91,10 @@ export async function planCluster(input: ClusterInput): Promise<ClusterPlan> {
   if (missingImages.length && ownership.manager === 'kopsdeck') {
     throw new ReconcileSpecError(missingImages.map((ref) => `image ${ref} was not found in region ${clients.region ?? '(default)'}: check the instance group's spec.image`));
   }
-  const tasks = buildClusterTasks(cluster, instanceGroups, { groupNames: existingGroupNames(clusterName, instanceGroups, snapshot), caCertHash, networkAddon, ...(await identity) });
+  // Likewise a container runtime the channel does not pin: kopsdeck's machines could not install one.
+  const runtimeProblems = ownership.manager === 'kopsdeck' ? checkContainerd(cluster, instanceGroups, pins.containerd) : [];
+  if (runtimeProblems.length) throw new ReconcileSpecError(runtimeProblems);
+  const tasks = buildClusterTasks(cluster, instanceGroups, { groupNames: existingGroupNames(clusterName, instanceGroups, snapshot), caCertHash, ...pins, ...(await identity) });
   const context: ReconcileContext = { clusterName, clients, snapshot, ids: new Map(), clock: input.clock ?? systemClock, signal: input.signal };
   const built = buildPlan(tasks, context);
   const wantedRules = built.tasks.filter((p) => p.task.kind === 'SecurityGroupRule').map((p) => p.desired as RuleDesired);

@@ -9,7 +9,7 @@ import { usesApiLoadBalancer, usesNoneDns } from './firewall.js';
 import { apiLoadBalancerNames } from './model-api.js';
 import { loadBalancerKey } from './tasks/load-balancer.js';
 import type { UserDataSource } from './tasks/launch-template.js';
-import { findNetworkAddon, loadChannel, shippedChannel, type NetworkAddon } from '../channel/index.js';
+import { architectureOfMachineType, findContainerd, findNetworkAddon, loadChannel, releaseFor, shippedChannel, type ContainerdPin, type NetworkAddon } from '../channel/index.js';
 
 /** kops' defaults inside nonMasqueradeCIDR 100.64.0.0/10. */
 export const DEFAULT_SERVICE_CIDR = '100.64.0.0/13';
@@ -20,24 +20,51 @@ export interface BootstrapOptions {
   stateStore?: string;
   /** `sha256:<hex>` of the cluster CA's public key, once the CA exists in the store. */
   caCertHash?: string;
-  /** The network add-on the first control-plane node installs (networkAddonOf). */
+  /** The network add-on the first control-plane node installs (machinePinsOf). */
   networkAddon?: NetworkAddon;
+  /** The containerd and runc every machine that joins installs (machinePinsOf). */
+  containerd?: ContainerdPin;
 }
 
 /** The spec's networking: its one key (cilium, calico, ...). */
 export const networkingOf = (cluster: Cluster): string | undefined => Object.keys(cluster.spec.networking ?? {})[0];
 
+/** What the channel pins for the cluster's machines. */
+export interface MachinePins {
+  networkAddon?: NetworkAddon;
+  containerd?: ContainerdPin;
+}
+
 /**
  * The network add-on pinned for the cluster's networking and Kubernetes
- * version: from its channel, else (a channel without pins, or one that cannot
- * be read now) from the channel shipped with kopsdeck.
+ * version, and the containerd release for that version: from its channel,
+ * else (a channel without pins, or one that cannot be read now) from the
+ * channel shipped with kopsdeck.
  */
-export async function networkAddonOf(cluster: Cluster): Promise<NetworkAddon | undefined> {
-  const networking = networkingOf(cluster);
-  if (!networking) return undefined;
+export async function machinePinsOf(cluster: Cluster): Promise<MachinePins> {
   const shipped = shippedChannel();
   const channel = await loadChannel(cluster.spec.channel).catch(() => shipped);
-  return findNetworkAddon(channel, shipped, networking, cluster.spec.kubernetesVersion) ?? undefined;
+  const networking = networkingOf(cluster);
+  const version = cluster.spec.kubernetesVersion;
+  return {
+    networkAddon: (networking && findNetworkAddon(channel, shipped, networking, version)) || undefined,
+    containerd: findContainerd(channel, shipped, version) ?? undefined,
+  };
+}
+
+/** Groups whose machines would have no container runtime to install: no pin for the version, or none for their architecture. */
+export function checkContainerd(cluster: Cluster, instanceGroups: InstanceGroup[], pin: ContainerdPin | undefined): string[] {
+  const joining = instanceGroups.filter((ig) => bootstrapRole(ig.spec.role) !== 'Bastion');
+  if (!joining.length) return [];
+  if (!pin) return [`the channel pins no containerd release for Kubernetes ${cluster.spec.kubernetesVersion}: machines would have no container runtime to install`];
+  const problems: string[] = [];
+  for (const ig of joining) {
+    const arch = architectureOfMachineType(ig.spec.machineType ?? '');
+    if (!releaseFor(pin, arch) || !releaseFor(pin.runc, arch)) {
+      problems.push(`instance group ${ig.metadata.name}: the channel pins containerd ${pin.version} and runc ${pin.runc.version} without a SHA-256 for ${arch}, the architecture of ${ig.spec.machineType}`);
+    }
+  }
+  return problems;
 }
 
 /** Spec problems the bootstrap cannot carry (listed with the model's). */
@@ -71,6 +98,7 @@ function userDataInput(cluster: Cluster, ig: InstanceGroup, options: BootstrapOp
     configBase: machineConfigBase(options.stateStore, name),
     caCertHash: options.caCertHash,
     networkAddon: options.networkAddon,
+    containerRuntime: containerRuntimeFor(ig, options.containerd),
     kubeadm: {
       apiHost,
       certSANs: [`api.${name}`, ...(cluster.spec.api?.publicName ? [cluster.spec.api.publicName] : [])],
@@ -81,6 +109,15 @@ function userDataInput(cluster: Cluster, ig: InstanceGroup, options: BootstrapOp
       skipKubeProxy: cluster.spec.kubeProxy?.enabled === false,
     },
   };
+}
+
+/** The pinned containerd and runc for the group's architecture (its machine type's, as its image's). */
+function containerRuntimeFor(ig: InstanceGroup, pin: ContainerdPin | undefined): UserDataInput['containerRuntime'] {
+  if (!pin) return undefined;
+  const arch = architectureOfMachineType(ig.spec.machineType ?? '');
+  const containerd = releaseFor(pin, arch);
+  const runc = releaseFor(pin.runc, arch);
+  return containerd && runc ? { containerd, runc } : undefined;
 }
 
 /** api.<cluster> resolves: the cluster publishes it in its DNS zone. */

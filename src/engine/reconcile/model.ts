@@ -26,7 +26,7 @@ import { apiDnsNameTask, dnsZoneTask } from './tasks/dns.js';
 import { identityTasks, sshKeyProblems, type Identities, type IdentityOptions } from './iam/identity-tasks.js';
 import { instanceGroupMachine } from './instance-group-machine.js';
 import { checkBootstrap, instanceGroupUserData, type BootstrapOptions } from './model-bootstrap.js';
-import type { NetworkAddon } from '../channel/index.js';
+import type { ContainerdPin, NetworkAddon } from '../channel/index.js';
 
 /** A spec the reconcile engine cannot act on; every problem is listed. */
 export class ReconcileSpecError extends Error {
@@ -95,8 +95,10 @@ export interface ModelOptions extends IdentityOptions {
   groupNames?: ReadonlyMap<string, string>;
   /** `sha256:<hex>` of the cluster CA's public key, which the user-data carries once the CA exists. */
   caCertHash?: string;
-  /** The network add-on the first control-plane node installs (model-bootstrap.ts networkAddonOf). */
+  /** The network add-on the first control-plane node installs (model-bootstrap.ts machinePinsOf). */
   networkAddon?: NetworkAddon;
+  /** The containerd and runc every machine that joins installs (model-bootstrap.ts machinePinsOf). */
+  containerd?: ContainerdPin;
 }
 
 export function buildClusterTasks(cluster: Cluster, instanceGroups: InstanceGroup[], options: ModelOptions = {}): Task[] {
@@ -117,7 +119,7 @@ export function buildClusterTasks(cluster: Cluster, instanceGroups: InstanceGrou
   const subnetsByName = new Map(cluster.spec.subnets.map((s) => [s.name, s]));
   for (const ig of instanceGroups) {
     const resourceName = options.groupNames?.get(ig.metadata.name) ?? kopsGroupName(name, ig.metadata.name, ig.spec.role);
-    tasks.push(...instanceGroupTasks(cluster, ig, subnetsByName, resourceName, identities, { stateStore: options.stateStore, caCertHash: options.caCertHash, networkAddon: options.networkAddon }));
+    tasks.push(...instanceGroupTasks(cluster, ig, subnetsByName, resourceName, identities, { stateStore: options.stateStore, caCertHash: options.caCertHash, networkAddon: options.networkAddon, containerd: options.containerd }));
   }
   const dnsType = cluster.spec.topology?.dns?.type ?? 'Public';
   // Behind a load balancer, api.<cluster> is an alias to it (model-api.ts).

@@ -43,6 +43,8 @@ export interface InstanceRecord {
   instanceGroup: string;
   role: NodeRole;
   kubernetesVersion: string;
+  /** What the node reports as its container runtime, e.g. 2.3.4. */
+  containerdVersion?: string;
   terminated?: boolean;
   /** A fault: this node registers but never turns Ready. */
   neverReady?: boolean;

@@ -93,6 +93,7 @@ interface Facts {
   instanceGroup: string;
   role: NodeRole;
   version: string;
+  containerdVersion: string;
   configBase: string;
   apiEndpoint: string;
 }
@@ -106,8 +107,32 @@ function requiredFacts(env: Record<string, string>): Facts {
   if (role !== 'Bastion') {
     if (!env.CONFIG_BASE) fail(`${BOOTSTRAP_ENV} names no CONFIG_BASE: this machine has no state store to read its secrets from`);
     if (!env.API_ENDPOINT) fail(`${BOOTSTRAP_ENV} names no API_ENDPOINT`);
+    checkContainerRuntime(env);
   }
-  return { cluster: env.CLUSTER_NAME, instanceGroup: env.INSTANCE_GROUP, role, version: env.KUBERNETES_VERSION, configBase: env.CONFIG_BASE, apiEndpoint: env.API_ENDPOINT };
+  return {
+    cluster: env.CLUSTER_NAME,
+    instanceGroup: env.INSTANCE_GROUP,
+    role,
+    version: env.KUBERNETES_VERSION,
+    containerdVersion: env.CONTAINERD_VERSION,
+    configBase: env.CONFIG_BASE,
+    apiEndpoint: env.API_ENDPOINT,
+  };
+}
+
+/**
+ * The script installs containerd and runc from the release files bootstrap.env
+ * names, and refuses a file whose SHA-256 is not the one named with it. The
+ * simulator cannot download them: it checks that they are named, with sums
+ * a download could match.
+ */
+function checkContainerRuntime(env: Record<string, string>): void {
+  for (const name of ['CONTAINERD_VERSION', 'CONTAINERD_URL', 'CONTAINERD_SHA256', 'RUNC_VERSION', 'RUNC_URL', 'RUNC_SHA256']) {
+    if (!env[name]) fail(`${BOOTSTRAP_ENV} names no ${name}: this machine has no container runtime to install`);
+  }
+  for (const tool of ['CONTAINERD', 'RUNC']) {
+    if (!/^[0-9a-f]{64}$/.test(env[`${tool}_SHA256`])) fail(`${BOOTSTRAP_ENV}: ${tool}_SHA256 is not a SHA-256 (64 hex digits): no download can match it`);
+  }
 }
 
 function readOrFail(reach: MachineReach, base: string, key: string): string {
@@ -224,7 +249,7 @@ function checkTokenKnown(facts: Facts, token: string, storeToken: string, cluste
 }
 
 function info(facts: Facts): BootInfo {
-  return { cluster: facts.cluster, instanceGroup: facts.instanceGroup, role: facts.role, kubernetesVersion: facts.version };
+  return { cluster: facts.cluster, instanceGroup: facts.instanceGroup, role: facts.role, kubernetesVersion: facts.version, containerdVersion: facts.containerdVersion };
 }
 
 function joinWorker(joinToken: string, facts: Facts, storeToken: string, reach: MachineReach, cluster: ClusterView): KubeadmBoot {

@@ -50,6 +50,7 @@ export function instanceRunning(world: ClusterWorld, instance: SimInstanceInfo, 
     instanceGroup: boot.instanceGroup,
     role: boot.role,
     kubernetesVersion: boot.kubernetesVersion,
+    ...(boot.containerdVersion ? { containerdVersion: boot.containerdVersion } : {}),
     ...(neverReady ? { neverReady } : {}),
   };
   world.addInstance(record);

@@ -4,6 +4,9 @@ import { createHash } from 'node:crypto';
 import type { InstanceRecord } from './cluster-world.js';
 import { timestamp, type KubeObject } from './types.js';
 
+/** What kops 1.36 installs (pkg/model/components/containerd.go): machines kops made, and any whose bootstrap names none. */
+const KOPS_CONTAINERD_VERSION = '2.3.4';
+
 const SIZES: Record<string, { cpu: number; memoryGi: number }> = {
   't3.micro': { cpu: 2, memoryGi: 1 },
   't3.small': { cpu: 2, memoryGi: 2 },
@@ -191,7 +194,7 @@ export function buildNode(record: InstanceRecord, index: number, now: number, re
         bootID: record.instanceId,
         kernelVersion: '6.8.0-1021-aws',
         osImage: 'Ubuntu 24.04.1 LTS',
-        containerRuntimeVersion: 'containerd://1.7.24',
+        containerRuntimeVersion: `containerd://${record.containerdVersion ?? KOPS_CONTAINERD_VERSION}`,
         kubeletVersion: `v${record.kubernetesVersion}`,
         kubeProxyVersion: `v${record.kubernetesVersion}`,
         operatingSystem: 'linux',

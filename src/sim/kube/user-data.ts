@@ -16,6 +16,8 @@ export interface BootInfo {
   role: NodeRole;
   /** Without the leading "v", e.g. 1.30.2. */
   kubernetesVersion: string;
+  /** The containerd the machine installed, e.g. 2.3.4 (kops-made machines: kops' default). */
+  containerdVersion?: string;
 }
 
 export function parseExports(userData: string): Record<string, string> {
