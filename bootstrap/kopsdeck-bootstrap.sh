@@ -174,7 +174,7 @@ render_kubeadm_config() {
 # if its SHA-256 is the one kopsdeck's channel pins for it.
 download_verified() {
   local found
-  curl -fsSL --retry 5 -o "$3" "$1" || fail "could not download $1"
+  curl -fsSL --retry 5 --retry-connrefused -o "$3" "$1" || fail "could not download $1"
   found=$(sha256sum "$3" | cut -d' ' -f1)
   if [ "${found}" != "$2" ]; then
     rm -f "$3"
@@ -182,10 +182,12 @@ download_verified() {
   fi
 }
 
-# containerd (version 3 of its configuration: containerd 2) runs containers
-# with runc, in the systemd cgroup the kubelet expects.
+# containerd runs containers with runc, in the systemd cgroup the kubelet
+# expects: version 3 of the configuration for containerd 2, version 2 for
+# containerd 1.7 (kops' pin below Kubernetes 1.32).
 containerd_config() {
-  cat <<'TOML'
+  if [ "${CONTAINERD_VERSION%%.*}" -ge 2 ]; then
+    cat <<'TOML'
 version = 3
 
 [plugins.'io.containerd.cri.v1.runtime'.containerd]
@@ -198,6 +200,21 @@ version = 3
   BinaryName = '/usr/local/sbin/runc'
   SystemdCgroup = true
 TOML
+  else
+    cat <<'TOML'
+version = 2
+
+[plugins."io.containerd.grpc.v1.cri".containerd]
+  default_runtime_name = "runc"
+
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+  runtime_type = "io.containerd.runc.v2"
+
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+  BinaryName = "/usr/local/sbin/runc"
+  SystemdCgroup = true
+TOML
+  fi
 }
 
 containerd_unit() {
@@ -239,6 +256,8 @@ install_containerd() {
   install -m 0755 "${WORK_DIR}/runc" "${SYSTEM_ROOT}/usr/local/sbin/runc"
   containerd_config >"${SYSTEM_ROOT}/etc/containerd/config.toml"
   containerd_unit >"${SYSTEM_ROOT}/etc/systemd/system/containerd.service"
+  # crictl (cri-tools, installed with the kubelet) talks to this containerd: the upkeep runs etcdctl through it.
+  echo 'runtime-endpoint: unix:///run/containerd/containerd.sock' >"${SYSTEM_ROOT}/etc/crictl.yaml"
   systemctl daemon-reload
   systemctl enable --now containerd
 }
@@ -260,7 +279,8 @@ install_packages() {
   apt-get update -q
   version=$(apt-cache madison kubelet | awk -v want="${KUBERNETES_VERSION}-" 'index($3, want) == 1 { print $3; exit }')
   [ -n "${version}" ] || fail "kubelet ${KUBERNETES_VERSION} is not in pkgs.k8s.io's v${minor} repository"
-  apt-get install -y -q "kubelet=${version}" "kubeadm=${version}" "kubectl=${version}"
+  # cri-tools for crictl, which the control plane's upkeep needs (kubeadm 1.32 and later no longer depend on it).
+  apt-get install -y -q "kubelet=${version}" "kubeadm=${version}" "kubectl=${version}" cri-tools
   apt-mark hold kubelet kubeadm kubectl
 }
 
@@ -323,11 +343,12 @@ claim_etcd_volume() {
   while :; do
     for volume in $(available_etcd_volumes "${zone}"); do
       answer=$(ec2_call "Action=AttachVolume&VolumeId=${volume}&InstanceId=${instance}&Device=/dev/xvdu")
-      if [ -z "$(xml_text Code <<<"${answer}")" ]; then
+      # Attached only when EC2 answers with the attachment (an error, or an answer that is not XML, has none).
+      if [ "$(xml_text volumeId <<<"${answer}" 2>/dev/null || true)" = "${volume}" ]; then
         echo "${volume}"
         return 0
       fi
-      log "could not attach etcd volume ${volume}: $(xml_text Message <<<"${answer}")"
+      log "could not attach etcd volume ${volume}: $(xml_text Message <<<"${answer}" 2>/dev/null || echo 'EC2 gave no readable answer')"
     done
     [ "${waited}" -lt "${ETCD_VOLUME_WAIT_SECONDS}" ] ||
       fail "no etcd volume of ${CLUSTER_NAME} in ${zone} came free in ${ETCD_VOLUME_WAIT_SECONDS}s: a control-plane node keeps etcd's data only there"
@@ -356,18 +377,31 @@ attach_etcd_volume() {
   install -d -m 0700 "${ETCD_VOLUME_DIR}"
   echo "${device} ${ETCD_VOLUME_DIR} ext4 defaults,nofail 0 2" >>/etc/fstab
   mount "${ETCD_VOLUME_DIR}"
+  # After a reboot the kubelet (and so etcd) starts only once the volume is mounted:
+  # etcd started on an empty folder of the root disk would be a new, empty cluster.
+  install -d -m 0755 /etc/systemd/system/kubelet.service.d
+  printf '[Unit]\nRequiresMountsFor=%s\n' "${ETCD_VOLUME_DIR}" >/etc/systemd/system/kubelet.service.d/20-etcd-volume.conf
 }
 
 # A machine joining a running control plane is a new etcd member. Data on its
 # volume is a former member's (the machine it replaces): etcd must not start
 # on it, and kubeadm refuses to join over it. It is moved aside, within the
-# volume, where the latest one stays until the next join.
+# volume, to a folder of its own; forget_former_etcd_data keeps only the
+# newest once the join has worked.
 set_aside_former_etcd_data() {
   [ -e "${ETCD_DATA_DIR}" ] || return 0
-  local aside=${ETCD_VOLUME_DIR}/former-member
+  local aside
+  aside=${ETCD_VOLUME_DIR}/former-member-$(date -u +%Y%m%dT%H%M%S.%NZ)
   log "the etcd volume holds a former member's data: moving it to ${aside} before joining"
-  rm -rf "${aside}"
   mv "${ETCD_DATA_DIR}" "${aside}"
+}
+
+# After a join that worked: the newest former member's data stays, older copies go.
+forget_former_etcd_data() {
+  local former
+  mapfile -t former < <(find "${ETCD_VOLUME_DIR}" -mindepth 1 -maxdepth 1 -type d -name 'former-member-*' | sort)
+  [ "${#former[@]}" -gt 1 ] || return 0
+  rm -rf "${former[@]:0:${#former[@]}-1}"
 }
 
 # --- kubeadm -----------------------------------------------------------------------
@@ -423,6 +457,7 @@ join_control_plane() {
   config=$(render_kubeadm_config "${KOPSDECK_ETC}/kubeadm-join-control-plane.yaml")
   set_aside_former_etcd_data
   kubeadm join --config "${config}"
+  forget_former_etcd_data
   upgrade_cluster_if_older
 }
 

@@ -95,6 +95,14 @@ export interface MachineReach {
   instanceAlive(instanceId: string): boolean;
   /** The cluster's etcd volume (k8s.io/etcd/main) attached to it, and whether etcd's data is on it. */
   etcdVolume(): { id: string; hasData: boolean } | undefined;
+  /**
+   * The script's claim_etcd_volume: attaches an available etcd main volume of
+   * its cluster in its zone, as its instance profile allows. Undefined when
+   * none is free; an error when the attach is refused.
+   */
+  claimEtcdVolume(): { id: string; hasData: boolean } | { volumeId: string; error: string } | undefined;
+  /** The instance's availability zone. */
+  readonly zone: string;
   markEtcdData(volumeId: string): void;
   /** Whether a host name resolves: a load balancer's DNS name or a Route 53 record. */
   resolves(host: string): boolean;

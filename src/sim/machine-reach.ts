@@ -13,6 +13,7 @@ import type { MachineReach } from './contracts.js';
 import { roleAllows, type RequestContext } from './aws/iam/policy-evaluation.js';
 import type { AwsWorld } from './aws/world/aws-world.js';
 import type { Instance } from './aws/world/types.js';
+import { ACCOUNT_ID } from './aws/world/regions.js';
 import { errorMessage } from '../engine/error-message.js';
 import { createFileExclusive, writeFileAtomic } from '../engine/fs/atomic-write.js';
 
@@ -67,6 +68,23 @@ export function machineReach(world: () => AwsWorld, instanceId: string): Machine
       );
       return volume ? { id: volume.id, hasData: volume.holdsEtcdData === true } : undefined;
     },
+    claimEtcdVolume() {
+      const w = world();
+      const volume = w.volumes.freeEtcdMainVolumes(instance)[0];
+      if (!volume) return undefined;
+      // AttachVolume is authorised against the volume and the instance, each with its own tags.
+      const resources: [string, Record<string, string>][] = [
+        [`arn:aws:ec2:${instance.region}:${ACCOUNT_ID}:volume/${volume.id}`, volume.tags],
+        [`arn:aws:ec2:${instance.region}:${ACCOUNT_ID}:instance/${instance.id}`, instance.tags],
+      ];
+      for (const [arn, tags] of resources) {
+        const denied = deny(w, instance, 'ec2:AttachVolume', arn, Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v])));
+        if (denied) return { volumeId: volume.id, error: denied };
+      }
+      w.volumes.attachAtFreeDevice(volume, instance);
+      return { id: volume.id, hasData: volume.holdsEtcdData === true };
+    },
+    zone: instance.zone,
     markEtcdData(volumeId) {
       const volume = world().state.volumes[volumeId];
       if (volume && !volume.holdsEtcdData) {

@@ -40,7 +40,7 @@ before(async () => {
   for (const tool of ['containerd', 'containerd-shim-runc-v2', 'ctr']) writeFileSync(join(release, 'bin', tool), `#!/bin/sh\necho ${tool}\n`, { mode: 0o755 });
   const tarred = spawnSync('tar', ['-czf', join(dir, 'containerd.tar.gz'), '-C', release, 'bin']);
   assert.equal(tarred.status, 0, String(tarred.stderr));
-  files.set('/containerd-2.3.4-linux-amd64.tar.gz', readFileSync(join(dir, 'containerd.tar.gz')));
+  files.set('/containerd-2.2.4-linux-amd64.tar.gz', readFileSync(join(dir, 'containerd.tar.gz')));
   files.set('/runc.amd64', Buffer.from('#!/bin/sh\necho runc\n'));
   server = createServer((req, res) => {
     const body = files.get(req.url ?? '');
@@ -56,7 +56,7 @@ after(async () => {
 });
 
 /** A worker's /etc/kopsdeck, its runtime named as the channel would name it, at the stand-in server. */
-function etcFor(sums: { containerd?: string; runc?: string } = {}): string {
+function etcFor(sums: { containerd?: string; runc?: string } = {}, containerdVersion = '2.2.4'): string {
   const etc = mkdtempSync(join(dir, 'etc-'));
   const text = renderUserData({
     cluster: 'c.k8s.local',
@@ -67,8 +67,8 @@ function etcFor(sums: { containerd?: string; runc?: string } = {}): string {
     configBase: 's3://state/c.k8s.local',
     caCertHash: `sha256:${'ab'.repeat(32)}`,
     containerRuntime: {
-      containerd: { version: '2.3.4', url: `${base}/containerd-2.3.4-linux-amd64.tar.gz`, sha256: sums.containerd ?? sha256(files.get('/containerd-2.3.4-linux-amd64.tar.gz')!) },
-      runc: { version: '1.4.3', url: `${base}/runc.amd64`, sha256: sums.runc ?? sha256(files.get('/runc.amd64')!) },
+      containerd: { version: containerdVersion, url: `${base}/containerd-2.2.4-linux-amd64.tar.gz`, sha256: sums.containerd ?? sha256(files.get('/containerd-2.2.4-linux-amd64.tar.gz')!) },
+      runc: { version: '1.3.5', url: `${base}/runc.amd64`, sha256: sums.runc ?? sha256(files.get('/runc.amd64')!) },
     },
     kubeadm: { apiHost: 'api.c.k8s.local', certSANs: [], podSubnet: '100.96.0.0/11', serviceSubnet: '100.64.0.0/13', nodeLabels: {}, taints: [], skipKubeProxy: false },
   });
@@ -107,7 +107,7 @@ function install(etc: string): Promise<Installed> {
 test('install_containerd installs the pinned containerd and runc, configures the systemd cgroup, and starts containerd', { skip }, async () => {
   const done = await install(etcFor());
   assert.equal(done.status, 0, done.stderr);
-  assert.equal(done.stderr, 'kopsdeck-bootstrap: installing containerd 2.3.4 and runc 1.4.3\n');
+  assert.equal(done.stderr, 'kopsdeck-bootstrap: installing containerd 2.2.4 and runc 1.3.5\n');
   for (const tool of ['containerd', 'containerd-shim-runc-v2', 'ctr']) {
     assert.equal(readFileSync(join(done.root, 'usr/local/bin', tool), 'utf8'), `#!/bin/sh\necho ${tool}\n`, `the release's bin/${tool}`);
   }
@@ -133,6 +133,20 @@ test('install_containerd installs the pinned containerd and runc, configures the
   assert.ok(existsSync(join(done.root, execStart!)), 'the unit starts the containerd installed');
   assert.match(unit, /^Type=notify$/m);
   assert.match(unit, /^Delegate=yes$/m);
+  assert.equal(readFileSync(join(done.root, 'etc/crictl.yaml'), 'utf8'), 'runtime-endpoint: unix:///run/containerd/containerd.sock\n', 'crictl, which the upkeep runs etcdctl through, talks to this containerd');
+});
+
+test('containerd 1.7 (kops\' pin below Kubernetes 1.32) gets version 2 of the configuration, with the same runtime settings', { skip }, async () => {
+  const done = await install(etcFor({}, '1.7.32'));
+  assert.equal(done.status, 0, done.stderr);
+  const parsed = spawnSync('python3', ['-c', 'import json, sys, tomllib; print(json.dumps(tomllib.load(open(sys.argv[1], "rb"))))', join(done.root, 'etc/containerd/config.toml')], { encoding: 'utf8' });
+  assert.equal(parsed.status, 0, parsed.stderr);
+  const config = JSON.parse(parsed.stdout) as { version: number; plugins: Record<string, { containerd: { default_runtime_name: string; runtimes: { runc: { runtime_type: string; options: Record<string, unknown> } } } }> };
+  assert.equal(config.version, 2);
+  assert.deepEqual(Object.keys(config.plugins), ['io.containerd.grpc.v1.cri']);
+  const runc = config.plugins['io.containerd.grpc.v1.cri'].containerd.runtimes.runc;
+  assert.equal(runc.runtime_type, 'io.containerd.runc.v2');
+  assert.deepEqual(runc.options, { BinaryName: '/usr/local/sbin/runc', SystemdCgroup: true });
 });
 
 test('install_containerd refuses a release file whose SHA-256 is not the pinned one, and installs nothing', { skip }, async () => {
@@ -142,7 +156,7 @@ test('install_containerd refuses a release file whose SHA-256 is not the pinned 
   const found = sha256(files.get('/runc.amd64')!);
   assert.equal(
     refused.stderr,
-    'kopsdeck-bootstrap: installing containerd 2.3.4 and runc 1.4.3\n' + `kopsdeck-bootstrap: ${base}/runc.amd64 has SHA-256 ${found}, not the ${wrong} kopsdeck's channel pins: refusing to install it\n`,
+    'kopsdeck-bootstrap: installing containerd 2.2.4 and runc 1.3.5\n' + `kopsdeck-bootstrap: ${base}/runc.amd64 has SHA-256 ${found}, not the ${wrong} kopsdeck's channel pins: refusing to install it\n`,
   );
   assert.ok(!existsSync(join(refused.root, 'usr/local')), 'nothing is installed');
   assert.ok(!existsSync(join(refused.work, 'runc')), 'the refused file is not kept');
@@ -151,7 +165,7 @@ test('install_containerd refuses a release file whose SHA-256 is not the pinned 
 
 test('install_containerd stops on a release file it cannot download', { skip }, async () => {
   const etc = etcFor();
-  writeFileSync(join(etc, 'bootstrap.env'), readFileSync(join(etc, 'bootstrap.env'), 'utf8').replace(/containerd-2\.3\.4-linux-amd64/, 'containerd-9.9.9-linux-amd64'));
+  writeFileSync(join(etc, 'bootstrap.env'), readFileSync(join(etc, 'bootstrap.env'), 'utf8').replace(/containerd-2\.2\.4-linux-amd64/, 'containerd-9.9.9-linux-amd64'));
   const failed = await install(etc);
   assert.equal(failed.status, 1);
   assert.match(failed.stderr, /kopsdeck-bootstrap: could not download http:\/\/127\.0\.0\.1:\d+\/containerd-9\.9\.9-linux-amd64\.tar\.gz\n$/);

@@ -171,32 +171,34 @@ test('a network add-on must name exactly one of a manifest and a chart, by https
   assert.equal(parseChannel('kind: Channel\nspec:\n  networking:\n    - { name: calico, version: v9, manifest: "https://x/a.yaml" }\n', 'mine').networking![0].version, 'v9');
 });
 
-test("the shipped channel pins containerd 2.3.4 and runc 1.4.3 (kops 1.36's) with a SHA-256 per architecture; a kops channel without pins falls back to them", () => {
+test("the shipped channel pins kops 1.36.2's containerd and runc per Kubernetes version, with a SHA-256 per architecture; a kops channel without pins falls back to them", () => {
   const shipped = shippedChannel();
   const pin = findContainerd(shipped, shipped, '1.36.3')!;
   assert.deepEqual(releaseFor(pin, 'arm64'), {
-    version: '2.3.4',
-    url: 'https://github.com/containerd/containerd/releases/download/v2.3.4/containerd-2.3.4-linux-arm64.tar.gz',
-    sha256: 'a985fbb7e18fc0362d31a055338f5d7b0e087a3e27f14c70d1c5965399a29f95',
+    version: '2.2.4',
+    url: 'https://github.com/containerd/containerd/releases/download/v2.2.4/containerd-2.2.4-linux-arm64.tar.gz',
+    sha256: 'd0897c8e27c96a7b7d4c73e9b278ea9f559dda619d497d88b323a528bd1412c3',
   });
   assert.deepEqual(releaseFor(pin.runc, 'amd64'), {
-    version: '1.4.3',
-    url: 'https://github.com/opencontainers/runc/releases/download/v1.4.3/runc.amd64',
-    sha256: 'f6ae8efc0fa40079e1475e97cbe9d1bd3f106a28d6af78a11d9f1bd565515e60',
+    version: '1.3.5',
+    url: 'https://github.com/opencontainers/runc/releases/download/v1.3.5/runc.amd64',
+    sha256: '66fa8390be8fb3b23dfbb60c767368bb5b51f1acfa88692bbff1a82953d4d9e9',
   });
+  assert.equal(findContainerd(shipped, shipped, '1.32.0')?.version, '2.2.4');
+  assert.equal(findContainerd(shipped, shipped, '1.31.14')?.version, '1.7.32', 'containerd 1.7 below Kubernetes 1.32, as kops');
   assert.equal(findContainerd(shipped, shipped, '1.30.0'), null, 'no pin below the channel\'s Kubernetes versions');
   const kops = parseChannel('apiVersion: kops.k8s.io/v1alpha2\nkind: Channel\nspec:\n  images: []\n', 'kops');
-  assert.equal(findContainerd(kops, shipped, '1.35.0')?.version, '2.3.4');
+  assert.equal(findContainerd(kops, shipped, '1.35.0')?.version, '2.2.4');
 });
 
 test('a containerd pin needs a version, an https URL with @ARCH@ and a 64-digit SHA-256 per architecture, and its runc the same', () => {
   const sum = 'a'.repeat(64);
-  const runc = `runc: { version: "1.4.3", url: "https://x/runc.@ARCH@", sha256: { amd64: "${sum}" } }`;
+  const runc = `runc: { version: "1.3.5", url: "https://x/runc.@ARCH@", sha256: { amd64: "${sum}" } }`;
   const channel = (entry: string) => () => parseChannel(`kind: Channel\nspec:\n  containerd:\n    - ${entry}\n`, 'mine');
-  assert.throws(channel(`{ version: "2.3.4", url: "https://x/containerd.tar.gz", sha256: { amd64: "${sum}" }, ${runc} }`), /spec\.containerd\[0\]\.url: must hold @ARCH@/);
-  assert.throws(channel(`{ version: "2.3.4", url: "https://x/c-@ARCH@.tgz", sha256: { amd64: "ABC" }, ${runc} }`), /spec\.containerd\[0\]\.sha256\.amd64: must be 64 lowercase hex digits/);
-  assert.throws(channel(`{ version: "2.3.4", url: "https://x/c-@ARCH@.tgz", sha256: { riscv64: "${sum}" }, ${runc} }`), /spec\.containerd\[0\]\.sha256\.riscv64: is not an architecture/);
-  assert.throws(channel(`{ version: "2.3.4", url: "https://x/c-@ARCH@.tgz", sha256: { amd64: "${sum}" } }`), /spec\.containerd\[0\]\.runc: is required/);
+  assert.throws(channel(`{ version: "2.2.4", url: "https://x/containerd.tar.gz", sha256: { amd64: "${sum}" }, ${runc} }`), /spec\.containerd\[0\]\.url: must hold @ARCH@/);
+  assert.throws(channel(`{ version: "2.2.4", url: "https://x/c-@ARCH@.tgz", sha256: { amd64: "ABC" }, ${runc} }`), /spec\.containerd\[0\]\.sha256\.amd64: must be 64 lowercase hex digits/);
+  assert.throws(channel(`{ version: "2.2.4", url: "https://x/c-@ARCH@.tgz", sha256: { riscv64: "${sum}" }, ${runc} }`), /spec\.containerd\[0\]\.sha256\.riscv64: is not an architecture/);
+  assert.throws(channel(`{ version: "2.2.4", url: "https://x/c-@ARCH@.tgz", sha256: { amd64: "${sum}" } }`), /spec\.containerd\[0\]\.runc: is required/);
   assert.throws(channel(`{ url: "https://x/c-@ARCH@.tgz", sha256: { amd64: "${sum}" }, runc: { version: "1", url: "http://x/runc.@ARCH@", sha256: { amd64: "${sum}" } } }`), /spec\.containerd\[0\]\.version: is required; spec\.containerd\[0\]\.runc\.url: must be an https URL/);
   const pin = parseChannel(`kind: Channel\nspec:\n  containerd:\n    - { version: "2.9.0", url: "https://x/c-@ARCH@.tgz", sha256: { amd64: "${sum}" }, ${runc} }\n`, 'mine').containerd![0];
   assert.equal(releaseFor(pin, 'amd64')?.url, 'https://x/c-amd64.tgz');

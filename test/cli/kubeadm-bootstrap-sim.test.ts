@@ -11,7 +11,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
-import { type RequestLaunchTemplateData, CreateLaunchTemplateVersionCommand, DescribeLaunchTemplateVersionsCommand, DescribeLaunchTemplatesCommand, ModifyLaunchTemplateCommand } from '@aws-sdk/client-ec2';
+import {
+  type RequestLaunchTemplateData,
+  CreateLaunchTemplateVersionCommand,
+  CreateVolumeCommand,
+  DeleteVolumeCommand,
+  DescribeLaunchTemplateVersionsCommand,
+  DescribeLaunchTemplatesCommand,
+  DescribeVolumesCommand,
+  GetConsoleOutputCommand,
+  ModifyLaunchTemplateCommand,
+} from '@aws-sdk/client-ec2';
 import { DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand, TerminateInstanceInAutoScalingGroupCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { simulatorAccess } from '../../src/startup/cloud-session.js';
 import { startRecordedSimulator, type SimulatorConnection } from '../../src/startup/simulator-connection.js';
@@ -80,7 +90,7 @@ test('three control-plane nodes started together: one kubeadm init, two control-
   const validated = await run(['validate', 'cluster', NAME, '--wait', '20m']);
   assert.equal(validated.code, 0, validated.stdout + validated.stderr);
   assert.deepEqual(await networkDaemonSets(NAME), ['cilium quay.io/cilium/cilium:v1.18.12'], "the channel's cilium, installed by the first control-plane node");
-  assert.deepEqual(await nodeRuntimes(NAME), Array(5).fill('containerd://2.3.4'), "every node runs the channel's containerd, which its user-data installs");
+  assert.deepEqual(await nodeRuntimes(NAME), Array(5).fill('containerd://2.2.4'), "every node runs the channel's containerd, which its user-data installs");
   const { bootstraps, bootFailures } = await stats();
   assert.deepEqual(bootFailures, []);
   const mine = bootstraps.filter((b) => b.cluster === NAME);
@@ -121,7 +131,7 @@ async function scaleGroup(name: string, desired: number): Promise<void> {
 }
 
 /** Launches one more machine of `group`, waits for its boot failure, and checks `validate cluster` quotes the reason. */
-async function expectNotJoined(group: string, reason: RegExp): Promise<void> {
+async function expectNotJoined(group: string, reason: RegExp): Promise<string> {
   const before = (await stats()).bootFailures.length;
   const current = (await clients.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [group] }))).AutoScalingGroups![0];
   await scaleGroup(group, (current.DesiredCapacity ?? 0) + 1);
@@ -135,6 +145,7 @@ async function expectNotJoined(group: string, reason: RegExp): Promise<void> {
   assert.match(line.message, /has not yet joined cluster; its console says: kopsdeck-bootstrap: /);
   assert.match(line.message, reason);
   await clients.autoscaling.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: failure.instanceId, ShouldDecrementDesiredCapacity: true }));
+  return failure.instanceId;
 }
 
 async function restore(templateId: string, version: string): Promise<void> {
@@ -161,9 +172,34 @@ test('a worker without an instance profile cannot read the state store', async (
   await restore(templateId, previous);
 });
 
-test('a second control-plane machine in a zone finds no etcd volume and does not join', async () => {
-  await expectNotJoined(`control-plane-us-east-1a.masters.${NAME}`, /no available etcd volume of boot\.k8s\.local/);
+test('a second control-plane machine in a zone waits for an etcd volume to be free, then gives up and does not join', async () => {
+  await expectNotJoined(`control-plane-us-east-1a.masters.${NAME}`, /no etcd volume of boot\.k8s\.local in us-east-1a came free in 900s/);
 });
+
+test("an etcd volume without the control plane's tags is one the instance profile may not attach: the machine tries, says why, and does not join", async () => {
+  // Tagged as the cluster's etcd volume, but not k8s.io/role/master: the control-plane role's AttachVolume condition refuses it.
+  const created = await clients.ec2.send(
+    new CreateVolumeCommand({
+      AvailabilityZone: 'us-east-1a',
+      Size: 20,
+      VolumeType: 'gp3',
+      TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'KubernetesCluster', Value: NAME }, { Key: 'k8s.io/etcd/main', Value: 'x/a,b,c' }] }],
+    }),
+  );
+  try {
+    await until('the volume to be available', async () => ((await volumeState(created.VolumeId!)) === 'available' ? true : undefined));
+    const instanceId = await expectNotJoined(`control-plane-us-east-1a.masters.${NAME}`, /no etcd volume of boot\.k8s\.local in us-east-1a came free in 900s/);
+    const console = Buffer.from((await clients.ec2.send(new GetConsoleOutputCommand({ InstanceId: instanceId }))).Output ?? '', 'base64').toString('utf8');
+    assert.match(console, new RegExp(`kopsdeck-bootstrap: could not attach etcd volume ${created.VolumeId}: AccessDenied \\(403\\)`));
+    assert.equal(await volumeState(created.VolumeId!), 'available', 'IAM refused the attach');
+  } finally {
+    await clients.ec2.send(new DeleteVolumeCommand({ VolumeId: created.VolumeId }));
+  }
+});
+
+async function volumeState(id: string): Promise<string | undefined> {
+  return (await clients.ec2.send(new DescribeVolumesCommand({ VolumeIds: [id] }))).Volumes?.[0]?.State;
+}
 
 interface EtcdMember {
   id: string;

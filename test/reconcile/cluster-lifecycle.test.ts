@@ -120,7 +120,9 @@ test('creating a 3-zone cluster with 3 control-plane nodes makes exactly the exp
   for (const asg of asgs) {
     const ig = bundle.instanceGroups.find((i) => groupName(i) === asg.AutoScalingGroupName)!;
     const roleTag = ig.spec.role === 'Node' ? 'k8s.io/role/node' : 'k8s.io/role/control-plane';
-    assert.deepEqual(tagsOf(asg.Tags), { ...ownedTags, Name: asg.AutoScalingGroupName, 'kops.k8s.io/instancegroup': ig.metadata.name, [roleTag]: '1' });
+    // A control-plane group also carries kops' k8s.io/role/master, which its role's AttachVolume condition asks of the instance.
+    const masterTag = ig.spec.role === 'Node' ? {} : { 'k8s.io/role/master': '1' };
+    assert.deepEqual(tagsOf(asg.Tags), { ...ownedTags, Name: asg.AutoScalingGroupName, 'kops.k8s.io/instancegroup': ig.metadata.name, [roleTag]: '1', ...masterTag });
     assert.ok(asg.Tags!.every((t) => t.PropagateAtLaunch));
     assert.equal(asg.DesiredCapacity, ig.spec.minSize);
     assert.equal(asg.LaunchTemplate?.Version, '$Latest');
@@ -173,9 +175,16 @@ test('changing the Kubernetes version creates new launch template versions and n
   const planned = await plan();
   assert.deepEqual(planned.plan.modifies.map((p) => p.task.kind).sort(), Array(6).fill('LaunchTemplate'));
   for (const p of planned.plan.modifies) {
-    // The kubelet package the script installs; a control plane's kubeadm init configuration names the version too.
-    const [env, init] = ['/etc/kopsdeck/bootstrap.env: KUBERNETES_VERSION=', '/etc/kopsdeck/kubeadm-init.yaml: kubernetesVersion: v'];
-    const lines = (version: string) => [`${env}${version}`, ...(p.task.name.includes('.masters.') ? [`${init}${version}`] : [])].join('; ');
+    // The kubelet package the script installs and, from Kubernetes 1.32, the channel's containerd 2 instead of 1.7 (runc
+    // stays 1.3.5); a control plane's kubeadm init configuration names the version too.
+    const env = '/etc/kopsdeck/bootstrap.env: ';
+    const pin = { '1.31.4': ['1.7.32', '4db81bc7c67ec5e5e38ec43f287e1eab6962035cd1f4a904694700ca40698b03'], '1.32.1': ['2.2.4', '62e77f6294e432dca5b56ad7e7d6085b5bbb526ebba0a51d832714f9b04cfdfd'] };
+    const lines = (version: '1.31.4' | '1.32.1') => {
+      const [containerd, sum] = pin[version];
+      const url = `https://github.com/containerd/containerd/releases/download/v${containerd}/containerd-${containerd}-linux-amd64.tar.gz`;
+      const init = p.task.name.includes('.masters.') ? [`/etc/kopsdeck/kubeadm-init.yaml: kubernetesVersion: v${version}`] : [];
+      return [`${env}KUBERNETES_VERSION=${version}`, `${env}CONTAINERD_VERSION=${containerd}`, `${env}CONTAINERD_URL=${url}`, `${env}CONTAINERD_SHA256=${sum}`, ...init].join('; ');
+    };
     assert.deepEqual(p.changes, [{ field: 'UserData', old: lines('1.31.4'), new: lines('1.32.1') }], p.task.name);
   }
   assert.equal(planned.plan.creates.length + planned.plan.deletes.length, 0);

@@ -29,8 +29,8 @@ const base = (over: Partial<UserDataInput> = {}): UserDataInput => ({
   configBase: 's3://state/team/demo.example.com',
   caCertHash: HASH,
   containerRuntime: {
-    containerd: { version: '2.3.4', url: 'https://github.com/containerd/containerd/releases/download/v2.3.4/containerd-2.3.4-linux-amd64.tar.gz', sha256: 'c'.repeat(64) },
-    runc: { version: '1.4.3', url: 'https://github.com/opencontainers/runc/releases/download/v1.4.3/runc.amd64', sha256: 'd'.repeat(64) },
+    containerd: { version: '2.2.4', url: 'https://github.com/containerd/containerd/releases/download/v2.2.4/containerd-2.2.4-linux-amd64.tar.gz', sha256: 'c'.repeat(64) },
+    runc: { version: '1.3.5', url: 'https://github.com/opencontainers/runc/releases/download/v1.3.5/runc.amd64', sha256: 'd'.repeat(64) },
   },
   kubeadm: { apiHost: 'api.demo.example.com', certSANs: ['api.demo.example.com'], podSubnet: '100.96.0.0/11', serviceSubnet: '100.64.0.0/13', nodeLabels: {}, taints: [], skipKubeProxy: false },
   ...over,
@@ -52,11 +52,11 @@ test('the user-data is a cloud-config that says who the machine is, where it rea
     API_ENDPOINT: 'api.demo.example.com:443',
     CA_CERT_HASH: HASH,
     // The container runtime it installs: the channel's release files for its architecture, and their sums.
-    CONTAINERD_VERSION: '2.3.4',
-    CONTAINERD_URL: 'https://github.com/containerd/containerd/releases/download/v2.3.4/containerd-2.3.4-linux-amd64.tar.gz',
+    CONTAINERD_VERSION: '2.2.4',
+    CONTAINERD_URL: 'https://github.com/containerd/containerd/releases/download/v2.2.4/containerd-2.2.4-linux-amd64.tar.gz',
     CONTAINERD_SHA256: 'c'.repeat(64),
-    RUNC_VERSION: '1.4.3',
-    RUNC_URL: 'https://github.com/opencontainers/runc/releases/download/v1.4.3/runc.amd64',
+    RUNC_VERSION: '1.3.5',
+    RUNC_URL: 'https://github.com/opencontainers/runc/releases/download/v1.3.5/runc.amd64',
     RUNC_SHA256: 'd'.repeat(64),
     // A control plane's etcd volume and etcd's data folder in it, the kubeadm configuration's dataDir.
     ETCD_VOLUME_DIR: '/mnt/etcd',
@@ -85,7 +85,7 @@ test('a worker gets only its join configuration, and a bastion no kubeadm at all
   assert.deepEqual([...filesOf(renderUserData(base({ role: 'Bastion' }))).keys()].sort(), ['/etc/kopsdeck/bootstrap.env', '/usr/local/sbin/kopsdeck-bootstrap']);
   // A bastion runs no containers: it installs no container runtime.
   assert.equal(readBootstrapValues(renderUserData(base({ role: 'Bastion' })))!.CONTAINERD_URL, undefined);
-  assert.equal(readBootstrapValues(renderUserData(base()))!.CONTAINERD_VERSION, '2.3.4');
+  assert.equal(readBootstrapValues(renderUserData(base()))!.CONTAINERD_VERSION, '2.2.4');
 });
 
 test("the kubeadm configurations decode against kubeadm's v1beta4 types and carry the cluster's facts", () => {

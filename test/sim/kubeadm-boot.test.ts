@@ -17,8 +17,8 @@ const BASE = 's3://state/c.k8s.local';
 const TOKEN = 'abcdef.0123456789abcdef';
 /** The shipped channel's containerd and runc for amd64. */
 const RUNTIME = {
-  containerd: { version: '2.3.4', url: 'https://github.com/containerd/containerd/releases/download/v2.3.4/containerd-2.3.4-linux-amd64.tar.gz', sha256: '9d68969855fbf676cdb8ed758e420fb048d61f984f61de3e53eddfebe484d168' },
-  runc: { version: '1.4.3', url: 'https://github.com/opencontainers/runc/releases/download/v1.4.3/runc.amd64', sha256: 'f6ae8efc0fa40079e1475e97cbe9d1bd3f106a28d6af78a11d9f1bd565515e60' },
+  containerd: { version: '2.2.4', url: 'https://github.com/containerd/containerd/releases/download/v2.2.4/containerd-2.2.4-linux-amd64.tar.gz', sha256: '62e77f6294e432dca5b56ad7e7d6085b5bbb526ebba0a51d832714f9b04cfdfd' },
+  runc: { version: '1.3.5', url: 'https://github.com/opencontainers/runc/releases/download/v1.3.5/runc.amd64', sha256: '66fa8390be8fb3b23dfbb60c767368bb5b51f1acfa88692bbff1a82953d4d9e9' },
 };
 
 async function world() {
@@ -46,6 +46,8 @@ function reachOf(objects: Map<string, string>, volume = { id: 'vol-1', hasData: 
     },
     instanceAlive: (id) => alive.includes(id) || id === instanceId,
     etcdVolume: () => volume,
+    claimEtcdVolume: () => undefined,
+    zone: 'us-east-1a',
     markEtcdData: () => undefined,
     resolves: () => true,
     console: () => undefined,
@@ -139,22 +141,19 @@ test("a machine whose kubeadm files disagree with its facts, or do not decode, d
   }
 });
 
-test("a control-plane machine keeps etcd's data in a folder of its etcd volume, where kubeadm keeps it; at the volume's root a join fails kubeadm's preflight", async () => {
+test("a control-plane machine keeps etcd's data in a folder of its etcd volume, where kubeadm keeps it, or does not start", async () => {
   const { objects, hash } = await world();
-  const joins = (edit: (text: string) => string) => {
+  const boots = (edit: (text: string) => string, apiAnswers = true) => {
     const m = machine(hash, 'ControlPlane', edit);
-    return kubeadmBoot(m.config, m.env, reachOf(new Map(objects)), cluster(true));
+    return kubeadmBoot(m.config, m.env, reachOf(new Map(objects)), cluster(apiAnswers));
   };
-  assert.equal((joins((t) => t) as { action: string }).action, 'join-control-plane', 'as kopsdeck writes it: /mnt/etcd/data on the volume mounted at /mnt/etcd');
-  // etcd's data at the volume's root (as kopsdeck wrote it before): lost+found is there.
+  assert.match(machine(hash, 'ControlPlane').config.files.get('/etc/kopsdeck/bootstrap.env')!.content, /^ETCD_VOLUME_DIR=\/mnt\/etcd\nETCD_DATA_DIR=\/mnt\/etcd\/data$/m);
+  assert.equal((boots((t) => t) as { action: string }).action, 'join-control-plane', 'as kopsdeck writes it: /mnt/etcd/data on the volume mounted at /mnt/etcd');
+  // etcd's data at the volume's root, as kopsdeck had it: a join would fail kubeadm's preflight on lost+found, and the script refuses it first.
   const atRoot = (t: string) => t.replace('dataDir: /mnt/etcd/data', 'dataDir: /mnt/etcd').replace('ETCD_DATA_DIR=/mnt/etcd/data', 'ETCD_DATA_DIR=/mnt/etcd');
-  assert.deepEqual(joins(atRoot), {
-    kind: 'failed',
-    reason: 'kubeadm join: [ERROR DirAvailable--mnt-etcd]: /mnt/etcd is not empty (the etcd volume\'s file system holds lost+found)',
-  });
-  // The first control-plane node initialises on that layout (kubeadm init is told to ignore the check); only a join meets it.
-  const m = machine(hash, 'ControlPlane', atRoot);
-  assert.equal((kubeadmBoot(m.config, m.env, reachOf(new Map(objects)), cluster(false)) as { action: string }).action, 'init');
+  const refused = { kind: 'failed', reason: "ETCD_DATA_DIR /mnt/etcd is not a folder inside the etcd volume's ETCD_VOLUME_DIR /mnt/etcd" };
+  assert.deepEqual(boots(atRoot), refused);
+  assert.deepEqual(boots(atRoot, false), refused, 'the first control-plane node too: the script checks before it initialises');
   const cases: [string, (text: string) => string, string][] = [
     [
       'kubeadm and the script disagree',
@@ -164,14 +163,11 @@ test("a control-plane machine keeps etcd's data in a folder of its etcd volume, 
     [
       'data off the volume',
       (t) => t.replace('dataDir: /mnt/etcd/data', 'dataDir: /var/lib/etcd').replace('ETCD_DATA_DIR=/mnt/etcd/data', 'ETCD_DATA_DIR=/var/lib/etcd'),
-      "etcd's data directory /var/lib/etcd is not on the etcd volume mounted at /mnt/etcd: a replacement machine would start without the cluster's data",
+      "ETCD_DATA_DIR /var/lib/etcd is not a folder inside the etcd volume's ETCD_VOLUME_DIR /mnt/etcd",
     ],
     ['no volume folder', (t) => t.replace(/^ {6}ETCD_VOLUME_DIR=.*\n/m, ''), '/etc/kopsdeck/bootstrap.env names no ETCD_VOLUME_DIR and ETCD_DATA_DIR: there is nowhere to mount the etcd volume'],
   ];
-  for (const [what, edit, reason] of cases) {
-    assert.match(machine(hash, 'ControlPlane').config.files.get('/etc/kopsdeck/bootstrap.env')!.content, /^ETCD_VOLUME_DIR=\/mnt\/etcd$/m, what);
-    assert.deepEqual(joins(edit), { kind: 'failed', reason }, what);
-  }
+  for (const [what, edit, reason] of cases) assert.deepEqual(boots(edit), { kind: 'failed', reason }, what);
 });
 
 test('a machine installs the containerd its bootstrap.env names, which its node reports; without one, or with a sum no download can match, it does not join', async () => {
@@ -179,7 +175,7 @@ test('a machine installs the containerd its bootstrap.env names, which its node 
   const w = machine(hash, 'Node');
   const joined = kubeadmBoot(w.config, w.env, reachOf(objects), cluster(true));
   assert.equal(joined.kind, 'boot');
-  assert.equal((joined as { info: { containerdVersion?: string } }).info.containerdVersion, '2.3.4');
+  assert.equal((joined as { info: { containerdVersion?: string } }).info.containerdVersion, '2.2.4');
   const cases: [string, (text: string) => string, string][] = [
     ['no containerd named', (t) => t.replace(/^ {6}CONTAINERD_URL=.*\n/m, ''), '/etc/kopsdeck/bootstrap.env names no CONTAINERD_URL: this machine has no container runtime to install'],
     ['no runc named', (t) => t.replace(/^ {6}RUNC_SHA256=.*\n/m, ''), '/etc/kopsdeck/bootstrap.env names no RUNC_SHA256: this machine has no container runtime to install'],
@@ -189,4 +185,22 @@ test('a machine installs the containerd its bootstrap.env names, which its node 
     const m = machine(hash, 'Node', edit);
     assert.deepEqual(kubeadmBoot(m.config, m.env, reachOf(objects), cluster(true)), { kind: 'failed', reason }, what);
   }
+});
+
+test('a control-plane machine with no etcd volume attached claims a free one of its zone, or waits for one for 15 minutes, saying why', async () => {
+  const { objects, hash } = await world();
+  const m = machine(hash, 'ControlPlane');
+  const withClaim = (claim: MachineReach['claimEtcdVolume']): MachineReach => ({ ...reachOf(new Map(objects)), etcdVolume: () => undefined, claimEtcdVolume: claim });
+  assert.deepEqual(kubeadmBoot(m.config, m.env, withClaim(() => undefined), cluster(false)), {
+    kind: 'waiting',
+    reason: 'waiting for an etcd volume of c.k8s.local in us-east-1a to be free',
+    limitMs: 900_000,
+    gaveUp: "no etcd volume of c.k8s.local in us-east-1a came free in 900s: a control-plane node keeps etcd's data only there",
+  });
+  const refused = kubeadmBoot(m.config, m.env, withClaim(() => ({ volumeId: 'vol-9', error: 'AccessDenied (403): no statement allows ec2:AttachVolume' })), cluster(false));
+  assert.equal(refused.kind, 'waiting');
+  assert.equal((refused as { reason: string }).reason, 'could not attach etcd volume vol-9: AccessDenied (403): no statement allows ec2:AttachVolume');
+  const claimed = kubeadmBoot(m.config, m.env, withClaim(() => ({ id: 'vol-2', hasData: false })), cluster(false));
+  assert.equal(claimed.kind, 'boot');
+  assert.equal((claimed as { etcdVolumeId?: string }).etcdVolumeId, 'vol-2');
 });

@@ -6,7 +6,7 @@ import { buildNode } from '../../src/sim/kube/node-object.js';
 import { memoryBytes, milliCpu } from '../../src/sim/kube/quantity.js';
 
 const statusOf = (instanceType: string) => {
-  const node = buildNode({ nodeName: 'n', instanceId: 'i-1', instanceType, role: 'Node', instanceGroup: 'nodes', zone: 'us-east-1a' } as never, 0, 0, 'True');
+  const node = buildNode({ nodeName: 'n', instanceId: 'i-1', instanceType, role: 'Node', instanceGroup: 'nodes', zone: 'us-east-1a', kubernetesVersion: '1.36.3' } as never, 0, 0, 'True');
   return node.status as { capacity: Record<string, string>; allocatable: Record<string, string> };
 };
 
@@ -27,4 +27,13 @@ test('allocatable is below capacity, by a small reservation', () => {
     assert.ok(cpuReserved > 0 && cpuReserved <= 200, `${type} cpu reserved ${cpuReserved}m`);
     assert.ok(memReserved > 0 && memReserved <= 2 ** 30, `${type} memory reserved ${memReserved}`);
   }
+});
+
+test("a node reports the containerd its machine installed, else the one kops 1.36.2 installs for its Kubernetes version", () => {
+  const runtimeOf = (record: Record<string, string>) =>
+    (buildNode({ nodeName: 'n', instanceId: 'i-1', instanceType: 't3.medium', role: 'Node', instanceGroup: 'nodes', zone: 'us-east-1a', ...record } as never, 0, 0, 'True').status as { nodeInfo: { containerRuntimeVersion: string } }).nodeInfo
+      .containerRuntimeVersion;
+  assert.equal(runtimeOf({ kubernetesVersion: '1.36.3', containerdVersion: '2.9.9' }), 'containerd://2.9.9');
+  assert.equal(runtimeOf({ kubernetesVersion: '1.36.3' }), 'containerd://2.2.4');
+  assert.equal(runtimeOf({ kubernetesVersion: '1.31.9' }), 'containerd://1.7.32');
 });

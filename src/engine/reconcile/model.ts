@@ -43,13 +43,19 @@ export function groupRoleOf(role: string): GroupRole {
   return 'masters';
 }
 
-/** The tags of an instance group's group, template and instances; Name is the group's name, as kops tags it. */
+/**
+ * The tags of an instance group's group, template and instances; Name is the
+ * group's name, as kops tags it. A control-plane group also carries kops'
+ * older `k8s.io/role/master`: the control-plane role may attach an etcd
+ * volume only to an instance with that tag (its AttachVolume condition).
+ */
 export function instanceGroupTags(cluster: string, ig: InstanceGroup, groupName: string): TagMap {
   return {
     ...clusterTags(cluster),
     Name: groupName,
     [TAG_INSTANCE_GROUP]: ig.metadata.name,
     [roleTagKey(ig.spec.role)]: '1',
+    ...(ig.spec.role === 'ControlPlane' || ig.spec.role === 'Master' ? { 'k8s.io/role/master': '1' } : {}),
   };
 }
 

@@ -43,7 +43,7 @@ export interface InstanceRecord {
   instanceGroup: string;
   role: NodeRole;
   kubernetesVersion: string;
-  /** What the node reports as its container runtime, e.g. 2.3.4. */
+  /** What the node reports as its container runtime, e.g. 2.2.4. */
   containerdVersion?: string;
   terminated?: boolean;
   /** A fault: this node registers but never turns Ready. */

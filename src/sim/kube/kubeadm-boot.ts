@@ -22,6 +22,8 @@ const KUBEADM_FILES = {
   join: '/etc/kopsdeck/kubeadm-join.yaml',
 };
 const TOKEN_PLACEHOLDER = '@BOOTSTRAP_TOKEN@';
+/** How long the script waits for its zone's etcd volume to be free (ETCD_VOLUME_WAIT_SECONDS). */
+export const ETCD_VOLUME_WAIT_MS = 900_000;
 const CONTROL_PLANE_SECRETS = ['ca.key', 'front-proxy-ca.crt', 'front-proxy-ca.key', 'etcd/ca.crt', 'etcd/ca.key', 'sa.key', 'sa.pub'];
 
 export interface ClusterView {
@@ -33,7 +35,8 @@ export interface ClusterView {
 
 export type KubeadmBoot =
   | { kind: 'boot'; info: BootInfo; action: BootstrapAction; token: string; etcdVolumeId?: string }
-  | { kind: 'waiting'; reason: string }
+  /** Asked again later; after limitMs of this wait (default: the API wait's 30 minutes) it fails with gaveUp. */
+  | { kind: 'waiting'; reason: string; limitMs?: number; gaveUp?: string }
   | { kind: 'failed'; reason: string }
   /** A bastion: it runs the script and joins no cluster. */
   | { kind: 'no-node' };
@@ -82,10 +85,23 @@ function bootSteps(config: CloudConfig, env: Record<string, string>, reach: Mach
   const storeToken = readToken(reach, base);
   if (facts.role !== 'ControlPlane') return joinWorker(tokens[KUBEADM_FILES.join], facts, storeToken, reach, cluster);
   for (const secret of CONTROL_PLANE_SECRETS) readOrFail(reach, base, `pki/${secret}`);
-  const etcd = etcdPlacement(env, files[KUBEADM_FILES.init]);
-  const volume = reach.etcdVolume();
-  if (!volume) fail(`no available etcd volume of ${facts.cluster} in this zone: a control-plane node keeps etcd's data only there`);
-  return controlPlane(tokens[KUBEADM_FILES.joinControlPlane], facts, storeToken, volume!, etcd, reach, cluster);
+  checkEtcdPlacement(env, files[KUBEADM_FILES.init]);
+  const volume = attachedEtcdVolume(facts, reach);
+  if ('kind' in volume) return volume;
+  return controlPlane(tokens[KUBEADM_FILES.joinControlPlane], facts, storeToken, volume, reach, cluster);
+}
+
+/**
+ * The etcd volume attached to the machine, or the script's wait for one
+ * (claim_etcd_volume): the machine it replaces lets go of its volume only as
+ * it terminates, and an attach IAM refuses is tried again too.
+ */
+function attachedEtcdVolume(facts: Facts, reach: MachineReach): { id: string; hasData: boolean } | KubeadmBoot {
+  const volume = reach.etcdVolume() ?? reach.claimEtcdVolume();
+  if (volume && !('error' in volume)) return volume;
+  const reason = volume ? `could not attach etcd volume ${volume.volumeId}: ${volume.error}` : `waiting for an etcd volume of ${facts.cluster} in ${reach.zone} to be free`;
+  const gaveUp = `no etcd volume of ${facts.cluster} in ${reach.zone} came free in ${ETCD_VOLUME_WAIT_MS / 1000}s: a control-plane node keeps etcd's data only there`;
+  return { kind: 'waiting', reason, limitMs: ETCD_VOLUME_WAIT_MS, gaveUp };
 }
 
 interface Facts {
@@ -203,12 +219,6 @@ function checkKubeadmFile(path: string, text: string, facts: Facts, caHash: stri
   return discovery!.token ?? '';
 }
 
-/** Where the script mounts the etcd volume (bootstrap.env) and where kubeadm's etcd keeps its data. */
-interface EtcdPlacement {
-  volumeDir: string;
-  dataDir: string;
-}
-
 /** kubeadm's default etcd data directory, when ClusterConfiguration names none. */
 const KUBEADM_DEFAULT_ETCD_DATA_DIR = '/var/lib/etcd';
 
@@ -217,26 +227,18 @@ const KUBEADM_DEFAULT_ETCD_DATA_DIR = '/var/lib/etcd';
  * kubeadm must keep it where the script looks for it (a one-node control
  * plane coming back, a former member's data set aside before a join).
  */
-function etcdPlacement(env: Record<string, string>, initFile: string): EtcdPlacement {
+function checkEtcdPlacement(env: Record<string, string>, initFile: string): void {
   const volumeDir = env.ETCD_VOLUME_DIR;
   if (!volumeDir || !env.ETCD_DATA_DIR) fail(`${BOOTSTRAP_ENV} names no ETCD_VOLUME_DIR and ETCD_DATA_DIR: there is nowhere to mount the etcd volume`);
   const local = (findDocument(decodeKubeadmConfig(initFile), 'ClusterConfiguration')?.etcd as { local?: { dataDir?: string } } | undefined)?.local;
   const dataDir = (local?.dataDir ?? KUBEADM_DEFAULT_ETCD_DATA_DIR).replace(/\/+$/, '');
   if (dataDir !== env.ETCD_DATA_DIR) fail(`kubeadm: ${KUBEADM_FILES.init}: etcd.local.dataDir ${dataDir} is not the ETCD_DATA_DIR ${env.ETCD_DATA_DIR} of ${BOOTSTRAP_ENV}`);
   const root = volumeDir.replace(/\/+$/, '');
-  if (dataDir !== root && !dataDir.startsWith(`${root}/`)) fail(`etcd's data directory ${dataDir} is not on the etcd volume mounted at ${root}: a replacement machine would start without the cluster's data`);
-  return { volumeDir: root, dataDir };
+  // The script's own check (control_plane): a data folder at the volume's root would fail kubeadm's join
+  // preflight (lost+found is there), and one off the volume would leave a replacement without the data.
+  if (!dataDir.startsWith(`${root}/`)) fail(`ETCD_DATA_DIR ${dataDir} is not a folder inside the etcd volume's ETCD_VOLUME_DIR ${volumeDir}`);
 }
 
-/**
- * kubeadm join's preflight for a control-plane node (kubeadm's
- * DirAvailableCheck): the etcd data directory must be missing or empty. The
- * script sets a former member's data aside, but the root of a new ext4 file
- * system always holds lost+found.
- */
-function checkJoinPreflight(etcd: EtcdPlacement): void {
-  if (etcd.dataDir === etcd.volumeDir) fail(`kubeadm join: [ERROR DirAvailable-${etcd.dataDir.replaceAll('/', '-')}]: ${etcd.dataDir} is not empty (the etcd volume's file system holds lost+found)`);
-}
 
 /** The token kubeadm presents: the store's, filled in by the script, or one written into the user-data. */
 const presentedToken = (token: string, storeToken: string): string => (token === TOKEN_PLACEHOLDER ? storeToken : token);
@@ -265,7 +267,6 @@ function controlPlane(
   facts: Facts,
   storeToken: string,
   volume: { id: string; hasData: boolean },
-  etcd: EtcdPlacement,
   reach: MachineReach,
   cluster: ClusterView,
 ): KubeadmBoot {
@@ -273,7 +274,6 @@ function controlPlane(
   const base = facts.configBase;
   const boot = (action: BootstrapAction, token: string): KubeadmBoot => ({ kind: 'boot', info: info(facts), action, token, etcdVolumeId: volume.id });
   if (cluster.apiAnswers(facts.cluster, host, reach)) {
-    checkJoinPreflight(etcd);
     const token = presentedToken(joinToken, storeToken);
     checkTokenKnown(facts, token, storeToken, cluster);
     return boot('join-control-plane', token);

@@ -28,7 +28,8 @@ export interface KubeadmMachinesDeps {
 }
 
 export class KubeadmMachines {
-  private readonly waiting = new Map<string, { since: number; cancel: () => void }>();
+  /** Machines waiting, since when, and for what (each of the script's waits has its own clock). */
+  private readonly waiting = new Map<string, { since: number; cancel: () => void; what: string }>();
   /** Upkeep rounds scheduled for gone members, cancelled on close. */
   private readonly upkeep = new Set<() => void>();
 
@@ -40,8 +41,8 @@ export class KubeadmMachines {
   }
 
   boot(instance: SimInstanceInfo): void {
-    this.waiting.get(instance.instanceId)?.cancel();
-    const since = this.waiting.get(instance.instanceId)?.since ?? this.deps.clock.now();
+    const earlier = this.waiting.get(instance.instanceId);
+    earlier?.cancel();
     this.waiting.delete(instance.instanceId);
     const reach = this.deps.environment?.machine(instance.instanceId);
     const read = readCloudConfig(instance.userData);
@@ -56,10 +57,13 @@ export class KubeadmMachines {
     if (outcome.kind === 'no-node') return reach.console('kopsdeck-bootstrap: a bastion joins no cluster');
     if (outcome.kind === 'failed') return failed(outcome.reason);
     if (outcome.kind === 'waiting') {
-      if (this.deps.clock.now() - since >= KUBEADM_API_WAIT_MS) return failed(`the API at ${env.API_ENDPOINT} did not answer in ${KUBEADM_API_WAIT_MS / 1000}s`);
+      const what = outcome.gaveUp ?? 'api';
+      const since = earlier?.what === what ? earlier.since : this.deps.clock.now();
+      const limit = outcome.limitMs ?? KUBEADM_API_WAIT_MS;
+      if (this.deps.clock.now() - since >= limit) return failed(outcome.gaveUp ?? `the API at ${env.API_ENDPOINT} did not answer in ${KUBEADM_API_WAIT_MS / 1000}s`);
       reach.console(`kopsdeck-bootstrap: ${outcome.reason}`);
       const cancel = this.deps.clock.after(KUBEADM_RETRY_MS, () => this.boot(instance));
-      this.waiting.set(instance.instanceId, { since, cancel });
+      this.waiting.set(instance.instanceId, { since, cancel, what });
       return;
     }
     const network = outcome.action === 'init' ? networkOf(env) : undefined;

@@ -4,8 +4,11 @@ import { createHash } from 'node:crypto';
 import type { InstanceRecord } from './cluster-world.js';
 import { timestamp, type KubeObject } from './types.js';
 
-/** What kops 1.36 installs (pkg/model/components/containerd.go): machines kops made, and any whose bootstrap names none. */
-const KOPS_CONTAINERD_VERSION = '2.3.4';
+/** What kops 1.36.2 installs (pkg/model/components/containerd.go), for machines kops made: 1.7.32 below Kubernetes 1.32, else 2.2.4. */
+function kopsContainerdVersion(kubernetesVersion: string): string {
+  const [major, minor] = kubernetesVersion.split('.').map(Number);
+  return major === 1 && minor < 32 ? '1.7.32' : '2.2.4';
+}
 
 const SIZES: Record<string, { cpu: number; memoryGi: number }> = {
   't3.micro': { cpu: 2, memoryGi: 1 },
@@ -194,7 +197,7 @@ export function buildNode(record: InstanceRecord, index: number, now: number, re
         bootID: record.instanceId,
         kernelVersion: '6.8.0-1021-aws',
         osImage: 'Ubuntu 24.04.1 LTS',
-        containerRuntimeVersion: `containerd://${record.containerdVersion ?? KOPS_CONTAINERD_VERSION}`,
+        containerRuntimeVersion: `containerd://${record.containerdVersion ?? kopsContainerdVersion(record.kubernetesVersion)}`,
         kubeletVersion: `v${record.kubernetesVersion}`,
         kubeProxyVersion: `v${record.kubernetesVersion}`,
         operatingSystem: 'linux',

@@ -16,7 +16,7 @@ export interface BootInfo {
   role: NodeRole;
   /** Without the leading "v", e.g. 1.30.2. */
   kubernetesVersion: string;
-  /** The containerd the machine installed, e.g. 2.3.4 (kops-made machines: kops' default). */
+  /** The containerd the machine installed, e.g. 2.2.4 (kops-made machines: kops' default). */
   containerdVersion?: string;
 }
 

@@ -2,9 +2,10 @@
 // moment; an attachment is `attaching`, then `attached`; a detachment is
 // `detaching`, then the volume is available again. When an instance
 // terminates, its volumes are detached (or deleted, for those marked
-// DeleteOnTermination), so a replacement can attach them. On a control-plane
-// machine, etcd-manager attaches its etcd volumes as it starts: one available
-// volume per etcd cluster in the machine's zone, found by the cluster's tags.
+// DeleteOnTermination), so a replacement can attach them. On a kops
+// control-plane machine, etcd-manager attaches its etcd volumes as it starts:
+// one available volume per etcd cluster in the machine's zone, found by the
+// cluster's tags. A kopsdeck machine's bootstrap attaches its own, later.
 import type { AwsWorld } from './aws-world.js';
 import type { Instance } from './types.js';
 import type { Volume } from './volume-types.js';
@@ -16,6 +17,12 @@ export const VOLUME_DETACH_DELAY_MS = 2_000;
 const ETCD_DEVICES = ['/dev/xvdu', '/dev/xvdv', '/dev/xvdw', '/dev/xvdx'];
 const ETCD_TAG_PREFIX = 'k8s.io/etcd/';
 const CONTROL_PLANE_TAGS = ['k8s.io/role/control-plane', 'k8s.io/role/master'];
+
+/** A machine whose user-data is kopsdeck's cloud-config (bootstrap/kopsdeck-bootstrap.sh attaches its etcd volume). */
+function bootsWithKopsdeck(instance: Instance): boolean {
+  const userData = instance.userData ? Buffer.from(instance.userData, 'base64').toString('utf8') : '';
+  return userData.startsWith('#cloud-config') && userData.includes('/etc/kopsdeck/bootstrap.env');
+}
 
 export class VolumeLifecycle {
   constructor(private readonly world: AwsWorld) {}
@@ -61,6 +68,8 @@ export class VolumeLifecycle {
   attachEtcdVolumes(instance: Instance): Volume[] {
     const cluster = instance.tags.KubernetesCluster;
     if (!cluster || !CONTROL_PLANE_TAGS.some((tag) => instance.tags[tag])) return [];
+    // kopsdeck's bootstrap attaches its volume itself, as its instance profile allows (MachineReach.claimEtcdVolume).
+    if (bootsWithKopsdeck(instance)) return [];
     const claimedClusters = new Set<string>();
     const attached: Volume[] = [];
     const candidates = Object.values(this.table).sort((a, b) => a.id.localeCompare(b.id));
@@ -73,6 +82,20 @@ export class VolumeLifecycle {
       attached.push(volume);
     }
     return attached;
+  }
+
+  /** Available etcd main volumes of the instance's cluster in its zone: what the bootstrap script's claim_etcd_volume finds. */
+  freeEtcdMainVolumes(instance: Instance): Volume[] {
+    const cluster = instance.tags.KubernetesCluster;
+    return Object.values(this.table)
+      .filter((v) => v.zone === instance.zone && v.state === 'available' && v.tags.KubernetesCluster === cluster && v.tags['k8s.io/etcd/main'] !== undefined)
+      .sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Attaches a volume at the instance's first free etcd device (AttachVolume). */
+  attachAtFreeDevice(volume: Volume, instance: Instance): void {
+    const taken = new Set(Object.values(this.table).filter((v) => v.attachment?.instanceId === instance.id).map((v) => v.attachment!.device));
+    this.attach(volume, instance.id, ETCD_DEVICES.find((device) => !taken.has(device)) ?? ETCD_DEVICES[0]);
   }
 
   /** The instance is gone: its volumes are let go at once (DeleteOnTermination ones deleted). */
