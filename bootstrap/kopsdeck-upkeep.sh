@@ -40,27 +40,60 @@ local_etcdctl() {
   "${command[@]}" "$@"
 }
 
-# remove_stale_etcd_members LIVE_IP...: removes every member whose peer
-# address is no live control-plane instance's (its machine is gone), as the
-# cloud's view says. Never with an empty view: every member would look gone.
-# IDs stay hex text (`-w simple`): JSON output would round them.
-remove_stale_etcd_members() {
-  [ "$#" -gt 0 ] || return 0
-  local id
-  local_etcdctl member list -w simple | python3 -c '
+# The members of `etcdctl member list -w simple` on stdin, as lines of
+# "ID PEER CLIENT MOVED": PEER and CLIENT say whether the member's peer and
+# client addresses are a live control-plane instance's (LIVE_IP... are given),
+# MOVED is its peer URL on the live address it answers on ("-" when none).
+# IDs stay hex text: JSON output would round them.
+etcd_member_view() {
+  python3 -c '
 import sys, urllib.parse
 live = set(sys.argv[1:])
 for line in sys.stdin:
     fields = [field.strip() for field in line.split(", ")]
-    if len(fields) < 4:
+    if len(fields) < 5:
         continue
-    hosts = {urllib.parse.urlsplit(url).hostname for url in fields[3].split(",") if url}
-    if hosts and not hosts & live:
-        print(fields[0])
-' "$@" |
-    while read -r id; do
-      log "removing etcd member ${id}: no running control-plane instance has its address"
-      local_etcdctl member remove "${id}" >/dev/null
+    peers = [urllib.parse.urlsplit(url) for url in fields[3].split(",") if url]
+    clients = [urllib.parse.urlsplit(url) for url in fields[4].split(",") if url]
+    live_clients = [url.hostname for url in clients if url.hostname in live]
+    moved = "-"
+    if peers and live_clients:
+        port = f":{peers[0].port}" if peers[0].port else ""
+        moved = peers[0]._replace(netloc=live_clients[0] + port).geturl()
+    state = lambda urls: "live" if {url.hostname for url in urls} & live else "gone"
+    print(fields[0], state(peers), state(clients), moved)
+' "$@"
+}
+
+# correct_moved_etcd_members LIVE_IP...: a member whose client address is a
+# live machine's but whose peer address is not came back on its etcd volume
+# on a new machine (a one-node control plane's replacement). etcd keeps the
+# peer address a member was first given: it is updated to the new machine's.
+correct_moved_etcd_members() {
+  [ "$#" -gt 0 ] || return 0
+  local id peer client moved
+  local_etcdctl member list -w simple | etcd_member_view "$@" |
+    while read -r id peer client moved; do
+      if [ "${peer}" = gone ] && [ "${client}" = live ]; then
+        log "etcd member ${id} came back on a new machine: its peer address becomes ${moved}"
+        local_etcdctl member update "${id}" --peer-urls="${moved}" >/dev/null
+      fi
+    done
+}
+
+# remove_stale_etcd_members LIVE_IP...: removes every member no live
+# control-plane instance has (its machine is gone), as the cloud's view says:
+# neither its peer nor its client address is a live machine's. Never with an
+# empty view: every member would look gone.
+remove_stale_etcd_members() {
+  [ "$#" -gt 0 ] || return 0
+  local id peer client moved
+  local_etcdctl member list -w simple | etcd_member_view "$@" |
+    while read -r id peer client moved; do
+      if [ "${peer}" = gone ] && [ "${client}" = gone ]; then
+        log "removing etcd member ${id}: no running control-plane instance has its address"
+        local_etcdctl member remove "${id}" >/dev/null
+      fi
     done
 }
 
@@ -144,6 +177,7 @@ upkeep() {
   # An empty view (no answer, or no instance listed) must remove nothing.
   if ips=$(live_control_plane_ips) && [ -n "${ips}" ]; then
     mapfile -t ips <<<"${ips}"
+    correct_moved_etcd_members "${ips[@]}"
     remove_stale_etcd_members "${ips[@]}"
   fi
 }

@@ -25,6 +25,8 @@ const dir = mkdtempSync(join(tmpdir(), 'kopsdeck-etcd-'));
 const pki = join(dir, 'pki');
 const names = ['a', 'b', 'c'];
 const hosts = ['127.0.0.1', '127.0.0.2', '127.0.0.3'];
+/** A one-member etcd's first machine and the one that replaces it, on the first one's data. */
+const moved = { before: '127.0.0.4', after: '127.0.0.5' };
 let clientPorts: number[] = [];
 let peerPorts: number[] = [];
 const members = new Map<string, ChildProcess>();
@@ -53,7 +55,7 @@ function makePki(): void {
     writeFileSync(join(dir, `${name}.ext`), extensions);
     openssl(['x509', '-req', '-days', '1', '-in', join(dir, `${name}.csr`), '-CA', join(pki, 'etcd/ca.crt'), '-CAkey', join(pki, 'etcd/ca.key'), '-CAcreateserial', '-extfile', join(dir, `${name}.ext`), '-out', join(dir, `${name}.crt`)]);
   };
-  issue('server', `subjectAltName = ${hosts.map((h) => `IP:${h}`).join(',')}\nextendedKeyUsage = serverAuth\n`);
+  issue('server', `subjectAltName = ${[...hosts, moved.before, moved.after].map((h) => `IP:${h}`).join(',')}\nextendedKeyUsage = serverAuth\n`);
   issue('etcdctl', 'extendedKeyUsage = clientAuth\n');
 }
 
@@ -107,7 +109,8 @@ const memberNames = (index: number) =>
     .sort();
 
 /** Runs one of the script's functions, with a bootstrap.env and the pki folder it expects. */
-function scriptFunction(call: string, through: number): { status: number | null; stdout: string; stderr: string } {
+function scriptFunction(call: string, through: number | string): { status: number | null; stdout: string; stderr: string } {
+  const endpoint = typeof through === 'number' ? `https://${hosts[through]}:${clientPorts[through]}` : through;
   const etc = join(dir, 'etc');
   mkdirSync(etc, { recursive: true });
   writeFileSync(join(etc, 'bootstrap.env'), 'CLUSTER_NAME=test.k8s.local\nINSTANCE_GROUP=cp\nINSTANCE_GROUP_ROLE=ControlPlane\nKUBERNETES_VERSION=1.36.3\nAWS_REGION=us-east-1\nCONFIG_BASE=s3://state/test.k8s.local\n');
@@ -122,7 +125,7 @@ function scriptFunction(call: string, through: number): { status: number | null;
       KOPSDECK_ETC: etc,
       KOPSDECK_BOOTSTRAP: script,
       // The host's etcdctl stands in for the one in the node's etcd container.
-      ETCDCTL: `etcdctl --endpoints https://${hosts[through]}:${clientPorts[through]} --cacert ${join(pki, 'etcd/ca.crt')} --cert ${join(dir, 'etcdctl.crt')} --key ${join(dir, 'etcdctl.key')}`,
+      ETCDCTL: `etcdctl --endpoints ${endpoint} --cacert ${join(pki, 'etcd/ca.crt')} --cert ${join(dir, 'etcdctl.crt')} --key ${join(dir, 'etcdctl.key')}`,
     },
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
@@ -174,4 +177,62 @@ test("the rollout's quorum rule agrees with etcd: with one member down of three,
   // What the rule prevents: with b gone too, etcd takes no writes.
   await stopMember('b');
   assert.notEqual(etcdctl(0, ['put', 'without-quorum', 'x'], '2s').status, 0);
+});
+
+test("a one-member etcd that came back on a new machine keeps its old peer address; the upkeep corrects it and removes nothing", { skip }, async () => {
+  const [clientPort, peerPort] = [await freePort(moved.before), await freePort(moved.before)];
+  const data = join(dir, 'data-x');
+  const start = (host: string) =>
+    spawn('etcd', [
+      '--name', 'x',
+      '--data-dir', data,
+      '--listen-client-urls', `https://${host}:${clientPort}`,
+      '--advertise-client-urls', `https://${host}:${clientPort}`,
+      '--listen-peer-urls', `http://${host}:${peerPort}`,
+      '--initial-advertise-peer-urls', `http://${host}:${peerPort}`,
+      '--initial-cluster', `x=http://${host}:${peerPort}`,
+      '--cert-file', join(dir, 'server.crt'),
+      '--key-file', join(dir, 'server.key'),
+      '--trusted-ca-file', join(pki, 'etcd/ca.crt'),
+      '--client-cert-auth',
+    ], { stdio: 'ignore' });
+  const etcdctlAt = (host: string, args: string[]) =>
+    spawnSync('etcdctl', ['--endpoints', `https://${host}:${clientPort}`, '--cacert', join(pki, 'etcd/ca.crt'), '--cert', join(dir, 'etcdctl.crt'), '--key', join(dir, 'etcdctl.key'), '--command-timeout', '5s', ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, ETCDCTL_API: '3' },
+    });
+  const first = start(moved.before);
+  await until('x healthy on its first machine', () => etcdctlAt(moved.before, ['endpoint', 'health']).status === 0);
+  assert.equal(etcdctlAt(moved.before, ['put', 'kept', 'yes']).status, 0);
+  await new Promise((resolve) => {
+    first.once('exit', resolve);
+    first.kill('SIGTERM');
+  });
+  // The replacement starts etcd on the same data: the flags' new peer address is ignored.
+  const second = start(moved.after);
+  try {
+    await until('x healthy on the new machine', () => etcdctlAt(moved.after, ['endpoint', 'health']).status === 0);
+    const list = () => etcdctlAt(moved.after, ['member', 'list', '-w', 'simple']).stdout.trim().split(', ');
+    assert.deepEqual(list().slice(2, 5), ['x', `http://${moved.before}:${peerPort}`, `https://${moved.after}:${clientPort}`], 'the old peer address, the new client address');
+    const endpoint = `https://${moved.after}:${clientPort}`;
+    // Without the correction the member looks gone by its peer address; the upkeep removes nothing that answers on a live address.
+    const removal = scriptFunction(`remove_stale_etcd_members ${moved.after}`, endpoint);
+    assert.equal(removal.status, 0, removal.stderr);
+    assert.doesNotMatch(removal.stderr, /removing/);
+    const corrected = scriptFunction(`correct_moved_etcd_members ${moved.after}`, endpoint);
+    assert.equal(corrected.status, 0, corrected.stderr);
+    assert.match(corrected.stderr, new RegExp(`kopsdeck-bootstrap: etcd member [0-9a-f]+ came back on a new machine: its peer address becomes http://${moved.after.replaceAll('.', '\\.')}:${peerPort}\n`));
+    assert.deepEqual(list().slice(2, 4), ['x', `http://${moved.after}:${peerPort}`]);
+    assert.equal(etcdctlAt(moved.after, ['get', 'kept', '--print-value-only']).stdout.trim(), 'yes', 'the data it came back on');
+    // Nothing left to correct or remove.
+    const again = scriptFunction(`correct_moved_etcd_members ${moved.after}; remove_stale_etcd_members ${moved.after}`, endpoint);
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(again.stderr, '');
+  } finally {
+    await new Promise((resolve) => {
+      if (second.exitCode !== null) return resolve(undefined);
+      second.once('exit', resolve);
+      second.kill('SIGTERM');
+    });
+  }
 });

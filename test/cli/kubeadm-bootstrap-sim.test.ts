@@ -205,6 +205,7 @@ interface EtcdMember {
   id: string;
   instanceId: string;
   peerUrl: string;
+  clientUrl?: string;
 }
 const etcdMembers = async (cluster: string): Promise<EtcdMember[]> => ((await (await simAdminFetch(sim, `/sim/etcd/${cluster}`)).json()) as { members: EtcdMember[] }).members;
 
@@ -251,7 +252,15 @@ test('a one-node control plane replaced by a rolling update comes back on its et
   assert.notEqual(replacement, member.instanceId);
   const record = (await stats()).bootstraps.find((b) => b.instanceId === replacement);
   assert.equal(record?.action, 'restore', 'it started on the data its volume carried, not as a new cluster');
-  assert.deepEqual(await etcdMembers(one), [{ id: member.id, instanceId: replacement, peerUrl: (await etcdMembers(one))[0].peerUrl }], 'the same member, on the new machine');
+  // The same member on the new machine: etcd keeps the peer address it was first given, until the upkeep corrects it (within a minute).
+  const { DescribeInstancesCommand } = await import('@aws-sdk/client-ec2');
+  const ip = (await clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [replacement] }))).Reservations![0].Instances![0].PrivateIpAddress!;
+  assert.notEqual(member.peerUrl, `https://${ip}:2380`, 'the new machine has another address');
+  const moved = await until("the member's peer address to be the new machine's", async () => {
+    const now = await etcdMembers(one);
+    return now.length === 1 && now[0].peerUrl === `https://${ip}:2380` ? now : undefined;
+  });
+  assert.deepEqual(moved, [{ id: member.id, instanceId: replacement, peerUrl: `https://${ip}:2380`, clientUrl: `https://${ip}:2379` }]);
   const validated = await run(['validate', 'cluster', one, '--wait', '20m']);
   assert.equal(validated.code, 0, validated.stdout + validated.stderr);
 });

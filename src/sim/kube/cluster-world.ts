@@ -27,11 +27,8 @@ export interface WorldDeps {
 }
 
 /** An etcd member: its id (hex, as etcdctl prints it), the machine it runs on, and its peer URL. */
-export interface EtcdMember {
-  id: string;
-  instanceId: string;
-  peerUrl: string;
-}
+export type { EtcdMember } from './etcd-members.js';
+import type { EtcdMember } from './etcd-members.js';
 
 /** What the Kubernetes side remembers about an EC2 instance of this cluster. */
 export interface InstanceRecord {

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { BootstrapAction, InstanceEnvironment, MachineReach, SimClock, SimInstanceInfo, SimRandom, SimStats } from '../contracts.js';
 import type { ClusterWorld } from './cluster-world.js';
+import { membersAfterBoot, upkeepMembers } from './etcd-members.js';
 import { readCloudConfig } from './cloud-config.js';
 import { bootstrapEnvOf, kubeadmBoot, type ClusterView } from './kubeadm-boot.js';
 import type { BootInfo } from './user-data.js';
@@ -81,35 +82,26 @@ export class KubeadmMachines {
     this.deps.stats.recordBootstrap?.({ cluster: outcome.info.cluster, instanceId: instance.instanceId, instanceGroup: outcome.info.instanceGroup, action: outcome.action, at: this.deps.clock.now() });
   }
 
-  /**
-   * etcd's members as the bootstrap leaves them: `kubeadm init` starts a
-   * one-member etcd; a one-node control plane coming back on its volume is
-   * the same member on a new machine; a joining control plane adds itself.
-   * Members whose machines are gone are removed by the control plane's upkeep
-   * (memberGone).
-   */
+  /** etcd's members as the bootstrap leaves them (etcd-members.ts); the upkeep tidies them (memberUpkeep). */
   private updateEtcdMembers(world: ClusterWorld, action: BootstrapAction, instance: SimInstanceInfo): void {
-    const self = { instanceId: instance.instanceId, peerUrl: `https://${instance.privateIp}:2380` };
-    if (action === 'init') world.etcdMembers = [{ id: this.memberId(), ...self }];
-    else if (action === 'restore') world.etcdMembers = [{ id: world.etcdMembers[0]?.id ?? this.memberId(), ...self }];
-    else world.etcdMembers = [...world.etcdMembers, { id: this.memberId(), ...self }];
+    world.etcdMembers = membersAfterBoot(world.etcdMembers, action, { instanceId: instance.instanceId, ip: instance.privateIp }, () => this.memberId());
+    // A member that came back on a new machine keeps its old peer address until the upkeep corrects it.
+    if (action === 'restore') this.scheduleUpkeep(() => this.memberUpkeep(world.name));
   }
 
   /**
-   * The upkeep of the healthy control-plane nodes, every minute: members
-   * whose address no pending or running control-plane instance has are
-   * removed. Without a Ready control plane it tries again a minute later
-   * (a one-node control plane moves its member when it comes back instead).
+   * The upkeep of the healthy control-plane nodes, every minute
+   * (etcd-members.ts upkeepMembers). Without a Ready control plane it tries
+   * again a minute later.
    */
-  private memberGone(cluster: string, instanceId: string, tries = 0): void {
+  private memberUpkeep(cluster: string, tries = 0): void {
     const world = this.deps.world(cluster);
-    if (!world || !world.etcdMembers.some((m) => m.instanceId === instanceId) || tries >= UPKEEP_TRIES) return;
+    if (!world || tries >= UPKEEP_TRIES) return;
     if (!world.hasReadyControlPlane()) {
-      this.scheduleUpkeep(() => this.memberGone(cluster, instanceId, tries + 1));
+      this.scheduleUpkeep(() => this.memberUpkeep(cluster, tries + 1));
       return;
     }
-    const live = new Set(this.deps.environment?.liveControlPlaneIps(cluster) ?? []);
-    if (live.size > 0) world.etcdMembers = world.etcdMembers.filter((m) => live.has(new URL(m.peerUrl).hostname));
+    world.etcdMembers = upkeepMembers(world.etcdMembers, new Set(this.deps.environment?.liveControlPlaneIps(cluster) ?? []));
   }
 
   private memberId(): string {
@@ -120,7 +112,7 @@ export class KubeadmMachines {
     this.waiting.get(instanceId)?.cancel();
     this.waiting.delete(instanceId);
     for (const world of clusters) {
-      if (world.etcdMembers.some((m) => m.instanceId === instanceId)) this.scheduleUpkeep(() => this.memberGone(world.name, instanceId));
+      if (world.etcdMembers.some((m) => m.instanceId === instanceId)) this.scheduleUpkeep(() => this.memberUpkeep(world.name));
     }
   }
 
