@@ -186,35 +186,15 @@ download_verified() {
 # expects: version 3 of the configuration for containerd 2, version 2 for
 # containerd 1.7 (kops' pin below Kubernetes 1.32).
 containerd_config() {
-  if [ "${CONTAINERD_VERSION%%.*}" -ge 2 ]; then
-    cat <<'TOML'
-version = 3
-
-[plugins.'io.containerd.cri.v1.runtime'.containerd]
-  default_runtime_name = 'runc'
-
-[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]
-  runtime_type = 'io.containerd.runc.v2'
-
-[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]
-  BinaryName = '/usr/local/sbin/runc'
-  SystemdCgroup = true
-TOML
-  else
-    cat <<'TOML'
-version = 2
-
-[plugins."io.containerd.grpc.v1.cri".containerd]
-  default_runtime_name = "runc"
-
-[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-  runtime_type = "io.containerd.runc.v2"
-
-[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-  BinaryName = "/usr/local/sbin/runc"
-  SystemdCgroup = true
-TOML
+  local version=3 plugin="'io.containerd.cri.v1.runtime'" quote="'"
+  if [ "${CONTAINERD_VERSION%%.*}" -lt 2 ]; then
+    version=2 plugin='"io.containerd.grpc.v1.cri"' quote='"'
   fi
+  local section="[plugins.${plugin}.containerd"
+  printf '%s\n' "version = ${version}" "" \
+    "${section}]" "  default_runtime_name = ${quote}runc${quote}" "" \
+    "${section}.runtimes.runc]" "  runtime_type = ${quote}io.containerd.runc.v2${quote}" "" \
+    "${section}.runtimes.runc.options]" "  BinaryName = ${quote}/usr/local/sbin/runc${quote}" "  SystemdCgroup = true"
 }
 
 containerd_unit() {
