@@ -31,6 +31,8 @@ ETCD_VOLUME_WAIT_SECONDS=${ETCD_VOLUME_WAIT_SECONDS:-900}
 ETCD_VOLUME_RETRY_SECONDS=${ETCD_VOLUME_RETRY_SECONDS:-10}
 PKI_DIR=${PKI_DIR:-/etc/kubernetes/pki}
 WORK_DIR=${WORK_DIR:-/run/kopsdeck}
+# The cluster's CA as this machine checked it (fetch_ca).
+CA_FILE=${WORK_DIR}/ca.crt
 API_WAIT_SECONDS=${API_WAIT_SECONDS:-1800}
 # Prefixed to where containerd and runc are installed (a test installs them under a temp folder).
 SYSTEM_ROOT=${SYSTEM_ROOT:-}
@@ -126,15 +128,20 @@ ca_hash() {
   echo "sha256:$(openssl x509 -pubkey -noout -in "$1" | openssl pkey -pubin -outform der | sha256sum | cut -d' ' -f1)"
 }
 
+# The cluster's CA, checked against the hash the user-data carries, is kept in
+# WORK_DIR, not in PKI_DIR: a worker's `kubeadm join` refuses to start when
+# /etc/kubernetes/pki/ca.crt exists (its preflight FileAvailable check), and
+# writes the CA there itself. A control plane copies it there for kubeadm.
 fetch_ca() {
-  install -d -m 0755 "${PKI_DIR}"
-  s3_get pki/ca.crt "${PKI_DIR}/ca.crt"
+  s3_get pki/ca.crt "${CA_FILE}"
   local found
-  found=$(ca_hash "${PKI_DIR}/ca.crt")
+  found=$(ca_hash "${CA_FILE}")
   [ "${found}" = "${CA_CERT_HASH}" ] || fail "the CA in ${CONFIG_BASE} has hash ${found}, not the ${CA_CERT_HASH} this machine was made for: refusing to join"
 }
 
 fetch_control_plane_secrets() {
+  install -d -m 0755 "${PKI_DIR}"
+  install -m 0644 "${CA_FILE}" "${PKI_DIR}/ca.crt"
   install -d -m 0700 "${PKI_DIR}/etcd"
   local file
   for file in ca.key front-proxy-ca.crt front-proxy-ca.key etcd/ca.crt etcd/ca.key sa.key sa.pub; do
@@ -346,13 +353,16 @@ attach_etcd_volume() {
   zone=$(imds meta-data/placement/availability-zone)
   instance=$(imds meta-data/instance-id)
   volume=$(claim_etcd_volume "${zone}" "${instance}")
-  # Nitro machines show EBS volumes as NVMe devices named after the volume id.
-  device=/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${volume/-/}
+  # Nitro machines show EBS volumes as NVMe devices named after the volume id;
+  # older (Xen) machine types at the device name asked for.
+  local nvme=/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${volume/-/} xen=/dev/xvdu
+  device=""
   for _ in $(seq 60); do
-    [ -e "${device}" ] && break
+    if [ -e "${nvme}" ]; then device=${nvme}; elif [ -e "${xen}" ]; then device=${xen}; fi
+    [ -z "${device}" ] || break
     sleep 2
   done
-  [ -e "${device}" ] || fail "etcd volume ${volume} did not appear as ${device}"
+  [ -n "${device}" ] || fail "etcd volume ${volume} did not appear as ${nvme} or ${xen}"
   blkid "${device}" >/dev/null || mkfs.ext4 -q -L etcd "${device}"
   install -d -m 0700 "${ETCD_VOLUME_DIR}"
   echo "${device} ${ETCD_VOLUME_DIR} ext4 defaults,nofail 0 2" >>/etc/fstab
@@ -387,7 +397,7 @@ forget_former_etcd_data() {
 # --- kubeadm -----------------------------------------------------------------------
 
 api_ready() {
-  curl -fsS --max-time 5 --cacert "${PKI_DIR}/ca.crt" "https://${API_ENDPOINT}/readyz" >/dev/null 2>&1
+  curl -fsS --max-time 5 --cacert "${CA_FILE}" "https://${API_ENDPOINT}/readyz" >/dev/null 2>&1
 }
 
 wait_for_api() {

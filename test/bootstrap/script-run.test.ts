@@ -279,12 +279,40 @@ after(async () => {
 
 // --- the state store ------------------------------------------------------------------
 
-test("load_credentials then fetch_ca writes the store's CA, which passes the hash the user-data carries", { skip }, async () => {
+test("load_credentials then fetch_ca keeps the store's CA, which passes the hash the user-data carries, out of /etc/kubernetes/pki", { skip }, async () => {
   const fetched = await runScript('load_credentials; fetch_ca');
   assert.equal(fetched.status, 0, fetched.stderr);
   assert.equal(fetched.stderr, '');
+  assert.equal(readFileSync(join(fetched.work, 'ca.crt'), 'utf8'), caPem);
+  assert.ok(!existsSync(fetched.pki), 'a worker leaves /etc/kubernetes/pki to kubeadm join');
+});
+
+test('fetch_control_plane_secrets puts the checked CA and the keys a control plane shares where kubeadm reads them, the keys readable by root only', { skip }, async () => {
+  const fetched = await runScript('load_credentials; fetch_ca; fetch_control_plane_secrets');
+  assert.equal(fetched.status, 0, fetched.stderr);
   assert.equal(readFileSync(join(fetched.pki, 'ca.crt'), 'utf8'), caPem);
   assert.equal(statSync(fetched.pki).mode & 0o777, 0o755);
+  for (const key of ['ca.key', 'front-proxy-ca.key', 'etcd/ca.key', 'sa.key']) assert.equal(statSync(join(fetched.pki, key)).mode & 0o777, 0o600, key);
+  for (const file of ['front-proxy-ca.crt', 'etcd/ca.crt', 'sa.pub']) assert.ok(existsSync(join(fetched.pki, file)), file);
+});
+
+test("a worker's kubeadm join finds no /etc/kubernetes/pki/ca.crt, which its preflight refuses (kubeadm's FileAvailable check)", { skip }, async () => {
+  // kubeadm stands in as that one check, as kubeadm runs it for a join without controlPlane (cmd/kubeadm/app/preflight/checks.go JoinNodeChecks).
+  const kubeadm =
+    'kubeadm() {\n' +
+    '  if ! grep -q "^controlPlane:" "$3" && [ -e "${PKI_DIR}/ca.crt" ]; then echo "[ERROR FileAvailable--etc-kubernetes-pki-ca.crt]: ${PKI_DIR}/ca.crt already exists" >&2; return 1; fi\n' +
+    '  echo "kubeadm $1: preflight passed"\n' +
+    '}\n';
+  const workerEtc = etcCopy('etc-worker');
+  writeFileSync(join(workerEtc, 'kubeadm-join.yaml'), 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: JoinConfiguration\n');
+  const stubs = 'api_ready() { return 0; }\nrender_kubeadm_config() { echo "$1"; }\n' + kubeadm;
+  const joined = await runScript(`${stubs}load_credentials; fetch_ca; worker`, { etc: workerEtc });
+  assert.equal(joined.status, 0, joined.stderr);
+  assert.equal(joined.stdout, 'kubeadm join: preflight passed\n');
+  // The stand-in does refuse a CA left there.
+  const refused = await runScript(`${stubs}load_credentials; fetch_ca; install -D "$CA_FILE" "$PKI_DIR/ca.crt"; worker`, { etc: workerEtc });
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /\[ERROR FileAvailable--etc-kubernetes-pki-ca\.crt\]: .*ca\.crt already exists/);
 });
 
 test('fetch_ca refuses a CA whose hash is not the one the machine was made for', { skip }, async () => {
@@ -298,7 +326,7 @@ test('fetch_ca refuses a CA whose hash is not the one the machine was made for',
 test("ca_hash of the CA is kopsdeck's caCertHash of it, the hash in bootstrap.env", { skip }, async () => {
   const caFile = join(dir, 'store-ca.crt');
   writeFileSync(caFile, caPem);
-  const hashed = await runScript('ca_hash "$CA_FILE"', { env: { CA_FILE: caFile } });
+  const hashed = await runScript('ca_hash "$STORE_CA"', { env: { STORE_CA: caFile } });
   assert.equal(hashed.status, 0, hashed.stderr);
   assert.equal(hashed.stdout, `${caCertHash(caPem)}\n`);
   assert.equal(parseEnvFile(machineFiles.get('bootstrap.env')!).CA_CERT_HASH, caCertHash(caPem));

@@ -55,7 +55,7 @@ test('spec.api.publicName wins; a DNS cluster uses api.<cluster>', async () => {
   const named = lbCluster();
   named.spec.api = { ...named.spec.api, publicName: 'k8s.endpoint.example.com' };
   assert.deepEqual(await apiServerUrl(named, clients), { url: 'https://k8s.endpoint.example.com', from: 'spec.api.publicName' });
-  const dns = buildClusterSpec({ name: 'dns.example.com', zones: ['us-east-1a'], topology: 'public', dnsZone: 'example.com' }).cluster;
+  const dns = buildClusterSpec({ name: 'dns.example.com', zones: ['us-east-1a'], topology: 'public', dnsZone: 'example.com', apiDns: true }).cluster;
   assert.deepEqual(dns.spec.api, { dns: {} });
   assert.deepEqual(await apiServerUrl(dns, clients), { url: 'https://api.dns.example.com', from: 'the DNS record api.dns.example.com' });
 });

@@ -50,6 +50,8 @@ export function clusterFixture(options: Partial<ClusterOptions> & { name: string
     topology: 'public',
     image: SIM_IMAGE,
     kubernetesVersion: '1.31.4',
+    // With a DNS zone, kops' layout (api.<cluster> on the control-plane machines), which these tests exercise.
+    apiDns: true,
     ...options,
   });
 }

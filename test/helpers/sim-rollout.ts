@@ -81,6 +81,8 @@ export async function startRolloutHarness(options: RolloutHarnessOptions): Promi
     image: SIM_IMAGE,
     kubernetesVersion: options.version ?? '1.31.9',
     dnsZone: options.dnsZone,
+    // With a DNS zone, kops' layout (api.<cluster> on the control-plane machines), which the rollout's record refresh serves.
+    apiDns: true,
   });
   await store.createCluster(bundle.cluster, bundle.instanceGroups);
   const update = async () => {

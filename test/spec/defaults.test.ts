@@ -139,7 +139,7 @@ test('explicit control-plane zones, sizes, version, access and image are honoure
   assert.deepEqual(cluster.spec.sshAccess, ['203.0.113.0/24']);
   assert.equal(cluster.spec.dnsZone, 'dev.example.com');
   assert.deepEqual(cluster.spec.topology.dns, { type: 'Public' });
-  assert.deepEqual(cluster.spec.api, { dns: {} }, 'with a DNS zone, a public cluster publishes api.<name> in it');
+  assert.deepEqual(cluster.spec.api, { loadBalancer: { class: 'Network', type: 'Public' } }, 'with a DNS zone, a public cluster publishes api.<name> in it, as an alias to its load balancer');
   assert.ok(instanceGroups.every((ig) => ig.spec.image === 'ami-0123456789abcdef0'));
 });
 
@@ -149,4 +149,11 @@ test('more zones than eighths of the network are carved finer, still inside and 
   assert.deepEqual(checkClusterSpec(cluster, instanceGroups), []);
   const { cluster: eight } = buildClusterSpec({ name: 'x.example.com', zones: [...many, 'us-east-1a', 'us-east-1b'], topology: 'public' });
   assert.equal(eight.spec.subnets[0].cidr, '172.20.16.0/20');
+});
+
+test("with a DNS zone the API is behind a load balancer unless kops' DNS layout is asked for: nothing of kopsdeck's keeps an A record on the machines current", () => {
+  const withZone = (apiDns?: boolean) => buildClusterSpec({ name: 'zone.example.com', zones: ['us-east-1a'], topology: 'public', dnsZone: 'example.com', apiDns }).cluster;
+  assert.deepEqual(withZone().spec.api, { loadBalancer: { class: 'Network', type: 'Public' } });
+  assert.equal(withZone().spec.dnsZone, 'example.com', 'api.<cluster> is then an alias to the load balancer in that zone');
+  assert.deepEqual(withZone(true).spec.api, { dns: {} });
 });

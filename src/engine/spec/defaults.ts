@@ -45,6 +45,15 @@ export interface ClusterOptions {
   bastion?: boolean;
   networking?: NetworkingName;
   dnsZone?: string;
+  /**
+   * With a DNS zone, point api.<cluster> at the control-plane machines
+   * instead of a load balancer: kops' default, where its dns-controller keeps
+   * the record current. kopsdeck runs nothing that does (only a rolling update
+   * refreshes it), so a new cluster's machines could not reach its API:
+   * `create cluster` and the wizard leave this off. Kept for specs that stand
+   * for kops-made clusters.
+   */
+  apiDns?: boolean;
   /** Accepted for kops parity; kops keeps the key outside the spec (pki/ssh), so it is not written here. */
   sshPublicKey?: string;
   adminAccess?: string[];
@@ -84,6 +93,8 @@ export function buildClusterSpec(requested: ClusterOptions): ClusterBundle {
 function clusterResource(options: ClusterOptions, subnets: ClusterSubnet[], controlPlanes: InstanceGroup[]): Cluster {
   // kops 1.36: DNS only with --dns-zone (and never for a gossip name);
   // without DNS, or in a private topology, the API is behind a load balancer.
+  // kopsdeck puts it behind one with DNS too, unless asked (apiDns): the
+  // record then is an alias to the load balancer.
   const publishesDns = Boolean(options.dnsZone) && !isGossipClusterName(options.name);
   const privateTopology = options.topology === 'private';
   const access = options.adminAccess && options.adminAccess.length > 0 ? options.adminAccess : DEFAULT_ACCESS;
@@ -93,7 +104,7 @@ function clusterResource(options: ClusterOptions, subnets: ClusterSubnet[], cont
     kind: 'Cluster',
     metadata: { name: options.name },
     spec: {
-      api: privateTopology || !publishesDns ? { loadBalancer: { class: 'Network', type: 'Public' } } : { dns: {} },
+      api: privateTopology || !publishesDns || !options.apiDns ? { loadBalancer: { class: 'Network', type: 'Public' } } : { dns: {} },
       authorization: { rbac: {} },
       channel: options.channel?.location ?? STABLE_CHANNEL,
       cloudProvider: 'aws',
