@@ -26,6 +26,8 @@ KOPSDECK_ETC=${KOPSDECK_ETC:-/etc/kopsdeck}
 # simulator's S3 and EC2).
 IMDS_ENDPOINT=${IMDS_ENDPOINT:-http://169.254.169.254}
 EC2_ENDPOINT=${EC2_ENDPOINT:-https://ec2.${AWS_REGION}.amazonaws.com}
+# The state store bucket's region: bootstrap.env names it when it is not the machine's.
+STORE_REGION=${STORE_REGION:-${AWS_REGION}}
 # How long a control-plane machine waits for its zone's etcd volume to be free.
 ETCD_VOLUME_WAIT_SECONDS=${ETCD_VOLUME_WAIT_SECONDS:-900}
 ETCD_VOLUME_RETRY_SECONDS=${ETCD_VOLUME_RETRY_SECONDS:-10}
@@ -69,11 +71,14 @@ load_credentials() {
 # curl signs with SigV4; the key pair goes through a config on a pipe, never the command line.
 # S3 also wants the payload's hash in x-amz-content-sha256 (older curl does not send it; given, curl signs it).
 aws_curl() {
-  local service=$1
+  local service=$1 region=${AWS_REGION}
   local payload=()
   shift
-  [ "${service}" != s3 ] || payload=(-H 'x-amz-content-sha256: UNSIGNED-PAYLOAD')
-  curl -sS --aws-sigv4 "aws:amz:${AWS_REGION}:${service}" \
+  if [ "${service}" = s3 ]; then
+    payload=(-H 'x-amz-content-sha256: UNSIGNED-PAYLOAD')
+    region=${STORE_REGION}
+  fi
+  curl -sS --aws-sigv4 "aws:amz:${region}:${service}" \
     -K <(printf 'user = "%s:%s"\n' "${AWS_ACCESS_KEY_ID}" "${AWS_SECRET_ACCESS_KEY}") \
     -H "x-amz-security-token: ${AWS_SESSION_TOKEN}" "${payload[@]}" "$@"
 }
@@ -84,12 +89,16 @@ STORE_BUCKET=${CONFIG_BASE#s3://}
 STORE_BUCKET=${STORE_BUCKET%%/*}
 STORE_PREFIX=${CONFIG_BASE#s3://"${STORE_BUCKET}"/}
 
-# Virtual-hosted URLs, as AWS recommends; a stand-in S3 is addressed path-style.
+# Virtual-hosted URLs in the bucket's region, as AWS recommends, but
+# path-style for a bucket name with dots (S3's wildcard certificate covers no
+# dotted name); a stand-in S3 is addressed path-style.
 object_url() {
   if [ -n "${S3_ENDPOINT:-}" ]; then
     echo "${S3_ENDPOINT}/${STORE_BUCKET}/${STORE_PREFIX}/$1"
+  elif [[ "${STORE_BUCKET}" == *.* ]]; then
+    echo "https://s3.${STORE_REGION}.amazonaws.com/${STORE_BUCKET}/${STORE_PREFIX}/$1"
   else
-    echo "https://${STORE_BUCKET}.s3.${AWS_REGION}.amazonaws.com/${STORE_PREFIX}/$1"
+    echo "https://${STORE_BUCKET}.s3.${STORE_REGION}.amazonaws.com/${STORE_PREFIX}/$1"
   fi
 }
 

@@ -58,8 +58,9 @@ for line in sys.stdin:
     live_clients = [url.hostname for url in clients if url.hostname in live]
     moved = "-"
     if peers and live_clients:
+        host = f"[{live_clients[0]}]" if ":" in live_clients[0] else live_clients[0]
         port = f":{peers[0].port}" if peers[0].port else ""
-        moved = peers[0]._replace(netloc=live_clients[0] + port).geturl()
+        moved = peers[0]._replace(netloc=host + port).geturl()
     state = lambda urls: "live" if {url.hostname for url in urls} & live else "gone"
     print(fields[0], state(peers), state(clients), moved)
 ' "$@"
@@ -76,7 +77,7 @@ correct_moved_etcd_members() {
     while read -r id peer client moved; do
       if [ "${peer}" = gone ] && [ "${client}" = live ]; then
         log "etcd member ${id} came back on a new machine: its peer address becomes ${moved}"
-        local_etcdctl member update "${id}" --peer-urls="${moved}" >/dev/null
+        local_etcdctl member update "${id}" --peer-urls="${moved}" >/dev/null || log "could not update etcd member ${id}'s peer address"
       fi
     done
 }
@@ -170,6 +171,8 @@ keep_bootstrap_token() {
 upkeep() {
   export KUBECONFIG=/etc/kubernetes/admin.conf
   local ips
+  # /run is emptied when the machine restarts; only the bootstrap made this folder.
+  install -d -m 0700 "${WORK_DIR}"
   load_credentials
   label_nodes
   forget_gone_nodes

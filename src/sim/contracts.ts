@@ -103,6 +103,8 @@ export interface MachineReach {
   claimEtcdVolume(): { id: string; hasData: boolean } | { volumeId: string; error: string } | undefined;
   /** The instance's availability zone. */
   readonly zone: string;
+  /** The region of the bucket an s3:// URL names; undefined for a file:// store or a bucket that does not exist. */
+  bucketRegion(url: string): string | undefined;
   markEtcdData(volumeId: string): void;
   /** Whether a host name resolves: a load balancer's DNS name or a Route 53 record. */
   resolves(host: string): boolean;

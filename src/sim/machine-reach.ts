@@ -85,6 +85,10 @@ export function machineReach(world: () => AwsWorld, instanceId: string): Machine
       return { id: volume.id, hasData: volume.holdsEtcdData === true };
     },
     zone: instance.zone,
+    bucketRegion(url) {
+      const target = parseS3(url);
+      return target ? world().state.buckets[target.bucket]?.region : undefined;
+    },
     markEtcdData(volumeId) {
       const volume = world().state.volumes[volumeId];
       if (volume && !volume.holdsEtcdData) {

@@ -541,6 +541,18 @@ test('a bootstrap token that cannot be read stops join_control_plane before kube
   assert.notEqual(joined.status, 0);
 });
 
+test('upkeep makes its work folder again: /run is emptied when a control-plane machine restarts', { skip }, async () => {
+  const emptied = join(dir, 'restarted-run', 'kopsdeck');
+  const probe = join(emptied, 'probe');
+  // The token step writes into the work folder, as keep_bootstrap_token does; the steps that need kubectl are stubbed.
+  const upkept = await runScript('label_nodes() { :; }; forget_gone_nodes() { :; }; keep_bootstrap_token() { : >"${WORK_DIR}/probe"; }; live_control_plane_ips() { :; }\nupkeep', {
+    env: { WORK_DIR: emptied },
+  });
+  assert.equal(upkept.status, 0, upkept.stderr);
+  assert.ok(existsSync(probe));
+  assert.equal(statSync(emptied).mode & 0o777, 0o700);
+});
+
 test('upkeep removes no etcd member when EC2 shows no live control-plane instance', { skip }, async () => {
   // etcdctl stands in through the script's ETCDCTL seam: one member, on this control-plane instance's address.
   const removed = join(dir, 'etcd-removed.log');

@@ -48,15 +48,17 @@ function reachOf(objects: Map<string, string>, volume = { id: 'vol-1', hasData: 
     etcdVolume: () => volume,
     claimEtcdVolume: () => undefined,
     zone: 'us-east-1a',
+    bucketRegion: () => 'us-east-1',
     markEtcdData: () => undefined,
     resolves: () => true,
     console: () => undefined,
   };
 }
 
-function machine(hash: string, role: 'ControlPlane' | 'Node', edit: (text: string) => string = (t) => t): { config: CloudConfig; env: Record<string, string> } {
+function machine(hash: string, role: 'ControlPlane' | 'Node', edit: (text: string) => string = (t) => t, storeRegion?: string): { config: CloudConfig; env: Record<string, string> } {
   const text = edit(
     renderUserData({
+      storeRegion,
       cluster: 'c.k8s.local',
       instanceGroup: role === 'Node' ? 'nodes' : 'control-plane-a',
       kubernetesVersion: '1.36.3',
@@ -203,4 +205,17 @@ test('a control-plane machine with no etcd volume attached claims a free one of 
   const claimed = kubeadmBoot(m.config, m.env, withClaim(() => ({ id: 'vol-2', hasData: false })), cluster(false));
   assert.equal(claimed.kind, 'boot');
   assert.equal((claimed as { etcdVolumeId?: string }).etcdVolumeId, 'vol-2');
+});
+
+test("a machine addresses the store's bucket in the bucket's region, which its bootstrap.env names when it is not the machine's", async () => {
+  const { objects, hash } = await world();
+  const inOtherRegion = (): MachineReach => ({ ...reachOf(objects), bucketRegion: () => 'eu-west-1' });
+  assert.deepEqual(kubeadmBoot(machine(hash, 'Node').config, machine(hash, 'Node').env, inOtherRegion(), cluster(true)), {
+    kind: 'failed',
+    reason: `could not read pki/ca.crt from ${BASE} (HTTP 301)`,
+  });
+  const told = machine(hash, 'Node', (t) => t, 'eu-west-1');
+  assert.equal(told.env.STORE_REGION, 'eu-west-1');
+  assert.equal(kubeadmBoot(told.config, told.env, inOtherRegion(), cluster(true)).kind, 'boot');
+  assert.equal(machine(hash, 'Node', (t) => t, 'us-east-1').env.STORE_REGION, undefined, 'the machine\'s own region is not written');
 });

@@ -145,3 +145,12 @@ test('ClusterStore works the same on S3', async (t) => {
   await store.deleteCluster('demo.example.com');
   assert.equal(s3.objects.size, 0);
 });
+
+test("region(): HeadBucket's answer, else the x-amz-bucket-region S3 names in a refusal; an error naming none is thrown", async () => {
+  const storeAnswering = (send: () => Promise<unknown>) => new S3ObjectStore({ send } as unknown as S3Client, 'state-bucket', 'clusters');
+  assert.equal(await storeAnswering(async () => ({ BucketRegion: 'eu-west-3' })).region(), 'eu-west-3');
+  const refusal = Object.assign(new Error('Forbidden'), { name: 'Forbidden', $metadata: { httpStatusCode: 403 }, $response: { headers: { 'x-amz-bucket-region': 'us-east-1' } } });
+  assert.equal(await storeAnswering(async () => Promise.reject(refusal)).region(), 'us-east-1');
+  const silent = Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+  await assert.rejects(storeAnswering(async () => Promise.reject(silent)).region(), /socket hang up/);
+});

@@ -34,6 +34,8 @@ export interface UserDataInput {
    * or a file:// folder, which only the simulator's machines can read.
    */
   configBase?: string;
+  /** The region of the s3:// store's bucket, when it is not the machine's own. */
+  storeRegion?: string;
   /** `sha256:<hex>` of the cluster CA's public key; absent until the CA exists. */
   caCertHash?: string;
   /** The network add-on the first control-plane node installs (a control plane's user-data only). */
@@ -89,6 +91,8 @@ export function bootstrapEnv(input: UserDataInput): string {
     ['KUBERNETES_VERSION', input.kubernetesVersion.replace(/^v/, '')],
     ['AWS_REGION', input.region],
     ['CONFIG_BASE', input.configBase],
+    // Requests to the bucket are signed for its region, which can be another than the cluster's.
+    ['STORE_REGION', input.configBase?.startsWith('s3://') && input.storeRegion && input.storeRegion !== input.region ? input.storeRegion : undefined],
     ['API_ENDPOINT', input.kubeadm ? `${input.kubeadm.apiHost}:443` : undefined],
     ['CA_CERT_HASH', input.caCertHash],
     ...containerRuntimeValues(input),

@@ -18,6 +18,8 @@ export const DEFAULT_POD_CIDR = '100.96.0.0/11';
 export interface BootstrapOptions {
   /** The state store's URL: machines read their cluster's folder in it. */
   stateStore?: string;
+  /** The region of the state store's bucket (identityOptionsOf). */
+  storeRegion?: string;
   /** `sha256:<hex>` of the cluster CA's public key, once the CA exists in the store. */
   caCertHash?: string;
   /** The network add-on the first control-plane node installs (machinePinsOf). */
@@ -96,6 +98,7 @@ function userDataInput(cluster: Cluster, ig: InstanceGroup, options: BootstrapOp
     role: bootstrapRole(ig.spec.role),
     region: regionOfZone(zone) ?? zone.replace(/[a-z]$/, ''),
     configBase: machineConfigBase(options.stateStore, name),
+    storeRegion: options.storeRegion,
     caCertHash: options.caCertHash,
     networkAddon: options.networkAddon,
     containerRuntime: containerRuntimeFor(ig, options.containerd),

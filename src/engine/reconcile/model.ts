@@ -125,7 +125,7 @@ export function buildClusterTasks(cluster: Cluster, instanceGroups: InstanceGrou
   const subnetsByName = new Map(cluster.spec.subnets.map((s) => [s.name, s]));
   for (const ig of instanceGroups) {
     const resourceName = options.groupNames?.get(ig.metadata.name) ?? kopsGroupName(name, ig.metadata.name, ig.spec.role);
-    tasks.push(...instanceGroupTasks(cluster, ig, subnetsByName, resourceName, identities, { stateStore: options.stateStore, caCertHash: options.caCertHash, networkAddon: options.networkAddon, containerd: options.containerd }));
+    tasks.push(...instanceGroupTasks(cluster, ig, subnetsByName, resourceName, identities, { stateStore: options.stateStore, storeRegion: options.storeRegion, caCertHash: options.caCertHash, networkAddon: options.networkAddon, containerd: options.containerd }));
   }
   const dnsType = cluster.spec.topology?.dns?.type ?? 'Public';
   // Behind a load balancer, api.<cluster> is an alias to it (model-api.ts).

@@ -50,8 +50,8 @@ export interface ClusterOptions {
    * instead of a load balancer: kops' default, where its dns-controller keeps
    * the record current. kopsdeck runs nothing that does (only a rolling update
    * refreshes it), so a new cluster's machines could not reach its API:
-   * `create cluster` and the wizard leave this off. Kept for specs that stand
-   * for kops-made clusters.
+   * `create cluster` and the wizard leave this off. The tests' fixtures ask
+   * for it, to exercise kops' layout (which kops-made clusters have).
    */
   apiDns?: boolean;
   /** Accepted for kops parity; kops keeps the key outside the spec (pki/ssh), so it is not written here. */

@@ -38,6 +38,8 @@ export interface ObjectStore {
   delete(key: string, condition?: PutCondition): Promise<void>;
   /** Keys under a prefix, sorted. */
   list(prefix: string): Promise<string[]>;
+  /** The AWS region of the bucket behind the store (a machine's requests must be signed for it); absent without one. */
+  region?(): Promise<string | undefined>;
 }
 
 /** A conditional write lost: someone else wrote the key since it was read. */

@@ -6,6 +6,7 @@
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
@@ -65,6 +66,21 @@ export class S3ObjectStore implements ObjectStore {
   private objectKey(key: string): string {
     checkKey(key);
     return this.root ? `${this.root}/${key}` : key;
+  }
+
+  /**
+   * The bucket's region. S3 names it in HeadBucket's x-amz-bucket-region
+   * header whatever the answer, a 403 or a redirect included; an error that
+   * does not name it is thrown, so that no user-data is made without it.
+   */
+  async region(): Promise<string | undefined> {
+    try {
+      return (await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }))).BucketRegion;
+    } catch (error) {
+      const named = (error as { $response?: { headers?: Record<string, string | undefined> } } | null)?.$response?.headers?.['x-amz-bucket-region'];
+      if (named) return named;
+      throw explainMissingBucket(error, this.bucket);
+    }
   }
 
   async get(key: string): Promise<StoredObject | null> {

@@ -75,6 +75,7 @@ function bootSteps(config: CloudConfig, env: Record<string, string>, reach: Mach
   const found = reach.role();
   if ('error' in found) fail(found.error);
   const base = facts.configBase;
+  checkStoreRegion(env, reach, base);
   const caPem = readOrFail(reach, base, 'pki/ca.crt');
   const caHash = publicKeyHash(caPem);
   if (caHash !== env.CA_CERT_HASH) fail(`the CA in ${base} has hash ${caHash}, not the ${env.CA_CERT_HASH || '(none)'} this machine was made for: refusing to join`);
@@ -149,6 +150,18 @@ function checkContainerRuntime(env: Record<string, string>): void {
   for (const tool of ['CONTAINERD', 'RUNC']) {
     if (!/^[0-9a-f]{64}$/.test(env[`${tool}_SHA256`])) fail(`${BOOTSTRAP_ENV}: ${tool}_SHA256 is not a SHA-256 (64 hex digits): no download can match it`);
   }
+}
+
+/**
+ * The script addresses the store's bucket in STORE_REGION (else its own
+ * region) and signs for it: S3 redirects a request to another region's
+ * endpoint instead of answering it.
+ */
+function checkStoreRegion(env: Record<string, string>, reach: MachineReach, base: string): void {
+  const addressed = env.STORE_REGION || env.AWS_REGION;
+  const region = reach.bucketRegion(base);
+  // The script's own words (s3_get): S3 answers 301 PermanentRedirect, naming the bucket's region.
+  if (region && region !== addressed) fail(`could not read pki/ca.crt from ${base} (HTTP 301)`);
 }
 
 function readOrFail(reach: MachineReach, base: string, key: string): string {

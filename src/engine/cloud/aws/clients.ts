@@ -63,7 +63,8 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   // Path-style addressing whenever a custom endpoint is in play: S3-compatible
   // endpoints (and loopback ones) rarely resolve bucket subdomains.
   const customS3Endpoint = Boolean(options.endpoint || process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL);
-  const s3 = new S3Client({ ...common, forcePathStyle: customS3Endpoint });
+  // A state store's bucket may be in another region than the cluster: S3's redirect to it is followed.
+  const s3 = new S3Client({ ...common, forcePathStyle: customS3Endpoint, followRegionRedirects: true });
   const elbv2 = new ElasticLoadBalancingV2Client(common);
   const elb = new ElasticLoadBalancingClient(common);
   const iam = new IAMClient(common);

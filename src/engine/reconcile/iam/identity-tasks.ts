@@ -20,6 +20,8 @@ import { ASSUME_ROLE_POLICY, rolePolicy, rolePolicyInput } from './role-policies
 export interface IdentityOptions {
   /** The state store's URL: an s3:// store is what the policies let instances read. */
   stateStore?: string;
+  /** The region of the state store's bucket, which the machines sign their requests to it for. */
+  storeRegion?: string;
   /** The cluster's admin SSH public keys from the state store. */
   sshPublicKeys?: SshPublicKey[];
 }
@@ -69,5 +71,5 @@ export function sshKeyProblems(cluster: Cluster, keys: SshPublicKey[] | undefine
  */
 export async function identityOptionsOf(input: { cluster: Cluster; store?: ObjectStore; sshPublicKeys?: SshPublicKey[] }): Promise<IdentityOptions> {
   const sshPublicKeys = input.sshPublicKeys ?? (input.store ? await readSshPublicKeys(input.store, input.cluster.metadata.name) : []);
-  return { stateStore: input.store?.url, sshPublicKeys };
+  return { stateStore: input.store?.url, storeRegion: await input.store?.region?.(), sshPublicKeys };
 }
