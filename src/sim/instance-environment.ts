@@ -8,6 +8,7 @@ import { parseExports, parseKubeEnv } from './kube/user-data.js';
 import { liveControlPlaneIps, machineReach } from './machine-reach.js';
 import { isCloudConfig, plainCloudConfigFile } from './kube/cloud-config.js';
 import { BOOTSTRAP_ENV, parseEnvLines } from './kube/kubeadm-boot.js';
+import { userDataText } from './aws/world/user-data-text.js';
 
 /** What a kopsdeck user-data says the machine is: its cloud-config's bootstrap.env, or the exports of the earlier shell form. */
 function kopsdeckBootstrapValues(userData: string): Record<string, string> | undefined {
@@ -30,7 +31,7 @@ export function instanceEnvironment(world: () => AwsWorld): InstanceEnvironment 
     kopsControllerConfigBase(cluster) {
       for (const instance of Object.values(world().state.instances)) {
         if (instance.state !== 'running' || instance.tags.KubernetesCluster !== cluster || !instance.userData) continue;
-        const script = Buffer.from(instance.userData, 'base64').toString('utf8');
+        const script = userDataText(instance.userData);
         const env = parseKubeEnv(script);
         if (env?.role === 'ControlPlane' && env.configBase) return env.configBase;
         // kopsdeck's bootstrap names its ConfigBase in bootstrap.env (in an export, before its cloud-config).

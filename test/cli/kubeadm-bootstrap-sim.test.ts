@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import {
   type RequestLaunchTemplateData,
@@ -31,6 +32,7 @@ import type { BootFailure, BootstrapRecord } from '../../src/sim/contracts.js';
 import { cliHarness } from '../helpers/cli-harness.js';
 import { createKubeClient } from '../../src/engine/kube/client.js';
 import { until as poll, type NotYet } from '../helpers/wait.js';
+import { decodeUserData } from '../../src/engine/bootstrap/user-data.js';
 
 const NAME = 'boot.k8s.local';
 const STATE = 's3://kops-state/clusters';
@@ -109,15 +111,15 @@ async function tamperNodesTemplate(edit: (userData: string) => string, options: 
   const template = templates.LaunchTemplates![0];
   const latest = await clients.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: template.LaunchTemplateId, Versions: ['$Default'] }));
   const current = latest.LaunchTemplateVersions![0].LaunchTemplateData!;
-  const userData = Buffer.from(current.UserData!, 'base64').toString('utf8');
+  const userData = decodeUserData(current.UserData);
   const changed = edit(userData);
   assert.notEqual(changed, userData, 'the edit changed the user-data');
   const version = await clients.ec2.send(
     new CreateLaunchTemplateVersionCommand(
       options.withoutProfile
         ? // A version with everything but the instance profile: written out whole, as EC2 cannot drop a field from a source version.
-          { LaunchTemplateId: template.LaunchTemplateId, LaunchTemplateData: { ...(current as RequestLaunchTemplateData), IamInstanceProfile: undefined, UserData: Buffer.from(changed).toString('base64') } }
-        : { LaunchTemplateId: template.LaunchTemplateId, SourceVersion: String(template.DefaultVersionNumber), LaunchTemplateData: { UserData: Buffer.from(changed).toString('base64') } },
+          { LaunchTemplateId: template.LaunchTemplateId, LaunchTemplateData: { ...(current as RequestLaunchTemplateData), IamInstanceProfile: undefined, UserData: gzipSync(changed).toString('base64') } }
+        : { LaunchTemplateId: template.LaunchTemplateId, SourceVersion: String(template.DefaultVersionNumber), LaunchTemplateData: { UserData: gzipSync(changed).toString('base64') } },
     ),
   );
   await clients.ec2.send(new ModifyLaunchTemplateCommand({ LaunchTemplateId: template.LaunchTemplateId, DefaultVersion: String(version.LaunchTemplateVersion!.VersionNumber) }));

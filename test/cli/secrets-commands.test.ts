@@ -27,6 +27,7 @@ import { seedKopsCluster } from '../../src/sim/seed/seed-kops.js';
 import { EXIT_CHANGES_PENDING } from '../../src/commands/cli-error.js';
 import { cliHarness, type CliResult } from '../helpers/cli-harness.js';
 import { OPENSSL_MISSING, openssl } from '../pki/openssl.js';
+import { decodeUserData } from '../../src/engine/bootstrap/user-data.js';
 
 const NAME = 'secrets.example.com';
 const SECRET_NAMES = ['ca', 'front-proxy-ca', 'etcd-ca', 'service-account', 'bootstrap-token'];
@@ -266,7 +267,7 @@ test("no private key and no bootstrap token appear in any command's output or in
   assert.ok((templates.LaunchTemplates ?? []).length >= 2, 'the cluster has launch templates');
   for (const template of templates.LaunchTemplates ?? []) {
     const versions = await clients.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: template.LaunchTemplateId, Versions: ['$Latest'] }));
-    const userData = Buffer.from(versions.LaunchTemplateVersions?.[0].LaunchTemplateData?.UserData ?? '', 'base64').toString();
+    const userData = decodeUserData(versions.LaunchTemplateVersions?.[0].LaunchTemplateData?.UserData);
     assert.ok(userData.length > 0, `${template.LaunchTemplateName} has user-data`);
     assert.doesNotMatch(userData, /PRIVATE KEY/, template.LaunchTemplateName);
     for (const token of tokensSeen) assert.ok(!userData.includes(token.split('.')[1]), `${template.LaunchTemplateName} carries no token`);

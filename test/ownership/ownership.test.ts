@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
-import { renderUserDataBase64 } from '../../src/engine/bootstrap/user-data.js';
+import { decodeUserData, renderUserDataBase64 } from '../../src/engine/bootstrap/user-data.js';
 import type { LaunchTemplateState } from '../../src/engine/cloud/aws/discovery.js';
 import { groupNamesOf, instanceGroupOfGroupName, kopsGroupName, kopsRoleOfGroupName } from '../../src/engine/cloud/aws/tags.js';
 import {
@@ -46,7 +46,7 @@ function group(name: string, templateState: LaunchTemplateState): AutoScalingGro
 const kopsdeckCluster: ClusterOwnership = { cluster: CLUSTER, manager: 'kopsdeck', evidence: [] };
 
 test("kopsdeck's own bootstrap, nodeup and anything else are told apart", () => {
-  assert.equal(bootstrapKindOfScript(Buffer.from(kopsdeckUserData('nodes'), 'base64').toString('utf8')), 'kopsdeck');
+  assert.equal(bootstrapKindOfScript(decodeUserData(kopsdeckUserData('nodes'))), 'kopsdeck');
   assert.equal(bootstrapKindOfScript(NODEUP), 'nodeup');
   assert.equal(bootstrapKindOfScript('#!/bin/bash\nexport CLUSTER_NAME=x\nexport INSTANCE_GROUP=y\n'), 'other', 'exports alone are not kopsdeck’s bootstrap');
   assert.equal(bootstrapKindOfScript(''), 'none');

@@ -212,7 +212,7 @@ test('without DNS, user-data names the load balancer Terraform makes: the module
     // Read as text, the placeholder replaced by the load balancer's name when Terraform applies, then encoded.
     assert.equal(
       module.resource!.aws_launch_template[label][0].user_data,
-      `\${base64encode(replace(file("\${path.module}/data/${fileName}"), "api-load-balancer.pending.invalid", lower(aws_lb.${lbLabel}.dns_name)))}`,
+      `\${base64gzip(replace(file("\${path.module}/data/${fileName}"), "api-load-balancer.pending.invalid", lower(aws_lb.${lbLabel}.dns_name)))}`,
     );
     const file = rendered.files.get(`data/${fileName}`)!;
     assert.match(file, /api-load-balancer\.pending\.invalid/);

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { parse as parseYaml, stringify } from 'yaml';
 import { packageRoot } from '../channel/load-channel.js';
 import { ETCD_DATA_DIR, ETCD_VOLUME_DIR, kubeadmFiles, type KubeadmInput } from './kubeadm-config.js';
@@ -155,6 +155,9 @@ interface WriteFile {
   encoding?: 'gz+b64';
 }
 
+/** EC2 takes at most 16 KB of user-data, before its base64 encoding. */
+export const USER_DATA_LIMIT_BYTES = 16 * 1024;
+
 export function renderUserData(input: UserDataInput): string {
   const role = bootstrapRole(input.role);
   const files: WriteFile[] = [{ path: MACHINE_PATHS.env, content: bootstrapEnv(input), permissions: '0644' }];
@@ -165,9 +168,8 @@ export function renderUserData(input: UserDataInput): string {
     if (kubeadm.joinControlPlane) files.push({ path: MACHINE_PATHS.joinControlPlane, content: kubeadm.joinControlPlane, permissions: '0600' });
     if (kubeadm.join) files.push({ path: MACHINE_PATHS.join, content: kubeadm.join, permissions: '0600' });
   }
-  // Compressed: EC2 takes at most 16 KB of user-data, and the script alone is about that.
-  files.push(compressed(MACHINE_PATHS.script, bootstrapScript()));
-  if (role === 'ControlPlane') files.push(compressed(MACHINE_PATHS.upkeep, upkeepScript()), ...upkeepUnits());
+  files.push(executable(MACHINE_PATHS.script, bootstrapScript()));
+  if (role === 'ControlPlane') files.push(executable(MACHINE_PATHS.upkeep, upkeepScript()), ...upkeepUnits());
   const config = {
     write_files: files.map((file) => ({ path: file.path, owner: 'root:root', permissions: file.permissions, ...(file.encoding ? { encoding: file.encoding } : {}), content: file.content })),
     runcmd: [[MACHINE_PATHS.script, 'boot']],
@@ -175,9 +177,9 @@ export function renderUserData(input: UserDataInput): string {
   return `#cloud-config\n${USER_DATA_MARKER}: ${role} ${input.instanceGroup} of ${input.cluster}\n${stringify(config, { lineWidth: 0 })}`;
 }
 
-/** An executable script, gzipped (cloud-init's gz+b64). */
-function compressed(path: string, text: string): WriteFile {
-  return { path, content: gzipSync(text, { level: 9 }).toString('base64'), permissions: '0755', encoding: 'gz+b64' };
+/** An executable script, as text: the whole user-data is gzipped (renderUserDataBase64). */
+function executable(path: string, text: string): WriteFile {
+  return { path, content: text, permissions: '0755' };
 }
 
 /** Every minute on a control-plane node: bootstrap/kopsdeck-upkeep.sh. */
@@ -213,12 +215,24 @@ export const bootstrapScript = (): string => shipped('kopsdeck-bootstrap.sh');
 /** bootstrap/kopsdeck-upkeep.sh: the control plane's upkeep, which sources the bootstrap script's functions. */
 export const upkeepScript = (): string => shipped('kopsdeck-upkeep.sh');
 
+/**
+ * The user-data as EC2 takes it: gzipped (cloud-init decompresses gzipped
+ * user-data), so that the scripts fit EC2's 16 KB, then base64. Refused,
+ * saying so, when it would still be larger.
+ */
 export function renderUserDataBase64(input: UserDataInput): string {
-  return Buffer.from(renderUserData(input), 'utf8').toString('base64');
+  const gzipped = gzipSync(renderUserData(input), { level: 9 });
+  if (gzipped.length > USER_DATA_LIMIT_BYTES) {
+    throw new Error(`user-data: instance group ${input.instanceGroup}'s user-data is ${gzipped.length} bytes gzipped, above EC2's ${USER_DATA_LIMIT_BYTES}: a shorter cluster name or state store path would fit it`);
+  }
+  return gzipped.toString('base64');
 }
 
+/** A launch template's user-data as text: gunzipped when it is gzipped (kopsdeck's), as it is otherwise (kops'). */
 export function decodeUserData(base64: string | undefined): string {
-  return base64 ? Buffer.from(base64, 'base64').toString('utf8') : '';
+  if (!base64) return '';
+  const bytes = Buffer.from(base64, 'base64');
+  return bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
 }
 
 /** The `export NAME=value` lines of the shell user-data kopsdeck wrote before its cloud-config. */
@@ -259,11 +273,11 @@ export function readBootstrapValues(text: string): Record<string, string> | unde
 
 /**
  * A user-data as lines a person can compare: each file of a cloud-config as
- * `<path>: <line>` (a compressed file as its SHA-256), anything else as it is.
+ * `<path>: <line>` (a script or a compressed file as its SHA-256), anything else as it is.
  */
 export function readableUserData(text: string): string[] {
   if (!text.startsWith('#cloud-config')) return text.split('\n');
-  let doc: { write_files?: { path?: string; content?: string; encoding?: string }[]; runcmd?: unknown } | null;
+  let doc: { write_files?: { path?: string; content?: string; encoding?: string; permissions?: string }[]; runcmd?: unknown } | null;
   try {
     doc = parseYaml(text) as typeof doc;
   } catch {
@@ -272,8 +286,9 @@ export function readableUserData(text: string): string[] {
   const lines: string[] = [];
   for (const file of doc?.write_files ?? []) {
     const content = String(file.content ?? '');
-    if (file.encoding) {
-      lines.push(`${file.path}: <${file.encoding}, sha256 ${createHash('sha256').update(content).digest('hex').slice(0, 12)}>`);
+    // A script (or an encoded file) is one line, its hash: a plan names it changed rather than listing its lines.
+    if (file.encoding || file.permissions === '0755') {
+      lines.push(`${file.path}: <${file.encoding ?? 'script'}, sha256 ${createHash('sha256').update(content).digest('hex').slice(0, 12)}>`);
       continue;
     }
     for (const line of content.split('\n')) if (line.trim()) lines.push(`${file.path}: ${line}`);

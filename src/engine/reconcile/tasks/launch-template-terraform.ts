@@ -1,7 +1,7 @@
 // A launch template as Terraform (kops' LaunchTemplate RenderTerraform): the
 // same data CreateLaunchTemplate sends, with the role's security group, the
 // instance profile and the key pair named by reference, user-data read from
-// data/ with filebase64(), and create_before_destroy so that a changed
+// data/ and gzipped with base64gzip(), and create_before_destroy so that a changed
 // template is made before the old one goes (the auto scaling group follows
 // latest_version). User-data that names the API load balancer's DNS name is
 // written with a placeholder that Terraform replaces with the load balancer's
@@ -16,13 +16,15 @@ export function launchTemplateTerraform(t: TerraformContext, input: LaunchTempla
   const type = 'aws_launch_template';
   let userData;
   if (typeof input.userData === 'string') {
-    userData = dataFile(type, input.name, 'user_data', decodeUserData(input.userData), true);
+    // Gzipped when Terraform applies, as kopsdeck sends it (renderUserDataBase64).
+    const file = dataFile(type, input.name, 'user_data', decodeUserData(input.userData));
+    userData = { file: file.file, value: expr(`base64gzip(${file.value.expr})`) };
   } else {
     const text = decodeUserData(input.userData.render(PENDING_API_HOST));
     if (!text.includes(PENDING_API_HOST)) throw new Error(`LaunchTemplate/${input.name}: the user-data does not name the API host it waits for`);
     const file = dataFile(type, input.name, 'user_data', text);
     const dnsName = t.ref(input.userData.loadBalancerKey, 'dns_name').expr;
-    userData = { file: file.file, value: expr(`base64encode(replace(${file.value.expr}, ${quote(PENDING_API_HOST)}, lower(${dnsName})))`) };
+    userData = { file: file.file, value: expr(`base64gzip(replace(${file.value.expr}, ${quote(PENDING_API_HOST)}, lower(${dnsName})))`) };
   }
   const volume = d.rootVolume;
   const tagSpecifications = LAUNCHED_RESOURCE_TYPES.map((resourceType) => ({ resource_type: resourceType, tags: d.instanceTags }));

@@ -50,6 +50,16 @@ function versionXml(template: LaunchTemplate, version: LaunchTemplateVersion) {
   };
 }
 
+/** EC2 takes at most 16 KB of user-data, counted before its base64 encoding. */
+export const USER_DATA_LIMIT_BYTES = 16 * 1024;
+
+function checkedUserData(base64: string | undefined): string | undefined {
+  if (base64 === undefined) return undefined;
+  const bytes = Buffer.from(base64, 'base64').length;
+  if (bytes > USER_DATA_LIMIT_BYTES) throw new AwsError('InvalidUserData.Malformed', `User data is limited to ${USER_DATA_LIMIT_BYTES} bytes (${bytes} given)`, 400);
+  return base64;
+}
+
 const latestOf = (template: LaunchTemplate): number => Math.max(...template.versions.map((v) => v.number));
 
 function readData(params: Params | undefined): LaunchTemplateData {
@@ -61,7 +71,7 @@ function readData(params: Params | undefined): LaunchTemplateData {
   set('imageId', params.str('ImageId'));
   set('instanceType', params.str('InstanceType'));
   set('keyName', params.str('KeyName'));
-  set('userData', params.str('UserData'));
+  set('userData', checkedUserData(params.str('UserData')));
   const metadata = params.object('MetadataOptions');
   set('httpTokens', metadata?.str('HttpTokens'));
   set('httpEndpoint', metadata?.str('HttpEndpoint'));

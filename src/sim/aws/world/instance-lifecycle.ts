@@ -6,6 +6,7 @@ import { privateDnsName } from './regions.js';
 import type { AwsWorld } from './aws-world.js';
 import { checkLaunchIdentity } from './launch-checks.js';
 import type { Instance, LaunchTemplateData, Subnet, Tags } from './types.js';
+import { userDataText } from './user-data-text.js';
 
 export const BOOT_DELAY_MS = 20_000;
 export const SHUTDOWN_DELAY_MS = 5_000;
@@ -129,7 +130,7 @@ export class InstanceLifecycle {
       privateDnsName: instance.privateDnsName,
       launchTemplateId: instance.launchTemplate?.id,
       launchTemplateVersion: instance.launchTemplate?.version,
-      userData: instance.userData ? Buffer.from(instance.userData, 'base64').toString('utf8') : '',
+      userData: userDataText(instance.userData),
       tags: { ...instance.tags },
       launchTime: instance.launchTime,
     };

@@ -9,6 +9,7 @@
 import type { AwsWorld } from './aws-world.js';
 import type { Instance } from './types.js';
 import type { Volume } from './volume-types.js';
+import { userDataText } from './user-data-text.js';
 
 export const VOLUME_CREATE_DELAY_MS = 3_000;
 export const VOLUME_ATTACH_DELAY_MS = 2_000;
@@ -20,7 +21,7 @@ const CONTROL_PLANE_TAGS = ['k8s.io/role/control-plane', 'k8s.io/role/master'];
 
 /** A machine whose user-data is kopsdeck's cloud-config (bootstrap/kopsdeck-bootstrap.sh attaches its etcd volume). */
 function bootsWithKopsdeck(instance: Instance): boolean {
-  const userData = instance.userData ? Buffer.from(instance.userData, 'base64').toString('utf8') : '';
+  const userData = userDataText(instance.userData);
   return userData.startsWith('#cloud-config') && userData.includes('/etc/kopsdeck/bootstrap.env');
 }
 
