@@ -152,7 +152,6 @@ interface WriteFile {
   content: string;
   permissions: string;
   owner?: string;
-  encoding?: 'gz+b64';
 }
 
 /** EC2 takes at most 16 KB of user-data, before its base64 encoding. */
@@ -171,7 +170,7 @@ export function renderUserData(input: UserDataInput): string {
   files.push(executable(MACHINE_PATHS.script, bootstrapScript()));
   if (role === 'ControlPlane') files.push(executable(MACHINE_PATHS.upkeep, upkeepScript()), ...upkeepUnits());
   const config = {
-    write_files: files.map((file) => ({ path: file.path, owner: 'root:root', permissions: file.permissions, ...(file.encoding ? { encoding: file.encoding } : {}), content: file.content })),
+    write_files: files.map((file) => ({ path: file.path, owner: 'root:root', permissions: file.permissions, content: file.content })),
     runcmd: [[MACHINE_PATHS.script, 'boot']],
   };
   return `#cloud-config\n${USER_DATA_MARKER}: ${role} ${input.instanceGroup} of ${input.cluster}\n${stringify(config, { lineWidth: 0 })}`;

@@ -3,7 +3,7 @@
 // values the module publishes as locals and outputs.
 import { expr, quote, type HclBody, type HclExpr } from './hcl.js';
 
-/** A file under data/, read with file() (text) or filebase64() (user-data). */
+/** A file under data/, read with file(). */
 export interface TerraformFile {
   /** The file's name in data/: `<type>_<kops name>_<key>`, as kops names them. */
   name: string;
@@ -57,14 +57,14 @@ export function dataFileName(type: string, name: string, key: string): string {
   return safe;
 }
 
-/** `file("${path.module}/data/<name>")`, or filebase64 for binary-safe user-data. */
-export function fileExpr(name: string, base64 = false): HclExpr {
+/** `file("${path.module}/data/<name>")`. */
+export function fileExpr(name: string): HclExpr {
   const path = quote(`/data/${name}`).slice(1);
-  return expr(`${base64 ? 'filebase64' : 'file'}("\${path.module}${path})`);
+  return expr(`file("\${path.module}${path})`);
 }
 
 /** A data file and the expression that reads it. */
-export function dataFile(type: string, name: string, key: string, content: string, base64 = false): { file: TerraformFile; value: HclExpr } {
+export function dataFile(type: string, name: string, key: string, content: string): { file: TerraformFile; value: HclExpr } {
   const fileName = dataFileName(type, name, key);
-  return { file: { name: fileName, content }, value: fileExpr(fileName, base64) };
+  return { file: { name: fileName, content }, value: fileExpr(fileName) };
 }
