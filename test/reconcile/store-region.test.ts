@@ -5,7 +5,7 @@
 // own region nothing is added.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createAwsClients, type AwsClients } from '../../src/engine/cloud/aws/clients.js';
 import { decodeUserData, readBootstrapValues } from '../../src/engine/bootstrap/user-data.js';
 import { planCluster } from '../../src/engine/reconcile/cluster.js';
@@ -50,4 +50,21 @@ test("the store's bucket region, read from S3, is in every machine's user-data w
 test("a bucket in the cluster's own region adds nothing to the user-data", async () => {
   const regions = await storeRegions('east-state');
   assert.deepEqual(new Set(regions), new Set([undefined]));
+});
+
+test("S3 redirects a request signed for another region than the bucket's, naming its region; kopsdeck's client follows it", async () => {
+  const strict = new S3Client({ endpoint: h.sim.url, region: 'us-east-1', forcePathStyle: true, followRegionRedirects: false });
+  try {
+    await assert.rejects(strict.send(new PutObjectCommand({ Bucket: 'west-state', Key: 'probe', Body: 'x' })), (error: unknown) => {
+      const e = error as { $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> } };
+      assert.equal(e.$metadata?.httpStatusCode, 301);
+      assert.equal(e.$response?.headers?.['x-amz-bucket-region'], 'us-west-2');
+      return true;
+    });
+  } finally {
+    strict.destroy();
+  }
+  const store = new S3ObjectStore(h.clients.s3, 'west-state', 'clusters');
+  await store.put('probe', 'written from us-east-1');
+  assert.equal((await store.get('probe'))?.body, 'written from us-east-1');
 });

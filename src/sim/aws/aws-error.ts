@@ -6,6 +6,8 @@ export class AwsError extends Error {
     readonly code: string,
     message: string,
     readonly status = 400,
+    /** Headers the answer carries besides the service's own (S3's x-amz-bucket-region on a redirect). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'AwsError';

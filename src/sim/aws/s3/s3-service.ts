@@ -80,6 +80,12 @@ export class S3Service implements AwsService {
     }
     const bucket = buckets[bucketName!];
     if (!bucket) throw new AwsError('NoSuchBucket', 'The specified bucket does not exist', 404);
+    // A request signed for another region than the bucket's: S3 redirects it, naming the bucket's region (the SDK follows it).
+    if (request.region !== bucket.region) {
+      throw new AwsError('PermanentRedirect', 'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.', 301, {
+        'x-amz-bucket-region': bucket.region,
+      });
+    }
     switch (action) {
       case 'HeadBucket':
         return this.empty(request, 200, { 'x-amz-bucket-region': bucket.region });
@@ -118,7 +124,7 @@ export class S3Service implements AwsService {
     const key = tryDecodeUri(rest.join('/'));
     const detail = error.code === 'NoSuchKey' ? `<Key>${escapeXml(key ?? '')}</Key>` : error.code === 'NoSuchBucket' ? `<BucketName>${escapeXml(bucket ?? '')}</BucketName>` : '';
     const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message>${detail}<RequestId>${request.requestId}</RequestId></Error>`;
-    sendXml(request, error.status, xml, { 'x-amz-request-id': request.requestId });
+    sendXml(request, error.status, xml, { ...error.headers, 'x-amz-request-id': request.requestId });
   }
 
   private put(request: AwsRequest, bucket: Bucket, key: string): void {
