@@ -59,14 +59,12 @@ export function checkContainerd(cluster: Cluster, instanceGroups: InstanceGroup[
   const joining = instanceGroups.filter((ig) => bootstrapRole(ig.spec.role) !== 'Bastion');
   if (!joining.length) return [];
   if (!pin) return [`the channel pins no containerd release for Kubernetes ${cluster.spec.kubernetesVersion}: machines would have no container runtime to install`];
-  const problems: string[] = [];
-  for (const ig of joining) {
-    const arch = architectureOfMachineType(ig.spec.machineType ?? '');
-    if (!releaseFor(pin, arch) || !releaseFor(pin.runc, arch)) {
-      problems.push(`instance group ${ig.metadata.name}: the channel pins containerd ${pin.version} and runc ${pin.runc.version} without a SHA-256 for ${arch}, the architecture of ${ig.spec.machineType}`);
-    }
-  }
-  return problems;
+  return joining
+    .filter((ig) => !containerRuntimeFor(ig, pin))
+    .map((ig) => {
+      const arch = architectureOfMachineType(ig.spec.machineType ?? '');
+      return `instance group ${ig.metadata.name}: the channel pins containerd ${pin.version} and runc ${pin.runc.version} without a SHA-256 for ${arch}, the architecture of ${ig.spec.machineType}`;
+    });
 }
 
 /** Spec problems the bootstrap cannot carry (listed with the model's). */

@@ -86,7 +86,6 @@ function bootSteps(config: CloudConfig, env: Record<string, string>, reach: Mach
   const storeToken = readToken(reach, base);
   if (facts.role !== 'ControlPlane') return joinWorker(tokens[KUBEADM_FILES.join], facts, storeToken, reach, cluster);
   for (const secret of CONTROL_PLANE_SECRETS) readOrFail(reach, base, `pki/${secret}`);
-  checkEtcdPlacement(env, files[KUBEADM_FILES.init]);
   const volume = attachedEtcdVolume(facts, reach);
   if ('kind' in volume) return volume;
   return controlPlane(tokens[KUBEADM_FILES.joinControlPlane], facts, storeToken, volume, reach, cluster);
@@ -113,6 +112,8 @@ interface Facts {
   containerdVersion: string;
   configBase: string;
   apiEndpoint: string;
+  /** A control plane's etcd data folder (ETCD_DATA_DIR), which kubeadm's dataDir must be. */
+  etcdDataDir?: string;
 }
 
 function requiredFacts(env: Record<string, string>): Facts {
@@ -126,6 +127,7 @@ function requiredFacts(env: Record<string, string>): Facts {
     if (!env.API_ENDPOINT) fail(`${BOOTSTRAP_ENV} names no API_ENDPOINT`);
     checkContainerRuntime(env);
   }
+  if (role === 'ControlPlane') checkEtcdFolders(env);
   return {
     cluster: env.CLUSTER_NAME,
     instanceGroup: env.INSTANCE_GROUP,
@@ -134,6 +136,7 @@ function requiredFacts(env: Record<string, string>): Facts {
     containerdVersion: env.CONTAINERD_VERSION,
     configBase: env.CONFIG_BASE,
     apiEndpoint: env.API_ENDPOINT,
+    etcdDataDir: env.ETCD_DATA_DIR?.replace(/\/+$/, ''),
   };
 }
 
@@ -214,6 +217,9 @@ function checkKubeadmFile(path: string, text: string, facts: Facts, caHash: stri
   const clusterConfig = findDocument(decoded, 'ClusterConfiguration');
   if (clusterConfig) {
     if (clusterConfig.clusterName !== facts.cluster) fail(`kubeadm: ${path}: clusterName ${String(clusterConfig.clusterName)} is not ${facts.cluster}`);
+    const dataDir = ((clusterConfig.etcd as { local?: { dataDir?: string } } | undefined)?.local?.dataDir ?? KUBEADM_DEFAULT_ETCD_DATA_DIR).replace(/\/+$/, '');
+    // kubeadm keeps etcd's data where the script mounts the volume and sets a former member's data aside.
+    if (facts.etcdDataDir && dataDir !== facts.etcdDataDir) fail(`kubeadm: ${path}: etcd.local.dataDir ${dataDir} is not the ETCD_DATA_DIR ${facts.etcdDataDir} of ${BOOTSTRAP_ENV}`);
     if (clusterConfig.kubernetesVersion !== `v${facts.version}`) fail(`kubeadm: ${path}: kubernetesVersion ${String(clusterConfig.kubernetesVersion)} is not the installed kubelet's v${facts.version}`);
     if (clusterConfig.controlPlaneEndpoint !== facts.apiEndpoint) fail(`kubeadm: ${path}: controlPlaneEndpoint ${String(clusterConfig.controlPlaneEndpoint)} is not ${facts.apiEndpoint}`);
   }
@@ -236,20 +242,15 @@ function checkKubeadmFile(path: string, text: string, facts: Facts, caHash: stri
 const KUBEADM_DEFAULT_ETCD_DATA_DIR = '/var/lib/etcd';
 
 /**
- * etcd's data must be on the etcd volume, where the script mounts it, and
- * kubeadm must keep it where the script looks for it (a one-node control
- * plane coming back, a former member's data set aside before a join).
+ * The script's own check (control_plane): etcd's data is a folder of the etcd
+ * volume. At the volume's root it would fail kubeadm's join preflight
+ * (lost+found is there); off the volume a replacement would start without it.
  */
-function checkEtcdPlacement(env: Record<string, string>, initFile: string): void {
+function checkEtcdFolders(env: Record<string, string>): void {
   const volumeDir = env.ETCD_VOLUME_DIR;
-  if (!volumeDir || !env.ETCD_DATA_DIR) fail(`${BOOTSTRAP_ENV} names no ETCD_VOLUME_DIR and ETCD_DATA_DIR: there is nowhere to mount the etcd volume`);
-  const local = (findDocument(decodeKubeadmConfig(initFile), 'ClusterConfiguration')?.etcd as { local?: { dataDir?: string } } | undefined)?.local;
-  const dataDir = (local?.dataDir ?? KUBEADM_DEFAULT_ETCD_DATA_DIR).replace(/\/+$/, '');
-  if (dataDir !== env.ETCD_DATA_DIR) fail(`kubeadm: ${KUBEADM_FILES.init}: etcd.local.dataDir ${dataDir} is not the ETCD_DATA_DIR ${env.ETCD_DATA_DIR} of ${BOOTSTRAP_ENV}`);
-  const root = volumeDir.replace(/\/+$/, '');
-  // The script's own check (control_plane): a data folder at the volume's root would fail kubeadm's join
-  // preflight (lost+found is there), and one off the volume would leave a replacement without the data.
-  if (!dataDir.startsWith(`${root}/`)) fail(`ETCD_DATA_DIR ${dataDir} is not a folder inside the etcd volume's ETCD_VOLUME_DIR ${volumeDir}`);
+  const dataDir = env.ETCD_DATA_DIR?.replace(/\/+$/, '');
+  if (!volumeDir || !dataDir) fail(`${BOOTSTRAP_ENV} names no ETCD_VOLUME_DIR and ETCD_DATA_DIR: there is nowhere to mount the etcd volume`);
+  if (!dataDir!.startsWith(`${volumeDir.replace(/\/+$/, '')}/`)) fail(`ETCD_DATA_DIR ${dataDir} is not a folder inside the etcd volume's ETCD_VOLUME_DIR ${volumeDir}`);
 }
 
 
